@@ -1,0 +1,525 @@
+// 141,818 cases for 2022-01-01 … 2022-08-31 with full event histories, and a few hundred open
+// cases "now" for the live views. Counts by source, the category mix and the outcome rates
+// follow domain.md; positions, times and people are synthetic.
+//
+// The outcome is solved, not hoped for: after every case has a provisional timeline, the
+// generator counts the cases due for handling / closure in the period (the same rules as
+// db/indicators, see docs/indicators.md) and delays just enough of them past the period end
+// that 处置率 and 结案率 come out at the published 98.82 % and 98.85 %.
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../db/engine.ts';
+import { addWorkingTime, createCalendar, type LimitUnit, type WorkingCalendar } from '../../db/domain/working-clock.ts';
+import { apportion, createRandom, hashSeed, type Random } from './random.ts';
+import { insertChecked, withBulkLoad } from './insert-checked.ts';
+import { personName } from './names.ts';
+import { routeCase, sortRules, type DispatchRule } from '../../db/domain/route-case.ts';
+
+/** Published figures (domain.md): Zhangzhou, Jan–Aug 2022. */
+export const CASE_TARGETS = {
+  periodStart: '2022-01-01T00:00:00+08:00',
+  periodEnd: '2022-09-01T00:00:00+08:00',
+  sources: { inspector: 122675, public: 1250, survey: 17893 },
+  handledRate: 0.9882,
+  closedRate: 0.9885,
+  openNow: 360,
+};
+
+/** Seed policy (not published figures): shares and rates that shape a believable history. */
+export const CASE_POLICY = {
+  coreShare: 0.88,
+  hotspots: 28,
+  hotspotShare: 2.5,
+  publicChannels: { '12319': 0.35, '12345': 0.4, '110': 0.05, app: 0.12, wechat: 0.08 } as Record<string, number>,
+  voidRate: { inspector: 0.006, survey: 0.004, public: 0.06 } as Record<string, number>,
+  urgentRate: 0.04,
+  returnRate: 0.012,
+  extensionRate: 0.008,
+  reworkRate: 0.014,
+  lateRate: 0.03,
+  propertyCategoryShare: 0.25,
+  gcjShare: { public: 0.9, inspector: 0, survey: 0 } as Record<string, number>,
+};
+
+const HOUR = 3_600_000;
+/** Set CITYGRID_SEED_TRACE=1 to print where case seeding spends its time. */
+const trace = (() => {
+  let last = performance.now();
+  return (label: string) => {
+    const t = performance.now();
+    if (process.env.CITYGRID_SEED_TRACE) console.error(`  cases: ${label} ${Math.round(t - last)} ms`);
+    last = t;
+  };
+})();
+const MIN = 60_000;
+
+interface Ev {
+  at: number;
+  type: string;
+  from: string | null;
+  to: string;
+  actor: string;
+  role: string;
+  reason?: string;
+  /** 'route' = the routed department, 'wrong' = a wrong first department. */
+  dept?: 'route' | 'wrong';
+  handleDue?: number;
+  closeDue?: number;
+}
+
+interface CaseDraft {
+  code: string;
+  source: string;
+  channel: string;
+  category: string;
+  urgency: string;
+  areaClass: string;
+  point: number;
+  reportedAt: number;
+  events: Ev[];
+  status: string;
+  handleDue?: number;
+  closeDue?: number;
+  handledAt?: number;
+  closedAt?: number;
+  open: boolean;
+}
+
+export interface CaseSeedOptions {
+  seed: number;
+  /** "Now" for the open cases; the 2022 history does not depend on it. */
+  now: Date;
+}
+
+export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases: number; events: number }> {
+  const rnd = createRandom(opts.seed).fork('cases');
+  const cal = createCalendar(
+    await rows<{ day: string; kind: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_days`),
+    await rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`),
+  );
+  const categories = await rows<{ code: string; major_code: string; kind: string; weight: number }>(
+    db,
+    sql`select code, major_code, kind, demo_weight::float8 as weight from case_categories where active order by code`,
+  );
+  const limitRows = await rows<{ category_code: string; stage: string; urgency: string; area_class: string; amount: number; unit: LimitUnit }>(
+    db,
+    sql`select category_code, stage, urgency, area_class, amount::float8 as amount, unit from category_time_limits`,
+  );
+  const limits = new Map(limitRows.map((l) => [`${l.category_code}|${l.stage}|${l.urgency}|${l.area_class}`, l]));
+  const limit = (c: CaseDraft, stage: string) => limits.get(`${c.category}|${stage}|${c.urgency}|${c.areaClass}`)!;
+
+  // ---- where: points per core grid (hotspots raise density) and per county-seat village
+  trace('setup');
+  const grids = await rows<{ id: number; x: number; y: number; area: number; compound: boolean }>(
+    db,
+    sql`select g.id, ST_X(ST_Centroid(g.geom)) as x, ST_Y(ST_Centroid(g.geom)) as y, g.area_m2 as area,
+               exists (select 1 from property_communities p where ST_Intersects(p.geom, g.geom) and p.village_code = g.village_code) as compound
+        from unit_grids g where g.status = 'active' order by g.code`,
+  );
+  const seats = await rows<{ code: string; population: number }>(
+    db,
+    sql`select v.code, v.population from villages v
+        where not v.in_core and v.township_code in (
+          select min(code) from townships where kind = 'town' group by district_code)
+        order by v.code`,
+  );
+  trace('grids+seats fetched');
+  const total2022 = CASE_TARGETS.sources.inspector + CASE_TARGETS.sources.public + CASE_TARGETS.sources.survey;
+  const totalAll = total2022 + CASE_TARGETS.openNow;
+  const nCore = Math.round(totalAll * CASE_POLICY.coreShare);
+  const hot = Array.from({ length: CASE_POLICY.hotspots }, () => ({ g: rnd.pick(grids), sigma: rnd.range(0.0012, 0.0035), a: rnd.range(0.5, 1.5) }));
+  const gridWeights = grids.map((g) => g.area * (1 + CASE_POLICY.hotspotShare * hot.reduce((s, h) => s + h.a * Math.exp(-((g.x - h.g.x) ** 2 + (g.y - h.g.y) ** 2) / (2 * h.sigma ** 2)), 0)));
+  const gridCounts = apportion(nCore, gridWeights);
+  const seatCounts = apportion(totalAll - nCore, seats.map((s) => s.population));
+  await db.execute(sql`drop table if exists case_points`);
+  await db.execute(sql`create temp table case_points (n int primary key, geom geometry(Point, 4326) not null, grid_id int, village_code text not null)`);
+  const pointSeed = hashSeed(opts.seed, 'case-points');
+  await insertChecked(db, nCore, sql`
+    insert into case_points (n, geom, grid_id, village_code)
+    select row_number() over (order by x.ord, p.k), p.geom, g.id, g.village_code
+    from unnest(${sql.param(grids.map((g) => g.id))}::int[], ${sql.param(gridCounts)}::int[]) with ordinality as x(id, cnt, ord)
+    join unit_grids g on g.id = x.id
+    cross join lateral (
+      select d.geom, row_number() over (order by d.path) as k
+      from ST_Dump(ST_GeneratePoints(g.geom, x.cnt + 2, ${pointSeed} + g.id)) d
+    ) p
+    where x.cnt > 0 and p.k <= x.cnt`, 'core case points');
+  await insertChecked(db, totalAll - nCore, sql`
+    insert into case_points (n, geom, grid_id, village_code)
+    select ${nCore} + row_number() over (order by x.ord, p.k), p.geom, null, v.code
+    from unnest(${sql.param(seats.map((s) => s.code))}::text[], ${sql.param(seatCounts)}::int[]) with ordinality as x(code, cnt, ord)
+    join villages v on v.code = x.code
+    cross join lateral (
+      select d.geom, row_number() over (order by d.path) as k
+      from ST_Dump(ST_GeneratePoints(v.area, x.cnt + 2, ${pointSeed} + x.ord::int)) d
+    ) p
+    where x.cnt > 0 and p.k <= x.cnt`, 'county case points');
+  trace('points generated');
+  const pointGrid: number[] = []; // point index (0-based) → grid index or -1
+  gridCounts.forEach((c, gi) => {
+    for (let i = 0; i < c; i++) pointGrid.push(gi);
+  });
+  while (pointGrid.length < totalAll) pointGrid.push(-1);
+  const order = rnd.shuffle(Array.from({ length: totalAll }, (_, i) => i));
+
+  // ---- when and what
+  const start = Date.parse(CASE_TARGETS.periodStart);
+  const end = Date.parse(CASE_TARGETS.periodEnd);
+  const days = Math.round((end - start) / 86_400_000);
+  const dayWeights = Array.from({ length: days }, (_, d) => {
+    const date = new Date(start + d * 86_400_000 + 8 * HOUR).toISOString().slice(0, 10);
+    const working = cal.exceptions.get(date) ? cal.exceptions.get(date) === 'workday' : ![0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+    return (working ? 1 : 0.45) * (1 + (0.25 * d) / days);
+  });
+  const catWeights = categories.map((c) => c.weight);
+  const nonProperty = categories.map((c) => (c.major_code === '09' && c.kind === 'event' ? 0 : c.weight));
+  const propertyCats = categories.filter((c) => c.major_code === '09' && c.kind === 'event');
+  const sources: string[] = [];
+  for (const [src, n] of Object.entries(CASE_TARGETS.sources)) for (let i = 0; i < n; i++) sources.push(src);
+  const channels = Object.entries(CASE_POLICY.publicChannels);
+
+  const drafts: CaseDraft[] = [];
+  const pick = (i: number) => pointGrid[order[i]];
+  for (let i = 0; i < total2022; i++) {
+    const src = sources[i];
+    const gi = pick(i);
+    const inCompound = gi >= 0 && grids[gi].compound;
+    const category =
+      inCompound && rnd.next() < CASE_POLICY.propertyCategoryShare
+        ? rnd.pick(propertyCats).code
+        : categories[rnd.weighted(inCompound ? catWeights : nonProperty)].code;
+    const day = rnd.weighted(dayWeights);
+    const minuteOfDay = src === 'public' ? rnd.int(7 * 60, 22 * 60 + 59) : rnd.int(8 * 60, 17 * 60 + 30);
+    const reportedAt = start + day * 86_400_000 + minuteOfDay * MIN + rnd.int(0, 59) * 1000;
+    drafts.push({
+      code: '',
+      source: src,
+      channel: src === 'public' ? channels[rnd.weighted(channels.map((c) => c[1]))][0] : src === 'survey' ? 'survey' : 'patrol',
+      category,
+      urgency: rnd.next() < CASE_POLICY.urgentRate ? 'urgent' : 'normal',
+      areaClass: gi >= 0 ? 'core' : 'general',
+      point: order[i] + 1,
+      reportedAt,
+      events: [],
+      status: 'reported',
+      open: false,
+    });
+  }
+  trace('drafts');
+  for (const c of drafts) buildHistory(c, rnd, cal, limit);
+  trace('histories');
+  solveOutcomes(drafts, rnd, cal, limit, start, end);
+
+  trace('solved');
+  // ---- open cases "now"
+  const now = opts.now.getTime();
+  for (let i = total2022; i < totalAll; i++) {
+    const gi = pick(i);
+    const src = rnd.next() < 0.85 ? 'inspector' : 'public';
+    const c: CaseDraft = {
+      code: '',
+      source: src,
+      channel: src === 'public' ? channels[rnd.weighted(channels.map((x) => x[1]))][0] : 'patrol',
+      category: categories[rnd.weighted(nonProperty)].code,
+      urgency: rnd.next() < CASE_POLICY.urgentRate * 2 ? 'urgent' : 'normal',
+      areaClass: gi >= 0 ? 'core' : 'general',
+      point: order[i] + 1,
+      reportedAt: now - Math.floor(rnd.range(0.05, 10) * 86_400_000 * rnd.next() ** 1.5) - 5 * MIN,
+      events: [],
+      status: 'reported',
+      open: true,
+    };
+    buildHistory(c, rnd, cal, limit);
+    truncateAt(c, now);
+    drafts.push(c);
+  }
+
+  // ---- codes: local date + serial within the day
+  drafts.sort((a, b) => a.reportedAt - b.reportedAt);
+  const perDay = new Map<string, number>();
+  for (const c of drafts) {
+    const day = new Date(c.reportedAt + 8 * HOUR).toISOString().slice(0, 10).replaceAll('-', '');
+    const n = (perDay.get(day) ?? 0) + 1;
+    perDay.set(day, n);
+    c.code = `${day}${String(n).padStart(5, '0')}`;
+  }
+  trace('open cases and codes');
+  return insertCases(db, drafts, rnd);
+}
+
+/** A provisional, complete history: report … close (or void). */
+function buildHistory(c: CaseDraft, rnd: Random, cal: WorkingCalendar, limit: (c: CaseDraft, s: string) => { amount: number; unit: LimitUnit }): void {
+  const ev = c.events;
+  const inspector = `inspector:${String(rnd.int(1, 97)).padStart(3, '0')}`;
+  const operator = `operator:${String(rnd.int(1, 12)).padStart(2, '0')}`;
+  const lead = `shift_lead:${String(rnd.int(1, 6)).padStart(2, '0')}`;
+  const dispatcher = `dispatcher:${String(rnd.int(1, 8)).padStart(2, '0')}`;
+  let t = c.reportedAt;
+  const push = (e: Omit<Ev, 'from'>) => {
+    ev.push({ ...e, from: ev.length ? ev[ev.length - 1].to : null });
+    t = e.at;
+  };
+  if (c.source === 'public') {
+    push({ at: t, type: 'report', to: 'reported', actor: `public:${c.channel}`, role: 'reporter' });
+    push({ at: t + rnd.int(3, 30) * MIN, type: 'accept', to: 'verifying', actor: operator, role: 'intake_operator' });
+    const v = limit(c, 'verify');
+    push({ at: addWorkingTime(cal, new Date(t), v.amount * rnd.range(0.1, 0.9), v.unit).getTime(), type: 'verify', to: 'verified', actor: inspector, role: 'inspector' });
+  } else {
+    push({ at: t, type: 'report', to: 'reported', actor: inspector, role: 'inspector' });
+  }
+  if (rnd.next() < CASE_POLICY.voidRate[c.source]) {
+    push({ at: t + rnd.int(5, 40) * MIN, type: 'void', to: 'voided', actor: lead, role: 'shift_lead', reason: '不符合立案条件' });
+    c.status = 'voided';
+    return;
+  }
+  push({ at: t + rnd.int(5, 40) * MIN, type: 'file', to: 'filed', actor: lead, role: 'shift_lead' });
+  const h = limit(c, 'handle');
+  const chk = limit(c, 'check');
+  const dispatch = (at: number, dept: 'route' | 'wrong', type = 'dispatch') => {
+    const due = addWorkingTime(cal, new Date(at), h.amount, h.unit).getTime();
+    const closeDue = addWorkingTime(cal, new Date(due), chk.amount, chk.unit).getTime();
+    push({ at, type, to: 'dispatched', actor: dispatcher, role: 'dispatcher', dept, handleDue: due, closeDue });
+    c.handleDue = due;
+    c.closeDue = closeDue;
+  };
+  if (rnd.next() < CASE_POLICY.returnRate) {
+    dispatch(t + rnd.int(5, 60) * MIN, 'wrong');
+    push({ at: addWorkingTime(cal, new Date(t), rnd.range(0.3, 3), 'working_hour').getTime(), type: 'return', to: 'returned', actor: 'department', role: 'department_handler', reason: '不属于本单位职责' });
+  }
+  dispatch(t + rnd.int(5, 60) * MIN, 'route');
+  const dispatchedAt = t;
+  if (rnd.next() < CASE_POLICY.extensionRate) {
+    const due = addWorkingTime(cal, new Date(c.handleDue!), h.amount, h.unit).getTime();
+    const closeDue = addWorkingTime(cal, new Date(due), chk.amount, chk.unit).getTime();
+    const at = dispatchedAt + Math.floor((c.handleDue! - dispatchedAt) * rnd.range(0.3, 0.8));
+    push({ at, type: 'extend', to: 'dispatched', actor: dispatcher, role: 'dispatcher', reason: '需协调多部门，申请延期', handleDue: due, closeDue });
+    c.handleDue = due;
+    c.closeDue = closeDue;
+  }
+  const late = rnd.next() < CASE_POLICY.lateRate;
+  const frac = late ? rnd.range(1.05, 2) : 0.12 + 0.8 * rnd.next() ** 1.4;
+  const handledAt = Math.max(t + 5 * MIN, dispatchedAt + Math.floor((c.handleDue! - dispatchedAt) * frac));
+  finishFrom(c, rnd, cal, handledAt, { inspector, lead, dispatcher });
+}
+
+/** handle → check → (rework → handle → check) → close, from a given handling time. */
+interface FinishOptions {
+  /** Working hours from handling to the check; random when absent. */
+  checkDelayWh?: number;
+  /** The check happens no earlier than this instant. */
+  checkNotBefore?: number;
+  noRework?: boolean;
+}
+
+function finishFrom(c: CaseDraft, rnd: Random, cal: WorkingCalendar, handledAtWanted: number, who: { inspector: string; lead: string; dispatcher: string }, opt: FinishOptions = {}): void {
+  const ev = c.events;
+  const firstHandle = ev.findIndex((e) => e.type === 'handle');
+  if (firstHandle >= 0) ev.splice(firstHandle);
+  const push = (e: Omit<Ev, 'from'>) => ev.push({ ...e, from: ev.length ? ev[ev.length - 1].to : null });
+  // never before the event it follows
+  const handledAt = Math.max(handledAtWanted, ev[ev.length - 1].at + MIN);
+  push({ at: handledAt, type: 'handle', to: 'handled', actor: 'department', role: 'department_handler', reason: '已处置，附处置后照片' });
+  c.handledAt = handledAt;
+  let t = handledAt;
+  const checkAt = () => Math.max(addWorkingTime(cal, new Date(t), opt.checkDelayWh ?? rnd.range(0.2, 3), 'working_hour').getTime(), opt.checkNotBefore ?? 0);
+  if (!opt.noRework && rnd.next() < CASE_POLICY.reworkRate) {
+    t = checkAt();
+    push({ at: t, type: 'rework', to: 'dispatched', actor: who.inspector, role: 'inspector', reason: '核查未通过，返工', dept: 'route' });
+    t = addWorkingTime(cal, new Date(t), rnd.range(1, 6), 'working_hour').getTime();
+    push({ at: t, type: 'handle', to: 'handled', actor: 'department', role: 'department_handler', reason: '返工完成' });
+  }
+  t = checkAt();
+  push({ at: t, type: 'check', to: 'checked', actor: who.inspector, role: 'inspector' });
+  t += rnd.int(3, 40) * MIN;
+  push({ at: t, type: 'close', to: 'closed', actor: who.lead, role: 'shift_lead' });
+  c.closedAt = t;
+  c.status = 'closed';
+}
+
+/**
+ * Makes the period's 处置率 and 结案率 come out at the targets, by the rules in
+ * docs/indicators.md: due for handling = handle due in [start, end); handled = handled by end;
+ * due for closure = close due in [start, end); closed = closed by end.
+ */
+function solveOutcomes(drafts: CaseDraft[], rnd: Random, cal: WorkingCalendar, limit: (c: CaseDraft, s: string) => { amount: number; unit: LimitUnit }, start: number, end: number): void {
+  const inH = (c: CaseDraft) => c.handleDue !== undefined && c.handleDue >= start && c.handleDue < end;
+  const inC = (c: CaseDraft) => c.closeDue !== undefined && c.closeDue >= start && c.closeDue < end;
+  const who = (c: CaseDraft) => ({ inspector: c.events[0].role === 'inspector' ? c.events[0].actor : 'inspector:001', lead: 'shift_lead:01', dispatcher: 'dispatcher:01' });
+  const H = drafts.filter(inH);
+  const C = drafts.filter(inC);
+  const fH = H.length - Math.round(CASE_TARGETS.handledRate * H.length);
+  const fC = C.length - Math.round(CASE_TARGETS.closedRate * C.length);
+  // natural failures: pull back all but what the targets allow
+  const lateH = H.filter((c) => c.handledAt! >= end);
+  for (const c of lateH.slice(Math.max(fH, 0))) finishFrom(c, rnd, cal, end - rnd.int(2, 48) * HOUR, who(c), { checkDelayWh: 0.2, noRework: true });
+  let natH = H.filter((c) => c.handledAt! >= end).length;
+  // delay handling of x cases that are also due for closure and y that are not
+  const eligibleHC = rnd.shuffle(H.filter((c) => inC(c) && c.closedAt! < end));
+  const eligibleHnotC = rnd.shuffle(H.filter((c) => !inC(c) && c.handledAt! < end));
+  const natC0 = C.filter((c) => c.closedAt! >= end).length;
+  const need = fH - natH;
+  let x = Math.max(0, Math.min(need, Math.round((fC - natC0) * 0.6), eligibleHC.length));
+  let y = need - x;
+  if (y > eligibleHnotC.length) {
+    x += y - eligibleHnotC.length;
+    y = eligibleHnotC.length;
+  }
+  const delay = (c: CaseDraft) => finishFrom(c, rnd, cal, Math.max(end, c.handleDue!) + rnd.int(6, 20 * 24) * HOUR, who(c));
+  eligibleHC.slice(0, x).forEach(delay);
+  eligibleHnotC.slice(0, y).forEach(delay);
+  natH = H.filter((c) => c.handledAt! >= end).length;
+  // closure: delay checks (handled in time, checked late) or pull late closures back
+  let natC = C.filter((c) => c.closedAt! >= end).length;
+  if (natC < fC) {
+    const pool = rnd.shuffle(C.filter((c) => c.closedAt! < end && c.handledAt! < end));
+    for (const c of pool.slice(0, fC - natC)) finishFrom(c, rnd, cal, c.handledAt!, who(c), { checkNotBefore: end + rnd.int(1, 72) * HOUR, noRework: true });
+  } else if (natC > fC) {
+    const pool = C.filter((c) => c.closedAt! >= end && c.handledAt! < end - 8 * HOUR);
+    for (const c of pool.slice(0, natC - fC)) finishFrom(c, rnd, cal, c.handledAt!, who(c), { checkDelayWh: 0.1, noRework: true });
+  }
+  natC = C.filter((c) => c.closedAt! >= end).length;
+  void limit;
+  if (natH !== fH || natC !== fC) {
+    throw new Error(`Case outcome solver missed its targets: handling failures ${natH}/${fH}, closure failures ${natC}/${fC}`);
+  }
+}
+
+/** Keeps only what has happened by `now` (open cases). */
+function truncateAt(c: CaseDraft, now: number): void {
+  c.events = c.events.filter((e) => e.at <= now);
+  if (c.events.length === 0) c.events.push({ at: c.reportedAt, type: 'report', from: null, to: 'reported', actor: 'inspector:001', role: 'inspector' });
+  c.status = c.events[c.events.length - 1].to;
+  if (c.status !== 'closed') c.closedAt = undefined;
+  if (!c.events.some((e) => e.type === 'dispatch')) {
+    c.handleDue = undefined;
+    c.closeDue = undefined;
+  }
+  if (!c.events.some((e) => e.type === 'handle')) c.handledAt = undefined;
+}
+
+async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ cases: number; events: number }> {
+  const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
+  // where each point lies: its village (and so township and district) and managed compound
+  const facts = await rows<{ n: number; village_code: string; township_code: string; district_code: string; address: string; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null }>(
+    db,
+    sql`select pt.n, v.code as village_code, v.township_code, v.district_code, d.name || t.name || v.name as address,
+               pc.id as compound_id, co.department_id as property_department_id, tg.id as territorial_department_id
+        from case_points pt
+        join villages v on v.code = pt.village_code
+        join townships t on t.code = v.township_code
+        join districts d on d.code = v.district_code
+        left join lateral (select p.id, p.company_id from property_communities p
+                           where p.village_code = pt.village_code and ST_Intersects(p.geom, pt.geom) order by p.id limit 1) pc on true
+        left join property_companies co on co.id = pc.company_id
+        left join departments tg on tg.kind = 'township_gov' and tg.township_code = v.township_code
+        order by pt.n`,
+  );
+  const categories = new Map((await rows<{ code: string; kind: string; major_code: string }>(db, sql`select code, kind, major_code from case_categories`)).map((c) => [c.code, c]));
+  const rules = sortRules(
+    await rows<DispatchRule>(
+      db,
+      sql`select id, priority, category_code as "categoryCode", major_kind as "majorKind", major_code as "majorCode", district_code as "districtCode",
+                 township_code as "townshipCode", village_code as "villageCode", in_property_community as "inPropertyCommunity",
+                 department_id as "departmentId", resolve from dispatch_rules`,
+    ),
+  );
+  const at = (c: CaseDraft) => facts[c.point - 1];
+  const departments = drafts.map((c) => {
+    const f = at(c);
+    const k = categories.get(c.category)!;
+    const route = routeCase(rules, {
+      categoryCode: c.category, categoryKind: k.kind, majorCode: k.major_code, districtCode: f.district_code, townshipCode: f.township_code,
+      villageCode: f.village_code, propertyDepartmentId: f.property_department_id, territorialDepartmentId: f.territorial_department_id,
+    });
+    if (!route) throw new Error(`No dispatch rule routes case ${c.code} (${c.category} in ${f.village_code})`);
+    return route.departmentId;
+  });
+  trace('routed');
+  const p = <T>(f: (c: CaseDraft, i: number) => T) => sql.param(drafts.map(f));
+  // Public reports arrive from phone apps in GCJ-02: keep what was received and its system;
+  // the stored geom is the WGS-84 truth (the offset here is the local GCJ-02 shift, ~490 m).
+  await withBulkLoad(db, 'cases', () =>
+    insertChecked(db, drafts.length, sql`
+    insert into cases (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs,
+                       status, version, unit_grid_id, grid_code, village_code, township_code, district_code, property_community_id, department_id,
+                       reported_at, handle_due_at, close_due_at, closed_at)
+    select d.code, d.source, d.channel,
+           case when d.source = 'public' then d.channel || '-' || d.code end,
+           d.category, d.urgency, d.area_class, cat.name, d.address, pt.geom,
+           ST_X(pt.geom) + case when d.source = 'public' then 0.0048 else 0 end,
+           ST_Y(pt.geom) - case when d.source = 'public' then 0.0030 else 0 end,
+           case when d.source = 'public' then 'GCJ02' else 'WGS84' end,
+           d.status, d.version, g.id, g.code, d.village_code, d.township_code, d.district_code, d.compound_id, d.department_id,
+           d.reported_at, d.handle_due_at, d.close_due_at, d.closed_at
+    from unnest(${p((c) => c.code)}::text[], ${p((c) => c.source)}::text[], ${p((c) => c.channel)}::text[], ${p((c) => c.category)}::text[],
+                ${p((c) => c.urgency)}::text[], ${p((c) => c.areaClass)}::text[], ${p((c) => c.point)}::int[], ${p((c) => c.status)}::text[],
+                ${p((c) => c.events.length)}::int[], ${p((c) => at(c).address)}::text[], ${p((c) => at(c).village_code)}::text[],
+                ${p((c) => at(c).township_code)}::text[], ${p((c) => at(c).district_code)}::text[], ${p((c) => at(c).compound_id)}::int[],
+                ${p((_, i) => departments[i])}::int[],
+                ${p((c) => iso(c.reportedAt))}::timestamptz[], ${p((c) => iso(c.handleDue))}::timestamptz[], ${p((c) => iso(c.closeDue))}::timestamptz[],
+                ${p((c) => iso(c.closedAt))}::timestamptz[])
+      as d(code, source, channel, category, urgency, area_class, point, status, version, address, village_code, township_code, district_code,
+           compound_id, department_id, reported_at, handle_due_at, close_due_at, closed_at)
+    join case_points pt on pt.n = d.point
+    join case_categories cat on cat.code = d.category
+    left join unit_grids g on g.id = pt.grid_id`, 'cases'),
+  );
+  trace('cases inserted');
+
+  const ids = await rows<{ id: number; code: string; department_id: number }>(db, sql`select id, code, department_id from cases`);
+  const municipal = (await rows<{ id: number }>(db, sql`select id from departments where kind = 'municipal' order by id`)).map((d) => d.id);
+  // a wrongly dispatched case first went to another municipal department
+  trace('ids fetched');
+  const byCode = new Map(ids.map((r) => [r.code, { ...r, wrong_id: municipal.find((m) => m !== r.department_id)! }]));
+  const cols = { case: [] as number[], seq: [] as number[], at: [] as string[], type: [] as string[], from: [] as (string | null)[], to: [] as string[], actor: [] as string[], role: [] as string[], reason: [] as (string | null)[], payload: [] as (string | null)[] };
+  let count = 0;
+  const flush = async () => {
+    if (cols.case.length === 0) return;
+    await insertChecked(db, cols.case.length, sql`
+      insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role, reason, payload)
+      select * from unnest(${sql.param(cols.case)}::bigint[], ${sql.param(cols.seq)}::int[], ${sql.param(cols.at)}::timestamptz[], ${sql.param(cols.type)}::text[],
+                           ${sql.param(cols.from)}::text[], ${sql.param(cols.to)}::text[], ${sql.param(cols.actor)}::text[], ${sql.param(cols.role)}::text[],
+                           ${sql.param(cols.reason)}::text[], ${sql.param(cols.payload)}::jsonb[])`, 'case events');
+    count += cols.case.length;
+    for (const k of Object.keys(cols) as (keyof typeof cols)[]) cols[k].length = 0;
+  };
+  await withBulkLoad(db, 'case_events', async () => {
+  for (const c of drafts) {
+    const r = byCode.get(c.code)!;
+    c.events.forEach((e, i) => {
+      cols.case.push(r.id);
+      cols.seq.push(i + 1);
+      cols.at.push(new Date(e.at).toISOString());
+      cols.type.push(e.type);
+      cols.from.push(e.from);
+      cols.to.push(e.to);
+      const actor = e.actor === 'department' ? `department:${e.dept === 'wrong' ? r.wrong_id : r.department_id}` : e.actor;
+      cols.actor.push(actor);
+      cols.role.push(e.role);
+      cols.reason.push(e.reason ?? null);
+      cols.payload.push(
+        e.dept
+          ? JSON.stringify({ departmentId: e.dept === 'wrong' ? r.wrong_id : r.department_id, handleDueAt: e.handleDue ? new Date(e.handleDue).toISOString() : undefined, closeDueAt: e.closeDue ? new Date(e.closeDue).toISOString() : undefined })
+          : e.handleDue
+            ? JSON.stringify({ handleDueAt: new Date(e.handleDue).toISOString(), closeDueAt: new Date(e.closeDue!).toISOString() })
+            : null,
+      );
+    });
+    if (cols.case.length >= 100_000) await flush();
+  }
+  await flush();
+  });
+
+  trace('events inserted');
+  // reporters of public cases: personal data kept apart (masked by the accounts issue)
+  const pub = drafts.filter((c) => c.source === 'public');
+  await insertChecked(db, pub.length, sql`
+    insert into case_reporters (case_id, name, phone, anonymous)
+    select c.id, case when r.anon then null else r.name end, r.phone, case when r.anon then 'Y' else 'N' end
+    from unnest(${sql.param(pub.map((c) => c.code))}::text[], ${sql.param(pub.map(() => personName(rnd)))}::text[],
+                ${sql.param(pub.map(() => `1${rnd.pick(['3', '5', '8', '9'])}${String(rnd.int(0, 999999999)).padStart(9, '0')}`))}::text[],
+                ${sql.param(pub.map(() => rnd.next() < 0.2))}::boolean[]) as r(code, name, phone, anon)
+    join cases c on c.code = r.code`, 'case reporters');
+  trace('reporters');
+  await db.execute(sql`drop table case_points`);
+  return { cases: drafts.length, events: count };
+}

@@ -1,0 +1,162 @@
+// The database engine: embedded PGlite + PostGIS (no DATABASE_URL) or a PostgreSQL + PostGIS
+// server (DATABASE_URL). One code path above this file: both give a drizzle `Db`.
+// Edit here to change how connections are opened; never branch on the engine elsewhere
+// except through `engine.kind` where a PostGIS feature is missing on one of them.
+import { mkdirSync, accessSync, constants, writeFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { schema } from './schema/index.ts';
+import { ConfigError } from './config-error.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type EngineKind = 'embedded' | 'server';
+
+export interface Engine {
+  kind: EngineKind;
+  db: Db;
+  /** Where the data lives: the data folder (embedded) or the URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = resolve(fileURLToPath(new URL('.', import.meta.url)), 'migrations');
+
+export interface EngineOptions {
+  databaseUrl?: string;
+  /** Embedded engine only: the data folder; in-memory when 'memory://'. */
+  dataDir?: string;
+  /** Embedded engine only: a tarball made by `dumpDataDir` to start from (tests). */
+  loadDataDir?: Blob;
+}
+
+export async function openEngine(opts: EngineOptions): Promise<Engine> {
+  return opts.databaseUrl ? openServer(opts.databaseUrl) : openEmbedded(opts.dataDir ?? defaultDataDir(), opts.loadDataDir);
+}
+
+export function defaultDataDir(): string {
+  return resolve(fileURLToPath(new URL('..', import.meta.url)), '.data', 'pglite');
+}
+
+async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Engine> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) ensureWritable(dataDir);
+  let pg;
+  try {
+    pg = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { postgis }, loadDataDir });
+  } catch (err) {
+    throw new ConfigError(
+      `Cannot open the embedded database in ${dataDir} (${(err as Error).message}). ` +
+        'Another CityGrid process may be using it, or it is damaged: stop the other process, or set CITYGRID_DATA_DIR to a new folder.',
+    );
+  }
+  const db = drizzle(pg, { schema }) as unknown as Db;
+  return { kind: 'embedded', db, location: inMemory ? 'memory' : dataDir, close: () => pg.close() };
+}
+
+function ensureWritable(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, '.citygrid-write-probe');
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    throw new ConfigError(
+      `The data folder ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). ` +
+        'Set CITYGRID_DATA_DIR to a folder you can write to, or fix its permissions.',
+    );
+  }
+}
+
+async function openServer(databaseUrl: string): Promise<Engine> {
+  const { default: pg } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const shown = redactUrl(databaseUrl);
+  let parsed: URL;
+  try {
+    parsed = new URL(databaseUrl);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a valid URL (${shown}). Expected postgres://user@host:5432/dbname.`);
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => {
+    /* idle client errors are reported on the next query */
+  });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new ConfigError(describeConnectError(err as NodeJS.ErrnoException & { code?: string }, parsed, shown));
+  }
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  const available = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_available_extensions where name = 'postgis'`);
+  if (!available[0] || available[0].n === 0) {
+    await pool.end();
+    throw new ConfigError(
+      `The PostgreSQL server at ${shown} has no PostGIS extension available. Install it (Debian: apt-get install -y postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded engine.`,
+    );
+  }
+  return { kind: 'server', db, location: shown, close: () => pool.end() };
+}
+
+function describeConnectError(err: NodeJS.ErrnoException & { code?: string }, url: URL, shown: string): string {
+  const where = `${url.hostname}:${url.port || 5432}`;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return `Cannot reach PostgreSQL at ${where} (connection refused). Start the server or fix DATABASE_URL (${shown}); unset it to use the embedded engine.`;
+    case 'ENOTFOUND':
+      return `Cannot resolve the database host "${url.hostname}" in DATABASE_URL (${shown}). Fix the host name.`;
+    case '3D000':
+      return `The database in DATABASE_URL does not exist (${shown}). Create it (createdb ${url.pathname.slice(1)}) or point DATABASE_URL at an existing one.`;
+    case '28P01':
+    case '28000':
+      return `PostgreSQL refused the login for ${shown} (${err.message}). Fix the user or password in DATABASE_URL.`;
+    default:
+      return `Cannot connect to PostgreSQL at ${shown}: ${err.message || err.code}. Check DATABASE_URL.`;
+  }
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}
+
+/** Runs SQL and returns its rows on either engine. */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export async function migrateEngine(engine: Engine): Promise<void> {
+  if (engine.kind === 'embedded') {
+    const { migrate } = await import('drizzle-orm/pglite/migrator');
+    await migrate(engine.db as never, { migrationsFolder });
+  } else {
+    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+    await migrate(engine.db as never, { migrationsFolder });
+  }
+}
+
+export interface EngineInfo {
+  engine: EngineKind;
+  postgres: string;
+  postgis: string;
+  migrations: number;
+}
+
+export async function engineInfo(engine: Engine): Promise<EngineInfo> {
+  const [v] = await rows<{ pg: string; gis: string }>(
+    engine.db,
+    sql`select current_setting('server_version') as pg, postgis_lib_version() as gis`,
+  );
+  const [m] = await rows<{ n: number }>(
+    engine.db,
+    sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+  );
+  return { engine: engine.kind, postgres: v.pg, postgis: v.gis, migrations: m.n };
+}

@@ -1,0 +1,2 @@
+-- Custom migration: PostGIS is needed by every later migration (drizzle-kit never emits it).
+CREATE EXTENSION IF NOT EXISTS postgis;

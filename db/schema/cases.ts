@@ -1,0 +1,80 @@
+// Cases (案卷) and their append-only event log. The case row is a projection kept in step with
+// its events in the same transaction; indicators are computed from the events.
+import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, index } from 'drizzle-orm/pg-core';
+import { geometry } from './geometry.ts';
+import { caseCategories, departments } from './dispatch.ts';
+import { unitGrids } from './grids.ts';
+import { propertyCommunities } from './communities.ts';
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    code: text('code').notNull().unique(),
+    /** inspector (信息采集), public (公众举报), survey (专项普查), video, referral. */
+    source: text('source').notNull(),
+    /** patrol, 12319, 12345, 110, app, wechat, survey. */
+    channel: text('channel').notNull(),
+    externalId: text('external_id'),
+    categoryCode: text('category_code').notNull().references(() => caseCategories.code),
+    urgency: text('urgency').notNull().default('normal'),
+    areaClass: text('area_class').notNull().default('general'),
+    description: text('description').notNull().default(''),
+    address: text('address').notNull().default(''),
+    /** WGS-84 location used for everything spatial. */
+    geom: geometry('geom', 'Point').notNull(),
+    /** Coordinates as received, and the system they were in (WGS84, GCJ02, BD09). */
+    origLng: doublePrecision('orig_lng').notNull(),
+    origLat: doublePrecision('orig_lat').notNull(),
+    origCrs: text('orig_crs').notNull(),
+    status: text('status').notNull(),
+    /** Location at filing time (kept even if grids are later re-versioned). */
+    unitGridId: integer('unit_grid_id').references(() => unitGrids.id),
+    gridCode: char('grid_code', { length: 15 }),
+    villageCode: char('village_code', { length: 12 }),
+    townshipCode: char('township_code', { length: 9 }),
+    districtCode: char('district_code', { length: 6 }),
+    propertyCommunityId: integer('property_community_id').references(() => propertyCommunities.id),
+    departmentId: integer('department_id').references(() => departments.id),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull(),
+    handleDueAt: timestamp('handle_due_at', { withTimezone: true }),
+    closeDueAt: timestamp('close_due_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Optimistic concurrency: bumped by every event. */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('cases_geom_idx').using('gist', t.geom),
+    index('cases_reported_idx').on(t.reportedAt),
+    index('cases_status_idx').on(t.status),
+    index('cases_district_idx').on(t.districtCode),
+  ],
+);
+
+/** Append-only (a trigger rejects UPDATE and DELETE): who, when, from, to, why, payload. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' }).notNull().references(() => cases.id),
+    seq: integer('seq').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    actor: text('actor').notNull(),
+    actorRole: text('actor_role').notNull(),
+    reason: text('reason'),
+    /** Stage data, e.g. {"departmentId":3,"handleDueAt":"…"} on dispatch. */
+    payload: jsonb('payload'),
+  },
+  (t) => [index('case_events_case_idx').on(t.caseId, t.seq), index('case_events_type_at_idx').on(t.type, t.at)],
+);
+
+/** Reporters' personal data, kept apart from the case (masked for most roles; issue [3]). */
+export const caseReporters = pgTable('case_reporters', {
+  caseId: bigint('case_id', { mode: 'number' }).primaryKey().references(() => cases.id),
+  name: text('name'),
+  phone: text('phone'),
+  anonymous: char('anonymous', { length: 1 }).notNull().default('N'),
+});

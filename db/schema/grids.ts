@@ -1,0 +1,44 @@
+// Unit grids (单元网格) and responsibility grids (责任网格). Unit grids are versioned: a code
+// keeps its identity across versions; a case keeps the grid row (id) it was filed in.
+import { pgTable, serial, char, text, integer, timestamp, index, uniqueIndex, doublePrecision } from 'drizzle-orm/pg-core';
+import { geometry } from './geometry.ts';
+import { villages, districts, townships } from './places.ts';
+
+export const responsibilityGrids = pgTable(
+  'responsibility_grids',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    districtCode: char('district_code', { length: 6 }).notNull().references(() => districts.code),
+    /** Who patrols it: an inspector (监督员) or a grid worker (网格员). */
+    assigneeRole: text('assignee_role').notNull(),
+    assigneeName: text('assignee_name').notNull(),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+  },
+  (t) => [index('responsibility_grids_geom_idx').using('gist', t.geom)],
+);
+
+export const unitGrids = pgTable(
+  'unit_grids',
+  {
+    id: serial('id').primaryKey(),
+    /** 15 digits: county(6) + township(3) + community(3) + sequence(3), sequence W→E then N→S. */
+    code: char('code', { length: 15 }).notNull(),
+    version: integer('version').notNull().default(1),
+    status: text('status').notNull().default('active'),
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+    validTo: timestamp('valid_to', { withTimezone: true }),
+    villageCode: char('village_code', { length: 12 }).notNull().references(() => villages.code),
+    townshipCode: char('township_code', { length: 9 }).notNull().references(() => townships.code),
+    districtCode: char('district_code', { length: 6 }).notNull().references(() => districts.code),
+    responsibilityGridId: integer('responsibility_grid_id').references(() => responsibilityGrids.id),
+    areaM2: doublePrecision('area_m2').notNull(),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+  },
+  (t) => [
+    uniqueIndex('unit_grids_code_version_idx').on(t.code, t.version),
+    index('unit_grids_geom_idx').using('gist', t.geom),
+    index('unit_grids_village_idx').on(t.villageCode),
+  ],
+);

@@ -1,0 +1,13 @@
+import { openEngine, migrateEngine, rows } from '../db/engine.ts';
+import { sql } from 'drizzle-orm';
+const e = await openEngine({ dataDir: 'memory://' });
+await migrateEngine(e);
+console.log(await rows(e.db, sql`select srid, proj4text from spatial_ref_sys where srid in (4549, 4326)`));
+console.log(await rows(e.db, sql`select ST_AsText(ST_GeneratePoints(ST_MakeEnvelope(0,0,1,1,4326), 2, 42)) as p`));
+const t0 = Date.now();
+const n = 200000;
+const a = Array.from({length:n},(_, i)=>i), b = a.map(i=>new Date(1640995200000+i*60000).toISOString()), c = a.map(i=> i%3 ? null : JSON.stringify({d:i}));
+await e.db.execute(sql`create table tt(id int, at timestamptz, p jsonb, t text)`);
+await e.db.execute(sql`insert into tt select * , 'dispatch' from unnest(${sql.param(a)}::int[], ${sql.param(b)}::timestamptz[], ${sql.param(c)}::jsonb[])`);
+console.log('200k rows', Date.now()-t0);
+await e.close();

@@ -1,0 +1,10 @@
+import { openEngine, migrateEngine, rows } from '../db/engine.ts';
+import { seedCity } from '../data/seed.ts';
+import { sql } from 'drizzle-orm';
+const e = await openEngine(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: 'memory://' });
+await migrateEngine(e);
+const t0 = Date.now();
+const r = await seedCity(e.db, { log: console.log, now: new Date('2026-11-26T10:00:00Z') });
+console.log('seed', Date.now() - t0, r.cases, r.events);
+console.log(await rows(e.db, sql`select (select count(*)::int from unit_grids) g, (select count(*)::int from responsibility_grids) rg, (select count(*)::int from clinics) cl, (select count(*)::int from property_communities) pc, (select count(*)::int from cases) c`));
+await e.close();

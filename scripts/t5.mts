@@ -1,0 +1,16 @@
+import { openEngine, rows } from '../db/engine.ts';
+import { sql } from 'drizzle-orm';
+const e = await openEngine({ databaseUrl: process.env.DATABASE_URL });
+const region = sql`(select geom from townships where code = '350623100')`;
+const T = async (label: string, q: any) => { const t0 = Date.now(); const r = await rows<any>(e.db, q); console.log(label, Date.now() - t0, JSON.stringify(r).slice(0, 1500)); return r; };
+const [{ s }] = await T('gen', sql`select ST_GeneratePoints(ST_Transform(${region}, 4548), 20, 5)::text s`);
+const R = sql`r as materialized (select ST_CollectionExtract(ST_MakeValid(ST_Transform(${region}, 4548)), 3) as g)`;
+const V = sql`v as materialized (select d.geom from r, ST_Dump(ST_VoronoiPolygons(${s}::geometry, 0, ST_Expand(r.g, 1000))) d), s as (select (d.path)[1] as k, d.geom from ST_Dump(${s}::geometry) d)`;
+await T('r', sql`with ${R} select ST_NPoints(g) from r`);
+await T('v', sql`with ${R}, ${V} select count(*) from v`);
+await T('cells', sql`with ${R}, ${V} select s.k, (select ST_Area(ST_Intersection(v.geom, r.g, 0.001)) from v, r where ST_Intersects(v.geom, s.geom) limit 1) from s`);
+await T('cells-nogrid', sql`with ${R}, ${V} select s.k, (select ST_Area(ST_Intersection(v.geom, r.g)) from v, r where ST_Intersects(v.geom, s.geom) limit 1) from s`);
+await T('centroid', sql`with ${R}, ${V}, cells as (select s.k, (select ST_Intersection(v.geom, r.g, 0.001) from v, r where ST_Intersects(v.geom, s.geom) limit 1) cell from s) select count(ST_Centroid(cell)) from cells`);
+await T('pos', sql`with ${R}, ${V}, cells as (select s.k, (select ST_Intersection(v.geom, r.g, 0.001) from v, r where ST_Intersects(v.geom, s.geom) limit 1) cell from s) select count(ST_PointOnSurface(cell)) from cells`);
+await T('int', sql`with ${R}, ${V}, cells as (select s.k, (select ST_Intersection(v.geom, r.g, 0.001) from v, r where ST_Intersects(v.geom, s.geom) limit 1) cell from s) select count(*) filter (where ST_Intersects(ST_Centroid(cell), r.g)) from cells, r`);
+await e.close();
