@@ -19,6 +19,8 @@ export interface Engine {
   /** Where the data lives: the data folder (embedded) or the URL without its password. */
   location: string;
   close(): Promise<void>;
+  /** Embedded only: a tarball of the data folder, to restore with `loadDataDir` (tests). */
+  dump?: () => Promise<Blob>;
 }
 
 export const migrationsFolder = resolve(fileURLToPath(new URL('.', import.meta.url)), 'migrations');
@@ -55,7 +57,7 @@ async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Engine
     );
   }
   const db = drizzle(pg, { schema }) as unknown as Db;
-  return { kind: 'embedded', db, location: inMemory ? 'memory' : dataDir, close: () => pg.close() };
+  return { kind: 'embedded', db, location: inMemory ? 'memory' : dataDir, close: () => pg.close(), dump: () => pg.dumpDataDir('none') };
 }
 
 function ensureWritable(dir: string): void {

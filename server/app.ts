@@ -1,0 +1,37 @@
+// The HTTP surface on one port: /healthz, /trpc (the API), and the built client (dist/client)
+// with a fallback to index.html for client-side routes.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import type { Engine } from '../db/engine.ts';
+import { appRouter } from './router.ts';
+import { health } from './http/health.ts';
+
+export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
+
+export function createApp(engine: Engine): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => health(c, engine));
+  app.all('/trpc/*', (c) =>
+    fetchRequestHandler({
+      endpoint: '/trpc',
+      req: c.req.raw,
+      router: appRouter,
+      createContext: () => ({ engine }),
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}: ${error.message}${error.cause ? ` (${error.cause.message})` : ''}`);
+      },
+    }),
+  );
+  if (existsSync(clientDir)) {
+    const index = readFileSync(resolve(clientDir, 'index.html'), 'utf8');
+    app.use('/*', serveStatic({ root: clientDir }));
+    app.get('*', (c) => c.html(index));
+  } else {
+    app.get('/', (c) => c.text('CityGrid API is running. The client is not built: run `npm run build` (npm start does it for you).'));
+  }
+  return app;
+}

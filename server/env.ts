@@ -1,0 +1,28 @@
+// Environment, validated once at start-up with a readable list of problems.
+import { z } from 'zod';
+import { ConfigError } from '../db/config-error.ts';
+
+const schema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int('PORT must be a whole number').min(1).max(65535, 'PORT must be at most 65535').default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  CITYGRID_DATA_DIR: z.string().min(1).optional(),
+  CITYGRID_SEED: z.coerce.number().int().optional(),
+  /** Skip seeding an empty database (an empty console). */
+  CITYGRID_NO_SEED: z.enum(['0', '1']).optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}

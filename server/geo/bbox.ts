@@ -1,0 +1,13 @@
+// Shared geo inputs/outputs: bbox = [west, south, east, north] in WGS-84 degrees.
+import { z } from 'zod';
+
+export const bboxSchema = z
+  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
+  .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be [west, south, east, north] with west < east and south < north');
+
+export type Bbox = [number, number, number, number];
+
+/** A bbox from four nullable columns (an empty extent gives null). */
+export function toBbox(r: { w: number | null; s: number | null; e: number | null; n: number | null }): Bbox | null {
+  return r.w === null || r.s === null || r.e === null || r.n === null ? null : [r.w, r.s, r.e, r.n];
+}

@@ -1,0 +1,21 @@
+// The API: one router per domain. The client imports only `type AppRouter`.
+import { router } from './trpc.ts';
+import { systemRouter } from './system/system-router.ts';
+import { placesRouter } from './places/places-router.ts';
+import { gridsRouter } from './grids/grids-router.ts';
+import { communitiesRouter } from './communities/communities-router.ts';
+import { clinicsRouter } from './clinics/clinics-router.ts';
+import { casesRouter } from './cases/cases-router.ts';
+import { indicatorsRouter } from './indicators/indicators-router.ts';
+
+export const appRouter = router({
+  system: systemRouter,
+  places: placesRouter,
+  grids: gridsRouter,
+  communities: communitiesRouter,
+  clinics: clinicsRouter,
+  cases: casesRouter,
+  indicators: indicatorsRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,28 @@
+// tRPC setup: the context (database, engine), procedures, and the one error formatter that
+// turns zod failures into field messages a user can act on.
+import { initTRPC } from '@trpc/server';
+import { z, ZodError } from 'zod';
+import type { Engine } from '../db/engine.ts';
+
+export interface Context {
+  engine: Engine;
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    return {
+      ...shape,
+      message: zod ? describeZod(error.cause as ZodError) : shape.message,
+      data: { ...shape.data, stack: undefined, fieldErrors: zod?.fieldErrors ?? null, formErrors: zod?.formErrors ?? null },
+    };
+  },
+});
+
+function describeZod(err: ZodError): string {
+  return `Invalid input: ${err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`;
+}
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+export const createCallerFactory = t.createCallerFactory;

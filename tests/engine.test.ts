@@ -1,0 +1,80 @@
+// Engine start, migration and the operator-facing errors, on the engine under test.
+import { mkdtempSync, chmodSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { ConfigError } from '../db/config-error.ts';
+import { engineInfo, migrateEngine, migrationsFolder, openEngine, rows, type Engine } from '../db/engine.ts';
+import { createServerDatabase, dropServerDatabase } from './support/server-db.ts';
+
+const cfg = inject('testDb');
+const migrationFiles = readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length;
+
+describe(`fresh ${cfg.engine} engine`, () => {
+  let engine: Engine | undefined;
+  let url: string | undefined;
+  afterAll(async () => {
+    await engine?.close();
+    if (url) await dropServerDatabase(cfg.adminUrl!, url);
+  });
+
+  it('starts, migrates an empty database, and reports its PostGIS version', async () => {
+    if (cfg.engine === 'server') url = await createServerDatabase(cfg.adminUrl!, 'citygrid_engine');
+    engine = await openEngine(url ? { databaseUrl: url } : { dataDir: 'memory://' });
+    await migrateEngine(engine);
+    const info = await engineInfo(engine);
+    expect(info.engine).toBe(cfg.engine);
+    expect(info.postgis).toMatch(/^3\.\d+/);
+    expect(info.migrations).toBe(migrationFiles);
+  });
+
+  it('migrating again is a no-op', async () => {
+    await migrateEngine(engine!);
+    expect((await engineInfo(engine!)).migrations).toBe(migrationFiles);
+  });
+
+  it('stores geometry in SRID 4326 with GiST indexes', async () => {
+    const cols = await rows<{ table: string; srid: number }>(engine!.db, sql`select f_table_name as table, srid from geometry_columns where f_table_schema = 'public'`);
+    expect(cols.length).toBeGreaterThanOrEqual(9);
+    expect(cols.every((c) => c.srid === 4326)).toBe(true);
+    const gist = await rows<{ n: number }>(engine!.db, sql`select count(*)::int n from pg_indexes where schemaname = 'public' and indexdef ilike '%using gist%'`);
+    expect(gist[0].n).toBeGreaterThanOrEqual(cols.length);
+  });
+});
+
+describe('operator errors are one clear line', () => {
+  it('names an unreachable server and what to do', async () => {
+    const err = await openEngine({ databaseUrl: 'postgres://postgres@127.0.0.1:1/nowhere' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/Cannot reach PostgreSQL at 127\.0\.0\.1:1.*unset it to use the embedded engine/);
+  });
+
+  it('hides the password of a DATABASE_URL in messages', async () => {
+    const err = await openEngine({ databaseUrl: 'postgres://postgres:secret@127.0.0.1:1/nowhere' }).catch((e: unknown) => e);
+    expect((err as Error).message).not.toContain('secret');
+  });
+
+  it.runIf(cfg.engine === 'server')('names a database that does not exist', async () => {
+    const u = new URL(cfg.adminUrl!);
+    u.pathname = '/citygrid_does_not_exist';
+    const err = await openEngine({ databaseUrl: u.toString() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/does not exist.*createdb citygrid_does_not_exist/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('names a data folder that is not writable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citygrid-ro-'));
+    chmodSync(dir, 0o500);
+    const err = await openEngine({ dataDir: join(dir, 'data') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/not writable.*CITYGRID_DATA_DIR/);
+  });
+
+  it('names a data folder path that cannot be a folder', async () => {
+    const err = await openEngine({ dataDir: '/dev/null/citygrid' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/not writable.*CITYGRID_DATA_DIR/);
+  });
+});

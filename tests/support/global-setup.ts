@@ -1,0 +1,67 @@
+// Builds the seeded test city once per run. Embedded: seeded in memory, dumped to a tarball
+// cached under .data/test-cache by a hash of everything that shapes it (so an unchanged
+// generator restores in seconds). Server: a fresh database named for this run, dropped after.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { migrateEngine, openEngine } from '../../db/engine.ts';
+import { seedCity } from '../../data/seed.ts';
+import { TEST_NOW } from './test-config.ts';
+import { createServerDatabase, dropServerDatabase } from './server-db.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function sourceHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!name.endsWith('.test.ts')) h.update(p).update(readFileSync(p));
+    }
+  };
+  ['db', 'data', 'package-lock.json'].forEach((d) => (statSync(join(root, d)).isDirectory() ? walk(join(root, d)) : h.update(readFileSync(join(root, d)))));
+  h.update(TEST_NOW.toISOString());
+  return h.digest('hex').slice(0, 16);
+}
+
+export default async function setup(project: TestProject) {
+  const t0 = performance.now();
+  const log = (l: string) => console.log(`[test-db] ${l}`);
+  if (process.env.DATABASE_URL) {
+    const url = await createServerDatabase(process.env.DATABASE_URL, 'citygrid_test');
+    log(`server engine: fresh database ${url.replace(/:[^:@/]*@/, ':***@')}`);
+    const engine = await openEngine({ databaseUrl: url });
+    try {
+      await migrateEngine(engine);
+      await seedCity(engine.db, { now: TEST_NOW, log });
+    } finally {
+      await engine.close();
+    }
+    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    project.provide('testDb', { engine: 'server', url, adminUrl: process.env.DATABASE_URL, seededNow: TEST_NOW.toISOString() });
+    return async () => {
+      await dropServerDatabase(process.env.DATABASE_URL!, url);
+    };
+  }
+  const cacheDir = join(root, '.data', 'test-cache');
+  const snapshot = join(cacheDir, `city-${sourceHash()}.tar`);
+  if (existsSync(snapshot)) {
+    log(`embedded engine: reusing ${snapshot}`);
+  } else {
+    log('embedded engine: seeding the test city (cached for later runs) …');
+    const engine = await openEngine({ dataDir: 'memory://' });
+    try {
+      await migrateEngine(engine);
+      await seedCity(engine.db, { now: TEST_NOW, log });
+      const blob = await engine.dump!();
+      mkdirSync(cacheDir, { recursive: true });
+      writeFileSync(snapshot, Buffer.from(await blob.arrayBuffer()));
+    } finally {
+      await engine.close();
+    }
+    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  project.provide('testDb', { engine: 'embedded', snapshot, seededNow: TEST_NOW.toISOString() });
+}
