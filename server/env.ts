@@ -4,7 +4,7 @@ import { ConfigError } from '../db/config-error.ts';
 
 const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int('PORT must be a whole number').min(1).max(65535, 'PORT must be at most 65535').default(3000),
+  PORT: z.coerce.number().int('PORT must be a whole number').min(0).max(65535, 'PORT must be at most 65535').default(3000),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')

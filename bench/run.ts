@@ -1,0 +1,18 @@
+// `npm run bench`: runs every suite, prints a table and writes bench/results.json.
+// Results are ratios against baselines measured in the same run; tests never time anything.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BenchEntry } from './harness.ts';
+import { startupBench } from './startup.bench.ts';
+
+const suites: [string, () => Promise<BenchEntry[]>][] = [['startup', startupBench]];
+
+const results: (BenchEntry & { suite: string })[] = [];
+for (const [suite, run] of suites) {
+  console.log(`running ${suite} …`);
+  for (const e of await run()) results.push({ suite, ...e });
+}
+const out = resolve(import.meta.dirname, 'results.json');
+writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
+console.table(results.map((r) => ({ name: r.name, value: `${r.value} ${r.unit}`, baseline: `${r.baseline} ${r.unit}`, ratio: r.ratio, target: r.target, met: r.met ? 'yes' : 'NO' })));
+console.log(`written to ${out}`);
