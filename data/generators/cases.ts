@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { addWorkingTime, createCalendar, type LimitUnit, type WorkingCalendar } from '../../db/domain/working-clock.ts';
 import { apportion, createRandom, hashSeed, type Random } from './random.ts';
-import { insertChecked, withBulkLoad } from './insert-checked.ts';
+import { bulkInsert, insertChecked, withBulkLoad } from './insert-checked.ts';
 import { personName } from './names.ts';
 import { routeCase, sortRules, type DispatchRule } from '../../db/domain/route-case.ts';
 
@@ -244,7 +244,8 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
     c.code = `${day}${String(n).padStart(5, '0')}`;
   }
   trace('open cases and codes');
-  return insertCases(db, drafts, rnd);
+  // only points in grids that hold a compound can lie in one
+  return insertCases(db, drafts, rnd, grids.filter((g) => g.compound).map((g) => g.id));
 }
 
 /** A provisional, complete history: report … close (or void). */
@@ -397,7 +398,7 @@ function truncateAt(c: CaseDraft, now: number): void {
   if (!c.events.some((e) => e.type === 'handle')) c.handledAt = undefined;
 }
 
-async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ cases: number; events: number }> {
+async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGrids: number[]): Promise<{ cases: number; events: number }> {
   const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
   // where each point lies: its village (and so township and district) and managed compound
   const facts = await rows<{ n: number; village_code: string; township_code: string; district_code: string; address: string; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null }>(
@@ -409,7 +410,8 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ 
         join townships t on t.code = v.township_code
         join districts d on d.code = v.district_code
         left join lateral (select p.id, p.company_id from property_communities p
-                           where p.village_code = pt.village_code and ST_Intersects(p.geom, pt.geom) order by p.id limit 1) pc on true
+                           where pt.grid_id = any(${sql.param(compoundGrids)}::int[])
+                             and p.village_code = pt.village_code and ST_Intersects(p.geom, pt.geom) order by p.id limit 1) pc on true
         left join property_companies co on co.id = pc.company_id
         left join departments tg on tg.kind = 'township_gov' and tg.township_code = v.township_code
         order by pt.n`,
@@ -435,7 +437,20 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ 
     return route.departmentId;
   });
   trace('routed');
-  const p = <T>(f: (c: CaseDraft, i: number) => T) => sql.param(drafts.map(f));
+  const col = (name: string, type: string, f: (c: CaseDraft, i: number) => string | number | null | undefined) => ({ name, type, values: drafts.map((c, i) => f(c, i) ?? null) });
+  await db.execute(sql`create temp table case_rows (code text, source text, channel text, category text, urgency text, area_class text, point int,
+    status text, version int, address text, village_code text, township_code text, district_code text, compound_id int, department_id int,
+    reported_at timestamptz, handle_due_at timestamptz, close_due_at timestamptz, closed_at timestamptz) on commit drop`);
+  await bulkInsert(db, 'case_rows', [
+    col('code', 'text', (c) => c.code), col('source', 'text', (c) => c.source), col('channel', 'text', (c) => c.channel),
+    col('category', 'text', (c) => c.category), col('urgency', 'text', (c) => c.urgency), col('area_class', 'text', (c) => c.areaClass),
+    col('point', 'int', (c) => c.point), col('status', 'text', (c) => c.status), col('version', 'int', (c) => c.events.length),
+    col('address', 'text', (c) => at(c).address), col('village_code', 'text', (c) => at(c).village_code),
+    col('township_code', 'text', (c) => at(c).township_code), col('district_code', 'text', (c) => at(c).district_code),
+    col('compound_id', 'int', (c) => at(c).compound_id), col('department_id', 'int', (_, i) => departments[i]),
+    col('reported_at', 'timestamptz', (c) => iso(c.reportedAt)), col('handle_due_at', 'timestamptz', (c) => iso(c.handleDue)),
+    col('close_due_at', 'timestamptz', (c) => iso(c.closeDue)), col('closed_at', 'timestamptz', (c) => iso(c.closedAt)),
+  ]);
   // Public reports arrive from phone apps in GCJ-02: keep what was received and its system;
   // the stored geom is the WGS-84 truth (the offset here is the local GCJ-02 shift, ~490 m).
   await withBulkLoad(db, 'cases', () =>
@@ -451,15 +466,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ 
            case when d.source = 'public' then 'GCJ02' else 'WGS84' end,
            d.status, d.version, g.id, g.code, d.village_code, d.township_code, d.district_code, d.compound_id, d.department_id,
            d.reported_at, d.handle_due_at, d.close_due_at, d.closed_at
-    from unnest(${p((c) => c.code)}::text[], ${p((c) => c.source)}::text[], ${p((c) => c.channel)}::text[], ${p((c) => c.category)}::text[],
-                ${p((c) => c.urgency)}::text[], ${p((c) => c.areaClass)}::text[], ${p((c) => c.point)}::int[], ${p((c) => c.status)}::text[],
-                ${p((c) => c.events.length)}::int[], ${p((c) => at(c).address)}::text[], ${p((c) => at(c).village_code)}::text[],
-                ${p((c) => at(c).township_code)}::text[], ${p((c) => at(c).district_code)}::text[], ${p((c) => at(c).compound_id)}::int[],
-                ${p((_, i) => departments[i])}::int[],
-                ${p((c) => iso(c.reportedAt))}::timestamptz[], ${p((c) => iso(c.handleDue))}::timestamptz[], ${p((c) => iso(c.closeDue))}::timestamptz[],
-                ${p((c) => iso(c.closedAt))}::timestamptz[])
-      as d(code, source, channel, category, urgency, area_class, point, status, version, address, village_code, township_code, district_code,
-           compound_id, department_id, reported_at, handle_due_at, close_due_at, closed_at)
+    from case_rows d
     join case_points pt on pt.n = d.point
     join case_categories cat on cat.code = d.category
     left join unit_grids g on g.id = pt.grid_id`, 'cases'),
@@ -472,18 +479,6 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ 
   trace('ids fetched');
   const byCode = new Map(ids.map((r) => [r.code, { ...r, wrong_id: municipal.find((m) => m !== r.department_id)! }]));
   const cols = { case: [] as number[], seq: [] as number[], at: [] as string[], type: [] as string[], from: [] as (string | null)[], to: [] as string[], actor: [] as string[], role: [] as string[], reason: [] as (string | null)[], payload: [] as (string | null)[] };
-  let count = 0;
-  const flush = async () => {
-    if (cols.case.length === 0) return;
-    await insertChecked(db, cols.case.length, sql`
-      insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role, reason, payload)
-      select * from unnest(${sql.param(cols.case)}::bigint[], ${sql.param(cols.seq)}::int[], ${sql.param(cols.at)}::timestamptz[], ${sql.param(cols.type)}::text[],
-                           ${sql.param(cols.from)}::text[], ${sql.param(cols.to)}::text[], ${sql.param(cols.actor)}::text[], ${sql.param(cols.role)}::text[],
-                           ${sql.param(cols.reason)}::text[], ${sql.param(cols.payload)}::jsonb[])`, 'case events');
-    count += cols.case.length;
-    for (const k of Object.keys(cols) as (keyof typeof cols)[]) cols[k].length = 0;
-  };
-  await withBulkLoad(db, 'case_events', async () => {
   for (const c of drafts) {
     const r = byCode.get(c.code)!;
     c.events.forEach((e, i) => {
@@ -493,8 +488,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ 
       cols.type.push(e.type);
       cols.from.push(e.from);
       cols.to.push(e.to);
-      const actor = e.actor === 'department' ? `department:${e.dept === 'wrong' ? r.wrong_id : r.department_id}` : e.actor;
-      cols.actor.push(actor);
+      cols.actor.push(e.actor === 'department' ? `department:${e.dept === 'wrong' ? r.wrong_id : r.department_id}` : e.actor);
       cols.role.push(e.role);
       cols.reason.push(e.reason ?? null);
       cols.payload.push(
@@ -505,11 +499,32 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random): Promise<{ 
             : null,
       );
     });
-    if (cols.case.length >= 100_000) await flush();
   }
-  await flush();
+  trace('events built');
+  const count = cols.case.length;
+  await withBulkLoad(db, 'case_events', async () => {
+    trace('events: constraints dropped');
+    const CHUNK = 250_000;
+    for (let from = 0; from < count; from += CHUNK) {
+      const part = <T>(a: T[]) => a.slice(from, from + CHUNK);
+      await bulkInsert(db, 'case_events', [
+        { name: 'case_id', type: 'bigint', values: part(cols.case) },
+        { name: 'seq', type: 'int', values: part(cols.seq) },
+        { name: 'at', type: 'timestamptz', values: part(cols.at) },
+        { name: 'type', type: 'text', values: part(cols.type) },
+        { name: 'from_status', type: 'text', values: part(cols.from) },
+        { name: 'to_status', type: 'text', values: part(cols.to) },
+        { name: 'actor', type: 'text', values: part(cols.actor) },
+        { name: 'actor_role', type: 'text', values: part(cols.role) },
+        { name: 'reason', type: 'text', values: part(cols.reason) },
+        { name: 'payload', type: 'jsonb', values: part(cols.payload) },
+      ]);
+      trace(`events chunk ${from}`);
+    }
   });
-
+  trace('events: constraints restored');
+  const [landed] = await rows<{ n: number }>(db, sql`select count(*)::int as n from case_events`);
+  if (landed.n !== count) throw new Error(`Seeding case events: ${landed.n} of ${count} rows were inserted`);
   trace('events inserted');
   // reporters of public cases: personal data kept apart (masked by the accounts issue)
   const pub = drafts.filter((c) => c.source === 'public');

@@ -34,4 +34,47 @@ export async function withBulkLoad(db: Db, table: string, load: () => Promise<vo
   await load();
   for (const i of idx) await db.execute(sql.raw(i.def));
   for (const f of fks) await db.execute(sql.raw(`alter table "${table}" add constraint "${f.name}" ${f.def}`));
+
+}
+
+export interface BulkColumn {
+  name: string;
+  /** PostgreSQL type of the column, e.g. 'int', 'text', 'timestamptz', 'jsonb'. */
+  type: string;
+  values: readonly (string | number | boolean | null)[];
+}
+
+/**
+ * Appends rows to a table, column-wise. On the embedded engine through COPY … FROM a CSV
+ * blob (about twice as fast as parameters there); on the server through unnest() of array
+ * parameters (node-postgres has no COPY without another package). Same rows either way.
+ */
+export async function bulkInsert(db: Db, table: string, columns: BulkColumn[]): Promise<void> {
+  const n = columns[0]?.values.length ?? 0;
+  if (n === 0) return;
+  const names = columns.map((c) => `"${c.name}"`).join(', ');
+  const pglite = embeddedClient(db);
+  if (pglite) {
+    const lines: string[] = new Array(n);
+    for (let i = 0; i < n; i++) lines[i] = columns.map((c) => csvField(c.values[i])).join(',');
+    const blob = new Blob([lines.join('\n')]);
+    await pglite.query(`copy "${table}" (${names}) from '/dev/blob' with (format csv)`, [], { blob });
+    return;
+  }
+  await db.execute(sql`insert into ${sql.identifier(table)} (${sql.raw(names)})
+    select * from unnest(${sql.join(columns.map((c) => sql`${sql.param(c.values)}::${sql.raw(c.type)}[]`), sql`, `)})`);
+}
+
+function csvField(v: string | number | boolean | null): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'string') return String(v);
+  return v === '' || /[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** The PGlite client (or transaction) behind a drizzle handle, when the engine is embedded. */
+function embeddedClient(db: Db): { query: (q: string, p: unknown[], o: { blob: Blob }) => Promise<unknown> } | null {
+  const client = (db as unknown as { session?: { client?: unknown }; $client?: unknown }).session?.client;
+  const c = client as { query?: unknown; constructor?: { name?: string }; exec?: unknown } | undefined;
+  // PGlite and its Transaction both have exec(); node-postgres Pool/Client do not.
+  return c && typeof c.query === 'function' && typeof c.exec === 'function' ? (c as never) : null;
 }
