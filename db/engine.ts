@@ -2,7 +2,7 @@
 // server (DATABASE_URL). One code path above this file: both give a drizzle `Db`.
 // Edit here to change how connections are opened; never branch on the engine elsewhere
 // except through `engine.kind` where a PostGIS feature is missing on one of them.
-import { mkdirSync, accessSync, constants, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, accessSync, constants, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
@@ -47,17 +47,62 @@ async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Engine
   const { drizzle } = await import('drizzle-orm/pglite');
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) ensureWritable(dataDir);
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir);
   let pg;
   try {
     pg = await PGlite.create(inMemory ? undefined : dataDir, { extensions: { postgis }, loadDataDir });
   } catch (err) {
+    unlock();
     throw new ConfigError(
       `Cannot open the embedded database in ${dataDir} (${(err as Error).message}). ` +
         'Another CityGrid process may be using it, or it is damaged: stop the other process, or set CITYGRID_DATA_DIR to a new folder.',
     );
   }
   const db = drizzle(pg, { schema }) as unknown as Db;
-  return { kind: 'embedded', db, location: inMemory ? 'memory' : dataDir, close: () => pg.close(), dump: () => pg.dumpDataDir('none') };
+  const close = async () => {
+    try {
+      await pg.close();
+    } finally {
+      unlock();
+    }
+  };
+  return { kind: 'embedded', db, location: inMemory ? 'memory' : dataDir, close, dump: () => pg.dumpDataDir('none') };
+}
+
+/**
+ * One process owns a data folder at a time (two PGlite processes on one folder corrupt it).
+ * A lock file holds the owner's pid; a lock left by a process that no longer runs is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const lock = join(dir, 'citygrid.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lock, 'utf8'));
+      if (pid && pid !== process.pid && isRunning(pid)) {
+        throw new ConfigError(
+          `The data folder ${dir} is in use by another CityGrid process (pid ${pid}). Stop it first, or set CITYGRID_DATA_DIR to another folder.`,
+        );
+      }
+      if (pid === process.pid) {
+        throw new ConfigError(`The data folder ${dir} is already open in this process; close it before opening it again.`);
+      }
+      rmSync(lock, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new ConfigError(`Could not lock the data folder ${dir}. Remove ${lock} if no CityGrid process is running.`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function ensureWritable(dir: string): void {

@@ -1,17 +1,14 @@
 // The same seed gives the same city: rebuild the geography of the test city in a fresh
 // database and compare digests of every shape, code and population with the seeded one.
 import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { migrateEngine, openEngine, rows, type Db, type Engine } from '../db/engine.ts';
+import { migrateEngine, rows, type Db } from '../db/engine.ts';
 import { seedPlaces } from '../data/generators/places.ts';
 import { seedCatalogue } from '../data/generators/catalogue.ts';
 import { seedGrids } from '../data/generators/grids.ts';
 import { DEFAULT_SEED } from '../data/seed.ts';
-import { testEngine } from './support/test-db.ts';
-import { createServerDatabase, dropServerDatabase } from './support/server-db.ts';
+import { freshEngine, testEngine } from './support/test-db.ts';
 
-const cfg = inject('testDb');
 
 async function digest(db: Db) {
   const [d] = await rows<Record<string, string>>(
@@ -26,16 +23,13 @@ async function digest(db: Db) {
 }
 
 describe('determinism', () => {
-  let fresh: Engine | undefined;
-  let url: string | undefined;
-  afterAll(async () => {
-    await fresh?.close();
-    if (url) await dropServerDatabase(cfg.adminUrl!, url);
-  });
+  let dispose: (() => Promise<void>) | undefined;
+  afterAll(() => dispose?.());
 
   it('rebuilds identical townships, villages and grids from the same seed', async () => {
-    if (cfg.engine === 'server') url = await createServerDatabase(cfg.adminUrl!, 'citygrid_determinism');
-    fresh = await openEngine(url ? { databaseUrl: url } : { dataDir: 'memory://' });
+    const f = await freshEngine('citygrid_determinism');
+    dispose = f.dispose;
+    const fresh = f.engine;
     await migrateEngine(fresh);
     await fresh.db.transaction(async (tx) => {
       await seedPlaces(tx as unknown as Db, DEFAULT_SEED);

@@ -1,5 +1,5 @@
 // Engine start, migration and the operator-facing errors, on the engine under test.
-import { mkdtempSync, chmodSync, readdirSync } from 'node:fs';
+import { mkdtempSync, chmodSync, readdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,22 +7,18 @@ import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ConfigError } from '../db/config-error.ts';
 import { engineInfo, migrateEngine, migrationsFolder, openEngine, rows, type Engine } from '../db/engine.ts';
-import { createServerDatabase, dropServerDatabase } from './support/server-db.ts';
+import { freshEngine } from './support/test-db.ts';
 
 const cfg = inject('testDb');
 const migrationFiles = readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).length;
 
 describe(`fresh ${cfg.engine} engine`, () => {
   let engine: Engine | undefined;
-  let url: string | undefined;
-  afterAll(async () => {
-    await engine?.close();
-    if (url) await dropServerDatabase(cfg.adminUrl!, url);
-  });
+  let dispose: (() => Promise<void>) | undefined;
+  afterAll(() => dispose?.());
 
   it('starts, migrates an empty database, and reports its PostGIS version', async () => {
-    if (cfg.engine === 'server') url = await createServerDatabase(cfg.adminUrl!, 'citygrid_engine');
-    engine = await openEngine(url ? { databaseUrl: url } : { dataDir: 'memory://' });
+    ({ engine, dispose } = await freshEngine('citygrid_engine'));
     await migrateEngine(engine);
     const info = await engineInfo(engine);
     expect(info.engine).toBe(cfg.engine);
@@ -70,6 +66,22 @@ describe('operator errors are one clear line', () => {
     const err = await openEngine({ dataDir: join(dir, 'data') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(/not writable.*CITYGRID_DATA_DIR/);
+  });
+
+  it('refuses a data folder another process holds, and takes over a stale lock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'citygrid-lock-'));
+    writeFileSync(join(dir, 'citygrid.lock'), String(process.ppid)); // a live process that is not us
+    const err = await openEngine({ dataDir: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(new RegExp(`in use by another CityGrid process \\(pid ${process.ppid}\\)`));
+    writeFileSync(join(dir, 'citygrid.lock'), '999999999'); // no such process
+    const engine = await openEngine({ dataDir: dir });
+    try {
+      expect(readFileSync(join(dir, 'citygrid.lock'), 'utf8')).toBe(String(process.pid));
+    } finally {
+      await engine.close();
+    }
+    expect(existsSync(join(dir, 'citygrid.lock'))).toBe(false);
   });
 
   it('names a data folder path that cannot be a folder', async () => {

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { openEngine, type Engine } from '../../db/engine.ts';
 import { appRouter } from '../../server/router.ts';
 import { createCallerFactory } from '../../server/trpc.ts';
+import { createServerDatabase, dropServerDatabase } from './server-db.ts';
 
 let shared: Promise<Engine> | undefined;
 
@@ -17,4 +18,21 @@ export function testEngine(): Promise<Engine> {
 
 export async function testCaller() {
   return createCallerFactory(appRouter)({ engine: await testEngine() });
+}
+
+/**
+ * An empty, unmigrated database on the engine under test (embedded: in memory; server: a
+ * throwaway database). `dispose` closes it and drops the server database.
+ */
+export async function freshEngine(prefix: string): Promise<{ engine: Engine; dispose: () => Promise<void> }> {
+  const cfg = inject('testDb');
+  const url = cfg.engine === 'server' ? await createServerDatabase(cfg.adminUrl!, prefix) : undefined;
+  const engine = await openEngine(url ? { databaseUrl: url } : { dataDir: 'memory://' });
+  return {
+    engine,
+    dispose: async () => {
+      await engine.close();
+      if (url) await dropServerDatabase(cfg.adminUrl!, url);
+    },
+  };
 }
