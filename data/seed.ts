@@ -32,15 +32,30 @@ export async function isSeeded(db: Db): Promise<boolean> {
   return r.n > 0;
 }
 
-export async function seedCity(db: Db, opts: SeedOptions = {}): Promise<SeedReport> {
+/**
+ * Seeds the city in one transaction. Concurrent seeders (two servers starting on one empty
+ * database) queue on an advisory lock; the later one finds the city there and, with
+ * `ifEmpty`, returns null instead of failing.
+ */
+export async function seedCity(db: Db, opts: SeedOptions & { ifEmpty: true }): Promise<SeedReport | null>;
+export async function seedCity(db: Db, opts?: SeedOptions): Promise<SeedReport>;
+export async function seedCity(db: Db, opts: SeedOptions & { ifEmpty?: boolean } = {}): Promise<SeedReport | null> {
   const seed = opts.seed ?? DEFAULT_SEED;
   const now = opts.now ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
   const log = opts.log ?? (() => {});
   const steps: SeedReport['steps'] = [];
   let result = { cases: 0, events: 0 };
+  let skipped = false;
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    if (await isSeeded(t)) throw new Error('The database already holds a seeded city; seed an empty database');
+    await t.execute(sql`select pg_advisory_xact_lock(hashtext('citygrid:seed'))`);
+    if (await isSeeded(t)) {
+      if (opts.ifEmpty) {
+        skipped = true;
+        return;
+      }
+      throw new Error('The database already holds a seeded city; seed an empty database');
+    }
     const step = async (name: string, fn: () => Promise<unknown>) => {
       const t0 = performance.now();
       await fn();
@@ -58,5 +73,5 @@ export async function seedCity(db: Db, opts: SeedOptions = {}): Promise<SeedRepo
     });
     await t.execute(sql`insert into app_meta (key, value) values ('seed', ${String(seed)}), ('seeded_now', ${now.toISOString()})`);
   });
-  return { seed, now: now.toISOString(), ...result, steps };
+  return skipped ? null : { seed, now: now.toISOString(), ...result, steps };
 }

@@ -2,7 +2,7 @@
 // server (DATABASE_URL). One code path above this file: both give a drizzle `Db`.
 // Edit here to change how connections are opened; never branch on the engine elsewhere
 // except through `engine.kind` where a PostGIS feature is missing on one of them.
-import { mkdirSync, accessSync, constants, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, accessSync, constants, writeFileSync, readFileSync, rmSync, linkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
@@ -69,31 +69,46 @@ async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Engine
   return { kind: 'embedded', db, location: inMemory ? 'memory' : dataDir, close, dump: () => pg.dumpDataDir('none') };
 }
 
+/** Data folders this process has open (a pid alone cannot tell: containers reuse pids). */
+const openHere = new Set<string>();
+
 /**
  * One process owns a data folder at a time (two PGlite processes on one folder corrupt it).
- * A lock file holds the owner's pid; a lock left by a process that no longer runs is taken over.
+ * The lock file holds the owner's pid and is put in place atomically (written aside, then
+ * hard-linked, which fails if a lock exists). A lock whose process no longer runs — or that
+ * names this very process without it holding the folder (an unclean stop in a container,
+ * where pids repeat) — is stale and taken over.
  */
 function lockDataDir(dir: string): () => void {
+  const key = resolve(dir);
+  if (openHere.has(key)) throw new ConfigError(`The data folder ${dir} is already open in this process; close it before opening it again.`);
   const lock = join(dir, 'citygrid.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lock, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(readFileSync(lock, 'utf8'));
-      if (pid && pid !== process.pid && isRunning(pid)) {
-        throw new ConfigError(
-          `The data folder ${dir} is in use by another CityGrid process (pid ${pid}). Stop it first, or set CITYGRID_DATA_DIR to another folder.`,
-        );
+  const aside = join(dir, `citygrid.lock.${process.pid}.${Date.now()}`);
+  writeFileSync(aside, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        linkSync(aside, lock);
+        openHere.add(key);
+        return () => {
+          openHere.delete(key);
+          rmSync(lock, { force: true });
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = Number(readFileSync(lock, 'utf8'));
+        if (pid && pid !== process.pid && isRunning(pid)) {
+          throw new ConfigError(
+            `The data folder ${dir} is in use by another CityGrid process (pid ${pid}). Stop it first, or set CITYGRID_DATA_DIR to another folder.`,
+          );
+        }
+        rmSync(lock, { force: true }); // stale
       }
-      if (pid === process.pid) {
-        throw new ConfigError(`The data folder ${dir} is already open in this process; close it before opening it again.`);
-      }
-      rmSync(lock, { force: true }); // stale: its process is gone
     }
+    throw new ConfigError(`Could not lock the data folder ${dir}. Remove ${lock} if no CityGrid process is running.`);
+  } finally {
+    rmSync(aside, { force: true });
   }
-  throw new ConfigError(`Could not lock the data folder ${dir}. Remove ${lock} if no CityGrid process is running.`);
 }
 
 function isRunning(pid: number): boolean {
@@ -130,7 +145,8 @@ async function openServer(databaseUrl: string): Promise<Engine> {
   } catch {
     throw new ConfigError(`DATABASE_URL is not a valid URL (${shown}). Expected postgres://user@host:5432/dbname.`);
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: 5000 });
+  // statement_timeout: a runaway query fails as a timeout (reported as such) instead of hanging
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: 5000, options: '-c statement_timeout=120000' });
   pool.on('error', () => {
     /* idle client errors are reported on the next query */
   });
@@ -180,12 +196,22 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 }
 
 export async function migrateEngine(engine: Engine): Promise<void> {
-  if (engine.kind === 'embedded') {
-    const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(engine.db as never, { migrationsFolder });
-  } else {
-    const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-    await migrate(engine.db as never, { migrationsFolder });
+  try {
+    if (engine.kind === 'embedded') {
+      const { migrate } = await import('drizzle-orm/pglite/migrator');
+      await migrate(engine.db as never, { migrationsFolder });
+    } else {
+      const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+      await migrate(engine.db as never, { migrationsFolder });
+    }
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code === '42501') {
+      throw new ConfigError(
+        `The database user may not create what the migrations need (${engine.location}): run "CREATE EXTENSION postgis" as a superuser once, or grant the user CREATE on the database.`,
+      );
+    }
+    throw err;
   }
 }
 

@@ -22,7 +22,7 @@ export function createApp(engine: Engine): Hono {
       router: appRouter,
       createContext: () => ({ engine }),
       onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}: ${error.message}${error.cause ? ` (${error.cause.message})` : ''}`);
+        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}: ${error.message.split('\n')[0]}${error.cause ? ` (${error.cause.message.split('\n')[0]})` : ''}`);
       },
     }),
   );

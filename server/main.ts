@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { ConfigError } from '../db/config-error.ts';
 import { engineInfo, migrateEngine, openEngine, type Engine } from '../db/engine.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
-import { readEnv } from './env.ts';
+import { readEnv } from '../db/env.ts';
 import { createApp } from './app.ts';
 
 async function main(): Promise<void> {
@@ -17,28 +17,30 @@ async function main(): Promise<void> {
   const stop = async () => {
     await engine.close().catch(() => {});
   };
+  // registered before the (long) first seeding, so Ctrl-C still closes the database cleanly
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      console.log(`\n${sig}: closing the database …`);
+      void stop().then(() => process.exit(sig === 'SIGINT' ? 130 : 0));
+    });
+  }
   try {
     await migrateEngine(engine);
     if (env.CITYGRID_NO_SEED !== '1' && !(await isSeeded(engine.db))) {
       console.log('Empty database: building the Zhangzhou demo city (synthetic geography, illustrative) …');
-      const report = await seedCity(engine.db, { seed: env.CITYGRID_SEED, log: (l) => console.log(`  ${l}`) });
-      console.log(`  ${report.cases.toLocaleString('en')} cases, ${report.events.toLocaleString('en')} events`);
+      const report = await seedCity(engine.db, { seed: env.CITYGRID_SEED, ifEmpty: true, log: (l) => console.log(`  ${l}`) });
+      if (report) console.log(`  ${report.cases.toLocaleString('en')} cases, ${report.events.toLocaleString('en')} events`);
+      else console.log('  another process seeded it meanwhile');
     }
     const info = await engineInfo(engine);
-    await listen(engine, env.HOST, env.PORT);
-    const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}/`;
+    const port = await listen(engine, env.HOST, env.PORT);
+    const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`;
     console.log(
       `CityGrid ready in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${info.engine} engine (${engine.location}), PostgreSQL ${info.postgres}, PostGIS ${info.postgis}, ${info.migrations} migrations — ${url}`,
     );
   } catch (err) {
     await stop();
     throw err;
-  }
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      console.log(`\n${sig}: closing the database …`);
-      void stop().then(() => process.exit(0));
-    });
   }
 }
 
@@ -57,9 +59,10 @@ function listenError(err: NodeJS.ErrnoException, hostname: string, port: number)
   return err;
 }
 
-function listen(engine: Engine, hostname: string, port: number): Promise<void> {
+/** Serves the app; resolves with the port actually bound (PORT=0 picks a free one). */
+function listen(engine: Engine, hostname: string, port: number): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const server = serve({ fetch: createApp(engine).fetch, hostname, port }, () => resolvePromise());
+    const server = serve({ fetch: createApp(engine).fetch, hostname, port }, (info) => resolvePromise(info.port));
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, hostname, port)));
   });
 }
@@ -68,9 +71,10 @@ main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(`CityGrid cannot start: ${err.message}`);
   } else {
-    console.error(`CityGrid failed to start: ${(err as Error)?.message ?? String(err)}`);
+    // one line: the first line of the message (a query error carries its SQL below it)
+    const first = String((err as Error)?.message ?? err).split('\n')[0];
+    console.error(`CityGrid failed to start: ${first}${process.env.CITYGRID_DEBUG ? '' : ' (set CITYGRID_DEBUG=1 for details)'}`);
     if (process.env.CITYGRID_DEBUG) console.error(err);
-    else console.error('(set CITYGRID_DEBUG=1 for details)');
   }
   process.exit(1);
 });

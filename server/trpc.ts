@@ -3,6 +3,7 @@
 import { initTRPC } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Engine } from '../db/engine.ts';
+import { INTERNAL_MESSAGE, PublicError } from './query-error.ts';
 
 export interface Context {
   engine: Engine;
@@ -11,9 +12,11 @@ export interface Context {
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    // unexpected failures (a raw driver error carries its SQL) never reach the client as they are
+    const hidden = error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof PublicError);
     return {
       ...shape,
-      message: zod ? describeZod(error.cause as ZodError) : shape.message,
+      message: zod ? describeZod(error.cause as ZodError) : hidden ? INTERNAL_MESSAGE : shape.message,
       data: { ...shape.data, stack: undefined, fieldErrors: zod?.fieldErrors ?? null, formErrors: zod?.formErrors ?? null },
     };
   },

@@ -26,11 +26,17 @@ describe('administrative hierarchy', () => {
              (select count(*)::int from townships t where t.population <> (select sum(population) from villages v where v.township_code = t.code)) bad_t`);
     expect(r).toEqual({ city: CENSUS_2020.cityTotal, bad_d: 0, bad_t: 0 });
   });
-  it('tiles every district with its townships (areas agree within 0.01 %)', async () => {
-    const bad = await rows<{ code: string; ratio: number }>(db, sql`
-      select d.code, (select sum(ST_Area(t.geom::geography)) from townships t where t.district_code = d.code) / ST_Area(d.geom::geography) as ratio
+  it('tiles every district with its townships: no gaps, no overlaps (within 0.01 % of the area)', async () => {
+    const tiles = await rows<{ code: string; sym: number; sum: number }>(db, sql`
+      select d.code,
+             ST_Area(ST_SymDifference(d.geom, (select ST_Union(t.geom) from townships t where t.district_code = d.code), 1e-9)::geography) / ST_Area(d.geom::geography) as sym,
+             (select sum(ST_Area(t.geom::geography)) from townships t where t.district_code = d.code) / ST_Area(d.geom::geography) as sum
       from districts d`);
-    for (const b of bad) expect(Math.abs(b.ratio - 1), b.code).toBeLessThan(1e-4);
+    expect(tiles).toHaveLength(11);
+    for (const t of tiles) {
+      expect(t.sym, `${t.code}: area outside or missing`).toBeLessThan(1e-4);
+      expect(Math.abs(t.sum - 1), `${t.code}: overlapping townships`).toBeLessThan(1e-4);
+    }
   });
   it('places every village centre inside its own territory and its township', async () => {
     expect(await one(sql`select count(*)::int as n from villages v join townships t on t.code = v.township_code
@@ -48,10 +54,12 @@ describe('administrative hierarchy', () => {
 describe('unit grids', () => {
   it(`has ${GRID_TARGETS.unitGrids} active unit grids and ${GRID_TARGETS.responsibilityGrids} responsibility grids`, async () => {
     expect(await one(sql`select (select count(*)::int from unit_grids where status = 'active') g, (select count(*)::int from responsibility_grids) r,
-                                (select count(*)::int from unit_grids where responsibility_grid_id is null) unassigned`)).toEqual({
+                                (select count(*)::int from unit_grids where responsibility_grid_id is null) unassigned,
+                                (select count(*)::int from responsibility_grids where ST_IsEmpty(geom) or not ST_IsValid(geom)) bad_r`)).toEqual({
       g: GRID_TARGETS.unitGrids,
       r: GRID_TARGETS.responsibilityGrids,
       unassigned: 0,
+      bad_r: 0,
     });
   });
   it('are valid polygons of plausible size (mean ~20,000 m²)', async () => {

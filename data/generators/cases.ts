@@ -8,7 +8,7 @@
 // that 处置率 and 结案率 come out at the published 98.82 % and 98.85 %.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-import { addWorkingTime, createCalendar, type LimitUnit, type WorkingCalendar } from '../../db/domain/working-clock.ts';
+import { addWorkingTime, createCalendar, isWorkingDay, type LimitUnit, type WorkingCalendar } from '../../db/domain/working-clock.ts';
 import { apportion, createRandom, hashSeed, type Random } from './random.ts';
 import { bulkInsert, insertChecked, withBulkLoad } from './insert-checked.ts';
 import { personName } from './names.ts';
@@ -166,8 +166,8 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
   const end = Date.parse(CASE_TARGETS.periodEnd);
   const days = Math.round((end - start) / 86_400_000);
   const dayWeights = Array.from({ length: days }, (_, d) => {
-    const date = new Date(start + d * 86_400_000 + 8 * HOUR).toISOString().slice(0, 10);
-    const working = cal.exceptions.get(date) ? cal.exceptions.get(date) === 'workday' : ![0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+    const date = new Date(start + d * 86_400_000 + cal.utcOffsetMinutes * MIN).toISOString().slice(0, 10);
+    const working = isWorkingDay(cal, date);
     return (working ? 1 : 0.45) * (1 + (0.25 * d) / days);
   });
   const catWeights = categories.map((c) => c.weight);
@@ -238,7 +238,7 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
   drafts.sort((a, b) => a.reportedAt - b.reportedAt);
   const perDay = new Map<string, number>();
   for (const c of drafts) {
-    const day = new Date(c.reportedAt + 8 * HOUR).toISOString().slice(0, 10).replaceAll('-', '');
+    const day = new Date(c.reportedAt + cal.utcOffsetMinutes * MIN).toISOString().slice(0, 10).replaceAll('-', '');
     const n = (perDay.get(day) ?? 0) + 1;
     perDay.set(day, n);
     c.code = `${day}${String(n).padStart(5, '0')}`;
@@ -391,9 +391,12 @@ function truncateAt(c: CaseDraft, now: number): void {
   if (c.events.length === 0) c.events.push({ at: c.reportedAt, type: 'report', from: null, to: 'reported', actor: 'inspector:001', role: 'inspector' });
   c.status = c.events[c.events.length - 1].to;
   if (c.status !== 'closed') c.closedAt = undefined;
-  if (!c.events.some((e) => e.type === 'dispatch')) {
-    c.handleDue = undefined;
-    c.closeDue = undefined;
+  // due dates as the kept events set them (the same rule as the case_facts view)
+  c.handleDue = undefined;
+  c.closeDue = undefined;
+  for (const e of c.events) {
+    if (e.type === 'handle') break;
+    if (e.handleDue !== undefined) [c.handleDue, c.closeDue] = [e.handleDue, e.closeDue];
   }
   if (!c.events.some((e) => e.type === 'handle')) c.handledAt = undefined;
 }

@@ -75,6 +75,9 @@ async function seedResponsibilityGrids(db: Db, rnd: Random): Promise<void> {
     from (select responsibility_grid_id as id, ST_Multi(ST_CollectionExtract(ST_Union(geom, 1e-9), 3)) as geom
           from unit_grids group by responsibility_grid_id) u
     where u.id = r.id`);
+  // the embedded engine answers a failed union with no rows rather than an error: check
+  const [empty] = await rows<{ n: number }>(db, sql`select count(*)::int as n from responsibility_grids where ST_IsEmpty(geom)`);
+  if (empty.n > 0) throw new Error(`Seeding responsibility grids: ${empty.n} have no geometry (a geometry operation failed)`);
 }
 
 /** Lloyd's k-means on lng/lat (fine at this scale), deterministic from the seeded stream. */

@@ -7,6 +7,8 @@ export async function health(c: HonoContext, engine: Engine) {
     const info = await engineInfo(engine);
     return c.json({ ok: true, ...info });
   } catch (err) {
-    return c.json({ ok: false, engine: engine.kind, error: `database not answering: ${(err as Error).message}` }, 503);
+    // for operators: the driver's own reason (not the SQL that drizzle puts in its message)
+    const reason = ((err as { cause?: Error }).cause ?? (err as Error)).message.split('\n')[0];
+    return c.json({ ok: false, engine: engine.kind, error: `database not answering: ${reason}` }, 503);
   }
 }

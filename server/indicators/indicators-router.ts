@@ -9,7 +9,8 @@ const input = z
     /** Evaluate as of this instant (default: the end of the period). */
     asOf: z.iso.datetime({ offset: true, message: 'asOf must be an ISO date-time with offset' }).optional(),
   })
-  .refine((p) => Date.parse(p.from) < Date.parse(p.to), { message: 'from must be before to', path: ['to'] });
+  .refine((p) => Date.parse(p.from) < Date.parse(p.to), { message: 'from must be before to', path: ['to'] })
+  .refine((p) => !p.asOf || Date.parse(p.asOf) >= Date.parse(p.from), { message: 'asOf must not be before from', path: ['asOf'] });
 
 export const indicatorsRouter = router({
   /** GB/T 30428.4 rates over the cases due in [from, to), from the event log. */

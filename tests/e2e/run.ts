@@ -38,7 +38,10 @@ async function startServer(port: number): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('server not ready within 10 minutes')), 600_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      fail(new Error('server not ready within 10 minutes'));
+    }, 600_000);
     const onData = (d: Buffer) => {
       process.stdout.write(`[server] ${d}`);
       if (d.toString().includes('CityGrid ready')) {

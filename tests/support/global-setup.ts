@@ -2,10 +2,10 @@
 // cached under .data/test-cache by a hash of everything that shapes it (so an unchanged
 // generator restores in seconds). Server: a fresh database named for this run, dropped after.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migrateEngine, openEngine } from '../../db/engine.ts';
+import { migrateEngine, openEngine, redactUrl } from '../../db/engine.ts';
 import { seedCity } from '../../data/seed.ts';
 import { TEST_NOW } from './test-config.ts';
 import { createServerDatabase, dropServerDatabase } from './server-db.ts';
@@ -31,13 +31,18 @@ export default async function setup(project: TestProject) {
   const log = (l: string) => console.log(`[test-db] ${l}`);
   if (process.env.DATABASE_URL) {
     const url = await createServerDatabase(process.env.DATABASE_URL, 'citygrid_test');
-    log(`server engine: fresh database ${url.replace(/:[^:@/]*@/, ':***@')}`);
-    const engine = await openEngine({ databaseUrl: url });
+    log(`server engine: fresh database ${redactUrl(url)}`);
     try {
-      await migrateEngine(engine);
-      await seedCity(engine.db, { now: TEST_NOW, log });
-    } finally {
-      await engine.close();
+      const engine = await openEngine({ databaseUrl: url });
+      try {
+        await migrateEngine(engine);
+        await seedCity(engine.db, { now: TEST_NOW, log });
+      } finally {
+        await engine.close();
+      }
+    } catch (err) {
+      await dropServerDatabase(process.env.DATABASE_URL, url);
+      throw err;
     }
     log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     project.provide('testDb', { engine: 'server', url, adminUrl: process.env.DATABASE_URL, seededNow: TEST_NOW.toISOString() });
@@ -57,7 +62,12 @@ export default async function setup(project: TestProject) {
       await seedCity(engine.db, { now: TEST_NOW, log });
       const blob = await engine.dump!();
       mkdirSync(cacheDir, { recursive: true });
-      writeFileSync(snapshot, Buffer.from(await blob.arrayBuffer()));
+      // written aside and renamed: an interrupted run never leaves a truncated snapshot behind
+      const partial = `${snapshot}.${process.pid}.partial`;
+      writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+      renameSync(partial, snapshot);
+      // snapshots of older sources are ~600 MB each: keep only this one
+      for (const old of readdirSync(cacheDir)) if (old.startsWith('city-') && join(cacheDir, old) !== snapshot) rmSync(join(cacheDir, old), { force: true });
     } finally {
       await engine.close();
     }

@@ -1,6 +1,6 @@
-// Environment, validated once at start-up with a readable list of problems.
+// Environment, validated once at start-up (server, db:migrate, db:seed) with a readable list of problems.
 import { z } from 'zod';
-import { ConfigError } from '../db/config-error.ts';
+import { ConfigError } from './config-error.ts';
 
 const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
