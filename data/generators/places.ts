@@ -2,7 +2,7 @@
 // from the registry package); township and village territories are synthetic Voronoi tilings
 // (cg_tessellate) and village centres are synthetic: illustrative only.
 import { sql, type SQL } from 'drizzle-orm';
-import { type Db } from '../../db/engine.ts';
+import { rows, type Db } from '../../db/engine.ts';
 import { readDistricts, readDivision, townshipKind, villageKind } from './sources.ts';
 import { apportion, createRandom, hashSeed } from './random.ts';
 import { tessellate, tessellationCells } from './tessellate.ts';
@@ -157,10 +157,13 @@ async function coreRadius(db: Db): Promise<number> {
   let hi = 20000;
   for (let i = 0; i < 18; i++) {
     const mid = (lo + hi) / 2;
-    const res = (await db.execute(sql`
+    const [res] = await rows<{ km2: number }>(
+      db,
+      sql`
       select ST_Area(ST_Intersection(ST_Union(d.geom), ST_Buffer(ST_SetSRID(ST_MakePoint(${CORE.centre[0]}, ${CORE.centre[1]}), 4326)::geography, ${mid})::geometry)::geography) / 1e6 as km2
-      from districts d where d.code in (${sql.join(CORE.districts.map((c) => sql`${c}`), sql`, `)})`)) as unknown as { rows: { km2: number }[] };
-    if (Number(res.rows[0].km2) < CORE.areaKm2) lo = mid;
+      from districts d where d.code in (${sql.join(CORE.districts.map((c) => sql`${c}`), sql`, `)})`,
+    );
+    if (Number(res.km2) < CORE.areaKm2) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;
