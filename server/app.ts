@@ -1,4 +1,4 @@
-// The HTTP surface on one port: /healthz, /trpc (the API), and the built client (dist/client)
+// The HTTP surface on one port: /healthz, /trpc (the API), /api/layers (binary map feeds), and the built client (dist/client)
 // with a fallback to index.html for client-side routes.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,12 +9,21 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Engine } from '../db/engine.ts';
 import { appRouter } from './router.ts';
 import { health } from './http/health.ts';
+import { layersHandler } from './http/layers.ts';
+
+export interface AppOptions {
+  /** The clock for time-dependent answers (case traffic lights); tests pin it. */
+  now?: () => Date;
+}
 
 export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
 
-export function createApp(engine: Engine): Hono {
+export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
+  const now = opts.now ?? (() => new Date());
   const app = new Hono();
   app.get('/healthz', (c) => health(c, engine));
+  // binary map layers (before the SPA fallback, which would answer any path with index.html)
+  app.get('/api/layers/:file', layersHandler(engine, { now }));
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',

@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
+import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
-import { queryFailed } from '../query-error.ts';
+import { PublicError, queryFailed } from '../query-error.ts';
 
 export async function casesSummary(db: Db, p: { from?: string; to?: string }) {
   const where = sql`${p.from ? sql`reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`reported_at < ${p.to}::timestamptz` : sql`true`}`;
@@ -19,5 +20,131 @@ export async function casesSummary(db: Db, p: { from?: string; to?: string }) {
     return { ...all, bySource: pick('source'), byStatus: pick('status'), open: pick('open').true ?? 0 };
   } catch (err) {
     throw queryFailed('case summary', err);
+  }
+}
+
+// ---- the cases feed (server/http/layers.ts): one row per case, sorted by id -------------------
+
+/** Offsets in the feeds are from this origin (lng, lat; WGS-84 degrees). */
+export const FEED_ORIGIN: [number, number] = [117.6, 24.5];
+
+export interface Period {
+  /** ISO instants; the period is [from, to). */
+  from?: string;
+  to?: string;
+}
+
+const inPeriod = (p: Period) =>
+  sql`${p.from ? sql`c.reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`c.reported_at < ${p.to}::timestamptz` : sql`true`}`;
+
+export interface CaseFeedRow {
+  id: number;
+  code: string;
+  /** Offsets from FEED_ORIGIN, degrees. */
+  x: number;
+  y: number;
+  /** reported_at, unix seconds. */
+  t: number;
+  status: string;
+  source: string;
+  category_code: string;
+  district_code: string | null;
+  /** Closed cases: closed_at ≤ close_due_at (null when either is missing). */
+  on_time: boolean | null;
+}
+
+export async function caseFeedRows(db: Db, p: Period): Promise<CaseFeedRow[]> {
+  try {
+    return await rows<CaseFeedRow>(
+      db,
+      sql`select c.id::int as id, c.code, (ST_X(c.geom) - ${FEED_ORIGIN[0]}::float8) as x, (ST_Y(c.geom) - ${FEED_ORIGIN[1]}::float8) as y,
+                 extract(epoch from c.reported_at)::float8 as t, c.status, c.source, c.category_code, c.district_code::text as district_code,
+                 case when c.status = 'closed' then c.closed_at <= c.close_due_at end as on_time
+          from cases c where ${inPeriod(p)} order by c.id`,
+    );
+  } catch (err) {
+    throw queryFailed('cases feed', err);
+  }
+}
+
+/** Stage clocks of the open, clocked cases of the period (a few hundred): ms since epoch. */
+export interface OpenCaseClockRow {
+  id: number;
+  status: string;
+  dispatched_ms: number | null;
+  handled_ms: number | null;
+  handle_due_ms: number | null;
+  close_due_ms: number | null;
+}
+
+export async function openCaseClocks(db: Db, p: Period, ids?: number[]): Promise<OpenCaseClockRow[]> {
+  const ms = (col: SQL) => sql`(extract(epoch from ${col}) * 1000)::float8`;
+  try {
+    // a grouped join (not a correlated subquery per case): PGlite plans it well
+    return await rows<OpenCaseClockRow>(
+      db,
+      sql`select c.id::int as id, c.status,
+                 ${ms(sql`max(e.at) filter (where e.type = 'dispatch')`)} as dispatched_ms,
+                 ${ms(sql`max(e.at) filter (where e.type = 'handle')`)} as handled_ms,
+                 ${ms(sql`c.handle_due_at`)} as handle_due_ms, ${ms(sql`c.close_due_at`)} as close_due_ms
+          from cases c join case_events e on e.case_id = c.id
+          where c.status in ('dispatched', 'returned', 'handled', 'checked') and ${inPeriod(p)}
+            ${ids ? sql`and c.id = any(${sql.param(ids)}::bigint[])` : sql``}
+          group by c.id`,
+    );
+  } catch (err) {
+    throw queryFailed('case clocks', err);
+  }
+}
+
+/** The working calendar (calendar_days, working_periods) and the warning ratio (app_meta). */
+export async function clockSettings(db: Db): Promise<{ calendar: WorkingCalendar; warnRatio: number }> {
+  let days, periods, meta;
+  try {
+    [days, periods, meta] = await Promise.all([
+      rows<{ day: string; kind: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_days`),
+      rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`),
+      rows<{ value: string }>(db, sql`select value from app_meta where key = 'clock.warn_ratio'`),
+    ]);
+  } catch (err) {
+    throw queryFailed('working calendar', err);
+  }
+  const warnRatio = Number(meta[0]?.value);
+  if (!(warnRatio > 0 && warnRatio < 1)) {
+    throw new PublicError({ code: 'INTERNAL_SERVER_ERROR', message: `app_meta 'clock.warn_ratio' must be a fraction between 0 and 1, found ${JSON.stringify(meta[0]?.value ?? null)}.` });
+  }
+  return { calendar: createCalendar(days, periods), warnRatio };
+}
+
+/** Changes whenever a case changes (every change appends an event), or the clock settings do. */
+export async function caseFeedStamp(db: Db): Promise<string> {
+  try {
+    const [r] = await rows<{ stamp: string }>(
+      db,
+      sql`select concat_ws(':', (select max(id) from case_events), (select count(*) from cases),
+                           (select value from app_meta where key = 'clock.warn_ratio'),
+                           (select concat(count(*), '/', max(xmin::text::bigint)) from calendar_days),
+                           (select concat(count(*), '/', max(xmin::text::bigint)) from working_periods)) as stamp`,
+    );
+    return r.stamp;
+  } catch (err) {
+    throw queryFailed('cases feed stamp', err);
+  }
+}
+
+export interface FeedDictionaries {
+  categories: { code: string; name: string; nameEn: string; major: string }[];
+  districts: { code: string; name: string; nameEn: string }[];
+}
+
+export async function caseFeedDictionaries(db: Db): Promise<FeedDictionaries> {
+  try {
+    const [categories, districts] = await Promise.all([
+      rows<{ code: string; name: string; nameEn: string; major: string }>(db, sql`select code, name, name_en as "nameEn", major_name as major from case_categories order by code`),
+      rows<{ code: string; name: string; nameEn: string }>(db, sql`select code::text as code, name, name_en as "nameEn" from districts order by code`),
+    ]);
+    return { categories, districts };
+  } catch (err) {
+    throw queryFailed('case dictionaries', err);
   }
 }

@@ -3,6 +3,7 @@ import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
 import { queryFailed } from '../query-error.ts';
+import type { FeatureRow, PolygonRow } from '../geo/polygon-feed.ts';
 
 export async function placesSummary(db: Db) {
   const [districts, townships, villages, population] = await Promise.all([
@@ -38,5 +39,47 @@ export async function districtList(db: Db, code?: string): Promise<DistrictDto[]
     return list.map((d) => ({ code: d.code, name: d.name, nameEn: d.name_en, population: d.population, bbox: toBbox(d) }));
   } catch (err) {
     throw queryFailed('district list', err);
+  }
+}
+
+// ---- layer feeds (server/http/layers.ts). Code-keyed tables: the feed id is the ordinal in
+// code order; meta.codes[id] is the key to ask for details.
+
+export async function districtFeedRows(db: Db): Promise<PolygonRow[]> {
+  try {
+    const list = await rows<{ code: string; name: string; name_en: string; population: number; lng: number; lat: number; geojson: string }>(
+      db,
+      sql`select code::text as code, name, name_en, population, ST_X(l)::float8 as lng, ST_Y(l)::float8 as lat, ST_AsGeoJSON(geom) as geojson
+          from (select *, ST_PointOnSurface(geom) as l from districts) d order by code`,
+    );
+    return list.map((r, i) => ({ id: i, code: r.code, name: r.name, nameEn: r.name_en, lng: r.lng, lat: r.lat, geojson: r.geojson, props: { population: r.population } }));
+  } catch (err) {
+    throw queryFailed('districts feed', err);
+  }
+}
+
+export async function townshipFeedRows(db: Db): Promise<PolygonRow[]> {
+  try {
+    const list = await rows<{ code: string; name: string; district_code: string; kind: string; population: number; lng: number; lat: number; geojson: string }>(
+      db,
+      sql`select code::text as code, name, district_code::text as district_code, kind, population, ST_X(l)::float8 as lng, ST_Y(l)::float8 as lat, ST_AsGeoJSON(geom) as geojson
+          from (select *, ST_PointOnSurface(geom) as l from townships) t order by code`,
+    );
+    return list.map((r, i) => ({ id: i, code: r.code, name: r.name, lng: r.lng, lat: r.lat, geojson: r.geojson, props: { districtCode: r.district_code, kind: r.kind, population: r.population } }));
+  } catch (err) {
+    throw queryFailed('townships feed', err);
+  }
+}
+
+export async function villageFeedRows(db: Db): Promise<FeatureRow[]> {
+  try {
+    const list = await rows<{ code: string; name: string; township_code: string; kind: string; population: number; lng: number; lat: number }>(
+      db,
+      sql`select code::text as code, name, township_code::text as township_code, kind, population, ST_X(geom)::float8 as lng, ST_Y(geom)::float8 as lat
+          from villages order by code`,
+    );
+    return list.map((r, i) => ({ id: i, code: r.code, name: r.name, lng: r.lng, lat: r.lat, props: { population: r.population, kind: r.kind, townshipCode: r.township_code } }));
+  } catch (err) {
+    throw queryFailed('villages feed', err);
   }
 }

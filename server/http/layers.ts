@@ -1,0 +1,171 @@
+// GET /api/layers/:file — large map layers as compact binary feeds (CGB1, binary-feed.ts) over
+// plain HTTP, plus cases.geojson as the honest baseline for the benchmark.
+// Each layer: a zod schema for its query string, a cheap data stamp and a builder. Encoded
+// payloads (and their gzip) are kept in a small LRU keyed by layer + params + stamp, so a repeat
+// request costs only the stamp query; ETag + If-None-Match give 304s.
+// To add a layer: add an entry to `layers` below (its SQL goes in <domain>-queries.ts).
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Context } from 'hono';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { Db, Engine } from '../../db/engine.ts';
+import { encodeFeed } from './binary-feed.ts';
+import { INTERNAL_MESSAGE, PublicError } from '../query-error.ts';
+import { periodSchema } from '../geo/period.ts';
+import { pointFeed, polygonFeed } from '../geo/polygon-feed.ts';
+import { tableStamp } from '../geo/table-stamp.ts';
+import { caseFeedStamp, type Period } from '../cases/cases-queries.ts';
+import { casesFeed, casesGeoJson, loadCasesLayer } from '../cases/cases-feed.ts';
+import { districtFeedRows, townshipFeedRows, villageFeedRows } from '../places/places-queries.ts';
+import { responsibilityGridFeedRows, unitGridFeedRows } from '../grids/grids-queries.ts';
+import { communityFeedRows } from '../communities/communities-queries.ts';
+import { clinicFeedRows } from '../clinics/clinics-queries.ts';
+
+interface Layer<P> {
+  params: z.ZodType<P>;
+  /** Cheap; changes whenever the payload would. `now` is floored to the minute. */
+  stamp: (db: Db, params: P, now: Date) => Promise<string>;
+  build: (db: Db, params: P, now: Date) => Promise<{ body: Uint8Array; contentType: string }>;
+}
+
+const OCTET = 'application/octet-stream';
+const bin = (feed: Parameters<typeof encodeFeed>[0]) => ({ body: encodeFeed(feed), contentType: OCTET });
+/** Layers without parameters reject any, so a typo is reported instead of ignored. */
+const noParams = z.object({}).strict();
+/** The cases period; unknown parameters (a typo such as `form=`) are rejected, not ignored. */
+const strictPeriod = z
+  .object({ from: z.string().optional(), to: z.string().optional() })
+  .strict()
+  .pipe(periodSchema) as unknown as z.ZodType<Period>;
+
+const staticLayer = (tables: string[], build: (db: Db) => Promise<{ body: Uint8Array; contentType: string }>): Layer<object> => ({
+  params: noParams,
+  stamp: (db) => tableStamp(db, tables),
+  build: (db) => build(db),
+});
+
+const layers: Record<string, Layer<Period> | Layer<object>> = {
+  'cases.bin': {
+    params: strictPeriod,
+    // the lights depend on now: the minute is part of the stamp
+    stamp: async (db, _p, now) => `${await caseFeedStamp(db)}@${now.toISOString()}`,
+    build: async (db, p, now) => bin(casesFeed(await loadCasesLayer(db, p, now))),
+  } satisfies Layer<Period>,
+  'cases.geojson': {
+    params: strictPeriod,
+    stamp: async (db, _p, now) => `${await caseFeedStamp(db)}@${now.toISOString()}`,
+    build: async (db, p, now) => ({ body: new TextEncoder().encode(casesGeoJson(await loadCasesLayer(db, p, now))), contentType: 'application/geo+json' }),
+  } satisfies Layer<Period>,
+  // full-resolution boundaries: districts ~19k and townships ~20k vertices in the demo city,
+  // small enough that no simplification is applied
+  'districts.bin': staticLayer(['districts'], async (db) => bin(polygonFeed(await districtFeedRows(db), true))),
+  'townships.bin': staticLayer(['townships'], async (db) => bin(polygonFeed(await townshipFeedRows(db)))),
+  'grids.bin': staticLayer(['unit_grids', 'villages', 'responsibility_grids'], async (db) => bin(polygonFeed(await unitGridFeedRows(db)))),
+  'responsibility-grids.bin': staticLayer(['responsibility_grids', 'unit_grids'], async (db) => bin(polygonFeed(await responsibilityGridFeedRows(db)))),
+  'communities.bin': staticLayer(['property_communities', 'property_companies'], async (db) => bin(polygonFeed(await communityFeedRows(db)))),
+  'villages.bin': staticLayer(['villages'], async (db) => bin(pointFeed(await villageFeedRows(db)))),
+  'clinics.bin': staticLayer(['clinics'], async (db) => bin(pointFeed(await clinicFeedRows(db)))),
+};
+
+export const LAYER_FILES = Object.keys(layers);
+
+interface Payload {
+  body: Uint8Array;
+  gzip: Uint8Array;
+  contentType: string;
+  etag: string;
+}
+
+/** A small LRU of built payloads; in-flight builds are shared so a burst builds once. */
+class PayloadCache {
+  private map = new Map<string, Promise<Payload>>();
+  constructor(private capacity: number) {}
+  get(key: string, make: () => Promise<Payload>): Promise<Payload> {
+    let hit = this.map.get(key);
+    if (hit) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+      return hit;
+    }
+    hit = make();
+    this.map.set(key, hit);
+    hit.catch(() => this.map.delete(key)); // a failure is not cached
+    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+    return hit;
+  }
+}
+
+export interface LayersOptions {
+  now: () => Date;
+  cacheEntries?: number;
+}
+
+export function layersHandler(engine: Engine, opts: LayersOptions) {
+  const cache = new PayloadCache(opts.cacheEntries ?? 8);
+  return async (c: Context) => {
+    const file = c.req.param('file') ?? '';
+    const layer = Object.hasOwn(layers, file) ? (layers[file] as Layer<unknown>) : undefined;
+    if (!layer) return c.json({ error: `unknown layer '${file}'; known: ${LAYER_FILES.join(', ')}` }, 404);
+    const parsed = layer.params.safeParse(c.req.query());
+    if (!parsed.success) {
+      const flat = z.flattenError(parsed.error);
+      const message = parsed.error.issues
+        .map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => `'${k}'`).join(', ')} (${file} takes ${describeParams(layer)})` : i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; ');
+      return c.json({ error: `Invalid query: ${message}`, fieldErrors: flat.fieldErrors, formErrors: flat.formErrors }, 400);
+    }
+    const now = new Date(Math.floor(opts.now().getTime() / 60_000) * 60_000);
+    try {
+      const stamp = await layer.stamp(engine.db, parsed.data, now);
+      const key = `${file}?${JSON.stringify(parsed.data)}#${stamp}`;
+      const payload = await cache.get(key, async () => {
+        const built = await layer.build(engine.db, parsed.data, now);
+        const hash = createHash('sha256').update(key).update(built.body).digest('base64url').slice(0, 27);
+        return { ...built, gzip: gzipSync(built.body, { level: 6 }), etag: `"${hash}"` };
+      });
+      const gzip = acceptsGzip(c.req.header('accept-encoding'));
+      // the gzip representation gets its own strong tag; either one revalidates
+      const etag = gzip ? `${payload.etag.slice(0, -1)}-gz"` : payload.etag;
+      const headers: Record<string, string> = { ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding', 'Content-Type': payload.contentType };
+      if (matches(c.req.header('if-none-match'), payload.etag)) return c.body(null, 304, headers);
+      if (gzip) headers['Content-Encoding'] = 'gzip';
+      const body = gzip ? payload.gzip : payload.body;
+      headers['Content-Length'] = String(body.byteLength);
+      return c.body(body as Uint8Array<ArrayBuffer>, 200, headers);
+    } catch (err) {
+      return failure(c, file, err);
+    }
+  };
+}
+
+function describeParams(layer: Layer<unknown>): string {
+  return layer.params === noParams ? 'no parameters' : 'from and to (ISO date-times with offset)';
+}
+
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding.trim().toLowerCase() === 'gzip' || coding.trim() === '*') && (!q || Number(q.slice(2)) > 0);
+  });
+}
+
+/** Weak comparison (RFC 9110 §13.1.2): `W/` prefixes and the -gz suffix are ignored. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = (t: string) => t.trim().replace(/^W\//, '').replace(/-gz"$/, '"');
+  return header.split(',').some((t) => bare(t) === etag);
+}
+
+function failure(c: Context, file: string, err: unknown) {
+  if (err instanceof PublicError) {
+    const status = err.code === 'TIMEOUT' ? 503 : 500;
+    if (status === 500) console.error(`[layers] ${file}: ${err.message}${err.cause ? ` (${err.cause.message.split('\n')[0]})` : ''}`);
+    return c.json({ error: err.message }, status);
+  }
+  console.error(`[layers] ${file}: ${err instanceof TRPCError || err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  return c.json({ error: INTERNAL_MESSAGE }, 500);
+}
