@@ -7,6 +7,7 @@ import { communitiesRouter } from './communities/communities-router.ts';
 import { clinicsRouter } from './clinics/clinics-router.ts';
 import { casesRouter } from './cases/cases-router.ts';
 import { indicatorsRouter } from './indicators/indicators-router.ts';
+import { searchRouter } from './search/search-router.ts';
 
 export const appRouter = router({
   system: systemRouter,
@@ -16,6 +17,7 @@ export const appRouter = router({
   clinics: clinicsRouter,
   cases: casesRouter,
   indicators: indicatorsRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,8 @@ import { INTERNAL_MESSAGE, PublicError } from './query-error.ts';
 
 export interface Context {
   engine: Engine;
+  /** The clock for time-dependent answers (case traffic lights); defaults to the real one. */
+  now?: () => Date;
 }
 
 const t = initTRPC.context<Context>().create({

@@ -2,7 +2,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
+import { TRPCError } from '@trpc/server';
 import { PublicError, queryFailed } from '../query-error.ts';
+import { isClocked, trafficLight } from './traffic-light.ts';
 
 export async function casesSummary(db: Db, p: { from?: string; to?: string }) {
   const where = sql`${p.from ? sql`reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`reported_at < ${p.to}::timestamptz` : sql`true`}`;
@@ -147,4 +149,89 @@ export async function caseFeedDictionaries(db: Db): Promise<FeedDictionaries> {
   } catch (err) {
     throw queryFailed('case dictionaries', err);
   }
+}
+
+// ---- one case in full (cases.byId). Never the reporter's personal data (case_reporters).
+
+const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const msOf = (col: SQL) => sql`(extract(epoch from ${col}) * 1000)::float8`;
+
+export async function caseById(db: Db, id: number, now: Date) {
+  let c, events, clock;
+  try {
+    [[c], events] = await Promise.all([
+      rows<{
+        id: number; code: string; category_code: string; category_name: string; category_name_en: string; major: string; source: string; channel: string;
+        status: string; urgency: string; dept_id: number | null; dept_name: string | null; dept_name_en: string | null;
+        reported_ms: number; handle_due_ms: number | null; close_due_ms: number | null; closed_ms: number | null; address: string; description: string;
+        lng: number; lat: number; district_code: string | null; district_name: string | null; district_name_en: string | null;
+        township_code: string | null; township_name: string | null; village_code: string | null; village_name: string | null; grid_code: string | null;
+        community_id: number | null; community_name: string | null;
+      }>(
+        db,
+        sql`select c.id::int as id, c.code, c.category_code, cc.name as category_name, cc.name_en as category_name_en, cc.major_name as major,
+                   c.source, c.channel, c.status, c.urgency, d.id as dept_id, d.name as dept_name, d.name_en as dept_name_en,
+                   ${msOf(sql`c.reported_at`)} as reported_ms, ${msOf(sql`c.handle_due_at`)} as handle_due_ms, ${msOf(sql`c.close_due_at`)} as close_due_ms,
+                   ${msOf(sql`c.closed_at`)} as closed_ms, c.address, c.description, ST_X(c.geom)::float8 as lng, ST_Y(c.geom)::float8 as lat,
+                   di.code::text as district_code, di.name as district_name, di.name_en as district_name_en, t.code::text as township_code, t.name as township_name,
+                   v.code::text as village_code, v.name as village_name, c.grid_code::text as grid_code, pc.id as community_id, pc.name as community_name
+            from cases c
+            join case_categories cc on cc.code = c.category_code
+            left join departments d on d.id = c.department_id
+            left join districts di on di.code = c.district_code
+            left join townships t on t.code = c.township_code
+            left join villages v on v.code = c.village_code
+            left join property_communities pc on pc.id = c.property_community_id
+            where c.id = ${id}`,
+      ),
+      rows<{ seq: number; at_ms: number; type: string; to_status: string; actor_role: string; reason: string | null }>(
+        db,
+        sql`select seq, ${msOf(sql`at`)} as at_ms, type, to_status, actor_role, reason from case_events where case_id = ${id} order by seq`,
+      ),
+    ]);
+  } catch (err) {
+    throw queryFailed('case details', err);
+  }
+  if (!c) throw new TRPCError({ code: 'NOT_FOUND', message: `No case with id ${id}.` });
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  let stage = { dispatched_ms: null as number | null, handled_ms: null as number | null };
+  if (isClocked(c.status)) [clock] = await openCaseClocks(db, {}, [id]);
+  if (clock) stage = clock;
+  const { calendar, warnRatio } = await clockSettings(db);
+  const light = trafficLight(
+    { status: c.status, dispatchedAt: date(stage.dispatched_ms), handledAt: date(stage.handled_ms), handleDueAt: date(c.handle_due_ms), closeDueAt: date(c.close_due_ms), closedAt: date(c.closed_ms) },
+    now,
+    warnRatio,
+    calendar,
+  );
+  return {
+    id: c.id,
+    code: c.code,
+    categoryCode: c.category_code,
+    categoryName: c.category_name,
+    categoryNameEn: c.category_name_en,
+    major: c.major,
+    source: c.source,
+    channel: c.channel,
+    status: c.status,
+    urgency: c.urgency,
+    light,
+    department: c.dept_id === null ? null : { id: c.dept_id, name: c.dept_name!, nameEn: c.dept_name_en! },
+    reportedAt: isoOf(c.reported_ms)!,
+    handleDueAt: isoOf(c.handle_due_ms),
+    closeDueAt: isoOf(c.close_due_ms),
+    closedAt: isoOf(c.closed_ms),
+    address: c.address,
+    description: c.description,
+    lng: c.lng,
+    lat: c.lat,
+    location: {
+      district: c.district_code ? { code: c.district_code, name: c.district_name!, nameEn: c.district_name_en! } : null,
+      township: c.township_code ? { code: c.township_code, name: c.township_name! } : null,
+      village: c.village_code ? { code: c.village_code, name: c.village_name! } : null,
+      gridCode: c.grid_code,
+      community: c.community_id === null ? null : { id: c.community_id, name: c.community_name! },
+    },
+    events: events.map((e) => ({ seq: e.seq, at: isoOf(e.at_ms)!, type: e.type, toStatus: e.to_status, actorRole: e.actor_role, reason: e.reason })),
+  };
 }

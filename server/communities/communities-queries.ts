@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
+import { TRPCError } from '@trpc/server';
 import { queryFailed } from '../query-error.ts';
+import { toBbox } from '../geo/bbox.ts';
+import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
 import type { PolygonRow } from '../geo/polygon-feed.ts';
 
 export async function communitiesSummary(db: Db) {
@@ -41,4 +44,40 @@ export async function communityFeedRows(db: Db): Promise<PolygonRow[]> {
   } catch (err) {
     throw queryFailed('communities feed', err);
   }
+}
+
+// ---- details (communities.byId)
+
+export async function communityById(db: Db, id: number) {
+  let p;
+  try {
+    [p] = await rows<{
+      id: number; name: string; households: number; party_org_name: string | null; party_org_kind: string; company_id: number; company_name: string; company_phone: string;
+      has_party_branch: boolean; village_code: string; village_name: string; township_code: string; township_name: string; w: number; s: number; e: number; n: number; lng: number; lat: number;
+    }>(
+      db,
+      sql`select p.id, p.name, p.households, p.party_org_name, p.party_org_kind, c.id as company_id, c.name as company_name, c.phone as company_phone, c.has_party_branch,
+                 v.code::text as village_code, v.name as village_name, t.code::text as township_code, t.name as township_name,
+                 ${extentColumns(sql`p.geom`)}, ${labelColumns(sql`p.geom`)}
+          from property_communities p join property_companies c on c.id = p.company_id
+          join villages v on v.code = p.village_code join townships t on t.code = v.township_code
+          where p.id = ${id}`,
+    );
+  } catch (err) {
+    throw queryFailed('community details', err);
+  }
+  if (!p) throw new TRPCError({ code: 'NOT_FOUND', message: `No property-managed community with id ${id}.` });
+  return {
+    id: p.id,
+    name: p.name,
+    households: p.households,
+    company: { id: p.company_id, name: p.company_name, phone: p.company_phone, hasPartyBranch: p.has_party_branch },
+    partyOrgName: p.party_org_name,
+    partyOrgKind: p.party_org_kind,
+    village: { code: p.village_code, name: p.village_name },
+    township: { code: p.township_code, name: p.township_name },
+    lng: p.lng,
+    lat: p.lat,
+    bbox: toBbox(p),
+  };
 }

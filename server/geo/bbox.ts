@@ -5,6 +5,9 @@ export const bboxSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
   .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be [west, south, east, north] with west < east and south < north');
 
+/** A database id: a positive integer. */
+export const idInput = z.object({ id: z.int('id must be a whole number').positive('id must be positive') });
+
 export type Bbox = [number, number, number, number];
 
 /** A bbox from four nullable columns (an empty extent gives null). */

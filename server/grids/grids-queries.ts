@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
+import { TRPCError } from '@trpc/server';
 import { queryFailed } from '../query-error.ts';
+import { toBbox } from '../geo/bbox.ts';
+import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
 import type { PolygonRow } from '../geo/polygon-feed.ts';
 
 export async function gridsSummary(db: Db) {
@@ -62,4 +65,84 @@ export async function responsibilityGridFeedRows(db: Db): Promise<PolygonRow[]> 
   } catch (err) {
     throw queryFailed('responsibility grids feed', err);
   }
+}
+
+// ---- details (grids.byId, grids.responsibilityById)
+
+type Extent = { w: number; s: number; e: number; n: number; lng: number; lat: number };
+
+export async function unitGridById(db: Db, id: number) {
+  let g, counts;
+  try {
+    [[g], [counts]] = await Promise.all([
+      rows<Extent & {
+        id: number; code: string; version: number; status: string; area_m2: number; village_code: string; village_name: string; township_code: string; township_name: string;
+        district_code: string; district_name: string; district_name_en: string; rg_id: number | null; rg_code: string | null; rg_role: string | null; rg_name: string | null;
+      }>(
+        db,
+        sql`select g.id, g.code::text as code, g.version, g.status, g.area_m2::float8 as area_m2, v.code::text as village_code, v.name as village_name,
+                   t.code::text as township_code, t.name as township_name, d.code::text as district_code, d.name as district_name, d.name_en as district_name_en,
+                   r.id as rg_id, r.code as rg_code, r.assignee_role as rg_role, r.assignee_name as rg_name,
+                   ${extentColumns(sql`g.geom`)}, ${labelColumns(sql`g.geom`)}
+            from unit_grids g join villages v on v.code = g.village_code join townships t on t.code = g.township_code join districts d on d.code = g.district_code
+            left join responsibility_grids r on r.id = g.responsibility_grid_id
+            where g.id = ${id}`,
+      ),
+      // cases located in the grid's polygon (the spatial index on cases.geom does the work)
+      rows<{ total: number; open: number }>(
+        db,
+        sql`select count(*)::int as total, count(*) filter (where c.status not in ('closed', 'voided'))::int as open
+            from unit_grids g join cases c on ST_Intersects(c.geom, g.geom) where g.id = ${id}`,
+      ),
+    ]);
+  } catch (err) {
+    throw queryFailed('unit grid details', err);
+  }
+  if (!g) throw new TRPCError({ code: 'NOT_FOUND', message: `No unit grid with id ${id}.` });
+  return {
+    id: g.id,
+    code: g.code,
+    version: g.version,
+    status: g.status,
+    areaM2: g.area_m2,
+    village: { code: g.village_code, name: g.village_name },
+    township: { code: g.township_code, name: g.township_name },
+    district: { code: g.district_code, name: g.district_name, nameEn: g.district_name_en },
+    // inspector: whoever patrols it (an inspector 监督员 or a grid worker 网格员, see assigneeRole)
+    responsibilityGrid: g.rg_id === null ? null : { id: g.rg_id, code: g.rg_code!, inspector: g.rg_name!, assigneeRole: g.rg_role!, assigneeName: g.rg_name! },
+    cases: { total: counts?.total ?? 0, open: counts?.open ?? 0 },
+    lng: g.lng,
+    lat: g.lat,
+    bbox: toBbox(g),
+  };
+}
+
+export async function responsibilityGridById(db: Db, id: number) {
+  let r;
+  try {
+    [r] = await rows<Extent & { id: number; code: string; name: string; district_code: string; district_name: string; district_name_en: string; assignee_role: string; assignee_name: string; grid_count: number }>(
+      db,
+      sql`select r.id, r.code, r.name, d.code::text as district_code, d.name as district_name, d.name_en as district_name_en, r.assignee_role, r.assignee_name,
+                 (select count(*)::int from unit_grids g where g.responsibility_grid_id = r.id and g.status = 'active') as grid_count,
+                 ${extentColumns(sql`r.geom`)}, ${labelColumns(sql`r.geom`)}
+          from responsibility_grids r join districts d on d.code = r.district_code where r.id = ${id}`,
+    );
+  } catch (err) {
+    throw queryFailed('responsibility grid details', err);
+  }
+  if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: `No responsibility grid with id ${id}.` });
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    district: { code: r.district_code, name: r.district_name, nameEn: r.district_name_en },
+    assigneeRole: r.assignee_role,
+    assigneeName: r.assignee_name,
+    /** Whoever patrols it (see assigneeRole). */
+    inspector: r.assignee_name,
+    gridCount: r.grid_count,
+    lng: r.lng,
+    lat: r.lat,
+    bbox: toBbox(r),
+  };
 }

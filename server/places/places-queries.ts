@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
+import { TRPCError } from '@trpc/server';
 import { queryFailed } from '../query-error.ts';
+import { extentColumns } from '../geo/bbox-sql.ts';
 import type { FeatureRow, PolygonRow } from '../geo/polygon-feed.ts';
 
 export async function placesSummary(db: Db) {
@@ -82,4 +84,36 @@ export async function villageFeedRows(db: Db): Promise<FeatureRow[]> {
   } catch (err) {
     throw queryFailed('villages feed', err);
   }
+}
+
+// ---- details (places.villageById): villages are keyed by their 12-digit code
+
+/** By code, or by `id`: the feature index in code order, as in villages.bin and search hits. */
+export async function villageByCode(db: Db, key: { code: string } | { id: number }) {
+  const where = 'code' in key ? sql`v.code = ${key.code}` : sql`v.code = (select code from villages order by code offset ${key.id} limit 1)`;
+  const shown = 'code' in key ? `code ${key.code}` : `id ${key.id}`;
+  let v;
+  try {
+    [v] = await rows<{ code: string; name: string; kind: string; population: number; in_core: boolean; township_code: string; township_name: string; district_code: string; district_name: string; district_name_en: string; lng: number; lat: number; w: number | null; s: number | null; e: number | null; n: number | null }>(
+      db,
+      sql`select v.code::text as code, v.name, v.kind, v.population, v.in_core, t.code::text as township_code, t.name as township_name,
+                 d.code::text as district_code, d.name as district_name, d.name_en as district_name_en, v.lng, v.lat, ${extentColumns(sql`coalesce(v.area, v.geom)`)}
+          from villages v join townships t on t.code = v.township_code join districts d on d.code = v.district_code where ${where}`,
+    );
+  } catch (err) {
+    throw queryFailed('village details', err);
+  }
+  if (!v) throw new TRPCError({ code: 'NOT_FOUND', message: `No village or community with ${shown}.` });
+  return {
+    code: v.code,
+    name: v.name,
+    kind: v.kind,
+    population: v.population,
+    inCore: v.in_core,
+    township: { code: v.township_code, name: v.township_name },
+    district: { code: v.district_code, name: v.district_name, nameEn: v.district_name_en },
+    lng: v.lng,
+    lat: v.lat,
+    bbox: toBbox(v),
+  };
 }
