@@ -102,7 +102,8 @@ export interface LayersOptions {
 }
 
 export function layersHandler(engine: Engine, opts: LayersOptions) {
-  const cache = new PayloadCache(opts.cacheEntries ?? 8);
+  // 16, not 8: the nine layers plus a period or two must fit, or a console loading them all thrashes
+  const cache = new PayloadCache(opts.cacheEntries ?? 16);
   return async (c: Context) => {
     const file = c.req.param('file') ?? '';
     const layer = Object.hasOwn(layers, file) ? (layers[file] as Layer<unknown>) : undefined;
