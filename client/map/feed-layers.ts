@@ -1,0 +1,148 @@
+// Generic deck.gl layers over decoded binary feeds (no domain knowledge): polygons with
+// outlines and labels, and points. Positions are float32 offsets in degrees from the feed's
+// origin, drawn with LNGLAT_OFFSETS so nothing is copied into float64.
+import { COORDINATE_SYSTEM, type Color, type Layer } from '@deck.gl/core';
+import { PathLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
+import type { Feed } from './binary-feed.ts';
+import type { FeedMeta, PolygonShapes } from './polygon-feed.ts';
+
+export const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif';
+
+const offsets = (origin: [number, number]) => ({ coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS, coordinateOrigin: [origin[0], origin[1], 0] as [number, number, number] });
+
+export interface PolygonLayerOptions {
+  id: string;
+  shapes: PolygonShapes;
+  meta: FeedMeta;
+  visible: boolean;
+  fill?: Color | ((feature: number) => Color);
+  line: Color;
+  lineWidthPixels: number;
+  /** Label text per feature, or null for no labels. */
+  label?: ((feature: number) => string) | null;
+  labelColour?: Color;
+  labelSize?: number;
+  pickable?: boolean;
+  highlight?: number | null;
+}
+
+/** Fill (when given), outlines and labels of a polygon feed. Picked objects carry `feature`. */
+export function polygonFeedLayers(o: PolygonLayerOptions): Layer[] {
+  const common = { ...offsets(o.meta.origin), visible: o.visible };
+  const layers: Layer[] = [];
+  if (o.fill) {
+    const fill = o.fill;
+    layers.push(
+      new SolidPolygonLayer({
+        id: `${o.id}-fill`,
+        ...common,
+        data: o.shapes.parts,
+        getPolygon: (p) => ({ positions: p.positions, holeIndices: p.holeIndices }),
+        positionFormat: 'XY',
+        getFillColor: typeof fill === 'function' ? (p) => fill(p.feature) : fill,
+        pickable: o.pickable ?? false,
+        autoHighlight: o.pickable ?? false,
+        highlightColor: [255, 255, 255, 60],
+        updateTriggers: { getFillColor: [fill] },
+      }),
+    );
+  }
+  layers.push(
+    new PathLayer({
+      id: `${o.id}-line`,
+      ...common,
+      data: o.shapes.rings,
+      getPath: (r) => r.path,
+      positionFormat: 'XY',
+      getColor: (r) => (r.feature === o.highlight ? [255, 255, 255, 255] : o.line),
+      getWidth: (r) => (r.feature === o.highlight ? o.lineWidthPixels + 2 : o.lineWidthPixels),
+      widthUnits: 'pixels',
+      updateTriggers: { getColor: [o.highlight, o.line], getWidth: [o.highlight] },
+    }),
+  );
+  if (o.label) {
+    const label = o.label;
+    layers.push(
+      new TextLayer({
+        id: `${o.id}-label`,
+        ...common,
+        data: o.shapes.labels,
+        getPosition: (l) => [l.position[0], l.position[1]],
+        getText: (l) => label(l.feature),
+        getSize: o.labelSize ?? 13,
+        getColor: o.labelColour ?? [230, 237, 247, 230],
+        fontFamily: LABEL_FONT,
+        characterSet: 'auto',
+        outlineWidth: 2,
+        outlineColor: [0, 0, 0, 200],
+        fontSettings: { sdf: true },
+        updateTriggers: { getText: [label] },
+      }),
+    );
+  }
+  return layers;
+}
+
+export interface PointLayerOptions {
+  id: string;
+  feed: Feed<FeedMeta>;
+  visible: boolean;
+  colour: Color | ((i: number) => Color);
+  radiusPixels: number | ((i: number) => number);
+  pickable?: boolean;
+  highlight?: number | null;
+  label?: ((i: number) => string) | null;
+  labelMinZoom?: number;
+  zoom: number;
+}
+
+/** Points of a point feed (columns x, y). Picked objects are row indices. */
+export function pointFeedLayers(o: PointLayerOptions): Layer[] {
+  const x = o.feed.columns.x as Float32Array;
+  const y = o.feed.columns.y as Float32Array;
+  const data = { length: o.feed.length };
+  const common = { ...offsets(o.feed.meta.origin), visible: o.visible };
+  const position = (_: unknown, { index }: { index: number }): [number, number] => [x[index], y[index]];
+  const colour = o.colour;
+  const radius = o.radiusPixels;
+  const layers: Layer[] = [
+    new ScatterplotLayer({
+      id: `${o.id}-points`,
+      ...common,
+      data,
+      getPosition: position,
+      getFillColor: typeof colour === 'function' ? (_: unknown, { index }: { index: number }) => colour(index) : colour,
+      getRadius: typeof radius === 'function' ? (_: unknown, { index }: { index: number }) => radius(index) : radius,
+      radiusUnits: 'pixels',
+      stroked: true,
+      getLineColor: (_: unknown, { index }: { index: number }) => (index === o.highlight ? [255, 255, 255, 255] : [0, 0, 0, 160]),
+      getLineWidth: (_: unknown, { index }: { index: number }) => (index === o.highlight ? 3 : 1),
+      lineWidthUnits: 'pixels',
+      pickable: o.pickable ?? true,
+      autoHighlight: true,
+      updateTriggers: { getFillColor: [colour], getRadius: [radius], getLineColor: [o.highlight], getLineWidth: [o.highlight] },
+    }),
+  ];
+  if (o.label && o.zoom >= (o.labelMinZoom ?? 0)) {
+    const label = o.label;
+    layers.push(
+      new TextLayer({
+        id: `${o.id}-label`,
+        ...common,
+        data,
+        getPosition: position,
+        getText: (_: unknown, { index }: { index: number }) => label(index),
+        getSize: 12,
+        getPixelOffset: [0, -14],
+        getColor: [230, 237, 247, 230],
+        fontFamily: LABEL_FONT,
+        characterSet: 'auto',
+        outlineWidth: 2,
+        outlineColor: [0, 0, 0, 200],
+        fontSettings: { sdf: true },
+        updateTriggers: { getText: [label] },
+      }),
+    );
+  }
+  return layers;
+}

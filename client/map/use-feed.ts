@@ -1,0 +1,50 @@
+// Loads a binary feed once per URL (the browser revalidates with the server's ETag) and keeps
+// the decoded result for the page's lifetime, so toggling a layer never downloads it twice.
+import { useEffect, useState } from 'react';
+import { decodeFeed, type Feed } from './binary-feed.ts';
+
+export type FeedState<M> = { status: 'idle' | 'loading' } | { status: 'ready'; feed: Feed<M> } | { status: 'error'; error: string };
+
+const cache = new Map<string, Promise<Feed<unknown>>>();
+
+export function loadFeed<M>(url: string): Promise<Feed<M>> {
+  let p = cache.get(url);
+  if (!p) {
+    p = fetch(url).then(async (res) => {
+      if (!res.ok) {
+        const body = await res.text();
+        let message = body;
+        try {
+          message = (JSON.parse(body) as { error?: string }).error ?? body;
+        } catch {
+          /* not JSON: keep the text */
+        }
+        throw new Error(`${res.status} ${message}`.trim());
+      }
+      return decodeFeed(await res.arrayBuffer());
+    });
+    p.catch(() => cache.delete(url)); // a failed load may be retried
+    cache.set(url, p);
+  }
+  return p as Promise<Feed<M>>;
+}
+
+export function useFeed<M>(url: string | null): FeedState<M> {
+  const [state, setState] = useState<FeedState<M>>({ status: 'idle' });
+  useEffect(() => {
+    if (!url) {
+      setState({ status: 'idle' });
+      return;
+    }
+    let live = true;
+    setState({ status: 'loading' });
+    loadFeed<M>(url).then(
+      (feed) => live && setState({ status: 'ready', feed }),
+      (err: Error) => live && setState({ status: 'error', error: err.message }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  return state;
+}
