@@ -1,30 +1,94 @@
-// App composition. The map shell and role routes arrive with the map-console issue; this
-// frame already keeps its state (language) in the URL so a wall screen is set by its address.
+// App composition: the routes of the later roles share one map console; each route's own
+// panels arrive with its issue. Language and theme follow the URL (?lang=en, ?theme=light).
 import { useEffect, useState } from 'react';
+import { Console } from './Console.tsx';
 import { OverviewPanel } from '../features/overview/OverviewPanel.tsx';
-import { langFromUrl, t, type Lang } from './i18n.ts';
+import { t, langFromUrl, type StringKey } from './i18n.ts';
+import { dismiss, useNotices } from './notices.ts';
+import { URL_EVENT, writeUrl } from './use-url-state.ts';
+
+export const ROUTES: { path: string; title: StringKey }[] = [
+  { path: '/', title: 'routeMap' },
+  { path: '/command', title: 'routeCommand' },
+  { path: '/dispatch', title: 'routeDispatch' },
+  { path: '/grids', title: 'routeGrids' },
+  { path: '/coverage', title: 'routeCoverage' },
+];
+
+function useLocation(): [string, string] {
+  const [loc, setLoc] = useState(() => [window.location.pathname, window.location.search] as [string, string]);
+  useEffect(() => {
+    const sync = () => setLoc([window.location.pathname, window.location.search]);
+    window.addEventListener('popstate', sync);
+    window.addEventListener(URL_EVENT, sync);
+    return () => {
+      window.removeEventListener('popstate', sync);
+      window.removeEventListener(URL_EVENT, sync);
+    };
+  }, []);
+  return loc;
+}
+
+function setParam(key: string, value: string | null) {
+  const q = new URLSearchParams(window.location.search);
+  if (value === null) q.delete(key);
+  else q.set(key, value);
+  writeUrl(window.location.pathname, q.toString().replaceAll('%2C', ','));
+}
 
 export function App() {
-  const [lang, setLang] = useState<Lang>(() => langFromUrl(window.location.search));
+  const [path, search] = useLocation();
+  const lang = langFromUrl(search);
+  const theme = new URLSearchParams(search).get('theme') === 'light' ? 'light' : 'dark';
+  const route = ROUTES.find((r) => r.path === path) ?? ROUTES[0];
+  const notices = useNotices();
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  }, [lang]);
-  const toggle = () => {
-    const next: Lang = lang === 'zh' ? 'en' : 'zh';
-    const url = new URL(window.location.href);
-    if (next === 'en') url.searchParams.set('lang', 'en');
-    else url.searchParams.delete('lang');
-    window.history.replaceState(null, '', url);
-    setLang(next);
-  };
+    document.documentElement.dataset.theme = theme;
+    document.title = `${t(lang, route.title)} · CityGrid`;
+  }, [lang, theme, route.title]);
   return (
-    <>
+    <div className="app">
       <header>
         <h1>{t(lang, 'title')}</h1>
-        <button onClick={toggle}>{t(lang, 'switchLang')}</button>
+        <nav>
+          {ROUTES.map((r) => (
+            <a
+              key={r.path}
+              href={`${r.path}${search}`}
+              className={r === route ? 'on' : ''}
+              onClick={(e) => {
+                e.preventDefault();
+                writeUrl(r.path, window.location.search.slice(1), true);
+              }}
+            >
+              {t(lang, r.title)}
+            </a>
+          ))}
+        </nav>
+        <div className="header-tools">
+          <button onClick={() => setParam('theme', theme === 'dark' ? 'light' : null)}>{t(lang, theme === 'dark' ? 'theme' : 'themeDark')}</button>
+          <button onClick={() => setParam('lang', lang === 'zh' ? 'en' : null)}>{t(lang, 'switchLang')}</button>
+        </div>
       </header>
       <p className="note">{t(lang, 'illustrative')}</p>
-      <OverviewPanel lang={lang} />
-    </>
+      <Console title={t(lang, route.title)}>
+        {route.path === '/' ? (
+          <details className="overview" open>
+            <summary>{t(lang, 'overviewTitle')}</summary>
+            <OverviewPanel lang={lang} />
+          </details>
+        ) : (
+          <p className="muted placeholder">{t(lang, 'placeholder')}</p>
+        )}
+      </Console>
+      <div className="notices" role="status">
+        {notices.map((n) => (
+          <div key={n.id} className="notice" onClick={() => dismiss(n.id)}>
+            {n.text}
+          </div>
+        ))}
+      </div>
+    </div>
   );
 }

@@ -1,0 +1,47 @@
+// The layer list: toggles, loading and failure per layer (a failed layer says so here and the
+// rest of the map keeps drawing), and a hint where a layer only shows from a closer zoom.
+import type { FeedState } from '../map/use-feed.ts';
+import { t, type Lang } from './i18n.ts';
+import { LAYERS, type LayerId } from './layers.ts';
+
+interface Props {
+  lang: Lang;
+  zoom: number;
+  active: string[];
+  status(id: LayerId): FeedState<unknown>;
+  onToggle(id: LayerId, on: boolean): void;
+  onRetry(): void;
+}
+
+export function LayerPanel({ lang, zoom, active, status, onToggle, onRetry }: Props) {
+  return (
+    <section className="layers" data-testid="layer-panel">
+      <h3>{t(lang, 'layersTitle')}</h3>
+      <ul>
+        {[...LAYERS].reverse().map((l) => {
+          const on = active.includes(l.id);
+          const s = status(l.id);
+          return (
+            <li key={l.id} data-layer={l.id} data-status={on ? s.status : 'off'}>
+              <label>
+                <input type="checkbox" checked={on} onChange={(e) => onToggle(l.id, e.target.checked)} />
+                {t(lang, l.label)}
+              </label>
+              {on && s.status === 'loading' && <span className="muted"> {t(lang, 'loading')}</span>}
+              {on && s.status === 'ready' && zoom < l.minZoom && <span className="muted"> {t(lang, 'zoomIn')}</span>}
+              {on && s.status === 'error' && (
+                <span className="error-inline" title={s.error}>
+                  {' '}
+                  {t(lang, 'layerFailed')}: {s.error}{' '}
+                  <button className="link" onClick={onRetry}>
+                    {t(lang, 'retry')}
+                  </button>
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

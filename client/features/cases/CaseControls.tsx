@@ -1,0 +1,117 @@
+// Case layer controls: colouring, display mode, and the filters that run in the browser over
+// the downloaded period (source, state, time-limit light, district, category).
+import { t, tData, formatNumber, type Lang } from '../../app/i18n.ts';
+import { LIGHT_COLOURS, LIGHT_ORDER, STATE_COLOURS, STATE_GROUP_ORDER, DENSITY_RAMP, type Rgba } from './case-colours.ts';
+import type { CaseFilterKey, CaseFilters, CasesMeta } from './cases-data.ts';
+import type { CaseMode } from './cases-layer.ts';
+
+const css = (c: Rgba | [number, number, number]) => `rgba(${c[0]},${c[1]},${c[2]},${(c[3] ?? 255) / 255})`;
+
+interface Props {
+  lang: Lang;
+  meta: CasesMeta | null;
+  filters: CaseFilters;
+  colour: 'state' | 'light';
+  mode: CaseMode;
+  shown: number | null;
+  total: number | null;
+  onFilters(f: CaseFilters): void;
+  onColour(c: 'state' | 'light'): void;
+  onMode(m: CaseMode): void;
+}
+
+function Chips({ lang, values, label, selected, onChange }: { lang: Lang; values: { value: string; text: string; swatch?: string }[]; label: string; selected: string[] | undefined; onChange(v: string[] | undefined): void }) {
+  const set = new Set(selected ?? []);
+  return (
+    <fieldset className="chips">
+      <legend>{label}</legend>
+      {values.map((v) => (
+        <label key={v.value} className={set.has(v.value) ? 'chip on' : 'chip'}>
+          <input
+            type="checkbox"
+            checked={set.has(v.value)}
+            onChange={(e) => {
+              const next = new Set(set);
+              if (e.target.checked) next.add(v.value);
+              else next.delete(v.value);
+              onChange(next.size ? [...next] : undefined);
+            }}
+          />
+          {v.swatch && <i className="swatch" style={{ background: v.swatch }} />}
+          {v.text}
+        </label>
+      ))}
+      {set.size > 0 && (
+        <button className="link" onClick={() => onChange(undefined)}>
+          {t(lang, 'clear')}
+        </button>
+      )}
+    </fieldset>
+  );
+}
+
+export function CaseControls(p: Props) {
+  const { lang, meta } = p;
+  const setFilter = (k: CaseFilterKey) => (v: string[] | undefined) => p.onFilters({ ...p.filters, [k]: v });
+  return (
+    <section className="case-controls" data-testid="case-controls">
+      <div className="row">
+        <span>{t(lang, 'shownCases')}</span>
+        <strong data-testid="cases-shown">{p.shown === null ? '…' : formatNumber(lang, p.shown)}</strong>
+        {p.total !== null && p.shown !== p.total && <span className="muted">/ {formatNumber(lang, p.total)}</span>}
+      </div>
+      <div className="row segmented">
+        <span>{t(lang, 'colourBy')}</span>
+        {(['state', 'light'] as const).map((c) => (
+          <button key={c} className={p.colour === c ? 'on' : ''} onClick={() => p.onColour(c)}>
+            {t(lang, c === 'state' ? 'byState' : 'byLight')}
+          </button>
+        ))}
+      </div>
+      <div className="row segmented">
+        <span>{t(lang, 'caseDisplay')}</span>
+        {(['auto', 'points', 'hex'] as const).map((m) => (
+          <button key={m} className={p.mode === m ? 'on' : ''} onClick={() => p.onMode(m)}>
+            {t(lang, m === 'auto' ? 'modeAuto' : m === 'points' ? 'modePoints' : 'modeHex')}
+          </button>
+        ))}
+      </div>
+      {meta && (
+        <details>
+          <summary>{t(lang, 'filters')}</summary>
+          <Chips lang={lang} label={t(lang, 'filterSource')} selected={p.filters.src} onChange={setFilter('src')} values={meta.sources.map((s) => ({ value: s, text: sourceLabel(lang, s) }))} />
+          <Chips lang={lang} label={t(lang, 'filterState')} selected={p.filters.state} onChange={setFilter('state')} values={STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => ({ value: g, text: t(lang, `state_${g}`), swatch: css(STATE_COLOURS[g]) }))} />
+          <Chips lang={lang} label={t(lang, 'filterLight')} selected={p.filters.light} onChange={setFilter('light')} values={LIGHT_ORDER.map((l) => ({ value: l, text: t(lang, `light_${l}`), swatch: css(LIGHT_COLOURS[l]) }))} />
+          <Chips lang={lang} label={t(lang, 'filterDistrict')} selected={p.filters.dist} onChange={setFilter('dist')} values={meta.districts.map((d) => ({ value: d.code, text: lang === 'en' ? d.nameEn : d.name }))} />
+          <Chips lang={lang} label={t(lang, 'filterCategory')} selected={p.filters.cat} onChange={setFilter('cat')} values={meta.categories.map((c) => ({ value: c.code, text: lang === 'en' ? c.nameEn : c.name }))} />
+        </details>
+      )}
+    </section>
+  );
+}
+
+export function sourceLabel(lang: Lang, source: string): string {
+  return tData(lang, `source_${source}`, source);
+}
+
+/** Legend of the case layer for the current colouring and display. */
+export function CaseLegend({ lang, colour, hex }: { lang: Lang; colour: 'state' | 'light'; hex: boolean }) {
+  if (hex)
+    return (
+      <div className="legend-block" data-testid="legend-cases">
+        <div>{t(lang, 'density')}</div>
+        <div className="ramp">{DENSITY_RAMP.map((c, i) => <i key={i} style={{ background: css(c) }} />)}</div>
+      </div>
+    );
+  const items = colour === 'state' ? STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => [t(lang, `state_${g}`), STATE_COLOURS[g]] as const) : LIGHT_ORDER.map((l) => [t(lang, `light_${l}`), LIGHT_COLOURS[l]] as const);
+  return (
+    <ul className="legend-block" data-testid="legend-cases">
+      {items.map(([label, c]) => (
+        <li key={label}>
+          <i className="swatch round" style={{ background: css(c) }} />
+          {label}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,56 @@
+// One case: code, category, source, state, unit, deadlines, where it is, and its history.
+import { api } from '../../app/api.ts';
+import { FieldList, LoadedView, formatTime, useLoad } from '../../app/details-kit.tsx';
+import { t, tData, type Lang } from '../../app/i18n.ts';
+import { LIGHT_COLOURS, LIGHT_ORDER, stateGroupOf, type Light } from './case-colours.ts';
+import { sourceLabel } from './CaseControls.tsx';
+
+export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly(lng: number, lat: number, zoom: number): void }) {
+  const state = useLoad(() => api.cases.byId.query({ id }), `case:${id}`);
+  return (
+    <LoadedView lang={lang} state={state}>
+      {(c) => {
+        const loc = c.location;
+        const light: Light = (LIGHT_ORDER as readonly string[]).includes(c.light) ? (c.light as Light) : 'none';
+        const where = [lang === 'en' ? loc.district?.nameEn : loc.district?.name, loc.township?.name, loc.village?.name].filter(Boolean).join(' › ');
+        return (
+          <>
+            <h2 data-testid="details-title">
+              {t(lang, 'kind_case')} <span data-testid="case-code">{c.code}</span>
+            </h2>
+            <FieldList
+              lang={lang}
+              fields={[
+                ['f_category', lang === 'en' ? c.categoryNameEn : c.categoryName],
+                ['f_source', `${sourceLabel(lang, c.source)} (${c.channel})`],
+                ['f_state', `${tData(lang, `state_${stateGroupOf(c.status)}`, c.status)} · ${c.status}`],
+                ['f_light', <span key="l"><i className="swatch round" style={{ background: `rgb(${LIGHT_COLOURS[light].slice(0, 3).join(',')})` }} /> {t(lang, `light_${light}`)}</span>],
+                ['f_unit', c.department ? (lang === 'en' ? c.department.nameEn : c.department.name) : null],
+                ['f_reported', formatTime(lang, c.reportedAt)],
+                ['f_handleDue', formatTime(lang, c.handleDueAt)],
+                ['f_closeDue', formatTime(lang, c.closeDueAt)],
+                ['f_closed', formatTime(lang, c.closedAt)],
+                ['f_address', c.address],
+                ['f_location', where],
+                ['f_grid', loc.gridCode],
+                ['f_community', loc.community?.name],
+              ]}
+            />
+            <button className="link" onClick={() => onFly(c.lng, c.lat, 17)}>
+              {t(lang, 'flyHere')}
+            </button>
+            <h3>{t(lang, 'f_history')}</h3>
+            <ol className="history">
+              {c.events.map((e) => (
+                <li key={e.seq}>
+                  <span className="muted">{formatTime(lang, e.at)}</span> {e.type} → {e.toStatus} <span className="muted">({e.actorRole})</span>
+                  {e.reason && <div className="muted">{e.reason}</div>}
+                </li>
+              ))}
+            </ol>
+          </>
+        );
+      }}
+    </LoadedView>
+  );
+}

@@ -1,0 +1,56 @@
+// Colours and legends of the case layer: by workflow state group, or by time-limit traffic
+// light (domain.md: green below the warning share of the limit, yellow up to the limit, red
+// overdue). Pure tables; tests/unit/case-colours.test.ts checks every status is covered.
+export type Rgba = [number, number, number, number];
+
+/** Status (cases.status) → the state group shown on the map. Unknown statuses are 'other'. */
+export const STATE_GROUPS = {
+  intake: ['reported', 'verifying', 'verified', 'filed'],
+  handling: ['dispatched', 'returned'],
+  closing: ['handled', 'checked'],
+  closed: ['closed'],
+  voided: ['voided'],
+} as const;
+export type StateGroup = keyof typeof STATE_GROUPS | 'other';
+export const STATE_GROUP_ORDER: StateGroup[] = ['intake', 'handling', 'closing', 'closed', 'voided', 'other'];
+
+export const STATE_COLOURS: Record<StateGroup, Rgba> = {
+  intake: [64, 160, 255, 255],
+  handling: [255, 153, 51, 255],
+  closing: [190, 120, 255, 255],
+  closed: [70, 190, 170, 130],
+  voided: [130, 130, 140, 120],
+  other: [200, 200, 200, 200],
+};
+
+/** Index = the feed's light code (meta.lights). */
+export const LIGHT_ORDER = ['none', 'green', 'yellow', 'red', 'onTime', 'late'] as const;
+export type Light = (typeof LIGHT_ORDER)[number];
+export const LIGHT_COLOURS: Record<Light, Rgba> = {
+  none: [120, 140, 170, 200],
+  green: [40, 200, 90, 255],
+  yellow: [255, 210, 0, 255],
+  red: [255, 50, 50, 255],
+  onTime: [60, 160, 130, 130],
+  late: [200, 90, 140, 170],
+};
+
+export function stateGroupOf(status: string): StateGroup {
+  for (const g of STATE_GROUP_ORDER) if (g !== 'other' && (STATE_GROUPS[g] as readonly string[]).includes(status)) return g;
+  return 'other';
+}
+
+export function lightOf(code: number): Light {
+  return LIGHT_ORDER[code] ?? 'none';
+}
+
+/** Hexagon ramp for case density (few → many). */
+export const DENSITY_RAMP: [number, number, number][] = [
+  [34, 94, 168],
+  [44, 127, 184],
+  [65, 182, 196],
+  [127, 205, 187],
+  [254, 217, 118],
+  [253, 141, 60],
+  [227, 26, 28],
+];

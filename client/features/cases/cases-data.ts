@@ -1,0 +1,82 @@
+// Shapes the decoded case feed (server/http/layers.ts, format CGB1) for deck.gl: filters run
+// over the typed columns in the browser, so changing source, category, district, state or
+// light never re-downloads the period. Positions stay float32 offsets from meta.origin
+// (degrees, WGS-84) and are drawn with deck.gl's LNGLAT_OFFSETS.
+import type { Feed } from '../../map/binary-feed.ts';
+import { LIGHT_COLOURS, STATE_COLOURS, lightOf, stateGroupOf, type Rgba, type StateGroup } from './case-colours.ts';
+
+export interface CasesMeta {
+  origin: [number, number];
+  now: string;
+  period: { from: string | null; to: string | null };
+  statuses: string[];
+  sources: string[];
+  categories: { code: string; name: string; nameEn: string; major: string }[];
+  districts: { code: string; name: string; nameEn: string }[];
+  lights: string[];
+  warnRatio: number;
+}
+export type CasesFeed = Feed<CasesMeta>;
+
+export const CASE_FILTER_KEYS = ['src', 'cat', 'dist', 'state', 'light'] as const;
+export type CaseFilterKey = (typeof CASE_FILTER_KEYS)[number];
+export type CaseFilters = Partial<Record<CaseFilterKey, string[]>>;
+
+export interface SelectedCases {
+  length: number;
+  /** Row index in the feed of each drawn case (for picking → id); finished cases first. */
+  rows: Uint32Array;
+  positions: Float32Array;
+  colours: Uint8Array;
+}
+
+/** A lookup table value → allowed, or null when the filter is off. */
+function allowTable(values: readonly string[], allowed: string[] | undefined, key: (v: string) => string = (v) => v): Uint8Array | null {
+  if (!allowed?.length) return null;
+  const set = new Set(allowed);
+  return Uint8Array.from(values, (v) => (set.has(key(v)) ? 1 : 0));
+}
+
+export function selectCases(feed: CasesFeed, filters: CaseFilters, colouring: 'state' | 'light'): SelectedCases {
+  const { meta, columns, length } = feed;
+  const x = columns.x as Float32Array;
+  const y = columns.y as Float32Array;
+  const status = columns.status as Uint8Array;
+  const light = columns.light as Uint8Array;
+  const source = columns.source as Uint8Array;
+  const category = columns.category as Uint16Array;
+  const district = columns.district as Uint8Array;
+  const groups: StateGroup[] = meta.statuses.map(stateGroupOf);
+  const bySource = allowTable(meta.sources, filters.src);
+  const byCategory = allowTable(meta.categories.map((c) => c.code), filters.cat);
+  const byDistrict = allowTable(meta.districts.map((d) => d.code), filters.dist);
+  const byState = allowTable(groups, filters.state);
+  const byLight = allowTable(meta.lights, filters.light);
+  const palette: Rgba[] = colouring === 'state' ? groups.map((g) => STATE_COLOURS[g]) : meta.lights.map((_, i) => LIGHT_COLOURS[lightOf(i)]);
+  const colourKey = colouring === 'state' ? status : light;
+
+  // finished cases (closed, voided) are drawn first, so open ones stay on top where they crowd
+  const finished = Uint8Array.from(groups, (g) => (g === 'closed' || g === 'voided' ? 1 : 0));
+  const rows = new Uint32Array(length);
+  let n = 0;
+  for (const pass of [1, 0]) {
+    for (let i = 0; i < length; i++) {
+      if (finished[status[i]] !== pass) continue;
+      if (bySource && !bySource[source[i]]) continue;
+      if (byCategory && !byCategory[category[i]]) continue;
+      if (byDistrict && !byDistrict[district[i]]) continue; // 255 (no district) reads undefined → filtered out
+      if (byState && !byState[status[i]]) continue;
+      if (byLight && !byLight[light[i]]) continue;
+      rows[n++] = i;
+    }
+  }
+  const positions = new Float32Array(n * 2);
+  const colours = new Uint8Array(n * 4);
+  for (let k = 0; k < n; k++) {
+    const i = rows[k];
+    positions[2 * k] = x[i];
+    positions[2 * k + 1] = y[i];
+    colours.set(palette[colourKey[i]] ?? STATE_COLOURS.other, 4 * k);
+  }
+  return { length: n, rows: rows.slice(0, n), positions, colours };
+}

@@ -1,0 +1,72 @@
+// The case layer (stable ids cases-points, cases-hex): points coloured by state or traffic
+// light from street level, density hexagons below it (mode 'auto'), or either forced.
+import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
+import { ScatterplotLayer } from '@deck.gl/layers';
+import { HexagonLayer } from '@deck.gl/aggregation-layers';
+import { DENSITY_RAMP } from './case-colours.ts';
+import type { CasesMeta, SelectedCases } from './cases-data.ts';
+
+export type CaseMode = 'auto' | 'points' | 'hex';
+export const CASE_POINTS_MIN_ZOOM = 11;
+
+export function caseModeAt(mode: CaseMode, zoom: number): 'points' | 'hex' {
+  return mode === 'auto' ? (zoom >= CASE_POINTS_MIN_ZOOM ? 'points' : 'hex') : mode;
+}
+
+/** Hexagon radius in metres for a zoom (512-px tiles): about 14 px across on screen, never below 150 m. */
+export function hexRadiusMeters(zoom: number, latitude = 24.5): number {
+  const metresPerPixel = (78271.52 * Math.cos((latitude * Math.PI) / 180)) / 2 ** zoom;
+  return Math.max(150, Math.round((metresPerPixel * 7) / 50) * 50);
+}
+
+export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta; visible: boolean; zoom: number; mode: CaseMode; highlight?: number | null }): Layer[] {
+  const shown = caseModeAt(o.mode, o.zoom);
+  const { selected, meta } = o;
+  const [ox, oy] = meta.origin;
+  if (shown === 'hex') {
+    const radius = hexRadiusMeters(Math.round(o.zoom * 2) / 2); // half-zoom steps: re-aggregate rarely
+    return [
+      new HexagonLayer({
+        id: 'cases-hex',
+        visible: o.visible,
+        data: { length: selected.length },
+        getPosition: (_: unknown, { index }: { index: number }) => [ox + selected.positions[2 * index], oy + selected.positions[2 * index + 1]],
+        gpuAggregation: false,
+        radius,
+        coverage: 0.9,
+        colorRange: DENSITY_RAMP,
+        colorScaleType: 'quantile',
+        opacity: 0.75,
+        pickable: true,
+        updateTriggers: { getPosition: [selected] },
+      }),
+    ];
+  }
+  const highlightRow = o.highlight ?? -1;
+  return [
+    new ScatterplotLayer({
+      id: 'cases-points',
+      visible: o.visible,
+      coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
+      coordinateOrigin: [ox, oy, 0],
+      data: {
+        length: selected.length,
+        attributes: {
+          getPosition: { value: selected.positions, size: 2 },
+          getFillColor: { value: selected.colours, size: 4, normalized: true },
+        },
+      },
+      getRadius: o.zoom >= 17 ? 6 : o.zoom >= 15 ? 4 : o.zoom >= 13 ? 2.5 : 1.5,
+      radiusUnits: 'pixels',
+      radiusMinPixels: 1,
+      stroked: o.zoom >= 15,
+      getLineColor: (_: unknown, { index }: { index: number }) => (selected.rows[index] === highlightRow ? [255, 255, 255, 255] : [0, 0, 0, 140]),
+      getLineWidth: (_: unknown, { index }: { index: number }) => (selected.rows[index] === highlightRow ? 3 : 1),
+      lineWidthUnits: 'pixels',
+      pickable: true,
+      autoHighlight: true,
+      highlightColor: [255, 255, 255, 200],
+      updateTriggers: { getLineColor: [highlightRow, selected], getLineWidth: [highlightRow, selected] },
+    }),
+  ];
+}

@@ -1,0 +1,22 @@
+// Village clinics (村卫生所) as points; stable id clinics-*.
+import type { Layer } from '@deck.gl/core';
+import type { Feed } from '../../map/binary-feed.ts';
+import { pointFeedLayers } from '../../map/feed-layers.ts';
+import type { FeedMeta } from '../../map/polygon-feed.ts';
+
+export const CLINIC_COLOUR: [number, number, number, number] = [255, 80, 120, 235];
+export const CLINICS_MIN_ZOOM = 9;
+
+export function createClinicsLayers(o: { feed: Feed<FeedMeta>; visible: boolean; zoom: number; highlight?: number | null }): Layer[] {
+  return pointFeedLayers({
+    id: 'clinics',
+    feed: o.feed,
+    visible: o.visible && o.zoom >= CLINICS_MIN_ZOOM,
+    colour: CLINIC_COLOUR,
+    radiusPixels: o.zoom >= 13 ? 6 : 4,
+    highlight: o.highlight,
+    label: (i) => o.feed.meta.names[i],
+    labelMinZoom: 14,
+    zoom: o.zoom,
+  });
+}

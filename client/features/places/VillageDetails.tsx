@@ -1,0 +1,51 @@
+// A village or residents' community (村/社区), and the districts and townships the map already
+// holds (their feed carries everything the panel shows).
+import { api } from '../../app/api.ts';
+import { FieldList, LoadedView, useLoad } from '../../app/details-kit.tsx';
+import { formatNumber, t, type Lang } from '../../app/i18n.ts';
+import type { Feed } from '../../map/binary-feed.ts';
+import type { FeedMeta } from '../../map/polygon-feed.ts';
+
+export function VillageDetails({ id, lang }: { id: number; lang: Lang }) {
+  const state = useLoad(() => api.places.villageById.query({ id }), `village:${id}`);
+  return (
+    <LoadedView lang={lang} state={state}>
+      {(v) => (
+        <>
+          <h2 data-testid="details-title">{v.name}</h2>
+          <FieldList
+            lang={lang}
+            fields={[
+              ['f_code', v.code],
+              ['f_kind', v.kind],
+              ['f_population', formatNumber(lang, v.population)],
+              ['f_township', v.township?.name],
+              ['f_district', lang === 'en' ? v.district?.nameEn : v.district?.name],
+            ]}
+          />
+        </>
+      )}
+    </LoadedView>
+  );
+}
+
+/** A district or township from its feed row. */
+export function AreaDetails({ feed, id, kind, lang }: { feed: Feed<FeedMeta> | null; id: number; kind: 'district' | 'township'; lang: Lang }) {
+  if (!feed) return <p className="muted">{t(lang, 'loading')}</p>;
+  const i = (feed.columns.id as Uint32Array).indexOf(id);
+  if (i < 0) return <p className="error">{t(lang, 'noResults')}</p>;
+  const population = feed.meta.props?.population?.[i];
+  return (
+    <>
+      <h2 data-testid="details-title">{(lang === 'en' && feed.meta.namesEn?.[i]) || feed.meta.names[i]}</h2>
+      <FieldList
+        lang={lang}
+        fields={[
+          ['f_kind', t(lang, kind === 'district' ? 'kind_district' : 'kind_township')],
+          ['f_code', feed.meta.codes[i]],
+          ['f_population', typeof population === 'number' ? formatNumber(lang, population) : null],
+        ]}
+      />
+    </>
+  );
+}
