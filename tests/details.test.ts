@@ -9,13 +9,14 @@ import { testEngine } from './support/test-db.ts';
 import { TEST_NOW } from './support/test-config.ts';
 
 let db: Db;
-let api: ReturnType<ReturnType<typeof createCallerFactory<typeof appRouter>>>;
+const createCaller = createCallerFactory(appRouter);
+let api: ReturnType<typeof createCaller>;
 const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(db, q))[0];
 
 beforeAll(async () => {
   const engine = await testEngine();
   db = engine.db;
-  api = createCallerFactory(appRouter)({ engine, now: () => TEST_NOW });
+  api = createCaller({ engine, now: () => TEST_NOW });
 });
 
 const codeOf = async (p: Promise<unknown>) => {

@@ -96,7 +96,7 @@ describe('cases.bin', () => {
 
   it('marks closed cases on time or late exactly as closed_at vs close_due_at, and unfiled/voided ones none', async () => {
     const f = await feed<CasesMeta>(`cases.bin?${PERIOD}`);
-    const count = (light: string) => f.columns.light.reduce((a, l) => a + (f.meta.lights[l] === light ? 1 : 0), 0);
+    const count = (light: string) => Array.from(f.columns.light).reduce((a, l) => a + (f.meta.lights[l] === light ? 1 : 0), 0);
     const want = await one<{ on_time: number; late: number; none: number }>(
       sql`select count(*) filter (where status = 'closed' and closed_at <= close_due_at)::int as on_time,
                  count(*) filter (where status = 'closed' and closed_at > close_due_at)::int as late,
@@ -119,7 +119,7 @@ describe('cases.bin', () => {
     );
     expect(overdue.length, 'the seeded city has open overdue cases').toBeGreaterThan(0);
     for (const { id } of overdue) expect(lightOf(id), `case ${id}`).toBe('red');
-    const open = f.columns.light.reduce((a, l) => a + (['green', 'yellow', 'red'].includes(f.meta.lights[l]) ? 1 : 0), 0);
+    const open = Array.from(f.columns.light).reduce((a, l) => a + (['green', 'yellow', 'red'].includes(f.meta.lights[l]) ? 1 : 0), 0);
     const clocked = await one<{ n: number }>(sql`select count(*)::int as n from cases where status in ('dispatched', 'returned', 'handled', 'checked')`);
     expect(open).toBe(clocked.n);
     expect(f.columns.light.some((l) => f.meta.lights[l] === 'green')).toBe(true);
