@@ -39,34 +39,110 @@ export interface Period {
 const inPeriod = (p: Period) =>
   sql`${p.from ? sql`c.reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`c.reported_at < ${p.to}::timestamptz` : sql`true`}`;
 
-export interface CaseFeedRow {
-  id: number;
-  code: string;
-  /** Offsets from FEED_ORIGIN, degrees. */
-  x: number;
-  y: number;
+/**
+ * The cases of the period as columns, sorted by id. PostgreSQL packs each column into one
+ * bytea (string_agg of int4send/float4send…: big-endian), so ~10 values cross to JS instead of
+ * 140k row objects: on the embedded engine ~0.3 s instead of ~4 s.
+ * Dictionary columns are 1-based positions (0 = none) in `statuses`/`sources` (distinct values
+ * of the period, as found), and in all category / district codes ordered by code.
+ */
+export interface CaseFeedColumns {
+  n: number;
+  id: Uint32Array;
+  /** Offsets from FEED_ORIGIN, degrees (rounded to float32 in SQL). */
+  x: Float32Array;
+  y: Float32Array;
   /** reported_at, unix seconds. */
-  t: number;
-  status: string;
-  source: string;
-  category_code: string;
-  district_code: string | null;
-  /** Closed cases: closed_at ≤ close_due_at (null when either is missing). */
-  on_time: boolean | null;
+  t: Uint32Array;
+  statuses: string[];
+  status: Uint16Array;
+  sources: string[];
+  source: Uint16Array;
+  category: Uint16Array;
+  district: Uint16Array;
+  /** 0 not closed (or no due date), 1 closed on time (closed_at ≤ close_due_at), 2 closed late. */
+  closed: Uint16Array;
+  /** Only when asked for (the GeoJSON baseline). */
+  codes?: string[];
 }
 
-export async function caseFeedRows(db: Db, p: Period): Promise<CaseFeedRow[]> {
+export async function caseFeedColumns(db: Db, p: Period, opts: { withCodes?: boolean } = {}): Promise<CaseFeedColumns> {
+  // one sort (the subquery's), not one per aggregate: an aggregate over a sorted subquery takes
+  // its rows in that order; the ids are checked below so a different plan fails loudly
+  const agg = (send: SQL) => sql`coalesce(string_agg(${send}, ''::bytea), ''::bytea)`;
+  const pos = (list: SQL, value: SQL) => sql`int2send(coalesce(array_position(${list}, ${value}), 0)::int2)`;
+  const statuses = sql`(select coalesce(array_agg(distinct status), '{}') from cases c where ${inPeriod(p)})`;
+  const sources = sql`(select coalesce(array_agg(distinct source), '{}') from cases c where ${inPeriod(p)})`;
+  let r;
   try {
-    return await rows<CaseFeedRow>(
+    [r] = await rows<Record<'id' | 'x' | 'y' | 't' | 'status' | 'source' | 'category' | 'district' | 'closed', Uint8Array> & { n: number; statuses: string[] | string; sources: string[] | string; codes: string | null }>(
       db,
-      sql`select c.id::int as id, c.code, (ST_X(c.geom) - ${FEED_ORIGIN[0]}::float8) as x, (ST_Y(c.geom) - ${FEED_ORIGIN[1]}::float8) as y,
-                 extract(epoch from c.reported_at)::float8 as t, c.status, c.source, c.category_code, c.district_code::text as district_code,
-                 case when c.status = 'closed' then c.closed_at <= c.close_due_at end as on_time
-          from cases c where ${inPeriod(p)} order by c.id`,
+      sql`select count(*)::int as n, ${statuses}::text[] as statuses, ${sources}::text[] as sources,
+                 ${agg(sql`int4send(id::int4)`)} as id,
+                 ${agg(sql`float4send((ST_X(geom) - ${FEED_ORIGIN[0]}::float8)::float4)`)} as x,
+                 ${agg(sql`float4send((ST_Y(geom) - ${FEED_ORIGIN[1]}::float8)::float4)`)} as y,
+                 ${agg(sql`int8send(floor(extract(epoch from reported_at))::int8)`)} as t,
+                 ${agg(pos(statuses, sql`status`))} as status,
+                 ${agg(pos(sources, sql`source`))} as source,
+                 ${agg(pos(sql`(select array_agg(code order by code) from case_categories)`, sql`category_code`))} as category,
+                 ${agg(pos(sql`(select array_agg(code::text order by code) from districts)`, sql`district_code::text`))} as district,
+                 ${agg(sql`int2send((case when status <> 'closed' or closed_at is null or close_due_at is null then 0 when closed_at <= close_due_at then 1 else 2 end)::int2)`)} as closed,
+                 ${opts.withCodes ? sql`string_agg(code, ',')` : sql`null`} as codes
+          from (select * from cases c where ${inPeriod(p)} order by c.id) s`,
     );
   } catch (err) {
     throw queryFailed('cases feed', err);
   }
+  const n = r.n;
+  const view = (b: Uint8Array, width: number) => {
+    if (b.byteLength !== n * width) throw new Error(`cases feed: expected ${n * width} bytes, got ${b.byteLength}`);
+    return new DataView(b.buffer, b.byteOffset, b.byteLength);
+  };
+  const u32 = (b: Uint8Array) => {
+    const v = view(b, 4);
+    const out = new Uint32Array(n);
+    for (let i = 0; i < n; i++) out[i] = v.getUint32(4 * i);
+    return out;
+  };
+  const f32 = (b: Uint8Array) => {
+    const v = view(b, 4);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = v.getFloat32(4 * i);
+    return out;
+  };
+  const u16 = (b: Uint8Array) => {
+    const v = view(b, 2);
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) out[i] = v.getUint16(2 * i);
+    return out;
+  };
+  const tv = view(r.t, 8);
+  const t = new Uint32Array(n);
+  for (let i = 0; i < n; i++) t[i] = Number(tv.getBigInt64(8 * i));
+  const id = u32(r.id);
+  for (let i = 1; i < n; i++) if (id[i] <= id[i - 1]) throw new Error('cases feed: the database returned the cases out of id order');
+  return {
+    n,
+    id,
+    x: f32(r.x),
+    y: f32(r.y),
+    t,
+    statuses: textArray(r.statuses),
+    status: u16(r.status),
+    sources: textArray(r.sources),
+    source: u16(r.source),
+    category: u16(r.category),
+    district: u16(r.district),
+    closed: u16(r.closed),
+    codes: opts.withCodes ? (r.codes ? r.codes.split(',') : []) : undefined,
+  };
+}
+
+/** A text[] as either engine returns it (parsed, or as a '{a,b}' literal of plain words). */
+function textArray(v: string[] | string): string[] {
+  if (Array.isArray(v)) return v;
+  const inner = v.replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',').map((s) => s.replace(/^"|"$/g, '')) : [];
 }
 
 /** Stage clocks of the open, clocked cases of the period (a few hundred): ms since epoch. */
@@ -118,12 +194,17 @@ export async function clockSettings(db: Db): Promise<{ calendar: WorkingCalendar
   return { calendar: createCalendar(days, periods), warnRatio };
 }
 
-/** Changes whenever a case changes (every change appends an event), or the clock settings do. */
+/**
+ * Changes whenever a case changes, cheaply (two index lookups, not a count over 140k rows):
+ * every change to a case appends an event, so max(case_events.id) moves; cases are never
+ * deleted (their events are append-only and reference them); max(cases.id) covers an insert
+ * made without an event. Plus the clock settings the lights depend on.
+ */
 export async function caseFeedStamp(db: Db): Promise<string> {
   try {
     const [r] = await rows<{ stamp: string }>(
       db,
-      sql`select concat_ws(':', (select max(id) from case_events), (select count(*) from cases),
+      sql`select concat_ws(':', (select max(id) from case_events), (select max(id) from cases),
                            (select value from app_meta where key = 'clock.warn_ratio'),
                            (select concat(count(*), '/', max(xmin::text::bigint)) from calendar_days),
                            (select concat(count(*), '/', max(xmin::text::bigint)) from working_periods)) as stamp`,

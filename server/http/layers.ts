@@ -55,7 +55,7 @@ const layers: Record<string, Layer<Period> | Layer<object>> = {
   'cases.geojson': {
     params: strictPeriod,
     stamp: async (db, _p, now) => `${await caseFeedStamp(db)}@${now.toISOString()}`,
-    build: async (db, p, now) => ({ body: new TextEncoder().encode(casesGeoJson(await loadCasesLayer(db, p, now))), contentType: 'application/geo+json' }),
+    build: async (db, p, now) => ({ body: new TextEncoder().encode(casesGeoJson(await loadCasesLayer(db, p, now, { withCodes: true }))), contentType: 'application/geo+json' }),
   } satisfies Layer<Period>,
   // full-resolution boundaries: districts ~19k and townships ~20k vertices in the demo city,
   // small enough that no simplification is applied
