@@ -4,8 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BenchEntry } from './harness.ts';
 import { startupBench } from './startup.bench.ts';
+import { feedsBench } from './feeds.bench.ts';
 
-const suites: [string, () => Promise<BenchEntry[]>][] = [['startup', startupBench]];
+const suites: [string, () => Promise<BenchEntry[]>][] = [
+  ['startup', startupBench],
+  ['feeds', feedsBench],
+];
 
 const results: (BenchEntry & { suite: string })[] = [];
 for (const [suite, run] of suites) {
