@@ -4,12 +4,17 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BenchEntry } from './harness.ts';
 import { startupBench } from './startup.bench.ts';
+import { renderBench } from './render.bench.ts';
 import { feedsBench } from './feeds.bench.ts';
 
-const suites: [string, () => Promise<BenchEntry[]>][] = [
+const all: [string, () => Promise<BenchEntry[]>][] = [
   ['startup', startupBench],
+  ['render', renderBench],
   ['feeds', feedsBench],
 ];
+// `npm run bench -- render` runs the named suites only
+const wanted = process.argv.slice(2);
+const suites = wanted.length ? all.filter(([name]) => wanted.includes(name)) : all;
 
 const results: (BenchEntry & { suite: string })[] = [];
 for (const [suite, run] of suites) {

@@ -112,11 +112,11 @@ export function Console({ title, children }: { title: string; children?: ReactNo
     const z = zoom;
     if (districts && shapes.districts) out.push(...createDistrictsLayers({ feed: districts, shapes: shapes.districts, lang, visible: on('districts'), zoom: z, theme, highlight: selIndex('district', districts) }));
     if (townships && shapes.townships) out.push(...createTownshipsLayers({ feed: townships, shapes: shapes.townships, lang, visible: on('townships'), zoom: z, theme, highlight: selIndex('township', townships) }));
-    if (communities && shapes.communities) out.push(...createCommunitiesLayers({ feed: communities, shapes: shapes.communities, visible: on('communities'), zoom: z, highlight: selIndex('community', communities) }));
-    if (grids && shapes.grids) out.push(...createUnitGridsLayers({ feed: grids, shapes: shapes.grids, visible: on('grids'), zoom: z, highlight: selIndex('grid', grids) }));
-    if (rgrids && shapes.rgrids) out.push(...createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids, visible: on('rgrids'), zoom: z, highlight: selIndex('rgrid', rgrids) }));
-    if (villages) out.push(...createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, highlight: selIndex('village', villages) }));
-    if (clinics) out.push(...createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, highlight: selIndex('clinic', clinics) }));
+    if (communities && shapes.communities) out.push(...createCommunitiesLayers({ feed: communities, shapes: shapes.communities, visible: on('communities'), zoom: z, theme, highlight: selIndex('community', communities) }));
+    if (grids && shapes.grids) out.push(...createUnitGridsLayers({ feed: grids, shapes: shapes.grids, visible: on('grids'), zoom: z, theme, highlight: selIndex('grid', grids) }));
+    if (rgrids && shapes.rgrids) out.push(...createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids, visible: on('rgrids'), zoom: z, theme, highlight: selIndex('rgrid', rgrids) }));
+    if (villages) out.push(...createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, theme, highlight: selIndex('village', villages) }));
+    if (clinics) out.push(...createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, theme, highlight: selIndex('clinic', clinics) }));
     if (cases && selected) out.push(...createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, highlight: selIndex('case', cases) }));
     return out;
   }, [districts, townships, communities, grids, rgrids, villages, clinics, cases, selected, shapes, lang, theme, zoom, state.layers, state.sel, caseMode]);

@@ -79,7 +79,7 @@ export function serializeUrlState(s: UrlState, d: UrlDefaults): string {
   for (const key of d.filterKeys) if (s.filters[key]?.length) q.set(key, s.filters[key].join(','));
   if (s.colour !== 'state') q.set('colour', s.colour);
   if (s.sel) q.set('sel', s.sel);
-  return q.toString().replaceAll('%2C', ',');
+  return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
 }
 
 /** The period as the API's half-open instant range, in China Standard Time (UTC+8, no DST). */

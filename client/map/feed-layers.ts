@@ -8,6 +8,12 @@ import type { FeedMeta, PolygonShapes } from './polygon-feed.ts';
 
 export const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif';
 
+/** Label ink and halo for a dark or a light base map. */
+export const LABEL_INK: Record<'dark' | 'light', { text: Color; halo: Color }> = {
+  dark: { text: [230, 237, 247, 235], halo: [0, 0, 0, 200] },
+  light: { text: [25, 35, 50, 240], halo: [255, 255, 255, 220] },
+};
+
 const offsets = (origin: [number, number]) => ({ coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS, coordinateOrigin: [origin[0], origin[1], 0] as [number, number, number] });
 
 export interface PolygonLayerOptions {
@@ -22,6 +28,7 @@ export interface PolygonLayerOptions {
   label?: ((feature: number) => string) | null;
   labelColour?: Color;
   labelSize?: number;
+  theme?: 'dark' | 'light';
   pickable?: boolean;
   highlight?: number | null;
 }
@@ -70,11 +77,11 @@ export function polygonFeedLayers(o: PolygonLayerOptions): Layer[] {
         getPosition: (l) => [l.position[0], l.position[1]],
         getText: (l) => label(l.feature),
         getSize: o.labelSize ?? 13,
-        getColor: o.labelColour ?? [230, 237, 247, 230],
+        getColor: o.labelColour ?? LABEL_INK[o.theme ?? 'dark'].text,
         fontFamily: LABEL_FONT,
         characterSet: 'auto',
         outlineWidth: 2,
-        outlineColor: [0, 0, 0, 200],
+        outlineColor: LABEL_INK[o.theme ?? 'dark'].halo,
         fontSettings: { sdf: true },
         updateTriggers: { getText: [label] },
       }),
@@ -94,6 +101,7 @@ export interface PointLayerOptions {
   label?: ((i: number) => string) | null;
   labelMinZoom?: number;
   zoom: number;
+  theme?: 'dark' | 'light';
 }
 
 /** Points of a point feed (columns x, y). Picked objects are row indices. */
@@ -134,11 +142,11 @@ export function pointFeedLayers(o: PointLayerOptions): Layer[] {
         getText: (_: unknown, { index }: { index: number }) => label(index),
         getSize: 12,
         getPixelOffset: [0, -14],
-        getColor: [230, 237, 247, 230],
+        getColor: LABEL_INK[o.theme ?? 'dark'].text,
         fontFamily: LABEL_FONT,
         characterSet: 'auto',
         outlineWidth: 2,
-        outlineColor: [0, 0, 0, 200],
+        outlineColor: LABEL_INK[o.theme ?? 'dark'].halo,
         fontSettings: { sdf: true },
         updateTriggers: { getText: [label] },
       }),

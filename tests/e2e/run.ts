@@ -1,67 +1,26 @@
-// Browser test: start CityGrid as a newcomer would (`npm start` on the embedded engine, an
+// Browser test: start CityGrid as a newcomer would (the server on the embedded engine, an
 // empty data folder the first time), drive Debian's Chromium through playwright-core, read
-// what is on screen, and keep screenshots under test-results/screenshots.
+// what is on screen (text and pixels), and keep screenshots under test-results/screenshots.
 // Prints a closing "N passed, N failed" line; exits non-zero on any failure.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { decodeFeed } from '../../client/map/binary-feed.ts';
+import type { FeedMeta } from '../../client/map/polygon-feed.ts';
+import { THEME_COLOURS } from '../../client/map/base-style.ts';
+import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
 
-const root = resolve(import.meta.dirname, '../..');
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => r(port));
-    });
-  });
-}
-
-async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: '', PORT: String(port), HOST: '127.0.0.1', CITYGRID_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      fail(new Error('server not ready within 10 minutes'));
-    }, 600_000);
-    const onData = (d: Buffer) => {
-      process.stdout.write(`[server] ${d}`);
-      if (d.toString().includes('CityGrid ready')) {
-        clearTimeout(timer);
-        ok();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => process.stdout.write(`[server] ${d}`));
-    child.on('exit', (code) => fail(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
+const PERIOD = `from=${encodeURIComponent('2022-01-01T00:00:00+08:00')}&to=${encodeURIComponent('2022-09-01T00:00:00+08:00')}`;
 
 const results: { name: string; ok: boolean; error?: string }[] = [];
 async function check(name: string, fn: () => Promise<void>) {
+  const t0 = Date.now();
   try {
     await fn();
     results.push({ name, ok: true });
-    console.log(`  ✓ ${name}`);
+    console.log(`  ✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (err) {
     results.push({ name, ok: false, error: (err as Error).message });
     console.log(`  ✗ ${name}\n    ${(err as Error).message}`);
@@ -76,10 +35,31 @@ async function tileText(page: Page, key: string): Promise<string> {
   return (await page.locator(`[data-testid="tile-${key}"] .value`).innerText()).trim();
 }
 
+/** Waits until the console has drawn its case layer with `count` cases. */
+async function casesDrawn(page: Page, count?: number) {
+  await page.waitForFunction((n) => document.body.dataset.casesDrawn !== undefined && (n === undefined || document.body.dataset.casesDrawn === String(n)), count, { timeout: 180_000 });
+}
+
+/** Waits for the map to stop moving and to have rendered since. */
+async function mapIdle(page: Page) {
+  await page.waitForFunction(() => {
+    const m = window.__citygridMap?.map;
+    return !!m && m.loaded() && !m.isMoving() && !m.isZooming();
+  }, undefined, { timeout: 120_000 });
+  await page.evaluate(() => window.__citygridMap!.redraw());
+}
+
+/** Page coordinates of a WGS-84 point on the map. */
+async function project(page: Page, lng: number, lat: number): Promise<{ x: number; y: number }> {
+  const box = (await page.getByTestId('map').boundingBox())!;
+  const p = await page.evaluate(([a, b]) => window.__citygridMap!.map.project([a, b]), [lng, lat] as const);
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
 async function main() {
   mkdirSync(shots, { recursive: true });
   const port = await freePort();
-  const server = await startServer(port);
+  const server = await startServer(port, dataDir);
   const base = `http://127.0.0.1:${port}`;
   let browser: Browser | undefined;
   try {
@@ -87,11 +67,19 @@ async function main() {
       const h = (await (await fetch(`${base}/healthz`)).json()) as { ok: boolean; engine: string; postgis: string; migrations: number };
       assert(h.ok && h.engine === 'embedded' && /^3\./.test(h.postgis) && h.migrations > 0, `unexpected healthz ${JSON.stringify(h)}`);
     });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // what the server says, fetched as any client would, to compare the screen against
+    const cases = decodeFeed<{ origin: [number, number] }>(await (await fetch(`${base}/api/layers/cases.bin?${PERIOD}`)).arrayBuffer());
+    const districts = decodeFeed<FeedMeta>(await (await fetch(`${base}/api/layers/districts.bin`)).arrayBuffer());
+    const grids = decodeFeed<FeedMeta>(await (await fetch(`${base}/api/layers/grids.bin`)).arrayBuffer());
+    const [ox, oy] = cases.meta.origin;
+
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await check('the console opens in Chinese with the demo city counts', async () => {
+    page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+
+    await check('the console opens in Chinese with the map, layer panel, legend and the demo city counts', async () => {
       await page.goto(base);
       await page.locator('[data-testid="tile-cases2022"] .value').waitFor({ timeout: 60_000 });
       assert((await page.locator('h1').innerText()).includes('城市网格'), 'Chinese title missing');
@@ -101,24 +89,175 @@ async function main() {
       assert((await tileText(page, 'handlingRate')).startsWith('98.82'), `处置率 shows ${await tileText(page, 'handlingRate')}`);
       assert((await tileText(page, 'closureRate')).startsWith('98.85'), `结案率 shows ${await tileText(page, 'closureRate')}`);
       assert((await page.locator('.note').innerText()).includes('示意'), 'synthetic geography is not labelled illustrative');
-      await page.screenshot({ path: resolve(shots, 'overview-zh-dark.png'), fullPage: true });
+      assert((await page.getByTestId('layer-panel').innerText()).includes('单元网格'), 'layer panel lacks 单元网格');
+      await casesDrawn(page, cases.length);
+      assert((await page.getByTestId('cases-shown').innerText()).replace(/\D/g, '') === String(cases.length), 'case count on screen differs from the feed');
+      assert(cases.length === 141_818, `the 2022 feed has ${cases.length} cases`);
+      assert((await page.getByTestId('legend').innerText()).includes('案件密度'), 'legend does not explain the hexagons');
+      await mapIdle(page);
+      await page.screenshot({ path: resolve(shots, 'map-dark-zh.png') });
     });
+
+    await check('the map draws districts over the background (pixels at known positions)', async () => {
+      const bg = hex(THEME_COLOURS.dark.background);
+      // inside: each district's label anchor; outside: the sea south-east of the city
+      const lx = districts.columns.labelX as Float32Array;
+      const ly = districts.columns.labelY as Float32Array;
+      const map = (await page.getByTestId('map').boundingBox())!;
+      const side = (await page.getByTestId('side').boundingBox())!;
+      const blank: string[] = [];
+      let seen = 0;
+      for (let i = 0; i < districts.length; i++) {
+        const p = await project(page, districts.meta.origin[0] + lx[i], districts.meta.origin[1] + ly[i]);
+        const visible = p.x > side.x + side.width && p.x < map.x + map.width && p.y > map.y && p.y < map.y + map.height;
+        if (!visible) continue;
+        seen++;
+        const px = await pixelsAround(page, p.x, p.y, 0);
+        if (colourDistance(px[0], bg) <= 4) blank.push(districts.meta.names[i]);
+      }
+      assert(seen >= 8, `only ${seen} of ${districts.length} districts are in view right of the side panel`);
+      assert(blank.length === 0, `district interiors drawn as background: ${blank.join(', ')}`);
+      const sea = await project(page, 118.45, 23.45);
+      const px = await pixelsAround(page, sea.x, sea.y, 0);
+      assert(colourDistance(px[0], bg) <= 4, `the sea at 118.45E 23.45N is ${px[0]}, not the background ${bg}`);
+    });
+
+    // an isolated case: no other case within ~30 m, so a click can only hit this one
+    const x = cases.columns.x as Float32Array;
+    const y = cases.columns.y as Float32Array;
+    let pick = -1;
+    for (let i = 1000; i < cases.length && pick < 0; i += 997) {
+      let near = false;
+      for (let j = 0; j < cases.length && !near; j++) if (j !== i && Math.abs(x[j] - x[i]) < 3e-4 && Math.abs(y[j] - y[i]) < 3e-4) near = true;
+      if (!near) pick = i;
+    }
+    const caseId = (cases.columns.id as Uint32Array)[pick];
+    const caseLng = ox + x[pick];
+    const caseLat = oy + y[pick];
+
+    await check('a case is drawn where it is, and a click on it opens its panel with its code', async () => {
+      assert(pick >= 0, 'no isolated case found');
+      const expected = (await (await fetch(`${base}/trpc/cases.byId?input=${encodeURIComponent(JSON.stringify({ id: caseId }))}`)).json()) as { result: { data: { code: string } } };
+      const view = `${caseLng.toFixed(6)},${caseLat.toFixed(6)},17`;
+      await page.goto(`${base}/?view=${view}&layers=none`);
+      await mapIdle(page);
+      const at = await project(page, caseLng, caseLat);
+      const without = (await pixelsAround(page, at.x, at.y, 0))[0];
+      await page.goto(`${base}/?view=${view}&layers=cases`);
+      await casesDrawn(page, cases.length);
+      await mapIdle(page);
+      const withCase = (await pixelsAround(page, at.x, at.y, 0))[0];
+      assert(colourDistance(withCase, without) > 40, `the pixel of case ${caseId} is ${withCase} with the case layer and ${without} without`);
+      await page.mouse.click(at.x, at.y);
+      await page.getByTestId('case-code').waitFor({ timeout: 60_000 });
+      const code = await page.getByTestId('case-code').innerText();
+      assert(code === expected.result.data.code, `panel shows ${code}, the case is ${expected.result.data.code}`);
+      assert(page.url().includes(`sel=case:${caseId}`), `URL ${page.url()} lacks the selection`);
+      await page.screenshot({ path: resolve(shots, 'case-details-dark-zh.png') });
+    });
+
+    await check('search by grid code flies the map to that grid and opens it', async () => {
+      const gi = 1234 % grids.length;
+      const code = grids.meta.codes[gi];
+      // the grid's bbox from its vertices
+      const pos = grids.columns.positions as Float32Array;
+      const parts = grids.columns.polygonIndices as Uint32Array;
+      const partFeature = grids.columns.partFeature as Uint32Array;
+      const bbox = [Infinity, Infinity, -Infinity, -Infinity];
+      for (let p = 0; p < partFeature.length; p++)
+        if (partFeature[p] === gi)
+          for (let v = parts[p]; v < parts[p + 1]; v++) {
+            const gx = grids.meta.origin[0] + pos[2 * v];
+            const gy = grids.meta.origin[1] + pos[2 * v + 1];
+            bbox[0] = Math.min(bbox[0], gx);
+            bbox[1] = Math.min(bbox[1], gy);
+            bbox[2] = Math.max(bbox[2], gx);
+            bbox[3] = Math.max(bbox[3], gy);
+          }
+      await page.goto(base);
+      await mapIdle(page);
+      await page.getByTestId('search').locator('input').fill(code);
+      await page.getByTestId('search-results').locator('button').first().waitFor({ timeout: 30_000 });
+      await page.getByTestId('search').locator('input').press('Enter');
+      await page.getByTestId('details-title').filter({ hasText: code }).waitFor({ timeout: 60_000 });
+      await page.waitForFunction(() => window.__citygridMap!.map.getZoom() > 14, undefined, { timeout: 60_000 });
+      await mapIdle(page);
+      const c = await page.evaluate(() => window.__citygridMap!.map.getCenter().toArray());
+      assert(c[0] >= bbox[0] && c[0] <= bbox[2] && c[1] >= bbox[1] && c[1] <= bbox[3], `map centre ${c} is outside grid ${code} ${bbox}`);
+      assert((await page.locator('[data-layer="grids"] input').isChecked()), 'the unit grid layer was not switched on');
+      assert(new URL(page.url()).searchParams.get('sel')?.startsWith('grid:'), `URL ${page.url()} lacks the grid selection`);
+      await page.screenshot({ path: resolve(shots, 'grid-search-dark-zh.png') });
+    });
+
     await check('the language switch changes labels and is kept in the URL', async () => {
+      await page.goto(base);
+      await casesDrawn(page);
       await page.getByRole('button', { name: 'English' }).click();
+      await page.getByText('Layers', { exact: true }).waitFor();
       assert((await page.locator('h1').innerText()) === 'CityGrid city operations', 'title not in English');
+      assert((await page.getByTestId('layer-panel').innerText()).includes('Unit grids'), 'layer names not in English');
+      assert((await page.getByTestId('legend').innerText()).includes('Case density'), 'legend not in English');
       assert(page.url().includes('lang=en'), `URL ${page.url()} lacks lang=en`);
-      await page.screenshot({ path: resolve(shots, 'overview-en-dark.png'), fullPage: true });
+      await mapIdle(page);
+      await page.screenshot({ path: resolve(shots, 'map-dark-en.png') });
       await page.reload();
-      await page.locator('[data-testid="tile-cases2022"] .value').waitFor();
+      await page.getByText('Layers', { exact: true }).waitFor();
       assert((await page.locator('h1').innerText()) === 'CityGrid city operations', 'reloaded URL does not reproduce English');
     });
+
+    await check('a URL reproduces theme, layers, filters and view', async () => {
+      const url = `${base}/?lang=en&theme=light&view=117.66,24.51,13.5&layers=districts,grids,cases&colour=light&src=public`;
+      await page.goto(url);
+      await casesDrawn(page);
+      await mapIdle(page);
+      const v = await page.evaluate(() => {
+        const m = window.__citygridMap!.map;
+        return { lng: m.getCenter().lng, lat: m.getCenter().lat, zoom: m.getZoom() };
+      });
+      assert(Math.abs(v.lng - 117.66) < 1e-4 && Math.abs(v.lat - 24.51) < 1e-4 && Math.abs(v.zoom - 13.5) < 0.01, `view is ${JSON.stringify(v)}`);
+      const checked = await page.locator('[data-testid="layer-panel"] li').evaluateAll((lis) => lis.filter((li) => (li.querySelector('input') as HTMLInputElement).checked).map((li) => li.getAttribute('data-layer')));
+      assert(JSON.stringify(checked.sort()) === JSON.stringify(['cases', 'districts', 'grids']), `layers on: ${checked}`);
+      assert((await page.evaluate(() => document.documentElement.dataset.theme)) === 'light', 'theme is not light');
+      const shown = Number((await page.getByTestId('cases-shown').innerText()).replace(/\D/g, ''));
+      assert(shown > 0 && shown < cases.length, `the source filter shows ${shown} of ${cases.length}`);
+      assert((await page.getByTestId('legend').innerText()).includes('Red (overdue)'), 'legend does not follow colour=light');
+      await page.screenshot({ path: resolve(shots, 'map-light-en.png') });
+      await page.goto(url.replace('lang=en&', ''));
+      await casesDrawn(page);
+      await mapIdle(page);
+      await page.screenshot({ path: resolve(shots, 'map-light-zh.png') });
+    });
+
+    await check('a failing layer says so in the panel and the map keeps drawing', async () => {
+      const p2 = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+      await p2.route('**/api/layers/townships.bin', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'townships are unavailable (test)' }) }));
+      await p2.goto(`${base}/?layers=districts,townships`);
+      await p2.locator('[data-layer="townships"][data-status="error"]').waitFor({ timeout: 60_000 });
+      assert((await p2.locator('[data-layer="townships"]').innerText()).includes('townships are unavailable'), 'the failure message is not shown');
+      await mapIdle(p2);
+      const lx = districts.columns.labelX as Float32Array;
+      const ly = districts.columns.labelY as Float32Array;
+      const at = await project(p2, districts.meta.origin[0] + lx[0], districts.meta.origin[1] + ly[0]);
+      const px = (await pixelsAround(p2, at.x, at.y, 0))[0];
+      assert(colourDistance(px, hex(THEME_COLOURS.dark.background)) > 4, 'the map went blank when a layer failed');
+      await p2.close();
+    });
+
+    await check('the role routes share the map shell', async () => {
+      await page.goto(`${base}/?layers=districts`);
+      await page.getByRole('link', { name: '指挥中心' }).click();
+      await page.getByText('此模块的专用面板').waitFor();
+      assert(new URL(page.url()).pathname === '/command', `path is ${new URL(page.url()).pathname}`);
+      assert((await page.getByTestId('map').count()) === 1, 'no map on the command route');
+      assert(new URL(page.url()).searchParams.get('layers') === 'districts', 'the route change lost the screen state');
+    });
+
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
     });
   } finally {
     await browser?.close();
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await stopServer(server);
   }
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;

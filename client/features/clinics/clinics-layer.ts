@@ -7,7 +7,7 @@ import type { FeedMeta } from '../../map/polygon-feed.ts';
 export const CLINIC_COLOUR: [number, number, number, number] = [255, 80, 120, 235];
 export const CLINICS_MIN_ZOOM = 9;
 
-export function createClinicsLayers(o: { feed: Feed<FeedMeta>; visible: boolean; zoom: number; highlight?: number | null }): Layer[] {
+export function createClinicsLayers(o: { feed: Feed<FeedMeta>; visible: boolean; zoom: number; highlight?: number | null; theme?: 'dark' | 'light' }): Layer[] {
   return pointFeedLayers({
     id: 'clinics',
     feed: o.feed,
@@ -15,6 +15,7 @@ export function createClinicsLayers(o: { feed: Feed<FeedMeta>; visible: boolean;
     colour: CLINIC_COLOUR,
     radiusPixels: o.zoom >= 13 ? 6 : 4,
     highlight: o.highlight,
+    theme: o.theme,
     label: (i) => o.feed.meta.names[i],
     labelMinZoom: 14,
     zoom: o.zoom,

@@ -7,7 +7,7 @@ import type { FeedMeta, PolygonShapes } from '../../map/polygon-feed.ts';
 export const COMMUNITY_FILL: [number, number, number, number] = [120, 200, 255, 70];
 export const COMMUNITIES_MIN_ZOOM = 12;
 
-export function createCommunitiesLayers(o: { feed: Feed<FeedMeta>; shapes: PolygonShapes; visible: boolean; zoom: number; highlight?: number | null }): Layer[] {
+export function createCommunitiesLayers(o: { feed: Feed<FeedMeta>; shapes: PolygonShapes; visible: boolean; zoom: number; highlight?: number | null; theme?: 'dark' | 'light' }): Layer[] {
   return polygonFeedLayers({
     id: 'communities',
     shapes: o.shapes,
@@ -20,5 +20,6 @@ export function createCommunitiesLayers(o: { feed: Feed<FeedMeta>; shapes: Polyg
     labelSize: 11,
     pickable: true,
     highlight: o.highlight,
+    theme: o.theme,
   });
 }

@@ -16,6 +16,7 @@ interface Input {
   visible: boolean;
   zoom: number;
   highlight?: number | null;
+  theme?: 'dark' | 'light';
 }
 
 export function createUnitGridsLayers(o: Input): Layer[] {
@@ -31,6 +32,7 @@ export function createUnitGridsLayers(o: Input): Layer[] {
     labelSize: 10,
     pickable: true,
     highlight: o.highlight,
+    theme: o.theme,
   });
 }
 
@@ -46,5 +48,6 @@ export function createResponsibilityGridsLayers(o: Input): Layer[] {
     labelSize: 12,
     labelColour: [255, 210, 120, 230],
     highlight: o.highlight,
+    theme: o.theme,
   });
 }

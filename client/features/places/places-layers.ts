@@ -28,6 +28,7 @@ export function createDistrictsLayers(o: PolygonInput): Layer[] {
     lineWidthPixels: 2,
     label: o.zoom < 11 ? nameOf(o.feed.meta, o.lang) : null,
     labelSize: 16,
+    theme: o.theme,
     pickable: true,
     highlight: o.highlight,
   });
@@ -43,7 +44,7 @@ export function createTownshipsLayers(o: PolygonInput): Layer[] {
     lineWidthPixels: 1,
     label: o.zoom >= 9 && o.zoom < 13 ? nameOf(o.feed.meta, o.lang) : null,
     labelSize: 12,
-    labelColour: o.theme === 'dark' ? [180, 200, 225, 220] : [40, 50, 70, 230],
+    theme: o.theme,
     highlight: o.highlight,
   });
 }
@@ -54,7 +55,7 @@ export function villageRadius(population: number): number {
   return Math.min(12, Math.max(2, Math.sqrt(Math.max(0, population) / 800) * 3));
 }
 
-export function createVillagesLayers(o: { feed: Feed<FeedMeta>; lang: 'zh' | 'en'; visible: boolean; zoom: number; highlight?: number | null }): Layer[] {
+export function createVillagesLayers(o: { feed: Feed<FeedMeta>; lang: 'zh' | 'en'; visible: boolean; zoom: number; highlight?: number | null; theme?: 'dark' | 'light' }): Layer[] {
   const population = (o.feed.meta.props?.population ?? []) as number[];
   const colour: Color = [240, 200, 120, 200];
   return pointFeedLayers({
@@ -67,6 +68,7 @@ export function createVillagesLayers(o: { feed: Feed<FeedMeta>; lang: 'zh' | 'en
     label: nameOf(o.feed.meta, o.lang),
     labelMinZoom: 13,
     zoom: o.zoom,
+    theme: o.theme,
   });
 }
 export const VILLAGES_MIN_ZOOM = 10;
