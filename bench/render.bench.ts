@@ -12,7 +12,7 @@ import { entry, type BenchEntry } from './harness.ts';
 
 const RUNS = 3;
 const REDRAWS = 5;
-const CITY = '117.25,24.36,7.7';
+const CITY = '117.12,24.4,8.05';
 const STREET = '117.66,24.51,13.5';
 const ALL_LAYERS = 'districts,townships,communities,grids,rgrids,villages,clinics,cases';
 

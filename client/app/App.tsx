@@ -42,6 +42,7 @@ export function App() {
   const theme = new URLSearchParams(search).get('theme') === 'light' ? 'light' : 'dark';
   const route = ROUTES.find((r) => r.path === path) ?? ROUTES[0];
   const notices = useNotices();
+  const [overviewOpen, setOverviewOpen] = useState(false);
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.documentElement.dataset.theme = theme;
@@ -74,9 +75,10 @@ export function App() {
       <p className="note">{t(lang, 'illustrative')}</p>
       <Console title={t(lang, route.title)}>
         {route.path === '/' ? (
-          <details className="overview" open>
+          <details className="overview" data-testid="overview" onToggle={(e) => setOverviewOpen((e.target as HTMLDetailsElement).open)}>
             <summary>{t(lang, 'overviewTitle')}</summary>
-            <OverviewPanel lang={lang} />
+            {/* loaded on demand: the indicator queries would otherwise queue before the map's feeds */}
+            {overviewOpen && <OverviewPanel lang={lang} />}
           </details>
         ) : (
           <p className="muted placeholder">{t(lang, 'placeholder')}</p>

@@ -3,8 +3,10 @@
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Deck, Layer, PickingInfo } from '@deck.gl/core';
 import { MapView, type MapController } from '../map/MapView.tsx';
-import { useFeed, type FeedState } from '../map/use-feed.ts';
-import { polygonShapes, type FeedMeta } from '../map/polygon-feed.ts';
+import { finishGl } from '../map/finish-gl.ts';
+import { mergeMapLayers, type MapLayers } from '../map/map-layers.ts';
+import { loadFeed, useFeed, type FeedState } from '../map/use-feed.ts';
+import { featureAt, polygonShapes, type FeedMeta } from '../map/polygon-feed.ts';
 import type { Feed } from '../map/binary-feed.ts';
 import { createDistrictsLayers, createTownshipsLayers, createVillagesLayers } from '../features/places/places-layers.ts';
 import { createClinicsLayers } from '../features/clinics/clinics-layer.ts';
@@ -20,12 +22,12 @@ import { DetailsPanel, type Selection } from './DetailsPanel.tsx';
 import { LayerPanel } from './LayerPanel.tsx';
 import { t, tData, formatNumber } from './i18n.ts';
 import { DEFAULT_LAYERS, LAYERS, type LayerId } from './layers.ts';
-import { periodInstants, type UrlDefaults, type UrlState } from './url-state.ts';
+import { parseUrlState, periodInstants, type UrlDefaults, type UrlState } from './url-state.ts';
 import { useUrlState } from './use-url-state.ts';
 
 export const URL_DEFAULTS: UrlDefaults = {
   // the whole city (116.9–118.3 E, 23.5–25.2 N) right of the side panel on a 1280 × 800 screen
-  view: { lng: 117.25, lat: 24.36, zoom: 7.7, bearing: 0, pitch: 0 },
+  view: { lng: 117.12, lat: 24.4, zoom: 8.05, bearing: 0, pitch: 0 },
   layers: DEFAULT_LAYERS,
   // the evaluation period of the demo city's indicators
   period: { from: '2022-01-01', to: '2022-08-31' },
@@ -55,6 +57,23 @@ function indexOfId(feed: Feed<unknown> | null, id: number | null): number | null
   return linear < 0 ? null : linear;
 }
 
+/** The feed each layer draws from, or null when the layer is off (districts: always, as the base map's land). */
+export function feedUrls(state: UrlState): Record<LayerId, string | null> {
+  const { from, to } = periodInstants(state.period);
+  return Object.fromEntries(
+    LAYERS.map((l) => {
+      const wanted = l.id === 'districts' || state.layers.includes(l.id);
+      const query = l.id === 'cases' ? `?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}` : '';
+      return [l.id, wanted ? `/api/layers/${l.feed}${query}` : null];
+    }),
+  ) as Record<LayerId, string | null>;
+}
+
+/** Starts the page's feed downloads before React and the map have even started. */
+export function prefetchFeeds(search: string): void {
+  for (const url of Object.values(feedUrls(parseUrlState(search, URL_DEFAULTS)))) if (url) void loadFeed(url).catch(() => {});
+}
+
 const ready = <M,>(s: FeedState<M>): Feed<M> | null => (s.status === 'ready' ? s.feed : null);
 
 declare global {
@@ -70,17 +89,16 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const controller = useRef<MapController | null>(null);
   const [zoom, setZoom] = useState(view.zoom);
 
-  const feedUrl = (id: LayerId, wanted: boolean) => (wanted ? `/api/layers/${LAYERS.find((l) => l.id === id)!.feed}` : null);
-  const instants = periodInstants(state.period);
+  const urls = feedUrls(state);
   const feeds = {
-    districts: useFeed<FeedMeta>(feedUrl('districts', true)), // always: it is the base map's land
-    townships: useFeed<FeedMeta>(feedUrl('townships', on('townships'))),
-    communities: useFeed<FeedMeta>(feedUrl('communities', on('communities'))),
-    grids: useFeed<FeedMeta>(feedUrl('grids', on('grids'))),
-    rgrids: useFeed<FeedMeta>(feedUrl('rgrids', on('rgrids'))),
-    villages: useFeed<FeedMeta>(feedUrl('villages', on('villages'))),
-    clinics: useFeed<FeedMeta>(feedUrl('clinics', on('clinics'))),
-    cases: useFeed<CasesMeta>(on('cases') ? `/api/layers/cases.bin?from=${encodeURIComponent(instants.from)}&to=${encodeURIComponent(instants.to)}` : null),
+    districts: useFeed<FeedMeta>(urls.districts),
+    townships: useFeed<FeedMeta>(urls.townships),
+    communities: useFeed<FeedMeta>(urls.communities),
+    grids: useFeed<FeedMeta>(urls.grids),
+    rgrids: useFeed<FeedMeta>(urls.rgrids),
+    villages: useFeed<FeedMeta>(urls.villages),
+    clinics: useFeed<FeedMeta>(urls.clinics),
+    cases: useFeed<CasesMeta>(urls.cases),
   };
   const districts = ready(feeds.districts);
   const townships = ready(feeds.townships);
@@ -108,20 +126,20 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const selIndex = (kind: string, feed: Feed<unknown> | null) => (sel?.kind === kind ? indexOfId(feed, sel.id) : null);
 
   const layers = useMemo(() => {
-    const out: Layer[] = [];
+    const out: MapLayers[] = [];
     const z = zoom;
-    if (districts && shapes.districts) out.push(...createDistrictsLayers({ feed: districts, shapes: shapes.districts, lang, visible: on('districts'), zoom: z, theme, highlight: selIndex('district', districts) }));
-    if (townships && shapes.townships) out.push(...createTownshipsLayers({ feed: townships, shapes: shapes.townships, lang, visible: on('townships'), zoom: z, theme, highlight: selIndex('township', townships) }));
-    if (communities && shapes.communities) out.push(...createCommunitiesLayers({ feed: communities, shapes: shapes.communities, visible: on('communities'), zoom: z, theme, highlight: selIndex('community', communities) }));
-    if (grids && shapes.grids) out.push(...createUnitGridsLayers({ feed: grids, shapes: shapes.grids, visible: on('grids'), zoom: z, theme, highlight: selIndex('grid', grids) }));
-    if (rgrids && shapes.rgrids) out.push(...createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids, visible: on('rgrids'), zoom: z, theme, highlight: selIndex('rgrid', rgrids) }));
-    if (villages) out.push(...createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, theme, highlight: selIndex('village', villages) }));
-    if (clinics) out.push(...createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, theme, highlight: selIndex('clinic', clinics) }));
-    if (cases && selected) out.push(...createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, highlight: selIndex('case', cases) }));
-    return out;
+    if (districts && shapes.districts) out.push(createDistrictsLayers({ feed: districts, shapes: shapes.districts, lang, visible: on('districts'), zoom: z, theme, highlight: selIndex('district', districts) }));
+    if (townships && shapes.townships) out.push(createTownshipsLayers({ feed: townships, shapes: shapes.townships, lang, visible: on('townships'), zoom: z, theme, highlight: selIndex('township', townships) }));
+    if (communities && shapes.communities) out.push(createCommunitiesLayers({ feed: communities, shapes: shapes.communities, visible: on('communities'), zoom: z, theme, highlight: selIndex('community', communities) }));
+    if (grids && shapes.grids) out.push(createUnitGridsLayers({ feed: grids, shapes: shapes.grids, visible: on('grids'), zoom: z, theme, highlight: selIndex('grid', grids) }));
+    if (rgrids && shapes.rgrids) out.push(createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids, visible: on('rgrids'), zoom: z, theme, highlight: selIndex('rgrid', rgrids) }));
+    if (villages) out.push(createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, theme, highlight: selIndex('village', villages) }));
+    if (clinics) out.push(createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, theme, highlight: selIndex('clinic', clinics) }));
+    if (cases && selected) out.push(createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, highlight: selIndex('case', cases) }));
+    return mergeMapLayers(out);
   }, [districts, townships, communities, grids, rgrids, villages, clinics, cases, selected, shapes, lang, theme, zoom, state.layers, state.sel, caseMode]);
 
-  const casesLayer = layers.find((l) => l.id.startsWith('cases-')) ?? null;
+  const casesLayer = layers.deck.find((l) => l.id.startsWith('cases-')) ?? null;
   const onAfterRender = useCallback(
     (deck: Deck) => {
       const drawn = casesLayer && (deck.props.layers as Layer[]).includes(casesLayer) && casesLayer.props.visible;
@@ -129,6 +147,7 @@ export function Console({ title, children }: { title: string; children?: ReactNo
       const hooks = (window.__citygrid ??= { state, casesDrawn: null });
       hooks.state = state;
       if (drawn && hooks.casesDrawn?.count !== count) {
+        finishGl(deck.getCanvas()); // "drawn" means drawn by the GPU, not just submitted
         hooks.casesDrawn = { count, at: performance.now() };
         document.body.dataset.casesDrawn = String(count);
         document.body.dataset.casesLayer = casesLayer.id;
@@ -139,23 +158,47 @@ export function Console({ title, children }: { title: string; children?: ReactNo
 
   const select = (kind: string, id: number) => update({ sel: `${kind}:${id}` });
   const featureId = (feed: Feed<unknown> | null, index: number) => (feed ? (feed.columns.id as Uint32Array)[index] : undefined);
+  /** Flat polygon layers (no fill drawn) are picked in JS: the top-most one that is shown. */
+  const polygonAt = (coordinate: number[] | undefined): [string, PolyFeed, number] | null => {
+    if (!coordinate) return null;
+    const candidates: [string, LayerId, PolyFeed | null, ReturnType<typeof polygonShapes> | null][] = [
+      ['grid', 'grids', grids, shapes.grids],
+      ['rgrid', 'rgrids', rgrids, shapes.rgrids],
+      ['township', 'townships', townships, shapes.townships],
+      ['district', 'districts', districts, shapes.districts],
+    ];
+    for (const [kind, layer, feed, sh] of candidates) {
+      if (!feed || !sh || !on(layer) || zoom < (LAYERS.find((l) => l.id === layer)?.minZoom ?? 0)) continue;
+      const f = featureAt(sh, coordinate[0] - feed.meta.origin[0], coordinate[1] - feed.meta.origin[1]);
+      if (f !== null) return [kind, feed, f];
+    }
+    return null;
+  };
   const onClick = (info: PickingInfo) => {
     const id = info.layer?.id ?? '';
     const obj = info.object as { feature?: number } | undefined;
     let picked: [string, number | undefined] | null = null;
     if (id === 'cases-points' && cases && selected) picked = ['case', featureId(cases, selected.rows[info.index])];
     else if (id === 'cases-hex' && info.coordinate) controller.current?.flyTo({ lng: info.coordinate[0], lat: info.coordinate[1], zoom: Math.max(zoom + 2, 12) });
-    else if (id === 'grids-fill') picked = ['grid', featureId(grids, obj?.feature ?? -1)];
     else if (id === 'communities-fill') picked = ['community', featureId(communities, obj?.feature ?? -1)];
     else if (id === 'clinics-points') picked = ['clinic', featureId(clinics, info.index)];
     else if (id === 'villages-points') picked = ['village', featureId(villages, info.index)];
-    else if (id === 'districts-fill') picked = ['district', featureId(districts, obj?.feature ?? -1)];
+    else {
+      const hit = polygonAt(info.coordinate);
+      if (hit) picked = [hit[0], featureId(hit[1], hit[2])];
+    }
     if (picked?.[1] !== undefined) select(picked[0], picked[1]);
   };
   const getTooltip = (info: PickingInfo): string | null => {
-    if (!info.picked) return null;
     const id = info.layer?.id ?? '';
     const obj = info.object as { feature?: number; count?: number; points?: unknown[] } | undefined;
+    const name = (feed: PolyFeed | null, i: number | undefined) => (feed && i !== undefined ? (lang === 'en' && feed.meta.namesEn?.[i]) || feed.meta.names[i] : null);
+    if (!info.picked) {
+      const hit = polygonAt(info.coordinate);
+      if (!hit) return null;
+      const [kind, feed, f] = hit;
+      return kind === 'grid' || kind === 'rgrid' ? `${tData(lang, `kind_${kind === 'grid' ? 'grid' : 'responsibilityGrid'}`, kind)} ${feed.meta.codes[f]}` : name(feed, f);
+    }
     if (id === 'cases-points' && cases && selected) {
       const row = selected.rows[info.index];
       const cat = cases.meta.categories[(cases.columns.category as Uint16Array)[row]];
@@ -163,10 +206,7 @@ export function Console({ title, children }: { title: string; children?: ReactNo
       return `${cat ? (lang === 'en' ? cat.nameEn : cat.name) : ''} · ${tData(lang, `state_${stateGroupOf(status)}`, status)}`;
     }
     if (id === 'cases-hex') return `${t(lang, 'layerCases')}: ${formatNumber(lang, obj?.count ?? obj?.points?.length ?? 0)}`;
-    const name = (feed: PolyFeed | null, i: number | undefined) => (feed && i !== undefined ? (lang === 'en' && feed.meta.namesEn?.[i]) || feed.meta.names[i] : null);
-    if (id === 'grids-fill') return grids && obj?.feature !== undefined ? `${t(lang, 'kind_grid')} ${grids.meta.codes[obj.feature]}` : null;
     if (id === 'communities-fill') return name(communities, obj?.feature);
-    if (id === 'districts-fill') return name(districts, obj?.feature);
     if (id === 'clinics-points') return name(clinics, info.index);
     if (id === 'villages-points') return name(villages, info.index);
     return null;
@@ -191,7 +231,8 @@ export function Console({ title, children }: { title: string; children?: ReactNo
         theme={theme}
         basemapStyleUrl={BASEMAP_STYLE_URL}
         land={land}
-        layers={layers}
+        layers={layers.deck}
+        lines={layers.lines}
         onViewChange={(v) => {
           setZoom(v.zoom);
           update({ view: v });

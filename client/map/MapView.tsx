@@ -2,13 +2,14 @@
 // layers, a view and callbacks; it reports view changes and renders, and exposes a small
 // controller (fly to a point or a box). Hooks for tests and the bench hang off
 // window.__citygridMap.
-import { useEffect, useRef } from 'react';
-import { Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl';
+import { useEffect, useRef, useState } from 'react';
+import { Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { Deck, Layer, PickingInfo } from '@deck.gl/core';
 import { finishGl } from './finish-gl.ts';
+import { cssColour, type LineSpec } from './map-layers.ts';
 import { createBaseStyle, type MapTheme } from './base-style.ts';
 import type { ViewState } from './view-state.ts';
 
@@ -28,6 +29,8 @@ export interface MapViewProps {
   /** Our own boundaries as the base map's land (GeoJSON FeatureCollection). */
   land?: GeoJSON.FeatureCollection | null;
   layers: Layer[];
+  /** Outlines drawn by MapLibre under the deck.gl layers. */
+  lines?: LineSpec[];
   onViewChange(view: ViewState): void;
   onClick?(info: PickingInfo): void;
   getTooltip?(info: PickingInfo): string | null;
@@ -59,6 +62,7 @@ export function MapView(props: MapViewProps) {
   const loaded = useRef(false);
   const latest = useRef(props);
   latest.current = props;
+  const [tooltip, setTooltip] = useState<{ x: number; y: number; text: string } | null>(null);
 
   // create once; style and layers follow in the effects below
   useEffect(() => {
@@ -74,7 +78,7 @@ export function MapView(props: MapViewProps) {
       maxPitch: 85,
     });
     map.addControl(new NavigationControl({ visualizePitch: true }), 'bottom-right');
-    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
     let pendingRedraw: (() => void) | null = null;
     const hooks: TestHooks = {
       map,
@@ -94,15 +98,9 @@ export function MapView(props: MapViewProps) {
         }),
     };
     const overlay = new MapLibreOverlay({
-      interleaved: false,
+      interleaved: true,
       layers: [],
-      getTooltip: (info: PickingInfo) => {
-        const text = latest.current.getTooltip?.(info);
-        return text ? { text, className: 'map-tooltip' } : null;
-      },
-      onClick: (info: PickingInfo) => latest.current.onClick?.(info),
-      onAfterRender: ({ device }) => {
-        void device;
+      onAfterRender: () => {
         hooks.renders++;
         hooks.lastRenderAt = performance.now();
         const finish = pendingRedraw;
@@ -112,12 +110,34 @@ export function MapView(props: MapViewProps) {
         if (deck) latest.current.onAfterRender?.(deck);
       },
     });
+    // Clicks and hovers are picked here rather than through the overlay's own event
+    // forwarding, which (deck.gl 9.4, interleaved on MapLibre 6) never reached onClick.
+    const pickAt = (e: MapMouseEvent): PickingInfo =>
+      overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 4 }) ??
+      ({ picked: false, layer: null, index: -1, object: undefined, x: e.point.x, y: e.point.y, coordinate: [e.lngLat.lng, e.lngLat.lat] } as unknown as PickingInfo);
+    map.on('click', (e) => latest.current.onClick?.(pickAt(e)));
+    let hoverPending: MapMouseEvent | null = null;
+    map.on('mousemove', (e) => {
+      if (!latest.current.getTooltip) return;
+      const scheduled = hoverPending !== null;
+      hoverPending = e;
+      if (scheduled) return;
+      requestAnimationFrame(() => {
+        const ev = hoverPending!;
+        hoverPending = null;
+        const text = latest.current.getTooltip?.(pickAt(ev)) ?? null;
+        setTooltip(text ? { x: ev.point.x, y: ev.point.y, text } : null);
+      });
+    });
+    map.on('mouseout', () => setTooltip(null));
+    map.on('movestart', () => setTooltip(null));
     hooks.overlay = overlay;
     map.addControl(overlay);
     map.on('moveend', () => latest.current.onViewChange(viewOf(map)));
     map.on('load', () => {
       loaded.current = true;
       setLand(map, latest.current.land);
+      syncLines(map, latest.current.lines ?? [], latest.current.layers);
       overlay.setProps({ layers: latest.current.layers });
     });
     mapRef.current = map;
@@ -143,6 +163,7 @@ export function MapView(props: MapViewProps) {
     map.once('style.load', () => {
       loaded.current = true;
       setLand(map, latest.current.land);
+      syncLines(map, latest.current.lines ?? [], latest.current.layers);
     });
   }, [props.theme, props.basemapStyleUrl]);
 
@@ -154,6 +175,10 @@ export function MapView(props: MapViewProps) {
     if (loaded.current) overlayRef.current?.setProps({ layers: props.layers });
   }, [props.layers]);
 
+  useEffect(() => {
+    if (mapRef.current && loaded.current) syncLines(mapRef.current, props.lines ?? [], props.layers);
+  }, [props.lines, props.layers]);
+
   // the URL changed the view (back button, pasted link): follow it without echoing
   useEffect(() => {
     const map = mapRef.current;
@@ -164,7 +189,42 @@ export function MapView(props: MapViewProps) {
       map.jumpTo({ center: [v.lng, v.lat], zoom: v.zoom, bearing: v.bearing, pitch: v.pitch });
   }, [props.view]);
 
-  return <div ref={container} className="map" data-testid="map" />;
+  return (
+    <div ref={container} className="map" data-testid="map">
+      {tooltip && (
+        <div className="map-tooltip" role="tooltip" style={{ left: tooltip.x + 12, top: tooltip.y + 12 }}>
+          {tooltip.text}
+        </div>
+      )}
+    </div>
+  );
+}
+
+const PREFIX = 'cg-';
+const sourceData = new WeakMap<object, GeoJSON.FeatureCollection>();
+
+/**
+ * Makes the map's outline layers match the specs: adds, updates (data only when the object
+ * changed), and removes. They go below the first deck.gl layer, so points draw over lines.
+ */
+function syncLines(map: MlMap, specs: LineSpec[], deckLayers: Layer[]) {
+  const style = map.getStyle();
+  const wanted = new Set(specs.map((s) => PREFIX + s.id));
+  for (const layer of style.layers) if (layer.id.startsWith(PREFIX) && !wanted.has(layer.id)) map.removeLayer(layer.id);
+  for (const id of Object.keys(style.sources)) if (id.startsWith(PREFIX) && !wanted.has(id)) map.removeSource(id);
+  const firstDeck = deckLayers.map((l) => l.id).find((id) => map.getLayer(id)); // interleaved deck layers are map layers
+  for (const spec of specs) {
+    const id = PREFIX + spec.id;
+    const source = map.getSource(id) as GeoJSONSource | undefined;
+    if (!source) map.addSource(id, { type: 'geojson', data: spec.data, tolerance: 0.3 });
+    else if (sourceData.get(source) !== spec.data) source.setData(spec.data);
+    sourceData.set(map.getSource(id)!, spec.data);
+    if (!map.getLayer(id)) map.addLayer({ id, type: 'line', source: id, minzoom: spec.minZoom, paint: {}, layout: { 'line-join': 'round' } }, firstDeck);
+    map.setPaintProperty(id, 'line-color', cssColour(spec.colour));
+    map.setPaintProperty(id, 'line-width', spec.widthPixels);
+    map.setLayoutProperty(id, 'visibility', spec.visible ? 'visible' : 'none');
+    map.setLayerZoomRange(id, spec.minZoom, 24);
+  }
 }
 
 function setLand(map: MlMap, land: GeoJSON.FeatureCollection | null | undefined) {

@@ -1,10 +1,12 @@
-// Generic deck.gl layers over decoded binary feeds (no domain knowledge): polygons with
-// outlines and labels, and points. Positions are float32 offsets in degrees from the feed's
-// origin, drawn with LNGLAT_OFFSETS so nothing is copied into float64.
+// Generic layers over decoded binary feeds (no domain knowledge): polygons (MapLibre
+// outlines; deck.gl fills, labels and the highlighted outline) and points (deck.gl).
+// Positions are float32 offsets in degrees from the feed's origin, drawn with LNGLAT_OFFSETS
+// so nothing is copied into float64.
 import { COORDINATE_SYSTEM, type Color, type Layer } from '@deck.gl/core';
 import { PathLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
 import type { Feed } from './binary-feed.ts';
 import type { FeedMeta, PolygonShapes } from './polygon-feed.ts';
+import type { MapLayers } from './map-layers.ts';
 
 export const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif';
 
@@ -31,10 +33,12 @@ export interface PolygonLayerOptions {
   theme?: 'dark' | 'light';
   pickable?: boolean;
   highlight?: number | null;
+  /** Zoom from which the outline shows (MapLibre hides it below). */
+  minZoom?: number;
 }
 
 /** Fill (when given), outlines and labels of a polygon feed. Picked objects carry `feature`. */
-export function polygonFeedLayers(o: PolygonLayerOptions): Layer[] {
+export function polygonFeedLayers(o: PolygonLayerOptions): MapLayers {
   const common = { ...offsets(o.meta.origin), visible: o.visible };
   const layers: Layer[] = [];
   if (o.fill) {
@@ -54,19 +58,21 @@ export function polygonFeedLayers(o: PolygonLayerOptions): Layer[] {
       }),
     );
   }
-  layers.push(
-    new PathLayer({
-      id: `${o.id}-line`,
-      ...common,
-      data: o.shapes.rings,
-      getPath: (r) => r.path,
-      positionFormat: 'XY',
-      getColor: (r) => (r.feature === o.highlight ? [255, 255, 255, 255] : o.line),
-      getWidth: (r) => (r.feature === o.highlight ? o.lineWidthPixels + 2 : o.lineWidthPixels),
-      widthUnits: 'pixels',
-      updateTriggers: { getColor: [o.highlight, o.line], getWidth: [o.highlight] },
-    }),
-  );
+  if (o.highlight !== null && o.highlight !== undefined) {
+    const h = o.highlight;
+    layers.push(
+      new PathLayer({
+        id: `${o.id}-highlight`,
+        ...common,
+        data: o.shapes.rings.filter((r) => r.feature === h),
+        getPath: (r) => r.path,
+        positionFormat: 'XY',
+        getColor: [255, 255, 255, 255],
+        getWidth: o.lineWidthPixels + 2,
+        widthUnits: 'pixels',
+      }),
+    );
+  }
   if (o.label) {
     const label = o.label;
     layers.push(
@@ -87,7 +93,7 @@ export function polygonFeedLayers(o: PolygonLayerOptions): Layer[] {
       }),
     );
   }
-  return layers;
+  return { deck: layers, lines: [{ id: `${o.id}-line`, data: o.shapes.outline, colour: o.line as [number, number, number, number], widthPixels: o.lineWidthPixels, minZoom: o.minZoom ?? 0, visible: o.visible }] };
 }
 
 export interface PointLayerOptions {
@@ -105,7 +111,7 @@ export interface PointLayerOptions {
 }
 
 /** Points of a point feed (columns x, y). Picked objects are row indices. */
-export function pointFeedLayers(o: PointLayerOptions): Layer[] {
+export function pointFeedLayers(o: PointLayerOptions): MapLayers {
   const x = o.feed.columns.x as Float32Array;
   const y = o.feed.columns.y as Float32Array;
   const data = { length: o.feed.length };
@@ -152,5 +158,5 @@ export function pointFeedLayers(o: PointLayerOptions): Layer[] {
       }),
     );
   }
-  return layers;
+  return { deck: layers, lines: [] };
 }

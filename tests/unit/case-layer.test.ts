@@ -114,12 +114,12 @@ describe('case layer factory', () => {
   it('builds stable ids and hands the typed arrays to deck.gl untouched', () => {
     const f = feed();
     const selected = selectCases(f, {}, 'state');
-    const [points] = createCasesLayers({ selected, meta: f.meta, visible: true, zoom: 14, mode: 'auto' });
+    const [points] = createCasesLayers({ selected, meta: f.meta, visible: true, zoom: 14, mode: 'auto' }).deck;
     expect(points.id).toBe('cases-points');
     const data = points.props.data as { length: number; attributes: { getPosition: { value: Float32Array } } };
     expect(data.length).toBe(5);
     expect(data.attributes.getPosition.value).toBe(selected.positions);
-    const [hex] = createCasesLayers({ selected, meta: f.meta, visible: true, zoom: 8, mode: 'auto' });
+    const [hex] = createCasesLayers({ selected, meta: f.meta, visible: true, zoom: 8, mode: 'auto' }).deck;
     expect(hex.id).toBe('cases-hex');
     const getPosition = prop(hex, 'getPosition') as (o: unknown, i: { index: number }) => [number, number];
     const [lng, lat] = getPosition(null, { index: 1 });
@@ -129,7 +129,7 @@ describe('case layer factory', () => {
   it('outlines the selected case', () => {
     const f = feed();
     const selected = selectCases(f, { src: ['public'] }, 'state');
-    const [points] = createCasesLayers({ selected, meta: f.meta, visible: true, zoom: 16, mode: 'auto', highlight: 2 });
+    const [points] = createCasesLayers({ selected, meta: f.meta, visible: true, zoom: 16, mode: 'auto', highlight: 2 }).deck;
     const lineWidth = prop(points, 'getLineWidth') as (o: unknown, i: { index: number }) => number;
     expect(lineWidth(null, { index: 1 })).toBe(3); // selected.rows[1] === 2
     expect(lineWidth(null, { index: 0 })).toBe(1);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFeed } from '../../server/http/binary-feed.ts';
 import { decodeFeed } from '../../client/map/binary-feed.ts';
-import { polygonShapes, type FeedMeta } from '../../client/map/polygon-feed.ts';
+import { featureAt, polygonShapes, type FeedMeta } from '../../client/map/polygon-feed.ts';
 import { pointFeedLayers, polygonFeedLayers } from '../../client/map/feed-layers.ts';
 import { villageRadius } from '../../client/features/places/places-layers.ts';
 import { createUnitGridsLayers, GRIDS_MIN_ZOOM } from '../../client/features/grids/grids-layers.ts';
@@ -54,44 +54,68 @@ describe('polygon shapes from a binary feed', () => {
   it('an empty feed gives empty shapes', () => {
     const bytes = encodeFeed({ length: 0, meta: { origin: [0, 0], codes: [], names: [] }, columns: { id: new Uint32Array(0), labelX: new Float32Array(0), labelY: new Float32Array(0), positions: new Float32Array(0), polygonIndices: Uint32Array.from([0]), primitivePolygonIndices: Uint32Array.from([0]), partFeature: new Uint32Array(0) } });
     const s = polygonShapes(decodeFeed<FeedMeta>(bytes.buffer as ArrayBuffer));
-    expect(s).toEqual({ parts: [], rings: [], labels: [] });
+    expect(s).toEqual({ parts: [], partBoxes: new Float32Array(0), rings: [], labels: [], outline: { type: 'FeatureCollection', features: [] } });
   });
 });
 
 describe('generic feed layers', () => {
-  it('polygon layers: fill, line and label with ids from the prefix, offsets from the origin', () => {
+  it('polygon layers: deck.gl fill, label and highlight, MapLibre outline; ids from the prefix, offsets from the origin', () => {
     const f = feed();
-    const layers = polygonFeedLayers({ id: 'x', shapes: polygonShapes(f), meta: f.meta, visible: true, fill: [1, 2, 3, 4], line: [9, 9, 9, 255], lineWidthPixels: 1, label: (i) => f.meta.names[i], pickable: true, highlight: 1 });
-    expect(layers.map((l) => l.id)).toEqual(['x-fill', 'x-line', 'x-label']);
-    expect(layers[0].props.coordinateOrigin).toEqual([117.6, 24.5, 0]);
-    const getColor = prop(layers[1], 'getColor') as (r: { feature: number }) => number[];
-    expect(getColor({ feature: 1 })).toEqual([255, 255, 255, 255]);
-    expect(getColor({ feature: 0 })).toEqual([9, 9, 9, 255]);
-    const getText = prop(layers[2], 'getText') as (l: { feature: number }) => string;
+    const shapes = polygonShapes(f);
+    const { deck, lines } = polygonFeedLayers({ id: 'x', shapes, meta: f.meta, visible: true, fill: [1, 2, 3, 4], line: [9, 9, 9, 255], lineWidthPixels: 1, label: (i) => f.meta.names[i], pickable: true, highlight: 1, minZoom: 12 });
+    expect(deck.map((l) => l.id)).toEqual(['x-fill', 'x-highlight', 'x-label']);
+    expect(deck[0].props.coordinateOrigin).toEqual([117.6, 24.5, 0]);
+    // the highlight outlines only the selected feature's rings
+    expect((deck[1].props.data as { feature: number }[]).map((r) => r.feature)).toEqual([1, 1]);
+    const getText = prop(deck[2], 'getText') as (l: { feature: number }) => string;
     expect(getText({ feature: 1 })).toBe('乙');
+    expect(lines).toEqual([{ id: 'x-line', data: shapes.outline, colour: [9, 9, 9, 255], widthPixels: 1, minZoom: 12, visible: true }]);
   });
-  it('no fill and no label give just the outline', () => {
+  it('the outline is every ring in WGS-84 with its feature index', () => {
+    const { outline } = polygonShapes(feed());
+    expect(outline.features).toHaveLength(4);
+    const hole = outline.features[1];
+    expect(hole.properties).toEqual({ f: 0 });
+    expect((hole.geometry as GeoJSON.LineString).coordinates[0][0]).toBeCloseTo(117.85, 5);
+    expect((hole.geometry as GeoJSON.LineString).coordinates[0][1]).toBeCloseTo(24.75, 5);
+  });
+  it('no fill, label or selection gives just the outline', () => {
     const f = feed();
-    expect(polygonFeedLayers({ id: 'y', shapes: polygonShapes(f), meta: f.meta, visible: true, line: [0, 0, 0, 255], lineWidthPixels: 1 }).map((l) => l.id)).toEqual(['y-line']);
+    const { deck, lines } = polygonFeedLayers({ id: 'y', shapes: polygonShapes(f), meta: f.meta, visible: true, line: [0, 0, 0, 255], lineWidthPixels: 1 });
+    expect(deck).toEqual([]);
+    expect(lines.map((l) => l.id)).toEqual(['y-line']);
   });
   it('point layers read positions by row index', () => {
     const bytes = encodeFeed({ length: 2, meta: { origin: [117.6, 24.5], codes: ['a', 'b'], names: ['a', 'b'] }, columns: { id: Uint32Array.from([1, 2]), x: Float32Array.from([0.5, -0.5]), y: Float32Array.from([0.25, -0.25]) } });
     const f = decodeFeed<FeedMeta>(bytes.buffer as ArrayBuffer);
-    const [points] = pointFeedLayers({ id: 'p', feed: f, visible: true, colour: [1, 1, 1, 255], radiusPixels: (i) => i + 2, zoom: 10 });
+    const [points] = pointFeedLayers({ id: 'p', feed: f, visible: true, colour: [1, 1, 1, 255], radiusPixels: (i) => i + 2, zoom: 10 }).deck;
     expect(points.id).toBe('p-points');
     expect((prop(points, 'getPosition') as (o: unknown, i: { index: number }) => number[])(null, { index: 1 })).toEqual([-0.5, -0.25]);
     expect((prop(points, 'getRadius') as (o: unknown, i: { index: number }) => number)(null, { index: 1 })).toBe(3);
   });
   it('unit grids are hidden below their zoom even when switched on', () => {
     const f = feed();
-    const [fill] = createUnitGridsLayers({ feed: f, shapes: polygonShapes(f), visible: true, zoom: GRIDS_MIN_ZOOM - 0.5 });
-    expect(fill.props.visible).toBe(false);
-    const [fill2] = createUnitGridsLayers({ feed: f, shapes: polygonShapes(f), visible: true, zoom: GRIDS_MIN_ZOOM });
-    expect(fill2.props.visible).toBe(true);
+    const below = createUnitGridsLayers({ feed: f, shapes: polygonShapes(f), visible: true, zoom: GRIDS_MIN_ZOOM - 0.5 });
+    expect(below.lines[0]).toMatchObject({ visible: false, minZoom: GRIDS_MIN_ZOOM });
+    const at = createUnitGridsLayers({ feed: f, shapes: polygonShapes(f), visible: true, zoom: GRIDS_MIN_ZOOM });
+    expect(at.lines[0].visible).toBe(true);
   });
   it('village points grow with population and stay within 2–12 px', () => {
     expect(villageRadius(0)).toBe(2);
     expect(villageRadius(5000)).toBeGreaterThan(villageRadius(1000));
     expect(villageRadius(10_000_000)).toBe(12);
+  });
+});
+
+describe('picking a polygon by point', () => {
+  it.each([
+    ['inside the square, outside its hole', 0.1, 0.1, 0],
+    ['in the hole', 0.5, 0.5, null],
+    ['in the second part of a multipolygon', 4.2, 0.2, 1],
+    ['in the first part of a multipolygon', 2.2, 0.2, 1],
+    ['between the parts', 3.5, 0.2, null],
+    ['outside every box', -1, -1, null],
+  ] as const)('%s', (_, x, y, expected) => {
+    expect(featureAt(polygonShapes(feed()), x, y)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 // The case layer (stable ids cases-points, cases-hex): points coloured by state or traffic
 // light from street level, density hexagons below it (mode 'auto'), or either forced.
-import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
+import { COORDINATE_SYSTEM } from '@deck.gl/core';
+import type { MapLayers } from '../../map/map-layers.ts';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { HexagonLayer } from '@deck.gl/aggregation-layers';
 import { DENSITY_RAMP } from './case-colours.ts';
@@ -19,13 +20,15 @@ export function hexRadiusMeters(zoom: number, latitude = 24.5): number {
   return Math.max(150, Math.round((metresPerPixel * 7) / 50) * 50);
 }
 
-export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta; visible: boolean; zoom: number; mode: CaseMode; highlight?: number | null }): Layer[] {
+export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta; visible: boolean; zoom: number; mode: CaseMode; highlight?: number | null }): MapLayers {
   const shown = caseModeAt(o.mode, o.zoom);
   const { selected, meta } = o;
   const [ox, oy] = meta.origin;
   if (shown === 'hex') {
     const radius = hexRadiusMeters(Math.round(o.zoom * 2) / 2); // half-zoom steps: re-aggregate rarely
-    return [
+    return {
+      lines: [],
+      deck: [
       new HexagonLayer({
         id: 'cases-hex',
         visible: o.visible,
@@ -40,10 +43,13 @@ export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta;
         pickable: true,
         updateTriggers: { getPosition: [selected] },
       }),
-    ];
+      ],
+    };
   }
   const highlightRow = o.highlight ?? -1;
-  return [
+  return {
+    lines: [],
+    deck: [
     new ScatterplotLayer({
       id: 'cases-points',
       visible: o.visible,
@@ -68,5 +74,6 @@ export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta;
       highlightColor: [255, 255, 255, 200],
       updateTriggers: { getLineColor: [highlightRow, selected], getLineWidth: [highlightRow, selected] },
     }),
-  ];
+    ],
+  };
 }

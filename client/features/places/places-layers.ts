@@ -1,6 +1,7 @@
 // Districts and townships (outlines + labels) and villages/communities (points sized by
 // residents). Stable layer ids: districts-*, townships-*, villages-*.
-import type { Color, Layer } from '@deck.gl/core';
+import type { Color } from '@deck.gl/core';
+import type { MapLayers } from '../../map/map-layers.ts';
 import type { Feed } from '../../map/binary-feed.ts';
 import { pointFeedLayers, polygonFeedLayers } from '../../map/feed-layers.ts';
 import type { FeedMeta, PolygonShapes } from '../../map/polygon-feed.ts';
@@ -17,29 +18,29 @@ interface PolygonInput {
 
 const nameOf = (meta: FeedMeta, lang: 'zh' | 'en') => (i: number) => (lang === 'en' && meta.namesEn?.[i]) || meta.names[i];
 
-export function createDistrictsLayers(o: PolygonInput): Layer[] {
+export function createDistrictsLayers(o: PolygonInput): MapLayers {
   return polygonFeedLayers({
     id: 'districts',
     shapes: o.shapes,
     meta: o.feed.meta,
     visible: o.visible,
-    fill: o.theme === 'dark' ? [30, 50, 80, 40] : [120, 140, 170, 25],
+    // no fill: the base map draws the land, and districts are picked by point-in-polygon
     line: o.theme === 'dark' ? [120, 170, 230, 230] : [60, 80, 110, 230],
     lineWidthPixels: 2,
     label: o.zoom < 11 ? nameOf(o.feed.meta, o.lang) : null,
     labelSize: 16,
     theme: o.theme,
-    pickable: true,
     highlight: o.highlight,
   });
 }
 
-export function createTownshipsLayers(o: PolygonInput): Layer[] {
+export function createTownshipsLayers(o: PolygonInput): MapLayers {
   return polygonFeedLayers({
     id: 'townships',
     shapes: o.shapes,
     meta: o.feed.meta,
     visible: o.visible && o.zoom >= TOWNSHIPS_MIN_ZOOM,
+    minZoom: TOWNSHIPS_MIN_ZOOM,
     line: o.theme === 'dark' ? [90, 120, 160, 160] : [110, 120, 140, 160],
     lineWidthPixels: 1,
     label: o.zoom >= 9 && o.zoom < 13 ? nameOf(o.feed.meta, o.lang) : null,
@@ -55,7 +56,7 @@ export function villageRadius(population: number): number {
   return Math.min(12, Math.max(2, Math.sqrt(Math.max(0, population) / 800) * 3));
 }
 
-export function createVillagesLayers(o: { feed: Feed<FeedMeta>; lang: 'zh' | 'en'; visible: boolean; zoom: number; highlight?: number | null; theme?: 'dark' | 'light' }): Layer[] {
+export function createVillagesLayers(o: { feed: Feed<FeedMeta>; lang: 'zh' | 'en'; visible: boolean; zoom: number; highlight?: number | null; theme?: 'dark' | 'light' }): MapLayers {
   const population = (o.feed.meta.props?.population ?? []) as number[];
   const colour: Color = [240, 200, 120, 200];
   return pointFeedLayers({
