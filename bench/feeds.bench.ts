@@ -68,12 +68,12 @@ export async function feedsBench(): Promise<BenchEntry[]> {
     };
     // cold: a fresh app (empty payload cache) per format, so each pays its SQL, encoding and
     // gzip; one throwaway round first, so neither pays for a cold database or a cold JIT
-    await fetchBody(createApp(engine), `cases.bin?${PERIOD}`);
-    await fetchBody(createApp(engine), `cases.geojson?${PERIOD}`);
-    const [binGz, binCold] = await timed(() => fetchBody(createApp(engine), `cases.bin?${PERIOD}`));
-    const [jsonGz, jsonCold] = await timed(() => fetchBody(createApp(engine), `cases.geojson?${PERIOD}`));
+    await fetchBody(createApp(engine, { geojsonBaseline: true }), `cases.bin?${PERIOD}`);
+    await fetchBody(createApp(engine, { geojsonBaseline: true }), `cases.geojson?${PERIOD}`);
+    const [binGz, binCold] = await timed(() => fetchBody(createApp(engine, { geojsonBaseline: true }), `cases.bin?${PERIOD}`));
+    const [jsonGz, jsonCold] = await timed(() => fetchBody(createApp(engine, { geojsonBaseline: true }), `cases.geojson?${PERIOD}`));
     // warm: one app, cache filled, then the median repeat (the stamp query + sending bytes)
-    const app = createApp(engine);
+    const app = createApp(engine, { geojsonBaseline: true });
     await fetchBody(app, `cases.bin?${PERIOD}`);
     await fetchBody(app, `cases.geojson?${PERIOD}`);
     const binWarm = await repeat(15, () => fetchBody(app, `cases.bin?${PERIOD}`));

@@ -14,6 +14,8 @@ import { layersHandler } from './http/layers.ts';
 export interface AppOptions {
   /** The clock for time-dependent answers (case traffic lights); tests pin it. */
   now?: () => Date;
+  /** Also serve /api/layers/cases.geojson, the benchmark's baseline (off in production). */
+  geojsonBaseline?: boolean;
 }
 
 export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
@@ -23,7 +25,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => health(c, engine));
   // binary map layers (before the SPA fallback, which would answer any path with index.html)
-  app.get('/api/layers/:file', layersHandler(engine, { now }));
+  app.get('/api/layers/:file', layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline }));
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',

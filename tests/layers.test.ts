@@ -28,7 +28,7 @@ async function feed<M = Record<string, unknown>>(path: string): Promise<Feed<M>>
 beforeAll(async () => {
   engine = await testEngine();
   db = engine.db;
-  app = createApp(engine, { now: () => TEST_NOW });
+  app = createApp(engine, { now: () => TEST_NOW, geojsonBaseline: true });
 });
 
 interface CasesMeta {
@@ -123,6 +123,12 @@ describe('cases.bin', () => {
     const clocked = await one<{ n: number }>(sql`select count(*)::int as n from cases where status in ('dispatched', 'returned', 'handled', 'checked')`);
     expect(open).toBe(clocked.n);
     expect(f.columns.light.some((l) => f.meta.lights[l] === 'green')).toBe(true);
+  });
+
+  it('does not serve the GeoJSON baseline unless asked to (production apps do not)', async () => {
+    const res = await createApp(await testEngine(), { now: () => TEST_NOW }).request(`/api/layers/cases.geojson?${PERIOD}`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toMatch(/unknown layer 'cases.geojson'; known: cases\.bin, districts\.bin/);
   });
 
   it('has the same rows in cases.geojson (the benchmark baseline)', async () => {

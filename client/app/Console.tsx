@@ -4,7 +4,7 @@ import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Deck, Layer, PickingInfo } from '@deck.gl/core';
 import { MapView, type MapController } from '../map/MapView.tsx';
 import { finishGl } from '../map/finish-gl.ts';
-import { mergeMapLayers, type MapLayers } from '../map/map-layers.ts';
+import { cssColour, mergeMapLayers, type MapLayers } from '../map/map-layers.ts';
 import { loadFeed, useFeed, type FeedState } from '../map/use-feed.ts';
 import { featureAt, polygonShapes, type FeedMeta } from '../map/polygon-feed.ts';
 import type { Feed } from '../map/binary-feed.ts';
@@ -41,20 +41,18 @@ const LAYER_OF: Record<string, LayerId> = { case: 'cases', grid: 'grids', rgrid:
 
 type PolyFeed = Feed<FeedMeta>;
 
+const idIndex = new WeakMap<object, Map<number, number>>();
+/** Row of a feature id in a feed (feeds are ordered by code or id, so a map, built once per feed). */
 function indexOfId(feed: Feed<unknown> | null, id: number | null): number | null {
   if (!feed || id === null) return null;
-  const ids = feed.columns.id as Uint32Array;
-  // ids are sorted in every feed: binary search
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (ids[mid] === id) return mid;
-    if (ids[mid] < id) lo = mid + 1;
-    else hi = mid - 1;
+  let index = idIndex.get(feed);
+  if (!index) {
+    index = new Map();
+    const ids = feed.columns.id as Uint32Array;
+    for (let i = 0; i < ids.length; i++) index.set(ids[i], i);
+    idIndex.set(feed, index);
   }
-  const linear = ids.indexOf(id);
-  return linear < 0 ? null : linear;
+  return index.get(id) ?? null;
 }
 
 /** The feed each layer draws from, or null when the layer is off (districts: always, as the base map's land). */
@@ -89,16 +87,17 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const controller = useRef<MapController | null>(null);
   const [zoom, setZoom] = useState(view.zoom);
 
+  const [attempt, setAttempt] = useState(0);
   const urls = feedUrls(state);
   const feeds = {
-    districts: useFeed<FeedMeta>(urls.districts),
-    townships: useFeed<FeedMeta>(urls.townships),
-    communities: useFeed<FeedMeta>(urls.communities),
-    grids: useFeed<FeedMeta>(urls.grids),
-    rgrids: useFeed<FeedMeta>(urls.rgrids),
-    villages: useFeed<FeedMeta>(urls.villages),
-    clinics: useFeed<FeedMeta>(urls.clinics),
-    cases: useFeed<CasesMeta>(urls.cases),
+    districts: useFeed<FeedMeta>(urls.districts, attempt),
+    townships: useFeed<FeedMeta>(urls.townships, attempt),
+    communities: useFeed<FeedMeta>(urls.communities, attempt),
+    grids: useFeed<FeedMeta>(urls.grids, attempt),
+    rgrids: useFeed<FeedMeta>(urls.rgrids, attempt),
+    villages: useFeed<FeedMeta>(urls.villages, attempt),
+    clinics: useFeed<FeedMeta>(urls.clinics, attempt),
+    cases: useFeed<CasesMeta>(urls.cases, attempt),
   };
   const districts = ready(feeds.districts);
   const townships = ready(feeds.townships);
@@ -109,35 +108,49 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const clinics = ready(feeds.clinics);
   const cases = ready(feeds.cases);
 
-  const shapes = {
-    districts: useMemo(() => districts && polygonShapes(districts), [districts]),
-    townships: useMemo(() => townships && polygonShapes(townships), [townships]),
-    communities: useMemo(() => communities && polygonShapes(communities), [communities]),
-    grids: useMemo(() => grids && polygonShapes(grids), [grids]),
-    rgrids: useMemo(() => rgrids && polygonShapes(rgrids), [rgrids]),
-  };
+  const districtShapes = useMemo(() => districts && polygonShapes(districts), [districts]);
+  const townshipShapes = useMemo(() => townships && polygonShapes(townships), [townships]);
+  const communityShapes = useMemo(() => communities && polygonShapes(communities), [communities]);
+  const gridShapes = useMemo(() => grids && polygonShapes(grids), [grids]);
+  const rgridShapes = useMemo(() => rgrids && polygonShapes(rgrids), [rgrids]);
+  const shapes = useMemo(
+    () => ({ districts: districtShapes, townships: townshipShapes, communities: communityShapes, grids: gridShapes, rgrids: rgridShapes }),
+    [districtShapes, townshipShapes, communityShapes, gridShapes, rgridShapes],
+  );
   const land = useMemo(() => districts && shapes.districts && toGeoJson(districts, shapes.districts), [districts, shapes.districts]);
 
-  const caseFilters: CaseFilters = state.filters;
+  // the URL is parsed afresh on every write (each pan): key the derived data on content, not identity
+  const filterKey = JSON.stringify(state.filters);
+  const layersKey = state.layers.join(',');
+  const caseFilters: CaseFilters = useMemo(() => JSON.parse(filterKey) as CaseFilters, [filterKey]);
   const caseMode = ((state.filters.mode?.[0] as CaseMode | undefined) ?? 'auto') satisfies CaseMode;
   const selected = useMemo(() => cases && selectCases(cases, caseFilters, state.colour), [cases, caseFilters, state.colour]);
 
   const sel: Selection | null = state.sel ? { kind: state.sel.split(':')[0], id: Number(state.sel.split(':')[1]) } : null;
   const selIndex = (kind: string, feed: Feed<unknown> | null) => (sel?.kind === kind ? indexOfId(feed, sel.id) : null);
 
-  const layers = useMemo(() => {
+  const { layers, layerErrors } = useMemo(() => {
     const out: MapLayers[] = [];
+    const errors: Partial<Record<LayerId, string>> = {};
+    // one failing factory (a malformed feed) costs its own layer, never the map
+    const add = (id: LayerId, make: () => MapLayers) => {
+      try {
+        out.push(make());
+      } catch (err) {
+        errors[id] = err instanceof Error ? err.message : String(err);
+      }
+    };
     const z = zoom;
-    if (districts && shapes.districts) out.push(createDistrictsLayers({ feed: districts, shapes: shapes.districts, lang, visible: on('districts'), zoom: z, theme, highlight: selIndex('district', districts) }));
-    if (townships && shapes.townships) out.push(createTownshipsLayers({ feed: townships, shapes: shapes.townships, lang, visible: on('townships'), zoom: z, theme, highlight: selIndex('township', townships) }));
-    if (communities && shapes.communities) out.push(createCommunitiesLayers({ feed: communities, shapes: shapes.communities, visible: on('communities'), zoom: z, theme, highlight: selIndex('community', communities) }));
-    if (grids && shapes.grids) out.push(createUnitGridsLayers({ feed: grids, shapes: shapes.grids, visible: on('grids'), zoom: z, theme, highlight: selIndex('grid', grids) }));
-    if (rgrids && shapes.rgrids) out.push(createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids, visible: on('rgrids'), zoom: z, theme, highlight: selIndex('rgrid', rgrids) }));
-    if (villages) out.push(createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, theme, highlight: selIndex('village', villages) }));
-    if (clinics) out.push(createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, theme, highlight: selIndex('clinic', clinics) }));
-    if (cases && selected) out.push(createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, highlight: selIndex('case', cases) }));
-    return mergeMapLayers(out);
-  }, [districts, townships, communities, grids, rgrids, villages, clinics, cases, selected, shapes, lang, theme, zoom, state.layers, state.sel, caseMode]);
+    if (districts && shapes.districts) add('districts', () => createDistrictsLayers({ feed: districts, shapes: shapes.districts!, lang, visible: on('districts'), zoom: z, theme, highlight: selIndex('district', districts) }));
+    if (townships && shapes.townships) add('townships', () => createTownshipsLayers({ feed: townships, shapes: shapes.townships!, lang, visible: on('townships'), zoom: z, theme, highlight: selIndex('township', townships) }));
+    if (communities && shapes.communities) add('communities', () => createCommunitiesLayers({ feed: communities, shapes: shapes.communities!, visible: on('communities'), zoom: z, theme, highlight: selIndex('community', communities) }));
+    if (grids && shapes.grids) add('grids', () => createUnitGridsLayers({ feed: grids, shapes: shapes.grids!, visible: on('grids'), zoom: z, theme, highlight: selIndex('grid', grids) }));
+    if (rgrids && shapes.rgrids) add('rgrids', () => createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids!, visible: on('rgrids'), zoom: z, theme, highlight: selIndex('rgrid', rgrids) }));
+    if (villages) add('villages', () => createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, theme, highlight: selIndex('village', villages) }));
+    if (clinics) add('clinics', () => createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, theme, highlight: selIndex('clinic', clinics) }));
+    if (cases && selected) add('cases', () => createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, highlight: selIndex('case', cases) }));
+    return { layers: mergeMapLayers(out), layerErrors: errors };
+  }, [districts, townships, communities, grids, rgrids, villages, clinics, cases, selected, shapes, lang, theme, zoom, layersKey, state.sel, caseMode]);
 
   const casesLayer = layers.deck.find((l) => l.id.startsWith('cases-')) ?? null;
   const onAfterRender = useCallback(
@@ -221,7 +234,7 @@ export function Console({ title, children }: { title: string; children?: ReactNo
     controller.current?.fitBounds([w, s, e, n], maxZoom);
   };
 
-  const layerStatus = (id: LayerId): FeedState<unknown> => feeds[id];
+  const layerStatus = (id: LayerId): FeedState<unknown> => (layerErrors[id] ? { status: 'error', error: layerErrors[id] } : feeds[id]);
   const shownHex = caseModeAt(caseMode, zoom) === 'hex';
 
   return (
@@ -254,7 +267,7 @@ export function Console({ title, children }: { title: string; children?: ReactNo
             active={state.layers}
             status={layerStatus}
             onToggle={(id, value) => update((s) => ({ layers: value ? LAYERS.map((l) => l.id).filter((l) => l === id || s.layers.includes(l)) : s.layers.filter((l) => l !== id) }))}
-            onRetry={() => window.location.reload()}
+            onRetry={() => setAttempt((a) => a + 1)}
           />
           {on('cases') && (
             <CaseControls
@@ -265,6 +278,8 @@ export function Console({ title, children }: { title: string; children?: ReactNo
               mode={caseMode}
               shown={selected?.length ?? null}
               total={cases?.length ?? null}
+              period={state.period}
+              onPeriod={(period) => update({ period })}
               onFilters={(f) => update((s) => ({ filters: { ...Object.fromEntries(Object.entries(f).filter(([, v]) => v?.length)), ...(s.filters.mode ? { mode: s.filters.mode } : {}) } }))}
               onColour={(colour) => update({ colour })}
               onMode={(m) => update((s) => ({ filters: { ...s.filters, mode: m === 'auto' ? [] : [m] } }))}
@@ -273,6 +288,15 @@ export function Console({ title, children }: { title: string; children?: ReactNo
           <section className="legend" data-testid="legend">
             <h3>{t(lang, 'legendTitle')}</h3>
             {on('cases') && <CaseLegend lang={lang} colour={state.colour} hex={shownHex} />}
+            <ul className="legend-block" data-testid="legend-layers">
+              {LAYERS.filter((l) => l.swatch && on(l.id)).map((l) => (
+                <li key={l.id}>
+                  <i className={`swatch ${l.swatch!.shape}`} style={{ [l.swatch!.shape === 'line' ? 'borderColor' : 'background']: cssColour(l.swatch!.colour(theme)) }} />
+                  {t(lang, l.label)}
+                  {zoom < l.minZoom && <span className="muted"> ({t(lang, 'zoomIn')})</span>}
+                </li>
+              ))}
+            </ul>
           </section>
         </ErrorBoundary>
         {children}

@@ -38,7 +38,13 @@ function parseView(raw: string | null, fallback: ViewState): ViewState {
   if (!raw) return fallback;
   const [lng, lat, zoom, bearing = 0, pitch = 0] = raw.split(',').map(Number);
   const ok = [lng, lat, zoom, bearing, pitch].every(Number.isFinite) && Math.abs(lng) <= 180 && Math.abs(lat) <= 85 && zoom >= 0 && zoom <= 24 && pitch >= 0 && pitch <= 85;
-  return ok ? { lng, lat, zoom, bearing: ((bearing % 360) + 360) % 360, pitch } : fallback;
+  // bearings as MapLibre reports them, in (-180, 180], so a view read back compares equal
+  return ok ? { lng, lat, zoom, bearing: normaliseBearing(bearing), pitch } : fallback;
+}
+
+export function normaliseBearing(b: number): number {
+  const r = ((((b + 180) % 360) + 360) % 360) - 180;
+  return r === -180 ? 180 : r;
 }
 
 export function formatView(v: ViewState): string {

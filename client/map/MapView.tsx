@@ -155,15 +155,24 @@ export function MapView(props: MapViewProps) {
     };
   }, []);
 
+  const styleApplied = useRef<string | null>(null);
   useEffect(() => {
     const map = mapRef.current;
+    const style = props.basemapStyleUrl || props.theme;
     if (!map) return;
+    if (styleApplied.current === null) {
+      styleApplied.current = style; // the map was created with it
+      return;
+    }
+    if (styleApplied.current === style) return;
+    styleApplied.current = style;
     loaded.current = false;
     map.setStyle(props.basemapStyleUrl || createBaseStyle(props.theme));
     map.once('style.load', () => {
       loaded.current = true;
       setLand(map, latest.current.land);
       syncLines(map, latest.current.lines ?? [], latest.current.layers);
+      overlayRef.current?.setProps({ layers: latest.current.layers });
     });
   }, [props.theme, props.basemapStyleUrl]);
 
@@ -185,7 +194,7 @@ export function MapView(props: MapViewProps) {
     if (!map) return;
     const cur = viewOf(map);
     const v = props.view;
-    if (Math.abs(cur.lng - v.lng) > 1e-5 || Math.abs(cur.lat - v.lat) > 1e-5 || Math.abs(cur.zoom - v.zoom) > 0.01 || Math.abs(cur.bearing - v.bearing) > 0.1 || Math.abs(cur.pitch - v.pitch) > 0.1)
+    if (Math.abs(cur.lng - v.lng) > 1e-5 || Math.abs(cur.lat - v.lat) > 1e-5 || Math.abs(cur.zoom - v.zoom) > 0.01 || Math.abs(((cur.bearing - v.bearing + 540) % 360) - 180) > 0.1 || Math.abs(cur.pitch - v.pitch) > 0.1)
       map.jumpTo({ center: [v.lng, v.lat], zoom: v.zoom, bearing: v.bearing, pitch: v.pitch });
   }, [props.view]);
 

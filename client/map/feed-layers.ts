@@ -35,6 +35,8 @@ export interface PolygonLayerOptions {
   highlight?: number | null;
   /** Zoom from which the outline shows (MapLibre hides it below). */
   minZoom?: number;
+  /** What the fill and label functions depend on (e.g. the language): they are re-run only when it changes. */
+  triggers?: unknown[];
 }
 
 /** Fill (when given), outlines and labels of a polygon feed. Picked objects carry `feature`. */
@@ -54,7 +56,7 @@ export function polygonFeedLayers(o: PolygonLayerOptions): MapLayers {
         pickable: o.pickable ?? false,
         autoHighlight: o.pickable ?? false,
         highlightColor: [255, 255, 255, 60],
-        updateTriggers: { getFillColor: [fill] },
+        updateTriggers: { getFillColor: o.triggers ?? [] },
       }),
     );
   }
@@ -89,7 +91,7 @@ export function polygonFeedLayers(o: PolygonLayerOptions): MapLayers {
         outlineWidth: 2,
         outlineColor: LABEL_INK[o.theme ?? 'dark'].halo,
         fontSettings: { sdf: true },
-        updateTriggers: { getText: [label] },
+        updateTriggers: { getText: o.triggers ?? [] },
       }),
     );
   }
@@ -108,13 +110,23 @@ export interface PointLayerOptions {
   labelMinZoom?: number;
   zoom: number;
   theme?: 'dark' | 'light';
+  /** What the colour, radius and label functions depend on: they are re-run only when it changes. */
+  triggers?: unknown[];
+}
+
+/** One `{length}` object per feed, so deck.gl sees the same data across re-renders. */
+const rowsOf = new WeakMap<object, { length: number }>();
+export function stableRows(key: object, length: number): { length: number } {
+  let d = rowsOf.get(key);
+  if (!d) rowsOf.set(key, (d = { length }));
+  return d;
 }
 
 /** Points of a point feed (columns x, y). Picked objects are row indices. */
 export function pointFeedLayers(o: PointLayerOptions): MapLayers {
   const x = o.feed.columns.x as Float32Array;
   const y = o.feed.columns.y as Float32Array;
-  const data = { length: o.feed.length };
+  const data = stableRows(o.feed, o.feed.length);
   const common = { ...offsets(o.feed.meta.origin), visible: o.visible };
   const position = (_: unknown, { index }: { index: number }): [number, number] => [x[index], y[index]];
   const colour = o.colour;
@@ -134,7 +146,7 @@ export function pointFeedLayers(o: PointLayerOptions): MapLayers {
       lineWidthUnits: 'pixels',
       pickable: o.pickable ?? true,
       autoHighlight: true,
-      updateTriggers: { getFillColor: [colour], getRadius: [radius], getLineColor: [o.highlight], getLineWidth: [o.highlight] },
+      updateTriggers: { getFillColor: o.triggers ?? [], getRadius: o.triggers ?? [], getLineColor: [o.highlight], getLineWidth: [o.highlight] },
     }),
   ];
   if (o.label && o.zoom >= (o.labelMinZoom ?? 0)) {
@@ -154,7 +166,7 @@ export function pointFeedLayers(o: PointLayerOptions): MapLayers {
         outlineWidth: 2,
         outlineColor: LABEL_INK[o.theme ?? 'dark'].halo,
         fontSettings: { sdf: true },
-        updateTriggers: { getText: [label] },
+        updateTriggers: { getText: o.triggers ?? [] },
       }),
     );
   }

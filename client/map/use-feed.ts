@@ -29,7 +29,8 @@ export function loadFeed<M>(url: string): Promise<Feed<M>> {
   return p as Promise<Feed<M>>;
 }
 
-export function useFeed<M>(url: string | null): FeedState<M> {
+/** `attempt`: bump it to retry a failed load (failures are never cached; successes are). */
+export function useFeed<M>(url: string | null, attempt = 0): FeedState<M> {
   const [state, setState] = useState<FeedState<M>>({ status: 'idle' });
   useEffect(() => {
     if (!url) {
@@ -45,6 +46,6 @@ export function useFeed<M>(url: string | null): FeedState<M> {
     return () => {
       live = false;
     };
-  }, [url]);
+  }, [url, attempt]);
   return state;
 }

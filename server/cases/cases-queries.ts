@@ -67,9 +67,9 @@ export interface CaseFeedColumns {
 }
 
 export async function caseFeedColumns(db: Db, p: Period, opts: { withCodes?: boolean } = {}): Promise<CaseFeedColumns> {
-  // one sort (the subquery's), not one per aggregate: an aggregate over a sorted subquery takes
-  // its rows in that order; the ids are checked below so a different plan fails loudly
-  const agg = (send: SQL) => sql`coalesce(string_agg(${send}, ''::bytea), ''::bytea)`;
+  // every aggregate orders by id itself (an order inherited from a sorted subquery is not
+  // guaranteed by SQL); PostgreSQL 16+ (the embedded engine) sorts once for all of them
+  const agg = (send: SQL) => sql`coalesce(string_agg(${send}, ''::bytea order by id), ''::bytea)`;
   const pos = (list: SQL, value: SQL) => sql`int2send(coalesce(array_position(${list}, ${value}), 0)::int2)`;
   const statuses = sql`(select coalesce(array_agg(distinct status), '{}') from cases c where ${inPeriod(p)})`;
   const sources = sql`(select coalesce(array_agg(distinct source), '{}') from cases c where ${inPeriod(p)})`;
@@ -87,8 +87,8 @@ export async function caseFeedColumns(db: Db, p: Period, opts: { withCodes?: boo
                  ${agg(pos(sql`(select array_agg(code order by code) from case_categories)`, sql`category_code`))} as category,
                  ${agg(pos(sql`(select array_agg(code::text order by code) from districts)`, sql`district_code::text`))} as district,
                  ${agg(sql`int2send((case when status <> 'closed' or closed_at is null or close_due_at is null then 0 when closed_at <= close_due_at then 1 else 2 end)::int2)`)} as closed,
-                 ${opts.withCodes ? sql`string_agg(code, ',')` : sql`null`} as codes
-          from (select * from cases c where ${inPeriod(p)} order by c.id) s`,
+                 ${opts.withCodes ? sql`string_agg(code, ',' order by id)` : sql`null`} as codes
+          from (select * from cases c where ${inPeriod(p)}) s`,
     );
   } catch (err) {
     throw queryFailed('cases feed', err);

@@ -99,6 +99,8 @@ class PayloadCache {
 export interface LayersOptions {
   now: () => Date;
   cacheEntries?: number;
+  /** Serve cases.geojson (tens of MB per period): only for the benchmark and tests. */
+  geojsonBaseline?: boolean;
 }
 
 export function layersHandler(engine: Engine, opts: LayersOptions) {
@@ -107,7 +109,7 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
   return async (c: Context) => {
     const file = c.req.param('file') ?? '';
     const layer = Object.hasOwn(layers, file) ? (layers[file] as Layer<unknown>) : undefined;
-    if (!layer) return c.json({ error: `unknown layer '${file}'; known: ${LAYER_FILES.join(', ')}` }, 404);
+    if (!layer || (file === 'cases.geojson' && !opts.geojsonBaseline)) return c.json({ error: `unknown layer '${file}'; known: ${LAYER_FILES.filter((f) => opts.geojsonBaseline || f !== 'cases.geojson').join(', ')}` }, 404);
     const parsed = layer.params.safeParse(c.req.query());
     if (!parsed.success) {
       const flat = z.flattenError(parsed.error);

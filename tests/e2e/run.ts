@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { decodeFeed } from '../../client/map/binary-feed.ts';
-import type { FeedMeta } from '../../client/map/polygon-feed.ts';
+import { featureAt, polygonShapes, type FeedMeta } from '../../client/map/polygon-feed.ts';
 import { THEME_COLOURS } from '../../client/map/base-style.ts';
 import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
 
@@ -123,9 +123,13 @@ async function main() {
       }
       assert(seen >= 8, `only ${seen} of ${districts.length} districts are in view right of the side panel`);
       assert(blank.length === 0, `district interiors drawn as background: ${blank.join(', ')}`);
-      const sea = await project(page, 118.45, 23.45);
-      const px = await pixelsAround(page, sea.x, sea.y, 0);
-      assert(colourDistance(px[0], bg) <= 4, `the sea at 118.45E 23.45N is ${px[0]}, not the background ${bg}`);
+      // outside: a point of the screen that lies in no district (the sea south-east of the city)
+      const probe = { x: map.x + map.width - 160, y: map.y + map.height - 40 };
+      const [seaLng, seaLat] = await page.evaluate(([x, y]) => window.__citygridMap!.map.unproject([x, y]).toArray(), [probe.x - map.x, probe.y - map.y] as const);
+      const districtShapes = polygonShapes(districts);
+      assert(featureAt(districtShapes, seaLng - districts.meta.origin[0], seaLat - districts.meta.origin[1]) === null, `the probe ${seaLng},${seaLat} is inside a district; pick another`);
+      const px = await pixelsAround(page, probe.x, probe.y, 0);
+      assert(colourDistance(px[0], bg) <= 4, `outside the city (${seaLng.toFixed(3)}, ${seaLat.toFixed(3)}) the map is ${px[0]}, not the background ${bg}`);
     });
 
     // an isolated case: no other case within ~30 m, so a click can only hit this one
@@ -237,6 +241,15 @@ async function main() {
       await page.screenshot({ path: resolve(shots, 'map-light-zh.png') });
     });
 
+    await check('a period in the URL downloads that period: the count on screen is the server\'s', async () => {
+      const march = decodeFeed(await (await fetch(`${base}/api/layers/cases.bin?from=${encodeURIComponent('2022-03-01T00:00:00+08:00')}&to=${encodeURIComponent('2022-04-01T00:00:00+08:00')}`)).arrayBuffer());
+      assert(march.length > 0 && march.length < cases.length, `March has ${march.length} cases`);
+      await page.goto(`${base}/?period=2022-03-01..2022-03-31&layers=districts,cases`);
+      await casesDrawn(page, march.length);
+      assert(Number((await page.getByTestId('cases-shown').innerText()).replace(/\D/g, '')) === march.length, 'shown count differs from the March feed');
+      assert((await page.getByTestId('case-period').locator('input').first().inputValue()) === '2022-03-01', 'the period control does not show the URL period');
+    });
+
     await check('a failing layer says so in the panel and the map keeps drawing', async () => {
       const p2 = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
       await p2.route('**/api/layers/townships.bin', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'townships are unavailable (test)' }) }));
@@ -249,6 +262,23 @@ async function main() {
       const at = await project(p2, districts.meta.origin[0] + lx[0], districts.meta.origin[1] + ly[0]);
       assert(await drawnAround(p2, at.x, at.y, hex(THEME_COLOURS.dark.background)), 'the map went blank when a layer failed');
       await p2.close();
+    });
+
+    await check('the theme switch repaints the map in the desk (light) style and back', async () => {
+      await page.goto(`${base}/?layers=districts`);
+      await mapIdle(page);
+      const map = (await page.getByTestId('map').boundingBox())!;
+      const probe = { x: map.x + map.width - 160, y: map.y + map.height - 40 };
+      const dark = (await pixelsAround(page, probe.x, probe.y, 0))[0];
+      assert(colourDistance(dark, hex(THEME_COLOURS.dark.background)) <= 4, `dark background is ${dark}`);
+      await page.getByRole('button', { name: '桌面浅色' }).click();
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
+      await mapIdle(page);
+      const light = (await pixelsAround(page, probe.x, probe.y, 0))[0];
+      assert(colourDistance(light, hex(THEME_COLOURS.light.background)) <= 4, `after the switch the background is ${light}, not ${THEME_COLOURS.light.background}`);
+      assert(new URL(page.url()).searchParams.get('theme') === 'light', 'theme not kept in the URL');
+      await page.getByRole('button', { name: '大屏深色' }).click();
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     });
 
     await check('the role routes share the map shell', async () => {

@@ -91,6 +91,14 @@ describe('selecting cases in the browser', () => {
   it('a district filter drops cases with no district', () => {
     expect([...selectCases(feed(), { dist: ['350602', '350603'] }, 'state').rows]).toEqual([0, 1, 3, 4]);
   });
+  it('colours lights by their names, whatever order the server sends them in', () => {
+    const f = feed();
+    f.meta.lights = ['red', 'none', 'green', 'yellow', 'onTime', 'late']; // code 0 is now red
+    const s = selectCases(f, {}, 'light');
+    expect([...s.colours.subarray(0, 4)]).toEqual(LIGHT_COLOURS.onTime); // row 0: code 4
+    const row3 = [...s.rows].indexOf(3); // row 3 has code 0
+    expect([...s.colours.subarray(4 * row3, 4 * row3 + 4)]).toEqual(LIGHT_COLOURS.red);
+  });
   it('colours by traffic light on request', () => {
     const s = selectCases(feed(), { light: ['red'] }, 'light');
     expect([...s.colours]).toEqual(LIGHT_COLOURS.red);

@@ -64,8 +64,20 @@ describe('URL state', () => {
     expect(s.sel).toBeNull();
   });
 
-  it('normalises bearings into [0, 360)', () => {
-    expect(parseUrlState('view=117,24,10,-90,0', d).view.bearing).toBe(270);
+  it.each([
+    [-90, -90],
+    [270, -90],
+    [-10, -10],
+    [350, -10],
+    [180, 180],
+    [-180, 180],
+    [540, 180],
+  ])('normalises bearing %s to %s, as MapLibre reports it (-180, 180]', (input, expected) => {
+    expect(parseUrlState(`view=117,24,10,${input},0`, d).view.bearing).toBe(expected);
+  });
+  it('an anticlockwise view read back from the map is the same view (no jump loop)', () => {
+    const fromMap = { lng: 117.5, lat: 24.5, zoom: 12, bearing: -37.5, pitch: 30 };
+    expect(parseUrlState(serializeUrlState({ ...parseUrlState('', d), view: fromMap }, d), d).view).toEqual(fromMap);
   });
 });
 

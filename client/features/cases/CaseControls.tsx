@@ -15,6 +15,9 @@ interface Props {
   mode: CaseMode;
   shown: number | null;
   total: number | null;
+  /** Reporting period, inclusive local dates; a change downloads that period's cases. */
+  period: { from: string; to: string };
+  onPeriod(p: { from: string; to: string }): void;
   onFilters(f: CaseFilters): void;
   onColour(c: 'state' | 'light'): void;
   onMode(m: CaseMode): void;
@@ -59,6 +62,12 @@ export function CaseControls(p: Props) {
         <span>{t(lang, 'shownCases')}</span>
         <strong data-testid="cases-shown">{p.shown === null ? '…' : formatNumber(lang, p.shown)}</strong>
         {p.total !== null && p.shown !== p.total && <span className="muted">/ {formatNumber(lang, p.total)}</span>}
+      </div>
+      <div className="row period" data-testid="case-period">
+        <span>{t(lang, 'period')}</span>
+        <input type="date" aria-label={`${t(lang, 'period')} (from)`} value={p.period.from} max={p.period.to} required onChange={(e) => e.target.value && e.target.value <= p.period.to && p.onPeriod({ ...p.period, from: e.target.value })} />
+        <span>–</span>
+        <input type="date" aria-label={`${t(lang, 'period')} (to)`} value={p.period.to} min={p.period.from} required onChange={(e) => e.target.value && e.target.value >= p.period.from && p.onPeriod({ ...p.period, to: e.target.value })} />
       </div>
       <div className="row segmented">
         <span>{t(lang, 'colourBy')}</span>

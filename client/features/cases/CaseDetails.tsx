@@ -22,8 +22,8 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
               lang={lang}
               fields={[
                 ['f_category', lang === 'en' ? c.categoryNameEn : c.categoryName],
-                ['f_source', `${sourceLabel(lang, c.source)} (${c.channel})`],
-                ['f_state', `${tData(lang, `state_${stateGroupOf(c.status)}`, c.status)} · ${c.status}`],
+                ['f_source', `${sourceLabel(lang, c.source)} (${tData(lang, `channel_${c.channel}`, c.channel)})`],
+                ['f_state', `${tData(lang, `state_${stateGroupOf(c.status)}`, c.status)} · ${tData(lang, `status_${c.status}`, c.status)}`],
                 ['f_light', <span key="l"><i className="swatch round" style={{ background: `rgb(${LIGHT_COLOURS[light].slice(0, 3).join(',')})` }} /> {t(lang, `light_${light}`)}</span>],
                 ['f_unit', c.department ? (lang === 'en' ? c.department.nameEn : c.department.name) : null],
                 ['f_reported', formatTime(lang, c.reportedAt)],
@@ -43,7 +43,7 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
             <ol className="history">
               {c.events.map((e) => (
                 <li key={e.seq}>
-                  <span className="muted">{formatTime(lang, e.at)}</span> {e.type} → {e.toStatus} <span className="muted">({e.actorRole})</span>
+                  <span className="muted">{formatTime(lang, e.at)}</span> {tData(lang, `event_${e.type}`, e.type)} → {tData(lang, `status_${e.toStatus}`, e.toStatus)} <span className="muted">({tData(lang, `role_${e.actorRole}`, e.actorRole)})</span>
                   {e.reason && <div className="muted">{e.reason}</div>}
                 </li>
               ))}

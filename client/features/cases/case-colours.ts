@@ -1,6 +1,6 @@
 // Colours and legends of the case layer: by workflow state group, or by time-limit traffic
 // light (domain.md: green below the warning share of the limit, yellow up to the limit, red
-// overdue). Pure tables; tests/unit/case-colours.test.ts checks every status is covered.
+// overdue). Pure tables; tests/unit/case-layer.test.ts checks every status is covered.
 export type Rgba = [number, number, number, number];
 
 /** Status (cases.status) → the state group shown on the map. Unknown statuses are 'other'. */

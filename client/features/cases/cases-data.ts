@@ -3,7 +3,7 @@
 // light never re-downloads the period. Positions stay float32 offsets from meta.origin
 // (degrees, WGS-84) and are drawn with deck.gl's LNGLAT_OFFSETS.
 import type { Feed } from '../../map/binary-feed.ts';
-import { LIGHT_COLOURS, STATE_COLOURS, lightOf, stateGroupOf, type Rgba, type StateGroup } from './case-colours.ts';
+import { LIGHT_COLOURS, STATE_COLOURS, stateGroupOf, type Light, type Rgba, type StateGroup } from './case-colours.ts';
 
 export interface CasesMeta {
   origin: [number, number];
@@ -52,7 +52,8 @@ export function selectCases(feed: CasesFeed, filters: CaseFilters, colouring: 's
   const byDistrict = allowTable(meta.districts.map((d) => d.code), filters.dist);
   const byState = allowTable(groups, filters.state);
   const byLight = allowTable(meta.lights, filters.light);
-  const palette: Rgba[] = colouring === 'state' ? groups.map((g) => STATE_COLOURS[g]) : meta.lights.map((_, i) => LIGHT_COLOURS[lightOf(i)]);
+  // by name, so the server may order or extend its lights without mis-colouring them
+  const palette: Rgba[] = colouring === 'state' ? groups.map((g) => STATE_COLOURS[g]) : meta.lights.map((name) => LIGHT_COLOURS[name as Light] ?? LIGHT_COLOURS.none);
   const colourKey = colouring === 'state' ? status : light;
 
   // finished cases (closed, voided) are drawn first, so open ones stay on top where they crowd

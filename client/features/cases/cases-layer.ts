@@ -5,6 +5,7 @@ import type { MapLayers } from '../../map/map-layers.ts';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import { HexagonLayer } from '@deck.gl/aggregation-layers';
 import { DENSITY_RAMP } from './case-colours.ts';
+import { stableRows } from '../../map/feed-layers.ts';
 import type { CasesMeta, SelectedCases } from './cases-data.ts';
 
 export type CaseMode = 'auto' | 'points' | 'hex';
@@ -20,6 +21,21 @@ export function hexRadiusMeters(zoom: number, latitude = 24.5): number {
   return Math.max(150, Math.round((metresPerPixel * 7) / 50) * 50);
 }
 
+/** One binary data object per selection, so deck.gl re-uploads only when the selection changes. */
+interface BinaryData {
+  length: number;
+  attributes: Record<string, { value: Float32Array | Uint8Array; size: number; normalized?: boolean }>;
+}
+const attributeData = new WeakMap<SelectedCases, BinaryData>();
+function attributesOf(selected: SelectedCases): BinaryData {
+  let d = attributeData.get(selected);
+  if (!d) {
+    d = { length: selected.length, attributes: { getPosition: { value: selected.positions, size: 2 }, getFillColor: { value: selected.colours, size: 4, normalized: true } } };
+    attributeData.set(selected, d);
+  }
+  return d;
+}
+
 export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta; visible: boolean; zoom: number; mode: CaseMode; highlight?: number | null }): MapLayers {
   const shown = caseModeAt(o.mode, o.zoom);
   const { selected, meta } = o;
@@ -32,7 +48,7 @@ export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta;
       new HexagonLayer({
         id: 'cases-hex',
         visible: o.visible,
-        data: { length: selected.length },
+        data: stableRows(selected, selected.length),
         getPosition: (_: unknown, { index }: { index: number }) => [ox + selected.positions[2 * index], oy + selected.positions[2 * index + 1]],
         gpuAggregation: false,
         radius,
@@ -55,13 +71,7 @@ export function createCasesLayers(o: { selected: SelectedCases; meta: CasesMeta;
       visible: o.visible,
       coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
       coordinateOrigin: [ox, oy, 0],
-      data: {
-        length: selected.length,
-        attributes: {
-          getPosition: { value: selected.positions, size: 2 },
-          getFillColor: { value: selected.colours, size: 4, normalized: true },
-        },
-      },
+      data: attributesOf(selected),
       getRadius: o.zoom >= 17 ? 6 : o.zoom >= 15 ? 4 : o.zoom >= 13 ? 2.5 : 1.5,
       radiusUnits: 'pixels',
       radiusMinPixels: 1,

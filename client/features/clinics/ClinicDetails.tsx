@@ -1,7 +1,7 @@
 // A village clinic (村卫生所).
 import { api } from '../../app/api.ts';
 import { FieldList, LoadedView, useLoad } from '../../app/details-kit.tsx';
-import { t, type Lang } from '../../app/i18n.ts';
+import { tData, type Lang } from '../../app/i18n.ts';
 
 export function ClinicDetails({ id, lang }: { id: number; lang: Lang }) {
   const state = useLoad(() => api.clinics.byId.query({ id }), `clinic:${id}`);
@@ -13,7 +13,7 @@ export function ClinicDetails({ id, lang }: { id: number; lang: Lang }) {
           <FieldList
             lang={lang}
             fields={[
-              ['f_kind', `${t(lang, 'kind_clinic')} · ${c.kind}`],
+              ['f_kind', tData(lang, `clinicKind_${c.kind}`, c.kind)],
               ['f_village', c.village?.name],
               ['f_township', c.township?.name],
               ['f_district', lang === 'en' ? c.district?.nameEn : c.district?.name],

@@ -21,7 +21,7 @@ export function GridDetails({ id, lang }: { id: number; lang: Lang }) {
               ['f_township', g.township?.name],
               ['f_district', lang === 'en' ? g.district?.nameEn : g.district?.name],
               ['f_rgrid', g.responsibilityGrid?.code],
-              ['f_inspector', g.responsibilityGrid?.inspector],
+              ['f_assignee', g.responsibilityGrid?.inspector],
               ['f_cases', `${formatNumber(lang, g.cases.open)} / ${formatNumber(lang, g.cases.total)}`],
             ]}
           />
@@ -44,7 +44,7 @@ export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang
             lang={lang}
             fields={[
               ['f_name', g.name],
-              ['f_inspector', g.inspector],
+              ['f_assignee', g.inspector],
               ['f_grids', g.gridCount],
               ['f_district', lang === 'en' ? g.district?.nameEn : g.district?.name],
             ]}

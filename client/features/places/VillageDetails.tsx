@@ -2,7 +2,7 @@
 // holds (their feed carries everything the panel shows).
 import { api } from '../../app/api.ts';
 import { FieldList, LoadedView, useLoad } from '../../app/details-kit.tsx';
-import { formatNumber, t, type Lang } from '../../app/i18n.ts';
+import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
 import type { Feed } from '../../map/binary-feed.ts';
 import type { FeedMeta } from '../../map/polygon-feed.ts';
 
@@ -17,7 +17,7 @@ export function VillageDetails({ id, lang }: { id: number; lang: Lang }) {
             lang={lang}
             fields={[
               ['f_code', v.code],
-              ['f_kind', v.kind],
+              ['f_kind', tData(lang, `placeKind_${v.kind}`, v.kind)],
               ['f_population', formatNumber(lang, v.population)],
               ['f_township', v.township?.name],
               ['f_district', lang === 'en' ? v.district?.nameEn : v.district?.name],

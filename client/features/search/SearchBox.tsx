@@ -10,6 +10,7 @@ export type SearchHit = RouterOutputs['search']['query'][number];
 export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit): void }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [hitsFor, setHitsFor] = useState('');
   useEffect(() => {
     const query = q.trim();
     if (!query) {
@@ -19,7 +20,11 @@ export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit)
     let live = true;
     const timer = setTimeout(() => {
       api.search.query.query({ q: query }).then(
-        (h) => live && setHits(h),
+        (h) => {
+          if (!live) return;
+          setHits(h);
+          setHitsFor(query);
+        },
         (err: Error) => live && notify(err.message),
       );
     }, 200);
@@ -41,7 +46,8 @@ export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit)
         aria-label={t(lang, 'searchPlaceholder')}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && hits?.length) pick(hits[0]);
+          // only results of what is typed now, not of the query before the last keystroke
+          if (e.key === 'Enter' && hits?.length && hitsFor === q.trim()) pick(hits[0]);
           if (e.key === 'Escape') setHits(null);
         }}
       />
