@@ -47,3 +47,18 @@ export function formatTime(lang: Lang, iso: string | null | undefined): string |
   if (!iso) return null;
   return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 }
+
+/** The usual panel: one record loaded over tRPC, a title and a field list. */
+export function RecordDetails<T>(p: { lang: Lang; load: () => Promise<T>; loadKey: string; title: (d: T) => ReactNode; fields: (d: T) => Field[] }) {
+  const state = useLoad(p.load, p.loadKey);
+  return (
+    <LoadedView lang={p.lang} state={state}>
+      {(d) => (
+        <>
+          <h2 data-testid="details-title">{p.title(d)}</h2>
+          <FieldList lang={p.lang} fields={p.fields(d)} />
+        </>
+      )}
+    </LoadedView>
+  );
+}

@@ -18,6 +18,11 @@ export const LABEL_INK: Record<'dark' | 'light', { text: Color; halo: Color }> =
 
 const offsets = (origin: [number, number]) => ({ coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS, coordinateOrigin: [origin[0], origin[1], 0] as [number, number, number] });
 
+/** Labels in the page's local CJK font (a glyph atlas of just the characters in the data). */
+function labelLayer<D>(id: string, common: object, data: D, props: Record<string, unknown>): Layer {
+  return new TextLayer({ id, ...common, data: data as never, fontFamily: LABEL_FONT, characterSet: 'auto', outlineWidth: 2, fontSettings: { sdf: true }, ...props });
+}
+
 export interface PolygonLayerOptions {
   id: string;
   shapes: PolygonShapes;
@@ -78,19 +83,12 @@ export function polygonFeedLayers(o: PolygonLayerOptions): MapLayers {
   if (o.label) {
     const label = o.label;
     layers.push(
-      new TextLayer({
-        id: `${o.id}-label`,
-        ...common,
-        data: o.shapes.labels,
-        getPosition: (l) => [l.position[0], l.position[1]],
-        getText: (l) => label(l.feature),
+      labelLayer(`${o.id}-label`, common, o.shapes.labels, {
+        getPosition: (l: { position: [number, number] }) => l.position,
+        getText: (l: { feature: number }) => label(l.feature),
         getSize: o.labelSize ?? 13,
         getColor: o.labelColour ?? LABEL_INK[o.theme ?? 'dark'].text,
-        fontFamily: LABEL_FONT,
-        characterSet: 'auto',
-        outlineWidth: 2,
         outlineColor: LABEL_INK[o.theme ?? 'dark'].halo,
-        fontSettings: { sdf: true },
         updateTriggers: { getText: o.triggers ?? [] },
       }),
     );
@@ -152,20 +150,13 @@ export function pointFeedLayers(o: PointLayerOptions): MapLayers {
   if (o.label && o.zoom >= (o.labelMinZoom ?? 0)) {
     const label = o.label;
     layers.push(
-      new TextLayer({
-        id: `${o.id}-label`,
-        ...common,
-        data,
+      labelLayer(`${o.id}-label`, common, data, {
         getPosition: position,
         getText: (_: unknown, { index }: { index: number }) => label(index),
         getSize: 12,
         getPixelOffset: [0, -14],
         getColor: LABEL_INK[o.theme ?? 'dark'].text,
-        fontFamily: LABEL_FONT,
-        characterSet: 'auto',
-        outlineWidth: 2,
         outlineColor: LABEL_INK[o.theme ?? 'dark'].halo,
-        fontSettings: { sdf: true },
         updateTriggers: { getText: o.triggers ?? [] },
       }),
     );

@@ -1,31 +1,26 @@
 // A village or residents' community (村/社区), and the districts and townships the map already
 // holds (their feed carries everything the panel shows).
 import { api } from '../../app/api.ts';
-import { FieldList, LoadedView, useLoad } from '../../app/details-kit.tsx';
+import { FieldList, RecordDetails } from '../../app/details-kit.tsx';
 import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
 import type { Feed } from '../../map/binary-feed.ts';
 import type { FeedMeta } from '../../map/polygon-feed.ts';
 
 export function VillageDetails({ id, lang }: { id: number; lang: Lang }) {
-  const state = useLoad(() => api.places.villageById.query({ id }), `village:${id}`);
   return (
-    <LoadedView lang={lang} state={state}>
-      {(v) => (
-        <>
-          <h2 data-testid="details-title">{v.name}</h2>
-          <FieldList
-            lang={lang}
-            fields={[
-              ['f_code', v.code],
-              ['f_kind', tData(lang, `placeKind_${v.kind}`, v.kind)],
-              ['f_population', formatNumber(lang, v.population)],
-              ['f_township', v.township?.name],
-              ['f_district', lang === 'en' ? v.district?.nameEn : v.district?.name],
-            ]}
-          />
-        </>
-      )}
-    </LoadedView>
+    <RecordDetails
+      lang={lang}
+      load={() => api.places.villageById.query({ id })}
+      loadKey={`village:${id}`}
+      title={(v) => v.name}
+      fields={(v) => [
+        ['f_code', v.code],
+        ['f_kind', tData(lang, `placeKind_${v.kind}`, v.kind)],
+        ['f_population', formatNumber(lang, v.population)],
+        ['f_township', v.township?.name],
+        ['f_district', lang === 'en' ? v.district?.nameEn : v.district?.name],
+      ]}
+    />
   );
 }
 
