@@ -23,7 +23,7 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
               fields={[
                 ['f_category', lang === 'en' ? c.categoryNameEn : c.categoryName],
                 ['f_source', `${sourceLabel(lang, c.source)} (${tData(lang, `channel_${c.channel}`, c.channel)})`],
-                ['f_state', `${tData(lang, `state_${stateGroupOf(c.status)}`, c.status)} · ${tData(lang, `status_${c.status}`, c.status)}`],
+                ['f_state', [...new Set([tData(lang, `state_${stateGroupOf(c.status)}`, c.status), tData(lang, `status_${c.status}`, c.status)])].join(' · ')],
                 ['f_light', <span key="l"><i className="swatch round" style={{ background: `rgb(${LIGHT_COLOURS[light].slice(0, 3).join(',')})` }} /> {t(lang, `light_${light}`)}</span>],
                 ['f_unit', c.department ? (lang === 'en' ? c.department.nameEn : c.department.name) : null],
                 ['f_reported', formatTime(lang, c.reportedAt)],
