@@ -41,6 +41,17 @@ const LAYER_OF: Record<string, LayerId> = { case: 'cases', grid: 'grids', rgrid:
 
 type PolyFeed = Feed<FeedMeta>;
 
+/** Places keyed by their statistical code: selections name the code, which survives new data. */
+const CODE_KEYED = new Set(['district', 'township', 'village']);
+
+const codeIndex = new WeakMap<object, Map<string, number>>();
+function indexOfCode(feed: PolyFeed | null, code: string): number | null {
+  if (!feed) return null;
+  let index = codeIndex.get(feed);
+  if (!index) codeIndex.set(feed, (index = new Map(feed.meta.codes.map((c, i) => [c, i]))));
+  return index.get(code) ?? null;
+}
+
 const idIndex = new WeakMap<object, Map<number, number>>();
 /** Row of a feature id in a feed (feeds are ordered by code or id, so a map, built once per feed). */
 function indexOfId(feed: Feed<unknown> | null, id: number | null): number | null {
@@ -126,8 +137,8 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const caseMode = ((state.filters.mode?.[0] as CaseMode | undefined) ?? 'auto') satisfies CaseMode;
   const selected = useMemo(() => cases && selectCases(cases, caseFilters, state.colour), [cases, caseFilters, state.colour]);
 
-  const sel: Selection | null = state.sel ? { kind: state.sel.split(':')[0], id: Number(state.sel.split(':')[1]) } : null;
-  const selIndex = (kind: string, feed: Feed<unknown> | null) => (sel?.kind === kind ? indexOfId(feed, sel.id) : null);
+  const sel: Selection | null = state.sel ? { kind: state.sel.split(':')[0], key: state.sel.split(':')[1] } : null;
+  const selIndex = (kind: string, feed: Feed<unknown> | null) => (sel?.kind !== kind ? null : CODE_KEYED.has(kind) ? indexOfCode(feed as PolyFeed | null, sel.key) : indexOfId(feed, Number(sel.key)));
 
   const { layers, layerErrors } = useMemo(() => {
     const out: MapLayers[] = [];
@@ -169,8 +180,10 @@ export function Console({ title, children }: { title: string; children?: ReactNo
     [casesLayer, state],
   );
 
-  const select = (kind: string, id: number) => update({ sel: `${kind}:${id}` });
-  const featureId = (feed: Feed<unknown> | null, index: number) => (feed ? (feed.columns.id as Uint32Array)[index] : undefined);
+  const select = (kind: string, key: number | string) => update({ sel: `${kind}:${key}` });
+  /** What a selection of this row is called: the code for places (stable), the id otherwise. */
+  const featureId = (feed: Feed<unknown> | null, index: number, kind = ''): number | string | undefined =>
+    !feed || index < 0 ? undefined : CODE_KEYED.has(kind) ? (feed as PolyFeed).meta.codes[index] : (feed.columns.id as Uint32Array)[index];
   /** Flat polygon layers (no fill drawn) are picked in JS: the top-most one that is shown. */
   const polygonAt = (coordinate: number[] | undefined): [string, PolyFeed, number] | null => {
     if (!coordinate) return null;
@@ -190,15 +203,15 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const onClick = (info: PickingInfo) => {
     const id = info.layer?.id ?? '';
     const obj = info.object as { feature?: number } | undefined;
-    let picked: [string, number | undefined] | null = null;
+    let picked: [string, number | string | undefined] | null = null;
     if (id === 'cases-points' && cases && selected) picked = ['case', featureId(cases, selected.rows[info.index])];
     else if (id === 'cases-hex' && info.coordinate) controller.current?.flyTo({ lng: info.coordinate[0], lat: info.coordinate[1], zoom: Math.max(zoom + 2, 12) });
     else if (id === 'communities-fill') picked = ['community', featureId(communities, obj?.feature ?? -1)];
     else if (id === 'clinics-points') picked = ['clinic', featureId(clinics, info.index)];
-    else if (id === 'villages-points') picked = ['village', featureId(villages, info.index)];
+    else if (id === 'villages-points') picked = ['village', featureId(villages, info.index, 'village')];
     else {
       const hit = polygonAt(info.coordinate);
-      if (hit) picked = [hit[0], featureId(hit[1], hit[2])];
+      if (hit) picked = [hit[0], featureId(hit[1], hit[2], hit[0])];
     }
     if (picked?.[1] !== undefined) select(picked[0], picked[1]);
   };
@@ -228,7 +241,7 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const onSearchPick = (hit: SearchHit) => {
     const kind = hit.kind === 'responsibilityGrid' ? 'rgrid' : hit.kind;
     const layer = LAYER_OF[kind];
-    update((s) => ({ sel: `${kind}:${hit.id}`, layers: layer && !s.layers.includes(layer) ? [...s.layers, layer] : s.layers }));
+    update((s) => ({ sel: `${kind}:${CODE_KEYED.has(kind) ? hit.code : hit.id}`, layers: layer && !s.layers.includes(layer) ? [...s.layers, layer] : s.layers }));
     const [w, s, e, n] = hit.bbox;
     const maxZoom = kind === 'case' || kind === 'clinic' ? 17 : kind === 'grid' ? 17 : 15;
     controller.current?.fitBounds([w, s, e, n], maxZoom);

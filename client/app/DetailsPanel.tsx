@@ -10,7 +10,8 @@ import { t, type Lang } from './i18n.ts';
 
 export interface Selection {
   kind: string;
-  id: number;
+  /** The id, or for districts, townships and villages their code. */
+  key: string;
 }
 
 interface Props {
@@ -21,7 +22,8 @@ interface Props {
   onFly(lng: number, lat: number, zoom: number): void;
 }
 
-export function DetailsPanel({ lang, selection: { kind, id }, places, onClose, onFly }: Props) {
+export function DetailsPanel({ lang, selection: { kind, key }, places, onClose, onFly }: Props) {
+  const id = Number(key);
   return (
     <section className="details" data-testid="details" data-kind={kind}>
       <button className="close" onClick={onClose} aria-label={t(lang, 'close')}>
@@ -32,8 +34,8 @@ export function DetailsPanel({ lang, selection: { kind, id }, places, onClose, o
       {kind === 'rgrid' && <ResponsibilityGridDetails id={id} lang={lang} />}
       {kind === 'clinic' && <ClinicDetails id={id} lang={lang} />}
       {kind === 'community' && <CommunityDetails id={id} lang={lang} />}
-      {kind === 'village' && <VillageDetails id={id} lang={lang} />}
-      {(kind === 'district' || kind === 'township') && <AreaDetails feed={kind === 'district' ? places.districts : places.townships} id={id} kind={kind} lang={lang} />}
+      {kind === 'village' && <VillageDetails code={key} lang={lang} />}
+      {(kind === 'district' || kind === 'township') && <AreaDetails feed={kind === 'district' ? places.districts : places.townships} code={key} kind={kind} lang={lang} />}
     </section>
   );
 }

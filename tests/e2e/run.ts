@@ -202,6 +202,23 @@ async function main() {
       await page.screenshot({ path: resolve(shots, 'grid-search-dark-zh.png') });
     });
 
+    await check('search by place name selects the village by its code, and the link reopens it', async () => {
+      const villages = decodeFeed<FeedMeta>(await (await fetch(`${base}/api/layers/villages.bin`)).arrayBuffer());
+      // a name no other village has, so the hit is unambiguous
+      const counts = new Map<string, number>();
+      for (const n of villages.meta.names) counts.set(n, (counts.get(n) ?? 0) + 1);
+      const i = villages.meta.names.findIndex((n, k) => k >= 777 && counts.get(n) === 1);
+      const [name, code] = [villages.meta.names[i], villages.meta.codes[i]];
+      await page.goto(base);
+      await page.getByTestId('search').locator('input').fill(name);
+      await page.getByTestId('search-results').locator('button').first().waitFor({ timeout: 30_000 });
+      await page.getByTestId('search-results').locator('button', { hasText: name }).first().click();
+      await page.getByTestId('details-title').filter({ hasText: name }).waitFor({ timeout: 60_000 });
+      assert(new URL(page.url()).searchParams.get('sel') === `village:${code}`, `URL ${page.url()} does not select village ${code}`);
+      await page.goto(page.url());
+      await page.getByTestId('details-title').filter({ hasText: name }).waitFor({ timeout: 60_000 });
+    });
+
     await check('the language switch changes labels and is kept in the URL', async () => {
       await page.goto(base);
       await casesDrawn(page);

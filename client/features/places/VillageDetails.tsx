@@ -6,12 +6,12 @@ import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
 import type { Feed } from '../../map/binary-feed.ts';
 import type { FeedMeta } from '../../map/polygon-feed.ts';
 
-export function VillageDetails({ id, lang }: { id: number; lang: Lang }) {
+export function VillageDetails({ code, lang }: { code: string; lang: Lang }) {
   return (
     <RecordDetails
       lang={lang}
-      load={() => api.places.villageById.query({ id })}
-      loadKey={`village:${id}`}
+      load={() => api.places.villageById.query({ code })}
+      loadKey={`village:${code}`}
       title={(v) => v.name}
       fields={(v) => [
         ['f_code', v.code],
@@ -25,9 +25,9 @@ export function VillageDetails({ id, lang }: { id: number; lang: Lang }) {
 }
 
 /** A district or township from its feed row. */
-export function AreaDetails({ feed, id, kind, lang }: { feed: Feed<FeedMeta> | null; id: number; kind: 'district' | 'township'; lang: Lang }) {
+export function AreaDetails({ feed, code, kind, lang }: { feed: Feed<FeedMeta> | null; code: string; kind: 'district' | 'township'; lang: Lang }) {
   if (!feed) return <p className="muted">{t(lang, 'loading')}</p>;
-  const i = (feed.columns.id as Uint32Array).indexOf(id);
+  const i = feed.meta.codes.indexOf(code);
   if (i < 0) return <p className="error">{t(lang, 'noResults')}</p>;
   const population = feed.meta.props?.population?.[i];
   return (
