@@ -1,12 +1,14 @@
 // Accounts and roles. The columns are here so that events can name their actor; sessions,
 // permissions and scopes are filled in by the accounts issue.
-import { pgTable, serial, text, integer, timestamp, char } from 'drizzle-orm/pg-core';
+import { pgTable, serial, bigserial, text, integer, timestamp, char, boolean, jsonb, index, primaryKey } from 'drizzle-orm/pg-core';
 import { departments } from './dispatch.ts';
 
 export const roles = pgTable('roles', {
   code: text('code').primaryKey(),
   name: text('name').notNull(),
   nameEn: text('name_en').notNull(),
+  /** Where the role's rights apply: 'city', 'district' (users.district_codes) or 'department' (users.department_id). */
+  scope: text('scope').notNull().default('city'),
 });
 
 export const users = pgTable('users', {
@@ -18,5 +20,87 @@ export const users = pgTable('users', {
   /** District scope for district-bound roles (empty = city-wide). */
   districtCodes: char('district_codes', { length: 6 }).array().notNull().default([]),
   passwordHash: text('password_hash'),
+  /** A demo account (documented password); refused when the server runs in production mode. */
+  demo: boolean('demo').notNull().default(false),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// ---- accounts issue ([3]): permissions as data, sessions, audit, display tokens
+
+/** An action a role may be granted (e.g. case.dispatch, grid.edit). */
+export const permissions = pgTable('permissions', {
+  code: text('code').primaryKey(),
+  description: text('description').notNull(),
+  descriptionEn: text('description_en').notNull(),
+});
+
+/** Which role may do what: the one table every check reads (never a list in code). */
+export const rolePermissions = pgTable(
+  'role_permissions',
+  {
+    roleCode: text('role_code').notNull().references(() => roles.code),
+    permission: text('permission').notNull().references(() => permissions.code),
+  },
+  (t) => [primaryKey({ columns: [t.roleCode, t.permission] })],
+);
+
+/** Sessions: only the SHA-256 of the cookie token is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id').notNull().references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Login attempts, for throttling repeated failures by user name and by address. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    username: text('username').notNull(),
+    ip: text('ip'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    ok: boolean('ok').notNull(),
+  },
+  (t) => [index('login_attempts_user_at_idx').on(t.username, t.at), index('login_attempts_ip_at_idx').on(t.ip, t.at)],
+);
+
+/** Who did what, when and from where. Append-only (a trigger rejects UPDATE and DELETE). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    userId: integer('user_id').references(() => users.id),
+    /** The user name or display-token name at the time (kept even if the account goes). */
+    actor: text('actor').notNull(),
+    roleCode: text('role_code'),
+    action: text('action').notNull(),
+    targetKind: text('target_kind'),
+    targetId: text('target_id'),
+    ip: text('ip'),
+    detail: jsonb('detail'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actor, t.at), index('audit_log_action_idx').on(t.action, t.at)],
+);
+
+/** Read-only, revocable tokens for unattended wall screens (only the hash is stored). */
+export const displayTokens = pgTable('display_tokens', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** Districts the screen may show (empty = the whole city). */
+  districtCodes: char('district_codes', { length: 6 }).array().notNull().default([]),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
