@@ -1,0 +1,76 @@
+// Sessions and login throttling on the engine under test (issue [3] foundation).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/engine.ts';
+import { createSession, loadSessionPolicy, loginThrottle, recordLoginAttempt, resolveSession, revokeSession, type SessionPolicy } from '../server/auth/sessions.ts';
+import { testEngine } from './support/test-db.ts';
+
+let db: Db;
+let policy: SessionPolicy;
+let userId: number;
+const t0 = new Date('2026-11-26T02:00:00Z');
+const later = (min: number) => new Date(t0.getTime() + min * 60_000);
+
+beforeAll(async () => {
+  db = (await testEngine()).db;
+  policy = await loadSessionPolicy(db);
+  const name = `session-test-${process.pid}-${Date.now()}`;
+  [{ id: userId }] = await rows<{ id: number }>(
+    db,
+    sql`insert into users (username, display_name, role_code, district_codes) values (${name}, 'Test', 'district_coordinator', '{350602}') returning id`,
+  );
+});
+
+describe('session policy', () => {
+  it('comes from app_meta', () => {
+    expect(policy).toEqual({ maxFailures: 5, failureWindowMinutes: 15, lockoutMinutes: 15, sessionHours: 12, sessionIdleMinutes: 120 });
+  });
+});
+
+describe('sessions', () => {
+  it('a new session resolves to its user, with district scope; only the token hash is stored', async () => {
+    const { token, expiresAt } = await createSession(db, userId, { ip: '10.0.0.1', userAgent: 'test' }, t0, policy);
+    expect(expiresAt.getTime() - t0.getTime()).toBe(12 * 3_600_000);
+    const u = await resolveSession(db, token, later(5), policy);
+    expect(u).toMatchObject({ id: userId, roleCode: 'district_coordinator', districtCodes: ['350602'] });
+    const [stored] = await rows<{ n: number }>(db, sql`select count(*)::int as n from sessions where token_hash = ${token}`);
+    expect(stored.n).toBe(0);
+  });
+  it('an unknown, malformed or missing token resolves to nobody', async () => {
+    expect(await resolveSession(db, 'not-a-token', t0, policy)).toBeNull();
+    expect(await resolveSession(db, undefined, t0, policy)).toBeNull();
+    expect(await resolveSession(db, 'x'.repeat(500), t0, policy)).toBeNull();
+  });
+  it('expires after its lifetime even when used all along', async () => {
+    const { token } = await createSession(db, userId, {}, t0, policy);
+    for (let m = 100; m < 12 * 60; m += 100) expect(await resolveSession(db, token, later(m), policy)).not.toBeNull();
+    expect(await resolveSession(db, token, later(12 * 60 + 1), policy)).toBeNull();
+  });
+  it('expires when idle longer than the idle timeout', async () => {
+    const { token } = await createSession(db, userId, {}, t0, policy);
+    expect(await resolveSession(db, token, later(119), policy)).not.toBeNull();
+    expect(await resolveSession(db, token, later(119 + 121), policy)).toBeNull();
+  });
+  it('ends at logout', async () => {
+    const { token } = await createSession(db, userId, {}, t0, policy);
+    await revokeSession(db, token, later(1));
+    expect(await resolveSession(db, token, later(2), policy)).toBeNull();
+  });
+});
+
+describe('login throttling', () => {
+  it('locks a user name after five failures and reports when to retry', async () => {
+    const name = `throttle-${process.pid}-${Date.now()}`;
+    for (let i = 0; i < 4; i++) await recordLoginAttempt(db, name, `10.1.0.${i}`, false, later(i));
+    expect(await loginThrottle(db, name, '10.9.9.9', later(5), policy)).toEqual({ locked: false });
+    await recordLoginAttempt(db, name, '10.1.0.9', false, later(5));
+    expect(await loginThrottle(db, name, '10.9.9.9', later(6), policy)).toEqual({ locked: true, retryAfterSeconds: 14 * 60 });
+    expect(await loginThrottle(db, name, '10.9.9.9', later(21), policy)).toEqual({ locked: false });
+  });
+  it('locks an address that fails across many user names', async () => {
+    const ip = `10.2.${process.pid % 250}.${Date.now() % 250}`;
+    for (let i = 0; i < 5; i++) await recordLoginAttempt(db, `guess-${i}-${Date.now()}`, ip, false, later(i));
+    expect((await loginThrottle(db, 'someone-else', ip, later(6), policy)).locked).toBe(true);
+    expect((await loginThrottle(db, 'someone-else', '10.3.3.3', later(6), policy)).locked).toBe(false);
+  });
+});
