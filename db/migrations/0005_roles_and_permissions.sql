@@ -50,11 +50,13 @@ INSERT INTO role_permissions (role_code, permission) VALUES
 ON CONFLICT DO NOTHING;
 --> statement-breakpoint
 -- The audit log is append-only: who did what is never edited or removed through the database.
-CREATE OR REPLACE FUNCTION cg_audit_log_append_only() RETURNS trigger
+-- One trigger function for every append-only table (it names the table it guards), so the
+-- next log does not need a copy; case_events keeps its own from 0002.
+CREATE OR REPLACE FUNCTION cg_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP USING ERRCODE = 'restrict_violation';
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP USING ERRCODE = 'restrict_violation';
 END $$;
 --> statement-breakpoint
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-  FOR EACH ROW EXECUTE FUNCTION cg_audit_log_append_only();
+  FOR EACH ROW EXECUTE FUNCTION cg_append_only();
