@@ -14,6 +14,10 @@ const schema = z.object({
   CITYGRID_SEED: z.coerce.number().int().optional(),
   /** Skip seeding an empty database (an empty console). */
   CITYGRID_NO_SEED: z.enum(['0', '1']).optional(),
+  /** demo (default): demo accounts per role with documented passwords. production: demo accounts are refused, cookies are Secure (serve behind HTTPS). */
+  CITYGRID_MODE: z.enum(['demo', 'production'], { message: "CITYGRID_MODE must be 'demo' or 'production'" }).default('demo'),
+  /** The first administrator's password (first run only); otherwise a one-time password is printed once. */
+  CITYGRID_ADMIN_PASSWORD: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

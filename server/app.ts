@@ -1,5 +1,5 @@
 // The HTTP surface on one port: /healthz, /trpc (the API), /api/layers (binary map feeds), and the built client (dist/client)
-// with a fallback to index.html for client-side routes.
+// with a fallback to index.html for client-side routes. /trpc and /api/layers know who asks (request-auth.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,15 @@ import type { Engine } from '../db/engine.ts';
 import { appRouter } from './router.ts';
 import { health } from './http/health.ts';
 import { layersHandler } from './http/layers.ts';
+import { authenticate, type RequestAuth } from './http/request-auth.ts';
 
 export interface AppOptions {
   /** The clock for time-dependent answers (case traffic lights); tests pin it. */
   now?: () => Date;
   /** Also serve /api/layers/cases.geojson, the benchmark's baseline (off in production). */
   geojsonBaseline?: boolean;
+  /** Production mode: demo accounts are refused and cookies are Secure (CITYGRID_MODE=production). */
+  production?: boolean;
 }
 
 export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
@@ -25,18 +28,33 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.get('/healthz', (c) => health(c, engine));
   // binary map layers (before the SPA fallback, which would answer any path with index.html)
-  app.get('/api/layers/:file', layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline }));
-  app.all('/trpc/*', (c) =>
-    fetchRequestHandler({
+  const production = !!opts.production;
+  app.get('/api/layers/:file', layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, production }));
+  app.all('/trpc/*', async (c) => {
+    let auth: RequestAuth;
+    try {
+      auth = await authenticate(c, engine.db, now(), { production });
+    } catch (err) {
+      console.error(`[auth] ${(err as Error).message.split('\n')[0]}`);
+      return c.json({ error: { message: 'Cannot check who you are right now: the database did not answer. Try again.' } }, 503);
+    }
+    const secureCookies = production || new URL(c.req.url).protocol === 'https:';
+    return fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
-      createContext: () => ({ engine, now }),
+      createContext: ({ resHeaders }) => ({
+        engine,
+        now,
+        production,
+        actor: auth.actor,
+        http: { ip: auth.ip, userAgent: auth.userAgent, sessionToken: auth.sessionToken, sameOrigin: auth.sameOrigin, csrfOk: auth.csrfOk, resHeaders, secureCookies },
+      }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}: ${error.message.split('\n')[0]}${error.cause ? ` (${error.cause.message.split('\n')[0]})` : ''}`);
       },
-    }),
-  );
+    });
+  });
   if (existsSync(clientDir)) {
     const index = readFileSync(resolve(clientDir, 'index.html'), 'utf8');
     app.use('/*', serveStatic({ root: clientDir }));

@@ -6,7 +6,9 @@ import { serve } from '@hono/node-server';
 import { ConfigError } from '../db/config-error.ts';
 import { engineInfo, migrateEngine, openEngine, type Engine } from '../db/engine.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
-import { readEnv } from '../db/env.ts';
+import { readEnv, type Env } from '../db/env.ts';
+import { DEMO_PASSWORD } from '../data/demo-accounts.ts';
+import { ensureDemoAccounts, ensureFirstAdmin, FIRST_ADMIN } from './auth/first-run.ts';
 import { createApp } from './app.ts';
 
 async function main(): Promise<void> {
@@ -32,8 +34,9 @@ async function main(): Promise<void> {
       if (report) console.log(`  ${report.cases.toLocaleString('en')} cases, ${report.events.toLocaleString('en')} events`);
       else console.log('  another process seeded it meanwhile');
     }
+    await ensureAccounts(engine, env);
     const info = await engineInfo(engine);
-    const port = await listen(engine, env.HOST, env.PORT);
+    const port = await listen(engine, env.HOST, env.PORT, env.CITYGRID_MODE === 'production');
     const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`;
     console.log(
       `CityGrid ready in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${info.engine} engine (${engine.location}), PostgreSQL ${info.postgres}, PostGIS ${info.postgis}, ${info.migrations} migrations — ${url}`,
@@ -41,6 +44,25 @@ async function main(): Promise<void> {
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/** The first administrator (always) and, in demo mode, the demo accounts. */
+async function ensureAccounts(engine: Engine, env: Env): Promise<void> {
+  const admin = await ensureFirstAdmin(engine.db, { password: env.CITYGRID_ADMIN_PASSWORD });
+  if (admin.created && admin.oneTimePassword) {
+    console.log(
+      `\n  First run: administrator '${FIRST_ADMIN}' created with the one-time password\n\n      ${admin.oneTimePassword}\n\n` +
+        '  It is shown only now and is not stored: sign in and choose a new one.\n',
+    );
+  } else if (admin.created) {
+    console.log(`First run: administrator '${FIRST_ADMIN}' created with the password from CITYGRID_ADMIN_PASSWORD.`);
+  }
+  if (env.CITYGRID_MODE === 'demo') {
+    const n = await ensureDemoAccounts(engine.db);
+    console.log(`Demo mode: ${n ? `${n} demo accounts created` : 'demo accounts'} (one per role, password '${DEMO_PASSWORD}', see README). Set CITYGRID_MODE=production to refuse them.`);
+  } else {
+    console.log('Production mode: demo accounts are refused; session cookies are Secure (serve CityGrid behind HTTPS).');
   }
 }
 
@@ -60,9 +82,9 @@ function listenError(err: NodeJS.ErrnoException, hostname: string, port: number)
 }
 
 /** Serves the app; resolves with the port actually bound (PORT=0 picks a free one). */
-function listen(engine: Engine, hostname: string, port: number): Promise<number> {
+function listen(engine: Engine, hostname: string, port: number, production: boolean): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const server = serve({ fetch: createApp(engine).fetch, hostname, port }, (info) => resolvePromise(info.port));
+    const server = serve({ fetch: createApp(engine, { production }).fetch, hostname, port }, (info) => resolvePromise(info.port));
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, hostname, port)));
   });
 }

@@ -8,8 +8,14 @@ import { clinicsRouter } from './clinics/clinics-router.ts';
 import { casesRouter } from './cases/cases-router.ts';
 import { indicatorsRouter } from './indicators/indicators-router.ts';
 import { searchRouter } from './search/search-router.ts';
+import { authRouter } from './auth/auth-router.ts';
+import { adminRouter } from './admin/admin-router.ts';
+import { auditRouter } from './audit/audit-router.ts';
 
 export const appRouter = router({
+  auth: authRouter,
+  admin: adminRouter,
+  audit: auditRouter,
   system: systemRouter,
   places: placesRouter,
   grids: gridsRouter,

@@ -3,16 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/engine.ts';
-import { loadGrants, may } from '../server/auth/permissions.ts';
 import { testEngine } from './support/test-db.ts';
 
 describe('roles and permissions as data', () => {
-  it('has the nine roles of domain.md, each with at least one right and a scope', async () => {
-    const g = await loadGrants((await testEngine()).db);
-    expect([...g.actions.keys()].sort()).toEqual(['admin', 'command_viewer', 'department_handler', 'dispatcher', 'district_coordinator', 'health_planner', 'inspector', 'intake_operator', 'shift_lead']);
-    for (const [role, actions] of g.actions) expect(actions.size, role).toBeGreaterThan(0);
-    expect(g.scopes.get('district_coordinator')).toBe('district');
-    expect(g.scopes.get('department_handler')).toBe('department');
+  const grants = async () =>
+    rows<{ code: string; scope: string; assignable: boolean; n: number }>(
+      (await testEngine()).db,
+      sql`select r.code, r.scope, r.assignable, (select count(*)::int from role_permissions p where p.role_code = r.code) as n from roles r order by r.code`,
+    );
+  it('has the nine roles of domain.md for people, and the wall-display role for tokens, each with at least one right and a scope', async () => {
+    const g = await grants();
+    expect(g.filter((r) => r.assignable).map((r) => r.code)).toEqual(['admin', 'command_viewer', 'department_handler', 'dispatcher', 'district_coordinator', 'health_planner', 'inspector', 'intake_operator', 'shift_lead']);
+    expect(g.filter((r) => !r.assignable).map((r) => r.code)).toEqual(['wall_display']);
+    for (const r of g) expect(r.n, r.code).toBeGreaterThan(0);
+    expect(g.find((r) => r.code === 'district_coordinator')?.scope).toBe('district');
+    expect(g.find((r) => r.code === 'department_handler')?.scope).toBe('department');
   });
   it.each([
     ['dispatcher', 'case.dispatch', true],
@@ -23,7 +28,8 @@ describe('roles and permissions as data', () => {
     ['admin', 'case.close', false],
     ['nobody', 'case.read', false],
   ] as const)('%s may %s: %s', async (role, action, expected) => {
-    expect(may(await loadGrants((await testEngine()).db), role, action)).toBe(expected);
+    const [r] = await rows<{ ok: boolean }>((await testEngine()).db, sql`select exists(select 1 from role_permissions where role_code = ${role} and permission = ${action}) as ok`);
+    expect(r.ok).toBe(expected);
   });
 });
 

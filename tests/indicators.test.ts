@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
+import { login } from './support/http-session.ts';
 import { testCaller, testEngine } from './support/test-db.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 
@@ -60,7 +61,8 @@ describe('indicators.period', () => {
     [{ ...period, asOf: '2021-01-01T00:00:00+08:00' }, 'asOf', /asOf must not be before from/],
   ])('rejects bad input %j over HTTP with a 400 and a field message', async (input, field, message) => {
     const app = createApp(await testEngine());
-    const res = await app.fetch(new Request(`http://test/trpc/indicators.period?input=${encodeURIComponent(JSON.stringify(input))}`));
+    const { cookie } = await login(app, 'demo-viewer');
+    const res = await app.fetch(new Request(`http://test/trpc/indicators.period?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } }));
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { message: string; data: { code: string; fieldErrors: Record<string, string[]> } } };
     expect(body.error.data.code).toBe('BAD_REQUEST');

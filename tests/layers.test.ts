@@ -2,7 +2,8 @@
 // checked against SQL on the engine under test.
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Hono } from 'hono';
 import { rows, type Db, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
@@ -10,6 +11,7 @@ import { decodeFeed, type Feed } from '../client/map/binary-feed.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { testEngine } from './support/test-db.ts';
 import { TEST_NOW } from './support/test-config.ts';
+import { login, type HttpSession } from './support/http-session.ts';
 
 let engine: Engine;
 let db: Db;
@@ -18,7 +20,8 @@ const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(db, q))[0];
 const ORIGIN = [117.6, 24.5];
 const PERIOD = `from=${encodeURIComponent(CASE_TARGETS.periodStart)}&to=${encodeURIComponent(CASE_TARGETS.periodEnd)}`;
 
-const get = (path: string, headers: Record<string, string> = {}) => app.request(`/api/layers/${path}`, { headers });
+let session: HttpSession;
+const get = (path: string, headers: Record<string, string> = {}) => app.request(`/api/layers/${path}`, { headers: { cookie: session.cookie, ...headers } });
 async function feed<M = Record<string, unknown>>(path: string): Promise<Feed<M>> {
   const res = await get(path);
   expect(res.status, `${path}: ${res.status}`).toBe(200);
@@ -29,6 +32,7 @@ beforeAll(async () => {
   engine = await testEngine();
   db = engine.db;
   app = createApp(engine, { now: () => TEST_NOW, geojsonBaseline: true });
+  session = await login(app, 'demo-viewer');
 });
 
 interface CasesMeta {
@@ -249,8 +253,9 @@ describe('HTTP behaviour', () => {
   it('sends binary with a strong ETag, no-cache and Vary, and answers a matching If-None-Match with 304 and no body', async () => {
     const res = await get('grids.bin');
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
-    expect(res.headers.get('cache-control')).toBe('no-cache');
-    expect(res.headers.get('vary')).toBe('Accept-Encoding');
+    // private: answers depend on who asks (the case feed is scoped)
+    expect(res.headers.get('cache-control')).toBe('private, no-cache');
+    expect(res.headers.get('vary')).toBe('Accept-Encoding, Cookie, X-Display-Token');
     const etag = res.headers.get('etag')!;
     expect(etag).toMatch(/^"[^"]+"$/);
     const again = await get('grids.bin', { 'If-None-Match': etag });
@@ -307,8 +312,10 @@ describe('HTTP behaviour', () => {
     ['57014', 503, /took too long/],
   ])('turns a database failure (%s) into %i with a named message, never SQL', async (code, status, message) => {
     const err = Object.assign(new Error('relation "clinics" does not exist\nselect secret from clinics'), { code });
-    const broken = { ...engine, db: { execute: () => Promise.reject(err) } } as unknown as Engine;
-    const res = await createApp(broken, { now: () => TEST_NOW }).request('/api/layers/clinics.bin');
+    // only the clinics queries fail: signing in still works
+    const dialect = new PgDialect();
+    const broken = { ...engine, db: { execute: (q: SQL) => (dialect.sqlToQuery(q).sql.includes('clinics') ? Promise.reject(err) : engine.db.execute(q)) } } as unknown as Engine;
+    const res = await createApp(broken, { now: () => TEST_NOW }).request('/api/layers/clinics.bin', { headers: { cookie: session.cookie } });
     expect(res.status).toBe(status);
     const body = (await res.json()) as { error: string };
     expect(body.error).toMatch(message);

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/engine.ts';
-import { createSession, loadSessionPolicy, loginThrottle, recordLoginAttempt, resolveSession, revokeSession, type SessionPolicy } from '../server/auth/sessions.ts';
+import { createSession, loadSessionPolicy, loginThrottle, recordLoginAttempt, revokeSession, type SessionPolicy } from '../server/auth/sessions.ts';
+import { actorFromSession } from '../server/auth/actor.ts';
 import { testEngine } from './support/test-db.ts';
 
 let db: Db;
@@ -31,30 +32,43 @@ describe('sessions', () => {
   it('a new session resolves to its user, with district scope; only the token hash is stored', async () => {
     const { token, expiresAt } = await createSession(db, userId, { ip: '10.0.0.1', userAgent: 'test' }, t0, policy);
     expect(expiresAt.getTime() - t0.getTime()).toBe(12 * 3_600_000);
-    const u = await resolveSession(db, token, later(5), policy);
-    expect(u).toMatchObject({ id: userId, roleCode: 'district_coordinator', districtCodes: ['350602'] });
+    const u = await actorFromSession(db, token, later(5), policy, { refuseDemo: false });
+    expect(u).toMatchObject({ kind: 'user', id: userId, roleCode: 'district_coordinator', scope: { kind: 'district', districts: ['350602'] } });
+    expect(u!.actions.has('grid.edit')).toBe(true);
     const [stored] = await rows<{ n: number }>(db, sql`select count(*)::int as n from sessions where token_hash = ${token}`);
     expect(stored.n).toBe(0);
   });
   it('an unknown, malformed or missing token resolves to nobody', async () => {
-    expect(await resolveSession(db, 'not-a-token', t0, policy)).toBeNull();
-    expect(await resolveSession(db, undefined, t0, policy)).toBeNull();
-    expect(await resolveSession(db, 'x'.repeat(500), t0, policy)).toBeNull();
+    expect(await actorFromSession(db, 'not-a-token', t0, policy, { refuseDemo: false })).toBeNull();
+    expect(await actorFromSession(db, undefined, t0, policy, { refuseDemo: false })).toBeNull();
+    expect(await actorFromSession(db, 'x'.repeat(500), t0, policy, { refuseDemo: false })).toBeNull();
   });
   it('expires after its lifetime even when used all along', async () => {
     const { token } = await createSession(db, userId, {}, t0, policy);
-    for (let m = 100; m < 12 * 60; m += 100) expect(await resolveSession(db, token, later(m), policy)).not.toBeNull();
-    expect(await resolveSession(db, token, later(12 * 60 + 1), policy)).toBeNull();
+    for (let m = 100; m < 12 * 60; m += 100) expect(await actorFromSession(db, token, later(m), policy, { refuseDemo: false })).not.toBeNull();
+    expect(await actorFromSession(db, token, later(12 * 60 + 1), policy, { refuseDemo: false })).toBeNull();
   });
   it('expires when idle longer than the idle timeout', async () => {
     const { token } = await createSession(db, userId, {}, t0, policy);
-    expect(await resolveSession(db, token, later(119), policy)).not.toBeNull();
-    expect(await resolveSession(db, token, later(119 + 121), policy)).toBeNull();
+    expect(await actorFromSession(db, token, later(119), policy, { refuseDemo: false })).not.toBeNull();
+    expect(await actorFromSession(db, token, later(119 + 121), policy, { refuseDemo: false })).toBeNull();
+  });
+  it('a district-bound account with no districts is scoped to nowhere, not to the city', async () => {
+    const [{ id }] = await rows<{ id: number }>(db, sql`insert into users (username, display_name, role_code) values (${`unbound-${process.pid}-${Date.now()}`}, 'Unbound', 'inspector') returning id`);
+    const { token } = await createSession(db, id, {}, t0, policy);
+    expect((await actorFromSession(db, token, later(1), policy, { refuseDemo: false }))?.scope).toEqual({ kind: 'district', districts: [], departmentId: null });
+  });
+  it('a demo account is refused in production mode', async () => {
+    await db.execute(sql`update users set demo = true where id = ${userId}`);
+    const { token } = await createSession(db, userId, {}, t0, policy);
+    expect(await actorFromSession(db, token, later(1), policy, { refuseDemo: true })).toBeNull();
+    expect(await actorFromSession(db, token, later(1), policy, { refuseDemo: false })).not.toBeNull();
+    await db.execute(sql`update users set demo = false where id = ${userId}`);
   });
   it('ends at logout', async () => {
     const { token } = await createSession(db, userId, {}, t0, policy);
     await revokeSession(db, token, later(1));
-    expect(await resolveSession(db, token, later(2), policy)).toBeNull();
+    expect(await actorFromSession(db, token, later(2), policy, { refuseDemo: false })).toBeNull();
   });
 });
 

@@ -27,6 +27,8 @@ export const propertyCommunities = pgTable(
     partyOrgName: text('party_org_name'),
     /** branch (党支部), joint branch (联合党支部), or none. */
     partyOrgKind: text('party_org_kind').notNull().default('none'),
+    /** Optimistic concurrency for edits. */
+    version: integer('version').notNull().default(1),
     geom: geometry('geom', 'MultiPolygon').notNull(),
   },
   (t) => [index('property_communities_geom_idx').using('gist', t.geom)],

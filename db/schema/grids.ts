@@ -14,6 +14,8 @@ export const responsibilityGrids = pgTable(
     /** Who patrols it: an inspector (监督员) or a grid worker (网格员). */
     assigneeRole: text('assignee_role').notNull(),
     assigneeName: text('assignee_name').notNull(),
+    /** Optimistic concurrency for edits of the assignment (not a grid version). */
+    version: integer('version').notNull().default(1),
     geom: geometry('geom', 'MultiPolygon').notNull(),
   },
   (t) => [index('responsibility_grids_geom_idx').using('gist', t.geom)],

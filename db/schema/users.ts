@@ -9,6 +9,8 @@ export const roles = pgTable('roles', {
   nameEn: text('name_en').notNull(),
   /** Where the role's rights apply: 'city', 'district' (users.district_codes) or 'department' (users.department_id). */
   scope: text('scope').notNull().default('city'),
+  /** Whether the admin screens offer it for people (false for the wall-display role of tokens). */
+  assignable: boolean('assignable').notNull().default(true),
 });
 
 export const users = pgTable('users', {
@@ -24,6 +26,10 @@ export const users = pgTable('users', {
   demo: boolean('demo').notNull().default(false),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** A one-time password (first-run admin, reset by an admin): nothing else works until it is changed. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  /** Optimistic concurrency for the admin screens: an update names the version it read. */
+  version: integer('version').notNull().default(1),
 });
 
 // ---- accounts issue ([3]): permissions as data, sessions, audit, display tokens

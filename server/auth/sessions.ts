@@ -1,27 +1,18 @@
 // Sessions and login attempts over the database (issue [3]). The cookie carries a random
 // 256-bit token; the database keeps only its SHA-256, so a leaked table cannot be replayed.
 // Lifetimes and throttling limits are data (app_meta auth.*, migration 0006).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import { throttle, type ThrottlePolicy } from './throttle.ts';
+import { hashSecret } from './actor.ts';
 
 export interface SessionPolicy extends ThrottlePolicy {
   sessionHours: number;
   sessionIdleMinutes: number;
 }
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  roleCode: string;
-  departmentId: number | null;
-  districtCodes: string[];
-}
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export async function loadSessionPolicy(db: Db): Promise<SessionPolicy> {
   try {
@@ -50,7 +41,7 @@ export async function createSession(db: Db, userId: number, from: { ip?: string;
   try {
     await db.execute(
       sql`insert into sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
-          values (${hashToken(token)}, ${userId}, ${now.toISOString()}::timestamptz, ${expiresAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${from.ip ?? null}, ${from.userAgent ?? null})`,
+          values (${hashSecret(token)}, ${userId}, ${now.toISOString()}::timestamptz, ${expiresAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${from.ip ?? null}, ${from.userAgent ?? null})`,
     );
   } catch (err) {
     throw queryFailed('create session', err);
@@ -58,32 +49,10 @@ export async function createSession(db: Db, userId: number, from: { ip?: string;
   return { token, expiresAt };
 }
 
-/** The user of a live session (not revoked, not expired, not idle too long, account enabled), touching it; else null. */
-export async function resolveSession(db: Db, token: string | undefined, now: Date, p: SessionPolicy): Promise<SessionUser | null> {
-  if (!token || token.length > 100) return null;
-  try {
-    const [u] = await rows<{ id: number; username: string; display_name: string; role_code: string; department_id: number | null; district_codes: string[] | string }>(
-      db,
-      sql`update sessions s set last_seen_at = ${now.toISOString()}::timestamptz
-          from users u
-          where s.token_hash = ${hashToken(token)} and u.id = s.user_id and s.revoked_at is null and u.disabled_at is null
-            and s.expires_at > ${now.toISOString()}::timestamptz
-            and s.last_seen_at > ${now.toISOString()}::timestamptz - make_interval(mins => ${p.sessionIdleMinutes})
-          returning u.id, u.username, u.display_name, u.role_code, u.department_id, u.district_codes::text[] as district_codes`,
-    );
-    if (!u) return null;
-    // node-postgres returns text[] as an array; PGlite may return the literal
-    const districts = Array.isArray(u.district_codes) ? u.district_codes : u.district_codes.replace(/[{}]/g, '').split(',').filter(Boolean);
-    return { id: u.id, username: u.username, displayName: u.display_name, roleCode: u.role_code, departmentId: u.department_id, districtCodes: districts.map((d) => d.trim()) };
-  } catch (err) {
-    throw queryFailed('session lookup', err);
-  }
-}
-
 export async function revokeSession(db: Db, token: string | undefined, now: Date): Promise<void> {
   if (!token) return;
   try {
-    await db.execute(sql`update sessions set revoked_at = ${now.toISOString()}::timestamptz where token_hash = ${hashToken(token)} and revoked_at is null`);
+    await db.execute(sql`update sessions set revoked_at = ${now.toISOString()}::timestamptz where token_hash = ${hashSecret(token)} and revoked_at is null`);
   } catch (err) {
     throw queryFailed('end session', err);
   }

@@ -5,9 +5,12 @@ import { layerSummary } from '../geo/layer-summary.ts';
 import { TRPCError } from '@trpc/server';
 import { PublicError, queryFailed } from '../query-error.ts';
 import { isClocked, trafficLight } from './traffic-light.ts';
+import { caseScopeSql, type Scope } from '../auth/actor.ts';
+import { outOfScope } from '../auth/scope-check.ts';
+import { maskName, maskPhone } from './mask.ts';
 
-export async function casesSummary(db: Db, p: { from?: string; to?: string }) {
-  const where = sql`${p.from ? sql`reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`reported_at < ${p.to}::timestamptz` : sql`true`}`;
+export async function casesSummary(db: Db, p: Period & { scope: Scope }) {
+  const where = sql`id in (select c.id from cases c where ${inPeriod(p)})`;
   try {
     const [all, groups] = await Promise.all([
       layerSummary(db, 'cases', 'geom', where),
@@ -34,10 +37,12 @@ export interface Period {
   /** ISO instants; the period is [from, to). */
   from?: string;
   to?: string;
+  /** Only the cases the asker may see (server/auth/actor.ts); absent = all (internal use). */
+  scope?: Scope;
 }
 
 const inPeriod = (p: Period) =>
-  sql`${p.from ? sql`c.reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`c.reported_at < ${p.to}::timestamptz` : sql`true`}`;
+  sql`${p.from ? sql`c.reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`c.reported_at < ${p.to}::timestamptz` : sql`true`} and ${p.scope ? caseScopeSql(p.scope) : sql`true`}`;
 
 /**
  * The cases of the period as columns, sorted by id. PostgreSQL packs each column into one
@@ -145,6 +150,21 @@ function textArray(v: string[] | string): string[] {
   return inner ? inner.split(',').map((s) => s.replace(/^"|"$/g, '')) : [];
 }
 
+/** Throws NOT_FOUND for no such case, FORBIDDEN (naming why) for a case outside the scope. */
+export async function caseInScope(db: Db, id: number, scope: Scope): Promise<void> {
+  let r;
+  try {
+    [r] = await rows<{ inside: boolean; district_code: string | null; department_id: number | null }>(
+      db,
+      sql`select ${caseScopeSql(scope)} as inside, c.district_code::text as district_code, c.department_id from cases c where c.id = ${id}`,
+    );
+  } catch (err) {
+    throw queryFailed('case scope', err);
+  }
+  if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: `No case with id ${id}.` });
+  if (!r.inside) throw outOfScope(`Case ${id}`, scope, r.district_code);
+}
+
 /** Stage clocks of the open, clocked cases of the period (a few hundred): ms since epoch. */
 export interface OpenCaseClockRow {
   id: number;
@@ -237,7 +257,8 @@ export async function caseFeedDictionaries(db: Db): Promise<FeedDictionaries> {
 const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const msOf = (col: SQL) => sql`(extract(epoch from ${col}) * 1000)::float8`;
 
-export async function caseById(db: Db, id: number, now: Date) {
+export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
+  await caseInScope(db, id, scope);
   let c, events, clock;
   try {
     [[c], events] = await Promise.all([
@@ -315,4 +336,26 @@ export async function caseById(db: Db, id: number, now: Date) {
     },
     events: events.map((e) => ({ seq: e.seq, at: isoOf(e.at_ms)!, type: e.type, toStatus: e.to_status, actorRole: e.actor_role, reason: e.reason })),
   };
+}
+
+export interface Reporter {
+  name: string | null;
+  phone: string | null;
+  anonymous: boolean;
+  masked: boolean;
+}
+
+/** The reporter of a public case (null for other sources), masked unless `reveal`. The scope is checked first. */
+export async function caseReporter(db: Db, id: number, scope: Scope, reveal: boolean): Promise<Reporter | null> {
+  await caseInScope(db, id, scope);
+  let r;
+  try {
+    [r] = await rows<{ name: string | null; phone: string | null; anonymous: string }>(db, sql`select name, phone, anonymous from case_reporters where case_id = ${id}`);
+  } catch (err) {
+    throw queryFailed('case reporter', err);
+  }
+  if (!r) return null;
+  return reveal
+    ? { name: r.name, phone: r.phone, anonymous: r.anonymous === 'Y', masked: false }
+    : { name: maskName(r.name), phone: maskPhone(r.phone), anonymous: r.anonymous === 'Y', masked: true };
 }

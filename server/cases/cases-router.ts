@@ -1,5 +1,5 @@
-import { router, publicProcedure } from '../trpc.ts';
-import { caseById, casesSummary } from './cases-queries.ts';
+import { router, allowed, mutation, nowOf } from '../trpc.ts';
+import { caseById, caseReporter, casesSummary } from './cases-queries.ts';
 import { idInput } from '../geo/bbox.ts';
 import { periodSchema } from '../geo/period.ts';
 
@@ -7,8 +7,21 @@ import { periodSchema } from '../geo/period.ts';
 const period = periodSchema;
 
 export const casesRouter = router({
-  /** Cases reported in the period (all when open-ended): count, extent, by source, by status. */
-  summary: publicProcedure.input(period.optional()).query(({ ctx, input }) => casesSummary(ctx.engine.db, input ?? {})),
-  /** One case in full: category, department, due dates, light as of now, location, event history. */
-  byId: publicProcedure.input(idInput).query(({ ctx, input }) => caseById(ctx.engine.db, input.id, ctx.now?.() ?? new Date())),
+  /** Cases reported in the period (all when open-ended) that the asker may see: count, extent, by source, by status. */
+  summary: allowed('case.read').input(period.optional()).query(({ ctx, input }) => casesSummary(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
+  /** One case in full: category, department, due dates, light as of now, location, event history; the reporter masked. */
+  byId: allowed('case.read')
+    .input(idInput)
+    .query(async ({ ctx, input }) => {
+      const c = await caseById(ctx.engine.db, input.id, nowOf(ctx), ctx.actor.scope);
+      return { ...c, reporter: await caseReporter(ctx.engine.db, input.id, ctx.actor.scope, false) };
+    }),
+  /** The reporter's name and phone unmasked: an audited action. */
+  revealReporter: mutation('case.reporter.reveal', { scoped: 'case' })
+    .input(idInput)
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.targetKind = 'case';
+      ctx.audit.targetId = input.id;
+      return { reporter: await caseReporter(ctx.db, input.id, ctx.actor.scope, true) };
+    }),
 });

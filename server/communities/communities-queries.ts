@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
 import { TRPCError } from '@trpc/server';
+import { districtScopeSql, type Scope } from '../auth/actor.ts';
+import { explainMissedUpdate } from '../auth/scope-check.ts';
 import { queryFailed } from '../query-error.ts';
 import { toBbox } from '../geo/bbox.ts';
 import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
@@ -52,11 +54,11 @@ export async function communityById(db: Db, id: number) {
   let p;
   try {
     [p] = await rows<{
-      id: number; name: string; households: number; party_org_name: string | null; party_org_kind: string; company_id: number; company_name: string; company_phone: string;
+      id: number; version: number; name: string; households: number; party_org_name: string | null; party_org_kind: string; company_id: number; company_name: string; company_phone: string;
       has_party_branch: boolean; village_code: string; village_name: string; township_code: string; township_name: string; w: number; s: number; e: number; n: number; lng: number; lat: number;
     }>(
       db,
-      sql`select p.id, p.name, p.households, p.party_org_name, p.party_org_kind, c.id as company_id, c.name as company_name, c.phone as company_phone, c.has_party_branch,
+      sql`select p.id, p.version, p.name, p.households, p.party_org_name, p.party_org_kind, c.id as company_id, c.name as company_name, c.phone as company_phone, c.has_party_branch,
                  v.code::text as village_code, v.name as village_name, t.code::text as township_code, t.name as township_name,
                  ${extentColumns(sql`p.geom`)}, ${labelColumns(sql`p.geom`)}
           from property_communities p join property_companies c on c.id = p.company_id
@@ -74,10 +76,41 @@ export async function communityById(db: Db, id: number) {
     company: { id: p.company_id, name: p.company_name, phone: p.company_phone, hasPartyBranch: p.has_party_branch },
     partyOrgName: p.party_org_name,
     partyOrgKind: p.party_org_kind,
+    version: p.version,
+    districtCode: p.village_code.slice(0, 6),
     village: { code: p.village_code, name: p.village_name },
     township: { code: p.township_code, name: p.township_name },
     lng: p.lng,
     lat: p.lat,
     bbox: toBbox(p),
   };
+}
+
+export interface CommunityUpdate {
+  id: number;
+  version: number;
+  name: string;
+  households: number;
+  partyOrgName: string | null;
+  partyOrgKind: string;
+}
+
+/** A compound's name, households and party organisation; only inside the editor's districts (checked in the UPDATE). */
+export async function updateCommunity(db: Db, scope: Scope, u: CommunityUpdate) {
+  const district = sql`substr(p.village_code, 1, 6)`;
+  let done, current;
+  try {
+    done = await rows<{ id: number; version: number }>(
+      db,
+      sql`update property_communities p set name = ${u.name}, households = ${u.households}, party_org_name = ${u.partyOrgName}, party_org_kind = ${u.partyOrgKind},
+                 version = p.version + 1
+          where p.id = ${u.id} and p.version = ${u.version} and ${districtScopeSql(scope, district)}
+          returning p.id, p.version`,
+    );
+    if (!done.length) [current] = await rows<{ version: number; district_code: string }>(db, sql`select p.version, ${district} as district_code from property_communities p where p.id = ${u.id}`);
+  } catch (err) {
+    throw queryFailed('update community', err);
+  }
+  if (!done.length) throw explainMissedUpdate(`community ${u.id}`, scope, current, u.version);
+  return done[0];
 }

@@ -1,10 +1,32 @@
-import { router, publicProcedure } from '../trpc.ts';
-import { communitiesSummary, communityById } from './communities-queries.ts';
+import { z } from 'zod';
+import { router, signedIn, mutation } from '../trpc.ts';
+import { communitiesSummary, communityById, updateCommunity } from './communities-queries.ts';
 import { idInput } from '../geo/bbox.ts';
+import { mayEditDistrict } from '../auth/scope-check.ts';
 
 export const communitiesRouter = router({
   /** Property-managed compounds and their companies. */
-  summary: publicProcedure.query(({ ctx }) => communitiesSummary(ctx.engine.db)),
-  /** One compound: company, households, party organisation, village and township, extent. */
-  byId: publicProcedure.input(idInput).query(({ ctx, input }) => communityById(ctx.engine.db, input.id)),
+  summary: signedIn.query(({ ctx }) => communitiesSummary(ctx.engine.db)),
+  /** One compound: company, households, party organisation, village and township, extent; `editable` for the asker. */
+  byId: signedIn.input(idInput).query(async ({ ctx, input }) => {
+    const c = await communityById(ctx.engine.db, input.id);
+    return { ...c, editable: mayEditDistrict(ctx.actor, 'community.edit', c.districtCode) };
+  }),
+  /** Name, households and party organisation (inside the editor's districts; `version` as read). */
+  update: mutation('community.edit', { scoped: 'district' })
+    .input(
+      z.object({
+        id: z.int().positive(),
+        version: z.int().positive(),
+        name: z.string().trim().min(1, 'Name the compound').max(60, 'At most 60 characters'),
+        households: z.int('households is a whole number').min(0).max(100_000),
+        partyOrgName: z.string().trim().max(80).nullable(),
+        partyOrgKind: z.enum(['branch', 'joint_branch', 'none'], { message: "partyOrgKind is 'branch', 'joint_branch' or 'none'" }),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.targetKind = 'community';
+      ctx.audit.targetId = input.id;
+      return updateCommunity(ctx.db, ctx.actor.scope, { ...input, partyOrgName: input.partyOrgKind === 'none' ? null : input.partyOrgName || null });
+    }),
 });

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
 import { TRPCError } from '@trpc/server';
+import { districtScopeSql, type Scope } from '../auth/actor.ts';
+import { explainMissedUpdate } from '../auth/scope-check.ts';
 import { queryFailed } from '../query-error.ts';
 import { toBbox } from '../geo/bbox.ts';
 import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
@@ -120,9 +122,9 @@ export async function unitGridById(db: Db, id: number) {
 export async function responsibilityGridById(db: Db, id: number) {
   let r;
   try {
-    [r] = await rows<Extent & { id: number; code: string; name: string; district_code: string; district_name: string; district_name_en: string; assignee_role: string; assignee_name: string; grid_count: number }>(
+    [r] = await rows<Extent & { id: number; code: string; name: string; district_code: string; district_name: string; district_name_en: string; assignee_role: string; assignee_name: string; grid_count: number; version: number }>(
       db,
-      sql`select r.id, r.code, r.name, d.code::text as district_code, d.name as district_name, d.name_en as district_name_en, r.assignee_role, r.assignee_name,
+      sql`select r.id, r.code, r.name, r.version, d.code::text as district_code, d.name as district_name, d.name_en as district_name_en, r.assignee_role, r.assignee_name,
                  (select count(*)::int from unit_grids g where g.responsibility_grid_id = r.id and g.status = 'active') as grid_count,
                  ${extentColumns(sql`r.geom`)}, ${labelColumns(sql`r.geom`)}
           from responsibility_grids r join districts d on d.code = r.district_code where r.id = ${id}`,
@@ -138,6 +140,7 @@ export async function responsibilityGridById(db: Db, id: number) {
     district: { code: r.district_code, name: r.district_name, nameEn: r.district_name_en },
     assigneeRole: r.assignee_role,
     assigneeName: r.assignee_name,
+    version: r.version,
     /** Whoever patrols it (see assigneeRole). */
     inspector: r.assignee_name,
     gridCount: r.grid_count,
@@ -145,4 +148,29 @@ export async function responsibilityGridById(db: Db, id: number) {
     lat: r.lat,
     bbox: toBbox(r),
   };
+}
+
+export interface ResponsibilityAssignment {
+  id: number;
+  version: number;
+  assigneeRole: string;
+  assigneeName: string;
+}
+
+/** Who patrols a responsibility grid; only inside the editor's districts (checked in the UPDATE). */
+export async function assignResponsibilityGrid(db: Db, scope: Scope, a: ResponsibilityAssignment) {
+  let done, current;
+  try {
+    done = await rows<{ id: number; version: number }>(
+      db,
+      sql`update responsibility_grids r set assignee_role = ${a.assigneeRole}, assignee_name = ${a.assigneeName}, version = r.version + 1
+          where r.id = ${a.id} and r.version = ${a.version} and ${districtScopeSql(scope, sql`r.district_code`)}
+          returning r.id, r.version`,
+    );
+    if (!done.length) [current] = await rows<{ version: number; district_code: string }>(db, sql`select version, district_code::text as district_code from responsibility_grids where id = ${a.id}`);
+  } catch (err) {
+    throw queryFailed('assign responsibility grid', err);
+  }
+  if (!done.length) throw explainMissedUpdate(`responsibility grid ${a.id}`, scope, current, a.version);
+  return done[0];
 }

@@ -1,12 +1,35 @@
-import { router, publicProcedure } from '../trpc.ts';
-import { gridsSummary, responsibilityGridById, unitGridById } from './grids-queries.ts';
+import { z } from 'zod';
+import { router, signedIn, mutation } from '../trpc.ts';
+import { assignResponsibilityGrid, gridsSummary, responsibilityGridById, unitGridById } from './grids-queries.ts';
 import { idInput } from '../geo/bbox.ts';
+import { mayEditDistrict } from '../auth/scope-check.ts';
 
 export const gridsRouter = router({
   /** Active unit grids (count, extent, area) and responsibility grids. */
-  summary: publicProcedure.query(({ ctx }) => gridsSummary(ctx.engine.db)),
+  summary: signedIn.query(({ ctx }) => gridsSummary(ctx.engine.db)),
   /** One unit grid: code, version, area, places, responsibility grid, cases located in it. */
-  byId: publicProcedure.input(idInput).query(({ ctx, input }) => unitGridById(ctx.engine.db, input.id)),
-  /** One responsibility grid: assignee, district, number of unit grids, extent. */
-  responsibilityById: publicProcedure.input(idInput).query(({ ctx, input }) => responsibilityGridById(ctx.engine.db, input.id)),
+  byId: signedIn.input(idInput).query(async ({ ctx, input }) => {
+    const g = await unitGridById(ctx.engine.db, input.id);
+    return { ...g, editable: mayEditDistrict(ctx.actor, 'grid.edit', g.district.code) };
+  }),
+  /** One responsibility grid: assignee, district, number of unit grids, extent; `editable` for the asker. */
+  responsibilityById: signedIn.input(idInput).query(async ({ ctx, input }) => {
+    const r = await responsibilityGridById(ctx.engine.db, input.id);
+    return { ...r, editable: mayEditDistrict(ctx.actor, 'grid.edit', r.district.code) };
+  }),
+  /** Who patrols a responsibility grid (inside the editor's districts; `version` as read). */
+  assignResponsibility: mutation('grid.edit', { scoped: 'district' })
+    .input(
+      z.object({
+        id: z.int().positive(),
+        version: z.int().positive(),
+        assigneeRole: z.enum(['inspector', 'grid_worker'], { message: "assigneeRole is 'inspector' (监督员) or 'grid_worker' (网格员)" }),
+        assigneeName: z.string().trim().min(1, 'Name who patrols it').max(60, 'At most 60 characters'),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.targetKind = 'responsibilityGrid';
+      ctx.audit.targetId = input.id;
+      return assignResponsibilityGrid(ctx.db, ctx.actor.scope, input);
+    }),
 });

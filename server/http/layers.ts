@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Db, Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
 import { INTERNAL_MESSAGE, PublicError } from '../query-error.ts';
+import { authenticate } from './request-auth.ts';
 import { periodSchema } from '../geo/period.ts';
 import { pointFeed, polygonFeed } from '../geo/polygon-feed.ts';
 import { tableStamp } from '../geo/table-stamp.ts';
@@ -101,7 +102,11 @@ export interface LayersOptions {
   cacheEntries?: number;
   /** Serve cases.geojson (tens of MB per period): only for the benchmark and tests. */
   geojsonBaseline?: boolean;
+  production?: boolean;
 }
+
+/** Layers with case data: they need 'case.read' and carry only the cases in the asker's scope. */
+const CASE_LAYERS = new Set(['cases.bin', 'cases.geojson']);
 
 export function layersHandler(engine: Engine, opts: LayersOptions) {
   // 16, not 8: the nine layers plus a period or two must fit, or a console loading them all thrashes
@@ -110,7 +115,17 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
     const file = c.req.param('file') ?? '';
     const layer = Object.hasOwn(layers, file) ? (layers[file] as Layer<unknown>) : undefined;
     if (!layer || (file === 'cases.geojson' && !opts.geojsonBaseline)) return c.json({ error: `unknown layer '${file}'; known: ${LAYER_FILES.filter((f) => opts.geojsonBaseline || f !== 'cases.geojson').join(', ')}` }, 404);
-    const parsed = layer.params.safeParse(c.req.query());
+    const now = new Date(Math.floor(opts.now().getTime() / 60_000) * 60_000);
+    let actor;
+    try {
+      ({ actor } = await authenticate(c, engine.db, opts.now(), { production: !!opts.production }));
+    } catch (err) {
+      return failure(c, file, err);
+    }
+    if (!actor) return c.json({ error: 'Sign in first (or add the wall screen\'s display token: ?display=… or the x-display-token header).' }, 401);
+    if (CASE_LAYERS.has(file) && !actor.actions.has('case.read')) return c.json({ error: `Your role (${actor.roleCode}) does not have the permission 'case.read'.` }, 403);
+    const { display: _token, ...query } = c.req.query();
+    const parsed = layer.params.safeParse(query);
     if (!parsed.success) {
       const flat = z.flattenError(parsed.error);
       const message = parsed.error.issues
@@ -118,19 +133,20 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
         .join('; ');
       return c.json({ error: `Invalid query: ${message}`, fieldErrors: flat.fieldErrors, formErrors: flat.formErrors }, 400);
     }
-    const now = new Date(Math.floor(opts.now().getTime() / 60_000) * 60_000);
+    // case layers: the asker's scope becomes part of the query (SQL filter) and of the cache key
+    const params = CASE_LAYERS.has(file) ? { ...(parsed.data as Period), scope: actor.scope } : parsed.data;
     try {
-      const stamp = await layer.stamp(engine.db, parsed.data, now);
-      const key = `${file}?${JSON.stringify(parsed.data)}#${stamp}`;
+      const stamp = await layer.stamp(engine.db, params, now);
+      const key = `${file}?${JSON.stringify(params)}#${stamp}`;
       const payload = await cache.get(key, async () => {
-        const built = await layer.build(engine.db, parsed.data, now);
+        const built = await layer.build(engine.db, params, now);
         const hash = createHash('sha256').update(key).update(built.body).digest('base64url').slice(0, 27);
         return { ...built, gzip: gzipSync(built.body, { level: 6 }), etag: `"${hash}"` };
       });
       const gzip = acceptsGzip(c.req.header('accept-encoding'));
       // the gzip representation gets its own strong tag; either one revalidates
       const etag = gzip ? `${payload.etag.slice(0, -1)}-gz"` : payload.etag;
-      const headers: Record<string, string> = { ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding', 'Content-Type': payload.contentType };
+      const headers: Record<string, string> = { ETag: etag, 'Cache-Control': 'private, no-cache', Vary: 'Accept-Encoding, Cookie, X-Display-Token', 'Content-Type': payload.contentType };
       if (matches(c.req.header('if-none-match'), payload.etag)) return c.body(null, 304, headers);
       if (gzip) headers['Content-Encoding'] = 'gzip';
       const body = gzip ? payload.gzip : payload.body;

@@ -1,5 +1,6 @@
 // The standard indicators, computed only from the event log (the case_facts view). Rates are
 // over the cases DUE in the period, not the cases created in it (docs/indicators.md).
+import { caseScopeSql, type Scope } from '../auth/actor.ts';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
@@ -40,12 +41,12 @@ export interface Indicators {
   };
 }
 
-export async function periodIndicators(db: Db, p: { from: string; to: string; asOf?: string }): Promise<Indicators> {
+export async function periodIndicators(db: Db, p: { from: string; to: string; asOf?: string; scope: Scope }): Promise<Indicators> {
   const asOf = p.asOf ?? p.to;
   try {
     const [c] = await rows<IndicatorCounts>(
       db,
-      sql`with f as (select * from case_facts), w as (select ${p.from}::timestamptz as s, ${p.to}::timestamptz as e, ${asOf}::timestamptz as a)
+      sql`with f as (select * from case_facts where ${p.scope.kind === 'city' ? sql`true` : sql`case_id in (select c.id from cases c where ${caseScopeSql(p.scope)})`}), w as (select ${p.from}::timestamptz as s, ${p.to}::timestamptz as e, ${asOf}::timestamptz as a)
       select
         count(*) filter (where reported_at >= w.s and reported_at < w.e)::int as accepted,
         count(*) filter (where reported_at >= w.s and reported_at < w.e and filed_at < w.a)::int as filed,

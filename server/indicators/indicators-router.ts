@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { router, publicProcedure } from '../trpc.ts';
+import { router, allowed } from '../trpc.ts';
 import { periodIndicators } from './indicators-queries.ts';
 
 const input = z
@@ -13,6 +13,6 @@ const input = z
   .refine((p) => !p.asOf || Date.parse(p.asOf) >= Date.parse(p.from), { message: 'asOf must not be before from', path: ['asOf'] });
 
 export const indicatorsRouter = router({
-  /** GB/T 30428.4 rates over the cases due in [from, to), from the event log. */
-  period: publicProcedure.input(input).query(({ ctx, input }) => periodIndicators(ctx.engine.db, input)),
+  /** GB/T 30428.4 rates over the cases due in [from, to) that the asker may see, from the event log. */
+  period: allowed('indicators.read').input(input).query(({ ctx, input }) => periodIndicators(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
 });

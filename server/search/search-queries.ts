@@ -1,6 +1,7 @@
 // Search by case code, unit-grid code or place name. Every branch is an indexed lookup or a scan
 // of a small table (places, compounds, clinics: a few thousand rows); the 140k cases are only
 // touched through the unique index on cases.code.
+import { caseScopeSql, type Scope } from '../auth/actor.ts';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
@@ -22,17 +23,20 @@ export interface SearchHit {
 
 type Row = { kind: SearchKind; id: number; code: string; label: string; label_en: string | null; w: number; s: number; e: number; n: number };
 
-export async function search(db: Db, q: string, limit: number): Promise<SearchHit[]> {
+/** `caseScope`: the cases the asker may see (null: no cases at all). */
+export async function search(db: Db, q: string, limit: number, caseScope: Scope | null): Promise<SearchHit[]> {
   const hits: Row[] = [];
   try {
     // a case by its exact code (codes are stored upper-case; the unique index answers)
-    hits.push(
-      ...(await rows<Row>(
-        db,
-        sql`select 'case' as kind, id::int as id, code, code as label, null as label_en, ${extentColumns(sql`geom`)}
-            from cases where code in (${q}, ${q.toUpperCase()})`,
-      )),
-    );
+    if (caseScope) {
+      hits.push(
+        ...(await rows<Row>(
+          db,
+          sql`select 'case' as kind, c.id::int as id, c.code, c.code as label, null as label_en, ${extentColumns(sql`c.geom`)}
+              from cases c where c.code in (${q}, ${q.toUpperCase()}) and ${caseScopeSql(caseScope)}`,
+        )),
+      );
+    }
     // unit grids by code prefix (6+ digits: at least a district)
     if (/^\d{6,15}$/.test(q)) {
       hits.push(

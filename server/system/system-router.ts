@@ -1,7 +1,7 @@
-import { router, publicProcedure } from '../trpc.ts';
+import { router, signedIn } from '../trpc.ts';
 import { engineInfo } from '../../db/engine.ts';
 
 export const systemRouter = router({
   /** Which engine, PostgreSQL and PostGIS versions, how many migrations applied. */
-  info: publicProcedure.query(({ ctx }) => engineInfo(ctx.engine)),
+  info: signedIn.query(({ ctx }) => engineInfo(ctx.engine)),
 });

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateEngine, openEngine, redactUrl } from '../../db/engine.ts';
 import { seedCity } from '../../data/seed.ts';
+import { ensureDemoAccounts } from '../../server/auth/first-run.ts';
 import { TEST_NOW } from './test-config.ts';
 import { createServerDatabase, dropServerDatabase } from './server-db.ts';
 
@@ -21,7 +22,7 @@ function sourceHash(): string {
       else if (!name.endsWith('.test.ts')) h.update(p).update(readFileSync(p));
     }
   };
-  ['db', 'data', 'package-lock.json'].forEach((d) => (statSync(join(root, d)).isDirectory() ? walk(join(root, d)) : h.update(readFileSync(join(root, d)))));
+  ['db', 'data', 'server/auth/first-run.ts', 'package-lock.json'].forEach((d) => (statSync(join(root, d)).isDirectory() ? walk(join(root, d)) : h.update(readFileSync(join(root, d)))));
   h.update(TEST_NOW.toISOString());
   return h.digest('hex').slice(0, 16);
 }
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject) {
       try {
         await migrateEngine(engine);
         await seedCity(engine.db, { now: TEST_NOW, log });
+        await ensureDemoAccounts(engine.db);
       } finally {
         await engine.close();
       }
@@ -60,6 +62,7 @@ export default async function setup(project: TestProject) {
     try {
       await migrateEngine(engine);
       await seedCity(engine.db, { now: TEST_NOW, log });
+      await ensureDemoAccounts(engine.db);
       const blob = await engine.dump!();
       mkdirSync(cacheDir, { recursive: true });
       // written aside and renamed: an interrupted run never leaves a truncated snapshot behind

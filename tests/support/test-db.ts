@@ -5,6 +5,10 @@ import { openEngine, type Engine } from '../../db/engine.ts';
 import { appRouter } from '../../server/router.ts';
 import { createCallerFactory } from '../../server/trpc.ts';
 import { createServerDatabase, dropServerDatabase } from './server-db.ts';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../db/engine.ts';
+import { actorFromSession, type Actor } from '../../server/auth/actor.ts';
+import { createSession, loadSessionPolicy } from '../../server/auth/sessions.ts';
 
 let shared: Promise<Engine> | undefined;
 
@@ -16,8 +20,26 @@ export function testEngine(): Promise<Engine> {
   return shared;
 }
 
-export async function testCaller() {
-  return createCallerFactory(appRouter)({ engine: await testEngine() });
+/**
+ * The actor of a user of the test city, resolved the way a request resolves it: a real session
+ * is opened and looked up (so grants and scope come from the database, as in production).
+ */
+export async function actorOf(username: string, engine?: Engine): Promise<Actor> {
+  const db = (engine ?? (await testEngine())).db;
+  const [u] = await rows<{ id: number }>(db, sql`select id from users where username = ${username}`);
+  if (!u) throw new Error(`no user '${username}' in the test city`);
+  const now = new Date();
+  const policy = await loadSessionPolicy(db);
+  const { token } = await createSession(db, u.id, {}, now, policy);
+  const actor = await actorFromSession(db, token, now, policy, { refuseDemo: false });
+  if (!actor) throw new Error(`user '${username}' has no usable session (disabled?)`);
+  return actor;
+}
+
+/** An in-process API caller acting as `username` (default: the command-centre viewer, read-only, city-wide). */
+export async function testCaller(username = 'demo-viewer', opts: { now?: () => Date } = {}) {
+  const engine = await testEngine();
+  return createCallerFactory(appRouter)({ engine, actor: await actorOf(username, engine), now: opts.now });
 }
 
 /**

@@ -1,0 +1,130 @@
+// Who is asking: a signed-in user or a wall-screen display token, with the actions their role
+// may take (role_permissions, data) and the scope those actions apply in. Resolved once per
+// request, in one query each, by the HTTP layer; procedures only read `ctx.actor`.
+import { createHash } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../../db/engine.ts';
+import { queryFailed } from '../query-error.ts';
+import type { SessionPolicy } from './sessions.ts';
+
+/** Where an actor's rights apply. `districts: null` is the whole city. */
+export interface Scope {
+  kind: 'city' | 'district' | 'department';
+  districts: string[] | null;
+  departmentId: number | null;
+}
+
+export interface Actor {
+  kind: 'user' | 'display';
+  /** users.id, or display_tokens.id for a token */
+  id: number;
+  /** The user name, or `display:<token name>` (what the audit log records). */
+  name: string;
+  displayName: string;
+  roleCode: string;
+  actions: ReadonlySet<string>;
+  scope: Scope;
+  /** A one-time password is still in use: only changing it is allowed. */
+  mustChangePassword: boolean;
+  demo: boolean;
+}
+
+export const hashSecret = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** The CSRF token of a session: derived from its secret, so nothing more is stored. */
+export const csrfTokenFor = (sessionToken: string) => createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
+
+type ActorRow = {
+  id: number; name: string; display_name: string; role_code: string; scope: Scope['kind']; department_id: number | null;
+  district_codes: string[] | string; actions: string[] | string; must_change_password: boolean; demo: boolean;
+};
+
+// node-postgres returns text[] as an array; PGlite may return the literal
+const textArray = (v: string[] | string | null): string[] =>
+  (Array.isArray(v) ? v : (v ?? '').replace(/^\{|\}$/g, '').split(',')).map((s) => s.trim().replace(/^"|"$/g, '')).filter(Boolean);
+
+const actions = sql`coalesce((select array_agg(rp.permission order by rp.permission) from role_permissions rp where rp.role_code = r.code), '{}')::text[]`;
+
+function toActor(kind: Actor['kind'], r: ActorRow): Actor {
+  const districts = textArray(r.district_codes);
+  // district-bound with no districts means nowhere (a safe default), except for display tokens,
+  // whose empty list is an explicit "whole city" chosen when the token was made
+  const scope: Scope =
+    r.scope === 'department'
+      ? { kind: 'department', districts: null, departmentId: r.department_id }
+      : r.scope === 'district' && !(kind === 'display' && districts.length === 0)
+        ? { kind: 'district', districts, departmentId: null }
+        : { kind: 'city', districts: null, departmentId: null };
+  return {
+    kind, id: r.id, name: r.name, displayName: r.display_name, roleCode: r.role_code, actions: new Set(textArray(r.actions)), scope,
+    mustChangePassword: r.must_change_password, demo: r.demo,
+  };
+}
+
+/** The user of a live session (not revoked, expired or idle, account enabled), touching it; else null. */
+export async function actorFromSession(db: Db, token: string | undefined, now: Date, p: SessionPolicy, opts: { refuseDemo: boolean }): Promise<Actor | null> {
+  if (!token || token.length > 100) return null;
+  const at = now.toISOString();
+  try {
+    const [r] = await rows<ActorRow>(
+      db,
+      // last_seen_at is written at most once a minute, so reads do not each cost a write
+      sql`with s as (
+            select s.token_hash, s.user_id, s.last_seen_at from sessions s join users u on u.id = s.user_id
+            where s.token_hash = ${hashSecret(token)} and s.revoked_at is null and u.disabled_at is null
+              and s.expires_at > ${at}::timestamptz
+              and s.last_seen_at > ${at}::timestamptz - make_interval(mins => ${p.sessionIdleMinutes})
+          ), touched as (
+            update sessions t set last_seen_at = ${at}::timestamptz from s
+            where t.token_hash = s.token_hash and s.last_seen_at < ${at}::timestamptz - interval '1 minute'
+          )
+          select u.id, u.username as name, u.display_name, u.role_code, r.scope, u.department_id, u.district_codes::text[] as district_codes,
+                 ${actions} as actions, u.must_change_password, u.demo
+          from s join users u on u.id = s.user_id join roles r on r.code = u.role_code`,
+    );
+    if (!r || (opts.refuseDemo && r.demo)) return null;
+    return toActor('user', r);
+  } catch (err) {
+    throw queryFailed('session lookup', err);
+  }
+}
+
+/** A display token that has not been revoked, acting as the role 'wall_display'. */
+export async function actorFromDisplayToken(db: Db, token: string | undefined): Promise<Actor | null> {
+  if (!token || token.length > 100) return null;
+  try {
+    const [r] = await rows<ActorRow>(
+      db,
+      sql`select t.id, 'display:' || t.name as name, t.name as display_name, r.code as role_code, r.scope, null::int as department_id,
+                 t.district_codes::text[] as district_codes, ${actions} as actions, false as must_change_password, false as demo
+          from display_tokens t join roles r on r.code = 'wall_display'
+          where t.token_hash = ${hashSecret(token)} and t.revoked_at is null`,
+    );
+    return r ? toActor('display', r) : null;
+  } catch (err) {
+    throw queryFailed('display token lookup', err);
+  }
+}
+
+/**
+ * The SQL condition that keeps a case row inside the actor's scope (the only place a scope
+ * becomes a filter: every case query ANDs it in). `c` is the cases alias of the query.
+ */
+export function caseScopeSql(scope: Scope, c = 'c'): SQL {
+  const col = (name: string) => sql.raw(`${c}.${name}`);
+  if (scope.kind === 'department') return scope.departmentId === null ? sql`false` : sql`${col('department_id')} = ${scope.departmentId}`;
+  return districtScopeSql(scope, col('district_code'));
+}
+
+/** A district code column inside the scope (`true` city-wide, `false` for a department). */
+export function districtScopeSql(scope: Scope, districtCode: SQL): SQL {
+  if (scope.kind === 'department') return sql`false`; // a department's scope is its cases, not an area
+  if (scope.districts === null) return sql`true`;
+  if (scope.districts.length === 0) return sql`false`;
+  return sql`${districtCode}::text in (${sql.join(scope.districts.map((d) => sql`${d}`), sql`, `)})`;
+}
+
+/** A stable key for caches of scoped answers. */
+export const scopeKey = (s: Scope) => `${s.kind}:${s.districts?.join('+') ?? '*'}:${s.departmentId ?? '*'}`;
+
+export const CITY_SCOPE: Scope = { kind: 'city', districts: null, departmentId: null };

@@ -1,0 +1,133 @@
+// The authorisation matrix, generated: every mutation of the API × every role (plus a display
+// token and nobody) × in and out of scope. The expected answer comes from data alone: the role's
+// permissions (role_permissions), its scope kind (roles.scope) and where the target lies; the
+// server must agree, with a clear FORBIDDEN/UNAUTHORIZED message, and audit every attempt.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows, type Db, type Engine } from '../db/engine.ts';
+import { appRouter } from '../server/router.ts';
+import { createCallerFactory } from '../server/trpc.ts';
+import { createToken } from '../server/admin/admin-queries.ts';
+import { testEngine } from './support/test-db.ts';
+import { ACTOR_COUNT, HANDLER_DEPARTMENT, IN_DISTRICT, OUT_DISTRICT, ROLE_PASSWORD, roleActors, type RoleActor } from './support/role-actors.ts';
+import { callPath, listProcedures, outcome } from './support/procedures.ts';
+
+const tag = `${process.pid}${Date.now() % 100000}`;
+const IN = IN_DISTRICT;
+const OUT = OUT_DISTRICT;
+
+let engine: Engine;
+let db: Db;
+let actors: RoleActor[] = [];
+let sanitation: number;
+const fx = {} as {
+  rgIn: number; rgOut: number; communityIn: number; communityOut: number; caseIn: number; caseOut: number; target: number;
+};
+/** Where each fixture lies: a district and, for cases, the department it is assigned to. */
+const where = (at: 'in' | 'out') => (at === 'in' ? { district: IN, department: HANDLER_DEPARTMENT } : { district: OUT, department: 'other' });
+
+const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(db, q))[0];
+let n = 0;
+
+/** Inputs for each mutation, in and (for scoped ones) out of scope. Async: versions are read fresh. */
+const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> = {
+  'auth.logout': { input: async () => undefined },
+  'auth.changePassword': { input: async () => ({ currentPassword: ROLE_PASSWORD, newPassword: `matrix-new-${tag}-${n++}` }) },
+  'admin.createUser': { input: async () => ({ username: `mx-${tag}-${n++}`, displayName: 'Matrix', roleCode: 'command_viewer' }) },
+  'admin.updateUser': {
+    input: async () => ({ id: fx.target, version: (await one<{ v: number }>(sql`select version as v from users where id = ${fx.target}`)).v, displayName: 'Matrix target' }),
+  },
+  'admin.resetPassword': { input: async () => ({ id: fx.target }) },
+  'admin.setPermission': { input: async () => ({ roleCode: 'command_viewer', permission: 'case.read', granted: true }) },
+  'admin.createToken': { input: async () => ({ name: `mx-${tag}-${n++}` }) },
+  'admin.revokeToken': { input: async () => ({ id: (await createToken(db, actors[0].actor!, { name: `mx-revoke-${tag}-${n++}`, districtCodes: [] })).id }) },
+  'grids.assignResponsibility': {
+    input: async (at) => {
+      const id = at === 'in' ? fx.rgIn : fx.rgOut;
+      const r = await one<{ version: number; assignee_role: string; assignee_name: string }>(sql`select version, assignee_role, assignee_name from responsibility_grids where id = ${id}`);
+      return { id, version: r.version, assigneeRole: r.assignee_role, assigneeName: r.assignee_name };
+    },
+  },
+  'communities.update': {
+    input: async (at) => {
+      const id = at === 'in' ? fx.communityIn : fx.communityOut;
+      const c = await one<{ version: number; name: string; households: number; party_org_name: string | null; party_org_kind: 'branch' | 'joint_branch' | 'none' }>(
+        sql`select version, name, households, party_org_name, party_org_kind from property_communities where id = ${id}`,
+      );
+      return { id, version: c.version, name: c.name, households: c.households, partyOrgName: c.party_org_name, partyOrgKind: c.party_org_kind };
+    },
+  },
+  'cases.revealReporter': { input: async (at) => ({ id: at === 'in' ? fx.caseIn : fx.caseOut }) },
+};
+
+const mutations = listProcedures().filter((p) => p.type === 'mutation' && !p.meta.public);
+
+beforeAll(async () => {
+  engine = await testEngine();
+  db = engine.db;
+  sanitation = (await one<{ id: number }>(sql`select id from departments where code = ${HANDLER_DEPARTMENT}`)).id;
+  actors = await roleActors(engine, tag);
+  fx.rgIn = (await one<{ id: number }>(sql`select id from responsibility_grids where district_code = ${IN} order by id limit 1`)).id;
+  fx.rgOut = (await one<{ id: number }>(sql`select id from responsibility_grids where district_code = ${OUT} order by id limit 1`)).id;
+  fx.communityIn = (await one<{ id: number }>(sql`select id from property_communities where village_code like ${`${IN}%`} order by id limit 1`)).id;
+  fx.communityOut = (await one<{ id: number }>(sql`select id from property_communities where village_code like ${`${OUT}%`} order by id limit 1`)).id;
+  const pubCase = (district: string, same: boolean) =>
+    one<{ id: number }>(sql`select c.id::int as id from cases c join case_reporters r on r.case_id = c.id
+                            where c.district_code = ${district} and ${same ? sql`c.department_id = ${sanitation}` : sql`c.department_id <> ${sanitation}`} order by c.id limit 1`);
+  fx.caseIn = (await pubCase(IN, true)).id;
+  fx.caseOut = (await pubCase(OUT, false)).id;
+  fx.target = (await one<{ id: number }>(
+    sql`insert into users (username, display_name, role_code) values (${`matrix-target-${tag}`}, 'Matrix target', 'command_viewer') returning id`,
+  )).id;
+}, 120_000);
+
+/** What the data says should happen. */
+function expected(who: RoleActor, permission: string | null | undefined, scoped: 'district' | 'case' | undefined, at: 'in' | 'out'): 'OK' | 'FORBIDDEN' | 'UNAUTHORIZED' {
+  if (!who.actor) return 'UNAUTHORIZED';
+  if (who.actor.kind === 'display') return 'FORBIDDEN'; // tokens are read-only
+  if (permission && !who.grants.has(permission)) return 'FORBIDDEN';
+  if (!scoped || who.scope === 'city') return 'OK';
+  const target = where(at);
+  if (who.scope === 'department') return scoped === 'case' && target.department === HANDLER_DEPARTMENT ? 'OK' : 'FORBIDDEN';
+  return target.district === IN ? 'OK' : 'FORBIDDEN';
+}
+
+describe('the matrix covers the API', () => {
+  it('every mutation has an entry, and only auth.login is a public mutation', () => {
+    expect(mutations.map((m) => m.path).filter((p) => !MATRIX[p])).toEqual([]);
+    expect(listProcedures().filter((p) => p.type === 'mutation' && p.meta.public).map((p) => p.path)).toEqual(['auth.login']);
+  });
+  it('has one actor per role in the roles table, a display token and nobody', async () => {
+    const roles = await one<{ n: number }>(sql`select count(*)::int as n from roles where assignable`);
+    expect(actors.length).toBe(roles.n + 2);
+    expect(actors.length).toBe(ACTOR_COUNT);
+  });
+  it('every permission a procedure names exists in the permissions table', async () => {
+    const known = new Set((await rows<{ code: string }>(db, sql`select code from permissions`)).map((r) => r.code));
+    const named = listProcedures().map((p) => p.meta.permission).filter((x): x is string => !!x);
+    expect(named.filter((p) => !known.has(p))).toEqual([]);
+  });
+});
+
+const createCaller = createCallerFactory(appRouter);
+const cases = mutations.flatMap((m) => (m.meta.scoped ? (['in', 'out'] as const) : (['in'] as const)).map((at) => ({ m, at })));
+
+describe.each(cases)('$m.path ($at of scope)', ({ m, at }) => {
+  it.each(Array.from({ length: ACTOR_COUNT }, (_, i) => i))('actor #%i', async (i) => {
+    const who = actors[i];
+    expect(who, 'one test per role, plus a display token and nobody').toBeDefined();
+    const want = expected(who, m.meta.permission, m.meta.scoped, at);
+    const count = () => one<{ n: number }>(sql`select count(*)::int as n from audit_log where action = ${m.path} and actor = ${who.actor?.name ?? ''}`);
+    const before = await count();
+    const caller = createCaller({ engine, actor: who.actor });
+    const got = await outcome(callPath(caller, m.path, await MATRIX[m.path].input(at)));
+    expect({ who: who.label, code: got.code, message: got.message }).toMatchObject({ who: who.label, code: want });
+    if (want !== 'OK') expect(got.message).toMatch(/permission|outside your districts|not assigned to your department|read-only|Sign in/);
+    // every attempt by someone is audited: done or denied
+    if (who.actor) {
+      expect((await count()).n).toBe(before.n + 1);
+      const last = await one<{ outcome: string | null }>(sql`select detail->>'outcome' as outcome from audit_log where action = ${m.path} and actor = ${who.actor.name} order by id desc limit 1`);
+      expect(last.outcome ?? 'ok').toBe(want === 'OK' ? 'ok' : 'denied');
+    }
+  });
+});

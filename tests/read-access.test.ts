@@ -1,0 +1,95 @@
+// Every read endpoint × every role (plus a display token and nobody): allowed exactly when the
+// role's permissions (data) say so, and never a reporter's name or phone number in the JSON
+// (reveal is a separate, audited mutation). Inputs come from a table that must name every query.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows, type Db, type Engine } from '../db/engine.ts';
+import { appRouter } from '../server/router.ts';
+import { createCallerFactory } from '../server/trpc.ts';
+import { CASE_TARGETS } from '../data/generators/cases.ts';
+import { testEngine } from './support/test-db.ts';
+import { callPath, listProcedures, outcome } from './support/procedures.ts';
+import { ACTOR_COUNT, HANDLER_DEPARTMENT, IN_DISTRICT, roleActors, type RoleActor } from './support/role-actors.ts';
+
+let engine: Engine;
+let db: Db;
+let actors: RoleActor[] = [];
+/** Public cases in the test district, assigned to the test department: every case reader in the matrix may see them. */
+let reporters: { id: number; code: string; name: string | null; phone: string }[] = [];
+const ids = {} as { grid: number; rgrid: number; community: number; clinic: number };
+
+const queries = listProcedures().filter((p) => p.type === 'query');
+
+/** Inputs per query (several for cases.byId: reporters of many cases are scanned). */
+const SAMPLES: Record<string, () => unknown[]> = {
+  'auth.me': () => [undefined],
+  'admin.users': () => [undefined],
+  'admin.options': () => [undefined],
+  'admin.tokens': () => [undefined],
+  'audit.list': () => [{ limit: 200 }],
+  'system.info': () => [undefined],
+  'places.summary': () => [undefined],
+  'places.districts': () => [undefined],
+  'places.villageById': () => [{ id: 0 }],
+  'grids.summary': () => [undefined],
+  'grids.byId': () => [{ id: ids.grid }],
+  'grids.responsibilityById': () => [{ id: ids.rgrid }],
+  'communities.summary': () => [undefined],
+  'communities.byId': () => [{ id: ids.community }],
+  'clinics.summary': () => [undefined],
+  'clinics.byId': () => [{ id: ids.clinic }],
+  'cases.summary': () => [{ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd }],
+  'cases.byId': () => reporters.map((r) => ({ id: r.id })),
+  'indicators.period': () => [{ from: '2022-03-01T00:00:00+08:00', to: '2022-04-01T00:00:00+08:00' }],
+  'search.query': () => reporters.slice(0, 3).map((r) => ({ q: r.code })),
+};
+
+beforeAll(async () => {
+  engine = await testEngine();
+  db = engine.db;
+  actors = await roleActors(engine, `read${process.pid}${Date.now() % 100000}`);
+  reporters = await rows(
+    db,
+    sql`select c.id::int as id, c.code, r.name, r.phone from cases c join case_reporters r on r.case_id = c.id join departments d on d.id = c.department_id
+        where c.district_code = ${IN_DISTRICT} and d.code = ${HANDLER_DEPARTMENT} and r.phone is not null order by c.id limit 12`,
+  );
+  const first = async (q: ReturnType<typeof sql>) => (await rows<{ id: number }>(db, q))[0].id;
+  ids.grid = await first(sql`select id from unit_grids where district_code = ${IN_DISTRICT} order by id limit 1`);
+  ids.rgrid = await first(sql`select id from responsibility_grids where district_code = ${IN_DISTRICT} order by id limit 1`);
+  ids.community = await first(sql`select id from property_communities order by id limit 1`);
+  ids.clinic = await first(sql`select id from clinics order by id limit 1`);
+}, 120_000);
+
+describe('the table covers the API', () => {
+  it('names inputs for every query', () => {
+    expect(queries.map((q) => q.path).filter((p) => !SAMPLES[p])).toEqual([]);
+  });
+  it('has reporters with names and phone numbers to look for', () => {
+    expect(reporters.length).toBe(12);
+    expect(reporters.filter((r) => r.name).length).toBeGreaterThan(0);
+  });
+  it('only auth.me is a public query', () => {
+    expect(queries.filter((q) => q.meta.public).map((q) => q.path)).toEqual(['auth.me']);
+  });
+});
+
+const createCaller = createCallerFactory(appRouter);
+
+describe.each(queries)('$path', (q) => {
+  it.each(Array.from({ length: ACTOR_COUNT }, (_, i) => i))('actor #%i: allowed as the data says, and no personal data in the answer', async (i) => {
+    const who = actors[i];
+    const want = q.meta.public ? 'OK' : !who.actor ? 'UNAUTHORIZED' : !q.meta.permission || who.grants.has(q.meta.permission) ? 'OK' : 'FORBIDDEN';
+    const caller = createCaller({ engine, actor: who.actor });
+    for (const input of SAMPLES[q.path]()) {
+      const got = await outcome(callPath(caller, q.path, input));
+      expect({ who: who.label, input, code: got.code, message: got.message }).toMatchObject({ who: who.label, input, code: want });
+      const json = JSON.stringify(got.value ?? null);
+      for (const r of reporters) {
+        expect(json, `${q.path} as ${who.label} leaks the phone of case ${r.code}`).not.toContain(r.phone);
+        if (r.name && r.name.length > 1) expect(json, `${q.path} as ${who.label} leaks the name of case ${r.code}`).not.toContain(r.name);
+      }
+      // the masked reporter is there for case readers, so this scan can fail
+      if (q.path === 'cases.byId' && want === 'OK') expect((got.value as { reporter: { phone: string } | null }).reporter?.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+    }
+  });
+});
