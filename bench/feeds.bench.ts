@@ -9,7 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { defaultDataDir, migrateEngine, openEngine, type Engine } from '../db/engine.ts';
+import { sql } from 'drizzle-orm';
+import { defaultDataDir, migrateEngine, openEngine, rows, type Engine } from '../db/engine.ts';
+import { ensureDemoAccounts } from '../server/auth/first-run.ts';
+import { createSession, loadSessionPolicy } from '../server/auth/sessions.ts';
 import { ConfigError } from '../db/config-error.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
@@ -61,8 +64,13 @@ async function repeat(n: number, f: () => Promise<unknown> | unknown): Promise<n
 export async function feedsBench(): Promise<BenchEntry[]> {
   const { engine, cleanup } = await openSeeded();
   try {
+    // as the command-centre viewer (city-wide case.read), through a real session
+    await ensureDemoAccounts(engine.db);
+    const [viewer] = await rows<{ id: number }>(engine.db, sql`select id from users where username = 'demo-viewer'`);
+    const { token } = await createSession(engine.db, viewer.id, {}, new Date(), await loadSessionPolicy(engine.db));
+    const headers = { ...GZIP, cookie: `cg_session=${token}` };
     const fetchBody = async (app: ReturnType<typeof createApp>, path: string) => {
-      const res = await app.request(`/api/layers/${path}`, { headers: GZIP });
+      const res = await app.request(`/api/layers/${path}`, { headers });
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return new Uint8Array(await res.arrayBuffer());
     };

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, launchChromium, root, startServer, stopServer } from '../tests/e2e/browser.ts';
 import { entry, type BenchEntry } from './harness.ts';
+import { DEMO_PASSWORD } from '../data/demo-accounts.ts';
 
 const RUNS = 3;
 const REDRAWS = 5;
@@ -28,14 +29,28 @@ async function fresh(browser: Browser, fn: (page: Page) => Promise<number>): Pro
   }
 }
 
+/** Both pages read the feeds as a city-wide wall screen (a display token in the address). */
+let display = '';
+
+async function displayToken(base: string): Promise<string> {
+  const login = await fetch(`${base}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-admin', password: DEMO_PASSWORD }) });
+  const csrf = ((await login.json()) as { result: { data: { csrfToken: string } } }).result.data.csrfToken;
+  const res = await fetch(`${base}/trpc/admin.createToken`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: login.headers.get('set-cookie')!.split(';')[0], 'x-csrf-token': csrf },
+    body: JSON.stringify({ name: 'render bench' }),
+  });
+  return ((await res.json()) as { result: { data: { token: string } } }).result.data.token;
+}
+
 async function bareDrawn(page: Page, base: string, view: string): Promise<number> {
-  await page.goto(`${base}/bench/bare.html?view=${view}`);
+  await page.goto(`${base}/bench/bare.html?view=${view}&display=${display}`);
   await page.waitForFunction(() => window.__bare?.drawnAt != null, undefined, { timeout: 300_000 });
   return page.evaluate(() => window.__bare!.drawnAt!);
 }
 
 async function appDrawn(page: Page, base: string, view: string, layers?: string): Promise<{ at: number; count: number }> {
-  await page.goto(`${base}/?view=${view}&mode=points${layers ? `&layers=${layers}` : ''}`);
+  await page.goto(`${base}/?view=${view}&mode=points&display=${display}${layers ? `&layers=${layers}` : ''}`);
   await page.waitForFunction(() => (window.__citygrid?.casesDrawn?.count ?? 0) > 100_000, undefined, { timeout: 300_000 });
   return page.evaluate(() => window.__citygrid!.casesDrawn!);
 }
@@ -46,6 +61,7 @@ export async function renderBench(): Promise<BenchEntry[]> {
   const base = `http://127.0.0.1:${port}`;
   const browser = await launchChromium();
   try {
+    display = await displayToken(base);
     // warm the server's feed caches once so both pages get the same (cached) responses
     await fresh(browser, (p) => bareDrawn(p, base, CITY));
 

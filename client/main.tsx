@@ -2,9 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { prefetchFeeds } from './app/Console.tsx';
+import { loadSession, may } from './app/session.ts';
 import './app/theme.css';
 
-prefetchFeeds(window.location.search);
+// who is asking first (a few ms); then the feeds start before React and the map have even started
+void loadSession().then(
+  (me) => me.actor && prefetchFeeds(window.location.search, (p) => may(me, p)),
+  () => {}, // App shows the failure and offers a retry
+);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

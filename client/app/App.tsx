@@ -1,18 +1,23 @@
 // App composition: the routes of the later roles share one map console; each route's own
 // panels arrive with its issue. Language and theme follow the URL (?lang=en, ?theme=light).
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Console } from './Console.tsx';
 import { OverviewPanel } from '../features/overview/OverviewPanel.tsx';
-import { t, langFromUrl, type StringKey } from './i18n.ts';
+import { t, langFromUrl, type Lang, type StringKey } from './i18n.ts';
+import { loadSession, may, useSession } from './session.ts';
+import { displayTokenOf } from './url-state.ts';
+import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/LoginScreen.tsx';
+import { AdminPanel, adminPermissions } from '../features/admin/AdminPanel.tsx';
 import { dismiss, useNotices } from './notices.ts';
 import { URL_EVENT, writeUrl } from './use-url-state.ts';
 
-export const ROUTES: { path: string; title: StringKey }[] = [
+export const ROUTES: { path: string; title: StringKey; permissions?: string[] }[] = [
   { path: '/', title: 'routeMap' },
   { path: '/command', title: 'routeCommand' },
   { path: '/dispatch', title: 'routeDispatch' },
   { path: '/grids', title: 'routeGrids' },
   { path: '/coverage', title: 'routeCoverage' },
+  { path: '/admin', title: 'routeAdmin', permissions: adminPermissions },
 ];
 
 function useLocation(): [string, string] {
@@ -36,11 +41,34 @@ function setParam(key: string, value: string | null) {
   writeUrl(window.location.pathname, q.toString().replaceAll('%2C', ','));
 }
 
+/** Who is asking decides what shows: sign-in, the one-time password change, or the console. */
+function Gate({ lang, children }: { lang: Lang; children: ReactNode }) {
+  const me = useSession();
+  const [failed, setFailed] = useState<string | null>(null);
+  if (failed) {
+    return (
+      <div className="login-screen">
+        <p className="error" role="alert">{t(lang, 'failed')}{failed}</p>
+        <button onClick={() => { setFailed(null); loadSession().catch((e: Error) => setFailed(e.message)); }}>{t(lang, 'retry')}</button>
+      </div>
+    );
+  }
+  if (!me) return <p className="muted login-screen">{t(lang, 'loading')}</p>;
+  if (!me.actor) {
+    if (displayTokenOf(window.location.search)) return <p className="error login-screen" role="alert">{t(lang, 'wallTokenInvalid')}</p>;
+    return <LoginScreen lang={lang} me={me} />;
+  }
+  if (me.actor.mustChangePassword) return <ChangePasswordScreen lang={lang} />;
+  return <>{children}</>;
+}
+
 export function App() {
   const [path, search] = useLocation();
   const lang = langFromUrl(search);
   const theme = new URLSearchParams(search).get('theme') === 'light' ? 'light' : 'dark';
-  const route = ROUTES.find((r) => r.path === path) ?? ROUTES[0];
+  const me = useSession();
+  const routes = ROUTES.filter((r) => !r.permissions || r.permissions.some((p) => may(me, p)));
+  const route = routes.find((r) => r.path === path) ?? routes[0];
   const notices = useNotices();
   const [overviewOpen, setOverviewOpen] = useState(false);
   useEffect(() => {
@@ -53,7 +81,7 @@ export function App() {
       <header>
         <h1>{t(lang, 'title')}</h1>
         <nav>
-          {ROUTES.map((r) => (
+          {routes.map((r) => (
             <a
               key={r.path}
               href={`${r.path}${search}`}
@@ -68,12 +96,14 @@ export function App() {
           ))}
         </nav>
         <div className="header-tools">
+          {me && <UserMenu lang={lang} me={me} />}
           <button onClick={() => setParam('theme', theme === 'dark' ? 'light' : null)}>{t(lang, theme === 'dark' ? 'theme' : 'themeDark')}</button>
           <button onClick={() => setParam('lang', lang === 'zh' ? 'en' : null)}>{t(lang, 'switchLang')}</button>
         </div>
       </header>
       <p className="note">{t(lang, 'illustrative')}</p>
-      <Console title={t(lang, route.title)}>
+      <Gate lang={lang}>
+      <Console title={t(lang, route.title)} overlay={route.path === '/admin' ? <AdminPanel lang={lang} /> : null}>
         {route.path === '/' ? (
           <details className="overview" data-testid="overview" onToggle={(e) => setOverviewOpen((e.target as HTMLDetailsElement).open)}>
             <summary>{t(lang, 'overviewTitle')}</summary>
@@ -84,6 +114,7 @@ export function App() {
           <p className="muted placeholder">{t(lang, 'placeholder')}</p>
         )}
       </Console>
+      </Gate>
       <div className="notices" role="status">
         {notices.map((n) => (
           <div key={n.id} className="notice" onClick={() => dismiss(n.id)}>

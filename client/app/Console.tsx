@@ -24,6 +24,7 @@ import { t, tData, formatNumber } from './i18n.ts';
 import { DEFAULT_LAYERS, LAYERS, type LayerId } from './layers.ts';
 import { parseUrlState, periodInstants, type UrlDefaults, type UrlState } from './url-state.ts';
 import { useUrlState } from './use-url-state.ts';
+import { may, useSession } from './session.ts';
 
 export const URL_DEFAULTS: UrlDefaults = {
   // the whole city (116.9–118.3 E, 23.5–25.2 N) right of the side panel on a 1280 × 800 screen
@@ -66,21 +67,29 @@ function indexOfId(feed: Feed<unknown> | null, id: number | null): number | null
   return index.get(id) ?? null;
 }
 
-/** The feed each layer draws from, or null when the layer is off (districts: always, as the base map's land). */
-export function feedUrls(state: UrlState): Record<LayerId, string | null> {
+/** What the signed-in user may load: the permissions of the session (layers that need one are skipped without it). */
+export type LayerAccess = (permission: string) => boolean;
+
+/**
+ * The feed each layer draws from, or null when the layer is off or not permitted (districts:
+ * always, as the base map's land). A wall screen's display token rides along in the query.
+ */
+export function feedUrls(state: UrlState, may: LayerAccess): Record<LayerId, string | null> {
   const { from, to } = periodInstants(state.period);
   return Object.fromEntries(
     LAYERS.map((l) => {
-      const wanted = l.id === 'districts' || state.layers.includes(l.id);
-      const query = l.id === 'cases' ? `?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}` : '';
+      const wanted = (l.id === 'districts' || state.layers.includes(l.id)) && (!l.permission || may(l.permission));
+      const params = new URLSearchParams(l.id === 'cases' ? { from, to } : {});
+      if (state.display) params.set('display', state.display);
+      const query = params.size ? `?${params.toString()}` : '';
       return [l.id, wanted ? `/api/layers/${l.feed}${query}` : null];
     }),
   ) as Record<LayerId, string | null>;
 }
 
-/** Starts the page's feed downloads before React and the map have even started. */
-export function prefetchFeeds(search: string): void {
-  for (const url of Object.values(feedUrls(parseUrlState(search, URL_DEFAULTS)))) if (url) void loadFeed(url).catch(() => {});
+/** Starts the page's feed downloads before React and the map have even started (once signed in). */
+export function prefetchFeeds(search: string, may: LayerAccess): void {
+  for (const url of Object.values(feedUrls(parseUrlState(search, URL_DEFAULTS), may))) if (url) void loadFeed(url).catch(() => {});
 }
 
 const ready = <M,>(s: FeedState<M>): Feed<M> | null => (s.status === 'ready' ? s.feed : null);
@@ -91,7 +100,8 @@ declare global {
   }
 }
 
-export function Console({ title, children }: { title: string; children?: ReactNode }) {
+/** `overlay`: a full panel over the map (the admin screens); the map stays mounted beneath. */
+export function Console({ title, children, overlay }: { title: string; children?: ReactNode; overlay?: ReactNode }) {
   const [state, update] = useUrlState(URL_DEFAULTS);
   const { lang, theme, view } = state;
   const on = (id: LayerId) => state.layers.includes(id);
@@ -99,7 +109,9 @@ export function Console({ title, children }: { title: string; children?: ReactNo
   const [zoom, setZoom] = useState(view.zoom);
 
   const [attempt, setAttempt] = useState(0);
-  const urls = feedUrls(state);
+  const me = useSession();
+  const permitted = (p: string) => may(me, p);
+  const urls = feedUrls(state, permitted);
   const feeds = {
     districts: useFeed<FeedMeta>(urls.districts, attempt),
     townships: useFeed<FeedMeta>(urls.townships, attempt),
@@ -279,6 +291,7 @@ export function Console({ title, children }: { title: string; children?: ReactNo
             zoom={zoom}
             active={state.layers}
             status={layerStatus}
+            locked={(id) => { const p = LAYERS.find((l) => l.id === id)?.permission; return !!p && !permitted(p); }}
             onToggle={(id, value) => update((s) => ({ layers: value ? LAYERS.map((l) => l.id).filter((l) => l === id || s.layers.includes(l)) : s.layers.filter((l) => l !== id) }))}
             onRetry={() => setAttempt((a) => a + 1)}
           />
@@ -314,6 +327,11 @@ export function Console({ title, children }: { title: string; children?: ReactNo
         </ErrorBoundary>
         {children}
       </aside>
+      {overlay && (
+        <div className="overlay-panel">
+          <ErrorBoundary fallback={(m) => <div className="error">{t(lang, 'panelFailed')}{m}</div>}>{overlay}</ErrorBoundary>
+        </div>
+      )}
       {sel && (
         <ErrorBoundary key={state.sel} fallback={(m) => <div className="details error">{t(lang, 'panelFailed')}{m}</div>}>
           <DetailsPanel

@@ -9,24 +9,28 @@ interface Props {
   zoom: number;
   active: string[];
   status(id: LayerId): FeedState<unknown>;
+  /** The user may not load this layer (its feed needs a permission they lack). */
+  locked(id: LayerId): boolean;
   onToggle(id: LayerId, on: boolean): void;
   onRetry(): void;
 }
 
-export function LayerPanel({ lang, zoom, active, status, onToggle, onRetry }: Props) {
+export function LayerPanel({ lang, zoom, active, status, locked, onToggle, onRetry }: Props) {
   return (
     <section className="layers" data-testid="layer-panel">
       <h3>{t(lang, 'layersTitle')}</h3>
       <ul>
         {[...LAYERS].reverse().map((l) => {
-          const on = active.includes(l.id);
+          const denied = locked(l.id);
+          const on = active.includes(l.id) && !denied;
           const s = status(l.id);
           return (
-            <li key={l.id} data-layer={l.id} data-status={on ? s.status : 'off'}>
+            <li key={l.id} data-layer={l.id} data-status={denied ? 'locked' : on ? s.status : 'off'}>
               <label>
-                <input type="checkbox" checked={on} onChange={(e) => onToggle(l.id, e.target.checked)} />
+                <input type="checkbox" checked={on} disabled={denied} onChange={(e) => onToggle(l.id, e.target.checked)} />
                 {t(lang, l.label)}
               </label>
+              {denied && <span className="muted"> {t(lang, 'noPermission')}</span>}
               {on && s.status === 'loading' && <span className="muted"> {t(lang, 'loading')}</span>}
               {on && s.status === 'ready' && zoom < l.minZoom && <span className="muted"> {t(lang, 'zoomIn')}</span>}
               {on && s.status === 'error' && (

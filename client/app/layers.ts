@@ -16,6 +16,8 @@ export interface LayerDef {
   /** file under /api/layers/ */
   feed: string;
   minZoom: number;
+  /** The permission its feed needs (the server refuses it otherwise; the panel shows it locked). */
+  permission?: string;
   /** How the legend shows it (cases have a legend of their own). */
   swatch?: { shape: 'line' | 'point' | 'fill'; colour: (theme: 'dark' | 'light') => Rgba };
 }
@@ -28,7 +30,7 @@ export const LAYERS: LayerDef[] = [
   { id: 'rgrids', label: 'layerRgrids', feed: 'responsibility-grids.bin', minZoom: RESPONSIBILITY_MIN_ZOOM, swatch: { shape: 'line', colour: () => RESPONSIBILITY_LINE } },
   { id: 'villages', label: 'layerVillages', feed: 'villages.bin', minZoom: VILLAGES_MIN_ZOOM, swatch: { shape: 'point', colour: () => VILLAGE_COLOUR } },
   { id: 'clinics', label: 'layerClinics', feed: 'clinics.bin', minZoom: CLINICS_MIN_ZOOM, swatch: { shape: 'point', colour: () => CLINIC_COLOUR } },
-  { id: 'cases', label: 'layerCases', feed: 'cases.bin', minZoom: 0 },
+  { id: 'cases', label: 'layerCases', feed: 'cases.bin', minZoom: 0, permission: 'case.read' },
 ];
 
 export const DEFAULT_LAYERS: LayerId[] = ['districts', 'townships', 'cases'];

@@ -21,6 +21,8 @@ export interface UrlState {
   colour: CaseColouring;
   /** The selected feature, `<kind>:<id>`. */
   sel: string | null;
+  /** A wall screen's read-only display token (kept in the address so the screen is configured by it). */
+  display: string | null;
 }
 
 export interface UrlDefaults {
@@ -53,6 +55,12 @@ export function formatView(v: ViewState): string {
   return parts.join(',');
 }
 
+/** The display token of a wall screen's address (`display=`), or null when absent or malformed. */
+export function displayTokenOf(search: string): string | null {
+  const raw = new URLSearchParams(search).get('display');
+  return raw && /^[\w-]{16,100}$/.test(raw) ? raw : null;
+}
+
 export function parseUrlState(search: string, d: UrlDefaults): UrlState {
   const q = new URLSearchParams(search);
   const layersRaw = q.get('layers');
@@ -71,6 +79,7 @@ export function parseUrlState(search: string, d: UrlDefaults): UrlState {
     filters,
     colour: q.get('colour') === 'light' ? 'light' : 'state',
     sel: /^[a-z]+:\d+$/i.test(q.get('sel') ?? '') ? q.get('sel') : null,
+    display: displayTokenOf(search),
   };
 }
 
@@ -85,6 +94,7 @@ export function serializeUrlState(s: UrlState, d: UrlDefaults): string {
   for (const key of d.filterKeys) if (s.filters[key]?.length) q.set(key, s.filters[key].join(','));
   if (s.colour !== 'state') q.set('colour', s.colour);
   if (s.sel) q.set('sel', s.sel);
+  if (s.display) q.set('display', s.display);
   return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
 }
 

@@ -14,7 +14,8 @@ declare global {
 
 const q = new URLSearchParams(window.location.search);
 const [lng, lat, zoom] = (q.get('view') ?? '117.12,24.4,8.05').split(',').map(Number);
-const feedUrl = `/api/layers/cases.bin?from=${encodeURIComponent(q.get('from') ?? '2022-01-01T00:00:00+08:00')}&to=${encodeURIComponent(q.get('to') ?? '2022-09-01T00:00:00+08:00')}`;
+// the same feed URL as the console's (a wall screen's display token rides along)
+const feedUrl = `/api/layers/cases.bin?from=${encodeURIComponent(q.get('from') ?? '2022-01-01T00:00:00+08:00')}&to=${encodeURIComponent(q.get('to') ?? '2022-09-01T00:00:00+08:00')}${q.get('display') ? `&display=${encodeURIComponent(q.get('display')!)}` : ''}`;
 
 // the download starts first, as the console's prefetch does
 const response = fetch(feedUrl).then((r) => r.arrayBuffer());

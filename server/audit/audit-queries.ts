@@ -56,7 +56,7 @@ export interface AuditFilter {
   action?: string;
   targetKind?: string;
   targetId?: string;
-  outcome?: 'ok' | 'denied' | 'failed';
+  outcome?: string;
   from?: string;
   to?: string;
   /** Rows older than this id (paging backwards in time). */

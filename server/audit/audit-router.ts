@@ -13,7 +13,7 @@ export const auditRouter = router({
         action: z.string().trim().max(100).optional(),
         targetKind: z.string().trim().max(50).optional(),
         targetId: z.string().trim().max(50).optional(),
-        outcome: z.enum(['ok', 'denied', 'failed']).optional(),
+        outcome: z.string().trim().max(30).optional(),
         from: instant.optional(),
         to: instant.optional(),
         beforeId: z.int().positive().optional(),

@@ -62,6 +62,27 @@ async function project(page: Page, lng: number, lat: number): Promise<{ x: numbe
   return { x: box.x + p.x, y: box.y + p.y };
 }
 
+const DEMO_PASSWORD = 'citygrid-demo';
+
+/** Signs in over the API as `username` (as any client would): the cookie and CSRF token. */
+async function apiLogin(base: string, username: string): Promise<{ cookie: string; csrf: string }> {
+  const res = await fetch(`${base}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  if (!res.ok) throw new Error(`sign-in of ${username} failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { result: { data: { csrfToken: string } } };
+  return { cookie: res.headers.get('set-cookie')!.split(';')[0], csrf: body.result.data.csrfToken };
+}
+
+/** Signs in through the sign-in screen, as a person does. */
+async function signIn(page: Page, base: string, username: string, path = '/') {
+  await page.goto(`${base}${path}`);
+  const form = page.getByTestId('login');
+  await form.waitFor({ timeout: 60_000 });
+  await form.locator('input[name="username"]').fill(username);
+  await form.locator('input[name="password"]').fill(DEMO_PASSWORD);
+  await form.locator('button[type="submit"]').click();
+  await page.locator(`[data-testid="user-menu"][data-user="${username}"]`).waitFor({ timeout: 60_000 });
+}
+
 async function main() {
   mkdirSync(shots, { recursive: true });
   const port = await freePort();
@@ -73,17 +94,43 @@ async function main() {
       const h = (await (await fetch(`${base}/healthz`)).json()) as { ok: boolean; engine: string; postgis: string; migrations: number };
       assert(h.ok && h.engine === 'embedded' && /^3\./.test(h.postgis) && h.migrations > 0, `unexpected healthz ${JSON.stringify(h)}`);
     });
-    // what the server says, fetched as any client would, to compare the screen against
-    const cases = decodeFeed<{ origin: [number, number] }>(await (await fetch(`${base}/api/layers/cases.bin?${PERIOD}`)).arrayBuffer());
-    const districts = decodeFeed<FeedMeta>(await (await fetch(`${base}/api/layers/districts.bin`)).arrayBuffer());
-    const grids = decodeFeed<FeedMeta>(await (await fetch(`${base}/api/layers/grids.bin`)).arrayBuffer());
+    // what the server says, fetched as any client would (signed in as the command-centre viewer), to compare the screen against
+    const viewer = await apiLogin(base, 'demo-viewer');
+    const feedAs = async <M,>(path: string, cookie = viewer.cookie) => {
+      const res = await fetch(`${base}/api/layers/${path}`, { headers: { cookie } });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return decodeFeed<M>(await res.arrayBuffer());
+    };
+    const cases = await feedAs<{ origin: [number, number]; sources: string[] }>(`cases.bin?${PERIOD}`);
+    const districts = await feedAs<FeedMeta>('districts.bin');
+    const grids = await feedAs<FeedMeta>('grids.bin');
     const [ox, oy] = cases.meta.origin;
 
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+    const watch = (p: Page) => {
+      p.on('pageerror', (e) => errors.push(e.message));
+      p.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+    };
+    watch(page);
+
+    await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
+      await page.goto(base);
+      const form = page.getByTestId('login');
+      await form.waitFor({ timeout: 60_000 });
+      const demo = await page.getByTestId('demo-accounts').innerText();
+      assert(demo.includes('演示') && demo.includes('demo-coordinator') && demo.includes(DEMO_PASSWORD), 'the demo accounts are not listed with their password');
+      await form.locator('input[name="username"]').fill('demo-viewer');
+      await form.locator('input[name="password"]').fill('not-the-password');
+      await form.locator('button[type="submit"]').click();
+      await form.getByRole('alert').waitFor();
+      assert((await form.getByRole('alert').innerText()).includes('Wrong user name or password'), 'no message for a wrong password');
+      await page.screenshot({ path: resolve(shots, 'sign-in.png') });
+      await signIn(page, base, 'demo-viewer');
+      const cookie = (await page.context().cookies()).find((c) => c.name === 'cg_session');
+      assert(cookie?.httpOnly && cookie.sameSite === 'Strict', `session cookie flags: ${JSON.stringify(cookie)}`);
+    });
 
     await check('the console opens in Chinese with the map, layer panel, legend and the demo city counts', async () => {
       await page.goto(base);
@@ -147,7 +194,7 @@ async function main() {
 
     await check('a case is drawn where it is, hovering shows what it is, and a click opens its panel with its code', async () => {
       assert(pick >= 0, 'no isolated case found');
-      const expected = (await (await fetch(`${base}/trpc/cases.byId?input=${encodeURIComponent(JSON.stringify({ id: caseId }))}`)).json()) as { result: { data: { code: string } } };
+      const expected = (await (await fetch(`${base}/trpc/cases.byId?input=${encodeURIComponent(JSON.stringify({ id: caseId }))}`, { headers: { cookie: viewer.cookie } })).json()) as { result: { data: { code: string } } };
       const view = `${caseLng.toFixed(6)},${caseLat.toFixed(6)},17`;
       await page.goto(`${base}/?view=${view}&layers=none`);
       await mapIdle(page);
@@ -203,7 +250,7 @@ async function main() {
     });
 
     await check('search by place name selects the village by its code, and the link reopens it', async () => {
-      const villages = decodeFeed<FeedMeta>(await (await fetch(`${base}/api/layers/villages.bin`)).arrayBuffer());
+      const villages = await feedAs<FeedMeta>('villages.bin');
       // a name no other village has, so the hit is unambiguous
       const counts = new Map<string, number>();
       for (const n of villages.meta.names) counts.set(n, (counts.get(n) ?? 0) + 1);
@@ -259,7 +306,7 @@ async function main() {
     });
 
     await check('a period in the URL downloads that period: the count on screen is the server\'s', async () => {
-      const march = decodeFeed(await (await fetch(`${base}/api/layers/cases.bin?from=${encodeURIComponent('2022-03-01T00:00:00+08:00')}&to=${encodeURIComponent('2022-04-01T00:00:00+08:00')}`)).arrayBuffer());
+      const march = await feedAs(`cases.bin?from=${encodeURIComponent('2022-03-01T00:00:00+08:00')}&to=${encodeURIComponent('2022-04-01T00:00:00+08:00')}`);
       assert(march.length > 0 && march.length < cases.length, `March has ${march.length} cases`);
       await page.goto(`${base}/?period=2022-03-01..2022-03-31&layers=districts,cases`);
       await casesDrawn(page, march.length);
@@ -268,7 +315,7 @@ async function main() {
     });
 
     await check('a failing layer says so in the panel and the map keeps drawing', async () => {
-      const p2 = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+      const p2 = await page.context().newPage(); // the same signed-in browser
       await p2.route('**/api/layers/townships.bin', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'townships are unavailable (test)' }) }));
       await p2.goto(`${base}/?layers=districts,townships`);
       await p2.locator('[data-layer="townships"][data-status="error"]').waitFor({ timeout: 60_000 });
@@ -305,6 +352,124 @@ async function main() {
       assert(new URL(page.url()).pathname === '/command', `path is ${new URL(page.url()).pathname}`);
       assert((await page.getByTestId('map').count()) === 1, 'no map on the command route');
       assert(new URL(page.url()).searchParams.get('layers') === 'districts', 'the route change lost the screen state');
+    });
+
+    /** The newest audit entries for an action, read as the administrator would. */
+    const auditOf = async (action: string) => {
+      const admin = await apiLogin(base, 'demo-admin');
+      const res = await fetch(`${base}/trpc/audit.list?input=${encodeURIComponent(JSON.stringify({ action, limit: 20 }))}`, { headers: { cookie: admin.cookie } });
+      return ((await res.json()) as { result: { data: { rows: { actor: string; targetId: string | null; outcome: string }[] } } }).result.data.rows;
+    };
+    let publicCase = 0;
+
+    await check('a reporter is masked for the viewer; a shift lead may reveal it, and the reveal is audited', async () => {
+      const src = cases.columns.source as Uint8Array;
+      const pub = cases.meta.sources.indexOf('public');
+      assert(pub >= 0, 'no public cases in the feed');
+      const row = src.findIndex((s) => s === pub);
+      const id = (publicCase = (cases.columns.id as Uint32Array)[row]);
+      await page.goto(`${base}/?layers=districts,cases&sel=case:${id}`);
+      await page.getByTestId('reporter').waitFor({ timeout: 60_000 });
+      assert(/^1\d\d\*{4}\d{4}$/.test((await page.getByTestId('reporter-phone').innerText()).trim()), `phone shown as ${await page.getByTestId('reporter-phone').innerText()}`);
+      assert((await page.getByTestId('reveal').count()) === 0, 'the viewer is offered a reveal');
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      const p = await ctx.newPage();
+      watch(p);
+      await signIn(p, base, 'demo-shiftlead');
+      await p.goto(`${base}/?layers=districts,cases&sel=case:${id}`);
+      await p.getByTestId('reveal').click();
+      await p.waitForFunction(() => /^1\d{10}$/.test(document.querySelector('[data-testid="reporter-phone"]')?.textContent?.trim() ?? ''), undefined, { timeout: 30_000 });
+      const audit = await auditOf('cases.revealReporter');
+      assert(audit.some((a) => a.actor === 'demo-shiftlead' && a.targetId === String(id) && a.outcome === 'ok'), `the reveal is not in the audit log: ${JSON.stringify(audit.slice(0, 3))}`);
+      await ctx.close();
+    });
+
+    await check('a district coordinator sees edit controls only in their district, and an edit is saved and audited', async () => {
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      const p = await ctx.newPage();
+      watch(p);
+      await signIn(p, base, 'demo-coordinator');
+      const rg = await feedAs<FeedMeta>('responsibility-grids.bin');
+      const ids = rg.columns.id as Uint32Array;
+      const own = ids[rg.meta.codes.findIndex((c) => c.startsWith('350602'))];
+      const other = ids[rg.meta.codes.findIndex((c) => c.startsWith('350603'))];
+      await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${other}`);
+      await p.getByTestId('details-title').waitFor({ timeout: 60_000 });
+      await p.locator('[data-field="f_district"]').waitFor();
+      assert((await p.getByTestId('edit').count()) === 0, 'an edit control is offered for 龙文区');
+      await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${own}`);
+      await p.getByTestId('edit').click();
+      const name = `测试巡查员${Date.now() % 1000}`;
+      await p.getByTestId('edit-form').locator('input[name="assigneeName"]').fill(name);
+      await p.getByTestId('edit-form').locator('button[type="submit"]').click();
+      await p.locator('[data-field="f_assignee"]', { hasText: name }).waitFor({ timeout: 30_000 });
+      await p.screenshot({ path: resolve(shots, 'coordinator-edit.png') });
+      assert((await auditOf('grids.assignResponsibility')).some((a) => a.actor === 'demo-coordinator' && a.targetId === String(own)), 'the edit is not in the audit log');
+      // the coordinator's map shows only 芗城区's cases
+      const mine = await feedAs(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-coordinator')).cookie);
+      await p.goto(`${base}/?layers=districts,cases`);
+      await casesDrawn(p, mine.length);
+      assert(mine.length > 0 && mine.length < cases.length, `coordinator sees ${mine.length} of ${cases.length}`);
+      await ctx.close();
+    });
+
+    await check('a department handler sees only the cases of their department', async () => {
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      const p = await ctx.newPage();
+      watch(p);
+      await signIn(p, base, 'demo-handler');
+      const theirs = await feedAs<{ sources: string[] }>(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-handler')).cookie);
+      assert(theirs.length > 0 && theirs.length < cases.length / 2, `handler feed has ${theirs.length}`);
+      await p.goto(`${base}/?layers=districts,cases`);
+      await casesDrawn(p, theirs.length);
+      assert((await p.getByTestId('cases-shown').innerText()).replace(/\D/g, '') === String(theirs.length), 'the count on screen is not the department\'s');
+      await p.goto(`${base}/?layers=districts,cases&sel=case:${(theirs.columns.id as Uint32Array)[0]}`);
+      await p.locator('[data-field="f_unit"]').waitFor({ timeout: 60_000 });
+      assert((await p.locator('[data-field="f_unit"]').innerText()).includes('环境卫生'), 'a case of another department is shown');
+      assert((await p.getByTestId('user-menu').innerText()).includes('市环境卫生服务中心'), 'the header does not show the department');
+      await ctx.close();
+    });
+
+    await check('admin screens: create a user (one-time password shown once), and the audit log lists it', async () => {
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      const p = await ctx.newPage();
+      watch(p);
+      await signIn(p, base, 'demo-admin');
+      await p.getByRole('link', { name: '系统管理' }).click();
+      const users = p.getByTestId('admin-users');
+      await users.waitFor({ timeout: 60_000 });
+      const username = `e2e-user-${Date.now() % 100000}`;
+      await users.locator('input[name="username"]').fill(username);
+      await users.locator('input[name="displayName"]').fill('端到端测试');
+      await users.locator('select[name="roleCode"]').selectOption('inspector');
+      await users.locator('.district-picker input[value="350602"]').check();
+      await users.locator('form button[type="submit"]').click();
+      await p.getByTestId('one-time-password').waitFor();
+      assert(/[\w-]{16}/.test(await p.getByTestId('one-time-password').innerText()), 'no one-time password shown');
+      await p.locator(`tr[data-user="${username}"]`).waitFor();
+      await p.locator('[data-tab="audit"]').click();
+      await p.getByTestId('admin-audit').locator('td', { hasText: 'admin.createUser' }).first().waitFor({ timeout: 30_000 });
+      await p.screenshot({ path: resolve(shots, 'admin-audit.png') });
+      await ctx.close();
+    });
+
+    await check('a wall screen opens with its display token: no sign-in, the city\'s cases, no personal data', async () => {
+      const admin = await apiLogin(base, 'demo-admin');
+      const res = await fetch(`${base}/trpc/admin.createToken`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: JSON.stringify({ name: 'e2e wall' }) });
+      const { token } = ((await res.json()) as { result: { data: { token: string } } }).result.data;
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      const p = await ctx.newPage();
+      watch(p);
+      await p.goto(`${base}/command?display=${token}&layers=districts,cases`);
+      await casesDrawn(p, cases.length);
+      assert((await p.getByTestId('user-menu').innerText()).includes('大屏'), 'the header does not say wall screen');
+      assert((await p.getByTestId('login').count()) === 0, 'a wall screen was asked to sign in');
+      assert(new URL(p.url()).searchParams.get('display') === token, 'the token left the address');
+      await p.goto(`${base}/command?display=${token}&layers=districts,cases&sel=case:${publicCase}`);
+      await p.getByTestId('reporter').waitFor({ timeout: 60_000 });
+      assert(/\*{4}/.test(await p.getByTestId('reporter-phone').innerText()), 'the wall screen shows a phone number unmasked');
+      assert((await p.getByTestId('reveal').count()) === 0, 'the wall screen is offered a reveal');
+      await ctx.close();
     });
 
     await check('the page raised no script errors', async () => {

@@ -11,7 +11,7 @@ const d: UrlDefaults = {
 describe('URL state', () => {
   it('an empty address gives the defaults', () => {
     const s = parseUrlState('', d);
-    expect(s).toEqual({ lang: 'zh', theme: 'dark', view: d.view, layers: d.layers, period: d.period, filters: {}, colour: 'state', sel: null });
+    expect(s).toEqual({ lang: 'zh', theme: 'dark', view: d.view, layers: d.layers, period: d.period, filters: {}, colour: 'state', sel: null, display: null });
   });
 
   const full: UrlState = {
@@ -23,10 +23,19 @@ describe('URL state', () => {
     filters: { src: ['public', 'inspector'], dist: ['350602'], light: ['red'], mode: ['points'] },
     colour: 'light',
     sel: 'case:12345',
+    display: 'wall-token_ABCDEFGHIJKLMNOP',
   };
 
   it('round-trips every field', () => {
     expect(parseUrlState(serializeUrlState(full, d), d)).toEqual(full);
+  });
+
+  it.each([
+    ['?display=short', null],
+    ['?display=has%20space%20in%20it-xxxxxxxx', null],
+    ['?display=Ab_-0123456789abcdef', 'Ab_-0123456789abcdef'],
+  ])('keeps a display token %s only when well-formed', (search, want) => {
+    expect(parseUrlState(search, d).display).toBe(want);
   });
 
   it('round-trips a state with no layers at all', () => {

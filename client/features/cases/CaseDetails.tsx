@@ -1,5 +1,7 @@
 // One case: code, category, source, state, unit, deadlines, where it is, and its history.
-import { api } from '../../app/api.ts';
+import { useState } from 'react';
+import { api, type RouterOutputs } from '../../app/api.ts';
+import { may, useSession } from '../../app/session.ts';
 import { FieldList, LoadedView, formatTime, useLoad } from '../../app/details-kit.tsx';
 import { t, tData, type Lang } from '../../app/i18n.ts';
 import { LIGHT_COLOURS, LIGHT_ORDER, stateGroupOf, type Light } from './case-colours.ts';
@@ -36,6 +38,7 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
                 ['f_community', loc.community?.name],
               ]}
             />
+            {c.reporter && <ReporterView lang={lang} caseId={c.id} reporter={c.reporter} />}
             <button className="link" onClick={() => onFly(c.lng, c.lat, 17)}>
               {t(lang, 'flyHere')}
             </button>
@@ -52,5 +55,37 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
         );
       }}
     </LoadedView>
+  );
+}
+
+type Reporter = NonNullable<RouterOutputs['cases']['byId']['reporter']>;
+
+/** The reporter, masked; roles with case.reporter.reveal may reveal it (an audited action on the server). */
+function ReporterView({ lang, caseId, reporter }: { lang: Lang; caseId: number; reporter: Reporter }) {
+  const me = useSession();
+  const [shown, setShown] = useState<Reporter>(reporter);
+  const [error, setError] = useState<string | null>(null);
+  const reveal = () =>
+    api.cases.revealReporter.mutate({ id: caseId }).then(
+      (r) => r.reporter && setShown(r.reporter),
+      (err: Error) => setError(err.message),
+    );
+  return (
+    <section className="reporter" data-testid="reporter">
+      <h3>{t(lang, 'reporter')}</h3>
+      <FieldList
+        lang={lang}
+        fields={[
+          ['reporter', shown.anonymous ? t(lang, 'reporterAnonymous') : shown.name],
+          ['reporterPhone', <span key="p" data-testid="reporter-phone">{shown.phone}</span>],
+        ]}
+      />
+      {shown.masked && may(me, 'case.reporter.reveal') && (
+        <button className="link" data-testid="reveal" onClick={() => void reveal()}>
+          {t(lang, 'reveal')}
+        </button>
+      )}
+      {error && <p className="error">{error}</p>}
+    </section>
   );
 }

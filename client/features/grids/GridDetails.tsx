@@ -1,7 +1,7 @@
 // A unit grid (单元网格) or a responsibility grid (责任网格).
 import { api } from '../../app/api.ts';
-import { RecordDetails } from '../../app/details-kit.tsx';
-import { formatNumber, t, type Lang } from '../../app/i18n.ts';
+import { EditForm, RecordDetails } from '../../app/details-kit.tsx';
+import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
 
 export function GridDetails({ id, lang }: { id: number; lang: Lang }) {
   return (
@@ -34,9 +34,25 @@ export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang
       fields={(g) => [
         ['f_name', g.name],
         ['f_assignee', g.inspector],
+        ['f_assigneeRole', tData(lang, `assignee_${g.assigneeRole}`, g.assigneeRole)],
         ['f_grids', g.gridCount],
         ['f_district', lang === 'en' ? g.district?.nameEn : g.district?.name],
       ]}
+      after={(g, reload) =>
+        // only where the server says this user may edit (grid.edit inside their districts); it checks again on save
+        g.editable && (
+          <EditForm
+            lang={lang}
+            fields={[
+              { key: 'assigneeName', label: 'f_assignee', kind: 'text' },
+              { key: 'assigneeRole', label: 'f_assigneeRole', kind: 'select', options: ['inspector', 'grid_worker'].map((v) => ({ value: v, label: tData(lang, `assignee_${v}`, v) })) },
+            ]}
+            initial={{ assigneeName: g.assigneeName, assigneeRole: g.assigneeRole }}
+            onSave={(v) => api.grids.assignResponsibility.mutate({ id, version: g.version, assigneeName: String(v.assigneeName), assigneeRole: v.assigneeRole as 'inspector' | 'grid_worker' })}
+            onSaved={reload}
+          />
+        )
+      }
     />
   );
 }

@@ -1,6 +1,7 @@
 // The city at a glance: counts of every layer and the 2022 headline indicators.
 import { useEffect, useState } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
+import { may, useSession } from '../../app/session.ts';
 import { formatNumber, formatPercent, t, type Lang, type StringKey } from '../../app/i18n.ts';
 
 interface Overview {
@@ -8,9 +9,10 @@ interface Overview {
   grids: RouterOutputs['grids']['summary'];
   communities: RouterOutputs['communities']['summary'];
   clinics: RouterOutputs['clinics']['summary'];
-  cases: RouterOutputs['cases']['summary'];
-  open: RouterOutputs['cases']['summary'];
-  indicators: RouterOutputs['indicators']['period'];
+  /** null: the role may not read cases / indicators (the tiles are left out) */
+  cases: RouterOutputs['cases']['summary'] | null;
+  open: RouterOutputs['cases']['summary'] | null;
+  indicators: RouterOutputs['indicators']['period'] | null;
   system: RouterOutputs['system']['info'];
 }
 
@@ -19,24 +21,27 @@ const PERIOD = { from: '2022-01-01T00:00:00+08:00', to: '2022-09-01T00:00:00+08:
 export function OverviewPanel({ lang }: { lang: Lang }) {
   const [data, setData] = useState<Overview | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const me = useSession();
+  const caseRead = may(me, 'case.read');
+  const indicatorsRead = may(me, 'indicators.read');
   useEffect(() => {
     Promise.all([
       api.places.summary.query(),
       api.grids.summary.query(),
       api.communities.summary.query(),
       api.clinics.summary.query(),
-      api.cases.summary.query(PERIOD),
-      api.cases.summary.query({ from: '2023-01-01T00:00:00+08:00' }),
-      api.indicators.period.query(PERIOD),
+      caseRead ? api.cases.summary.query(PERIOD) : null,
+      caseRead ? api.cases.summary.query({ from: '2023-01-01T00:00:00+08:00' }) : null,
+      indicatorsRead ? api.indicators.period.query(PERIOD) : null,
       api.system.info.query(),
     ])
       .then(([places, grids, communities, clinics, cases, open, indicators, system]) => setData({ places, grids, communities, clinics, cases, open, indicators, system }))
       .catch((e: Error) => setError(e.message));
-  }, []);
+  }, [caseRead, indicatorsRead]);
   if (error) return <div className="error" role="alert">{t(lang, 'failed')}{error}</div>;
   if (!data) return <div className="note">{t(lang, 'loading')}</div>;
   const n = (v: number) => formatNumber(lang, v);
-  const tiles: [StringKey, string][] = [
+  const tiles: [StringKey, string | null][] = [
     ['districts', n(data.places.districts.count)],
     ['townships', n(data.places.townships.count)],
     ['villages', n(data.places.villages.count)],
@@ -45,15 +50,15 @@ export function OverviewPanel({ lang }: { lang: Lang }) {
     ['responsibilityGrids', n(data.grids.responsibilityGrids.count)],
     ['compounds', n(data.communities.compounds.count)],
     ['clinics', n(data.clinics.clinics.count)],
-    ['cases2022', n(data.cases.count)],
-    ['openCases', n(data.open.open)],
-    ['handlingRate', formatPercent(lang, data.indicators.rates.handlingRate)],
-    ['closureRate', formatPercent(lang, data.indicators.rates.closureRate)],
+    ['cases2022', data.cases && n(data.cases.count)],
+    ['openCases', data.open && n(data.open.open)],
+    ['handlingRate', data.indicators && formatPercent(lang, data.indicators.rates.handlingRate)],
+    ['closureRate', data.indicators && formatPercent(lang, data.indicators.rates.closureRate)],
     ['engine', `${data.system.engine} · PostGIS ${data.system.postgis}`],
   ];
   return (
     <section className="tiles" aria-label="overview">
-      {tiles.map(([k, v]) => (
+      {tiles.filter(([, v]) => v !== null).map(([k, v]) => (
         <div className="tile" key={k} data-testid={`tile-${k}`}>
           <div className="label">{t(lang, k)}</div>
           <div className="value">{v}</div>

@@ -1,0 +1,437 @@
+// The admin screens: users and their bindings, role rights, wall-screen display tokens, and the
+// audit log. Every action goes through the API, which checks the rights again and audits it.
+import { useEffect, useState, type ReactNode } from 'react';
+import { api, type RouterOutputs } from '../../app/api.ts';
+import { may, useSession } from '../../app/session.ts';
+import { formatTime } from '../../app/details-kit.tsx';
+import { t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
+
+type Options = RouterOutputs['admin']['options'];
+type User = RouterOutputs['admin']['users'][number];
+type Tab = 'users' | 'roles' | 'tokens' | 'audit';
+
+const TABS: { id: Tab; label: StringKey; permission: string }[] = [
+  { id: 'users', label: 'adminUsers', permission: 'user.manage' },
+  { id: 'roles', label: 'adminRoles', permission: 'user.manage' },
+  { id: 'tokens', label: 'adminTokens', permission: 'token.manage' },
+  { id: 'audit', label: 'adminAudit', permission: 'audit.read' },
+];
+
+export const adminPermissions = TABS.map((x) => x.permission);
+
+/** Runs a call, reports its error, and reloads after it; one per screen. */
+function useAction(reload: () => void): [string | null, (p: () => Promise<unknown>) => Promise<void>] {
+  const [error, setError] = useState<string | null>(null);
+  const run = async (p: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await p();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+    reload();
+  };
+  return [error, run];
+}
+
+function useLoaded<T>(load: () => Promise<T>): [T | null, string | null, () => void] {
+  const [round, setRound] = useState(0);
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    load().then(setData, (err: Error) => setError(err.message));
+  }, [round]);
+  return [data, error, () => setRound((r) => r + 1)];
+}
+
+export function AdminPanel({ lang }: { lang: Lang }) {
+  const me = useSession();
+  const tabs = TABS.filter((x) => may(me, x.permission));
+  const [tab, setTab] = useState<Tab>(tabs[0]?.id ?? 'users');
+  if (!tabs.length) return <p className="error">{t(lang, 'noPermission')}</p>;
+  return (
+    <section className="admin-panel" data-testid="admin">
+      <nav className="tabs">
+        {tabs.map((x) => (
+          <button key={x.id} className={x.id === tab ? 'on' : ''} data-tab={x.id} onClick={() => setTab(x.id)}>
+            {t(lang, x.label)}
+          </button>
+        ))}
+      </nav>
+      {tab === 'users' && <UsersTab lang={lang} />}
+      {tab === 'roles' && <RolesTab lang={lang} />}
+      {tab === 'tokens' && <TokensTab lang={lang} />}
+      {tab === 'audit' && <AuditTab lang={lang} />}
+    </section>
+  );
+}
+
+const nameOf = (lang: Lang, x: { name: string; nameEn: string }) => (lang === 'en' ? x.nameEn : x.name);
+
+function DistrictPicker({ lang, options, value, onChange }: { lang: Lang; options: Options; value: string[]; onChange(v: string[]): void }) {
+  return (
+    <span className="district-picker">
+      {options.districts.map((d) => (
+        <label key={d.code}>
+          <input type="checkbox" value={d.code} checked={value.includes(d.code)} onChange={(e) => onChange(e.target.checked ? [...value, d.code] : value.filter((c) => c !== d.code))} />
+          {nameOf(lang, d)}
+        </label>
+      ))}
+    </span>
+  );
+}
+
+interface Binding {
+  roleCode: string;
+  departmentId: number | null;
+  districtCodes: string[];
+}
+
+/** Role, and the binding its scope needs: a department, or districts. */
+function BindingFields({ lang, options, value, onChange }: { lang: Lang; options: Options; value: Binding; onChange(b: Binding): void }) {
+  const scope = options.roles.find((r) => r.code === value.roleCode)?.scope ?? 'city';
+  return (
+    <>
+      <label>
+        {t(lang, 'role')}
+        <select name="roleCode" value={value.roleCode} onChange={(e) => onChange({ ...value, roleCode: e.target.value })}>
+          {options.roles.filter((r) => r.assignable).map((r) => (
+            <option key={r.code} value={r.code}>
+              {nameOf(lang, r)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {scope === 'department' && (
+        <label>
+          {t(lang, 'department')}
+          <select name="departmentId" value={value.departmentId ?? ''} onChange={(e) => onChange({ ...value, departmentId: e.target.value ? Number(e.target.value) : null })}>
+            <option value="">—</option>
+            {options.departments.map((d) => (
+              <option key={d.id} value={d.id}>
+                {nameOf(lang, d)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {scope === 'district' && (
+        <div>
+          {t(lang, 'districtsBound')}: <DistrictPicker lang={lang} options={options} value={value.districtCodes} onChange={(districtCodes) => onChange({ ...value, districtCodes })} />
+        </div>
+      )}
+    </>
+  );
+}
+
+function bindingLabel(lang: Lang, options: Options, u: User): string {
+  const scope = options.roles.find((r) => r.code === u.roleCode)?.scope;
+  if (scope === 'department') return options.departments.find((d) => d.id === u.departmentId)?.[lang === 'en' ? 'nameEn' : 'name'] ?? '—';
+  if (scope === 'district') return u.districtCodes.map((c) => options.districts.find((d) => d.code === c)).filter(Boolean).map((d) => nameOf(lang, d!)).join('、') || '—';
+  return t(lang, 'scopeCity');
+}
+
+function UsersTab({ lang }: { lang: Lang }) {
+  const [users, loadError, reload] = useLoaded(() => api.admin.users.query());
+  const [options] = useLoaded(() => api.admin.options.query());
+  const [error, run] = useAction(reload);
+  const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
+  const [draft, setDraft] = useState({ username: '', displayName: '', binding: { roleCode: 'command_viewer', departmentId: null, districtCodes: [] } as Binding });
+  const [editing, setEditing] = useState<{ user: User; displayName: string; binding: Binding } | null>(null);
+  if (loadError) return <p className="error">{loadError}</p>;
+  if (!users || !options) return <p className="muted">{t(lang, 'loading')}</p>;
+  return (
+    <div data-testid="admin-users">
+      {error && <p className="error" role="alert">{error}</p>}
+      {secret && (
+        <p className="secret" data-testid="one-time-password">
+          {secret.username}: {t(lang, 'oneTimePassword')} <code>{secret.password}</code>
+        </p>
+      )}
+      <form
+        className="admin-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            const r = await api.admin.createUser.mutate({ username: draft.username, displayName: draft.displayName, ...draft.binding });
+            setSecret({ username: draft.username, password: r.oneTimePassword });
+            setDraft({ ...draft, username: '', displayName: '' });
+          });
+        }}
+      >
+        <strong>{t(lang, 'createUser')}</strong>
+        <label>
+          {t(lang, 'username')}
+          <input name="username" value={draft.username} onChange={(e) => setDraft({ ...draft, username: e.target.value })} required />
+        </label>
+        <label>
+          {t(lang, 'displayName')}
+          <input name="displayName" value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} required />
+        </label>
+        <BindingFields lang={lang} options={options} value={draft.binding} onChange={(binding) => setDraft({ ...draft, binding })} />
+        <button type="submit">{t(lang, 'create')}</button>
+      </form>
+      <table className="admin-table">
+        <thead>
+          <tr>
+            {(['username', 'displayName', 'role', 'scopeOf', 'status', 'lastSeen', 'edit'] as StringKey[]).map((k) => (
+              <th key={k}>{t(lang, k)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) =>
+            editing?.user.id === u.id ? (
+              <tr key={u.id} data-user={u.username}>
+                <td>{u.username}</td>
+                <td colSpan={5}>
+                  <input value={editing.displayName} onChange={(e) => setEditing({ ...editing, displayName: e.target.value })} />
+                  <BindingFields lang={lang} options={options} value={editing.binding} onChange={(binding) => setEditing({ ...editing, binding })} />
+                </td>
+                <td>
+                  <button
+                    onClick={() =>
+                      void run(async () => {
+                        await api.admin.updateUser.mutate({ id: u.id, version: u.version, displayName: editing.displayName, ...editing.binding });
+                        setEditing(null);
+                      })
+                    }
+                  >
+                    {t(lang, 'save')}
+                  </button>
+                  <button className="link" onClick={() => setEditing(null)}>
+                    {t(lang, 'cancel')}
+                  </button>
+                </td>
+              </tr>
+            ) : (
+              <tr key={u.id} data-user={u.username} className={u.disabled ? 'muted' : ''}>
+                <td>
+                  {u.username} {u.demo && <span className="badge">{t(lang, 'demoBadge')}</span>}
+                </td>
+                <td>{u.displayName}</td>
+                <td>{tData(lang, `role_${u.roleCode}`, u.roleCode)}</td>
+                <td>{bindingLabel(lang, options, u)}</td>
+                <td>{t(lang, u.disabled ? 'disabled' : 'enabled')}</td>
+                <td>{formatTime(lang, u.lastSeenAt) ?? '—'}</td>
+                <td className="actions">
+                  <button className="link" onClick={() => setEditing({ user: u, displayName: u.displayName, binding: { roleCode: u.roleCode, departmentId: u.departmentId, districtCodes: u.districtCodes } })}>
+                    {t(lang, 'edit')}
+                  </button>
+                  <button className="link" onClick={() => void run(() => api.admin.updateUser.mutate({ id: u.id, version: u.version, disabled: !u.disabled }))}>
+                    {t(lang, u.disabled ? 'enable' : 'disable')}
+                  </button>
+                  {!u.demo && (
+                    <button className="link" onClick={() => void run(async () => setSecret({ username: u.username, password: (await api.admin.resetPassword.mutate({ id: u.id })).oneTimePassword }))}>
+                      {t(lang, 'resetPassword')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RolesTab({ lang }: { lang: Lang }) {
+  const [options, loadError, reload] = useLoaded(() => api.admin.options.query());
+  const [error, run] = useAction(reload);
+  if (loadError) return <p className="error">{loadError}</p>;
+  if (!options) return <p className="muted">{t(lang, 'loading')}</p>;
+  return (
+    <div data-testid="admin-roles">
+      {error && <p className="error" role="alert">{error}</p>}
+      <table className="admin-table matrix">
+        <thead>
+          <tr>
+            <th />
+            {options.roles.map((r) => (
+              <th key={r.code} title={`${t(lang, 'scopeOf')}: ${t(lang, `scope_${r.scope}` as StringKey)}`}>
+                {nameOf(lang, r)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {options.permissions.map((p) => (
+            <tr key={p.code}>
+              <th title={p.code}>{lang === 'en' ? p.descriptionEn : p.description}</th>
+              {options.roles.map((r) => {
+                const granted = r.permissions.includes(p.code);
+                return (
+                  <td key={r.code}>
+                    <input
+                      type="checkbox"
+                      aria-label={`${r.code} ${p.code}`}
+                      checked={granted}
+                      onChange={() => void run(() => api.admin.setPermission.mutate({ roleCode: r.code, permission: p.code, granted: !granted }))}
+                    />
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TokensTab({ lang }: { lang: Lang }) {
+  const [tokens, loadError, reload] = useLoaded(() => api.admin.tokens.query());
+  const [options] = useLoaded(() => api.admin.options.query().catch(() => null));
+  const [error, run] = useAction(reload);
+  const [name, setName] = useState('');
+  const [districts, setDistricts] = useState<string[]>([]);
+  const [made, setMade] = useState<string | null>(null);
+  if (loadError) return <p className="error">{loadError}</p>;
+  if (!tokens) return <p className="muted">{t(lang, 'loading')}</p>;
+  return (
+    <div data-testid="admin-tokens">
+      {error && <p className="error" role="alert">{error}</p>}
+      {made && (
+        <p className="secret" data-testid="token-url">
+          {t(lang, 'tokenCreated')} <code>{made}</code>
+        </p>
+      )}
+      <form
+        className="admin-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            const r = await api.admin.createToken.mutate({ name, districtCodes: districts });
+            setMade(`${window.location.origin}/command?display=${r.token}`);
+            setName('');
+          });
+        }}
+      >
+        <label>
+          {t(lang, 'tokenName')}
+          <input name="tokenName" value={name} onChange={(e) => setName(e.target.value)} required />
+        </label>
+        {options && (
+          <div>
+            {t(lang, 'districtsBound')} ({t(lang, 'scopeCity')} = —): <DistrictPicker lang={lang} options={options} value={districts} onChange={setDistricts} />
+          </div>
+        )}
+        <button type="submit">{t(lang, 'create')}</button>
+      </form>
+      <Table
+        lang={lang}
+        head={['tokenName', 'districtsBound', 'createdAt', 'status', 'revoke']}
+        rows={tokens.map((x) => [
+          x.name,
+          x.districtCodes.join('、') || t(lang, 'scopeCity'),
+          formatTime(lang, x.createdAt),
+          x.revokedAt ? `${t(lang, 'revoked')} ${formatTime(lang, x.revokedAt)}` : t(lang, 'enabled'),
+          x.revokedAt ? null : (
+            <button className="link" onClick={() => void run(() => api.admin.revokeToken.mutate({ id: x.id }))}>
+              {t(lang, 'revoke')}
+            </button>
+          ),
+        ])}
+      />
+    </div>
+  );
+}
+
+function Table({ lang, head, rows }: { lang: Lang; head: StringKey[]; rows: ReactNode[][] }) {
+  return (
+    <table className="admin-table">
+      <thead>
+        <tr>
+          {head.map((k) => (
+            <th key={k}>{t(lang, k)}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={i}>
+            {r.map((c, j) => (
+              <td key={j}>{c}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type AuditRow = RouterOutputs['audit']['list']['rows'][number];
+
+function AuditTab({ lang }: { lang: Lang }) {
+  const [filter, setFilter] = useState({ actor: '', action: '', outcome: '', from: '', to: '' });
+  const [rows, setRows] = useState<AuditRow[]>([]);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const load = (beforeId?: number) => {
+    const day = (d: string, end = false) => (d ? `${d}T${end ? '23:59:59' : '00:00:00'}+08:00` : undefined);
+    api.audit.list
+      .query({
+        actor: filter.actor || undefined,
+        action: filter.action || undefined,
+        outcome: filter.outcome || undefined,
+        from: day(filter.from),
+        to: day(filter.to, true),
+        beforeId,
+        limit: 100,
+      })
+      .then(
+        (r) => {
+          setRows((old) => (beforeId ? [...old, ...r.rows] : r.rows));
+          setMore(r.more);
+          setError(null);
+        },
+        (err: Error) => setError(err.message),
+      );
+  };
+  useEffect(() => load(), []);
+  return (
+    <div data-testid="admin-audit">
+      <form
+        className="admin-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          load();
+        }}
+      >
+        <input name="actor" placeholder={t(lang, 'auditActor')} value={filter.actor} onChange={(e) => setFilter({ ...filter, actor: e.target.value })} />
+        <input name="action" placeholder={t(lang, 'auditAction')} value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })} />
+        <select name="outcome" value={filter.outcome} onChange={(e) => setFilter({ ...filter, outcome: e.target.value })}>
+          <option value="">{t(lang, 'auditAll')}</option>
+          {['ok', 'denied', 'failed', 'throttled'].map((o) => (
+            <option key={o} value={o}>
+              {tData(lang, `outcome_${o}`, o)}
+            </option>
+          ))}
+        </select>
+        <input type="date" name="from" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
+        <input type="date" name="to" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
+        <button type="submit">{t(lang, 'filter')}</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      <Table
+        lang={lang}
+        head={['auditAt', 'auditActor', 'auditAction', 'auditTarget', 'auditOutcome', 'auditFrom', 'auditDetail']}
+        rows={rows.map((r) => [
+          formatTime(lang, r.at),
+          r.actor,
+          r.action,
+          r.targetKind ? `${r.targetKind} ${r.targetId ?? ''}` : '',
+          <span key="o" className={`outcome-${r.outcome}`}>{tData(lang, `outcome_${r.outcome}`, r.outcome)}</span>,
+          r.ip ?? '',
+          <code key="d">{JSON.stringify(r.detail)?.slice(0, 160)}</code>,
+        ])}
+      />
+      {more && (
+        <button className="link" onClick={() => load(rows.at(-1)?.id)}>
+          {t(lang, 'more')}
+        </button>
+      )}
+    </div>
+  );
+}
