@@ -16,6 +16,8 @@ const schema = z.object({
   CITYGRID_NO_SEED: z.enum(['0', '1']).optional(),
   /** demo (default): demo accounts per role with documented passwords. production: demo accounts are refused, cookies are Secure (serve behind HTTPS). */
   CITYGRID_MODE: z.enum(['demo', 'production'], { message: "CITYGRID_MODE must be 'demo' or 'production'" }).default('demo'),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for throttling and the audit log). Only set it when a proxy always sets that header. */
+  CITYGRID_TRUST_PROXY: z.enum(['0', '1'], { message: "CITYGRID_TRUST_PROXY must be '0' or '1'" }).optional(),
   /** The first administrator's password (first run only); otherwise a one-time password is printed once. */
   CITYGRID_ADMIN_PASSWORD: z.string().min(1).optional(),
 });

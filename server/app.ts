@@ -19,6 +19,8 @@ export interface AppOptions {
   geojsonBaseline?: boolean;
   /** Production mode: demo accounts are refused and cookies are Secure (CITYGRID_MODE=production). */
   production?: boolean;
+  /** Behind a reverse proxy: client addresses from X-Forwarded-For (CITYGRID_TRUST_PROXY=1). */
+  trustProxy?: boolean;
 }
 
 export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
@@ -29,11 +31,12 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   app.get('/healthz', (c) => health(c, engine));
   // binary map layers (before the SPA fallback, which would answer any path with index.html)
   const production = !!opts.production;
-  app.get('/api/layers/:file', layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, production }));
+  const auth = { production, trustProxy: !!opts.trustProxy };
+  app.get('/api/layers/:file', layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth }));
   app.all('/trpc/*', async (c) => {
-    let auth: RequestAuth;
+    let who: RequestAuth;
     try {
-      auth = await authenticate(c, engine.db, now(), { production });
+      who = await authenticate(c, engine.db, now(), auth);
     } catch (err) {
       console.error(`[auth] ${(err as Error).message.split('\n')[0]}`);
       return c.json({ error: { message: 'Cannot check who you are right now: the database did not answer. Try again.' } }, 503);
@@ -47,8 +50,8 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
         engine,
         now,
         production,
-        actor: auth.actor,
-        http: { ip: auth.ip, userAgent: auth.userAgent, sessionToken: auth.sessionToken, sameOrigin: auth.sameOrigin, csrfOk: auth.csrfOk, resHeaders, secureCookies },
+        actor: who.actor,
+        http: { ip: who.ip, userAgent: who.userAgent, sessionToken: who.sessionToken, sameOrigin: who.sameOrigin, csrfOk: who.csrfOk, resHeaders, secureCookies },
       }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}: ${error.message.split('\n')[0]}${error.cause ? ` (${error.cause.message.split('\n')[0]})` : ''}`);

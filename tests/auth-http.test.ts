@@ -1,15 +1,15 @@
 // Sessions over HTTP, as a browser meets them: cookie flags, CSRF, logout, expiry, throttling,
 // production mode, display tokens, first-run admin, and the scope of the case feed.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { rows, type Db, type Engine } from '../db/engine.ts';
+import { migrateEngine, rows, type Db, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { decodeFeed } from '../client/map/binary-feed.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { ensureFirstAdmin } from '../server/auth/first-run.ts';
 import { hashPassword } from '../server/auth/password.ts';
-import { testEngine } from './support/test-db.ts';
+import { freshEngine, testEngine } from './support/test-db.ts';
 import { login, trpcGet, trpcPost } from './support/http-session.ts';
 
 let engine: Engine;
@@ -62,6 +62,14 @@ describe('sign-in and the session cookie', () => {
     expect((await trpcGet(prod, 'places.summary', undefined, { cookie: demo.cookie })).res.status).toBe(401);
     // and the public me lists no demo accounts
     expect(((await trpcGet(prod, 'auth.me', undefined)).body.result!.data as { demoAccounts: unknown[] }).demoAccounts).toEqual([]);
+  });
+  it('takes the client address from X-Forwarded-For only behind a trusted proxy (audit and throttling)', async () => {
+    const name = await user('command_viewer');
+    const xff = { 'x-forwarded-for': '203.0.113.7, 10.0.0.1' };
+    await login(app, name, 'http-test-pass-1', xff);
+    await login(createApp(engine, { trustProxy: true }), name, 'http-test-pass-1', xff);
+    const ips = await rows<{ ip: string | null }>(db, sql`select ip from audit_log where action = 'auth.login' and actor = ${name} order by id`);
+    expect(ips.map((r) => r.ip)).toEqual([null, '203.0.113.7']);
   });
   it('says the same for an unknown user and a wrong password', async () => {
     const a = await trpcPost(app, 'auth.login', { username: `nobody-${tag}`, password: 'whatever-123' });
@@ -125,34 +133,54 @@ describe('CSRF', () => {
   });
 });
 
-describe('one-time passwords', () => {
+describe('first run: one-time passwords (a fresh, migrated database)', () => {
+  let fresh: Engine;
+  let dispose: () => Promise<void>;
+  let first: Hono;
+  beforeAll(async () => {
+    ({ engine: fresh, dispose } = await freshEngine('citygrid_first_run'));
+    await migrateEngine(fresh);
+    first = createApp(fresh);
+  }, 120_000);
+  afterAll(() => dispose());
+
+  it('a weak CITYGRID_ADMIN_PASSWORD is refused with the reason, and nothing is created', async () => {
+    await expect(ensureFirstAdmin(fresh.db, { password: 'admin12' })).rejects.toThrow(/CITYGRID_ADMIN_PASSWORD is not acceptable: A password needs at least 10 characters/);
+    expect(await rows(fresh.db, sql`select 1 from users`)).toEqual([]);
+  });
   it('the first administrator gets a one-time password once; nothing but changing it works until then', async () => {
-    const first = await ensureFirstAdmin(db, {});
-    if (!first.created) throw new Error('an administrator already existed in the test city');
-    expect(first.oneTimePassword).toMatch(/^[\w-]{16}$/);
-    expect(await ensureFirstAdmin(db, {})).toEqual({ created: false });
-    const s = await login(app, 'admin', first.oneTimePassword!);
-    const me = await trpcGet(app, 'auth.me', undefined, { cookie: s.cookie });
+    const made = await ensureFirstAdmin(fresh.db, {});
+    if (!made.created) throw new Error('an administrator already existed');
+    expect(made.oneTimePassword).toMatch(/^[\w-]{16}$/);
+    expect(await ensureFirstAdmin(fresh.db, {})).toEqual({ created: false });
+    const s = await login(first, 'admin', made.oneTimePassword!);
+    const me = await trpcGet(first, 'auth.me', undefined, { cookie: s.cookie });
     expect((me.body.result!.data as { actor: { mustChangePassword: boolean } }).actor.mustChangePassword).toBe(true);
-    const blocked = await trpcGet(app, 'admin.users', undefined, { cookie: s.cookie });
+    const blocked = await trpcGet(first, 'admin.users', undefined, { cookie: s.cookie });
     expect(blocked.res.status).toBe(403);
     expect(blocked.body.error!.message).toContain('one-time password');
-    const weak = await trpcPost(app, 'auth.changePassword', { currentPassword: first.oneTimePassword, newPassword: 'short' }, { cookie: s.cookie, 'x-csrf-token': s.csrf });
+    const weak = await trpcPost(first, 'auth.changePassword', { currentPassword: made.oneTimePassword, newPassword: 'short' }, { cookie: s.cookie, 'x-csrf-token': s.csrf });
     expect(weak.body.error!.message).toContain('at least 10 characters');
-    const ok = await trpcPost(app, 'auth.changePassword', { currentPassword: first.oneTimePassword, newPassword: 'Zhangzhou-ops-2026!' }, { cookie: s.cookie, 'x-csrf-token': s.csrf });
+    const ok = await trpcPost(first, 'auth.changePassword', { currentPassword: made.oneTimePassword, newPassword: 'Zhangzhou-ops-2026!' }, { cookie: s.cookie, 'x-csrf-token': s.csrf });
     expect(ok.res.status).toBe(200);
-    expect((await trpcGet(app, 'admin.users', undefined, { cookie: s.cookie })).res.status).toBe(200);
-    // the one-time password no longer works
-    expect((await trpcPost(app, 'auth.login', { username: 'admin', password: first.oneTimePassword })).res.status).toBe(401);
+    expect((await trpcGet(first, 'admin.users', undefined, { cookie: s.cookie })).res.status).toBe(200);
+    // the one-time password no longer works; the new one does
+    expect((await trpcPost(first, 'auth.login', { username: 'admin', password: made.oneTimePassword })).res.status).toBe(401);
+    await login(first, 'admin', 'Zhangzhou-ops-2026!');
+    const audit = await rows<{ action: string }>(fresh.db, sql`select action from audit_log order by id`);
+    expect(audit.map((a) => a.action)).toEqual(['system.firstAdmin', 'auth.login', 'auth.changePassword', 'auth.login', 'auth.login']);
   });
-  it('a weak CITYGRID_ADMIN_PASSWORD is refused with the reason', async () => {
-    await db.execute(sql`update users set role_code = 'command_viewer' where username = 'admin'`);
+  it('an administrator from CITYGRID_ADMIN_PASSWORD needs no change', async () => {
+    const other = await freshEngine('citygrid_first_run_env');
     try {
-      await expect(ensureFirstAdmin(db, { password: 'admin12' })).rejects.toThrow(/CITYGRID_ADMIN_PASSWORD is not acceptable: A password needs at least 10 characters/);
+      await migrateEngine(other.engine);
+      expect(await ensureFirstAdmin(other.engine.db, { password: 'Zhangzhou-ops-2026!' })).toEqual({ created: true, oneTimePassword: null });
+      const [u] = await rows<{ must_change_password: boolean }>(other.engine.db, sql`select must_change_password from users where username = 'admin'`);
+      expect(u.must_change_password).toBe(false);
     } finally {
-      await db.execute(sql`update users set role_code = 'admin' where username = 'admin'`);
+      await other.dispose();
     }
-  });
+  }, 120_000);
 });
 
 describe('display tokens', () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 describe('session policy', () => {
   it('comes from app_meta', () => {
-    expect(policy).toEqual({ maxFailures: 5, failureWindowMinutes: 15, lockoutMinutes: 15, sessionHours: 12, sessionIdleMinutes: 120 });
+    expect(policy).toEqual({ maxFailures: 5, maxFailuresPerAddress: 30, failureWindowMinutes: 15, lockoutMinutes: 15, sessionHours: 12, sessionIdleMinutes: 120 });
   });
 });
 
@@ -81,9 +81,13 @@ describe('login throttling', () => {
     expect(await loginThrottle(db, name, '10.9.9.9', later(6), policy)).toEqual({ locked: true, retryAfterSeconds: 14 * 60 });
     expect(await loginThrottle(db, name, '10.9.9.9', later(21), policy)).toEqual({ locked: false });
   });
-  it('locks an address that fails across many user names', async () => {
+  it('locks an address that fails across many user names, at its own (higher) limit', async () => {
     const ip = `10.2.${process.pid % 250}.${Date.now() % 250}`;
-    for (let i = 0; i < 5; i++) await recordLoginAttempt(db, `guess-${i}-${Date.now()}`, ip, false, later(i));
+    const n = policy.maxFailuresPerAddress;
+    for (let i = 0; i < n - 1; i++) await recordLoginAttempt(db, `guess-${i}-${Date.now()}`, ip, false, later(i / 10));
+    // five failures from an office's shared address do not lock its other users out
+    expect((await loginThrottle(db, 'someone-else', ip, later(4), policy)).locked).toBe(false);
+    await recordLoginAttempt(db, `guess-last-${Date.now()}`, ip, false, later(4));
     expect((await loginThrottle(db, 'someone-else', ip, later(6), policy)).locked).toBe(true);
     expect((await loginThrottle(db, 'someone-else', '10.3.3.3', later(6), policy)).locked).toBe(false);
   });

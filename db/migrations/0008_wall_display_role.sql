@@ -11,3 +11,8 @@ ON CONFLICT DO NOTHING;
 --> statement-breakpoint
 -- department handlers see only their department's cases: the scope filter needs this index
 CREATE INDEX IF NOT EXISTS cases_department_idx ON cases (department_id);
+--> statement-breakpoint
+-- failed sign-ins from one address before it is locked (per user name: auth.max_failures);
+-- higher, because a command centre's operators share one address behind NAT
+INSERT INTO app_meta (key, value) VALUES ('auth.max_failures_per_address', '30')
+ON CONFLICT (key) DO NOTHING;

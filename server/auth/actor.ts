@@ -127,4 +127,5 @@ export function districtScopeSql(scope: Scope, districtCode: SQL): SQL {
 /** A stable key for caches of scoped answers. */
 export const scopeKey = (s: Scope) => `${s.kind}:${s.districts?.join('+') ?? '*'}:${s.departmentId ?? '*'}`;
 
-export const CITY_SCOPE: Scope = { kind: 'city', districts: null, departmentId: null };
+/** A scope that covers nothing (counts for a role that may not read cases). */
+export const NOWHERE: Scope = { kind: 'district', districts: [], departmentId: null };

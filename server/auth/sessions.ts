@@ -9,6 +9,8 @@ import { throttle, type ThrottlePolicy } from './throttle.ts';
 import { hashSecret } from './actor.ts';
 
 export interface SessionPolicy extends ThrottlePolicy {
+  /** Failures from one address before it is locked: higher than per user, since an office shares one address. */
+  maxFailuresPerAddress: number;
   sessionHours: number;
   sessionIdleMinutes: number;
 }
@@ -24,6 +26,7 @@ export async function loadSessionPolicy(db: Db): Promise<SessionPolicy> {
     };
     return {
       maxFailures: get('max_failures'),
+      maxFailuresPerAddress: get('max_failures_per_address'),
       failureWindowMinutes: get('failure_window_minutes'),
       lockoutMinutes: get('lockout_minutes'),
       sessionHours: get('session_hours'),
@@ -82,5 +85,5 @@ export async function loginThrottle(db: Db, username: string, ip: string | undef
   }
   const of = (by: 'user' | 'ip') => recent.filter((r) => r.by === by).map((r) => ({ at: new Date(r.at), ok: r.ok }));
   const byUser = throttle(of('user'), now, p);
-  return byUser.locked ? byUser : throttle(of('ip'), now, p);
+  return byUser.locked ? byUser : throttle(of('ip'), now, { ...p, maxFailures: p.maxFailuresPerAddress });
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
 import { TRPCError } from '@trpc/server';
-import { districtScopeSql, type Scope } from '../auth/actor.ts';
+import { caseScopeSql, districtScopeSql, type Scope } from '../auth/actor.ts';
 import { explainMissedUpdate } from '../auth/scope-check.ts';
 import { queryFailed } from '../query-error.ts';
 import { toBbox } from '../geo/bbox.ts';
@@ -73,7 +73,8 @@ export async function responsibilityGridFeedRows(db: Db): Promise<PolygonRow[]> 
 
 type Extent = { w: number; s: number; e: number; n: number; lng: number; lat: number };
 
-export async function unitGridById(db: Db, id: number) {
+/** `scope`: the case counts are of the cases the asker may see. */
+export async function unitGridById(db: Db, id: number, scope: Scope) {
   let g, counts;
   try {
     [[g], [counts]] = await Promise.all([
@@ -94,7 +95,7 @@ export async function unitGridById(db: Db, id: number) {
       rows<{ total: number; open: number }>(
         db,
         sql`select count(*)::int as total, count(*) filter (where c.status not in ('closed', 'voided'))::int as open
-            from unit_grids g join cases c on ST_Intersects(c.geom, g.geom) where g.id = ${id}`,
+            from unit_grids g join cases c on ST_Intersects(c.geom, g.geom) where g.id = ${id} and ${caseScopeSql(scope)}`,
       ),
     ]);
   } catch (err) {

@@ -3,13 +3,14 @@ import { router, signedIn, mutation } from '../trpc.ts';
 import { assignResponsibilityGrid, gridsSummary, responsibilityGridById, unitGridById } from './grids-queries.ts';
 import { idInput } from '../geo/bbox.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
+import { NOWHERE } from '../auth/actor.ts';
 
 export const gridsRouter = router({
   /** Active unit grids (count, extent, area) and responsibility grids. */
   summary: signedIn.query(({ ctx }) => gridsSummary(ctx.engine.db)),
-  /** One unit grid: code, version, area, places, responsibility grid, cases located in it. */
+  /** One unit grid: code, version, area, places, responsibility grid, the asker's cases located in it. */
   byId: signedIn.input(idInput).query(async ({ ctx, input }) => {
-    const g = await unitGridById(ctx.engine.db, input.id);
+    const g = await unitGridById(ctx.engine.db, input.id, ctx.actor.actions.has('case.read') ? ctx.actor.scope : NOWHERE);
     return { ...g, editable: mayEditDistrict(ctx.actor, 'grid.edit', g.district.code) };
   }),
   /** One responsibility grid: assignee, district, number of unit grids, extent; `editable` for the asker. */

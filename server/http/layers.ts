@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Db, Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
 import { INTERNAL_MESSAGE, PublicError } from '../query-error.ts';
-import { authenticate } from './request-auth.ts';
+import { authenticate, type AuthOptions } from './request-auth.ts';
 import { periodSchema } from '../geo/period.ts';
 import { pointFeed, polygonFeed } from '../geo/polygon-feed.ts';
 import { tableStamp } from '../geo/table-stamp.ts';
@@ -102,7 +102,7 @@ export interface LayersOptions {
   cacheEntries?: number;
   /** Serve cases.geojson (tens of MB per period): only for the benchmark and tests. */
   geojsonBaseline?: boolean;
-  production?: boolean;
+  auth: AuthOptions;
 }
 
 /** Layers with case data: they need 'case.read' and carry only the cases in the asker's scope. */
@@ -118,7 +118,7 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
     const now = new Date(Math.floor(opts.now().getTime() / 60_000) * 60_000);
     let actor;
     try {
-      ({ actor } = await authenticate(c, engine.db, opts.now(), { production: !!opts.production }));
+      ({ actor } = await authenticate(c, engine.db, opts.now(), opts.auth));
     } catch (err) {
       return failure(c, file, err);
     }

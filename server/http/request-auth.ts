@@ -62,7 +62,13 @@ export function sessionPolicy(db: Db): Promise<SessionPolicy> {
   return p;
 }
 
-export async function authenticate(c: HonoContext, db: Db, now: Date, opts: { production: boolean }): Promise<RequestAuth> {
+export interface AuthOptions {
+  production: boolean;
+  /** Read the client address from X-Forwarded-For (set only behind a proxy that always sets it). */
+  trustProxy?: boolean;
+}
+
+export async function authenticate(c: HonoContext, db: Db, now: Date, opts: AuthOptions): Promise<RequestAuth> {
   const req = c.req.raw;
   const sessionToken = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
   const displayToken = req.headers.get(DISPLAY_HEADER) ?? c.req.query('display') ?? undefined;
@@ -72,6 +78,7 @@ export async function authenticate(c: HonoContext, db: Db, now: Date, opts: { pr
   } catch {
     ip = undefined; // in-process requests (tests) have no socket
   }
+  if (opts.trustProxy) ip = req.headers.get('x-forwarded-for')?.split(',')[0].trim() || ip;
   const actor =
     (sessionToken ? await actorFromSession(db, sessionToken, now, await sessionPolicy(db), { refuseDemo: opts.production }) : null) ??
     (displayToken ? await actorFromDisplayToken(db, displayToken) : null);
