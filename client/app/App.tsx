@@ -110,7 +110,7 @@ export function App() {
             {/* loaded on demand: the indicator queries would otherwise queue before the map's feeds */}
             {overviewOpen && <OverviewPanel lang={lang} />}
           </details>
-        ) : (
+        ) : route.path === '/admin' ? null : (
           <p className="muted placeholder">{t(lang, 'placeholder')}</p>
         )}
       </Console>

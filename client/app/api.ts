@@ -11,10 +11,22 @@ export function setAuthHeaders(next: { csrf: string | null; display: string | nu
   Object.assign(auth, next);
 }
 
+let onSignedOut: (() => void) | null = null;
+
+/** Called when the server answers 401 (the session expired or was ended elsewhere). */
+export function whenSignedOut(f: () => void): void {
+  onSignedOut = f;
+}
+
 export const api = createTRPCClient<AppRouter>({
   links: [
     httpBatchLink({
       url: '/trpc',
+      fetch: async (url, init) => {
+        const res = await fetch(url, init);
+        if (res.status === 401 && !String(url).includes('auth.')) onSignedOut?.();
+        return res;
+      },
       headers: () => ({ ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}), ...(auth.display ? { 'x-display-token': auth.display } : {}) }),
     }),
   ],

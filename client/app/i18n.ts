@@ -173,6 +173,8 @@ const strings = {
   username: { zh: '用户名', en: 'User name' },
   password: { zh: '密码', en: 'Password' },
   signIn: { zh: '登录', en: 'Sign in' },
+  loginWrong: { zh: '用户名或密码错误。', en: 'Wrong user name or password.' },
+  loginThrottled: { zh: '登录失败次数过多，请稍后再试（分钟）：', en: 'Too many failed sign-ins. Try again in (minutes): ' },
   signingIn: { zh: '正在登录…', en: 'Signing in…' },
   signOut: { zh: '退出', en: 'Sign out' },
   demoAccounts: { zh: '演示账号（仅演示模式，密码公开）', en: 'Demo accounts (demo mode only; the password is public)' },

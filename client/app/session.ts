@@ -2,7 +2,7 @@
 // display token). A small store with a hook; the server decides everything, the client only
 // hides what the answer says it may not do.
 import { useSyncExternalStore } from 'react';
-import { api, setAuthHeaders, type RouterOutputs } from './api.ts';
+import { api, setAuthHeaders, whenSignedOut, type RouterOutputs } from './api.ts';
 import { displayTokenOf } from './url-state.ts';
 
 export type Me = RouterOutputs['auth']['me'];
@@ -17,6 +17,9 @@ function set(me: Me): Me {
   listeners.forEach((l) => l());
   return me;
 }
+
+// an expired session shows the sign-in screen again instead of failing call after call
+whenSignedOut(() => void loadSession().catch(() => {}));
 
 export async function loadSession(): Promise<Me> {
   setAuthHeaders({ csrf: null, display: displayTokenOf(window.location.search) });

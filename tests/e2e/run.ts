@@ -125,7 +125,7 @@ async function main() {
       await form.locator('input[name="password"]').fill('not-the-password');
       await form.locator('button[type="submit"]').click();
       await form.getByRole('alert').waitFor();
-      assert((await form.getByRole('alert').innerText()).includes('Wrong user name or password'), 'no message for a wrong password');
+      assert((await form.getByRole('alert').innerText()).includes('用户名或密码错误'), `message for a wrong password: ${await form.getByRole('alert').innerText()}`);
       await page.screenshot({ path: resolve(shots, 'sign-in.png') });
       await signIn(page, base, 'demo-viewer');
       const cookie = (await page.context().cookies()).find((c) => c.name === 'cg_session');
@@ -354,6 +354,19 @@ async function main() {
       assert(new URL(page.url()).searchParams.get('layers') === 'districts', 'the route change lost the screen state');
     });
 
+    /** Runs `fn` in a fresh browser (its own cookies) signed in as `username` through the sign-in screen. */
+    const asUser = async (username: string, fn: (p: Page) => Promise<void>) => {
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const p = await ctx.newPage();
+        watch(p);
+        await signIn(p, base, username);
+        await fn(p);
+      } finally {
+        await ctx.close();
+      }
+    };
+
     /** The newest audit entries for an action, read as the administrator would. */
     const auditOf = async (action: string) => {
       const admin = await apiLogin(base, 'demo-admin');
@@ -372,85 +385,73 @@ async function main() {
       await page.getByTestId('reporter').waitFor({ timeout: 60_000 });
       assert(/^1\d\d\*{4}\d{4}$/.test((await page.getByTestId('reporter-phone').innerText()).trim()), `phone shown as ${await page.getByTestId('reporter-phone').innerText()}`);
       assert((await page.getByTestId('reveal').count()) === 0, 'the viewer is offered a reveal');
-      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-      const p = await ctx.newPage();
-      watch(p);
-      await signIn(p, base, 'demo-shiftlead');
-      await p.goto(`${base}/?layers=districts,cases&sel=case:${id}`);
-      await p.getByTestId('reveal').click();
-      await p.waitForFunction(() => /^1\d{10}$/.test(document.querySelector('[data-testid="reporter-phone"]')?.textContent?.trim() ?? ''), undefined, { timeout: 30_000 });
-      const audit = await auditOf('cases.revealReporter');
-      assert(audit.some((a) => a.actor === 'demo-shiftlead' && a.targetId === String(id) && a.outcome === 'ok'), `the reveal is not in the audit log: ${JSON.stringify(audit.slice(0, 3))}`);
-      await ctx.close();
+      await asUser('demo-shiftlead', async (p) => {
+        await p.goto(`${base}/?layers=districts,cases&sel=case:${id}`);
+        await p.getByTestId('reveal').click();
+        await p.waitForFunction(() => /^1\d{10}$/.test(document.querySelector('[data-testid="reporter-phone"]')?.textContent?.trim() ?? ''), undefined, { timeout: 30_000 });
+        const audit = await auditOf('cases.revealReporter');
+        assert(audit.some((a) => a.actor === 'demo-shiftlead' && a.targetId === String(id) && a.outcome === 'ok'), `the reveal is not in the audit log: ${JSON.stringify(audit.slice(0, 3))}`);
+      });
     });
 
     await check('a district coordinator sees edit controls only in their district, and an edit is saved and audited', async () => {
-      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-      const p = await ctx.newPage();
-      watch(p);
-      await signIn(p, base, 'demo-coordinator');
-      const rg = await feedAs<FeedMeta>('responsibility-grids.bin');
-      const ids = rg.columns.id as Uint32Array;
-      const own = ids[rg.meta.codes.findIndex((c) => c.startsWith('350602'))];
-      const other = ids[rg.meta.codes.findIndex((c) => c.startsWith('350603'))];
-      await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${other}`);
-      await p.getByTestId('details-title').waitFor({ timeout: 60_000 });
-      await p.locator('[data-field="f_district"]').waitFor();
-      assert((await p.getByTestId('edit').count()) === 0, 'an edit control is offered for 龙文区');
-      await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${own}`);
-      await p.getByTestId('edit').click();
-      const name = `测试巡查员${Date.now() % 1000}`;
-      await p.getByTestId('edit-form').locator('input[name="assigneeName"]').fill(name);
-      await p.getByTestId('edit-form').locator('button[type="submit"]').click();
-      await p.locator('[data-field="f_assignee"]', { hasText: name }).waitFor({ timeout: 30_000 });
-      await p.screenshot({ path: resolve(shots, 'coordinator-edit.png') });
-      assert((await auditOf('grids.assignResponsibility')).some((a) => a.actor === 'demo-coordinator' && a.targetId === String(own)), 'the edit is not in the audit log');
-      // the coordinator's map shows only 芗城区's cases
-      const mine = await feedAs(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-coordinator')).cookie);
-      await p.goto(`${base}/?layers=districts,cases`);
-      await casesDrawn(p, mine.length);
-      assert(mine.length > 0 && mine.length < cases.length, `coordinator sees ${mine.length} of ${cases.length}`);
-      await ctx.close();
+      await asUser('demo-coordinator', async (p) => {
+        const rg = await feedAs<FeedMeta>('responsibility-grids.bin');
+        const ids = rg.columns.id as Uint32Array;
+        const own = ids[rg.meta.codes.findIndex((c) => c.startsWith('350602'))];
+        const other = ids[rg.meta.codes.findIndex((c) => c.startsWith('350603'))];
+        await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${other}`);
+        await p.getByTestId('details-title').waitFor({ timeout: 60_000 });
+        await p.locator('[data-field="f_district"]').waitFor();
+        assert((await p.getByTestId('edit').count()) === 0, 'an edit control is offered for 龙文区');
+        await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${own}`);
+        await p.getByTestId('edit').click();
+        const name = `测试巡查员${Date.now() % 1000}`;
+        await p.getByTestId('edit-form').locator('input[name="assigneeName"]').fill(name);
+        await p.getByTestId('edit-form').locator('button[type="submit"]').click();
+        await p.locator('[data-field="f_assignee"]', { hasText: name }).waitFor({ timeout: 30_000 });
+        await p.screenshot({ path: resolve(shots, 'coordinator-edit.png') });
+        assert((await auditOf('grids.assignResponsibility')).some((a) => a.actor === 'demo-coordinator' && a.targetId === String(own)), 'the edit is not in the audit log');
+        // the coordinator's map shows only 芗城区's cases
+        const mine = await feedAs(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-coordinator')).cookie);
+        await p.goto(`${base}/?layers=districts,cases`);
+        await casesDrawn(p, mine.length);
+        assert(mine.length > 0 && mine.length < cases.length, `coordinator sees ${mine.length} of ${cases.length}`);
+      });
     });
 
     await check('a department handler sees only the cases of their department', async () => {
-      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-      const p = await ctx.newPage();
-      watch(p);
-      await signIn(p, base, 'demo-handler');
-      const theirs = await feedAs<{ sources: string[] }>(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-handler')).cookie);
-      assert(theirs.length > 0 && theirs.length < cases.length / 2, `handler feed has ${theirs.length}`);
-      await p.goto(`${base}/?layers=districts,cases`);
-      await casesDrawn(p, theirs.length);
-      assert((await p.getByTestId('cases-shown').innerText()).replace(/\D/g, '') === String(theirs.length), 'the count on screen is not the department\'s');
-      await p.goto(`${base}/?layers=districts,cases&sel=case:${(theirs.columns.id as Uint32Array)[0]}`);
-      await p.locator('[data-field="f_unit"]').waitFor({ timeout: 60_000 });
-      assert((await p.locator('[data-field="f_unit"]').innerText()).includes('环境卫生'), 'a case of another department is shown');
-      assert((await p.getByTestId('user-menu').innerText()).includes('市环境卫生服务中心'), 'the header does not show the department');
-      await ctx.close();
+      await asUser('demo-handler', async (p) => {
+        const theirs = await feedAs<{ sources: string[] }>(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-handler')).cookie);
+        assert(theirs.length > 0 && theirs.length < cases.length / 2, `handler feed has ${theirs.length}`);
+        await p.goto(`${base}/?layers=districts,cases`);
+        await casesDrawn(p, theirs.length);
+        assert((await p.getByTestId('cases-shown').innerText()).replace(/\D/g, '') === String(theirs.length), 'the count on screen is not the department\'s');
+        await p.goto(`${base}/?layers=districts,cases&sel=case:${(theirs.columns.id as Uint32Array)[0]}`);
+        await p.locator('[data-field="f_unit"]').waitFor({ timeout: 60_000 });
+        assert((await p.locator('[data-field="f_unit"]').innerText()).includes('环境卫生'), 'a case of another department is shown');
+        assert((await p.getByTestId('user-menu').innerText()).includes('市环境卫生服务中心'), 'the header does not show the department');
+      });
     });
 
     await check('admin screens: create a user (one-time password shown once), and the audit log lists it', async () => {
-      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-      const p = await ctx.newPage();
-      watch(p);
-      await signIn(p, base, 'demo-admin');
-      await p.getByRole('link', { name: '系统管理' }).click();
-      const users = p.getByTestId('admin-users');
-      await users.waitFor({ timeout: 60_000 });
-      const username = `e2e-user-${Date.now() % 100000}`;
-      await users.locator('input[name="username"]').fill(username);
-      await users.locator('input[name="displayName"]').fill('端到端测试');
-      await users.locator('select[name="roleCode"]').selectOption('inspector');
-      await users.locator('.district-picker input[value="350602"]').check();
-      await users.locator('form button[type="submit"]').click();
-      await p.getByTestId('one-time-password').waitFor();
-      assert(/[\w-]{16}/.test(await p.getByTestId('one-time-password').innerText()), 'no one-time password shown');
-      await p.locator(`tr[data-user="${username}"]`).waitFor();
-      await p.locator('[data-tab="audit"]').click();
-      await p.getByTestId('admin-audit').locator('td', { hasText: 'admin.createUser' }).first().waitFor({ timeout: 30_000 });
-      await p.screenshot({ path: resolve(shots, 'admin-audit.png') });
-      await ctx.close();
+      await asUser('demo-admin', async (p) => {
+        await p.getByRole('link', { name: '系统管理' }).click();
+        const users = p.getByTestId('admin-users');
+        await users.waitFor({ timeout: 60_000 });
+        const username = `e2e-user-${Date.now() % 100000}`;
+        await users.locator('input[name="username"]').fill(username);
+        await users.locator('input[name="displayName"]').fill('端到端测试');
+        await users.locator('select[name="roleCode"]').selectOption('inspector');
+        await users.locator('.district-picker input[value="350602"]').check();
+        await users.locator('form button[type="submit"]').click();
+        await p.getByTestId('one-time-password').waitFor();
+        assert(/[\w-]{16}/.test(await p.getByTestId('one-time-password').innerText()), 'no one-time password shown');
+        await p.locator(`tr[data-user="${username}"]`).waitFor();
+        await p.locator('[data-tab="audit"]').click();
+        await p.getByTestId('admin-audit').locator('td', { hasText: 'admin.createUser' }).first().waitFor({ timeout: 30_000 });
+        await p.screenshot({ path: resolve(shots, 'admin-audit.png') });
+      });
     });
 
     await check('a wall screen opens with its display token: no sign-in, the city\'s cases, no personal data', async () => {

@@ -17,7 +17,10 @@ export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
     try {
       await signIn(username.trim(), password);
     } catch (err) {
-      setError((err as Error).message);
+      // the two answers every user meets get the UI's language; others are the server's words
+      const e = err as Error & { data?: { code?: string } };
+      const minutes = /in (\d+) minute/.exec(e.message)?.[1];
+      setError(e.data?.code === 'UNAUTHORIZED' ? t(lang, 'loginWrong') : e.data?.code === 'TOO_MANY_REQUESTS' ? `${t(lang, 'loginThrottled')}${minutes ?? ''}` : e.message);
       setBusy(false);
     }
   };
