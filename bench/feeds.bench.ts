@@ -3,63 +3,21 @@
 // - gzip bytes per case of cases.bin (≤ 16) and gzip size against cases.geojson (≥ 10× smaller);
 // - time to serve (first request on a fresh app, then the cached repeat) and to decode
 //   (decodeFeed vs JSON.parse), binary against GeoJSON measured in the same run (≥ 10× faster).
-// The data folder: CITYGRID_DATA_DIR or the default one, seeded first if empty (as npm start
-// does); if another process holds it, a throwaway folder is seeded instead (~1–2 min).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The data folder: see seeded-engine.ts.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import { defaultDataDir, migrateEngine, openEngine, rows, type Engine } from '../db/engine.ts';
+import { rows } from '../db/engine.ts';
+import { openSeeded } from './seeded-engine.ts';
 import { ensureDemoAccounts } from '../server/auth/first-run.ts';
 import { createSession, loadSessionPolicy } from '../server/auth/sessions.ts';
-import { ConfigError } from '../db/config-error.ts';
-import { isSeeded, seedCity } from '../data/seed.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { createApp } from '../server/app.ts';
 import { decodeFeed } from '../client/map/binary-feed.ts';
-import { entry, type BenchEntry } from './harness.ts';
+import { entry, repeat, timed, type BenchEntry } from './harness.ts';
 
 const PERIOD = `from=${encodeURIComponent(CASE_TARGETS.periodStart)}&to=${encodeURIComponent(CASE_TARGETS.periodEnd)}`;
 const GZIP = { 'Accept-Encoding': 'gzip' };
 const ms = (x: number) => Math.round(x * 10) / 10;
-
-async function openSeeded(): Promise<{ engine: Engine; cleanup: () => void }> {
-  let dir: string | undefined;
-  let engine: Engine;
-  try {
-    engine = await openEngine({ dataDir: process.env.CITYGRID_DATA_DIR || defaultDataDir() });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    dir = mkdtempSync(join(tmpdir(), 'citygrid-feeds-'));
-    console.log(`  data folder busy (${err.message.split('.')[0]}); seeding a throwaway one …`);
-    engine = await openEngine({ dataDir: dir });
-  }
-  await migrateEngine(engine);
-  if (!(await isSeeded(engine.db))) {
-    console.log('  seeding the demo city …');
-    await seedCity(engine.db, {});
-  }
-  return { engine, cleanup: () => dir && rmSync(dir, { recursive: true, force: true }) };
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
-  const t = performance.now();
-  const r = await f();
-  return [r, performance.now() - t];
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function repeat(n: number, f: () => Promise<unknown> | unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
 export async function feedsBench(): Promise<BenchEntry[]> {
   const { engine, cleanup } = await openSeeded();

@@ -22,3 +22,22 @@ export function entry(e: Omit<BenchEntry, 'ratio'>): BenchEntry {
 }
 
 export const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+export async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await f();
+  return [r, performance.now() - t];
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The median of `n` timed runs (ms). */
+export async function repeat(n: number, f: () => Promise<unknown> | unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, launchChromium, root, startServer, stopServer } from '../tests/e2e/browser.ts';
-import { entry, type BenchEntry } from './harness.ts';
+import { entry, median, type BenchEntry } from './harness.ts';
 import { DEMO_PASSWORD } from '../data/demo-accounts.ts';
 
 const RUNS = 3;
@@ -17,7 +17,6 @@ const CITY = '117.12,24.4,8.05';
 const STREET = '117.66,24.51,13.5';
 const ALL_LAYERS = 'districts,townships,communities,grids,rgrids,villages,clinics,cases';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (ms: number) => Math.round(ms);
 
 async function fresh(browser: Browser, fn: (page: Page) => Promise<number>): Promise<number> {
