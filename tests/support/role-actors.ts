@@ -12,8 +12,10 @@ export const IN_DISTRICT = '350602';
 export const OUT_DISTRICT = '350603';
 export const HANDLER_DEPARTMENT = 'sanitation';
 export const ROLE_PASSWORD = 'role-actor-pass-4711';
-/** 9 roles for people (migration 0005) + a display token + nobody. */
-export const ACTOR_COUNT = 11;
+/** The roles for people (migration 0005), as the database must have them (checked below). */
+export const ROLE_CODES = ['admin', 'command_viewer', 'department_handler', 'dispatcher', 'district_coordinator', 'health_planner', 'inspector', 'intake_operator', 'shift_lead'];
+/** Every actor of the generated tests, by label: a test is named for its actor. */
+export const ACTOR_LABELS = [...ROLE_CODES, 'display token', 'nobody'];
 
 export interface RoleActor {
   label: string;
@@ -26,6 +28,9 @@ export async function roleActors(engine: Engine, tag: string): Promise<RoleActor
   const db = engine.db;
   const hash = await hashPassword(ROLE_PASSWORD);
   const roles = await rows<{ code: string; scope: 'city' | 'district' | 'department' }>(db, sql`select code, scope from roles where assignable order by code`);
+  if (roles.map((r) => r.code).join() !== ROLE_CODES.join()) {
+    throw new Error(`the roles in the database (${roles.map((r) => r.code).join(', ')}) differ from ROLE_CODES: update tests/support/role-actors.ts`);
+  }
   const out: RoleActor[] = [];
   for (const r of roles) {
     const username = `role-${r.code}-${tag}`;
