@@ -1,7 +1,7 @@
 // Accounts administration and edits on the engine under test: bindings checked against the
 // role's scope, stale versions refused with CONFLICT, no self-lockout, sessions ended when an
 // account is disabled, secrets never in the audit log, and the audit log's filters.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows, type Db, type Engine } from '../db/engine.ts';
 import { appRouter } from '../server/router.ts';
@@ -88,7 +88,11 @@ describe('creating and changing users', () => {
 
 describe('scoped edits', () => {
   it('a responsibility grid: saved in scope, CONFLICT on a stale version, NOT_FOUND for none', async () => {
-    const rg = await one<{ id: number; version: number; assignee_name: string }>(sql`select id, version, assignee_name from responsibility_grids where district_code = '350602' order by id desc limit 1`);
+    const rg = await one<{ id: number; version: number; assignee_name: string; assignee_role: 'inspector' | 'grid_worker' }>(
+      sql`select id, version, assignee_name, assignee_role from responsibility_grids where district_code = '350602' order by id desc limit 1`,
+    );
+    // the shared test city is put back afterwards (other suites compare it with a fresh seed)
+    onTestFinished(() => coordinator.grids.assignResponsibility({ id: rg.id, version: rg.version + 1, assigneeRole: rg.assignee_role, assigneeName: rg.assignee_name }).then(() => {}));
     const saved = await coordinator.grids.assignResponsibility({ id: rg.id, version: rg.version, assigneeRole: 'grid_worker', assigneeName: '网格员乙' });
     expect(saved).toEqual({ id: rg.id, version: rg.version + 1 });
     const now = await one<{ assignee_role: string; assignee_name: string }>(sql`select assignee_role, assignee_name from responsibility_grids where id = ${rg.id}`);
