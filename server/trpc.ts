@@ -104,8 +104,11 @@ export const mutation = (action: string | null, meta: Omit<Meta, 'permission'> =
     .use(async ({ ctx, path, getRawInput, next }) => {
       const actor = ctx.actor;
       const input = await getRawInput().catch(() => undefined);
-      const refuse = async (err: TRPCError) => {
-        await writeAudit(ctx.engine.db, { actor: auditActor(actor), action: path, ip: ctx.http?.ip, note: { detail: { outcome: 'denied', reason: err.message, input } }, now: nowOf(ctx) }).catch(() => {});
+      // a refusal is recorded outside any transaction (nothing else is written); failing to record it never hides the refusal
+      const auditDenied = (err: TRPCError) =>
+        writeAudit(ctx.engine.db, { actor: auditActor(actor), action: path, ip: ctx.http?.ip, note: { detail: { outcome: 'denied', reason: err.message, input } }, now: nowOf(ctx) }).catch(() => {});
+      const refuse = async (err: TRPCError): Promise<never> => {
+        await auditDenied(err);
         throw err;
       };
       if (actor.kind === 'display') return refuse(new TRPCError({ code: 'FORBIDDEN', message: 'A wall-screen display token is read-only.' }));
@@ -122,7 +125,8 @@ export const mutation = (action: string | null, meta: Omit<Meta, 'permission'> =
         });
       } catch (err) {
         if (result && !result.ok && err === result.error) {
-          if (result.error.code === 'FORBIDDEN') await refuse(result.error).catch(() => {});
+          // refused inside the procedure (out of scope): rolled back, then recorded as denied
+          if (result.error.code === 'FORBIDDEN') await auditDenied(result.error);
           return result;
         }
         throw err;

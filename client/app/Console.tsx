@@ -104,13 +104,18 @@ declare global {
 export function Console({ title, children, overlay }: { title: string; children?: ReactNode; overlay?: ReactNode }) {
   const [state, update] = useUrlState(URL_DEFAULTS);
   const { lang, theme, view } = state;
-  const on = (id: LayerId) => state.layers.includes(id);
+  const me = useSession();
+  const permitted = (p: string) => may(me, p);
+  /** A layer whose feed needs a permission the user lacks is never on (the panel shows it locked). */
+  const layerPermitted = (id: LayerId) => {
+    const p = LAYERS.find((l) => l.id === id)?.permission;
+    return !p || permitted(p);
+  };
+  const on = (id: LayerId) => state.layers.includes(id) && layerPermitted(id);
   const controller = useRef<MapController | null>(null);
   const [zoom, setZoom] = useState(view.zoom);
 
   const [attempt, setAttempt] = useState(0);
-  const me = useSession();
-  const permitted = (p: string) => may(me, p);
   const urls = feedUrls(state, permitted);
   const feeds = {
     districts: useFeed<FeedMeta>(urls.districts, attempt),
@@ -291,7 +296,7 @@ export function Console({ title, children, overlay }: { title: string; children?
             zoom={zoom}
             active={state.layers}
             status={layerStatus}
-            locked={(id) => { const p = LAYERS.find((l) => l.id === id)?.permission; return !!p && !permitted(p); }}
+            locked={(id) => !layerPermitted(id)}
             onToggle={(id, value) => update((s) => ({ layers: value ? LAYERS.map((l) => l.id).filter((l) => l === id || s.layers.includes(l)) : s.layers.filter((l) => l !== id) }))}
             onRetry={() => setAttempt((a) => a + 1)}
           />

@@ -434,6 +434,17 @@ async function main() {
       });
     });
 
+    await check('a health planner (no case rights) gets the map with the case layer locked and no case figures', async () => {
+      await asUser('demo-planner', async (p) => {
+        await p.goto(`${base}/coverage?layers=districts,clinics,cases`);
+        await p.locator('[data-layer="cases"][data-status="locked"]').waitFor({ timeout: 60_000 });
+        assert((await p.locator('[data-layer="cases"]').innerText()).includes('无权限'), 'the locked layer does not say why');
+        assert((await p.getByTestId('case-controls').count()) === 0, 'case controls are shown without case rights');
+        assert((await p.locator('[data-layer="clinics"]').getAttribute('data-status')) !== 'locked', 'clinics are locked for the planner');
+        assert((await p.getByRole('link', { name: '系统管理' }).count()) === 0, 'the planner is offered the admin screens');
+      });
+    });
+
     await check('admin screens: create a user (one-time password shown once), and the audit log lists it', async () => {
       await asUser('demo-admin', async (p) => {
         await p.getByRole('link', { name: '系统管理' }).click();
