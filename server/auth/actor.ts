@@ -66,15 +66,10 @@ export async function actorFromSession(db: Db, token: string | undefined, now: D
   if (!token || token.length > 100) return null;
   const at = now.toISOString();
   try {
+    // one call to a SQL function (migration 0009): its plan is cached, the SELECT's would not be
     const [r] = await rows<ActorRow & { stale: boolean }>(
       db,
-      sql`select u.id, u.username as name, u.display_name, u.role_code, r.scope, u.department_id, u.district_codes::text[] as district_codes,
-                 ${actions} as actions, u.must_change_password, u.demo,
-                 s.last_seen_at < ${at}::timestamptz - interval '1 minute' as stale
-          from sessions s join users u on u.id = s.user_id join roles r on r.code = u.role_code
-          where s.token_hash = ${hashSecret(token)} and s.revoked_at is null and u.disabled_at is null
-            and s.expires_at > ${at}::timestamptz
-            and s.last_seen_at > ${at}::timestamptz - make_interval(mins => ${p.sessionIdleMinutes})`,
+      sql`select * from cg_session_actor(${hashSecret(token)}, ${at}::timestamptz, ${p.sessionIdleMinutes}::int)`,
     );
     // last_seen_at (the idle timeout) is written at most once a minute, so most requests cost one read
     if (r?.stale) await db.execute(sql`update sessions set last_seen_at = ${at}::timestamptz where token_hash = ${hashSecret(token)}`);
