@@ -190,6 +190,13 @@ export function redactUrl(url: string): string {
 }
 
 /** Runs SQL and returns its rows on either engine. */
+/** A text[] as either engine returns it: node-postgres parses it, PGlite may give the '{a,b}' literal (of plain words here). */
+export function textArray(v: string[] | string | null): string[] {
+  if (Array.isArray(v)) return v;
+  const inner = (v ?? '').replace(/^\{|\}$/g, '');
+  return inner ? inner.split(',').map((x) => x.trim().replace(/^"|"$/g, '')).filter(Boolean) : [];
+}
+
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;

@@ -4,13 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../../db/engine.ts';
+import { rows, textArray, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import { hashPassword } from '../auth/password.ts';
 import { hashSecret, type Actor } from '../auth/actor.ts';
 
-const arr = (v: string[] | string | null): string[] => (Array.isArray(v) ? v : (v ?? '').replace(/^\{|\}$/g, '').split(',')).map((s) => s.trim()).filter(Boolean);
-const textArray = (codes: string[]) => `{${codes.join(',')}}`;
+const pgArray = (codes: string[]) => `{${codes.join(',')}}`;
 
 async function q<T>(db: Db, what: string, query: ReturnType<typeof sql>): Promise<T[]> {
   try {
@@ -29,7 +28,7 @@ export async function listUsers(db: Db) {
         from users u order by u.demo, u.username`,
   );
   return r.map((u) => ({
-    id: u.id, username: u.username, displayName: u.display_name, roleCode: u.role_code, departmentId: u.department_id, districtCodes: arr(u.district_codes),
+    id: u.id, username: u.username, displayName: u.display_name, roleCode: u.role_code, departmentId: u.department_id, districtCodes: textArray(u.district_codes),
     demo: u.demo, disabled: u.disabled_at !== null, mustChangePassword: u.must_change_password, version: u.version,
     lastSeenAt: u.last_seen_at ? new Date(u.last_seen_at).toISOString() : null,
   }));
@@ -64,12 +63,12 @@ async function checkBinding(db: Db, b: Binding): Promise<Binding> {
     db,
     'check binding',
     sql`select r.scope, r.assignable, exists(select 1 from departments where id = ${b.departmentId}) as dept_ok,
-               (select coalesce(array_agg(code::text), '{}') from districts where code::text = any(${textArray(b.districtCodes)}::text[]))::text[] as known
+               (select coalesce(array_agg(code::text), '{}') from districts where code::text = any(${pgArray(b.districtCodes)}::text[]))::text[] as known
         from roles r where r.code = ${b.roleCode}`,
   );
   if (!role) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown role '${b.roleCode}'.` });
   if (!role.assignable) throw new TRPCError({ code: 'BAD_REQUEST', message: `The role '${b.roleCode}' is for display tokens, not people.` });
-  const unknown = b.districtCodes.filter((d) => !arr(role.known).includes(d));
+  const unknown = b.districtCodes.filter((d) => !textArray(role.known).includes(d));
   if (unknown.length) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown district code(s): ${unknown.join(', ')}.` });
   if (role.scope === 'department') {
     if (b.departmentId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: 'A department handler must be bound to a department.' });
@@ -93,7 +92,7 @@ export async function createUser(db: Db, input: Binding & { username: string; di
     db,
     'create user',
     sql`insert into users (username, display_name, role_code, department_id, district_codes, password_hash, must_change_password)
-        values (${input.username}, ${input.displayName}, ${b.roleCode}, ${b.departmentId}, ${textArray(b.districtCodes)}::char(6)[], ${hash}, true)
+        values (${input.username}, ${input.displayName}, ${b.roleCode}, ${b.departmentId}, ${pgArray(b.districtCodes)}::char(6)[], ${hash}, true)
         on conflict (username) do nothing returning id`,
   );
   if (!r) throw new TRPCError({ code: 'CONFLICT', message: `The user name '${input.username}' is taken.` });
@@ -126,14 +125,14 @@ export async function updateUser(db: Db, by: Actor, u: UserUpdate, now: Date) {
   const b = await checkBinding(db, {
     roleCode: u.roleCode ?? cur.role_code,
     departmentId: u.departmentId !== undefined ? u.departmentId : cur.department_id,
-    districtCodes: u.districtCodes ?? arr(cur.district_codes),
+    districtCodes: u.districtCodes ?? textArray(cur.district_codes),
   });
   const disabled = u.disabled ?? cur.disabled;
   await q(
     db,
     'update user',
     sql`update users set display_name = ${u.displayName ?? cur.display_name}, role_code = ${b.roleCode}, department_id = ${b.departmentId},
-               district_codes = ${textArray(b.districtCodes)}::char(6)[],
+               district_codes = ${pgArray(b.districtCodes)}::char(6)[],
                disabled_at = ${disabled ? sql`coalesce(disabled_at, ${now.toISOString()}::timestamptz)` : sql`null`}, version = version + 1
         where id = ${u.id}`,
   );
@@ -180,20 +179,20 @@ export async function listTokens(db: Db) {
     sql`select t.id, t.name, t.district_codes::text[] as district_codes, t.created_at, t.revoked_at, u.username as created_by
         from display_tokens t left join users u on u.id = t.created_by order by t.revoked_at nulls first, t.id desc`,
   );
-  return r.map((t) => ({ id: t.id, name: t.name, districtCodes: arr(t.district_codes), createdAt: new Date(t.created_at).toISOString(), revokedAt: t.revoked_at ? new Date(t.revoked_at).toISOString() : null, createdBy: t.created_by }));
+  return r.map((t) => ({ id: t.id, name: t.name, districtCodes: textArray(t.district_codes), createdAt: new Date(t.created_at).toISOString(), revokedAt: t.revoked_at ? new Date(t.revoked_at).toISOString() : null, createdBy: t.created_by }));
 }
 
 /** A new token: returned once (only its hash is stored). */
 export async function createToken(db: Db, by: Actor, t: { name: string; districtCodes: string[] }) {
   if (t.districtCodes.length) {
-    const [k] = await q<{ n: number }>(db, 'check districts', sql`select count(*)::int as n from districts where code::text = any(${textArray(t.districtCodes)}::text[])`);
+    const [k] = await q<{ n: number }>(db, 'check districts', sql`select count(*)::int as n from districts where code::text = any(${pgArray(t.districtCodes)}::text[])`);
     if (k.n !== new Set(t.districtCodes).size) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Unknown district code in the token scope.' });
   }
   const token = randomBytes(24).toString('base64url');
   const [r] = await q<{ id: number }>(
     db,
     'create display token',
-    sql`insert into display_tokens (name, token_hash, district_codes, created_by) values (${t.name}, ${hashSecret(token)}, ${textArray(t.districtCodes)}::char(6)[], ${by.kind === 'user' ? by.id : null}) returning id`,
+    sql`insert into display_tokens (name, token_hash, district_codes, created_by) values (${t.name}, ${hashSecret(token)}, ${pgArray(t.districtCodes)}::char(6)[], ${by.kind === 'user' ? by.id : null}) returning id`,
   );
   return { id: r.id, token };
 }

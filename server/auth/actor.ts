@@ -3,7 +3,7 @@
 // request, in one query each, by the HTTP layer; procedures only read `ctx.actor`.
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '../../db/engine.ts';
+import { rows, textArray, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import type { SessionPolicy } from './sessions.ts';
 
@@ -39,9 +39,6 @@ type ActorRow = {
   district_codes: string[] | string; actions: string[] | string; must_change_password: boolean; demo: boolean;
 };
 
-// node-postgres returns text[] as an array; PGlite may return the literal
-const textArray = (v: string[] | string | null): string[] =>
-  (Array.isArray(v) ? v : (v ?? '').replace(/^\{|\}$/g, '').split(',')).map((s) => s.trim().replace(/^"|"$/g, '')).filter(Boolean);
 
 const actions = sql`coalesce((select array_agg(rp.permission order by rp.permission) from role_permissions rp where rp.role_code = r.code), '{}')::text[]`;
 

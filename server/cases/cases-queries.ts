@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '../../db/engine.ts';
+import { rows, textArray, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
 import { TRPCError } from '@trpc/server';
@@ -143,12 +143,6 @@ export async function caseFeedColumns(db: Db, p: Period, opts: { withCodes?: boo
   };
 }
 
-/** A text[] as either engine returns it (parsed, or as a '{a,b}' literal of plain words). */
-function textArray(v: string[] | string): string[] {
-  if (Array.isArray(v)) return v;
-  const inner = v.replace(/^\{|\}$/g, '');
-  return inner ? inner.split(',').map((s) => s.replace(/^"|"$/g, '')) : [];
-}
 
 /** Throws NOT_FOUND for no such case, FORBIDDEN (naming why) for a case outside the scope. */
 export async function caseInScope(db: Db, id: number, scope: Scope): Promise<void> {
