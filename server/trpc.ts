@@ -70,8 +70,12 @@ export const nowOf = (ctx: Context) => ctx.now?.() ?? new Date();
 /** Anyone, signed in or not: only auth.login and auth.me. */
 export const publicProcedure = t.procedure.meta({ permission: null, public: true });
 
+/** What nobody-signed-in and a missing permission are told, over tRPC and the binary feeds alike. */
+export const SIGN_IN_FIRST = 'Sign in first (or open the wall screen with its display token: ?display=… or the x-display-token header).';
+export const lacksPermission = (roleCode: string, action: string) => `Your role (${roleCode}) does not have the permission '${action}'. Ask an administrator if you need it.`;
+
 const requireActor = t.middleware(({ ctx, next, path }) => {
-  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first (or open the wall screen with its display token).' });
+  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: SIGN_IN_FIRST });
   if (ctx.actor.mustChangePassword && !['auth.changePassword', 'auth.logout', 'auth.me'].includes(path)) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This account still uses a one-time password: change it first.' });
   }
@@ -81,8 +85,7 @@ const requireActor = t.middleware(({ ctx, next, path }) => {
 /** Any signed-in user or display token. */
 export const signedIn = t.procedure.meta({ permission: null }).use(requireActor);
 
-const forbidden = (actor: Actor, action: string) =>
-  new TRPCError({ code: 'FORBIDDEN', message: `Your role (${actor.roleCode}) does not have the permission '${action}'. Ask an administrator if you need it.` });
+const forbidden = (actor: Actor, action: string) => new TRPCError({ code: 'FORBIDDEN', message: lacksPermission(actor.roleCode, action) });
 
 /** A read that needs `action`. */
 export const allowed = (action: string) =>

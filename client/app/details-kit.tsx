@@ -20,6 +20,12 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
   return state;
 }
 
+/** `useLoad` with a `reload` (after a change): the key gains a round number. */
+export function useReloadable<T>(load: () => Promise<T>, key: string): [Loaded<T>, () => void] {
+  const [round, setRound] = useState(0);
+  return [useLoad(load, `${key}#${round}`), () => setRound((r) => r + 1)];
+}
+
 export type Field = [StringKey, ReactNode];
 
 export function FieldList({ lang, fields }: { lang: Lang; fields: Field[] }) {
@@ -50,15 +56,14 @@ export function formatTime(lang: Lang, iso: string | null | undefined): string |
 
 /** The usual panel: one record loaded over tRPC, a title, a field list, and what follows (an edit form); `reload` loads it again. */
 export function RecordDetails<T>(p: { lang: Lang; load: () => Promise<T>; loadKey: string; title: (d: T) => ReactNode; fields: (d: T) => Field[]; after?: (d: T, reload: () => void) => ReactNode }) {
-  const [round, setRound] = useState(0);
-  const state = useLoad(p.load, `${p.loadKey}#${round}`);
+  const [state, reload] = useReloadable(p.load, p.loadKey);
   return (
     <LoadedView lang={p.lang} state={state}>
       {(d) => (
         <>
           <h2 data-testid="details-title">{p.title(d)}</h2>
           <FieldList lang={p.lang} fields={p.fields(d)} />
-          {p.after?.(d, () => setRound((r) => r + 1))}
+          {p.after?.(d, reload)}
         </>
       )}
     </LoadedView>

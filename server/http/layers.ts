@@ -13,6 +13,7 @@ import type { Db, Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
 import { INTERNAL_MESSAGE, PublicError } from '../query-error.ts';
 import { authenticate, type AuthOptions } from './request-auth.ts';
+import { lacksPermission, SIGN_IN_FIRST } from '../trpc.ts';
 import { periodSchema } from '../geo/period.ts';
 import { pointFeed, polygonFeed } from '../geo/polygon-feed.ts';
 import { tableStamp } from '../geo/table-stamp.ts';
@@ -122,8 +123,8 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
     } catch (err) {
       return failure(c, file, err);
     }
-    if (!actor) return c.json({ error: 'Sign in first (or add the wall screen\'s display token: ?display=… or the x-display-token header).' }, 401);
-    if (CASE_LAYERS.has(file) && !actor.actions.has('case.read')) return c.json({ error: `Your role (${actor.roleCode}) does not have the permission 'case.read'.` }, 403);
+    if (!actor) return c.json({ error: SIGN_IN_FIRST }, 401);
+    if (CASE_LAYERS.has(file) && !actor.actions.has('case.read')) return c.json({ error: lacksPermission(actor.roleCode, 'case.read') }, 403);
     const { display: _token, ...query } = c.req.query();
     const parsed = layer.params.safeParse(query);
     if (!parsed.success) {

@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
-import { formatTime } from '../../app/details-kit.tsx';
+import { LoadedView, formatTime, useReloadable } from '../../app/details-kit.tsx';
 import { t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
 
 type Options = RouterOutputs['admin']['options'];
@@ -32,16 +32,6 @@ function useAction(reload: () => void): [string | null, (p: () => Promise<unknow
     reload();
   };
   return [error, run];
-}
-
-function useLoaded<T>(load: () => Promise<T>): [T | null, string | null, () => void] {
-  const [round, setRound] = useState(0);
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    load().then(setData, (err: Error) => setError(err.message));
-  }, [round]);
-  return [data, error, () => setRound((r) => r + 1)];
 }
 
 export function AdminPanel({ lang }: { lang: Lang }) {
@@ -132,14 +122,13 @@ function bindingLabel(lang: Lang, options: Options, u: User): string {
 }
 
 function UsersTab({ lang }: { lang: Lang }) {
-  const [users, loadError, reload] = useLoaded(() => api.admin.users.query());
-  const [options] = useLoaded(() => api.admin.options.query());
+  const [state, reload] = useReloadable(() => Promise.all([api.admin.users.query(), api.admin.options.query()]), 'admin:users');
   const [error, run] = useAction(reload);
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
   const [draft, setDraft] = useState({ username: '', displayName: '', binding: { roleCode: 'command_viewer', departmentId: null, districtCodes: [] } as Binding });
   const [editing, setEditing] = useState<{ user: User; displayName: string; binding: Binding } | null>(null);
-  if (loadError) return <p className="error">{loadError}</p>;
-  if (!users || !options) return <p className="muted">{t(lang, 'loading')}</p>;
+  if (state.status !== 'ready') return <LoadedView lang={lang} state={state}>{() => null}</LoadedView>;
+  const [users, options] = state.data;
   return (
     <div data-testid="admin-users">
       {error && <p className="error" role="alert">{error}</p>}
@@ -237,10 +226,10 @@ function UsersTab({ lang }: { lang: Lang }) {
 }
 
 function RolesTab({ lang }: { lang: Lang }) {
-  const [options, loadError, reload] = useLoaded(() => api.admin.options.query());
+  const [state, reload] = useReloadable(() => api.admin.options.query(), 'admin:roles');
   const [error, run] = useAction(reload);
-  if (loadError) return <p className="error">{loadError}</p>;
-  if (!options) return <p className="muted">{t(lang, 'loading')}</p>;
+  if (state.status !== 'ready') return <LoadedView lang={lang} state={state}>{() => null}</LoadedView>;
+  const options = state.data;
   return (
     <div data-testid="admin-roles">
       {error && <p className="error" role="alert">{error}</p>}
@@ -281,14 +270,14 @@ function RolesTab({ lang }: { lang: Lang }) {
 }
 
 function TokensTab({ lang }: { lang: Lang }) {
-  const [tokens, loadError, reload] = useLoaded(() => api.admin.tokens.query());
-  const [options] = useLoaded(() => api.admin.options.query().catch(() => null));
+  // the district picker needs admin.options (user.manage); a token manager without it makes city-wide tokens
+  const [state, reload] = useReloadable(() => Promise.all([api.admin.tokens.query(), api.admin.options.query().catch(() => null)]), 'admin:tokens');
   const [error, run] = useAction(reload);
   const [name, setName] = useState('');
   const [districts, setDistricts] = useState<string[]>([]);
   const [made, setMade] = useState<string | null>(null);
-  if (loadError) return <p className="error">{loadError}</p>;
-  if (!tokens) return <p className="muted">{t(lang, 'loading')}</p>;
+  if (state.status !== 'ready') return <LoadedView lang={lang} state={state}>{() => null}</LoadedView>;
+  const [tokens, options] = state.data;
   return (
     <div data-testid="admin-tokens">
       {error && <p className="error" role="alert">{error}</p>}
