@@ -7,7 +7,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Db, Engine } from '../db/engine.ts';
-import { INTERNAL_MESSAGE, PublicError } from './query-error.ts';
+import { INTERNAL_MESSAGE, PublicError, refuse } from './query-error.ts';
+import { describeIssues, messageOf, type InputIssue, type MessageParams } from '../domain/messages.ts';
 import type { Actor } from './auth/actor.ts';
 import { auditActor, writeAudit, type AuditNote } from './audit/audit-queries.ts';
 
@@ -48,19 +49,38 @@ export interface Meta {
 
 const t = initTRPC.context<Context>().meta<Meta>().create({
   errorFormatter({ shape, error }) {
-    const zod = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zod = error.cause instanceof ZodError ? error.cause : null;
     // unexpected failures (a raw driver error carries its SQL) never reach the client as they are
     const hidden = error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof PublicError);
+    const issues = zod ? zodIssues(zod) : null;
+    const flat = zod ? z.flattenError(zod) : null;
+    const reason = issues ? 'input.invalid' : error instanceof PublicError && error.reason ? error.reason : hidden ? 'internal' : null;
+    const params = issues ? { details: describeIssues(issues) } : error instanceof PublicError ? error.params : {};
     return {
       ...shape,
-      message: zod ? describeZod(error.cause as ZodError) : hidden ? INTERNAL_MESSAGE : shape.message,
-      data: { ...shape.data, stack: undefined, fieldErrors: zod?.fieldErrors ?? null, formErrors: zod?.formErrors ?? null },
+      message: issues ? messageOf('input.invalid', params)! : hidden ? INTERNAL_MESSAGE : shape.message,
+      data: { ...shape.data, stack: undefined, reason, params, issues, fieldErrors: flat?.fieldErrors ?? null, formErrors: flat?.formErrors ?? null },
     };
   },
 });
 
-function describeZod(err: ZodError): string {
-  return `Invalid input: ${err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`;
+/** Zod's issues as translatable ones: our primitives name their reason; zod's own codes carry zod's parameters. */
+export function zodIssues(err: ZodError): InputIssue[] {
+  return err.issues.slice(0, 20).map((i) => {
+    const path = i.path.map(String).join('.');
+    const own = (i as { params?: Record<string, unknown> }).params;
+    if (i.code === 'custom' && typeof own?.reason === 'string') {
+      const { reason, ...params } = own as MessageParams & { reason: string };
+      return { path, reason, params };
+    }
+    const raw = i as unknown as Record<string, unknown>;
+    const params: MessageParams = {};
+    for (const k of ['expected', 'minimum', 'maximum', 'format', 'divisor'] as const) if (raw[k] !== undefined) params[k] = String(raw[k]);
+    if (Array.isArray(raw.keys)) params.keys = (raw.keys as unknown[]).slice(0, 10).map(String).join(', ');
+    if (Array.isArray(raw.values)) params.values = (raw.values as unknown[]).slice(0, 10).map(String).join(', ');
+    // a message written in a router (e.g. 'Enter a user name') is kept as the English text
+    return { path, reason: `zod.${i.code}`, params: { ...params, message: i.message } };
+  });
 }
 
 export const router = t.router;
@@ -71,13 +91,13 @@ export const nowOf = (ctx: Context) => ctx.now?.() ?? new Date();
 export const publicProcedure = t.procedure.meta({ permission: null, public: true });
 
 /** What nobody-signed-in and a missing permission are told, over tRPC and the binary feeds alike. */
-export const SIGN_IN_FIRST = 'Sign in first (or open the wall screen with its display token: ?display=… or the x-display-token header).';
-export const lacksPermission = (roleCode: string, action: string) => `Your role (${roleCode}) does not have the permission '${action}'. Ask an administrator if you need it.`;
+export const signInFirst = () => refuse('UNAUTHORIZED', 'auth.signInFirst');
+export const lacksPermission = (roleCode: string, action: string) => refuse('FORBIDDEN', 'auth.lacksPermission', { role: roleCode, action });
 
 const requireActor = t.middleware(({ ctx, next, path }) => {
-  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: SIGN_IN_FIRST });
+  if (!ctx.actor) throw signInFirst();
   if (ctx.actor.mustChangePassword && !['auth.changePassword', 'auth.logout', 'auth.me'].includes(path)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'This account still uses a one-time password: change it first.' });
+    throw refuse('FORBIDDEN', 'auth.oneTimePassword');
   }
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
@@ -85,7 +105,7 @@ const requireActor = t.middleware(({ ctx, next, path }) => {
 /** Any signed-in user or display token. */
 export const signedIn = t.procedure.meta({ permission: null }).use(requireActor);
 
-const forbidden = (actor: Actor, action: string) => new TRPCError({ code: 'FORBIDDEN', message: lacksPermission(actor.roleCode, action) });
+const forbidden = (actor: Actor, action: string) => lacksPermission(actor.roleCode, action);
 
 /** A read that needs `action`. */
 export const allowed = (action: string) =>
@@ -110,13 +130,13 @@ export const mutation = (action: string | null, meta: Omit<Meta, 'permission'> =
       // a refusal is recorded outside any transaction (nothing else is written); failing to record it never hides the refusal
       const auditDenied = (err: TRPCError) =>
         writeAudit(ctx.engine.db, { actor: auditActor(actor), action: path, ip: ctx.http?.ip, note: { detail: { outcome: 'denied', reason: err.message, input } }, now: nowOf(ctx) }).catch(() => {});
-      const refuse = async (err: TRPCError): Promise<never> => {
+      const deny = async (err: TRPCError): Promise<never> => {
         await auditDenied(err);
         throw err;
       };
-      if (actor.kind === 'display') return refuse(new TRPCError({ code: 'FORBIDDEN', message: 'A wall-screen display token is read-only.' }));
-      if (ctx.http && !ctx.http.csrfOk) return refuse(new TRPCError({ code: 'FORBIDDEN', message: 'Missing or wrong CSRF token: reload the page and try again.' }));
-      if (action && !actor.actions.has(action)) return refuse(forbidden(actor, action));
+      if (actor.kind === 'display') return deny(refuse('FORBIDDEN', 'auth.displayReadOnly'));
+      if (ctx.http && !ctx.http.csrfOk) return deny(refuse('FORBIDDEN', 'auth.csrf'));
+      if (action && !actor.actions.has(action)) return deny(forbidden(actor, action));
       const note: AuditNote = {};
       const run = (db: Db) => next({ ctx: { db, audit: note } });
       let result: Awaited<ReturnType<typeof run>> | undefined;

@@ -76,8 +76,33 @@ export const loginAttempts = pgTable(
     ip: text('ip'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     ok: boolean('ok').notNull(),
+    /** 'password' (a sign-in or a password change), or 'unlock' (an administrator lifted a lock: ok, username or ip set). */
+    kind: text('kind').notNull().default('password'),
+    /** The SHA-256 of the browser's device cookie, when it sent one that this user name earned before. */
+    deviceHash: text('device_hash'),
   },
-  (t) => [index('login_attempts_user_at_idx').on(t.username, t.at), index('login_attempts_ip_at_idx').on(t.ip, t.at)],
+  (t) => [
+    index('login_attempts_user_at_idx').on(t.username, t.at),
+    index('login_attempts_ip_at_idx').on(t.ip, t.at),
+    index('login_attempts_device_at_idx').on(t.deviceHash, t.at),
+  ],
+);
+
+/**
+ * Device cookies (OWASP "device cookies" against lockout abuse): a browser that signed in as a
+ * user name gets a long-lived random token; while its own failures stay under the limit it may
+ * sign in even when the user name is locked by someone else's guessing. Only the hash is stored.
+ */
+export const loginDevices = pgTable(
+  'login_devices',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    username: text('username').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_devices_user_idx').on(t.username)],
 );
 
 /** Who did what, when and from where. Append-only (a trigger rejects UPDATE and DELETE). */
@@ -95,8 +120,17 @@ export const auditLog = pgTable(
     targetId: text('target_id'),
     ip: text('ip'),
     detail: jsonb('detail'),
+    /** Identical refusals (same actor, action, address and reason) within minutes are one row, counted. */
+    fingerprint: text('fingerprint'),
+    repeats: integer('repeats').notNull().default(1),
+    lastAt: timestamp('last_at', { withTimezone: true }),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actor, t.at), index('audit_log_action_idx').on(t.action, t.at)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_actor_idx').on(t.actor, t.at),
+    index('audit_log_action_idx').on(t.action, t.at),
+    index('audit_log_fingerprint_idx').on(t.fingerprint, t.at),
+  ],
 );
 
 /** Read-only, revocable tokens for unattended wall screens (only the hash is stored). */

@@ -11,9 +11,9 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Db, Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
-import { INTERNAL_MESSAGE, PublicError } from '../query-error.ts';
 import { authenticate, type AuthOptions } from './request-auth.ts';
-import { lacksPermission, SIGN_IN_FIRST } from '../trpc.ts';
+import { lacksPermission, signInFirst } from '../trpc.ts';
+import { httpError } from './http-error.ts';
 import { periodSchema } from '../geo/period.ts';
 import { pointFeed, polygonFeed } from '../geo/polygon-feed.ts';
 import { tableStamp } from '../geo/table-stamp.ts';
@@ -123,8 +123,8 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
     } catch (err) {
       return failure(c, file, err);
     }
-    if (!actor) return c.json({ error: SIGN_IN_FIRST }, 401);
-    if (CASE_LAYERS.has(file) && !actor.actions.has('case.read')) return c.json({ error: lacksPermission(actor.roleCode, 'case.read') }, 403);
+    if (!actor) return httpError(c, signInFirst(), 'layers');
+    if (CASE_LAYERS.has(file) && !actor.actions.has('case.read')) return httpError(c, lacksPermission(actor.roleCode, 'case.read'), 'layers');
     const { display: _token, ...query } = c.req.query();
     const parsed = layer.params.safeParse(query);
     if (!parsed.success) {
@@ -181,11 +181,5 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 function failure(c: Context, file: string, err: unknown) {
-  if (err instanceof PublicError) {
-    const status = err.code === 'TIMEOUT' ? 503 : 500;
-    if (status === 500) console.error(`[layers] ${file}: ${err.message}${err.cause ? ` (${err.cause.message.split('\n')[0]})` : ''}`);
-    return c.json({ error: err.message }, status);
-  }
-  console.error(`[layers] ${file}: ${err instanceof TRPCError || err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-  return c.json({ error: INTERNAL_MESSAGE }, 500);
+  return httpError(c, err, `layers ${file}`);
 }

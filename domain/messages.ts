@@ -1,0 +1,93 @@
+// Refusal messages, written once: the server answers with a reason code and its parameters
+// (TRPC error `data.reason`, `data.params`; plain-HTTP routes `{ error: { reason, params, message } }`),
+// derives its English text from here, and the client shows the text in the UI's language from
+// the same entry. Pure: imports nothing of ours, so client, server and data may all import it.
+// To add a refusal: add an entry here (zh and en), then throw `refuse(code, '<reason>', params)`
+// (server/query-error.ts). Parameters are plain values (numbers, short strings).
+export type MessageParams = Record<string, string | number | boolean | null | undefined>;
+type Text = (p: MessageParams) => string;
+interface Entry {
+  zh: Text;
+  en: Text;
+}
+
+const s = (v: unknown) => String(v ?? '');
+
+export const MESSAGES = {
+  // ---- input (shared primitives, server/inputs.ts; zod issue codes are translated below) ----
+  'input.invalid': { zh: (p) => `输入有误：${s(p.details)}`, en: (p) => `Invalid input: ${s(p.details)}` },
+  'input.idRange': { zh: (p) => `${s(p.field)} 必须是 1 到 ${s(p.max)} 之间的整数`, en: (p) => `${s(p.field)} must be a whole number from 1 to ${s(p.max)}` },
+  'input.instantFormat': { zh: (p) => `${s(p.field)} 须为带时区的 ISO 时间，例如 2022-01-01T00:00:00+08:00`, en: (p) => `${s(p.field)} must be an ISO date-time with offset, e.g. 2022-01-01T00:00:00+08:00` },
+  'input.instantRange': { zh: (p) => `${s(p.field)} 须在 ${s(p.min)} 与 ${s(p.max)} 之间`, en: (p) => `${s(p.field)} must lie between ${s(p.min)} and ${s(p.max)}` },
+  'input.periodOrder': { zh: () => '开始时间须早于结束时间', en: () => 'from must be before to' },
+  'input.periodTooLong': { zh: (p) => `时间段最长 ${s(p.maxDays)} 天`, en: (p) => `A period may span at most ${s(p.maxDays)} days` },
+  'input.textNul': { zh: (p) => `${s(p.field)} 含有不允许的控制字符（U+0000）`, en: (p) => `${s(p.field)} contains a NUL character (U+0000), which is not allowed` },
+  'input.textSurrogate': { zh: (p) => `${s(p.field)} 含有无效的 Unicode 字符（孤立代理项）`, en: (p) => `${s(p.field)} contains an invalid Unicode character (a lone surrogate)` },
+  'input.textBidi': { zh: (p) => `${s(p.field)} 含有不允许的文字方向控制字符`, en: (p) => `${s(p.field)} contains a text-direction override character, which is not allowed in names` },
+  'input.textTooLong': { zh: (p) => `${s(p.field)} 最多 ${s(p.max)} 个字符`, en: (p) => `${s(p.field)} has at most ${s(p.max)} characters` },
+  'input.textEmpty': { zh: (p) => `请填写 ${s(p.field)}`, en: (p) => `Enter ${s(p.field)}` },
+  // zod's own issue codes (the formatter passes zod's parameters through)
+  'zod.invalid_type': { zh: (p) => `${s(p.field)}：类型应为 ${s(p.expected)}`, en: (p) => `${s(p.field)}: expected ${s(p.expected)}` },
+  'zod.too_small': { zh: (p) => `${s(p.field)}：不得小于 ${s(p.minimum)}`, en: (p) => `${s(p.field)}: must be at least ${s(p.minimum)}` },
+  'zod.too_big': { zh: (p) => `${s(p.field)}：不得大于 ${s(p.maximum)}`, en: (p) => `${s(p.field)}: must be at most ${s(p.maximum)}` },
+  'zod.invalid_format': { zh: (p) => `${s(p.field)}：格式不正确（${s(p.format)}）`, en: (p) => `${s(p.field)}: wrong format (${s(p.format)})` },
+  'zod.unrecognized_keys': { zh: (p) => `未知的参数：${s(p.keys)}`, en: (p) => `unknown parameter(s): ${s(p.keys)}` },
+  'zod.invalid_value': { zh: (p) => `${s(p.field)}：取值应为 ${s(p.values)}`, en: (p) => `${s(p.field)}: must be one of ${s(p.values)}` },
+  'zod.invalid_union': { zh: (p) => `${s(p.field)}：不符合任何允许的形式`, en: (p) => `${s(p.field)}: matches none of the allowed shapes` },
+  'zod.not_multiple_of': { zh: (p) => `${s(p.field)}：须为 ${s(p.divisor)} 的倍数`, en: (p) => `${s(p.field)}: must be a multiple of ${s(p.divisor)}` },
+
+  // ---- requests (limits before any work) ----
+  'request.tooLarge': { zh: (p) => `请求内容过大（上限 ${s(p.maxKB)} KB）`, en: (p) => `The request body is too large (at most ${s(p.maxKB)} KB here)` },
+  'request.batchTooLarge': { zh: (p) => `一次请求最多合并 ${s(p.max)} 个调用`, en: (p) => `At most ${s(p.max)} calls may be batched in one request` },
+  'request.loginAlone': { zh: () => '登录与修改密码须单独发送，不能与其他调用合并', en: () => 'Sign-in and password changes must be sent alone, not batched with other calls' },
+  'request.busy': { zh: (p) => `服务器正忙，请 ${s(p.retryAfterSeconds)} 秒后重试`, en: (p) => `The server is busy: try again in ${s(p.retryAfterSeconds)} s` },
+  'request.badCookie': { zh: () => '会话 Cookie 无法识别，请重新登录', en: () => 'The session cookie could not be read: sign in again' },
+  'request.notFound': { zh: (p) => `没有这个地址：${s(p.path)}`, en: (p) => `Nothing at ${s(p.path)}` },
+
+  // ---- signing in and rights ----
+  'auth.signInFirst': { zh: () => '请先登录（大屏请使用显示令牌：?display=… 或 x-display-token 请求头）', en: () => 'Sign in first (or open the wall screen with its display token: ?display=… or the x-display-token header).' },
+  'auth.lacksPermission': { zh: (p) => `您的角色（${s(p.role)}）没有“${s(p.action)}”权限，如需请联系管理员`, en: (p) => `Your role (${s(p.role)}) does not have the permission '${s(p.action)}'. Ask an administrator if you need it.` },
+  'auth.wrongCredentials': { zh: () => '用户名或密码错误（或账户已停用）。', en: () => 'Wrong user name or password (or the account is disabled).' },
+  'auth.throttled': { zh: (p) => `登录失败次数过多，请 ${s(p.minutes)} 分钟后再试，或请管理员解除锁定。`, en: (p) => `Too many failed sign-ins. Try again in ${s(p.minutes)} minute(s), or ask an administrator to lift the lock.` },
+  'auth.demoOff': { zh: () => '生产模式下演示账户已停用。', en: () => 'Demo accounts are switched off in production mode.' },
+  'auth.crossOrigin': { zh: () => '登录必须来自 CityGrid 页面本身。', en: () => 'Sign-in must come from the CityGrid page itself.' },
+  'auth.csrf': { zh: () => 'CSRF 令牌缺失或错误：请刷新页面后重试。', en: () => 'Missing or wrong CSRF token: reload the page and try again.' },
+  'auth.displayReadOnly': { zh: () => '大屏显示令牌只能查看，不能修改。', en: () => 'A wall-screen display token is read-only.' },
+  'auth.oneTimePassword': { zh: () => '此账户仍在使用一次性密码：请先修改密码。', en: () => 'This account still uses a one-time password: change it first.' },
+  'auth.wrongCurrentPassword': { zh: () => '当前密码错误。', en: () => 'The current password is wrong.' },
+
+  // ---- things and the database ----
+  'notFound': { zh: (p) => `找不到${s(p.what)}（${s(p.id)}）。`, en: (p) => `No ${s(p.what)} with id ${s(p.id)}.` },
+  'db.timeout': { zh: (p) => `数据库响应超时（${s(p.what)}）。请缩小查询范围后重试。`, en: (p) => `The database took too long to answer (${s(p.what)}). Narrow the request and try again.` },
+  'db.failed': { zh: (p) => `数据库无法完成请求（${s(p.what)}）。`, en: (p) => `The database could not answer (${s(p.what)}).` },
+  'internal': { zh: () => '服务器未能完成此请求，已记录日志；请重试，如持续出现请报告。', en: () => 'The server could not complete this request. It has been logged; try again, or report it if it persists.' },
+} satisfies Record<string, Entry>;
+
+export type Reason = keyof typeof MESSAGES;
+export type Lang = 'zh' | 'en';
+
+export const isReason = (r: unknown): r is Reason => typeof r === 'string' && Object.hasOwn(MESSAGES, r);
+
+/** The text of a refusal in a language; unknown reasons give null (the caller falls back to the server's text). */
+export function messageOf(reason: string, params: MessageParams = {}, lang: Lang = 'en'): string | null {
+  if (!isReason(reason)) return null;
+  return (MESSAGES[reason] as Entry)[lang](params);
+}
+
+/** One input problem as the server reports it (zod issue or primitive), translatable on its own. */
+export interface InputIssue {
+  path: string;
+  reason: string;
+  params: MessageParams;
+}
+
+/** Input problems joined into one line, in a language. */
+export function describeIssues(issues: InputIssue[], lang: Lang = 'en'): string {
+  return issues
+    .map((i) => {
+      // English: a message written for this field by the procedure wins over the generic one
+      if (lang === 'en' && typeof i.params.message === 'string') return i.path ? `${i.path}: ${i.params.message}` : i.params.message;
+      return messageOf(i.reason, { field: i.path || (lang === 'zh' ? '输入' : 'input'), ...i.params }, lang) ?? i.reason;
+    })
+    .join(lang === 'zh' ? '；' : '; ');
+}
