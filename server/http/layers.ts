@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { Db, Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
