@@ -2,6 +2,7 @@
 // server (DATABASE_URL). One code path above this file: both give a drizzle `Db`.
 // Edit here to change how connections are opened; never branch on the engine elsewhere
 // except through `engine.kind` where a PostGIS feature is missing on one of them.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, accessSync, constants, writeFileSync, readFileSync, rmSync, linkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,156 @@ export interface Engine {
   close(): Promise<void>;
   /** Embedded only: a tarball of the data folder, to restore with `loadDataDir` (tests). */
   dump?: () => Promise<Blob>;
+  /**
+   * Called after every statement on either engine (inside transactions too) with its run time
+   * (embedded: from when it left the queue; server: including the wait for a connection) and
+   * the tag of the work that sent it. Settable at any time (the bench finds the longest one).
+   */
+  onStatement?: (s: StatementTiming) => void;
 }
+
+// ---- fair use of the connection(s): statement tags, the embedded queue, timing -------------
+
+export type StatementPriority = 'interactive' | 'heavy';
+export interface StatementTag {
+  priority: StatementPriority;
+  /** Who caused it (a user name, a procedure): for timing reports only. */
+  who?: string;
+}
+export interface StatementTiming {
+  ms: number;
+  sql: string;
+  tag?: StatementTag;
+}
+
+const statementTags = new AsyncLocalStorage<StatementTag>();
+
+/**
+ * Runs `fn` with its statements tagged: on the embedded engine (one connection) 'interactive'
+ * statements (sign-in, a single-record read) are sent before waiting 'heavy' ones (feeds,
+ * lists, aggregates), FIFO within each; on the server engine heavy statements share a few of
+ * the pool's connections. The innermost tag wins. Untagged work counts as interactive.
+ */
+export function withStatementTag<T>(tag: StatementTag, fn: () => Promise<T>): Promise<T> {
+  return statementTags.run(tag, fn);
+}
+
+/** The tag of the work running now, if any. */
+export function currentStatementTag(): StatementTag | undefined {
+  return statementTags.getStore();
+}
+
+const sqlText = (q: unknown): string => (typeof q === 'string' ? q : ((q as { text?: string } | null)?.text ?? ''));
+
+/**
+ * One statement at a time in front of the single embedded connection, interactive first, FIFO
+ * within a level. After each statement the event loop gets a turn (setImmediate) before the
+ * next one is chosen, so requests that arrived meanwhile enqueue their first statement and are
+ * served between two statements of a heavy request, not after all of them. Heavy work is not
+ * starved: after HEAVY_EVERY interactive statements in a row with heavy ones waiting, one goes.
+ */
+export class StatementQueue {
+  static readonly HEAVY_EVERY = 16;
+  private readonly waiting: Record<StatementPriority, (() => Promise<unknown>)[]> = { interactive: [], heavy: [] };
+  private running = false;
+  private streak = 0;
+
+  get pending(): number {
+    return this.waiting.interactive.length + this.waiting.heavy.length;
+  }
+
+  run<T>(priority: StatementPriority, job: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting[priority].push(() => job().then(resolve, reject));
+      if (!this.running) {
+        this.running = true;
+        this.next();
+      }
+    });
+  }
+
+  private next(): void {
+    const { interactive, heavy } = this.waiting;
+    let job: (() => Promise<unknown>) | undefined;
+    if (interactive.length && (!heavy.length || this.streak < StatementQueue.HEAVY_EVERY)) {
+      job = interactive.shift();
+      this.streak = heavy.length ? this.streak + 1 : 0;
+    } else {
+      job = heavy.shift();
+      this.streak = 0;
+    }
+    if (!job) {
+      this.running = false;
+      return;
+    }
+    void job().finally(() => setImmediate(() => this.next()));
+  }
+}
+
+type QueryFn = (...args: unknown[]) => Promise<unknown>;
+
+/** Times each call of a query/exec function and reports it to the engine's hook. */
+function timed(engine: Engine, fn: QueryFn): QueryFn {
+  return async (...args: unknown[]) => {
+    const t0 = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      const hook = engine.onStatement;
+      if (hook) {
+        try {
+          hook({ ms: performance.now() - t0, sql: sqlText(args[0]), tag: statementTags.getStore() });
+        } catch {
+          /* a broken hook must not fail the statement */
+        }
+      }
+    }
+  };
+}
+
+/**
+ * Puts the PGlite instance's query/exec/transaction behind the queue (a transaction is one job:
+ * its statements go straight to its own handle, never through the queue again, which would
+ * deadlock) and times every statement, inside transactions too.
+ */
+function shareEmbedded(engine: Engine, pg: { query: QueryFn; exec: QueryFn; transaction: (fn: (tx: never) => Promise<unknown>) => Promise<unknown> }, queue: StatementQueue): void {
+  const priority = () => statementTags.getStore()?.priority ?? 'interactive';
+  const query = timed(engine, pg.query.bind(pg));
+  const exec = timed(engine, pg.exec.bind(pg));
+  const transaction = pg.transaction.bind(pg);
+  pg.query = (...args) => queue.run(priority(), () => query(...args));
+  pg.exec = (...args) => queue.run(priority(), () => exec(...args));
+  pg.transaction = (fn) =>
+    queue.run(priority(), () =>
+      transaction((tx: { query: QueryFn; exec: QueryFn }) => {
+        tx.query = timed(engine, tx.query.bind(tx));
+        tx.exec = timed(engine, tx.exec.bind(tx));
+        return fn(tx as never);
+      }),
+    );
+}
+
+/** A counting semaphore: heavy statements on the server engine share a few connections. */
+class Semaphore {
+  private queue: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.queue.push(r));
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const next = this.queue.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+/** Of the server pool's 8 connections, heavy work uses at most this many at once. */
+export const SERVER_POOL_SIZE = 8;
+export const SERVER_HEAVY_CONNECTIONS = 3;
 
 export const migrationsFolder = resolve(fileURLToPath(new URL('.', import.meta.url)), 'migrations');
 
@@ -58,7 +208,6 @@ async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Engine
         'Another CityGrid process may be using it, or it is damaged: stop the other process, or set CITYGRID_DATA_DIR to a new folder.',
     );
   }
-  const db = drizzle(pg, { schema }) as unknown as Db;
   const close = async () => {
     try {
       await pg.close();
@@ -66,7 +215,10 @@ async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Engine
       unlock();
     }
   };
-  return { kind: 'embedded', db, location: inMemory ? 'memory' : dataDir, close, dump: () => pg.dumpDataDir('none') };
+  const engine: Engine = { kind: 'embedded', db: undefined as unknown as Db, location: inMemory ? 'memory' : dataDir, close, dump: () => pg.dumpDataDir('none') };
+  shareEmbedded(engine, pg as never, new StatementQueue());
+  engine.db = drizzle(pg, { schema }) as unknown as Db;
+  return engine;
 }
 
 /** Data folders this process has open (a pid alone cannot tell: containers reuse pids). */
@@ -146,10 +298,12 @@ async function openServer(databaseUrl: string): Promise<Engine> {
     throw new ConfigError(`DATABASE_URL is not a valid URL (${shown}). Expected postgres://user@host:5432/dbname.`);
   }
   // statement_timeout: a runaway query fails as a timeout (reported as such) instead of hanging
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, connectionTimeoutMillis: 5000, options: '-c statement_timeout=120000' });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: SERVER_POOL_SIZE, connectionTimeoutMillis: 5000, options: '-c statement_timeout=120000' });
   pool.on('error', () => {
     /* idle client errors are reported on the next query */
   });
+  const engine: Engine = { kind: 'server', db: undefined as unknown as Db, location: shown, close: () => pool.end() };
+  shareServer(engine, pool as never);
   try {
     const client = await pool.connect();
     client.release();
@@ -157,7 +311,7 @@ async function openServer(databaseUrl: string): Promise<Engine> {
     await pool.end().catch(() => {});
     throw new ConfigError(describeConnectError(err as NodeJS.ErrnoException & { code?: string }, parsed, shown));
   }
-  const db = drizzle(pool, { schema }) as unknown as Db;
+  const db = (engine.db = drizzle(pool, { schema }) as unknown as Db);
   const available = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_available_extensions where name = 'postgis'`);
   if (!available[0] || available[0].n === 0) {
     await pool.end();
@@ -165,7 +319,75 @@ async function openServer(databaseUrl: string): Promise<Engine> {
       `The PostgreSQL server at ${shown} has no PostGIS extension available. Install it (Debian: apt-get install -y postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded engine.`,
     );
   }
-  return { kind: 'server', db, location: shown, close: () => pool.end() };
+  return engine;
+}
+
+type PoolClientLike = { query: (...args: unknown[]) => unknown; release: (err?: unknown) => void };
+type PoolLike = { query: QueryFn; connect: (...args: unknown[]) => Promise<PoolClientLike>; on: (event: 'connect', cb: (client: PoolClientLike) => void) => void };
+
+/**
+ * Server engine: every statement is timed on the client that runs it (so once, and without the
+ * wait for a connection); heavy statements, and heavy transactions for as long as they hold a
+ * client, take one of SERVER_HEAVY_CONNECTIONS permits, so a burst of feeds and aggregates
+ * leaves connections free for sign-ins and single-record reads.
+ */
+function shareServer(engine: Engine, pool: PoolLike): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client);
+    client.query = (...args: unknown[]) => {
+      const t0 = performance.now();
+      const tag = statementTags.getStore();
+      const text = sqlText(args[0]);
+      const report = () => {
+        try {
+          engine.onStatement?.({ ms: performance.now() - t0, sql: text, tag });
+        } catch {
+          /* a broken hook must not fail the statement */
+        }
+      };
+      const last = args[args.length - 1];
+      if (typeof last === 'function') {
+        // callback style (how pg-pool's own pool.query calls its client)
+        return query(...args.slice(0, -1), (err: unknown, res: unknown) => {
+          report();
+          (last as (e: unknown, r: unknown) => void)(err, res);
+        });
+      }
+      const result = query(...args);
+      return result instanceof Promise ? result.finally(report) : result; // a submittable (cursor) is not timed
+    };
+  });
+  const heavy = new Semaphore(SERVER_HEAVY_CONNECTIONS);
+  const isHeavy = () => statementTags.getStore()?.priority === 'heavy';
+  const query = pool.query.bind(pool);
+  const connect = pool.connect.bind(pool);
+  pool.query = async (...args) => {
+    if (!isHeavy() || typeof args[args.length - 1] === 'function') return query(...args);
+    const release = await heavy.acquire();
+    try {
+      return await query(...args);
+    } finally {
+      release();
+    }
+  };
+  pool.connect = async (...args) => {
+    if (typeof args[0] === 'function' || !isHeavy()) return connect(...args);
+    const permit = await heavy.acquire();
+    let client: PoolClientLike;
+    try {
+      client = await connect();
+    } catch (err) {
+      permit();
+      throw err;
+    }
+    const release = client.release;
+    client.release = (err?: unknown) => {
+      client.release = release;
+      permit();
+      release.call(client, err);
+    };
+    return client;
+  };
 }
 
 function describeConnectError(err: NodeJS.ErrnoException & { code?: string }, url: URL, shown: string): string {
