@@ -20,6 +20,11 @@ const schema = z.object({
   CITYGRID_TRUST_PROXY: z.enum(['0', '1'], { message: "CITYGRID_TRUST_PROXY must be '0' or '1'" }).optional(),
   /** The first administrator's password (first run only); otherwise a one-time password is printed once. */
   CITYGRID_ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** Origins an external basemap needs, space-separated (added to the Content-Security-Policy). */
+  CITYGRID_CSP_ORIGINS: z
+    .string()
+    .regex(/^(https?:\/\/[A-Za-z0-9.-]+(:\d+)?)( https?:\/\/[A-Za-z0-9.-]+(:\d+)?)*$/, 'CITYGRID_CSP_ORIGINS lists origins such as https://t0.tianditu.gov.cn, separated by spaces')
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema>;

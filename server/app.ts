@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Engine } from '../db/engine.ts';
@@ -11,6 +11,10 @@ import { appRouter } from './router.ts';
 import { health } from './http/health.ts';
 import { layersHandler } from './http/layers.ts';
 import { authenticate, type RequestAuth } from './http/request-auth.ts';
+import { httpError } from './http/http-error.ts';
+import { databaseReason, PublicError, refuse } from './query-error.ts';
+import { messageOf, type MessageParams, type Reason } from '../domain/messages.ts';
+import { BODY_LIMITS, MAX_BATCH, UNBATCHED } from '../domain/request-limits.ts';
 
 export interface AppOptions {
   /** The clock for time-dependent answers (case traffic lights); tests pin it. */
@@ -21,49 +25,156 @@ export interface AppOptions {
   production?: boolean;
   /** Behind a reverse proxy: client addresses from X-Forwarded-For (CITYGRID_TRUST_PROXY=1). */
   trustProxy?: boolean;
+  /** Extra origins the CSP allows for images, fonts and fetches (an external basemap; CITYGRID_CSP_ORIGINS). */
+  cspOrigins?: string;
 }
 
 export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
 
+const ALONE = new Set<string>(UNBATCHED);
+
+/**
+ * Headers on every answer: no framing (clickjacking), no MIME sniffing, no referrer leaving the
+ * console, and a CSP that allows only our own origin (the map draws from our own feeds; an
+ * external basemap's origins can be added with CITYGRID_CSP_ORIGINS).
+ */
+function securityHeaders(extraOrigins: string): Record<string, string> {
+  const extra = extraOrigins ? ` ${extraOrigins}` : '';
+  return {
+    'Content-Security-Policy': [
+      "default-src 'self'",
+      "script-src 'self'",
+      // React and MapLibre set inline style attributes
+      "style-src 'self' 'unsafe-inline'",
+      `img-src 'self' data: blob:${extra}`,
+      `font-src 'self' data:${extra}`,
+      `connect-src 'self'${extra}`,
+      "worker-src 'self' blob:",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), payment=(), usb=()',
+  };
+}
+
+/** A refusal in tRPC's error envelope, for limits checked before tRPC runs. */
+function trpcRefusal(c: Context, status: 400 | 413, reason: Reason, params: MessageParams = {}) {
+  const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+  return c.json({ error: { message: messageOf(reason, params), code: status === 413 ? -32413 : -32600, data: { code, httpStatus: status, reason, params } } }, status);
+}
+
 export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   const now = opts.now ?? (() => new Date());
   const app = new Hono();
+  const headers = securityHeaders(opts.cspOrigins ?? '');
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+  });
+  app.onError((err, c) => httpError(c, err, 'http'));
   app.get('/healthz', (c) => health(c, engine));
   // binary map layers (before the SPA fallback, which would answer any path with index.html)
   const production = !!opts.production;
   const auth = { production, trustProxy: !!opts.trustProxy };
   app.get('/api/layers/:file', layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth }));
+  app.all('/api/*', (c) => httpError(c, refuse('NOT_FOUND', 'request.notFound', { path: c.req.path.slice(0, 100) }), 'http'));
   app.all('/trpc/*', async (c) => {
+    const url = new URL(c.req.url);
+    let paths: string[];
+    try {
+      paths = decodeURIComponent(url.pathname.slice('/trpc/'.length)).split(',');
+    } catch {
+      return trpcRefusal(c, 400, 'request.notFound', { path: url.pathname.slice(0, 100) });
+    }
+    const batch = url.searchParams.get('batch') === '1';
+    if (batch && paths.length > MAX_BATCH) return trpcRefusal(c, 400, 'request.batchTooLarge', { max: MAX_BATCH });
+    if (paths.length > 1 && paths.some((p) => ALONE.has(p))) return trpcRefusal(c, 400, 'request.loginAlone');
+    const limit = paths.every((p) => p.startsWith('auth.')) ? BODY_LIMITS.auth : BODY_LIMITS.trpc;
+    const limited = await readLimited(c.req.raw, limit);
+    if (!limited) return trpcRefusal(c, 413, 'request.tooLarge', { maxKB: Math.round(limit / 1024) });
     let who: RequestAuth;
     try {
       who = await authenticate(c, engine.db, now(), auth);
     } catch (err) {
       console.error(`[auth] ${(err as Error).message.split('\n')[0]}`);
-      return c.json({ error: { message: 'Cannot check who you are right now: the database did not answer. Try again.' } }, 503);
+      return c.json({ error: { message: 'Cannot check who you are right now: the database did not answer. Try again.', data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, reason: 'db.failed', params: { what: 'session lookup' } } } }, 503);
     }
-    const secureCookies = production || new URL(c.req.url).protocol === 'https:';
-    return fetchRequestHandler({
+    const secureCookies = production || url.protocol === 'https:';
+    const res = await fetchRequestHandler({
       endpoint: '/trpc',
-      req: c.req.raw,
+      req: limited,
       router: appRouter,
+      maxBatchSize: MAX_BATCH,
       createContext: ({ resHeaders }) => ({
         engine,
         now,
         production,
         actor: who.actor,
-        http: { ip: who.ip, userAgent: who.userAgent, sessionToken: who.sessionToken, sameOrigin: who.sameOrigin, csrfOk: who.csrfOk, resHeaders, secureCookies },
+        http: { ip: who.ip, userAgent: who.userAgent, sessionToken: who.sessionToken, deviceToken: who.deviceToken, sameOrigin: who.sameOrigin, csrfOk: who.csrfOk, resHeaders, secureCookies },
       }),
       onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}: ${error.message.split('\n')[0]}${error.cause ? ` (${error.cause.message.split('\n')[0]})` : ''}`);
+        if (error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof PublicError)) {
+          console.error(`[trpc] ${path ?? '?'}: ${error.message.split('\n')[0]}${error.cause ? ` (${databaseReason(error.cause)})` : ''}`);
+        }
       },
     });
+    // answers are personal (scope, session): never stored by a browser or a proxy
+    res.headers.set('Cache-Control', 'no-store');
+    return res;
   });
   if (existsSync(clientDir)) {
     const index = readFileSync(resolve(clientDir, 'index.html'), 'utf8');
+    // hashed build assets never change under their name
+    app.use('/assets/*', async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+    });
     app.use('/*', serveStatic({ root: clientDir }));
-    app.get('*', (c) => c.html(index));
+    app.get('*', (c) => {
+      // a missing file (favicon.ico, a stale asset) is a 404, not the app page; client routes have no extension
+      if (/\.[A-Za-z0-9]{1,8}$/.test(c.req.path)) return c.text('Not found', 404);
+      c.header('Cache-Control', 'no-cache');
+      return c.html(index);
+    });
   } else {
     app.get('/', (c) => c.text('CityGrid API is running. The client is not built: run `npm run build` (npm start does it for you).'));
   }
   return app;
+}
+
+/**
+ * The request with its body read up to `limit` bytes (null when larger), so nothing parses a
+ * body that was never going to be accepted. A declared Content-Length over the limit is refused
+ * without reading; a chunked body is read only until it passes the limit.
+ */
+async function readLimited(req: Request, limit: number): Promise<Request | null> {
+  if (!req.body) return req;
+  const declared = Number(req.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) return null;
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const ch of chunks) {
+    body.set(ch, at);
+    at += ch.byteLength;
+  }
+  return new Request(req.url, { method: req.method, headers: req.headers, body });
 }

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     }
     await ensureAccounts(engine, env);
     const info = await engineInfo(engine);
-    const port = await listen(engine, env.HOST, env.PORT, { production: env.CITYGRID_MODE === 'production', trustProxy: env.CITYGRID_TRUST_PROXY === '1' });
+    const port = await listen(engine, env.HOST, env.PORT, { production: env.CITYGRID_MODE === 'production', trustProxy: env.CITYGRID_TRUST_PROXY === '1', cspOrigins: env.CITYGRID_CSP_ORIGINS });
     const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`;
     console.log(
       `CityGrid ready in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${info.engine} engine (${engine.location}), PostgreSQL ${info.postgres}, PostGIS ${info.postgis}, ${info.migrations} migrations — ${url}`,
@@ -82,7 +82,7 @@ function listenError(err: NodeJS.ErrnoException, hostname: string, port: number)
 }
 
 /** Serves the app; resolves with the port actually bound (PORT=0 picks a free one). */
-function listen(engine: Engine, hostname: string, port: number, opts: { production: boolean; trustProxy: boolean }): Promise<number> {
+function listen(engine: Engine, hostname: string, port: number, opts: { production: boolean; trustProxy: boolean; cspOrigins?: string }): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: createApp(engine, opts).fetch, hostname, port }, (info) => resolvePromise(info.port));
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, hostname, port)));

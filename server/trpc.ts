@@ -18,6 +18,8 @@ export interface HttpFacts {
   userAgent?: string;
   /** The session cookie's token, if any (for logout). */
   sessionToken?: string;
+  /** The device cookie's token, if any (sign-in: a known device is not locked out by others' guessing). */
+  deviceToken?: string;
   /** Whether a state-changing request came from our own origin (login checks this). */
   sameOrigin: boolean;
   /** Whether a state-changing request came from our origin with the session's CSRF token (or needs none). */
@@ -114,13 +116,23 @@ export const allowed = (action: string) =>
     return next();
   });
 
+export interface MutationOptions extends Omit<Meta, 'permission'> {
+  /**
+   * Work done after the checks but before the transaction opens (a password hash: on the
+   * embedded engine an open transaction holds the one connection, so it must never wait for
+   * scrypt). Its result is `ctx.prepared`; it audits its own refusals.
+   */
+  prepare?: (ctx: Context & { actor: Actor }, rawInput: unknown) => Promise<unknown>;
+}
+
 /**
  * A change. Checks, in order: signed in, a person (display tokens are read-only), the CSRF
  * token of the session, the permission (`null`: any signed-in person). The procedure runs in a
  * transaction on `ctx.db`, and its audit row is written in the same transaction, so no change
- * is ever committed without its record. Refusals are audited too (outcome 'denied').
+ * is ever committed without its record. Refusals are audited too (outcome 'denied'), as one
+ * counted row when they repeat, with a bounded summary of the input (audit-queries.ts).
  */
-export const mutation = (action: string | null, meta: Omit<Meta, 'permission'> = {}) =>
+export const mutation = (action: string | null, { prepare, ...meta }: MutationOptions = {}) =>
   t.procedure
     .meta({ permission: action, ...meta })
     .use(requireActor)
@@ -129,7 +141,14 @@ export const mutation = (action: string | null, meta: Omit<Meta, 'permission'> =
       const input = await getRawInput().catch(() => undefined);
       // a refusal is recorded outside any transaction (nothing else is written); failing to record it never hides the refusal
       const auditDenied = (err: TRPCError) =>
-        writeAudit(ctx.engine.db, { actor: auditActor(actor), action: path, ip: ctx.http?.ip, note: { detail: { outcome: 'denied', reason: err.message, input } }, now: nowOf(ctx) }).catch(() => {});
+        writeAudit(ctx.engine.db, {
+          actor: auditActor(actor),
+          action: path,
+          ip: ctx.http?.ip,
+          note: { detail: { outcome: 'denied', reason: err instanceof PublicError && err.reason ? err.reason : err.code, message: err.message, input } },
+          now: nowOf(ctx),
+          coalesce: true,
+        }).catch(() => {});
       const deny = async (err: TRPCError): Promise<never> => {
         await auditDenied(err);
         throw err;
@@ -137,8 +156,9 @@ export const mutation = (action: string | null, meta: Omit<Meta, 'permission'> =
       if (actor.kind === 'display') return deny(refuse('FORBIDDEN', 'auth.displayReadOnly'));
       if (ctx.http && !ctx.http.csrfOk) return deny(refuse('FORBIDDEN', 'auth.csrf'));
       if (action && !actor.actions.has(action)) return deny(forbidden(actor, action));
+      const prepared = prepare ? await prepare(ctx, input) : undefined;
       const note: AuditNote = {};
-      const run = (db: Db) => next({ ctx: { db, audit: note } });
+      const run = (db: Db) => next({ ctx: { db, audit: note, prepared } });
       let result: Awaited<ReturnType<typeof run>> | undefined;
       try {
         await ctx.engine.db.transaction(async (tx) => {
@@ -148,8 +168,8 @@ export const mutation = (action: string | null, meta: Omit<Meta, 'permission'> =
         });
       } catch (err) {
         if (result && !result.ok && err === result.error) {
-          // refused inside the procedure (out of scope): rolled back, then recorded as denied
-          if (result.error.code === 'FORBIDDEN') await auditDenied(result.error);
+          // refused inside the procedure (out of scope, or not found — which is how an out-of-scope case answers): rolled back, then recorded as denied
+          if (result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_FOUND') await auditDenied(result.error);
           return result;
         }
         throw err;

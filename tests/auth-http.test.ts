@@ -1,5 +1,6 @@
 // Sessions over HTTP, as a browser meets them: cookie flags, CSRF, logout, expiry, throttling,
 // production mode, display tokens, first-run admin, and the scope of the case feed.
+import { messageOf } from '../domain/messages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
@@ -75,15 +76,19 @@ describe('sign-in and the session cookie', () => {
     const a = await trpcPost(app, 'auth.login', { username: `nobody-${tag}`, password: 'whatever-123' });
     const b = await trpcPost(app, 'auth.login', { username: 'demo-viewer', password: 'wrong-password' });
     expect([a.res.status, b.res.status]).toEqual([401, 401]);
-    expect(a.body.error!.message).toBe('Wrong user name or password.');
-    expect(b.body.error!.message).toBe('Wrong user name or password.');
+    expect(a.body.error!.message).toBe(messageOf('auth.wrongCredentials'));
+    expect(b.body.error!.message).toBe(messageOf('auth.wrongCredentials'));
+    expect((b.body.error as { data?: { reason?: string } }).data?.reason).toBe('auth.wrongCredentials');
   });
-  it('refuses a disabled account with a clear message', async () => {
+  it('refuses a disabled account exactly as a wrong password (the right password is not confirmed), and audits why', async () => {
     const name = await user('command_viewer');
     await db.execute(sql`update users set disabled_at = now() where username = ${name}`);
-    const { res, body } = await trpcPost(app, 'auth.login', { username: name, password: 'http-test-pass-1' });
-    expect(res.status).toBe(403);
-    expect(body.error!.message).toContain('disabled');
+    const right = await trpcPost(app, 'auth.login', { username: name, password: 'http-test-pass-1' });
+    const wrong = await trpcPost(app, 'auth.login', { username: name, password: 'not-the-password' });
+    expect([right.res.status, wrong.res.status]).toEqual([401, 401]);
+    expect(right.body.error!.message).toBe(wrong.body.error!.message);
+    const audit = await rows<{ outcome: string }>(db, sql`select detail->>'outcome' as outcome from audit_log where action = 'auth.login' and actor = ${name} order by id`);
+    expect(audit.map((a) => a.outcome)).toEqual(['disabled', 'failed']);
   });
   it('locks a user name after repeated failures, even for the right password, and audits it', async () => {
     const name = await user('command_viewer');
@@ -91,8 +96,10 @@ describe('sign-in and the session cookie', () => {
     const { res, body } = await trpcPost(app, 'auth.login', { username: name, password: 'http-test-pass-1' });
     expect(res.status).toBe(429);
     expect(body.error!.message).toMatch(/Too many failed sign-ins\. Try again in \d+ minute/);
-    const audit = await rows<{ outcome: string }>(db, sql`select detail->>'outcome' as outcome from audit_log where action = 'auth.login' and actor = ${name} order by id`);
-    expect(audit.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'throttled']);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(60);
+    // five identical failures are one counted row
+    const audit = await rows<{ outcome: string; repeats: number }>(db, sql`select detail->>'outcome' as outcome, repeats from audit_log where action = 'auth.login' and actor = ${name} order by id`);
+    expect(audit).toEqual([{ outcome: 'failed', repeats: 5 }, { outcome: 'throttled', repeats: 1 }]);
   });
   it('ends at logout: the cookie is cleared and the old token no longer works', async () => {
     const s = await login(app, 'demo-viewer');

@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 describe('session policy', () => {
   it('comes from app_meta', () => {
-    expect(policy).toEqual({ maxFailures: 5, maxFailuresPerAddress: 30, failureWindowMinutes: 15, lockoutMinutes: 15, sessionHours: 12, sessionIdleMinutes: 120 });
+    expect(policy).toEqual({ maxFailures: 5, maxFailuresPerAddress: 30, maxFailuresPerDevice: 5, failureWindowMinutes: 15, lockoutMinutes: 15, sessionHours: 12, sessionIdleMinutes: 120, deviceDays: 90, maxConcurrentHashes: 4 });
   });
 });
 
@@ -78,7 +78,7 @@ describe('login throttling', () => {
     for (let i = 0; i < 4; i++) await recordLoginAttempt(db, name, `10.1.0.${i}`, false, later(i));
     expect(await loginThrottle(db, name, '10.9.9.9', later(5), policy)).toEqual({ locked: false });
     await recordLoginAttempt(db, name, '10.1.0.9', false, later(5));
-    expect(await loginThrottle(db, name, '10.9.9.9', later(6), policy)).toEqual({ locked: true, retryAfterSeconds: 14 * 60 });
+    expect(await loginThrottle(db, name, '10.9.9.9', later(6), policy)).toEqual({ locked: true, retryAfterSeconds: 14 * 60, by: 'user' });
     expect(await loginThrottle(db, name, '10.9.9.9', later(21), policy)).toEqual({ locked: false });
   });
   it('locks an address that fails across many user names, at its own (higher) limit', async () => {

@@ -1,7 +1,8 @@
 // The one tRPC client. Types come from the server by `import type` only. Every request carries
 // the session's CSRF token (changes are refused without it) and, on a wall screen, its display
 // token; the session cookie itself is HttpOnly and travels on its own.
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, type HTTPHeaders } from '@trpc/client';
+import { MAX_BATCH, UNBATCHED } from '../../domain/request-limits.ts';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../server/router.ts';
 
@@ -18,16 +19,21 @@ export function whenSignedOut(f: () => void): void {
   onSignedOut = f;
 }
 
+const fetchNoticingSignOut = async (url: URL | RequestInfo, init?: RequestInit) => {
+  const res = await fetch(url, init);
+  if (res.status === 401 && !String(url).includes('auth.')) onSignedOut?.();
+  return res;
+};
+const headers = (): HTTPHeaders => ({ ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}), ...(auth.display ? { 'x-display-token': auth.display } : {}) });
+const alone = new Set<string>(UNBATCHED);
+
+/** Sign-in and password changes go alone (the server refuses them batched); the rest in batches within the server's limit. */
 export const api = createTRPCClient<AppRouter>({
   links: [
-    httpBatchLink({
-      url: '/trpc',
-      fetch: async (url, init) => {
-        const res = await fetch(url, init);
-        if (res.status === 401 && !String(url).includes('auth.')) onSignedOut?.();
-        return res;
-      },
-      headers: () => ({ ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}), ...(auth.display ? { 'x-display-token': auth.display } : {}) }),
+    splitLink({
+      condition: (op) => alone.has(op.path),
+      true: httpLink({ url: '/trpc', fetch: fetchNoticingSignOut, headers }),
+      false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH, fetch: fetchNoticingSignOut, headers }),
     }),
   ],
 });

@@ -1,6 +1,6 @@
 // Pieces every details panel uses: load one thing over tRPC, show a field list.
 import { useEffect, useState, type ReactNode } from 'react';
-import { t, type Lang, type StringKey } from './i18n.ts';
+import { errorText, t, type Lang, type StringKey } from './i18n.ts';
 
 export type Loaded<T> = { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: string };
 
@@ -11,7 +11,7 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
     setState({ status: 'loading' });
     load().then(
       (data) => live && setState({ status: 'ready', data }),
-      (err: Error) => live && setState({ status: 'error', error: err.message }),
+      (err: Error) => live && setState({ status: 'error', error: errorText(err) }),
     );
     return () => {
       live = false;
@@ -117,7 +117,7 @@ export function EditForm({ lang, fields, initial, onSave, onSaved }: {
       setOpen(false);
       onSaved();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

@@ -1,4 +1,5 @@
 // All UI strings, Chinese first with an English switch. The language lives in the URL (?lang=en).
+import { describeIssues, messageOf, type InputIssue, type MessageParams } from '../../domain/messages.ts';
 export type Lang = 'zh' | 'en';
 
 const strings = {
@@ -173,8 +174,6 @@ const strings = {
   username: { zh: '用户名', en: 'User name' },
   password: { zh: '密码', en: 'Password' },
   signIn: { zh: '登录', en: 'Sign in' },
-  loginWrong: { zh: '用户名或密码错误。', en: 'Wrong user name or password.' },
-  loginThrottled: { zh: '登录失败次数过多，请稍后再试（分钟）：', en: 'Too many failed sign-ins. Try again in (minutes): ' },
   signingIn: { zh: '正在登录…', en: 'Signing in…' },
   signOut: { zh: '退出', en: 'Sign out' },
   demoAccounts: { zh: '演示账号（仅演示模式，密码公开）', en: 'Demo accounts (demo mode only; the password is public)' },
@@ -271,4 +270,18 @@ export function formatNumber(lang: Lang, n: number): string {
 
 export function formatPercent(lang: Lang, ratio: number | null): string {
   return ratio === null ? '—' : `${(ratio * 100).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} %`;
+}
+
+/**
+ * A failed call's message in the UI's language: the server's refusals carry a reason code and
+ * parameters (tRPC `error.data`, plain-HTTP feeds `{ reason, params }`) from domain/messages.ts,
+ * which holds the text in both languages; anything else shows the server's (English) text.
+ */
+export function errorText(err: unknown, lang: Lang = langFromUrl(typeof window === 'undefined' ? '' : window.location.search)): string {
+  type Refusal = { reason?: string; params?: MessageParams; issues?: InputIssue[] | null };
+  const e = err as Refusal & { message?: string; data?: Refusal };
+  const data: Refusal = e?.data ?? e;
+  if (data?.issues?.length) return messageOf('input.invalid', { details: describeIssues(data.issues, lang) }, lang)!;
+  if (data?.reason) return messageOf(data.reason, data.params ?? {}, lang) ?? e.message ?? String(err);
+  return e?.message ?? String(err);
 }

@@ -1,6 +1,7 @@
 // The one place failed calls become a visible message: panels call notify(), and unhandled
 // promise rejections anywhere on the page end up here too.
 import { useEffect, useState } from 'react';
+import { errorText } from './i18n.ts';
 
 export interface Notice {
   id: number;
@@ -35,4 +36,4 @@ export function useNotices(): Notice[] {
 }
 
 if (typeof window !== 'undefined')
-  window.addEventListener('unhandledrejection', (e) => notify(e.reason instanceof Error ? e.reason.message : String(e.reason)));
+  window.addEventListener('unhandledrejection', (e) => notify(errorText(e.reason)));

@@ -1,5 +1,6 @@
 // The audit log: who did what, when, from where. Rows are only ever inserted (a trigger
 // rejects UPDATE and DELETE, migration 0005); secrets in inputs are replaced before writing.
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
@@ -14,15 +15,46 @@ export interface AuditNote {
 
 const SECRET_KEY = /password|token|secret/i;
 
-/** Inputs as recorded: secrets replaced, long strings cut. */
+/** Inputs as recorded: secrets replaced, long strings cut, at most 50 keys or items per level, 5 levels. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 5) return '…';
   if (typeof value === 'string') return value.length > 500 ? `${value.slice(0, 500)}…` : value;
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '***' : redact(v, depth + 1)]));
+    const entries = Object.entries(value);
+    const kept = Object.fromEntries(entries.slice(0, 50).map(([k, v]) => [k.slice(0, 100), SECRET_KEY.test(k) ? '***' : redact(v, depth + 1)]));
+    return entries.length > 50 ? { ...kept, '…': `${entries.length - 50} more keys` } : kept;
   }
   return value;
+}
+
+/** Past this size (JSON characters after redaction) an input is recorded as a summary. */
+export const AUDIT_INPUT_MAX = 2000;
+
+/**
+ * What the audit keeps of an input: the redacted input when small; else a bounded summary —
+ * its size, its top-level keys (at most 20) and a truncated excerpt — never the whole body.
+ */
+export function auditInput(value: unknown): unknown {
+  const kept = redact(value);
+  const json = JSON.stringify(kept) ?? 'null';
+  if (json.length <= AUDIT_INPUT_MAX) return kept;
+  const keys = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : null;
+  return {
+    summary: true,
+    // the size of what arrived (bounded by the body limit before parsing), in JSON characters
+    chars: (() => {
+      try {
+        return JSON.stringify(value)?.length ?? 0;
+      } catch {
+        return null;
+      }
+    })(),
+    keyCount: keys?.length ?? null,
+    keys: keys?.slice(0, 20).map((k) => k.slice(0, 60)) ?? null,
+    items: Array.isArray(value) ? value.length : null,
+    excerpt: `${json.slice(0, 300)}…`,
+  };
 }
 
 /** Who, as recorded: the name at the time (kept if the account goes), the role, the user row. */
@@ -34,17 +66,47 @@ export interface AuditActor {
 
 export const auditActor = (a: Actor): AuditActor => ({ name: a.name, roleCode: a.roleCode, userId: a.kind === 'user' ? a.id : null });
 
+/** Minutes within which identical refusals are one counted row (app_meta audit.coalesce_minutes; read at most every 10 s). */
+const coalesceCache = new WeakMap<Db, { at: number; minutes: Promise<number> }>();
+function coalesceMinutes(db: Db): Promise<number> {
+  const hit = coalesceCache.get(db);
+  if (hit && Date.now() - hit.at < 10_000) return hit.minutes;
+  const minutes = rows<{ value: string }>(db, sql`select value from app_meta where key = 'audit.coalesce_minutes'`).then(
+    (r) => (Number(r[0]?.value) > 0 ? Number(r[0].value) : 10),
+    () => 10,
+  );
+  coalesceCache.set(db, { at: Date.now(), minutes });
+  return minutes;
+}
+
+/**
+ * Appends an audit row. With `coalesce` (refusals), a row identical in actor, action, target,
+ * address and detail (input included) within the last audit.coalesce_minutes is counted
+ * instead (`repeats` + 1, `last_at`): a guessing loop leaves one row, not thousands.
+ */
 export async function writeAudit(
   db: Db,
-  e: { actor: AuditActor; action: string; ip?: string; note?: AuditNote; now: Date },
+  e: { actor: AuditActor; action: string; ip?: string; note?: AuditNote; now: Date; coalesce?: boolean },
 ): Promise<void> {
   const userId = e.actor.userId ?? null;
-  const detail = e.note?.detail ? JSON.stringify(redact(e.note.detail)) : null;
+  const d = e.note?.detail ? { ...e.note.detail, ...('input' in e.note.detail ? { input: auditInput(e.note.detail.input) } : {}) } : null;
+  const detail = d ? JSON.stringify(redact(d, -1)) : null;
+  const targetId = e.note?.targetId === undefined ? null : String(e.note.targetId);
+  const values = sql`${e.now.toISOString()}::timestamptz, ${userId}, ${e.actor.name}, ${e.actor.roleCode ?? null}, ${e.action}, ${e.note?.targetKind ?? null}, ${targetId}, ${e.ip ?? null}, ${detail}::jsonb`;
   try {
+    if (!e.coalesce) {
+      await db.execute(sql`insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail) values (${values})`);
+      return;
+    }
+    const fingerprint = createHash('sha256').update(JSON.stringify([e.actor.name, e.actor.roleCode ?? null, e.action, e.note?.targetKind ?? null, targetId, e.ip ?? null, detail])).digest('base64url');
+    const since = new Date(e.now.getTime() - (await coalesceMinutes(db)) * 60_000).toISOString();
     await db.execute(
-      sql`insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail)
-          values (${e.now.toISOString()}::timestamptz, ${userId}, ${e.actor.name}, ${e.actor.roleCode ?? null}, ${e.action},
-                  ${e.note?.targetKind ?? null}, ${e.note?.targetId === undefined ? null : String(e.note.targetId)}, ${e.ip ?? null}, ${detail}::jsonb)`,
+      sql`with hit as (
+            update audit_log set repeats = repeats + 1, last_at = ${e.now.toISOString()}::timestamptz
+            where id = (select id from audit_log where fingerprint = ${fingerprint} and at >= ${since}::timestamptz order by at desc, id desc limit 1)
+            returning id)
+          insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail, fingerprint)
+          select ${values}, ${fingerprint} where not exists (select 1 from hit)`,
     );
   } catch (err) {
     throw queryFailed('write audit log', err);
@@ -75,6 +137,9 @@ export interface AuditRow {
   ip: string | null;
   outcome: string;
   detail: unknown;
+  /** How many identical refusals this row stands for, and the last one's time. */
+  repeats: number;
+  lastAt: string | null;
 }
 
 export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRow[]; more: boolean }> {
@@ -89,9 +154,9 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
     f.beforeId ? sql`id < ${f.beforeId}` : null,
   ].filter((c) => c !== null);
   try {
-    const r = await rows<{ id: number; at: Date | string; actor: string; role_code: string | null; action: string; target_kind: string | null; target_id: string | null; ip: string | null; detail: unknown }>(
+    const r = await rows<{ id: number; at: Date | string; actor: string; role_code: string | null; action: string; target_kind: string | null; target_id: string | null; ip: string | null; detail: unknown; repeats: number; last_at: Date | string | null }>(
       db,
-      sql`select id::int as id, at, actor, role_code, action, target_kind, target_id, ip, detail from audit_log
+      sql`select id::int as id, at, actor, role_code, action, target_kind, target_id, ip, detail, repeats, last_at from audit_log
           where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by id desc limit ${f.limit + 1}`,
     );
     return {
@@ -100,7 +165,7 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
         const detail = typeof x.detail === 'string' ? JSON.parse(x.detail) : x.detail;
         return {
           id: x.id, at: new Date(x.at).toISOString(), actor: x.actor, roleCode: x.role_code, action: x.action, targetKind: x.target_kind, targetId: x.target_id, ip: x.ip,
-          outcome: (detail as { outcome?: string } | null)?.outcome ?? 'ok', detail,
+          outcome: (detail as { outcome?: string } | null)?.outcome ?? 'ok', detail, repeats: x.repeats, lastAt: x.last_at ? new Date(x.last_at).toISOString() : null,
         };
       }),
     };

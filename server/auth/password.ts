@@ -46,3 +46,20 @@ export function needsRehash(stored: string): boolean {
   const [, logN, r] = stored.split('$').map(Number);
   return !(logN >= SCRYPT.logN && r >= SCRYPT.r);
 }
+
+let hashing = 0;
+
+/**
+ * A slot for one password hash, or null when `max` are being computed already: scrypt takes
+ * ~32 MiB and a libuv thread for ~50–100 ms, so a burst of sign-ins with rotating user names
+ * must be turned away (429) rather than queued. Call the returned function when done.
+ */
+export function tryHashSlot(max: number): (() => void) | null {
+  if (hashing >= max) return null;
+  hashing++;
+  let released = false;
+  return () => {
+    if (!released) hashing--;
+    released = true;
+  };
+}

@@ -1,7 +1,7 @@
 // Sessions and login attempts over the database (issue [3]). The cookie carries a random
 // 256-bit token; the database keeps only its SHA-256, so a leaked table cannot be replayed.
 // Lifetimes and throttling limits are data (app_meta auth.*, migration 0006).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
@@ -13,6 +13,12 @@ export interface SessionPolicy extends ThrottlePolicy {
   maxFailuresPerAddress: number;
   sessionHours: number;
   sessionIdleMinutes: number;
+  /** Failures through one device cookie before it stops lifting a user-name or address lock. */
+  maxFailuresPerDevice: number;
+  /** A device cookie's lifetime after its last successful sign-in. */
+  deviceDays: number;
+  /** Password hashes computed at once in this process; beyond it sign-ins are answered 429 unhashed. */
+  maxConcurrentHashes: number;
 }
 
 
@@ -31,6 +37,9 @@ export async function loadSessionPolicy(db: Db): Promise<SessionPolicy> {
       lockoutMinutes: get('lockout_minutes'),
       sessionHours: get('session_hours'),
       sessionIdleMinutes: get('session_idle_minutes'),
+      maxFailuresPerDevice: get('max_failures_per_device'),
+      deviceDays: get('device_days'),
+      maxConcurrentHashes: get('max_concurrent_hashes'),
     };
   } catch (err) {
     throw queryFailed('session policy', err);
@@ -61,29 +70,132 @@ export async function revokeSession(db: Db, token: string | undefined, now: Date
   }
 }
 
-export async function recordLoginAttempt(db: Db, username: string, ip: string | undefined, ok: boolean, now: Date): Promise<void> {
+export interface AttemptKey {
+  username: string;
+  ip?: string;
+  /** SHA-256 of a device cookie this user name earned before (checked by the caller), if any. */
+  deviceHash?: string | null;
+}
+
+export async function recordLoginAttempt(db: Db, username: string, ip: string | undefined, ok: boolean, now: Date, deviceHash: string | null = null): Promise<void> {
   try {
-    await db.execute(sql`insert into login_attempts (username, ip, at, ok) values (${username}, ${ip ?? null}, ${now.toISOString()}::timestamptz, ${ok})`);
+    await db.execute(sql`insert into login_attempts (username, ip, at, ok, device_hash) values (${username}, ${ip ?? null}, ${now.toISOString()}::timestamptz, ${ok}, ${deviceHash})`);
   } catch (err) {
     throw queryFailed('record login attempt', err);
   }
 }
 
-/** Throttled when either the user name or the address has too many recent failures. */
-export async function loginThrottle(db: Db, username: string, ip: string | undefined, now: Date, p: SessionPolicy) {
+type Lock = { locked: false } | { locked: true; retryAfterSeconds: number; by: 'user' | 'address' | 'device' };
+
+/**
+ * Throttled when the user name, the address or the device has too many recent failures.
+ * - user name: failures since its last success or unlock;
+ * - address: failures from it, except those of a user name that later signed in from the same
+ *   address (its own typos) or before an unlock of the address — another account's success
+ *   clears nothing, so a guesser cannot reset the address by signing in to their own account;
+ * - device: with a device cookie this user name earned, the user-name and address locks do not
+ *   apply (someone else's guessing cannot lock out the on-duty dispatcher), but the device's
+ *   own failures do (auth.max_failures_per_device).
+ */
+export async function loginThrottle(db: Db, username: string, ip: string | undefined, now: Date, p: SessionPolicy, deviceHash: string | null = null): Promise<Lock> {
   const since = new Date(now.getTime() - Math.max(p.failureWindowMinutes, p.lockoutMinutes) * 60_000).toISOString();
   let recent;
   try {
-    recent = await rows<{ by: 'user' | 'ip'; at: Date | string; ok: boolean }>(
+    recent = await rows<{ by: 'user' | 'address' | 'device'; at: Date | string; ok: boolean }>(
       db,
-      sql`select 'user' as by, at, ok from login_attempts where username = ${username} and at >= ${since}::timestamptz
+      sql`select 'user' as by, at, ok from login_attempts where username = ${username} and at >= ${since}::timestamptz and ${deviceHash}::text is null
           union all
-          select 'ip', at, ok from login_attempts where ${ip ?? null}::text is not null and ip = ${ip ?? null} and at >= ${since}::timestamptz`,
+          select 'address', f.at, false from login_attempts f
+           where ${ip ?? null}::text is not null and ${deviceHash}::text is null and f.ip = ${ip ?? null} and not f.ok and f.at >= ${since}::timestamptz
+             and not exists (select 1 from login_attempts s where s.ok and s.id > f.id and s.ip = f.ip
+                             and ((s.kind = 'password' and s.username = f.username) or (s.kind = 'unlock' and s.username = '*')))
+          union all
+          select 'device', at, ok from login_attempts where ${deviceHash}::text is not null and device_hash = ${deviceHash} and at >= ${since}::timestamptz`,
     );
   } catch (err) {
     throw queryFailed('login throttle', err);
   }
-  const of = (by: 'user' | 'ip') => recent.filter((r) => r.by === by).map((r) => ({ at: new Date(r.at), ok: r.ok }));
-  const byUser = throttle(of('user'), now, p);
-  return byUser.locked ? byUser : throttle(of('ip'), now, { ...p, maxFailures: p.maxFailuresPerAddress });
+  const of = (by: 'user' | 'address' | 'device') => recent.filter((r) => r.by === by).map((r) => ({ at: new Date(r.at), ok: r.ok }));
+  const checks = [
+    ['device', p.maxFailuresPerDevice],
+    ['user', p.maxFailures],
+    ['address', p.maxFailuresPerAddress],
+  ] as const;
+  for (const [by, maxFailures] of checks) {
+    const t = throttle(of(by), now, { ...p, maxFailures });
+    if (t.locked) return { ...t, by };
+  }
+  return { locked: false };
+}
+
+/** A 64-bit advisory-lock key for a throttling subject (stable across processes). */
+const lockKey = (subject: string) => createHash('sha256').update(`citygrid:login:${subject}`).digest().readBigInt64BE(0);
+
+/**
+ * The throttle's check and the attempt's record in one atomic step: inside a short transaction
+ * that holds advisory locks on the user name, the address and the device (taken in key order,
+ * so two attempts never deadlock), the limits are checked and, unless locked, this attempt is
+ * recorded as a failure up front. A parallel or batched attempt therefore always sees every
+ * earlier one: the (limit + 1)-th failure is refused whatever the concurrency. Success is
+ * recorded afterwards (`recordLoginAttempt(…, true)`), which resets what it should.
+ * No password is hashed in here: the transaction never waits for scrypt.
+ */
+export async function admitLoginAttempt(db: Db, key: AttemptKey, now: Date, p: SessionPolicy): Promise<Lock> {
+  const subjects = [`user:${key.username}`, ...(key.ip ? [`ip:${key.ip}`] : []), ...(key.deviceHash ? [`device:${key.deviceHash}`] : [])];
+  const keys = subjects.map(lockKey).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  try {
+    return await db.transaction(async (tx) => {
+      const t = tx as unknown as Db;
+      for (const k of keys) await t.execute(sql`select pg_advisory_xact_lock(${k.toString()}::bigint)`);
+      const lock = await loginThrottle(t, key.username, key.ip, now, p, key.deviceHash ?? null);
+      if (!lock.locked) await recordLoginAttempt(t, key.username, key.ip, false, now, key.deviceHash ?? null);
+      return lock;
+    });
+  } catch (err) {
+    throw queryFailed('login throttle', err);
+  }
+}
+
+/** An administrator lifts a lock: of a user name, or of an address (every failure from it before now). */
+export async function liftLoginLock(db: Db, target: { username: string } | { ip: string }, now: Date): Promise<void> {
+  const [username, ip] = 'username' in target ? [target.username, null] : ['*', target.ip];
+  try {
+    await db.execute(sql`insert into login_attempts (username, ip, at, ok, kind) values (${username}, ${ip}, ${now.toISOString()}::timestamptz, true, 'unlock')`);
+  } catch (err) {
+    throw queryFailed('lift sign-in lock', err);
+  }
+}
+
+// ---- device cookies ----------------------------------------------------------------------------
+
+/** The device cookie's hash when the cookie is one this user name earned and it has not expired; else null. */
+export async function knownDevice(db: Db, token: string | undefined, username: string, now: Date): Promise<string | null> {
+  if (!token || token.length > 100) return null;
+  const hash = hashSecret(token);
+  try {
+    const [r] = await rows<{ ok: boolean }>(
+      db,
+      sql`select true as ok from login_devices where token_hash = ${hash} and username = ${username} and expires_at > ${now.toISOString()}::timestamptz`,
+    );
+    return r ? hash : null;
+  } catch (err) {
+    throw queryFailed('device cookie', err);
+  }
+}
+
+/** After a successful sign-in: renews the browser's device cookie for this user name (or issues one). Returns the token to set. */
+export async function issueDevice(db: Db, token: string | undefined, username: string, now: Date, p: SessionPolicy): Promise<{ token: string; expiresAt: Date }> {
+  const expiresAt = new Date(now.getTime() + p.deviceDays * 86_400_000);
+  const existing = await knownDevice(db, token, username, now);
+  const fresh = existing ? token! : randomBytes(32).toString('base64url');
+  try {
+    await db.execute(
+      sql`insert into login_devices (token_hash, username, created_at, last_used_at, expires_at)
+          values (${hashSecret(fresh)}, ${username}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${expiresAt.toISOString()}::timestamptz)
+          on conflict (token_hash) do update set last_used_at = excluded.last_used_at, expires_at = excluded.expires_at`,
+    );
+  } catch (err) {
+    throw queryFailed('device cookie', err);
+  }
+  return { token: fresh, expiresAt };
 }

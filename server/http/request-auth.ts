@@ -17,18 +17,47 @@ export const DISPLAY_HEADER = 'x-display-token';
 export interface RequestAuth {
   actor: Actor | null;
   sessionToken?: string;
+  /** The device cookie, if the browser sent one (checked against the user name at sign-in). */
+  deviceToken?: string;
   ip?: string;
   userAgent?: string;
   sameOrigin: boolean;
   csrfOk: boolean;
 }
 
+/** Cookie values longer than this are ignored (a session token is 43 characters). */
+const MAX_COOKIE_VALUE = 200;
+
+/**
+ * One cookie's value, parsed defensively: a value that is badly percent-encoded, too long, or
+ * holds control characters is treated as absent (the request is then simply not signed in),
+ * never as an error.
+ */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
+  if (!header || header.length > 8192) return undefined;
+  for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0 || part.slice(0, i).trim() !== name) continue;
+    const raw = part.slice(i + 1).trim();
+    if (raw.length > MAX_COOKIE_VALUE) return undefined;
+    let value: string;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    // eslint-disable-next-line no-control-regex
+    return /[\u0000-\u001f\u007f]/.test(value) ? undefined : value;
   }
   return undefined;
+}
+
+export const DEVICE_COOKIE = 'cg_device';
+
+/** The device cookie (see login_devices): sent only to the API, long-lived, HttpOnly. */
+export function deviceCookie(token: string, expiresAt: Date, secure: boolean): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+  return `${DEVICE_COOKIE}=${token}; Path=/trpc; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
 }
 
 /** The session cookie: never readable by scripts, never sent cross-site, Secure in production. */
@@ -53,6 +82,8 @@ function sameOrigin(req: Request): boolean {
 
 /** The session policy changes rarely: read at most every 10 s per database. */
 const policies = new WeakMap<Db, { at: number; p: Promise<SessionPolicy> }>();
+/** Forget the cached policy (tests that change app_meta auth.*). */
+export const forgetSessionPolicy = (db: Db) => void policies.delete(db);
 export function sessionPolicy(db: Db): Promise<SessionPolicy> {
   const hit = policies.get(db);
   if (hit && Date.now() - hit.at < 10_000) return hit.p;
@@ -71,7 +102,13 @@ export interface AuthOptions {
 export async function authenticate(c: HonoContext, db: Db, now: Date, opts: AuthOptions): Promise<RequestAuth> {
   const req = c.req.raw;
   const sessionToken = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
-  const displayToken = req.headers.get(DISPLAY_HEADER) ?? c.req.query('display') ?? undefined;
+  const deviceToken = readCookie(req.headers.get('cookie'), DEVICE_COOKIE);
+  let displayToken = req.headers.get(DISPLAY_HEADER) ?? undefined;
+  try {
+    displayToken ??= c.req.query('display') ?? undefined;
+  } catch {
+    displayToken = undefined; // a badly encoded query string: no token
+  }
   let ip: string | undefined;
   try {
     ip = getConnInfo(c).remote.address;
@@ -85,5 +122,5 @@ export async function authenticate(c: HonoContext, db: Db, now: Date, opts: Auth
   const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
   const origin = sameOrigin(req);
   const csrfOk = !unsafe || (origin && (!sessionToken || req.headers.get(CSRF_HEADER) === csrfTokenFor(sessionToken)));
-  return { actor, sessionToken, ip, userAgent: req.headers.get('user-agent') ?? undefined, sameOrigin: !unsafe || origin, csrfOk };
+  return { actor, sessionToken, deviceToken, ip, userAgent: req.headers.get('user-agent') ?? undefined, sameOrigin: !unsafe || origin, csrfOk };
 }

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../app/api.ts';
 import { loadSession, signIn, signOut, type Me } from '../../app/session.ts';
-import { t, tData, type Lang } from '../../app/i18n.ts';
+import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
 
 export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
   const [username, setUsername] = useState('');
@@ -17,10 +17,8 @@ export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
     try {
       await signIn(username.trim(), password);
     } catch (err) {
-      // the two answers every user meets get the UI's language; others are the server's words
-      const e = err as Error & { data?: { code?: string } };
-      const minutes = /in (\d+) minute/.exec(e.message)?.[1];
-      setError(e.data?.code === 'UNAUTHORIZED' ? t(lang, 'loginWrong') : e.data?.code === 'TOO_MANY_REQUESTS' ? `${t(lang, 'loginThrottled')}${minutes ?? ''}` : e.message);
+      // every refusal carries a reason code: shown in the UI's language
+      setError(errorText(err, lang));
       setBusy(false);
     }
   };
@@ -80,7 +78,7 @@ export function ChangePasswordScreen({ lang }: { lang: Lang }) {
       await api.auth.changePassword.mutate({ currentPassword: current, newPassword: next });
       await loadSession();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err, lang));
     }
   };
   return (

@@ -1,0 +1,185 @@
+// The sign-in limits under an attacker's concurrency, over HTTP as a browser or a script sends
+// it: batches, parallel requests, rotating user names, a guesser's own account, a locked-out
+// dispatcher's known browser, an administrator lifting a lock, password changes. On a fresh,
+// migrated database of its own (the limits and attempts are changed here; the shared city is not).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import { migrateEngine, rows, type Engine } from '../db/engine.ts';
+import { createApp } from '../server/app.ts';
+import { hashPassword } from '../server/auth/password.ts';
+import { forgetSessionPolicy } from '../server/http/request-auth.ts';
+import { MAX_BATCH } from '../domain/request-limits.ts';
+import { freshEngine } from './support/test-db.ts';
+import { trpcPost } from './support/http-session.ts';
+
+let engine: Engine;
+let dispose: () => Promise<void>;
+let app: Hono;
+const PASSWORD = 'throttle-test-pass-1';
+let n = 0;
+
+/** A fresh user (so each test has its own counters). */
+async function user(role = 'dispatcher'): Promise<string> {
+  const username = `t${++n}-${role}`;
+  await engine.db.execute(sql`insert into users (username, display_name, role_code, password_hash) values (${username}, 'Throttle test', ${role}, ${await hashPassword(PASSWORD)})`);
+  return username;
+}
+
+/** A sign-in from an address (the app trusts X-Forwarded-For here), optionally with cookies. */
+const signIn = (username: string, password: string, ip: string, cookie?: string) =>
+  trpcPost(app, 'auth.login', { username, password }, { 'x-forwarded-for': ip, ...(cookie ? { cookie } : {}) });
+
+const reasonOf = (b: { error?: { data: unknown } }) => (b.error?.data as { reason?: string } | undefined)?.reason;
+
+async function setMeta(key: string, value: string) {
+  await engine.db.execute(sql`update app_meta set value = ${value} where key = ${key}`);
+  forgetSessionPolicy(engine.db);
+}
+
+beforeAll(async () => {
+  ({ engine, dispose } = await freshEngine('citygrid_throttle'));
+  await migrateEngine(engine);
+  app = createApp(engine, { trustProxy: true });
+}, 120_000);
+afterAll(() => dispose());
+
+describe('sign-in is never batched', () => {
+  it('a batch of 41 guesses for one user name is refused whole: no guess is checked, nobody signs in', async () => {
+    const name = await user();
+    const calls = 41;
+    const paths = Array(calls).fill('auth.login').join(',');
+    const body = Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { username: name, password: i === 40 ? PASSWORD : `guess-${i}-xxxxxx` }]));
+    const res = await app.request(`/trpc/${paths}?batch=1`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.1' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(await rows(engine.db, sql`select 1 from login_attempts where username = ${name}`)).toEqual([]);
+  });
+  it('sign-in batched with one other call is refused too (request.loginAlone)', async () => {
+    const name = await user();
+    const res = await app.request('/trpc/auth.me,auth.login?batch=1', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ 0: null, 1: { username: name, password: PASSWORD } }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('request.loginAlone');
+  });
+  it(`more than ${MAX_BATCH} calls in one batch are refused before any runs (request.batchTooLarge)`, async () => {
+    const paths = Array(MAX_BATCH + 1).fill('auth.me').join(',');
+    const res = await app.request(`/trpc/${paths}?batch=1&input=${encodeURIComponent('{}')}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { data: { reason: string } } }).error.data.reason).toBe('request.batchTooLarge');
+  });
+});
+
+describe('the throttle under parallel requests', () => {
+  it('25 parallel wrong guesses for one user name: at most 5 are checked, the rest get 429, and then even the right password is refused', async () => {
+    const name = await user();
+    // every guess may hash at once, so only the throttle's atomic check stands between them and the database
+    await setMeta('auth.max_concurrent_hashes', '50');
+    // distinct addresses, so only the user-name limit is in play
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => signIn(name, `guess-${i}-xxxxxx`, `10.1.${i}.1`))).finally(() => setMeta('auth.max_concurrent_hashes', '4'));
+    const statuses = answers.map((a) => a.res.status);
+    expect(statuses.filter((s) => s === 200)).toEqual([]);
+    expect(statuses.filter((s) => s === 401).length).toBe(5);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
+    // keep guessing one at a time until the lock: the sixth recorded failure is never checked
+    for (let i = 0; i < 10; i++) {
+      const a = await signIn(name, `more-${i}-xxxxxx`, `10.2.${i}.1`);
+      if (a.res.status === 429 && reasonOf(a.body) === 'auth.throttled') break;
+    }
+    const [{ failures }] = await rows<{ failures: number }>(engine.db, sql`select count(*)::int as failures from login_attempts where username = ${name} and not ok`);
+    expect(failures).toBe(5);
+    const right = await signIn(name, PASSWORD, '10.3.0.1');
+    expect(right.res.status).toBe(429);
+    expect(reasonOf(right.body)).toBe('auth.throttled');
+    expect(Number(right.res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+  it('beyond the hashing slots a sign-in is answered 429 busy with Retry-After, unhashed and unrecorded', async () => {
+    await setMeta('auth.max_concurrent_hashes', '1');
+    try {
+      const names = await Promise.all(Array.from({ length: 8 }, () => user()));
+      const answers = await Promise.all(names.map((name, i) => signIn(name, `wrong-${i}-xxxxxx`, `10.4.${i}.1`)));
+      const busy = answers.filter((a) => reasonOf(a.body) === 'request.busy');
+      expect(busy.length).toBeGreaterThan(0);
+      expect(busy.every((a) => a.res.status === 429 && a.res.headers.get('retry-after') === '1')).toBe(true);
+      expect(answers.filter((a) => a.res.status === 401).length).toBeGreaterThan(0);
+      // a busy answer recorded no attempt: those users are not closer to a lock
+      const [{ attempts }] = await rows<{ attempts: number }>(engine.db, sql`select count(*)::int as attempts from login_attempts where username = any(${sql.param(names)}::text[])`);
+      expect(attempts).toBe(8 - busy.length);
+    } finally {
+      await setMeta('auth.max_concurrent_hashes', '4');
+    }
+  });
+});
+
+describe('an address', () => {
+  it("is not cleared by another account's success: a guesser who signs in to their own account is still locked at the address limit", async () => {
+    await setMeta('auth.max_failures_per_address', '6');
+    try {
+      const own = await user();
+      const ip = '10.5.0.1';
+      const victims = await Promise.all(Array.from({ length: 6 }, () => user()));
+      for (let i = 0; i < 5; i++) expect((await signIn(victims[i], 'guess-xxxxxxxx', ip)).res.status).toBe(401);
+      expect((await signIn(own, PASSWORD, ip)).res.status).toBe(200);
+      expect((await signIn(victims[5], 'guess-xxxxxxxx', ip)).res.status).toBe(401); // the 6th failure
+      const next = await signIn(victims[5], 'guess-yyyyyyyy', ip);
+      expect(next.res.status).toBe(429);
+      // the same address's own user, who typed wrong once and then signed in, is forgiven for that typo
+    } finally {
+      await setMeta('auth.max_failures_per_address', '30');
+    }
+  });
+  it('forgives a user name its own typos once it signs in from the same address', async () => {
+    await setMeta('auth.max_failures_per_address', '3');
+    try {
+      const me = await user();
+      const ip = '10.6.0.1';
+      for (let i = 0; i < 2; i++) expect((await signIn(me, 'typo-xxxxxxxx', ip)).res.status).toBe(401);
+      expect((await signIn(me, PASSWORD, ip)).res.status).toBe(200);
+      const colleague = await user();
+      for (let i = 0; i < 2; i++) expect((await signIn(colleague, 'typo-xxxxxxxx', ip)).res.status).toBe(401);
+      expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(200);
+    } finally {
+      await setMeta('auth.max_failures_per_address', '30');
+    }
+  });
+});
+
+describe('the on-duty dispatcher is not locked out by someone else', () => {
+  it('a browser that signed in before keeps its way in while the user name is locked; others are refused', async () => {
+    const name = await user('dispatcher');
+    const first = await signIn(name, PASSWORD, '10.7.0.1');
+    expect(first.res.status).toBe(200);
+    const device = /cg_device=([^;]+)/.exec(first.res.headers.get('set-cookie') ?? '')?.[1];
+    expect(device).toMatch(/^[\w-]{43}$/);
+    expect(first.res.headers.get('set-cookie')).toMatch(/cg_device=[^;]+; Path=\/trpc; HttpOnly; SameSite=Strict; Max-Age=\d+/);
+    for (let i = 0; i < 6; i++) await signIn(name, `attack-${i}-xxxxxx`, `10.8.${i}.1`);
+    expect((await signIn(name, PASSWORD, '10.9.0.1')).res.status).toBe(429);
+    const known = await signIn(name, PASSWORD, '10.7.0.1', `cg_device=${device}`);
+    expect(known.res.status).toBe(200);
+    // a device cookie earned by another user name lifts nothing
+    const other = await user('dispatcher');
+    for (let i = 0; i < 6; i++) await signIn(other, `attack-${i}-xxxxxx`, `10.10.${i}.1`);
+    expect((await signIn(other, PASSWORD, '10.7.0.1', `cg_device=${device}`)).res.status).toBe(429);
+  });
+  it('a device cookie has its own limit: guessing through it locks that cookie', async () => {
+    const name = await user('dispatcher');
+    const first = await signIn(name, PASSWORD, '10.11.0.1');
+    const device = /cg_device=([^;]+)/.exec(first.res.headers.get('set-cookie') ?? '')![1];
+    for (let i = 0; i < 5; i++) expect((await signIn(name, `guess-${i}-xxxxxx`, '10.11.0.1', `cg_device=${device}`)).res.status).toBe(401);
+    expect((await signIn(name, PASSWORD, '10.11.0.1', `cg_device=${device}`)).res.status).toBe(429);
+  });
+});
+
+describe('refusals are counted, not repeated', () => {
+  it('twenty wrong guesses leave two audit rows: failures and throttled, each with its count', async () => {
+    const name = await user();
+    for (let i = 0; i < 20; i++) await signIn(name, `guess-${i}-xxxxxx`, '10.12.0.1');
+    const audit = await rows<{ outcome: string; repeats: number }>(engine.db, sql`select detail->>'outcome' as outcome, repeats from audit_log where action = 'auth.login' and actor = ${name} order by id`);
+    expect(audit).toEqual([{ outcome: 'failed', repeats: 5 }, { outcome: 'throttled', repeats: 15 }]);
+  });
+  it('the audit log refuses any other change to a counted row', async () => {
+    const [row] = await rows<{ id: number }>(engine.db, sql`select id::int as id from audit_log where repeats > 1 order by id limit 1`);
+    await expect(engine.db.execute(sql`update audit_log set actor = 'someone else', repeats = repeats + 1 where id = ${row.id}`)).rejects.toThrow();
+    await expect(engine.db.execute(sql`update audit_log set repeats = 1 where id = ${row.id}`)).rejects.toThrow();
+    await expect(engine.db.execute(sql`delete from audit_log where id = ${row.id}`)).rejects.toThrow();
+  });
+});
