@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import type { Engine } from '../db/engine.ts';
+import { withStatementTag, type Engine } from '../db/engine.ts';
 import { appRouter } from './router.ts';
 import { health } from './http/health.ts';
 import { layersHandler } from './http/layers.ts';
@@ -32,6 +32,9 @@ export interface AppOptions {
 export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
 
 const ALONE = new Set<string>(UNBATCHED);
+
+/** Procedures served first on the embedded connection: sign-in and single-record reads (everything else is heavy). */
+const isInteractive = (path: string) => path.startsWith('auth.') || /(^|\.)(byId|[a-z]+ById)$/.test(path) || path === 'system.info';
 
 /**
  * Headers on every answer: no framing (clickjacking), no MIME sniffing, no referrer leaving the
@@ -82,7 +85,8 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   // binary map layers (before the SPA fallback, which would answer any path with index.html)
   const production = !!opts.production;
   const auth = { production, trustProxy: !!opts.trustProxy };
-  app.get('/api/layers/:file', layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth }));
+  const layers = layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth });
+  app.get('/api/layers/:file', (c) => withStatementTag({ priority: 'heavy', who: `feed:${c.req.param('file')}` }, () => layers(c)));
   app.all('/api/*', (c) => httpError(c, refuse('NOT_FOUND', 'request.notFound', { path: c.req.path.slice(0, 100) }), 'http'));
   app.all('/trpc/*', async (c) => {
     const url = new URL(c.req.url);
@@ -106,7 +110,9 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
       return c.json({ error: { message: 'Cannot check who you are right now: the database did not answer. Try again.', data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, reason: 'db.failed', params: { what: 'session lookup' } } } }, 503);
     }
     const secureCookies = production || url.protocol === 'https:';
-    const res = await fetchRequestHandler({
+    // the engine serves interactive statements before heavy ones (db/engine.ts)
+    const tag = { priority: paths.every(isInteractive) ? ('interactive' as const) : ('heavy' as const), who: `${who.actor?.roleCode ?? 'anonymous'}@trpc:${paths.join(',').slice(0, 200)}` };
+    const res = await withStatementTag(tag, () => fetchRequestHandler({
       endpoint: '/trpc',
       req: limited,
       router: appRouter,
@@ -123,7 +129,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
           console.error(`[trpc] ${path ?? '?'}: ${error.message.split('\n')[0]}${error.cause ? ` (${databaseReason(error.cause)})` : ''}`);
         }
       },
-    });
+    }));
     // answers are personal (scope, session): never stored by a browser or a proxy
     res.headers.set('Cache-Control', 'no-store');
     return res;

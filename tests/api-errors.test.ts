@@ -1,5 +1,5 @@
 // Failures reach the client as messages written for people: never SQL, never a stack.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../server/app.ts';
 import { INTERNAL_MESSAGE } from '../server/query-error.ts';
@@ -49,11 +49,19 @@ describe('API errors when tables go missing under a signed-in user (real engine)
   }, 120_000);
   afterAll(() => dispose());
 
-  it('a failed query names what failed and hides the SQL', async () => {
-    const { status, text } = await call('places.summary');
-    expect(status).toBe(500);
-    expect(text).toContain('The database could not answer (summary of districts)');
-    expect(text).not.toMatch(/select|relation|stack/i);
+  it('a failed query names what failed and hides the SQL; the server log says the database\'s reason and code', async () => {
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+    try {
+      const { status, text } = await call('places.summary');
+      expect(status).toBe(500);
+      expect(text).toContain('The database could not answer (summary of districts)');
+      expect(text).not.toMatch(/select|relation|stack|SQLSTATE/i);
+    } finally {
+      spy.mockRestore();
+    }
+    // 42P01: undefined_table — the operator reads why, not only "Failed query: <SQL>"
+    expect(logged.join('\n')).toMatch(/summary of districts failed: SQLSTATE 42P01: relation "districts" does not exist/);
   });
 
   it('an unexpected failure shows the generic message only', async () => {

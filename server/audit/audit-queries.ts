@@ -36,24 +36,22 @@ export const AUDIT_INPUT_MAX = 2000;
  * its size, its top-level keys (at most 20) and a truncated excerpt — never the whole body.
  */
 export function auditInput(value: unknown): unknown {
-  const kept = redact(value);
-  const json = JSON.stringify(kept) ?? 'null';
-  if (json.length <= AUDIT_INPUT_MAX) return kept;
+  let chars: number | null;
+  try {
+    // the size of what arrived (bounded by the body limit before parsing), in JSON characters
+    chars = JSON.stringify(value)?.length ?? 0;
+  } catch {
+    chars = null; // not serialisable (a cycle): summarised
+  }
+  if (chars !== null && chars <= AUDIT_INPUT_MAX) return redact(value);
   const keys = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : null;
   return {
     summary: true,
-    // the size of what arrived (bounded by the body limit before parsing), in JSON characters
-    chars: (() => {
-      try {
-        return JSON.stringify(value)?.length ?? 0;
-      } catch {
-        return null;
-      }
-    })(),
+    chars,
     keyCount: keys?.length ?? null,
     keys: keys?.slice(0, 20).map((k) => k.slice(0, 60)) ?? null,
     items: Array.isArray(value) ? value.length : null,
-    excerpt: `${json.slice(0, 300)}…`,
+    excerpt: `${(JSON.stringify(redact(value)) ?? '').slice(0, 300)}…`,
   };
 }
 

@@ -38,7 +38,7 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
                 ['f_community', loc.community?.name],
               ]}
             />
-            {c.reporter && <ReporterView lang={lang} caseId={c.id} reporter={c.reporter} />}
+            {'reporter' in c && c.reporter && <ReporterView lang={lang} caseId={c.id} reporter={c.reporter} />}
             <button className="link" onClick={() => onFly(c.lng, c.lat, 17)}>
               {t(lang, 'flyHere')}
             </button>
@@ -58,7 +58,8 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
   );
 }
 
-type Reporter = NonNullable<RouterOutputs['cases']['byId']['reporter']>;
+// a wall screen's answer has no reporter field at all
+type Reporter = NonNullable<Extract<RouterOutputs['cases']['byId'], { reporter: unknown }>['reporter']>;
 
 /** The reporter, masked; roles with case.reporter.reveal may reveal it (an audited action on the server). */
 function ReporterView({ lang, caseId, reporter }: { lang: Lang; caseId: number; reporter: Reporter }) {
