@@ -151,6 +151,16 @@ function shareEmbedded(engine: Engine, pg: { query: QueryFn; exec: QueryFn; tran
     );
 }
 
+/**
+ * Inclusive id ranges [lo, hi] of at most `size` ids covering [min, max]: heavy reads run one
+ * statement per range (each short on the single embedded connection) and concatenate in JS.
+ */
+export function idSlices(min: number, max: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let lo = min; lo <= max; lo += size) out.push([lo, Math.min(max, lo + size - 1)]);
+  return out;
+}
+
 /** A counting semaphore: heavy statements on the server engine share a few connections. */
 class Semaphore {
   private queue: (() => void)[] = [];
