@@ -9,7 +9,10 @@ import { rows, type Db, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { decodeFeed, type Feed } from '../client/map/binary-feed.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
-import { testEngine } from './support/test-db.ts';
+import { testCaller, testEngine } from './support/test-db.ts';
+import { caseLights } from '../client/features/cases/cases-data.ts';
+import { caseFeedColumns, clockSettings, openCaseClocks } from '../server/cases/cases-queries.ts';
+import { trafficLight } from '../server/cases/traffic-light.ts';
 import { TEST_NOW } from './support/test-config.ts';
 import { login, type HttpSession } from './support/http-session.ts';
 
@@ -36,8 +39,7 @@ beforeAll(async () => {
 });
 
 interface CasesMeta {
-  origin: number[];
-  now: string;
+  origin: [number, number];
   period: { from: string | null; to: string | null } | null;
   statuses: string[];
   sources: string[];
@@ -64,13 +66,16 @@ describe('cases.bin', () => {
       if (i > 0 && ids[i] <= ids[i - 1]) throw new Error(`ids not strictly increasing at ${i}`);
     }
     expect(sum).toBe(want.sum);
-    for (const c of ['x', 'y', 't', 'status', 'light', 'source', 'category', 'district']) expect(f.columns[c], c).toHaveLength(want.n);
+    for (const c of ['x', 'y', 't', 'status', 'source', 'category', 'district', 'warnAt', 'dueAt', 'closed']) expect(f.columns[c], c).toHaveLength(want.n);
     expect(f.columns.category).toBeInstanceOf(Uint16Array);
     expect(f.columns.t).toBeInstanceOf(Uint32Array);
+    expect(f.columns.warnAt).toBeInstanceOf(Uint32Array);
+    expect(f.columns.dueAt).toBeInstanceOf(Uint32Array);
+    expect(f.columns.light, 'lights are derived in the browser').toBeUndefined();
 
     const m = f.meta;
     expect(m.origin).toEqual(ORIGIN);
-    expect(m.now).toBe(TEST_NOW.toISOString());
+    expect(m, 'nothing in the feed depends on the time of the request').not.toHaveProperty('now');
     expect(m.period).toEqual({ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd });
     expect(m.statuses.slice(0, 10)).toEqual(['reported', 'verifying', 'verified', 'filed', 'dispatched', 'returned', 'handled', 'checked', 'closed', 'voided']);
     expect(m.lights).toEqual(['none', 'green', 'yellow', 'red', 'onTime', 'late']);
@@ -100,7 +105,8 @@ describe('cases.bin', () => {
 
   it('marks closed cases on time or late exactly as closed_at vs close_due_at, and unfiled/voided ones none', async () => {
     const f = await feed<CasesMeta>(`cases.bin?${PERIOD}`);
-    const count = (light: string) => Array.from(f.columns.light).reduce((a, l) => a + (f.meta.lights[l] === light ? 1 : 0), 0);
+    const lights = caseLights(f as never, TEST_NOW.getTime());
+    const count = (light: string) => Array.from(lights).reduce((a, l) => a + (f.meta.lights[l] === light ? 1 : 0), 0);
     const want = await one<{ on_time: number; late: number; none: number }>(
       sql`select count(*) filter (where status = 'closed' and closed_at <= close_due_at)::int as on_time,
                  count(*) filter (where status = 'closed' and closed_at > close_due_at)::int as late,
@@ -115,7 +121,8 @@ describe('cases.bin', () => {
 
   it('shows a known open, overdue case as red and a freshly dispatched one as green (as of the pinned now)', async () => {
     const f = await feed<CasesMeta>('cases.bin');
-    const lightOf = (id: number) => f.meta.lights[f.columns.light[f.columns.id.indexOf(id)]];
+    const lights = caseLights(f as never, TEST_NOW.getTime());
+    const lightOf = (id: number) => f.meta.lights[lights[f.columns.id.indexOf(id)]];
     const overdue = await rows<{ id: number }>(
       db,
       sql`select id::int as id from cases where (status in ('dispatched', 'returned') and handle_due_at < ${TEST_NOW.toISOString()}::timestamptz)
@@ -123,10 +130,75 @@ describe('cases.bin', () => {
     );
     expect(overdue.length, 'the seeded city has open overdue cases').toBeGreaterThan(0);
     for (const { id } of overdue) expect(lightOf(id), `case ${id}`).toBe('red');
-    const open = Array.from(f.columns.light).reduce((a, l) => a + (['green', 'yellow', 'red'].includes(f.meta.lights[l]) ? 1 : 0), 0);
+    const open = Array.from(lights).reduce((a, l) => a + (['green', 'yellow', 'red'].includes(f.meta.lights[l]) ? 1 : 0), 0);
     const clocked = await one<{ n: number }>(sql`select count(*)::int as n from cases where status in ('dispatched', 'returned', 'handled', 'checked')`);
     expect(open).toBe(clocked.n);
-    expect(f.columns.light.some((l) => f.meta.lights[l] === 'green')).toBe(true);
+    expect(lights.some((l) => f.meta.lights[l] === 'green')).toBe(true);
+  });
+
+  it('derives, from its clock marks, the light trafficLight() gives every open clocked case at the pinned now', async () => {
+    const f = await feed<CasesMeta>('cases.bin');
+    const lights = caseLights(f as never, TEST_NOW.getTime());
+    const row = new Map(Array.from(f.columns.id, (id, i) => [id, i]));
+    const { calendar, warnRatio } = await clockSettings(db);
+    const clocks = await openCaseClocks(db, {});
+    expect(clocks.length).toBeGreaterThan(50);
+    const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+    const seen = new Set<string>();
+    for (const c of clocks) {
+      const want = trafficLight(
+        { status: c.status, dispatchedAt: date(c.dispatched_ms), handledAt: date(c.handled_ms), handleDueAt: date(c.handle_due_ms), closeDueAt: date(c.close_due_ms), closedAt: null },
+        TEST_NOW,
+        warnRatio,
+        calendar,
+      );
+      seen.add(want);
+      expect(f.meta.lights[lights[row.get(c.id)!]], `case ${c.id} (${c.status})`).toBe(want);
+    }
+    expect([...seen].sort(), 'the test city has open cases of every light').toEqual(['green', 'red', 'yellow']);
+  });
+
+  it('gives the light cases.byId gives (the same rule on the server)', async () => {
+    const f = await feed<CasesMeta>('cases.bin');
+    const lights = caseLights(f as never, TEST_NOW.getTime());
+    const caller = await testCaller('demo-viewer', { now: () => TEST_NOW });
+    const clocked = await rows<{ id: number }>(db, sql`select id::int as id from cases where status in ('dispatched', 'returned', 'handled', 'checked') order by id limit 25`);
+    const closed = await rows<{ id: number }>(db, sql`select id::int as id from cases where status in ('closed', 'voided', 'filed') order by id limit 5`);
+    for (const { id } of [...clocked, ...closed]) {
+      const c = await caller.cases.byId({ id });
+      expect(f.meta.lights[lights[f.columns.id.indexOf(id)]], `case ${id}`).toBe(c.light);
+    }
+  });
+
+  it('keeps its bytes and ETag as the clock moves on (the lights turn in the browser)', async () => {
+    const later = createApp(engine, { now: () => new Date(TEST_NOW.getTime() + 90 * 60_000), geojsonBaseline: true });
+    const a = await get(`cases.bin?${PERIOD}`);
+    const b = await later.request(`/api/layers/cases.bin?${PERIOD}`, { headers: { cookie: session.cookie } });
+    expect(b.status).toBe(200);
+    expect(b.headers.get('etag')).toBe(a.headers.get('etag'));
+    expect(Buffer.compare(new Uint8Array(await a.arrayBuffer()), new Uint8Array(await b.arrayBuffer()))).toBe(0);
+  });
+
+  it('is read in slices that concatenate to what one statement over all cases gives', async () => {
+    const period = { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd };
+    // statuses and sources compared by name: each read numbers them in the order it meets them
+    // (columns compared as strings: a deep equality over 140k-element arrays takes seconds)
+    const norm = (c: Awaited<ReturnType<typeof caseFeedColumns>>) => ({
+      n: c.n,
+      ...Object.fromEntries((['id', 'x', 'y', 't', 'category', 'district', 'closed'] as const).map((k) => [k, c[k].join()])),
+      status: Array.from(c.status, (s) => c.statuses[s - 1] ?? '-').join(),
+      source: Array.from(c.source, (s) => c.sources[s - 1] ?? '-').join(),
+      codes: c.codes?.join() ?? null,
+    });
+    const whole = await caseFeedColumns(db, period, { slice: 1e9, withCodes: true });
+    expect(whole.n).toBeGreaterThan(100_000);
+    expect(whole.codes).toHaveLength(whole.n);
+    expect(norm(await caseFeedColumns(db, period, { slice: 7_777, withCodes: true }))).toEqual(norm(whole));
+    // a status or source not known yet is added when met, in any slice, and none is lost
+    const partial = await caseFeedColumns(db, period, { slice: 40_000, statuses: ['closed'], sources: [] });
+    expect(norm(partial)).toEqual({ ...norm(whole), codes: null });
+    expect(partial.statuses[0]).toBe('closed');
+    expect(partial.status.every((s) => s > 0)).toBe(true);
   });
 
   it('does not serve the GeoJSON baseline unless asked to (production apps do not)', async () => {

@@ -1,11 +1,14 @@
 // The cases layer as a binary feed (CGB1, server/http/binary-feed.ts) and, for the benchmark
 // baseline only, as GeoJSON built from the same rows. Column spec (the client decodes exactly
 // this): id u32, x y f32 (degrees from meta.origin, WGS-84), t u32 (reported_at, unix s),
-// status u8 (meta.statuses), light u8 (meta.lights), source u8 (meta.sources),
-// category u16 (meta.categories), district u8 (meta.districts; 255 = none).
-import type { Db } from '../../db/engine.ts';
+// status u8 (meta.statuses), source u8 (meta.sources), category u16 (meta.categories),
+// district u8 (meta.districts; 255 = none), and the clock marks the light is read from as of
+// now (domain/case-light.ts, in the browser): warnAt u32, dueAt u32 (unix s, 0 = none),
+// closed u8 (0 none, 1 closed on time, 2 closed late).
+// Nothing here depends on the time of the request: the payload changes only with the data.
+import { withStatementTag, type Db } from '../../db/engine.ts';
 import type { FeedInput } from '../http/binary-feed.ts';
-import { LIGHTS, trafficLight, type Light } from './traffic-light.ts';
+import { LIGHTS, clockMarks } from './traffic-light.ts';
 import { caseFeedColumns, caseFeedDictionaries, clockSettings, FEED_ORIGIN, openCaseClocks, type CaseFeedColumns, type Period } from './cases-queries.ts';
 
 /** Workflow order; statuses outside it follow in order of appearance. */
@@ -13,59 +16,70 @@ const STATUS_ORDER = ['reported', 'verifying', 'verified', 'filed', 'dispatched'
 const SOURCE_ORDER = ['inspector', 'public', 'survey', 'video', 'referral'];
 const NO_DISTRICT = 255;
 const NO_CATEGORY = 0xffff;
+const CLOSED = [null, 'onTime', 'late'] as const;
 
 export interface CasesLayer {
   cols: CaseFeedColumns;
-  /** Index into LIGHTS per case. */
-  light: Uint8Array;
+  /** Unix seconds per case: yellow from warnAt, red after dueAt (0 = none). */
+  warnAt: Uint32Array;
+  dueAt: Uint32Array;
+  /** 0 none, 1 closed on time, 2 closed late. */
+  closed: Uint8Array;
   meta: {
     origin: [number, number];
-    now: string;
     period: { from: string | null; to: string | null } | null;
     statuses: string[];
     sources: string[];
     categories: { code: string; name: string; nameEn: string; major: string }[];
     districts: { code: string; name: string; nameEn: string }[];
+    /** The lights the browser derives (domain/case-light.ts LIGHTS), by name. */
     lights: readonly string[];
     warnRatio: number;
   };
 }
 
-const L = Object.fromEntries(LIGHTS.map((l, i) => [l, i])) as Record<Light, number>;
-
-/** The cases of the period with their lights as of `now`. */
-export async function loadCasesLayer(db: Db, period: Period, now: Date, opts: { withCodes?: boolean } = {}): Promise<CasesLayer> {
-  const [cols, clocks, settings, dict] = await Promise.all([caseFeedColumns(db, period, opts), openCaseClocks(db, period), clockSettings(db), caseFeedDictionaries(db)]);
-  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-  const light = new Uint8Array(cols.n);
-  for (let i = 0; i < cols.n; i++) light[i] = cols.closed[i] === 1 ? L.onTime : cols.closed[i] === 2 ? L.late : L.none;
-  const row = new Map<number, number>();
-  cols.id.forEach((id, i) => row.set(id, i));
-  for (const c of clocks) {
-    const i = row.get(c.id);
-    if (i === undefined) continue;
-    light[i] = L[trafficLight(
-      { status: c.status, dispatchedAt: date(c.dispatched_ms), handledAt: date(c.handled_ms), handleDueAt: date(c.handle_due_ms), closeDueAt: date(c.close_due_ms), closedAt: null },
-      now,
-      settings.warnRatio,
-      settings.calendar,
-    )];
-  }
-  return {
-    cols,
-    light,
-    meta: {
-      origin: FEED_ORIGIN,
-      now: now.toISOString(),
-      period: period.from || period.to ? { from: period.from ?? null, to: period.to ?? null } : null,
-      statuses: withExtras(STATUS_ORDER, cols.statuses),
-      sources: withExtras(SOURCE_ORDER, cols.sources),
-      categories: dict.categories,
-      districts: dict.districts,
-      lights: LIGHTS,
-      warnRatio: settings.warnRatio,
-    },
-  };
+/** The cases of the period with the clock marks of the open ones (heavy work: feeds). */
+export async function loadCasesLayer(db: Db, period: Period, opts: { withCodes?: boolean } = {}): Promise<CasesLayer> {
+  return withStatementTag({ priority: 'heavy', who: 'cases feed' }, async () => {
+    // one after another: on the embedded engine they queue anyway, on the server a feed then holds one connection
+    const cols = await caseFeedColumns(db, period, { ...opts, statuses: STATUS_ORDER, sources: SOURCE_ORDER });
+    const clocks = await openCaseClocks(db, period);
+    const settings = await clockSettings(db);
+    const dict = await caseFeedDictionaries(db);
+    const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+    const warnAt = new Uint32Array(cols.n);
+    const dueAt = new Uint32Array(cols.n);
+    const closed = Uint8Array.from(cols.closed);
+    const row = new Map<number, number>();
+    cols.id.forEach((id, i) => row.set(id, i));
+    for (const c of clocks) {
+      const i = row.get(c.id);
+      if (i === undefined) continue;
+      const m = clockMarks(
+        { status: c.status, dispatchedAt: date(c.dispatched_ms), handledAt: date(c.handled_ms), handleDueAt: date(c.handle_due_ms), closeDueAt: date(c.close_due_ms), closedAt: null },
+        settings.warnRatio,
+        settings.calendar,
+      );
+      warnAt[i] = m.warnAt;
+      dueAt[i] = m.dueAt;
+    }
+    return {
+      cols,
+      warnAt,
+      dueAt,
+      closed,
+      meta: {
+        origin: FEED_ORIGIN,
+        period: period.from || period.to ? { from: period.from ?? null, to: period.to ?? null } : null,
+        statuses: withExtras(STATUS_ORDER, cols.statuses),
+        sources: withExtras(SOURCE_ORDER, cols.sources),
+        categories: dict.categories,
+        districts: dict.districts,
+        lights: LIGHTS,
+        warnRatio: settings.warnRatio,
+      },
+    };
+  });
 }
 
 function withExtras(known: string[], seen: string[]): string[] {
@@ -102,11 +116,13 @@ export function casesFeed(layer: CasesLayer): FeedInput {
       y: cols.y,
       t: cols.t,
       status: remap(new Uint8Array(n), cols.status, cols.statuses, meta.statuses, 0),
-      light: layer.light,
       source: remap(new Uint8Array(n), cols.source, cols.sources, meta.sources, 0),
       // the query's positions are already in code order, as meta's lists are
       category: remap(new Uint16Array(n), cols.category, categoryCodes, categoryCodes, NO_CATEGORY),
       district: remap(new Uint8Array(n), cols.district, districtCodes, districtCodes, NO_DISTRICT),
+      warnAt: layer.warnAt,
+      dueAt: layer.dueAt,
+      closed: layer.closed,
     },
   };
 }
@@ -124,7 +140,9 @@ export function casesGeoJson(layer: CasesLayer): string {
       id,
       code: cols.codes?.[i] ?? null,
       status: cols.statuses[cols.status[i] - 1] ?? null,
-      light: LIGHTS[layer.light[i]],
+      warnAt: layer.warnAt[i] || null,
+      dueAt: layer.dueAt[i] || null,
+      closed: CLOSED[layer.closed[i]] ?? null,
       source: cols.sources[cols.source[i] - 1] ?? null,
       categoryCode: meta.categories[cols.category[i] - 1]?.code ?? null,
       districtCode: meta.districts[cols.district[i] - 1]?.code ?? null,

@@ -1,31 +1,44 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, textArray, type Db } from '../../db/engine.ts';
+import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
-import { layerSummary } from '../geo/layer-summary.ts';
+import { toBbox, type Bbox } from '../geo/bbox.ts';
 import { TRPCError } from '@trpc/server';
-import { PublicError, queryFailed } from '../query-error.ts';
-import { isClocked, trafficLight } from './traffic-light.ts';
+import { PublicError, queryFailed, refuse } from '../query-error.ts';
+import { isClocked, lightOf } from './traffic-light.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
-import { outOfScope } from '../auth/scope-check.ts';
 import { maskName, maskPhone } from './mask.ts';
 
+/** Cases of the period the asker may see: count, extent, by source, by status, open. One statement per FEED_SLICE ids. */
 export async function casesSummary(db: Db, p: Period & { scope: Scope }) {
-  const where = sql`id in (select c.id from cases c where ${inPeriod(p)})`;
-  try {
-    const [all, groups] = await Promise.all([
-      layerSummary(db, 'cases', 'geom', where),
-      rows<{ dim: string; key: string; n: number }>(
-        db,
-        sql`select 'source' as dim, source as key, count(*)::int as n from cases where ${where} group by source
-            union all select 'status', status, count(*)::int from cases where ${where} group by status
-            union all select 'open', (status not in ('closed', 'voided'))::text, count(*)::int from cases where ${where} group by 1, 2`,
-      ),
-    ]);
-    const pick = (dim: string) => Object.fromEntries(groups.filter((g) => g.dim === dim).map((g) => [g.key, g.n]));
-    return { ...all, bySource: pick('source'), byStatus: pick('status'), open: pick('open').true ?? 0 };
-  } catch (err) {
-    throw queryFailed('case summary', err);
-  }
+  return withStatementTag({ priority: 'heavy', who: currentStatementTag()?.who ?? 'cases.summary' }, async () => {
+    const range = await caseIdRange(db);
+    const bySource: Record<string, number> = {};
+    const byStatus: Record<string, number> = {};
+    let count = 0;
+    let open = 0;
+    let bbox: Bbox | null = null;
+    try {
+      for (const [lo, hi] of range ? idSlices(range[0], range[1], FEED_SLICE) : []) {
+        const groups = await rows<{ source: string; status: string; n: number; w: number | null; s: number | null; e: number | null; nn: number | null }>(
+          db,
+          sql`select x.source, x.status, x.n, ST_XMin(x.b)::float8 as w, ST_YMin(x.b)::float8 as s, ST_XMax(x.b)::float8 as e, ST_YMax(x.b)::float8 as nn
+              from (select source, status, count(*)::int as n, ST_Extent(geom)::geometry as b from cases c
+                    where c.id between ${lo} and ${hi} and ${inPeriod(p)} group by source, status) x`,
+        );
+        for (const g of groups) {
+          count += g.n;
+          bySource[g.source] = (bySource[g.source] ?? 0) + g.n;
+          byStatus[g.status] = (byStatus[g.status] ?? 0) + g.n;
+          if (g.status !== 'closed' && g.status !== 'voided') open += g.n;
+          const b = toBbox({ w: g.w, s: g.s, e: g.e, n: g.nn });
+          if (b) bbox = bbox ? [Math.min(bbox[0], b[0]), Math.min(bbox[1], b[1]), Math.max(bbox[2], b[2]), Math.max(bbox[3], b[3])] : b;
+        }
+      }
+    } catch (err) {
+      throw queryFailed('case summary', err);
+    }
+    return { count, bbox, bySource, byStatus, open };
+  });
 }
 
 // ---- the cases feed (server/http/layers.ts): one row per case, sorted by id -------------------
@@ -47,9 +60,12 @@ const inPeriod = (p: Period) =>
 /**
  * The cases of the period as columns, sorted by id. PostgreSQL packs each column into one
  * bytea (string_agg of int4send/float4send…: big-endian), so ~10 values cross to JS instead of
- * 140k row objects: on the embedded engine ~0.3 s instead of ~4 s.
- * Dictionary columns are 1-based positions (0 = none) in `statuses`/`sources` (distinct values
- * of the period, as found), and in all category / district codes ordered by code.
+ * 140k row objects. One statement per slice of FEED_SLICE case ids (~20k: each well under
+ * 250 ms on the embedded engine, where one statement over all cases took ~1 s and held every
+ * other request), concatenated here.
+ * Dictionary columns are 1-based positions (0 = none) in `statuses`/`sources` (the lists the
+ * caller knows, then any other value found, in the order found), and in all category /
+ * district codes ordered by code.
  */
 export interface CaseFeedColumns {
   n: number;
@@ -71,92 +87,166 @@ export interface CaseFeedColumns {
   codes?: string[];
 }
 
-export async function caseFeedColumns(db: Db, p: Period, opts: { withCodes?: boolean } = {}): Promise<CaseFeedColumns> {
-  // every aggregate orders by id itself (an order inherited from a sorted subquery is not
-  // guaranteed by SQL); PostgreSQL 16+ (the embedded engine) sorts once for all of them
-  const agg = (send: SQL) => sql`coalesce(string_agg(${send}, ''::bytea order by id), ''::bytea)`;
-  const pos = (list: SQL, value: SQL) => sql`int2send(coalesce(array_position(${list}, ${value}), 0)::int2)`;
-  const statuses = sql`(select coalesce(array_agg(distinct status), '{}') from cases c where ${inPeriod(p)})`;
-  const sources = sql`(select coalesce(array_agg(distinct source), '{}') from cases c where ${inPeriod(p)})`;
+/** Case ids per statement of the feed. */
+export const FEED_SLICE = 16_000;
+
+/** Inclusive id range of all cases (null when there are none): two index lookups. */
+export async function caseIdRange(db: Db): Promise<[number, number] | null> {
   let r;
   try {
-    [r] = await rows<Record<'id' | 'x' | 'y' | 't' | 'status' | 'source' | 'category' | 'district' | 'closed', Uint8Array> & { n: number; statuses: string[] | string; sources: string[] | string; codes: string | null }>(
-      db,
-      sql`select count(*)::int as n, ${statuses}::text[] as statuses, ${sources}::text[] as sources,
-                 ${agg(sql`int4send(id::int4)`)} as id,
-                 ${agg(sql`float4send((ST_X(geom) - ${FEED_ORIGIN[0]}::float8)::float4)`)} as x,
-                 ${agg(sql`float4send((ST_Y(geom) - ${FEED_ORIGIN[1]}::float8)::float4)`)} as y,
-                 ${agg(sql`int8send(floor(extract(epoch from reported_at))::int8)`)} as t,
-                 ${agg(pos(statuses, sql`status`))} as status,
-                 ${agg(pos(sources, sql`source`))} as source,
-                 ${agg(pos(sql`(select array_agg(code order by code) from case_categories)`, sql`category_code`))} as category,
-                 ${agg(pos(sql`(select array_agg(code::text order by code) from districts)`, sql`district_code::text`))} as district,
-                 ${agg(sql`int2send((case when status <> 'closed' or closed_at is null or close_due_at is null then 0 when closed_at <= close_due_at then 1 else 2 end)::int2)`)} as closed,
-                 ${opts.withCodes ? sql`string_agg(code, ',' order by id)` : sql`null`} as codes
-          from (select * from cases c where ${inPeriod(p)}) s`,
-    );
+    [r] = await rows<{ lo: string | number | null; hi: string | number | null }>(db, sql`select min(id) as lo, max(id) as hi from cases`);
   } catch (err) {
-    throw queryFailed('cases feed', err);
+    throw queryFailed('case id range', err);
   }
-  const n = r.n;
-  const view = (b: Uint8Array, width: number) => {
-    if (b.byteLength !== n * width) throw new Error(`cases feed: expected ${n * width} bytes, got ${b.byteLength}`);
-    return new DataView(b.buffer, b.byteOffset, b.byteLength);
-  };
-  const u32 = (b: Uint8Array) => {
-    const v = view(b, 4);
-    const out = new Uint32Array(n);
-    for (let i = 0; i < n; i++) out[i] = v.getUint32(4 * i);
-    return out;
-  };
-  const f32 = (b: Uint8Array) => {
-    const v = view(b, 4);
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = v.getFloat32(4 * i);
-    return out;
-  };
-  const u16 = (b: Uint8Array) => {
-    const v = view(b, 2);
-    const out = new Uint16Array(n);
-    for (let i = 0; i < n; i++) out[i] = v.getUint16(2 * i);
-    return out;
-  };
-  const tv = view(r.t, 8);
-  const t = new Uint32Array(n);
-  for (let i = 0; i < n; i++) t[i] = Number(tv.getBigInt64(8 * i));
-  const id = u32(r.id);
-  for (let i = 1; i < n; i++) if (id[i] <= id[i - 1]) throw new Error('cases feed: the database returned the cases out of id order');
-  return {
-    n,
-    id,
-    x: f32(r.x),
-    y: f32(r.y),
-    t,
-    statuses: textArray(r.statuses),
-    status: u16(r.status),
-    sources: textArray(r.sources),
-    source: u16(r.source),
-    category: u16(r.category),
-    district: u16(r.district),
-    closed: u16(r.closed),
-    codes: opts.withCodes ? (r.codes ? r.codes.split(',') : []) : undefined,
-  };
+  return r.lo === null ? null : [Number(r.lo), Number(r.hi)];
 }
 
+export async function caseFeedColumns(db: Db, p: Period, opts: { withCodes?: boolean; slice?: number; statuses?: string[]; sources?: string[] } = {}): Promise<CaseFeedColumns> {
+  return withStatementTag({ priority: 'heavy', who: currentStatementTag()?.who ?? 'cases feed' }, async () => {
+    const range = await caseIdRange(db);
+    const dict = { statuses: [...(opts.statuses ?? [])], sources: [...(opts.sources ?? [])] };
+    const parts: CaseFeedColumns[] = [];
+    for (const [lo, hi] of range ? idSlices(range[0], range[1], opts.slice ?? FEED_SLICE) : []) parts.push(await caseFeedSlice(db, p, lo, hi, dict, !!opts.withCodes));
+    return concatFeedColumns(parts, !!opts.withCodes);
+  });
+}
 
-/** Throws NOT_FOUND for no such case, FORBIDDEN (naming why) for a case outside the scope. */
+/** Bytes per case of a slice's packed records (see caseFeedSlice). */
+const RECORD = 30;
+
+/**
+ * One slice as one bytea of fixed-width records in id order (id int4, x y float4, t int8,
+ * status source category district closed int2; big-endian): a single string_agg, about half
+ * the cost of one per column on the embedded engine. Status and source positions are in the
+ * lists of `dict`; a value not in them yet is added and the slice read again (rare: a status
+ * outside the known workflow).
+ */
+async function caseFeedSlice(db: Db, p: Period, lo: number, hi: number, dict: { statuses: string[]; sources: string[] }, withCodes: boolean): Promise<CaseFeedColumns> {
+  const pos = (list: SQL, value: SQL) => sql`int2send(coalesce(array_position(${list}, ${value}), 0)::int2)`;
+  for (;;) {
+    const statuses = sql`${sql.param(dict.statuses)}::text[]`;
+    const sources = sql`${sql.param(dict.sources)}::text[]`;
+    let r;
+    try {
+      [r] = await rows<{ n: number; rec: Uint8Array; new_statuses: string[] | string | null; new_sources: string[] | string | null; codes: string | null }>(
+        db,
+        sql`select count(*)::int as n,
+                   coalesce(string_agg(int4send(id::int4)
+                     || float4send((ST_X(geom) - ${FEED_ORIGIN[0]}::float8)::float4)
+                     || float4send((ST_Y(geom) - ${FEED_ORIGIN[1]}::float8)::float4)
+                     || int8send(floor(extract(epoch from reported_at))::int8)
+                     || ${pos(statuses, sql`status`)}
+                     || ${pos(sources, sql`source`)}
+                     || ${pos(sql`(select array_agg(code order by code) from case_categories)`, sql`category_code`)}
+                     || ${pos(sql`(select array_agg(code::text order by code) from districts)`, sql`district_code::text`)}
+                     || int2send((case when status <> 'closed' or closed_at is null or close_due_at is null then 0 when closed_at <= close_due_at then 1 else 2 end)::int2),
+                     ''::bytea order by id), ''::bytea) as rec,
+                   array_agg(distinct status) filter (where status is not null and array_position(${statuses}, status) is null)::text[] as new_statuses,
+                   array_agg(distinct source) filter (where source is not null and array_position(${sources}, source) is null)::text[] as new_sources,
+                   ${withCodes ? sql`string_agg(code, ',' order by id)` : sql`null`} as codes
+            from (select * from cases c where c.id between ${lo} and ${hi} and ${inPeriod(p)}) s`,
+      );
+    } catch (err) {
+      throw queryFailed('cases feed', err);
+    }
+    const extraStatuses = textArray(r.new_statuses);
+    const extraSources = textArray(r.new_sources);
+    if (extraStatuses.length || extraSources.length) {
+      dict.statuses.push(...extraStatuses.sort());
+      dict.sources.push(...extraSources.sort());
+      continue;
+    }
+    const n = r.n;
+    if (r.rec.byteLength !== n * RECORD) throw new Error(`cases feed: expected ${n * RECORD} bytes, got ${r.rec.byteLength}`);
+    const v = new DataView(r.rec.buffer, r.rec.byteOffset, r.rec.byteLength);
+    const out: CaseFeedColumns = {
+      n,
+      id: new Uint32Array(n),
+      x: new Float32Array(n),
+      y: new Float32Array(n),
+      t: new Uint32Array(n),
+      statuses: [...dict.statuses],
+      status: new Uint16Array(n),
+      sources: [...dict.sources],
+      source: new Uint16Array(n),
+      category: new Uint16Array(n),
+      district: new Uint16Array(n),
+      closed: new Uint16Array(n),
+      codes: withCodes ? (r.codes ? r.codes.split(',') : []) : undefined,
+    };
+    for (let i = 0, o = 0; i < n; i++, o += RECORD) {
+      out.id[i] = v.getUint32(o);
+      out.x[i] = v.getFloat32(o + 4);
+      out.y[i] = v.getFloat32(o + 8);
+      out.t[i] = Number(v.getBigInt64(o + 12));
+      out.status[i] = v.getUint16(o + 20);
+      out.source[i] = v.getUint16(o + 22);
+      out.category[i] = v.getUint16(o + 24);
+      out.district[i] = v.getUint16(o + 26);
+      out.closed[i] = v.getUint16(o + 28);
+    }
+    return out;
+  }
+}
+
+/** Slices in id order → one set of columns; each slice's status/source positions are mapped onto the union of their lists. */
+export function concatFeedColumns(parts: CaseFeedColumns[], withCodes: boolean): CaseFeedColumns {
+  const n = parts.reduce((a, s) => a + s.n, 0);
+  const out: CaseFeedColumns = {
+    n,
+    id: new Uint32Array(n),
+    x: new Float32Array(n),
+    y: new Float32Array(n),
+    t: new Uint32Array(n),
+    statuses: [],
+    status: new Uint16Array(n),
+    sources: [],
+    source: new Uint16Array(n),
+    category: new Uint16Array(n),
+    district: new Uint16Array(n),
+    closed: new Uint16Array(n),
+    codes: withCodes ? [] : undefined,
+  };
+  const union = (list: string[], add: string[]) => add.map((v) => {
+    let i = list.indexOf(v);
+    if (i < 0) i = list.push(v) - 1;
+    return i + 1;
+  });
+  let at = 0;
+  for (const s of parts) {
+    out.id.set(s.id, at);
+    out.x.set(s.x, at);
+    out.y.set(s.y, at);
+    out.t.set(s.t, at);
+    out.category.set(s.category, at);
+    out.district.set(s.district, at);
+    out.closed.set(s.closed, at);
+    const st = [0, ...union(out.statuses, s.statuses)];
+    const so = [0, ...union(out.sources, s.sources)];
+    for (let i = 0; i < s.n; i++) {
+      out.status[at + i] = st[s.status[i]] ?? 0;
+      out.source[at + i] = so[s.source[i]] ?? 0;
+    }
+    if (withCodes) for (const c of s.codes ?? []) out.codes!.push(c);
+    at += s.n;
+  }
+  for (let i = 1; i < n; i++) if (out.id[i] <= out.id[i - 1]) throw new Error('cases feed: the database returned the cases out of id order');
+  return out;
+}
+
+/**
+ * Throws NOT_FOUND unless the case exists inside the scope. A case outside the asker's scope
+ * answers exactly like a missing one: whether a case exists, and in which district, is itself
+ * case data the asker may not see.
+ */
 export async function caseInScope(db: Db, id: number, scope: Scope): Promise<void> {
   let r;
   try {
-    [r] = await rows<{ inside: boolean; district_code: string | null; department_id: number | null }>(
-      db,
-      sql`select ${caseScopeSql(scope)} as inside, c.district_code::text as district_code, c.department_id from cases c where c.id = ${id}`,
-    );
+    [r] = await rows<{ id: number }>(db, sql`select c.id from cases c where c.id = ${id} and ${caseScopeSql(scope)}`);
   } catch (err) {
     throw queryFailed('case scope', err);
   }
-  if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: `No case with id ${id}.` });
-  if (!r.inside) throw outOfScope(`Case ${id}`, scope, r.district_code);
+  if (!r) throw refuse('NOT_FOUND', 'notFound', { what: 'case', id });
 }
 
 /** Stage clocks of the open, clocked cases of the period (a few hundred): ms since epoch. */
@@ -172,17 +262,19 @@ export interface OpenCaseClockRow {
 export async function openCaseClocks(db: Db, p: Period, ids?: number[]): Promise<OpenCaseClockRow[]> {
   const ms = (col: SQL) => sql`(extract(epoch from ${col}) * 1000)::float8`;
   try {
-    // a grouped join (not a correlated subquery per case): PGlite plans it well
+    // per case, a lateral aggregate over its events (the (case_id, seq) index): ~12 ms for the
+    // demo city's few hundred open cases, where a grouped join hashed all ~1M events (~0.35 s)
     return await rows<OpenCaseClockRow>(
       db,
       sql`select c.id::int as id, c.status,
-                 ${ms(sql`max(e.at) filter (where e.type = 'dispatch')`)} as dispatched_ms,
-                 ${ms(sql`max(e.at) filter (where e.type = 'handle')`)} as handled_ms,
+                 ${ms(sql`e.dispatched`)} as dispatched_ms, ${ms(sql`e.handled`)} as handled_ms,
                  ${ms(sql`c.handle_due_at`)} as handle_due_ms, ${ms(sql`c.close_due_at`)} as close_due_ms
-          from cases c join case_events e on e.case_id = c.id
+          from cases c
+          cross join lateral (select max(e.at) filter (where e.type = 'dispatch') as dispatched, max(e.at) filter (where e.type = 'handle') as handled
+                              from case_events e where e.case_id = c.id) e
           where c.status in ('dispatched', 'returned', 'handled', 'checked') and ${inPeriod(p)}
             ${ids ? sql`and c.id = any(${sql.param(ids)}::bigint[])` : sql``}
-          group by c.id`,
+          order by c.id`,
     );
   } catch (err) {
     throw queryFailed('case clocks', err);
@@ -294,7 +386,8 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
   if (isClocked(c.status)) [clock] = await openCaseClocks(db, {}, [id]);
   if (clock) stage = clock;
   const { calendar, warnRatio } = await clockSettings(db);
-  const light = trafficLight(
+  // the rule the browser applies to the feed's marks (domain/case-light.ts), so both agree
+  const light = lightOf(
     { status: c.status, dispatchedAt: date(stage.dispatched_ms), handledAt: date(stage.handled_ms), handleDueAt: date(c.handle_due_ms), closeDueAt: date(c.close_due_ms), closedAt: date(c.closed_ms) },
     now,
     warnRatio,

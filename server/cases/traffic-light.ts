@@ -2,16 +2,16 @@
 // yellow from it up to the limit, red when overdue), plus on-time / late for closed cases.
 // Pure: the calendar and the warning ratio are data (calendar_days, working_periods,
 // app_meta 'clock.warn_ratio'), passed in by the caller.
-import { workingMinutesBetween, type WorkingCalendar } from '../../db/domain/working-clock.ts';
+//
+// What is served: `clockMarks` turns a clock into two instants (yellow from warnAt, red after
+// dueAt) with the working calendar, and domain/case-light.ts reads the light off them as of
+// now — the same rule in the browser (cases feed) and here (cases.byId, `lightOf`).
+// `trafficLight` is the direct definition (working-time fraction), kept as the reference the
+// tests hold the marks to.
+import { addWorkingTime, workingMinutesBetween, type WorkingCalendar } from '../../db/domain/working-clock.ts';
+import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, CLOSING_STATUSES as CLOSING, HANDLING_STATUSES as HANDLING, caseLight, isClocked, markSeconds, type Light } from '../../domain/case-light.ts';
 
-/** Index order is the wire order of the `light` column of the cases feed. */
-export const LIGHTS = ['none', 'green', 'yellow', 'red', 'onTime', 'late'] as const;
-export type Light = (typeof LIGHTS)[number];
-
-/** Open statuses whose clock runs against handle_due_at (the handling stage). */
-const HANDLING = new Set(['dispatched', 'returned']);
-/** Open statuses whose clock runs against close_due_at (the check-and-close stage). */
-const CLOSING = new Set(['handled', 'checked']);
+export { LIGHTS, isClocked, type Light } from '../../domain/case-light.ts';
 
 export interface CaseClock {
   status: string;
@@ -23,9 +23,6 @@ export interface CaseClock {
   closeDueAt: Date | null;
   closedAt: Date | null;
 }
-
-/** Does this status need a clock (and so the stage start times) to get its light? */
-export const isClocked = (status: string) => HANDLING.has(status) || CLOSING.has(status);
 
 export function trafficLight(c: CaseClock, now: Date, warnRatio: number, cal: WorkingCalendar): Light {
   if (c.status === 'closed') {
@@ -52,4 +49,46 @@ function clockFraction(cal: WorkingCalendar, start: Date, due: Date, now: Date):
   if (total > 0) return workingMinutesBetween(cal, start, now) / total;
   const span = due.getTime() - start.getTime();
   return span > 0 ? Math.max(0, now.getTime() - start.getTime()) / span : 1;
+}
+
+/** The clock marks of a case, unix seconds (0 = none): see domain/case-light.ts. */
+export interface ClockMarks {
+  warnAt: number;
+  dueAt: number;
+  /** CLOSED_ON_TIME / CLOSED_LATE for a closed case with both times, else CLOSED_NONE. */
+  closed: number;
+}
+
+/**
+ * When the running stage turns yellow and when it is due. Yellow starts at the first instant
+ * at which the working time elapsed since the stage started reaches `warnRatio` of the working
+ * time from start to due (with the calendar-time fallback of `trafficLight` for a limit that
+ * holds no working time); no start: green until due.
+ */
+export function clockMarks(c: CaseClock, warnRatio: number, cal: WorkingCalendar): ClockMarks {
+  if (c.status === 'closed') {
+    const closed = !c.closedAt || !c.closeDueAt ? CLOSED_NONE : c.closedAt.getTime() <= c.closeDueAt.getTime() ? CLOSED_ON_TIME : CLOSED_LATE;
+    return { warnAt: 0, dueAt: 0, closed };
+  }
+  if (!isClocked(c.status)) return { warnAt: 0, dueAt: 0, closed: CLOSED_NONE };
+  const handling = HANDLING.has(c.status);
+  const start = handling ? c.dispatchedAt : c.handledAt;
+  const due = handling ? c.handleDueAt : c.closeDueAt;
+  if (!due) return { warnAt: 0, dueAt: 0, closed: CLOSED_NONE };
+  const dueAt = markSeconds(due.getTime());
+  if (!start) return { warnAt: 0, dueAt, closed: CLOSED_NONE };
+  const total = workingMinutesBetween(cal, start, due);
+  let warnMs: number;
+  if (total > 0) warnMs = addWorkingTime(cal, start, (warnRatio * total) / 60, 'working_hour').getTime();
+  else {
+    const span = due.getTime() - start.getTime();
+    // a limit without working time: calendar time; a zero or negative span is yellow throughout
+    warnMs = span > 0 ? start.getTime() + warnRatio * span : 1;
+  }
+  return { warnAt: markSeconds(warnMs), dueAt, closed: CLOSED_NONE };
+}
+
+/** The served light of a case as of `now` (clock marks + domain/case-light.ts). */
+export function lightOf(c: CaseClock, now: Date, warnRatio: number, cal: WorkingCalendar): Light {
+  return caseLight({ status: c.status, ...clockMarks(c, warnRatio, cal) }, now.getTime());
 }

@@ -5,10 +5,11 @@
 // request costs only the stamp query; ETag + If-None-Match give 304s.
 // To add a layer: add an entry to `layers` below (its SQL goes in <domain>-queries.ts).
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { Db, Engine } from '../../db/engine.ts';
+import { withStatementTag, type Db, type Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
 import { authenticate, type AuthOptions } from './request-auth.ts';
 import { lacksPermission, signInFirst } from '../trpc.ts';
@@ -25,12 +26,13 @@ import { clinicFeedRows } from '../clinics/clinics-queries.ts';
 
 interface Layer<P> {
   params: z.ZodType<P>;
-  /** Cheap; changes whenever the payload would. `now` is floored to the minute. */
-  stamp: (db: Db, params: P, now: Date) => Promise<string>;
-  build: (db: Db, params: P, now: Date) => Promise<{ body: Uint8Array; contentType: string }>;
+  /** Cheap; changes whenever the payload would. No layer's payload depends on the time of the request. */
+  stamp: (db: Db, params: P) => Promise<string>;
+  build: (db: Db, params: P) => Promise<{ body: Uint8Array; contentType: string }>;
 }
 
 const OCTET = 'application/octet-stream';
+const gzipAsync = promisify(gzip);
 const bin = (feed: Parameters<typeof encodeFeed>[0]) => ({ body: encodeFeed(feed), contentType: OCTET });
 /** Layers without parameters reject any, so a typo is reported instead of ignored. */
 const noParams = z.object({}).strict();
@@ -49,14 +51,15 @@ const staticLayer = (tables: string[], build: (db: Db) => Promise<{ body: Uint8A
 const layers: Record<string, Layer<Period> | Layer<object>> = {
   'cases.bin': {
     params: strictPeriod,
-    // the lights depend on now: the minute is part of the stamp
-    stamp: async (db, _p, now) => `${await caseFeedStamp(db)}@${now.toISOString()}`,
-    build: async (db, p, now) => bin(casesFeed(await loadCasesLayer(db, p, now))),
+    // the lights are read in the browser from the clock marks (warnAt, dueAt) as of its now,
+    // so the payload changes only with the data: no clock in the stamp
+    stamp: (db) => caseFeedStamp(db),
+    build: async (db, p) => bin(casesFeed(await loadCasesLayer(db, p))),
   } satisfies Layer<Period>,
   'cases.geojson': {
     params: strictPeriod,
-    stamp: async (db, _p, now) => `${await caseFeedStamp(db)}@${now.toISOString()}`,
-    build: async (db, p, now) => ({ body: new TextEncoder().encode(casesGeoJson(await loadCasesLayer(db, p, now, { withCodes: true }))), contentType: 'application/geo+json' }),
+    stamp: (db) => caseFeedStamp(db),
+    build: async (db, p) => ({ body: new TextEncoder().encode(casesGeoJson(await loadCasesLayer(db, p, { withCodes: true }))), contentType: 'application/geo+json' }),
   } satisfies Layer<Period>,
   // full-resolution boundaries: districts ~19k and townships ~20k vertices in the demo city,
   // small enough that no simplification is applied
@@ -115,7 +118,6 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
     const file = c.req.param('file') ?? '';
     const layer = Object.hasOwn(layers, file) ? (layers[file] as Layer<unknown>) : undefined;
     if (!layer || (file === 'cases.geojson' && !opts.geojsonBaseline)) return c.json({ error: `unknown layer '${file}'; known: ${LAYER_FILES.filter((f) => opts.geojsonBaseline || f !== 'cases.geojson').join(', ')}` }, 404);
-    const now = new Date(Math.floor(opts.now().getTime() / 60_000) * 60_000);
     let actor;
     try {
       ({ actor } = await authenticate(c, engine.db, opts.now(), opts.auth));
@@ -136,12 +138,13 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
     // case layers: the asker's scope becomes part of the query (SQL filter) and of the cache key
     const params = CASE_LAYERS.has(file) ? { ...(parsed.data as Period), scope: actor.scope } : parsed.data;
     try {
-      const stamp = await layer.stamp(engine.db, params, now);
+      const stamp = await layer.stamp(engine.db, params);
       const key = `${file}?${JSON.stringify(params)}#${stamp}`;
       const payload = await cache.get(key, async () => {
-        const built = await layer.build(engine.db, params, now);
+        // heavy work (its statements wait behind sign-ins and single-record reads); gzip off the main thread
+        const built = await withStatementTag({ priority: 'heavy', who: `layers ${file}` }, () => layer.build(engine.db, params));
         const hash = createHash('sha256').update(key).update(built.body).digest('base64url').slice(0, 27);
-        return { ...built, gzip: gzipSync(built.body, { level: 6 }), etag: `"${hash}"` };
+        return { ...built, gzip: await gzipAsync(built.body, { level: 6 }), etag: `"${hash}"` };
       });
       const gzip = acceptsGzip(c.req.header('accept-encoding'));
       // the gzip representation gets its own strong tag; either one revalidates

@@ -2,12 +2,18 @@
 // over the typed columns in the browser, so changing source, category, district, state or
 // light never re-downloads the period. Positions stay float32 offsets from meta.origin
 // (degrees, WGS-84) and are drawn with deck.gl's LNGLAT_OFFSETS.
+// Lights are derived here, as of the browser's now, from the feed's clock marks (warnAt,
+// dueAt, closed) with the rule the server uses too (domain/case-light.ts): the feed itself
+// does not change with the time, only with the data; `useLightClock` moves now each minute.
+import { useEffect, useState } from 'react';
+import { caseLight, LIGHTS, type CaseLightInput } from '../../../domain/case-light.ts';
 import type { Feed } from '../../map/binary-feed.ts';
 import { LIGHT_COLOURS, STATE_COLOURS, stateGroupOf, type Light, type Rgba, type StateGroup } from './case-colours.ts';
 
 export interface CasesMeta {
   origin: [number, number];
-  now: string;
+  /** Older feeds only: the lights there were computed as of this instant. */
+  now?: string;
   period: { from: string | null; to: string | null };
   statuses: string[];
   sources: string[];
@@ -37,12 +43,55 @@ function allowTable(values: readonly string[], allowed: string[] | undefined, ke
   return Uint8Array.from(values, (v) => (set.has(key(v)) ? 1 : 0));
 }
 
-export function selectCases(feed: CasesFeed, filters: CaseFilters, colouring: 'state' | 'light'): SelectedCases {
+/**
+ * The light code of each case (an index into meta.lights) as of `nowMs`, from the clock marks.
+ * A feed without marks (a hand-made one) keeps its own light column.
+ */
+export function caseLights(feed: CasesFeed, nowMs: number): Uint8Array {
+  const { meta, columns, length } = feed;
+  const warnAt = columns.warnAt as Uint32Array | undefined;
+  const dueAt = columns.dueAt as Uint32Array | undefined;
+  const closed = columns.closed as Uint8Array | undefined;
+  if (!warnAt || !dueAt || !closed) return (columns.light as Uint8Array | undefined) ?? new Uint8Array(length);
+  const status = columns.status as Uint8Array;
+  // light name → the feed's code, by name (the server may order or extend its lights)
+  const code = Object.fromEntries(LIGHTS.map((l) => [l, Math.max(0, meta.lights.indexOf(l))])) as Record<Light, number>;
+  const out = new Uint8Array(length);
+  const c: CaseLightInput = { status: '', closed: 0, warnAt: 0, dueAt: 0 };
+  for (let i = 0; i < length; i++) {
+    c.status = meta.statuses[status[i]] ?? '';
+    c.closed = closed[i];
+    c.warnAt = warnAt[i];
+    c.dueAt = dueAt[i];
+    out[i] = code[caseLight(c, nowMs)];
+  }
+  return out;
+}
+
+/** Now, moved on at each full minute: pass it to selectCases so lights turn without a download. */
+export function useLightClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = () => {
+      timer = setTimeout(() => {
+        setNow(Date.now());
+        tick();
+      }, 60_000 - (Date.now() % 60_000) + 50);
+    };
+    tick();
+    return () => clearTimeout(timer);
+  }, []);
+  return now;
+}
+
+/** `nowMs`: the instant the lights are read at (default: now; see useLightClock). */
+export function selectCases(feed: CasesFeed, filters: CaseFilters, colouring: 'state' | 'light', nowMs = Date.now()): SelectedCases {
   const { meta, columns, length } = feed;
   const x = columns.x as Float32Array;
   const y = columns.y as Float32Array;
   const status = columns.status as Uint8Array;
-  const light = columns.light as Uint8Array;
+  const light = caseLights(feed, nowMs);
   const source = columns.source as Uint8Array;
   const category = columns.category as Uint16Array;
   const district = columns.district as Uint8Array;
