@@ -183,3 +183,34 @@ describe('refusals are counted, not repeated', () => {
     await expect(engine.db.execute(sql`delete from audit_log where id = ${row.id}`)).rejects.toThrow();
   });
 });
+
+describe('a password change checks the current password like a sign-in', () => {
+  it('wrong current passwords are counted and audited, and the sixth is refused unchecked (429)', async () => {
+    const name = await user();
+    const s = await signIn(name, PASSWORD, '10.13.0.1');
+    const cookie = (s.res.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = (s.body.result!.data as { csrfToken: string }).csrfToken;
+    const change = (current: string) =>
+      trpcPost(app, 'auth.changePassword', { currentPassword: current, newPassword: 'a-new-password-2026' }, { cookie, 'x-csrf-token': csrf, 'x-forwarded-for': '10.13.0.1' });
+    for (let i = 0; i < 5; i++) {
+      const r = await change(`wrong-${i}-xxxxxx`);
+      expect({ i, status: r.res.status, reason: reasonOf(r.body) }).toEqual({ i, status: 400, reason: 'auth.wrongCurrentPassword' });
+    }
+    const sixth = await change(PASSWORD);
+    expect(sixth.res.status).toBe(429);
+    expect(reasonOf(sixth.body)).toBe('auth.throttled');
+    const audit = await rows<{ outcome: string; repeats: number }>(engine.db, sql`select detail->>'outcome' as outcome, repeats from audit_log where action = 'auth.changePassword' and actor = ${name} order by id`);
+    expect(audit).toEqual([{ outcome: 'failed', repeats: 5 }, { outcome: 'throttled', repeats: 1 }]);
+    // the password did not change
+    expect((await signIn(name, 'a-new-password-2026', '10.13.0.2')).res.status).not.toBe(200);
+  });
+  it('with the right current password it changes', async () => {
+    const name = await user();
+    const s = await signIn(name, PASSWORD, '10.14.0.1');
+    const cookie = (s.res.headers.get('set-cookie') ?? '').split(';')[0];
+    const csrf = (s.body.result!.data as { csrfToken: string }).csrfToken;
+    const r = await trpcPost(app, 'auth.changePassword', { currentPassword: PASSWORD, newPassword: 'a-new-password-2026' }, { cookie, 'x-csrf-token': csrf, 'x-forwarded-for': '10.14.0.1' });
+    expect(r.res.status).toBe(200);
+    expect((await signIn(name, 'a-new-password-2026', '10.14.0.2')).res.status).toBe(200);
+  });
+});

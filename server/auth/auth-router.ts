@@ -37,7 +37,7 @@ const BUSY_RETRY_SECONDS = 1;
  * first (none free → 429 with Retry-After, nothing hashed), then the atomic throttle check that
  * records the attempt (locked → 429), then scrypt — outside any transaction.
  */
-async function guardedVerify(ctx: Context, key: AttemptKey, password: string, stored: string | null | undefined, policy: SessionPolicy, onRefused: (outcome: string) => Promise<void>): Promise<boolean> {
+async function guardedVerify(ctx: Context, key: AttemptKey, now: Date, password: string, stored: string | null | undefined, policy: SessionPolicy, onRefused: (outcome: string) => Promise<void>): Promise<boolean> {
   const release = tryHashSlot(policy.maxConcurrentHashes);
   if (!release) {
     await onRefused('busy');
@@ -45,7 +45,8 @@ async function guardedVerify(ctx: Context, key: AttemptKey, password: string, st
     throw refuse('TOO_MANY_REQUESTS', 'request.busy', { retryAfterSeconds: BUSY_RETRY_SECONDS });
   }
   try {
-    const lock = await admitLoginAttempt(ctx.engine.db, key, nowOf(ctx), policy);
+    // the same instant as the success recorded after it, so that success resets this attempt
+    const lock = await admitLoginAttempt(ctx.engine.db, key, now, policy);
     if (lock.locked) {
       await onRefused('throttled');
       ctx.http?.resHeaders.set('retry-after', String(lock.retryAfterSeconds));
@@ -88,7 +89,7 @@ export const authRouter = router({
       sql`select id, password_hash, demo, disabled_at, role_code from users where username = ${input.username}`,
     );
     const deviceHash = await knownDevice(db, ctx.http?.deviceToken, input.username, now);
-    const ok = await guardedVerify(ctx, { username: input.username, ip, deviceHash }, input.password, u?.password_hash, policy, (outcome) => audit(outcome, u?.id, u?.role_code));
+    const ok = await guardedVerify(ctx, { username: input.username, ip, deviceHash }, now, input.password, u?.password_hash, policy, (outcome) => audit(outcome, u?.id, u?.role_code));
     const usable = ok && u && !u.disabled_at && !(ctx.production && u.demo);
     if (!usable) {
       await audit(ok && u?.disabled_at ? 'disabled' : ok && u?.demo ? 'demo refused' : 'failed', u?.id, u?.role_code);
@@ -136,7 +137,7 @@ export const authRouter = router({
         writeAudit(db, { actor: auditActor(ctx.actor), action: 'auth.changePassword', ip, note: { targetKind: 'user', targetId: ctx.actor.id, detail: { outcome } }, now, coalesce: true });
       const deviceHash = await knownDevice(db, ctx.http?.deviceToken, ctx.actor.name, now);
       const policy = await sessionPolicy(db);
-      const ok = await guardedVerify(ctx, { username: ctx.actor.name, ip, deviceHash }, input.currentPassword, u?.password_hash, policy, audit);
+      const ok = await guardedVerify(ctx, { username: ctx.actor.name, ip, deviceHash }, now, input.currentPassword, u?.password_hash, policy, audit);
       if (!ok) {
         await audit('failed');
         throw refuse('BAD_REQUEST', 'auth.wrongCurrentPassword');
