@@ -166,6 +166,26 @@ export async function liftLoginLock(db: Db, target: { username: string } | { ip:
   }
 }
 
+/** Which of these user names are locked now (by their own failures), with the seconds left: for the admin screen. */
+export async function lockedUserNames(db: Db, usernames: string[], now: Date, p: SessionPolicy): Promise<Map<string, number>> {
+  const since = new Date(now.getTime() - Math.max(p.failureWindowMinutes, p.lockoutMinutes) * 60_000).toISOString();
+  let recent;
+  try {
+    recent = await rows<{ username: string; at: Date | string; ok: boolean }>(
+      db,
+      sql`select username, at, ok from login_attempts where username = any(${sql.param(usernames)}::text[]) and at >= ${since}::timestamptz`,
+    );
+  } catch (err) {
+    throw queryFailed('sign-in locks', err);
+  }
+  const locked = new Map<string, number>();
+  for (const name of usernames) {
+    const t = throttle(recent.filter((r) => r.username === name).map((r) => ({ at: new Date(r.at), ok: r.ok })), now, p);
+    if (t.locked) locked.set(name, t.retryAfterSeconds);
+  }
+  return locked;
+}
+
 // ---- device cookies ----------------------------------------------------------------------------
 
 /** The device cookie's hash when the cookie is one this user name earned and it has not expired; else null. */
