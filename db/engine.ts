@@ -81,8 +81,11 @@ export class StatementQueue {
   }
 
   run<T>(priority: StatementPriority, job: () => Promise<T>): Promise<T> {
+    // the job runs in its submitter's async context (its statement tag), not in that of the
+    // statement before it, which is where the queue happens to pick it up
+    const bound = AsyncLocalStorage.bind(job);
     return new Promise<T>((resolve, reject) => {
-      this.waiting[priority].push(() => job().then(resolve, reject));
+      this.waiting[priority].push(() => bound().then(resolve, reject));
       if (!this.running) {
         this.running = true;
         this.next();
