@@ -61,6 +61,12 @@ export const MESSAGES = {
   'db.timeout': { zh: (p) => `数据库响应超时（${s(p.what)}）。请缩小查询范围后重试。`, en: (p) => `The database took too long to answer (${s(p.what)}). Narrow the request and try again.` },
   'db.failed': { zh: (p) => `数据库无法完成请求（${s(p.what)}）。`, en: (p) => `The database could not answer (${s(p.what)}).` },
   'internal': { zh: () => '服务器未能完成此请求，已记录日志；请重试，如持续出现请报告。', en: () => 'The server could not complete this request. It has been logged; try again, or report it if it persists.' },
+
+  // ---- inputs of the domain routers ----
+  'input.districtCode': { zh: () => '区县代码为 6 位数字', en: () => 'A district code has 6 digits' },
+  'input.villageCode': { zh: () => '村（社区）代码为 12 位数字', en: () => 'A village code has 12 digits' },
+  'input.userName': { zh: () => '用户名为 3–40 个小写字母、数字、点、短横线或下划线', en: () => 'A user name has 3–40 lower-case letters, digits, dots, dashes or underscores' },
+  'input.asOfBeforeFrom': { zh: () => '评估时间（asOf）不得早于开始时间', en: () => 'asOf must not be before from' },
 } satisfies Record<string, Entry>;
 
 export type Reason = keyof typeof MESSAGES;

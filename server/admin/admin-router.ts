@@ -1,11 +1,21 @@
 // The admin screens: users and their bindings, role rights, display tokens.
 import { z } from 'zod';
 import { router, allowed, mutation, nowOf } from '../trpc.ts';
-import { idInput } from '../geo/bbox.ts';
+import { idInput, placeCode } from '../geo/bbox.ts';
+import { int32Id, issue, text } from '../inputs.ts';
 import { adminOptions, createToken, createUser, listTokens, listUsers, resetPassword, revokeToken, setPermission, updateUser } from './admin-queries.ts';
 
-const districtCodes = z.array(z.string().regex(/^\d{6}$/, 'a district code has 6 digits')).max(20, 'at most 20 districts');
-const displayName = z.string().trim().min(1, 'Enter a display name').max(100, 'A display name has at most 100 characters');
+const districtCodes = z.array(placeCode(6)).max(20, 'at most 20 districts');
+const displayName = text('display name', 100, { min: 1, name: true });
+const USER_NAME = /^[a-z0-9][a-z0-9._-]{2,39}$/;
+const username = text('user name', 40).pipe(
+  z.string().check((ctx) => {
+    if (!USER_NAME.test(ctx.value)) issue(ctx, 'input.userName');
+  }),
+);
+/** Role and permission codes (e.g. 'department_handler', 'case.reporter.reveal'). */
+const roleCode = text('role', 50, { min: 1 });
+const permission = text('permission', 80, { min: 1 });
 
 export const adminRouter = router({
   users: allowed('user.manage').query(({ ctx }) => listUsers(ctx.engine.db)),
@@ -17,10 +27,10 @@ export const adminRouter = router({
   createUser: mutation('user.manage')
     .input(
       z.object({
-        username: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, 'A user name has 3–40 lower-case letters, digits, dots, dashes or underscores'),
+        username,
         displayName,
-        roleCode: z.string().min(1, 'Choose a role'),
-        departmentId: z.int().positive().nullable().default(null),
+        roleCode,
+        departmentId: int32Id('departmentId').nullable().default(null),
         districtCodes: districtCodes.default([]),
       }),
     )
@@ -35,11 +45,11 @@ export const adminRouter = router({
   updateUser: mutation('user.manage')
     .input(
       z.object({
-        id: z.int().positive(),
-        version: z.int().positive(),
+        id: int32Id('id'),
+        version: int32Id('version'),
         displayName: displayName.optional(),
-        roleCode: z.string().min(1).optional(),
-        departmentId: z.int().positive().nullable().optional(),
+        roleCode: roleCode.optional(),
+        departmentId: int32Id('departmentId').nullable().optional(),
         districtCodes: districtCodes.optional(),
         disabled: z.boolean().optional(),
       }),
@@ -59,7 +69,7 @@ export const adminRouter = router({
 
   /** Grant or withdraw one permission of one role. */
   setPermission: mutation('user.manage')
-    .input(z.object({ roleCode: z.string().min(1), permission: z.string().min(1), granted: z.boolean() }))
+    .input(z.object({ roleCode, permission, granted: z.boolean() }))
     .mutation(async ({ ctx, input }) => {
       ctx.audit.targetKind = 'role';
       ctx.audit.targetId = input.roleCode;
@@ -68,7 +78,7 @@ export const adminRouter = router({
 
   /** A read-only token for a wall screen (returned once); empty districts = the whole city. */
   createToken: mutation('token.manage')
-    .input(z.object({ name: z.string().trim().min(1, 'Name the screen').max(100), districtCodes: districtCodes.default([]) }))
+    .input(z.object({ name: text('name', 100, { min: 1, name: true }), districtCodes: districtCodes.default([]) }))
     .mutation(async ({ ctx, input }) => {
       const r = await createToken(ctx.db, ctx.actor, input);
       ctx.audit.targetKind = 'displayToken';

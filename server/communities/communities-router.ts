@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router, signedIn, mutation } from '../trpc.ts';
 import { communitiesSummary, communityById, updateCommunity } from './communities-queries.ts';
 import { idInput } from '../geo/bbox.ts';
+import { int32Id, text } from '../inputs.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
 
 export const communitiesRouter = router({
@@ -16,11 +17,11 @@ export const communitiesRouter = router({
   update: mutation('community.edit', { scoped: 'district' })
     .input(
       z.object({
-        id: z.int().positive(),
-        version: z.int().positive(),
-        name: z.string().trim().min(1, 'Name the compound').max(60, 'At most 60 characters'),
+        id: int32Id('id'),
+        version: int32Id('version'),
+        name: text('name', 60, { min: 1, name: true }),
         households: z.int('households is a whole number').min(0).max(100_000),
-        partyOrgName: z.string().trim().max(80).nullable(),
+        partyOrgName: text('party organisation', 80, { name: true }).nullable(),
         partyOrgKind: z.enum(['branch', 'joint_branch', 'none'], { message: "partyOrgKind is 'branch', 'joint_branch' or 'none'" }),
       }),
     )

@@ -1,12 +1,19 @@
 // Shared geo inputs/outputs: bbox = [west, south, east, north] in WGS-84 degrees.
 import { z } from 'zod';
+import { issue } from '../inputs.ts';
 
 export const bboxSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
   .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be [west, south, east, north] with west < east and south < north');
 
-/** A database id: a positive integer. */
-export const idInput = z.object({ id: z.int('id must be a whole number').positive('id must be positive') });
+/** A database id: a whole number 1 … 2³¹−1 (the shared primitive, server/inputs.ts). */
+export { idInput } from '../inputs.ts';
+
+/** A place code of `n` digits (district 6, village 12), refused with its own reason (domain/messages.ts). */
+export const placeCode = (n: 6 | 12) =>
+  z.string().check((ctx) => {
+    if (ctx.value.length !== n || !/^\d+$/.test(ctx.value)) issue(ctx, n === 6 ? 'input.districtCode' : 'input.villageCode');
+  });
 
 export type Bbox = [number, number, number, number];
 

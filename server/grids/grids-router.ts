@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { router, signedIn, mutation } from '../trpc.ts';
 import { assignResponsibilityGrid, gridsSummary, responsibilityGridById, unitGridById } from './grids-queries.ts';
 import { idInput } from '../geo/bbox.ts';
+import { int32Id, text } from '../inputs.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
 import { NOWHERE } from '../auth/actor.ts';
 
@@ -22,10 +23,10 @@ export const gridsRouter = router({
   assignResponsibility: mutation('grid.edit', { scoped: 'district' })
     .input(
       z.object({
-        id: z.int().positive(),
-        version: z.int().positive(),
+        id: int32Id('id'),
+        version: int32Id('version'),
         assigneeRole: z.enum(['inspector', 'grid_worker'], { message: "assigneeRole is 'inspector' (监督员) or 'grid_worker' (网格员)" }),
-        assigneeName: z.string().trim().min(1, 'Name who patrols it').max(60, 'At most 60 characters'),
+        assigneeName: text('assignee name', 60, { min: 1, name: true }),
       }),
     )
     .mutation(async ({ ctx, input }) => {

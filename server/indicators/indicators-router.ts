@@ -1,16 +1,26 @@
 import { z } from 'zod';
 import { router, allowed } from '../trpc.ts';
 import { periodIndicators } from './indicators-queries.ts';
+import { instant, issue } from '../inputs.ts';
+import { checkPeriodOrder } from '../geo/period.ts';
 
+/** A closed period (at most MAX_PERIOD_DAYS) and an optional evaluation instant not before its start. */
 const input = z
   .object({
-    from: z.iso.datetime({ offset: true, message: 'from must be an ISO date-time with offset, e.g. 2022-01-01T00:00:00+08:00' }),
-    to: z.iso.datetime({ offset: true, message: 'to must be an ISO date-time with offset' }),
+    from: instant('from'),
+    to: instant('to'),
     /** Evaluate as of this instant (default: the end of the period). */
-    asOf: z.iso.datetime({ offset: true, message: 'asOf must be an ISO date-time with offset' }).optional(),
+    asOf: instant('asOf').optional(),
   })
-  .refine((p) => Date.parse(p.from) < Date.parse(p.to), { message: 'from must be before to', path: ['to'] })
-  .refine((p) => !p.asOf || Date.parse(p.asOf) >= Date.parse(p.from), { message: 'asOf must not be before from', path: ['asOf'] });
+  .check((ctx) => {
+    const { from, to, asOf } = ctx.value;
+    checkPeriodOrder(ctx, from, to);
+    if (asOf && Date.parse(asOf) < Date.parse(from)) {
+      const at = ctx.issues.length;
+      issue(ctx, 'input.asOfBeforeFrom');
+      (ctx.issues[at] as { path?: PropertyKey[] }).path = ['asOf'];
+    }
+  });
 
 export const indicatorsRouter = router({
   /** GB/T 30428.4 rates over the cases due in [from, to) that the asker may see, from the event log. */
