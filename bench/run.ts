@@ -7,12 +7,14 @@ import { startupBench } from './startup.bench.ts';
 import { renderBench } from './render.bench.ts';
 import { feedsBench } from './feeds.bench.ts';
 import { authBench } from './auth.bench.ts';
+import { abuseBench } from './abuse.bench.ts';
 
 const all: [string, () => Promise<BenchEntry[]>][] = [
   ['startup', startupBench],
   ['render', renderBench],
   ['feeds', feedsBench],
   ['auth', authBench],
+  ['abuse', abuseBench],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);
