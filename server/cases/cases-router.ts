@@ -3,7 +3,7 @@ import { caseById, caseReporter, casesSummary } from './cases-queries.ts';
 import { idInput } from '../geo/bbox.ts';
 import { periodSchema } from '../geo/period.ts';
 
-/** ISO instants; the period is [from, to). */
+/** ISO instants inside 2000 … 2100; the period is [from, to), at most MAX_PERIOD_DAYS long. */
 const period = periodSchema;
 
 export const casesRouter = router({
@@ -14,6 +14,8 @@ export const casesRouter = router({
     .input(idInput)
     .query(async ({ ctx, input }) => {
       const c = await caseById(ctx.engine.db, input.id, nowOf(ctx), ctx.actor.scope);
+      // a wall screen's token never sees personal data, not even masked: no reporter field at all
+      if (ctx.actor.kind === 'display') return c;
       return { ...c, reporter: await caseReporter(ctx.engine.db, input.id, ctx.actor.scope, false) };
     }),
   /** The reporter's name and phone unmasked: an audited action. */
