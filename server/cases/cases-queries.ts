@@ -2,7 +2,6 @@ import { sql, type SQL } from 'drizzle-orm';
 import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
-import { TRPCError } from '@trpc/server';
 import { PublicError, queryFailed, refuse } from '../query-error.ts';
 import { isClocked, lightOf } from './traffic-light.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
@@ -60,7 +59,7 @@ const inPeriod = (p: Period) =>
 /**
  * The cases of the period as columns, sorted by id. PostgreSQL packs each column into one
  * bytea (string_agg of int4send/float4send…: big-endian), so ~10 values cross to JS instead of
- * 140k row objects. One statement per slice of FEED_SLICE case ids (~20k: each well under
+ * 140k row objects. One statement per slice of FEED_SLICE case ids (10k: each well under
  * 250 ms on the embedded engine, where one statement over all cases took ~1 s and held every
  * other request), concatenated here.
  * Dictionary columns are 1-based positions (0 = none) in `statuses`/`sources` (the lists the
@@ -88,7 +87,7 @@ export interface CaseFeedColumns {
 }
 
 /** Case ids per statement of the feed. */
-export const FEED_SLICE = 16_000;
+export const FEED_SLICE = 10_000;
 
 /** Inclusive id range of all cases (null when there are none): two index lookups. */
 export async function caseIdRange(db: Db): Promise<[number, number] | null> {
@@ -380,7 +379,7 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
   } catch (err) {
     throw queryFailed('case details', err);
   }
-  if (!c) throw new TRPCError({ code: 'NOT_FOUND', message: `No case with id ${id}.` });
+  if (!c) throw refuse('NOT_FOUND', 'notFound', { what: 'case', id });
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   let stage = { dispatched_ms: null as number | null, handled_ms: null as number | null };
   if (isClocked(c.status)) [clock] = await openCaseClocks(db, {}, [id]);
