@@ -8,7 +8,7 @@ import globals from 'globals';
 const restrict = (patterns) => ['error', { patterns }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'db/migrations/**', 'bench/results.json', 'test-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.scratch/**', 'db/migrations/**', 'bench/results.json', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

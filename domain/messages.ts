@@ -12,6 +12,23 @@ interface Entry {
 }
 
 const s = (v: unknown) => String(v ?? '');
+const cap = (v: string) => v.charAt(0).toUpperCase() + v.slice(1);
+
+/** The kinds of thing a refusal may be about, in both languages (params.what). */
+const THINGS: Record<string, { zh: string; en: string }> = {
+  case: { zh: '案件', en: 'case' },
+  user: { zh: '用户', en: 'user' },
+  'display token': { zh: '大屏显示令牌', en: 'display token' },
+  'unit grid': { zh: '单元网格', en: 'unit grid' },
+  'responsibility grid': { zh: '责任网格', en: 'responsibility grid' },
+  compound: { zh: '物业小区', en: 'property-managed community' },
+  clinic: { zh: '村卫生所', en: 'clinic' },
+  'village or community': { zh: '村（社区）', en: 'village or community' },
+};
+const thing = (what: unknown, lang: 'zh' | 'en') => THINGS[s(what)]?.[lang] ?? s(what);
+/** The server's own (English) detail of a generic refusal: shown in English as written, and in Chinese after the translated sentence. */
+const en = (p: MessageParams) => (p.detail ? ` ${s(p.detail)}` : '');
+const zh = (p: MessageParams) => (p.detail ? `（${s(p.detail)}）` : '');
 
 export const MESSAGES = {
   // ---- input (shared primitives, server/inputs.ts; zod issue codes are translated below) ----
@@ -42,6 +59,9 @@ export const MESSAGES = {
   'request.loginAlone': { zh: () => '登录与修改密码须单独发送，不能与其他调用合并', en: () => 'Sign-in and password changes must be sent alone, not batched with other calls' },
   'request.busy': { zh: (p) => `服务器正忙，请 ${s(p.retryAfterSeconds)} 秒后重试`, en: (p) => `The server is busy: try again in ${s(p.retryAfterSeconds)} s` },
   'request.badCookie': { zh: () => '会话 Cookie 无法识别，请重新登录', en: () => 'The session cookie could not be read: sign in again' },
+  'layers.unknown': { zh: (p) => `没有图层“${s(p.layer)}”；可用：${s(p.known)}`, en: (p) => `unknown layer '${s(p.layer)}'; known: ${s(p.known)}` },
+  'request.badDisplayToken': { zh: () => '地址中的显示令牌（display=…）格式不正确：请使用管理员提供的完整大屏地址', en: () => 'The display token in the address (display=…) is malformed: use the full wall-screen address an administrator gave you' },
+  'request.badQuery': { zh: () => '地址中的查询参数无法解析（百分号编码错误）', en: () => 'The query string could not be read (bad percent-encoding)' },
   'request.notFound': { zh: (p) => `没有这个地址：${s(p.path)}`, en: (p) => `Nothing at ${s(p.path)}` },
 
   // ---- signing in and rights ----
@@ -57,10 +77,53 @@ export const MESSAGES = {
   'auth.wrongCurrentPassword': { zh: () => '当前密码错误。', en: () => 'The current password is wrong.' },
 
   // ---- things and the database ----
-  'notFound': { zh: (p) => `找不到${s(p.what)}（${s(p.id)}）。`, en: (p) => `No ${s(p.what)} with id ${s(p.id)}.` },
+  'notFound': { zh: (p) => `找不到${thing(p.what, 'zh')}（${s(p.id)}）。`, en: (p) => `No ${thing(p.what, 'en')} with id ${s(p.id)}.` },
+  'notFoundBy': { zh: (p) => `找不到${thing(p.what, 'zh')}（${s(p.by)}）。`, en: (p) => `No ${thing(p.what, 'en')} with ${s(p.by)}.` },
+  'conflict.version': {
+    zh: (p) => `${thing(p.what, 'zh')} ${s(p.id)} 已被他人修改（当前版本 ${s(p.current)}，您编辑的是版本 ${s(p.yours)}）。请刷新后重新修改。`,
+    en: (p) => `Someone changed ${thing(p.what, 'en')} ${s(p.id)} meanwhile (now version ${s(p.current)}, you edited version ${s(p.yours)}). Reload it and apply your change again.`,
+  },
+  'scope.outsideDistricts': {
+    zh: (p) => `${thing(p.what, 'zh')} ${s(p.id)} 位于区县 ${s(p.district)}，不在您负责的区县（${s(p.yours)}）内。`,
+    en: (p) => `${cap(thing(p.what, 'en'))} ${s(p.id)} is in district ${s(p.district)}, outside your districts (${s(p.yours)}).`,
+  },
+  'scope.notYourDepartment': { zh: (p) => `${thing(p.what, 'zh')} ${s(p.id)} 未分派给您的部门。`, en: (p) => `${cap(thing(p.what, 'en'))} ${s(p.id)} is not assigned to your department.` },
+
+  // ---- accounts (admin screens, passwords) ----
+  'admin.unknownRole': { zh: (p) => `没有角色“${s(p.role)}”。`, en: (p) => `Unknown role '${s(p.role)}'.` },
+  'admin.unknownPermission': { zh: (p) => `没有权限“${s(p.permission)}”。`, en: (p) => `Unknown permission '${s(p.permission)}'.` },
+  'admin.roleNotForPeople': { zh: (p) => `角色“${s(p.role)}”仅用于大屏显示令牌，不能分配给人员。`, en: (p) => `The role '${s(p.role)}' is for display tokens, not people.` },
+  'admin.unknownDistricts': { zh: (p) => `没有这些区县代码：${s(p.codes)}。`, en: (p) => `Unknown district code(s): ${s(p.codes)}.` },
+  'admin.handlerNeedsDepartment': { zh: () => '专业部门处置员必须绑定一个部门。', en: () => 'A department handler must be bound to a department.' },
+  'admin.unknownDepartment': { zh: (p) => `没有部门 ${s(p.id)}。`, en: (p) => `Unknown department ${s(p.id)}.` },
+  'admin.needsDistrict': { zh: () => '按区县授权的角色至少需要一个区县。', en: () => 'A district-bound role needs at least one district.' },
+  'admin.userNameTaken': { zh: (p) => `用户名“${s(p.username)}”已被使用。`, en: (p) => `The user name '${s(p.username)}' is taken.` },
+  'admin.noSelfLockout': { zh: () => '不能停用自己或更改自己的角色：请让另一位管理员操作。', en: () => 'You cannot disable yourself or change your own role: ask another administrator.' },
+  'admin.noUserToReset': { zh: (p) => `找不到用户 ${s(p.id)}（演示账户保留公开的演示密码）。`, en: (p) => `No user ${s(p.id)} (demo accounts keep their documented password).` },
+  'admin.keepUserManage': { zh: () => '管理员必须保留“user.manage”权限，否则无人能再授予它。', en: () => "Administrators keep 'user.manage', or nobody could give it back." },
+  'password.tooShort': { zh: (p) => `密码至少需要 ${s(p.min)} 个字符。`, en: (p) => `A password needs at least ${s(p.min)} characters.` },
+  'password.tooLong': { zh: (p) => `密码最多 ${s(p.max)} 个字符。`, en: (p) => `A password may have at most ${s(p.max)} characters.` },
+  'password.fewCharacters': { zh: () => '密码需要更多不同的字符。', en: () => 'A password needs more than a few different characters.' },
+  'password.containsName': { zh: () => '密码不能包含用户名。', en: () => 'A password must not contain the user name.' },
+  'password.sameAsCurrent': { zh: () => '新密码必须与当前密码不同。', en: () => 'The new password must differ from the current one.' },
   'db.timeout': { zh: (p) => `数据库响应超时（${s(p.what)}）。请缩小查询范围后重试。`, en: (p) => `The database took too long to answer (${s(p.what)}). Narrow the request and try again.` },
   'db.failed': { zh: (p) => `数据库无法完成请求（${s(p.what)}）。`, en: (p) => `The database could not answer (${s(p.what)}).` },
   'internal': { zh: () => '服务器未能完成此请求，已记录日志；请重试，如持续出现请报告。', en: () => 'The server could not complete this request. It has been logged; try again, or report it if it persists.' },
+
+  // ---- a refusal that names no reason of its own gets its kind's (the server's English text rides along as `detail`) ----
+  'refused.BAD_REQUEST': { zh: (p) => `请求有误。${zh(p)}`, en: (p) => `The request is not valid.${en(p)}` },
+  'refused.PARSE_ERROR': { zh: () => '请求内容无法解析（须为 JSON）。', en: () => 'The request could not be parsed (JSON expected).' },
+  'refused.UNAUTHORIZED': { zh: (p) => `请先登录。${zh(p)}`, en: (p) => `Sign in first.${en(p)}` },
+  'refused.FORBIDDEN': { zh: (p) => `无权执行此操作。${zh(p)}`, en: (p) => `Not allowed.${en(p)}` },
+  'refused.NOT_FOUND': { zh: (p) => `找不到所请求的内容。${zh(p)}`, en: (p) => `Not found.${en(p)}` },
+  'refused.METHOD_NOT_SUPPORTED': { zh: () => '此地址不支持该请求方法（查询用 GET，修改用 POST）。', en: () => 'This address does not take that method (GET for queries, POST for changes).' },
+  'refused.CONFLICT': { zh: (p) => `数据已被他人修改，请刷新后重试。${zh(p)}`, en: (p) => `Someone changed this meanwhile: reload and try again.${en(p)}` },
+  'refused.PRECONDITION_FAILED': { zh: (p) => `前提条件不满足。${zh(p)}`, en: (p) => `A precondition failed.${en(p)}` },
+  'refused.PAYLOAD_TOO_LARGE': { zh: () => '请求内容过大。', en: () => 'The request is too large.' },
+  'refused.UNPROCESSABLE_CONTENT': { zh: (p) => `请求无法处理。${zh(p)}`, en: (p) => `The request cannot be processed.${en(p)}` },
+  'refused.TOO_MANY_REQUESTS': { zh: () => '请求过于频繁，请稍后再试。', en: () => 'Too many requests: try again shortly.' },
+  'refused.TIMEOUT': { zh: () => '处理超时，请缩小范围后重试。', en: () => 'That took too long: narrow the request and try again.' },
+  'refused.CLIENT_CLOSED_REQUEST': { zh: () => '请求已取消。', en: () => 'The request was cancelled.' },
 
   // ---- inputs of the domain routers ----
   'input.districtCode': { zh: () => '区县代码为 6 位数字', en: () => 'A district code has 6 digits' },

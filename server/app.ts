@@ -15,6 +15,7 @@ import { httpError } from './http/http-error.ts';
 import { databaseReason, PublicError, refuse } from './query-error.ts';
 import { messageOf, type MessageParams, type Reason } from '../domain/messages.ts';
 import { BODY_LIMITS, MAX_BATCH, UNBATCHED } from '../domain/request-limits.ts';
+import { storableText } from './inputs.ts';
 
 export interface AppOptions {
   /** The clock for time-dependent answers (case traffic lights); tests pin it. */
@@ -66,6 +67,8 @@ function securityHeaders(extraOrigins: string): Record<string, string> {
   };
 }
 
+const notFound = (c: Context) => httpError(c, refuse('NOT_FOUND', 'request.notFound', { path: storableText(c.req.path, 100) ? c.req.path : '(unreadable path)' }), 'http');
+
 /** A refusal in tRPC's error envelope, for limits checked before tRPC runs. */
 function trpcRefusal(c: Context, status: 400 | 413, reason: Reason, params: MessageParams = {}) {
   const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
@@ -81,13 +84,15 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
   });
   app.onError((err, c) => httpError(c, err, 'http'));
+  // anything else: a 404 with a reason (a POST to /healthz, a path outside the client)
+  app.notFound((c) => notFound(c));
   app.get('/healthz', (c) => health(c, engine));
   // binary map layers (before the SPA fallback, which would answer any path with index.html)
   const production = !!opts.production;
   const auth = { production, trustProxy: !!opts.trustProxy };
   const layers = layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth });
   app.get('/api/layers/:file', (c) => withStatementTag({ priority: 'heavy', who: `feed:${c.req.param('file')}` }, () => layers(c)));
-  app.all('/api/*', (c) => httpError(c, refuse('NOT_FOUND', 'request.notFound', { path: c.req.path.slice(0, 100) }), 'http'));
+  app.all('/api/*', (c) => notFound(c));
   app.all('/trpc/*', async (c) => {
     const url = new URL(c.req.url);
     let paths: string[];
@@ -144,7 +149,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     app.use('/*', serveStatic({ root: clientDir }));
     app.get('*', (c) => {
       // a missing file (favicon.ico, a stale asset) is a 404, not the app page; client routes have no extension
-      if (/\.[A-Za-z0-9]{1,8}$/.test(c.req.path)) return c.text('Not found', 404);
+      if (/\.[A-Za-z0-9]{1,8}$/.test(c.req.path)) return notFound(c);
       c.header('Cache-Control', 'no-cache');
       return c.html(index);
     });

@@ -32,13 +32,28 @@ export const idInput = z.object({ id: int32Id('id') });
 /** A whole number in [min, max] (counts, limits, page sizes). */
 export const boundedInt = (min: number, max: number) => z.int().min(min).max(max);
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+
+/**
+ * Whether an ISO date-time names a real instant the way PostgreSQL reads it: JavaScript's
+ * Date.parse accepts 2022-02-30 (rolling over to March) and offsets up to ±23:59, PostgreSQL
+ * refuses both; real offsets lie within ±14:00.
+ */
+function realInstant(v: string): boolean {
+  const m = ISO.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec = '0', oh = '0', om = '0'] = m.slice(1).map((x) => x ?? '0');
+  const [Y, MO, D, H, MI, S, OH, OM] = [y, mo, d, h, mi, sec, oh, om].map(Number);
+  if (MO < 1 || MO > 12 || D < 1 || H > 23 || MI > 59 || S > 59 || OM > 59 || OH * 60 + OM > 14 * 60) return false;
+  const day = new Date(Date.UTC(Y, MO - 1, D));
+  return day.getUTCFullYear() === Y && day.getUTCMonth() === MO - 1 && day.getUTCDate() === D;
+}
 
 /** An ISO date-time with an offset, inside [2000-01-01, 2100-01-01). */
 export const instant = (field: string) =>
   z.string().check((ctx) => {
     const v = ctx.value;
-    if (v.length > 40 || !ISO.test(v) || Number.isNaN(Date.parse(v))) return issue(ctx, 'input.instantFormat', { field });
+    if (v.length > 40 || !realInstant(v) || Number.isNaN(Date.parse(v))) return issue(ctx, 'input.instantFormat', { field });
     const ms = Date.parse(v);
     if (ms < MIN_MS || ms >= MAX_MS) issue(ctx, 'input.instantRange', { field, min: INSTANT_MIN.slice(0, 10), max: INSTANT_MAX.slice(0, 10) });
   });

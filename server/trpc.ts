@@ -56,8 +56,10 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
     const hidden = error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof PublicError);
     const issues = zod ? zodIssues(zod) : null;
     const flat = zod ? z.flattenError(zod) : null;
-    const reason = issues ? 'input.invalid' : error instanceof PublicError && error.reason ? error.reason : hidden ? 'internal' : null;
-    const params = issues ? { details: describeIssues(issues) } : error instanceof PublicError ? error.params : {};
+    // every refusal names a reason: its own, the input's, or its kind's (with the server's text as detail)
+    const own = error instanceof PublicError && error.reason ? error.reason : null;
+    const reason = issues ? 'input.invalid' : own ?? (hidden || error.code === 'INTERNAL_SERVER_ERROR' ? 'internal' : `refused.${error.code}`);
+    const params = issues ? { details: describeIssues(issues) } : own ? (error as PublicError).params : hidden ? {} : { detail: shape.message.slice(0, 300) };
     return {
       ...shape,
       message: issues ? messageOf('input.invalid', params)! : hidden ? INTERNAL_MESSAGE : shape.message,

@@ -106,7 +106,7 @@ describe('scoped edits', () => {
     const c = await one<{ id: number; version: number; name: string }>(sql`select id, version, name from property_communities where village_code like '350603%' order by id limit 1`);
     const got = await outcome(coordinator.communities.update({ id: c.id, version: c.version, name: '改名', households: 1, partyOrgName: null, partyOrgKind: 'none' }));
     expect(got.code).toBe('FORBIDDEN');
-    expect(got.message).toBe(`community ${c.id} is in district 350603, outside your districts (350602).`);
+    expect(got.message).toBe(`Property-managed community ${c.id} is in district 350603, outside your districts (350602).`);
     expect((await one<{ name: string }>(sql`select name from property_communities where id = ${c.id}`)).name).toBe(c.name);
   });
   it('the editable hint follows permission and district', async () => {

@@ -214,3 +214,38 @@ describe('a password change checks the current password like a sign-in', () => {
     expect((await signIn(name, 'a-new-password-2026', '10.14.0.2')).res.status).toBe(200);
   });
 });
+
+describe('an administrator lifts a lock', () => {
+  it('the admin screen sees the lock; lifting it lets the right password in at once (audited)', async () => {
+    const name = await user();
+    for (let i = 0; i < 5; i++) await signIn(name, `guess-${i}-xxxxxx`, `10.15.${i}.1`);
+    expect((await signIn(name, PASSWORD, '10.15.9.1')).res.status).toBe(429);
+    await engine.db.execute(sql`insert into users (username, display_name, role_code, password_hash) values ('t-admin', 'Admin', 'admin', ${await hashPassword(PASSWORD)})`);
+    const a = await signIn('t-admin', PASSWORD, '10.16.0.1');
+    const headers = { cookie: (a.res.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': (a.body.result!.data as { csrfToken: string }).csrfToken };
+    const list = await app.request('/trpc/admin.users', { headers });
+    const users = ((await list.json()) as { result: { data: { username: string; lockedForSeconds: number | null }[] } }).result.data;
+    expect(users.find((u) => u.username === name)!.lockedForSeconds).toBeGreaterThan(0);
+    expect(users.find((u) => u.username === 't-admin')!.lockedForSeconds).toBeNull();
+    expect((await trpcPost(app, 'admin.liftLoginLock', { username: name }, headers)).res.status).toBe(200);
+    expect((await signIn(name, PASSWORD, '10.15.9.1')).res.status).toBe(200);
+    const [audit] = await rows<{ target_id: string }>(engine.db, sql`select target_id from audit_log where action = 'admin.liftLoginLock' order by id desc limit 1`);
+    expect(audit.target_id).toBe(name);
+  });
+  it('lifting an address lock lets its office sign in again', async () => {
+    await setMeta('auth.max_failures_per_address', '3');
+    try {
+      const ip = '10.17.0.1';
+      const victims = await Promise.all(Array.from({ length: 3 }, () => user()));
+      for (const v of victims) await signIn(v, 'guess-xxxxxxxx', ip);
+      const colleague = await user();
+      expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(429);
+      const a = await signIn('t-admin', PASSWORD, '10.16.0.2');
+      const headers = { cookie: (a.res.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': (a.body.result!.data as { csrfToken: string }).csrfToken };
+      expect((await trpcPost(app, 'admin.liftLoginLock', { ip }, headers)).res.status).toBe(200);
+      expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(200);
+    } finally {
+      await setMeta('auth.max_failures_per_address', '30');
+    }
+  });
+});

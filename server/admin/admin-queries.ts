@@ -2,12 +2,12 @@
 // against the role's scope (a department handler needs a department, a district-bound role at
 // least one district); updates name the version they read (stale → CONFLICT).
 import { randomBytes } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { rows, textArray, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import { hashPassword } from '../auth/password.ts';
 import { hashSecret, type Actor } from '../auth/actor.ts';
+import { refuse } from '../query-error.ts';
 
 const pgArray = (codes: string[]) => `{${codes.join(',')}}`;
 
@@ -66,17 +66,17 @@ async function checkBinding(db: Db, b: Binding): Promise<Binding> {
                (select coalesce(array_agg(code::text), '{}') from districts where code::text = any(${pgArray(b.districtCodes)}::text[]))::text[] as known
         from roles r where r.code = ${b.roleCode}`,
   );
-  if (!role) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown role '${b.roleCode}'.` });
-  if (!role.assignable) throw new TRPCError({ code: 'BAD_REQUEST', message: `The role '${b.roleCode}' is for display tokens, not people.` });
+  if (!role) throw refuse('BAD_REQUEST', 'admin.unknownRole', { role: b.roleCode });
+  if (!role.assignable) throw refuse('BAD_REQUEST', 'admin.roleNotForPeople', { role: b.roleCode });
   const unknown = b.districtCodes.filter((d) => !textArray(role.known).includes(d));
-  if (unknown.length) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown district code(s): ${unknown.join(', ')}.` });
+  if (unknown.length) throw refuse('BAD_REQUEST', 'admin.unknownDistricts', { codes: unknown.join(', ') });
   if (role.scope === 'department') {
-    if (b.departmentId === null) throw new TRPCError({ code: 'BAD_REQUEST', message: 'A department handler must be bound to a department.' });
-    if (!role.dept_ok) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown department ${b.departmentId}.` });
+    if (b.departmentId === null) throw refuse('BAD_REQUEST', 'admin.handlerNeedsDepartment');
+    if (!role.dept_ok) throw refuse('BAD_REQUEST', 'admin.unknownDepartment', { id: b.departmentId });
     return { ...b, districtCodes: [] };
   }
   if (role.scope === 'district') {
-    if (!b.districtCodes.length) throw new TRPCError({ code: 'BAD_REQUEST', message: 'A district-bound role needs at least one district.' });
+    if (!b.districtCodes.length) throw refuse('BAD_REQUEST', 'admin.needsDistrict');
     return { ...b, departmentId: null };
   }
   return { ...b, departmentId: null, districtCodes: [] };
@@ -95,7 +95,7 @@ export async function createUser(db: Db, input: Binding & { username: string; di
         values (${input.username}, ${input.displayName}, ${b.roleCode}, ${b.departmentId}, ${pgArray(b.districtCodes)}::char(6)[], ${hash}, true)
         on conflict (username) do nothing returning id`,
   );
-  if (!r) throw new TRPCError({ code: 'CONFLICT', message: `The user name '${input.username}' is taken.` });
+  if (!r) throw refuse('CONFLICT', 'admin.userNameTaken', { username: input.username });
   return { id: r.id, oneTimePassword: password };
 }
 
@@ -115,12 +115,12 @@ export async function updateUser(db: Db, by: Actor, u: UserUpdate, now: Date) {
     'read user',
     sql`select role_code, department_id, district_codes::text[] as district_codes, display_name, disabled_at is not null as disabled, version from users where id = ${u.id} for update`,
   );
-  if (!cur) throw new TRPCError({ code: 'NOT_FOUND', message: `No user ${u.id}.` });
+  if (!cur) throw refuse('NOT_FOUND', 'notFound', { what: 'user', id: u.id });
   if (cur.version !== u.version) {
-    throw new TRPCError({ code: 'CONFLICT', message: `Someone changed this user meanwhile (version ${cur.version}, you edited ${u.version}). Reload and apply your change again.` });
+    throw refuse('CONFLICT', 'conflict.version', { what: 'user', id: u.id, current: cur.version, yours: u.version });
   }
   if (u.id === by.id && by.kind === 'user' && (u.disabled || (u.roleCode && u.roleCode !== cur.role_code))) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'You cannot disable yourself or change your own role: ask another administrator.' });
+    throw refuse('BAD_REQUEST', 'admin.noSelfLockout');
   }
   const b = await checkBinding(db, {
     roleCode: u.roleCode ?? cur.role_code,
@@ -149,7 +149,7 @@ export async function resetPassword(db: Db, id: number, now: Date) {
   const password = oneTimePassword();
   const hash = await hashPassword(password);
   const r = await q<{ id: number }>(db, 'reset password', sql`update users set password_hash = ${hash}, must_change_password = true, version = version + 1 where id = ${id} and not demo returning id`);
-  if (!r.length) throw new TRPCError({ code: 'NOT_FOUND', message: `No user ${id} (demo accounts keep their documented password).` });
+  if (!r.length) throw refuse('NOT_FOUND', 'admin.noUserToReset', { id });
   await revokeSessionsOf(db, id, now);
   return { id, oneTimePassword: password };
 }
@@ -157,11 +157,11 @@ export async function resetPassword(db: Db, id: number, now: Date) {
 /** Grants or withdraws one right of one role. The administrators' right to manage users stays, so nobody is locked out. */
 export async function setPermission(db: Db, p: { roleCode: string; permission: string; granted: boolean }) {
   if (p.roleCode === 'admin' && p.permission === 'user.manage' && !p.granted) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: "Administrators keep 'user.manage', or nobody could give it back." });
+    throw refuse('BAD_REQUEST', 'admin.keepUserManage');
   }
   const [known] = await q<{ role: boolean; perm: boolean }>(db, 'check right', sql`select exists(select 1 from roles where code = ${p.roleCode}) as role, exists(select 1 from permissions where code = ${p.permission}) as perm`);
-  if (!known.role) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown role '${p.roleCode}'.` });
-  if (!known.perm) throw new TRPCError({ code: 'BAD_REQUEST', message: `Unknown permission '${p.permission}'.` });
+  if (!known.role) throw refuse('BAD_REQUEST', 'admin.unknownRole', { role: p.roleCode });
+  if (!known.perm) throw refuse('BAD_REQUEST', 'admin.unknownPermission', { permission: p.permission });
   await q(
     db,
     'set right',
@@ -186,7 +186,7 @@ export async function listTokens(db: Db) {
 export async function createToken(db: Db, by: Actor, t: { name: string; districtCodes: string[] }) {
   if (t.districtCodes.length) {
     const [k] = await q<{ n: number }>(db, 'check districts', sql`select count(*)::int as n from districts where code::text = any(${pgArray(t.districtCodes)}::text[])`);
-    if (k.n !== new Set(t.districtCodes).size) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Unknown district code in the token scope.' });
+    if (k.n !== new Set(t.districtCodes).size) throw refuse('BAD_REQUEST', 'admin.unknownDistricts', { codes: t.districtCodes.join(', ') });
   }
   const token = randomBytes(24).toString('base64url');
   const [r] = await q<{ id: number }>(
@@ -199,6 +199,6 @@ export async function createToken(db: Db, by: Actor, t: { name: string; district
 
 export async function revokeToken(db: Db, id: number, now: Date) {
   const r = await q<{ id: number }>(db, 'revoke display token', sql`update display_tokens set revoked_at = coalesce(revoked_at, ${now.toISOString()}::timestamptz) where id = ${id} returning id`);
-  if (!r.length) throw new TRPCError({ code: 'NOT_FOUND', message: `No display token ${id}.` });
+  if (!r.length) throw refuse('NOT_FOUND', 'notFound', { what: 'display token', id });
   return { id };
 }

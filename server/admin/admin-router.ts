@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { router, allowed, mutation, nowOf } from '../trpc.ts';
 import { idInput, placeCode } from '../geo/bbox.ts';
 import { int32Id, issue, text } from '../inputs.ts';
+import { liftLoginLock, lockedUserNames } from '../auth/sessions.ts';
+import { sessionPolicy } from '../http/request-auth.ts';
 import { adminOptions, createToken, createUser, listTokens, listUsers, resetPassword, revokeToken, setPermission, updateUser } from './admin-queries.ts';
 
 const districtCodes = z.array(placeCode(6)).max(20, 'at most 20 districts');
@@ -18,7 +20,12 @@ const roleCode = text('role', 50, { min: 1 });
 const permission = text('permission', 80, { min: 1 });
 
 export const adminRouter = router({
-  users: allowed('user.manage').query(({ ctx }) => listUsers(ctx.engine.db)),
+  /** Every account, with whether its user name is locked by failed sign-ins now (seconds left, else null). */
+  users: allowed('user.manage').query(async ({ ctx }) => {
+    const users = await listUsers(ctx.engine.db);
+    const locked = await lockedUserNames(ctx.engine.db, users.map((u) => u.username), nowOf(ctx), await sessionPolicy(ctx.engine.db));
+    return users.map((u) => ({ ...u, lockedForSeconds: locked.get(u.username) ?? null }));
+  }),
   /** Roles with their rights, all permissions, departments and districts. */
   options: allowed('user.manage').query(({ ctx }) => adminOptions(ctx.engine.db)),
   tokens: allowed('token.manage').query(({ ctx }) => listTokens(ctx.engine.db)),
@@ -84,6 +91,16 @@ export const adminRouter = router({
       ctx.audit.targetKind = 'displayToken';
       ctx.audit.targetId = r.id;
       return r;
+    }),
+
+  /** Lifts a sign-in lock now: of a user name (its failures so far stop counting), or of an address. */
+  liftLoginLock: mutation('user.manage')
+    .input(z.union([z.object({ username: text('user name', 100, { min: 1 }) }).strict(), z.object({ ip: text('address', 64, { min: 3 }) }).strict()]))
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.targetKind = 'username' in input ? 'user' : 'address';
+      ctx.audit.targetId = 'username' in input ? input.username : input.ip;
+      await liftLoginLock(ctx.db, input, nowOf(ctx));
+      return { ok: true as const };
     }),
 
   revokeToken: mutation('token.manage').input(idInput).mutation(async ({ ctx, input }) => {

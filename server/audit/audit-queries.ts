@@ -15,14 +15,19 @@ export interface AuditNote {
 
 const SECRET_KEY = /password|token|secret/i;
 
-/** Inputs as recorded: secrets replaced, long strings cut, at most 50 keys or items per level, 5 levels. */
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** jsonb cannot hold U+0000 or a lone surrogate: a refused input may carry both, and its record must still be written. */
+const storable = (v: string) => v.replace(UNSTORABLE, '\uFFFD');
+
+/** Inputs as recorded: secrets replaced, long strings cut, at most 50 keys or items per level, 5 levels; unstorable characters replaced. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 5) return '…';
-  if (typeof value === 'string') return value.length > 500 ? `${value.slice(0, 500)}…` : value;
+  if (typeof value === 'string') return storable(value.length > 500 ? `${value.slice(0, 500)}…` : value);
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
-    const kept = Object.fromEntries(entries.slice(0, 50).map(([k, v]) => [k.slice(0, 100), SECRET_KEY.test(k) ? '***' : redact(v, depth + 1)]));
+    const kept = Object.fromEntries(entries.slice(0, 50).map(([k, v]) => [storable(k.slice(0, 100)), SECRET_KEY.test(k) ? '***' : redact(v, depth + 1)]));
     return entries.length > 50 ? { ...kept, '…': `${entries.length - 50} more keys` } : kept;
   }
   return value;
@@ -49,9 +54,9 @@ export function auditInput(value: unknown): unknown {
     summary: true,
     chars,
     keyCount: keys?.length ?? null,
-    keys: keys?.slice(0, 20).map((k) => k.slice(0, 60)) ?? null,
+    keys: keys?.slice(0, 20).map((k) => storable(k.slice(0, 60))) ?? null,
     items: Array.isArray(value) ? value.length : null,
-    excerpt: `${(JSON.stringify(redact(value)) ?? '').slice(0, 300)}…`,
+    excerpt: `${storable((JSON.stringify(redact(value)) ?? '').slice(0, 300))}…`,
   };
 }
 

@@ -1,7 +1,6 @@
 // Signing in and out. Login is the one public change: it is throttled per user name and per
 // address (limits in app_meta auth.*), refuses demo accounts in production mode, and answers
 // "wrong user name or password" without saying which. Every outcome is audited.
-import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/engine.ts';
@@ -143,8 +142,8 @@ export const authRouter = router({
         throw refuse('BAD_REQUEST', 'auth.wrongCurrentPassword');
       }
       await recordLoginAttempt(db, ctx.actor.name, ip, true, now, deviceHash);
-      const problem = passwordProblem(input.newPassword, [u.username]) ?? (input.newPassword === input.currentPassword ? 'The new password must differ from the current one.' : null);
-      if (problem) throw new TRPCError({ code: 'BAD_REQUEST', message: problem });
+      const problem = passwordProblem(input.newPassword, [u.username]) ?? (input.newPassword === input.currentPassword ? { reason: 'password.sameAsCurrent' as const, params: {} } : null);
+      if (problem) throw refuse('BAD_REQUEST', problem.reason, problem.params);
       const release = tryHashSlot(policy.maxConcurrentHashes);
       if (!release) throw refuse('TOO_MANY_REQUESTS', 'request.busy', { retryAfterSeconds: BUSY_RETRY_SECONDS });
       try {

@@ -7,6 +7,7 @@ import { ConfigError } from '../../db/config-error.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../data/demo-accounts.ts';
 import { hashPassword, passwordProblem } from './password.ts';
 import { writeAudit } from '../audit/audit-queries.ts';
+import { messageOf } from '../../domain/messages.ts';
 
 export const FIRST_ADMIN = 'admin';
 const SYSTEM = { name: 'system' };
@@ -21,7 +22,7 @@ export async function ensureFirstAdmin(db: Db, opts: { password?: string; now?: 
   if (existing.n > 0) return { created: false };
   if (opts.password) {
     const problem = passwordProblem(opts.password, [FIRST_ADMIN]);
-    if (problem) throw new ConfigError(`CITYGRID_ADMIN_PASSWORD is not acceptable: ${problem}`);
+    if (problem) throw new ConfigError(`CITYGRID_ADMIN_PASSWORD is not acceptable: ${messageOf(problem.reason, problem.params)}`);
   }
   const password = opts.password ?? randomBytes(12).toString('base64url');
   const hash = await hashPassword(password);

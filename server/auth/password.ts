@@ -2,6 +2,7 @@
 // the parameters stored beside the hash so they can be raised later without breaking old
 // hashes. Format: scrypt$<log2 N>$<r>$<p>$<salt b64url>$<hash b64url>.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { MessageParams, Reason } from '../../domain/messages.ts';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
   new Promise<Buffer>((ok, fail) => scryptCb(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? fail(err) : ok(key))));
@@ -11,13 +12,13 @@ export const SCRYPT = { logN: 15, r: 8, p: 1, keylen: 32 } as const;
 
 export const PASSWORD_RULES = { minLength: 10, maxLength: 256 } as const;
 
-/** Why a new password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string, context: string[] = []): string | null {
-  if (password.length < PASSWORD_RULES.minLength) return `A password needs at least ${PASSWORD_RULES.minLength} characters.`;
-  if (password.length > PASSWORD_RULES.maxLength) return `A password may have at most ${PASSWORD_RULES.maxLength} characters.`;
-  if (new Set(password).size < 4) return 'A password needs more than a few different characters.';
+/** Why a new password is refused (a reason of domain/messages.ts with its parameters), or null when it is acceptable. */
+export function passwordProblem(password: string, context: string[] = []): { reason: Reason; params: MessageParams } | null {
+  if (password.length < PASSWORD_RULES.minLength) return { reason: 'password.tooShort', params: { min: PASSWORD_RULES.minLength } };
+  if (password.length > PASSWORD_RULES.maxLength) return { reason: 'password.tooLong', params: { max: PASSWORD_RULES.maxLength } };
+  if (new Set(password).size < 4) return { reason: 'password.fewCharacters', params: {} };
   const lower = password.toLowerCase();
-  if (context.some((c) => c.length >= 3 && lower.includes(c.toLowerCase()))) return 'A password must not contain the user name.';
+  if (context.some((c) => c.length >= 3 && lower.includes(c.toLowerCase()))) return { reason: 'password.containsName', params: {} };
   return null;
 }
 

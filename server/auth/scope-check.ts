@@ -1,14 +1,19 @@
 // Messages for a refusal by scope. The refusal itself is decided in SQL (the scoped query found
 // no row); these only say why, so the user knows what to ask for.
-import { TRPCError } from '@trpc/server';
+import type { TRPCError } from '@trpc/server';
+import { refuse } from '../query-error.ts';
 import type { Actor, Scope } from './actor.ts';
 
-export function outOfScope(what: string, scope: Scope, districtCode: string | null): TRPCError {
-  const message =
-    scope.kind === 'department'
-      ? `${what} is not assigned to your department.`
-      : `${what} is in district ${districtCode ?? '(none)'}, outside your districts (${scope.districts?.join(', ') || 'none bound'}).`;
-  return new TRPCError({ code: 'FORBIDDEN', message });
+/** What a refusal is about: a kind of thing (a key of domain/messages.ts THINGS) and its id. */
+export interface Target {
+  what: string;
+  id: number | string;
+}
+
+export function outOfScope(t: Target, scope: Scope, districtCode: string | null): TRPCError {
+  return scope.kind === 'department'
+    ? refuse('FORBIDDEN', 'scope.notYourDepartment', { ...t })
+    : refuse('FORBIDDEN', 'scope.outsideDistricts', { ...t, district: districtCode ?? '—', yours: scope.districts?.join(', ') || '—' });
 }
 
 /** Whether one district code is inside a scope (for `editable` hints in answers, never for enforcement). */
@@ -18,12 +23,11 @@ export const districtInScope = (scope: Scope, districtCode: string) => scope.kin
  * Why a scoped, versioned UPDATE changed no row: the row is gone (NOT_FOUND), outside the
  * scope (FORBIDDEN) or was changed meanwhile (CONFLICT, with the current version).
  */
-export function explainMissedUpdate(what: string, scope: Scope, current: { version: number; district_code: string } | undefined, version: number): TRPCError {
-  if (!current) return new TRPCError({ code: 'NOT_FOUND', message: `No ${what}.` });
-  if (!districtInScope(scope, current.district_code)) return outOfScope(what, scope, current.district_code);
-  return new TRPCError({ code: 'CONFLICT', message: `Someone changed ${what} meanwhile (now version ${current.version}, you edited version ${version}). Reload it and apply your change again.` });
+export function explainMissedUpdate(t: Target, scope: Scope, current: { version: number; district_code: string } | undefined, version: number): TRPCError {
+  if (!current) return refuse('NOT_FOUND', 'notFound', { ...t });
+  if (!districtInScope(scope, current.district_code)) return outOfScope(t, scope, current.district_code);
+  return refuse('CONFLICT', 'conflict.version', { ...t, current: current.version, yours: version });
 }
-
 /** Whether to offer edit controls for a thing in `districtCode` (the mutation checks again, in SQL). */
 export const mayEditDistrict = (actor: Actor, action: string, districtCode: string) =>
   actor.kind === 'user' && actor.actions.has(action) && districtInScope(actor.scope, districtCode);

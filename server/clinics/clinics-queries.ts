@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
-import { TRPCError } from '@trpc/server';
 import { queryFailed } from '../query-error.ts';
 import type { FeatureRow } from '../geo/polygon-feed.ts';
+import { refuse } from '../query-error.ts';
 
 export async function clinicsSummary(db: Db) {
   const [clinics, villages] = await Promise.all([
@@ -45,7 +45,7 @@ export async function clinicById(db: Db, id: number) {
   } catch (err) {
     throw queryFailed('clinic details', err);
   }
-  if (!c) throw new TRPCError({ code: 'NOT_FOUND', message: `No clinic with id ${id}.` });
+  if (!c) throw refuse('NOT_FOUND', 'notFound', { what: 'clinic', id });
   const attributes = typeof c.attributes === 'string' ? (JSON.parse(c.attributes) as Record<string, unknown>) : c.attributes;
   return {
     id: c.id,

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
-import { TRPCError } from '@trpc/server';
 import { districtScopeSql, type Scope } from '../auth/actor.ts';
 import { explainMissedUpdate } from '../auth/scope-check.ts';
 import { queryFailed } from '../query-error.ts';
 import { toBbox } from '../geo/bbox.ts';
 import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
 import type { PolygonRow } from '../geo/polygon-feed.ts';
+import { refuse } from '../query-error.ts';
 
 export async function communitiesSummary(db: Db) {
   const [compounds, extra] = await Promise.all([
@@ -68,7 +68,7 @@ export async function communityById(db: Db, id: number) {
   } catch (err) {
     throw queryFailed('community details', err);
   }
-  if (!p) throw new TRPCError({ code: 'NOT_FOUND', message: `No property-managed community with id ${id}.` });
+  if (!p) throw refuse('NOT_FOUND', 'notFound', { what: 'compound', id });
   return {
     id: p.id,
     name: p.name,
@@ -111,6 +111,6 @@ export async function updateCommunity(db: Db, scope: Scope, u: CommunityUpdate) 
   } catch (err) {
     throw queryFailed('update community', err);
   }
-  if (!done.length) throw explainMissedUpdate(`community ${u.id}`, scope, current, u.version);
+  if (!done.length) throw explainMissedUpdate({ what: 'compound', id: u.id }, scope, current, u.version);
   return done[0];
 }

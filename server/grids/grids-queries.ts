@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
-import { TRPCError } from '@trpc/server';
 import { caseScopeSql, districtScopeSql, type Scope } from '../auth/actor.ts';
 import { explainMissedUpdate } from '../auth/scope-check.ts';
 import { queryFailed } from '../query-error.ts';
 import { toBbox } from '../geo/bbox.ts';
 import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
 import type { PolygonRow } from '../geo/polygon-feed.ts';
+import { refuse } from '../query-error.ts';
 
 export async function gridsSummary(db: Db) {
   const [unitGrids, responsibilityGrids, area] = await Promise.all([
@@ -101,7 +101,7 @@ export async function unitGridById(db: Db, id: number, scope: Scope) {
   } catch (err) {
     throw queryFailed('unit grid details', err);
   }
-  if (!g) throw new TRPCError({ code: 'NOT_FOUND', message: `No unit grid with id ${id}.` });
+  if (!g) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id });
   return {
     id: g.id,
     code: g.code,
@@ -133,7 +133,7 @@ export async function responsibilityGridById(db: Db, id: number) {
   } catch (err) {
     throw queryFailed('responsibility grid details', err);
   }
-  if (!r) throw new TRPCError({ code: 'NOT_FOUND', message: `No responsibility grid with id ${id}.` });
+  if (!r) throw refuse('NOT_FOUND', 'notFound', { what: 'responsibility grid', id });
   return {
     id: r.id,
     code: r.code,
@@ -172,6 +172,6 @@ export async function assignResponsibilityGrid(db: Db, scope: Scope, a: Responsi
   } catch (err) {
     throw queryFailed('assign responsibility grid', err);
   }
-  if (!done.length) throw explainMissedUpdate(`responsibility grid ${a.id}`, scope, current, a.version);
+  if (!done.length) throw explainMissedUpdate({ what: 'responsibility grid', id: a.id }, scope, current, a.version);
   return done[0];
 }

@@ -17,7 +17,8 @@ export interface HttpRefusalBody {
 /** Answers a refusal or failure; unexpected errors are logged (with `where`) and shown as the generic message. */
 export function httpError(c: Context, err: unknown, where: string, extra: Record<string, unknown> = {}) {
   if (err instanceof PublicError) {
-    const status = getHTTPStatusCodeFromError(err) as ContentfulStatusCode;
+    // a database that took too long is the service being unavailable, not the client being slow (tRPC's 408)
+    const status = (err.code === 'TIMEOUT' ? 503 : getHTTPStatusCodeFromError(err)) as ContentfulStatusCode;
     return c.json({ error: err.message, reason: err.reason, params: err.params, ...extra } satisfies HttpRefusalBody, status);
   }
   console.error(`[${where}] ${err instanceof TRPCError || err instanceof Error ? err.message.split('\n')[0] : String(err)}`);

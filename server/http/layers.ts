@@ -12,7 +12,9 @@ import { z } from 'zod';
 import { withStatementTag, type Db, type Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
 import { authenticate, type AuthOptions } from './request-auth.ts';
-import { lacksPermission, signInFirst } from '../trpc.ts';
+import { lacksPermission, signInFirst, zodIssues } from '../trpc.ts';
+import { refuse } from '../query-error.ts';
+import { storableText } from '../inputs.ts';
 import { httpError } from './http-error.ts';
 import { periodSchema } from '../geo/period.ts';
 import { pointFeed, polygonFeed } from '../geo/polygon-feed.ts';
@@ -117,7 +119,10 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
   return async (c: Context) => {
     const file = c.req.param('file') ?? '';
     const layer = Object.hasOwn(layers, file) ? (layers[file] as Layer<unknown>) : undefined;
-    if (!layer || (file === 'cases.geojson' && !opts.geojsonBaseline)) return c.json({ error: `unknown layer '${file}'; known: ${LAYER_FILES.filter((f) => opts.geojsonBaseline || f !== 'cases.geojson').join(', ')}` }, 404);
+    if (!layer || (file === 'cases.geojson' && !opts.geojsonBaseline)) {
+      const known = LAYER_FILES.filter((f) => opts.geojsonBaseline || f !== 'cases.geojson').join(', ');
+      return httpError(c, refuse('NOT_FOUND', 'layers.unknown', { layer: storableText(file, 60) ? file : '?', known }), 'layers');
+    }
     let actor;
     try {
       ({ actor } = await authenticate(c, engine.db, opts.now(), opts.auth));
@@ -126,14 +131,22 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
     }
     if (!actor) return httpError(c, signInFirst(), 'layers');
     if (CASE_LAYERS.has(file) && !actor.actions.has('case.read')) return httpError(c, lacksPermission(actor.roleCode, 'case.read'), 'layers');
-    const { display: _token, ...query } = c.req.query();
+    let query: Record<string, string>;
+    try {
+      const { display, ...rest } = c.req.query();
+      // a display token is base64url: anything else is a broken address, said so even to a signed-in user
+      if (display !== undefined && !/^[\w-]{1,100}$/.test(display)) return httpError(c, refuse('BAD_REQUEST', 'request.badDisplayToken'), 'layers');
+      query = rest;
+    } catch {
+      return httpError(c, refuse('BAD_REQUEST', 'request.badQuery'), 'layers');
+    }
     const parsed = layer.params.safeParse(query);
     if (!parsed.success) {
       const flat = z.flattenError(parsed.error);
       const message = parsed.error.issues
         .map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => `'${k}'`).join(', ')} (${file} takes ${describeParams(layer)})` : i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
         .join('; ');
-      return c.json({ error: `Invalid query: ${message}`, fieldErrors: flat.fieldErrors, formErrors: flat.formErrors }, 400);
+      return httpError(c, refuse('BAD_REQUEST', 'input.invalid', { details: message }), 'layers', { issues: zodIssues(parsed.error), fieldErrors: flat.fieldErrors, formErrors: flat.formErrors });
     }
     // case layers: the asker's scope becomes part of the query (SQL filter) and of the cache key
     const params = CASE_LAYERS.has(file) ? { ...(parsed.data as Period), scope: actor.scope } : parsed.data;

@@ -2,10 +2,10 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
-import { TRPCError } from '@trpc/server';
 import { queryFailed } from '../query-error.ts';
 import { extentColumns } from '../geo/bbox-sql.ts';
 import type { FeatureRow, PolygonRow } from '../geo/polygon-feed.ts';
+import { refuse } from '../query-error.ts';
 
 export async function placesSummary(db: Db) {
   const [districts, townships, villages, population] = await Promise.all([
@@ -103,7 +103,7 @@ export async function villageByCode(db: Db, key: { code: string } | { id: number
   } catch (err) {
     throw queryFailed('village details', err);
   }
-  if (!v) throw new TRPCError({ code: 'NOT_FOUND', message: `No village or community with ${shown}.` });
+  if (!v) throw refuse('NOT_FOUND', 'notFoundBy', { what: 'village or community', by: shown });
   return {
     code: v.code,
     name: v.name,

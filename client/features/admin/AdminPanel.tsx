@@ -201,7 +201,14 @@ function UsersTab({ lang }: { lang: Lang }) {
                 <td>{u.displayName}</td>
                 <td>{tData(lang, `role_${u.roleCode}`, u.roleCode)}</td>
                 <td>{bindingLabel(lang, options, u)}</td>
-                <td>{t(lang, u.disabled ? 'disabled' : 'enabled')}</td>
+                <td>
+                  {t(lang, u.disabled ? 'disabled' : 'enabled')}
+                  {u.lockedForSeconds !== null && (
+                    <span className="badge warn" data-testid="login-locked" title={t(lang, 'loginLockedHint')}>
+                      {t(lang, 'loginLocked')} {Math.ceil(u.lockedForSeconds / 60)} min
+                    </span>
+                  )}
+                </td>
                 <td>{formatTime(lang, u.lastSeenAt) ?? '—'}</td>
                 <td className="actions">
                   <button className="link" onClick={() => setEditing({ user: u, displayName: u.displayName, binding: { roleCode: u.roleCode, departmentId: u.departmentId, districtCodes: u.districtCodes } })}>
@@ -210,6 +217,11 @@ function UsersTab({ lang }: { lang: Lang }) {
                   <button className="link" onClick={() => void run(() => api.admin.updateUser.mutate({ id: u.id, version: u.version, disabled: !u.disabled }))}>
                     {t(lang, u.disabled ? 'enable' : 'disable')}
                   </button>
+                  {u.lockedForSeconds !== null && (
+                    <button className="link" data-testid="lift-lock" onClick={() => void run(() => api.admin.liftLoginLock.mutate({ username: u.username }))}>
+                      {t(lang, 'liftLock')}
+                    </button>
+                  )}
                   {!u.demo && (
                     <button className="link" onClick={() => void run(async () => setSecret({ username: u.username, password: (await api.admin.resetPassword.mutate({ id: u.id })).oneTimePassword }))}>
                       {t(lang, 'resetPassword')}
