@@ -13,7 +13,7 @@ import { createClinicsLayers } from '../features/clinics/clinics-layer.ts';
 import { createCommunitiesLayers } from '../features/communities/communities-layer.ts';
 import { createResponsibilityGridsLayers, createUnitGridsLayers } from '../features/grids/grids-layers.ts';
 import { createCasesLayers, caseModeAt, type CaseMode } from '../features/cases/cases-layer.ts';
-import { CASE_FILTER_KEYS, selectCases, type CaseFilters, type CasesMeta } from '../features/cases/cases-data.ts';
+import { CASE_FILTER_KEYS, selectCases, useLightClock, type CaseFilters, type CasesMeta } from '../features/cases/cases-data.ts';
 import { stateGroupOf } from '../features/cases/case-colours.ts';
 import { CaseControls, CaseLegend } from '../features/cases/CaseControls.tsx';
 import { SearchBox, type SearchHit } from '../features/search/SearchBox.tsx';
@@ -152,7 +152,12 @@ export function Console({ title, children, overlay }: { title: string; children?
   const layersKey = state.layers.join(',');
   const caseFilters: CaseFilters = useMemo(() => JSON.parse(filterKey) as CaseFilters, [filterKey]);
   const caseMode = ((state.filters.mode?.[0] as CaseMode | undefined) ?? 'auto') satisfies CaseMode;
-  const selected = useMemo(() => cases && selectCases(cases, caseFilters, state.colour), [cases, caseFilters, state.colour]);
+  // lights are read from each case's clock marks at `minute` (the feed has no clock in it);
+  // the minute only re-selects when lights are on screen (colour or filter by light)
+  const minute = useLightClock();
+  const lightsShown = state.colour === 'light' || !!caseFilters.light?.length;
+  const lightMinute = lightsShown ? minute : null;
+  const selected = useMemo(() => cases && selectCases(cases, caseFilters, state.colour, lightMinute ?? Date.now()), [cases, caseFilters, state.colour, lightMinute]);
 
   const sel: Selection | null = state.sel ? { kind: state.sel.split(':')[0], key: state.sel.split(':')[1] } : null;
   const selIndex = (kind: string, feed: Feed<unknown> | null) => (sel?.kind !== kind ? null : CODE_KEYED.has(kind) ? indexOfCode(feed as PolyFeed | null, sel.key) : indexOfId(feed, Number(sel.key)));
