@@ -100,6 +100,7 @@ export const MESSAGES = {
   'admin.userNameTaken': { zh: (p) => `用户名“${s(p.username)}”已被使用。`, en: (p) => `The user name '${s(p.username)}' is taken.` },
   'admin.noSelfLockout': { zh: () => '不能停用自己或更改自己的角色：请让另一位管理员操作。', en: () => 'You cannot disable yourself or change your own role: ask another administrator.' },
   'admin.noUserToReset': { zh: (p) => `找不到用户 ${s(p.id)}（演示账户保留公开的演示密码）。`, en: (p) => `No user ${s(p.id)} (demo accounts keep their documented password).` },
+  'admin.badAddress': { zh: () => '地址须为 IPv4 或 IPv6 地址。', en: () => 'An address is an IPv4 or IPv6 address.' },
   'admin.keepUserManage': { zh: () => '管理员必须保留“user.manage”权限，否则无人能再授予它。', en: () => "Administrators keep 'user.manage', or nobody could give it back." },
   'password.tooShort': { zh: (p) => `密码至少需要 ${s(p.min)} 个字符。`, en: (p) => `A password needs at least ${s(p.min)} characters.` },
   'password.tooLong': { zh: (p) => `密码最多 ${s(p.max)} 个字符。`, en: (p) => `A password may have at most ${s(p.max)} characters.` },
@@ -124,6 +125,8 @@ export const MESSAGES = {
   'refused.TOO_MANY_REQUESTS': { zh: () => '请求过于频繁，请稍后再试。', en: () => 'Too many requests: try again shortly.' },
   'refused.TIMEOUT': { zh: () => '处理超时，请缩小范围后重试。', en: () => 'That took too long: narrow the request and try again.' },
   'refused.CLIENT_CLOSED_REQUEST': { zh: () => '请求已取消。', en: () => 'The request was cancelled.' },
+  'refused.UNSUPPORTED_MEDIA_TYPE': { zh: () => '请求内容类型不受支持（须为 application/json）。', en: () => 'Unsupported content type (application/json expected).' },
+  'refused.other': { zh: (p) => `请求未被接受。${zh(p)}`, en: (p) => `The request was not accepted.${en(p)}` },
 
   // ---- inputs of the domain routers ----
   'input.districtCode': { zh: () => '区县代码为 6 位数字', en: () => 'A district code has 6 digits' },

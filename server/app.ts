@@ -70,9 +70,10 @@ function securityHeaders(extraOrigins: string): Record<string, string> {
 const notFound = (c: Context) => httpError(c, refuse('NOT_FOUND', 'request.notFound', { path: storableText(c.req.path, 100) ? c.req.path : '(unreadable path)' }), 'http');
 
 /** A refusal in tRPC's error envelope, for limits checked before tRPC runs. */
-function trpcRefusal(c: Context, status: 400 | 413, reason: Reason, params: MessageParams = {}) {
-  const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-  return c.json({ error: { message: messageOf(reason, params), code: status === 413 ? -32413 : -32600, data: { code, httpStatus: status, reason, params } } }, status);
+const RPC_CODES = { 400: ['BAD_REQUEST', -32600], 404: ['NOT_FOUND', -32004], 413: ['PAYLOAD_TOO_LARGE', -32413] } as const;
+function trpcRefusal(c: Context, status: 400 | 404 | 413, reason: Reason, params: MessageParams = {}) {
+  const [code, rpc] = RPC_CODES[status];
+  return c.json({ error: { message: messageOf(reason, params), code: rpc, data: { code, httpStatus: status, reason, params } } }, status);
 }
 
 export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
@@ -99,7 +100,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     try {
       paths = decodeURIComponent(url.pathname.slice('/trpc/'.length)).split(',');
     } catch {
-      return trpcRefusal(c, 400, 'request.notFound', { path: url.pathname.slice(0, 100) });
+      return trpcRefusal(c, 404, 'request.notFound', { path: '(unreadable path)' });
     }
     const batch = url.searchParams.get('batch') === '1';
     if (batch && paths.length > MAX_BATCH) return trpcRefusal(c, 400, 'request.batchTooLarge', { max: MAX_BATCH });
@@ -145,6 +146,11 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     app.use('/assets/*', async (c, next) => {
       await next();
       if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+    });
+    app.use('/*', async (c, next) => {
+      await next();
+      // the app page itself is revalidated each time (its hashed assets are cached forever)
+      if (c.res.headers.get('content-type')?.startsWith('text/html') && !c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-cache');
     });
     app.use('/*', serveStatic({ root: clientDir }));
     app.get('*', (c) => {

@@ -8,7 +8,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Db, Engine } from '../db/engine.ts';
 import { INTERNAL_MESSAGE, PublicError, refuse } from './query-error.ts';
-import { describeIssues, messageOf, type InputIssue, type MessageParams } from '../domain/messages.ts';
+import { describeIssues, isReason, messageOf, type InputIssue, type MessageParams } from '../domain/messages.ts';
 import type { Actor } from './auth/actor.ts';
 import { auditActor, writeAudit, type AuditNote } from './audit/audit-queries.ts';
 
@@ -58,7 +58,8 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
     const flat = zod ? z.flattenError(zod) : null;
     // every refusal names a reason: its own, the input's, or its kind's (with the server's text as detail)
     const own = error instanceof PublicError && error.reason ? error.reason : null;
-    const reason = issues ? 'input.invalid' : own ?? (hidden || error.code === 'INTERNAL_SERVER_ERROR' ? 'internal' : `refused.${error.code}`);
+    const kind = error.cause instanceof SyntaxError ? 'refused.PARSE_ERROR' : isReason(`refused.${error.code}`) ? `refused.${error.code}` : 'refused.other';
+    const reason = issues ? 'input.invalid' : own ?? (hidden || error.code === 'INTERNAL_SERVER_ERROR' ? 'internal' : kind);
     const params = issues ? { details: describeIssues(issues) } : own ? (error as PublicError).params : hidden ? {} : { detail: shape.message.slice(0, 300) };
     return {
       ...shape,

@@ -110,3 +110,19 @@ describe('headers on every answer', () => {
     expect(((await res.json()) as { reason: string }).reason).toBe('request.notFound');
   });
 });
+
+describe('refusals tRPC makes itself still carry a reason', () => {
+  it('a body that is not JSON is a parse error, said as such', async () => {
+    const res = await app.request('/trpc/auth.login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' });
+    expect(res.status).toBe(400);
+    expect(await reasonOf(res)).toBe('refused.PARSE_ERROR');
+  });
+  it('an unknown procedure is a 404 with its kind as reason', async () => {
+    const res = await app.request('/trpc/nope.nothing', { headers: { cookie: viewer.cookie } });
+    expect(res.status).toBe(404);
+    expect(await reasonOf(res)).toBe('refused.NOT_FOUND');
+  });
+  it('healthz is never cached', async () => {
+    expect((await app.request('/healthz')).headers.get('cache-control')).toBe('no-store');
+  });
+});

@@ -249,3 +249,14 @@ describe('an administrator lifts a lock', () => {
     }
   });
 });
+
+describe('lifting a lock takes a real target', () => {
+  it('an address that is not one, or a user name nobody has, is refused with a reason', async () => {
+    const a = await signIn('t-admin', PASSWORD, '10.18.0.1');
+    const headers = { cookie: (a.res.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': (a.body.result!.data as { csrfToken: string }).csrfToken };
+    const badIp = await trpcPost(app, 'admin.liftLoginLock', { ip: 'not-an-ip' }, headers);
+    expect([badIp.res.status, reasonOf(badIp.body)]).toEqual([400, 'input.invalid']);
+    const ghost = await trpcPost(app, 'admin.liftLoginLock', { username: 'ghost-zzz' }, headers);
+    expect([ghost.res.status, reasonOf(ghost.body)]).toEqual([404, 'notFoundBy']);
+  });
+});

@@ -202,3 +202,9 @@ export async function revokeToken(db: Db, id: number, now: Date) {
   if (!r.length) throw refuse('NOT_FOUND', 'notFound', { what: 'display token', id });
   return { id };
 }
+
+/** NOT_FOUND unless an account has this user name. */
+export async function userExists(db: Db, username: string): Promise<void> {
+  const r = await q<{ id: number }>(db, 'user', sql`select id from users where username = ${username}`);
+  if (!r.length) throw refuse('NOT_FOUND', 'notFoundBy', { what: 'user', by: username });
+}

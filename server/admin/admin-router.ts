@@ -1,11 +1,12 @@
 // The admin screens: users and their bindings, role rights, display tokens.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { router, allowed, mutation, nowOf } from '../trpc.ts';
 import { idInput, placeCode } from '../geo/bbox.ts';
 import { int32Id, issue, text } from '../inputs.ts';
 import { liftLoginLock, lockedUserNames } from '../auth/sessions.ts';
 import { sessionPolicy } from '../http/request-auth.ts';
-import { adminOptions, createToken, createUser, listTokens, listUsers, resetPassword, revokeToken, setPermission, updateUser } from './admin-queries.ts';
+import { userExists, adminOptions, createToken, createUser, listTokens, listUsers, resetPassword, revokeToken, setPermission, updateUser } from './admin-queries.ts';
 
 const districtCodes = z.array(placeCode(6)).max(20, 'at most 20 districts');
 const displayName = text('display name', 100, { min: 1, name: true });
@@ -95,10 +96,22 @@ export const adminRouter = router({
 
   /** Lifts a sign-in lock now: of a user name (its failures so far stop counting), or of an address. */
   liftLoginLock: mutation('user.manage')
-    .input(z.union([z.object({ username: text('user name', 100, { min: 1 }) }).strict(), z.object({ ip: text('address', 64, { min: 3 }) }).strict()]))
+    .input(
+      z.union([
+        z.object({ username: text('user name', 100, { min: 1 }) }).strict(),
+        z.object({
+          ip: text('address', 45, { min: 2 }).pipe(
+            z.string().check((ctx) => {
+              if (!isIP(ctx.value)) issue(ctx, 'admin.badAddress');
+            }),
+          ),
+        }).strict(),
+      ]),
+    )
     .mutation(async ({ ctx, input }) => {
       ctx.audit.targetKind = 'username' in input ? 'user' : 'address';
       ctx.audit.targetId = 'username' in input ? input.username : input.ip;
+      if ('username' in input) await userExists(ctx.db, input.username);
       await liftLoginLock(ctx.db, input, nowOf(ctx));
       return { ok: true as const };
     }),

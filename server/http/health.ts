@@ -3,6 +3,7 @@ import type { Context as HonoContext } from 'hono';
 import { engineInfo, type Engine } from '../../db/engine.ts';
 
 export async function health(c: HonoContext, engine: Engine) {
+  c.header('Cache-Control', 'no-store');
   try {
     const info = await engineInfo(engine);
     return c.json({ ok: true, ...info });
