@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Console } from './Console.tsx';
 import { OverviewPanel } from '../features/overview/OverviewPanel.tsx';
-import { t, langFromUrl, type Lang, type StringKey } from './i18n.ts';
+import { errorText, t, langFromUrl, type Lang, type StringKey } from './i18n.ts';
 import { loadSession, may, useSession } from './session.ts';
 import { displayTokenOf } from './url-state.ts';
 import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/LoginScreen.tsx';
@@ -49,7 +49,7 @@ function Gate({ lang, children }: { lang: Lang; children: ReactNode }) {
     return (
       <div className="login-screen">
         <p className="error" role="alert">{t(lang, 'failed')}{failed}</p>
-        <button onClick={() => { setFailed(null); loadSession().catch((e: Error) => setFailed(e.message)); }}>{t(lang, 'retry')}</button>
+        <button onClick={() => { setFailed(null); loadSession().catch((e: Error) => setFailed(errorText(e, lang))); }}>{t(lang, 'retry')}</button>
       </div>
     );
   }

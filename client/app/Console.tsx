@@ -269,7 +269,7 @@ export function Console({ title, children, overlay }: { title: string; children?
     controller.current?.fitBounds([w, s, e, n], maxZoom);
   };
 
-  const layerStatus = (id: LayerId): FeedState<unknown> => (layerErrors[id] ? { status: 'error', error: layerErrors[id] } : feeds[id]);
+  const layerStatus = (id: LayerId): FeedState<unknown> => (layerErrors[id] ? { status: 'error', error: layerErrors[id], cause: new Error(layerErrors[id]) } : feeds[id]);
   const shownHex = caseModeAt(caseMode, zoom) === 'hex';
 
   return (

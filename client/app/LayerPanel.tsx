@@ -1,7 +1,7 @@
 // The layer list: toggles, loading and failure per layer (a failed layer says so here and the
 // rest of the map keeps drawing), and a hint where a layer only shows from a closer zoom.
 import type { FeedState } from '../map/use-feed.ts';
-import { t, type Lang } from './i18n.ts';
+import { errorText, t, type Lang } from './i18n.ts';
 import { LAYERS, type LayerId } from './layers.ts';
 
 interface Props {
@@ -34,9 +34,9 @@ export function LayerPanel({ lang, zoom, active, status, locked, onToggle, onRet
               {on && s.status === 'loading' && <span className="muted"> {t(lang, 'loading')}</span>}
               {on && s.status === 'ready' && zoom < l.minZoom && <span className="muted"> {t(lang, 'zoomIn')}</span>}
               {on && s.status === 'error' && (
-                <span className="error-inline" title={s.error}>
+                <span className="error-inline" title={errorText(s.cause, lang)}>
                   {' '}
-                  {t(lang, 'layerFailed')}: {s.error}{' '}
+                  {t(lang, 'layerFailed')}: {errorText(s.cause, lang)}{' '}
                   <button className="link" onClick={onRetry}>
                     {t(lang, 'retry')}
                   </button>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { decodeFeed, type Feed } from './binary-feed.ts';
 
-export type FeedState<M> = { status: 'idle' | 'loading' } | { status: 'ready'; feed: Feed<M> } | { status: 'error'; error: string };
+export type FeedState<M> = { status: 'idle' | 'loading' } | { status: 'ready'; feed: Feed<M> } | { status: 'error'; error: string; cause: unknown };
 
 const cache = new Map<string, Promise<Feed<unknown>>>();
 
@@ -14,12 +14,16 @@ export function loadFeed<M>(url: string): Promise<Feed<M>> {
       if (!res.ok) {
         const body = await res.text();
         let message = body;
+        let refusal: { reason?: string; params?: Record<string, unknown> } = {};
         try {
-          message = (JSON.parse(body) as { error?: string }).error ?? body;
+          const parsed = JSON.parse(body) as { error?: string; reason?: string; params?: Record<string, unknown> };
+          message = parsed.error ?? body;
+          refusal = { reason: parsed.reason, params: parsed.params };
         } catch {
           /* not JSON: keep the text */
         }
-        throw new Error(`${res.status} ${message}`.trim());
+        // the reason and its parameters ride along, for the app to say it in the UI's language
+        throw Object.assign(new Error(`${res.status} ${message}`.trim()), refusal);
       }
       return decodeFeed(await res.arrayBuffer());
     });
@@ -41,7 +45,7 @@ export function useFeed<M>(url: string | null, attempt = 0): FeedState<M> {
     setState({ status: 'loading' });
     loadFeed<M>(url).then(
       (feed) => live && setState({ status: 'ready', feed }),
-      (err: Error) => live && setState({ status: 'error', error: err.message }),
+      (err: Error) => live && setState({ status: 'error', error: err.message, cause: err }),
     );
     return () => {
       live = false;

@@ -465,6 +465,25 @@ async function main() {
       });
     });
 
+    await check('a user name locked by failed sign-ins shows as locked on the admin screen, and the administrator lifts it', async () => {
+      const guess = (password: string) =>
+        fetch(`${base}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-intake', password }) });
+      for (let i = 0; i < 5; i++) await guess(`wrong-guess-${i}`);
+      const locked = await guess(DEMO_PASSWORD);
+      assert(locked.status === 429, `the sixth attempt was not refused: ${locked.status}`);
+      await asUser('demo-admin', async (p) => {
+        await p.getByRole('link', { name: '系统管理' }).click();
+        const row = p.locator('tr[data-user="demo-intake"]');
+        await row.getByTestId('login-locked').waitFor({ timeout: 60_000 });
+        assert((await row.getByTestId('login-locked').innerText()).includes('登录已锁定'), 'the lock is not shown in Chinese');
+        await p.screenshot({ path: resolve(shots, 'admin-locked.png') });
+        await row.getByTestId('lift-lock').click();
+        await row.getByTestId('login-locked').waitFor({ state: 'detached', timeout: 30_000 });
+      });
+      const after = await guess(DEMO_PASSWORD);
+      assert(after.status === 200, `after the lift the right password got ${after.status}`);
+    });
+
     await check('a wall screen opens with its display token: no sign-in, the city\'s cases, no personal data', async () => {
       const admin = await apiLogin(base, 'demo-admin');
       const res = await fetch(`${base}/trpc/admin.createToken`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: JSON.stringify({ name: 'e2e wall' }) });

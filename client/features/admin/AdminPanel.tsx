@@ -4,7 +4,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
 import { LoadedView, formatTime, useReloadable } from '../../app/details-kit.tsx';
-import { t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
+import { errorText, t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
 
 type Options = RouterOutputs['admin']['options'];
 type User = RouterOutputs['admin']['users'][number];
@@ -27,7 +27,7 @@ function useAction(reload: () => void): [string | null, (p: () => Promise<unknow
     try {
       await p();
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(err));
     }
     reload();
   };
@@ -387,7 +387,7 @@ function AuditTab({ lang }: { lang: Lang }) {
           setMore(r.more);
           setError(null);
         },
-        (err: Error) => setError(err.message),
+        (err: Error) => setError(errorText(err)),
       );
   };
   useEffect(() => load(), []);

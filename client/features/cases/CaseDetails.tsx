@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
 import { FieldList, LoadedView, formatTime, useLoad } from '../../app/details-kit.tsx';
-import { t, tData, type Lang } from '../../app/i18n.ts';
+import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
 import { LIGHT_COLOURS, LIGHT_ORDER, stateGroupOf, type Light } from './case-colours.ts';
 import { sourceLabel } from './CaseControls.tsx';
 
@@ -69,7 +69,7 @@ function ReporterView({ lang, caseId, reporter }: { lang: Lang; caseId: number; 
   const reveal = () =>
     api.cases.revealReporter.mutate({ id: caseId }).then(
       (r) => r.reporter && setShown(r.reporter),
-      (err: Error) => setError(err.message),
+      (err: Error) => setError(errorText(err)),
     );
   return (
     <section className="reporter" data-testid="reporter">

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
-import { formatNumber, formatPercent, t, type Lang, type StringKey } from '../../app/i18n.ts';
+import { errorText, formatNumber, formatPercent, t, type Lang, type StringKey } from '../../app/i18n.ts';
 
 interface Overview {
   places: RouterOutputs['places']['summary'];
@@ -36,7 +36,7 @@ export function OverviewPanel({ lang }: { lang: Lang }) {
       api.system.info.query(),
     ])
       .then(([places, grids, communities, clinics, cases, open, indicators, system]) => setData({ places, grids, communities, clinics, cases, open, indicators, system }))
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => setError(errorText(e)));
   }, [caseRead, indicatorsRead]);
   if (error) return <div className="error" role="alert">{t(lang, 'failed')}{error}</div>;
   if (!data) return <div className="note">{t(lang, 'loading')}</div>;

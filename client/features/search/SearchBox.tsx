@@ -2,7 +2,7 @@
 // to the route, which flies the map there and selects it.
 import { useEffect, useState } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
-import { t, tData, type Lang } from '../../app/i18n.ts';
+import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
 import { notify } from '../../app/notices.ts';
 
 export type SearchHit = RouterOutputs['search']['query'][number];
@@ -25,7 +25,7 @@ export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit)
           setHits(h);
           setHitsFor(query);
         },
-        (err: Error) => live && notify(err.message),
+        (err: Error) => live && notify(errorText(err)),
       );
     }, 200);
     return () => {
