@@ -74,6 +74,7 @@ export const MESSAGES = {
   'auth.csrf': { zh: () => 'CSRF 令牌缺失或错误：请刷新页面后重试。', en: () => 'Missing or wrong CSRF token: reload the page and try again.' },
   'auth.displayReadOnly': { zh: () => '大屏显示令牌只能查看，不能修改。', en: () => 'A wall-screen display token is read-only.' },
   'auth.oneTimePassword': { zh: () => '此账户仍在使用一次性密码：请先修改密码。', en: () => 'This account still uses a one-time password: change it first.' },
+  'auth.unavailable': { zh: () => '暂时无法核实您的身份：数据库未响应，请稍后重试。', en: () => 'Cannot check who you are right now: the database did not answer. Try again.' },
   'auth.wrongCurrentPassword': { zh: () => '当前密码错误。', en: () => 'The current password is wrong.' },
 
   // ---- things and the database ----

@@ -113,7 +113,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
       who = await authenticate(c, engine.db, now(), auth);
     } catch (err) {
       console.error(`[auth] ${(err as Error).message.split('\n')[0]}`);
-      return c.json({ error: { message: 'Cannot check who you are right now: the database did not answer. Try again.', data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, reason: 'db.failed', params: { what: 'session lookup' } } } }, 503);
+      return c.json({ error: { message: messageOf('auth.unavailable'), code: -32603, data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503, reason: 'auth.unavailable', params: {} } } }, 503);
     }
     const secureCookies = production || url.protocol === 'https:';
     // the engine serves interactive statements before heavy ones (db/engine.ts)
