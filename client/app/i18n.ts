@@ -221,6 +221,7 @@ const strings = {
   loginLocked: { zh: '登录已锁定', en: 'Sign-in locked' },
   loginLockedHint: { zh: '连续登录失败次数过多；到期自动解除，或由管理员解除', en: 'Too many failed sign-ins; it lifts by itself, or an administrator lifts it' },
   liftLock: { zh: '解除登录锁定', en: 'Lift sign-in lock' },
+  minutesShort: { zh: '分钟', en: 'min' },
   createUser: { zh: '新建用户', en: 'New user' },
   create: { zh: '创建', en: 'Create' },
   oneTimePassword: { zh: '一次性密码（只显示这一次，请转交本人）：', en: 'One-time password (shown only now; hand it over):' },

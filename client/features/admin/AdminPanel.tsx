@@ -205,7 +205,7 @@ function UsersTab({ lang }: { lang: Lang }) {
                   {t(lang, u.disabled ? 'disabled' : 'enabled')}
                   {u.lockedForSeconds !== null && (
                     <span className="badge warn" data-testid="login-locked" title={t(lang, 'loginLockedHint')}>
-                      {t(lang, 'loginLocked')} {Math.ceil(u.lockedForSeconds / 60)} min
+                      {t(lang, 'loginLocked')} {Math.ceil(u.lockedForSeconds / 60)} {t(lang, 'minutesShort')}
                     </span>
                   )}
                 </td>
