@@ -14,12 +14,23 @@ export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    try {
-      await signIn(username.trim(), password);
-    } catch (err) {
-      // every refusal carries a reason code: shown in the UI's language
-      setError(errorText(err, lang));
-      setBusy(false);
+    // a shift change signs many people in at once: when every hashing slot is taken the server
+    // says "busy, retry in N s" (nothing was counted), so try again a few times before saying so
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await signIn(username.trim(), password);
+        return;
+      } catch (err) {
+        const data = (err as { data?: { reason?: string; params?: { retryAfterSeconds?: number } } }).data;
+        if (data?.reason === 'request.busy' && attempt < 3) {
+          await new Promise((r) => setTimeout(r, 1000 * (data.params?.retryAfterSeconds ?? 1) + Math.random() * 500));
+          continue;
+        }
+        // every refusal carries a reason code: shown in the UI's language
+        setError(errorText(err, lang));
+        setBusy(false);
+        return;
+      }
     }
   };
   return (
