@@ -11,6 +11,7 @@ import { DEMO_PASSWORD } from '../data/demo-accounts.ts';
 import { ensureDemoAccounts, ensureFirstAdmin, FIRST_ADMIN } from './auth/first-run.ts';
 import { createApp } from './app.ts';
 import { loadCasesLayer } from './cases/cases-feed.ts';
+import { CITY } from './auth/actor.ts';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     await ensureAccounts(engine, env);
     // the first run of the case feed's statements in a fresh embedded engine is ~2× slower (WASM
     // code paths warming up): pay that on a one-hour period now, not in a viewer's first request
-    await loadCasesLayer(engine.db, { from: '2022-01-01T00:00:00+08:00', to: '2022-01-01T01:00:00+08:00' }).catch(() => {});
+    await loadCasesLayer(engine.db, { from: '2022-01-01T00:00:00+08:00', to: '2022-01-01T01:00:00+08:00', scope: CITY }).catch(() => {});
     const info = await engineInfo(engine);
     const port = await listen(engine, env.HOST, env.PORT, { production: env.CITYGRID_MODE === 'production', trustProxy: env.CITYGRID_TRUST_PROXY === '1', cspOrigins: env.CITYGRID_CSP_ORIGINS });
     const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`;

@@ -12,6 +12,7 @@ import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { testCaller, testEngine } from './support/test-db.ts';
 import { caseLights } from '../client/features/cases/cases-data.ts';
 import { caseFeedColumns, clockSettings, openCaseClocks } from '../server/cases/cases-queries.ts';
+import { CITY } from '../server/auth/actor.ts';
 import { trafficLight } from '../server/cases/traffic-light.ts';
 import { TEST_NOW } from './support/test-config.ts';
 import { login, type HttpSession } from './support/http-session.ts';
@@ -141,7 +142,7 @@ describe('cases.bin', () => {
     const lights = caseLights(f as never, TEST_NOW.getTime());
     const row = new Map(Array.from(f.columns.id, (id, i) => [id, i]));
     const { calendar, warnRatio } = await clockSettings(db);
-    const clocks = await openCaseClocks(db, {});
+    const clocks = await openCaseClocks(db, { scope: CITY });
     expect(clocks.length).toBeGreaterThan(50);
     const date = (ms: number | null) => (ms === null ? null : new Date(ms));
     const seen = new Set<string>();
@@ -180,7 +181,7 @@ describe('cases.bin', () => {
   });
 
   it('is read in slices that concatenate to what one statement over all cases gives', async () => {
-    const period = { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd };
+    const period = { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd, scope: CITY };
     // statuses and sources compared by name: each read numbers them in the order it meets them
     // (columns compared as strings: a deep equality over 140k-element arrays takes seconds)
     const norm = (c: Awaited<ReturnType<typeof caseFeedColumns>>) => ({

@@ -115,5 +115,8 @@ export function districtScopeSql(scope: Scope, districtCode: SQL): SQL {
 /** A stable key for caches of scoped answers. */
 export const scopeKey = (s: Scope) => `${s.kind}:${s.districts?.join('+') ?? '*'}:${s.departmentId ?? '*'}`;
 
+/** The whole city: every case (a city-wide role, and the server's own work such as warming the feed). */
+export const CITY: Scope = Object.freeze({ kind: 'city', districts: null, departmentId: null });
+
 /** A scope that covers nothing (counts for a role that may not read cases). */
-export const NOWHERE: Scope = { kind: 'district', districts: [], departmentId: null };
+export const NOWHERE: Scope = Object.freeze({ kind: 'district', districts: [], departmentId: null });

@@ -49,12 +49,12 @@ export interface Period {
   /** ISO instants; the period is [from, to). */
   from?: string;
   to?: string;
-  /** Only the cases the asker may see (server/auth/actor.ts); absent = all (internal use). */
-  scope?: Scope;
+  /** Only the cases the asker may see (server/auth/actor.ts): always given — CITY or NOWHERE are named values, never a missing one. */
+  scope: Scope;
 }
 
 const inPeriod = (p: Period) =>
-  sql`${p.from ? sql`c.reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`c.reported_at < ${p.to}::timestamptz` : sql`true`} and ${p.scope ? caseScopeSql(p.scope) : sql`true`}`;
+  sql`${p.from ? sql`c.reported_at >= ${p.from}::timestamptz` : sql`true`} and ${p.to ? sql`c.reported_at < ${p.to}::timestamptz` : sql`true`} and ${caseScopeSql(p.scope)}`;
 
 /**
  * The cases of the period as columns, sorted by id. PostgreSQL packs each column into one
@@ -382,7 +382,7 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
   if (!c) throw refuse('NOT_FOUND', 'notFound', { what: 'case', id });
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   let stage = { dispatched_ms: null as number | null, handled_ms: null as number | null };
-  if (isClocked(c.status)) [clock] = await openCaseClocks(db, {}, [id]);
+  if (isClocked(c.status)) [clock] = await openCaseClocks(db, { scope }, [id]);
   if (clock) stage = clock;
   const { calendar, warnRatio } = await clockSettings(db);
   // the rule the browser applies to the feed's marks (domain/case-light.ts), so both agree

@@ -91,11 +91,12 @@ export async function unitGridById(db: Db, id: number, scope: Scope) {
             left join responsibility_grids r on r.id = g.responsibility_grid_id
             where g.id = ${id}`,
       ),
-      // cases located in the grid's polygon (the spatial index on cases.geom does the work)
+      // cases filed in this grid: the grid each case keeps (not the polygon it lies in, so a point on
+      // an edge shared by two grids counts once, and a case keeps its grid when grids are re-versioned)
       rows<{ total: number; open: number }>(
         db,
         sql`select count(*)::int as total, count(*) filter (where c.status not in ('closed', 'voided'))::int as open
-            from unit_grids g join cases c on ST_Intersects(c.geom, g.geom) where g.id = ${id} and ${caseScopeSql(scope)}`,
+            from cases c where c.unit_grid_id = ${id} and ${caseScopeSql(scope)}`,
       ),
     ]);
   } catch (err) {

@@ -1,7 +1,7 @@
 // Search by case code, unit-grid code or place name. Every branch is an indexed lookup or a scan
 // of a small table (places, compounds, clinics: a few thousand rows); the 140k cases are only
 // touched through the unique index on cases.code.
-import { caseScopeSql, type Scope } from '../auth/actor.ts';
+import { caseScopeSql, NOWHERE, type Scope } from '../auth/actor.ts';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
@@ -23,12 +23,12 @@ export interface SearchHit {
 
 type Row = { kind: SearchKind; id: number; code: string; label: string; label_en: string | null; w: number; s: number; e: number; n: number };
 
-/** `caseScope`: the cases the asker may see (null: no cases at all). */
-export async function search(db: Db, q: string, limit: number, caseScope: Scope | null): Promise<SearchHit[]> {
+/** `caseScope`: the cases the asker may see (NOWHERE for a role that may not read cases). */
+export async function search(db: Db, q: string, limit: number, caseScope: Scope): Promise<SearchHit[]> {
   const hits: Row[] = [];
   try {
     // a case by its exact code (codes are stored upper-case; the unique index answers)
-    if (caseScope) {
+    if (caseScope !== NOWHERE) {
       hits.push(
         ...(await rows<Row>(
           db,

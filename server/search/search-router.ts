@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { router, signedIn } from '../trpc.ts';
+import { NOWHERE } from '../auth/actor.ts';
 import { search } from './search-queries.ts';
 import { boundedInt, text } from '../inputs.ts';
 
@@ -12,5 +13,5 @@ export const searchRouter = router({
         limit: boundedInt(1, 20).default(10),
       }),
     )
-    .query(({ ctx, input }) => search(ctx.engine.db, input.q, input.limit, ctx.actor.actions.has('case.read') ? ctx.actor.scope : null)),
+    .query(({ ctx, input }) => search(ctx.engine.db, input.q, input.limit, ctx.actor.actions.has('case.read') ? ctx.actor.scope : NOWHERE)),
 });
