@@ -10,6 +10,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema/index.ts';
 import { ConfigError } from './config-error.ts';
+import { EMBEDDED_CAPABILITIES, ServerListener, embeddedTransaction, listenEmbedded, notifyOn, probeServerCapabilities, type EngineCapabilities, type OnMessage, type Unlisten } from './engine-seams.ts';
+
+export type { EngineCapabilities } from './engine-seams.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type EngineKind = 'embedded' | 'server';
@@ -28,6 +31,17 @@ export interface Engine {
    * the tag of the work that sent it. Settable at any time (the bench finds the longest one).
    */
   onStatement?: (s: StatementTiming) => void;
+  /** What this engine can do (docs/decisions/0010); branch on these, not on `kind`, where a feature is missing. */
+  capabilities: EngineCapabilities;
+  /**
+   * Calls `onMessage` with the payload of each NOTIFY on `channel` (a lower-case identifier,
+   * at most 63 characters) until the returned function is called. Resolves once listening.
+   * Embedded: never call it inside a transaction (refused). Server: one dedicated connection,
+   * reconnected with backoff; messages sent while it is down are lost.
+   */
+  listen(channel: string, onMessage: OnMessage): Promise<Unlisten>;
+  /** `pg_notify(channel, payload)` on `db`: pass a transaction and it is delivered at commit, never on rollback. */
+  notify(db: Db, channel: string, payload: string): Promise<void>;
 }
 
 // ---- fair use of the connection(s): statement tags, the embedded queue, timing -------------
@@ -149,7 +163,7 @@ function shareEmbedded(engine: Engine, pg: { query: QueryFn; exec: QueryFn; tran
       transaction((tx: { query: QueryFn; exec: QueryFn }) => {
         tx.query = timed(engine, tx.query.bind(tx));
         tx.exec = timed(engine, tx.exec.bind(tx));
-        return fn(tx as never);
+        return embeddedTransaction.run(true, () => fn(tx as never));
       }),
     );
 }
@@ -228,7 +242,16 @@ async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Engine
       unlock();
     }
   };
-  const engine: Engine = { kind: 'embedded', db: undefined as unknown as Db, location: inMemory ? 'memory' : dataDir, close, dump: () => pg.dumpDataDir('none') };
+  const engine: Engine = {
+    kind: 'embedded',
+    db: undefined as unknown as Db,
+    location: inMemory ? 'memory' : dataDir,
+    close,
+    dump: () => pg.dumpDataDir('none'),
+    capabilities: { ...EMBEDDED_CAPABILITIES },
+    listen: (channel, onMessage) => listenEmbedded(pg, channel, onMessage),
+    notify: notifyOn,
+  };
   shareEmbedded(engine, pg as never, new StatementQueue());
   engine.db = drizzle(pg, { schema }) as unknown as Db;
   return engine;
@@ -315,7 +338,24 @@ async function openServer(databaseUrl: string): Promise<Engine> {
   pool.on('error', () => {
     /* idle client errors are reported on the next query */
   });
-  const engine: Engine = { kind: 'server', db: undefined as unknown as Db, location: shown, close: () => pool.end() };
+  // LISTEN needs a connection of its own, opened on the first engine.listen
+  const listener = new ServerListener(() => {
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true, application_name: 'citygrid-listen' });
+    return client as never;
+  });
+  const close = async () => {
+    await listener.close();
+    await pool.end();
+  };
+  const engine: Engine = {
+    kind: 'server',
+    db: undefined as unknown as Db,
+    location: shown,
+    close,
+    capabilities: { listen: true, asMVT: false, pgrouting: false, coverageFunctions: false },
+    listen: (channel, onMessage) => listener.listen(channel, onMessage),
+    notify: notifyOn,
+  };
   shareServer(engine, pool as never);
   try {
     const client = await pool.connect();
@@ -332,6 +372,7 @@ async function openServer(databaseUrl: string): Promise<Engine> {
       `The PostgreSQL server at ${shown} has no PostGIS extension available. Install it (Debian: apt-get install -y postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded engine.`,
     );
   }
+  await refreshCapabilities(engine);
   return engine;
 }
 
@@ -462,6 +503,16 @@ export interface EngineInfo {
   postgres: string;
   postgis: string;
   migrations: number;
+  capabilities: EngineCapabilities;
+}
+
+/**
+ * Detects the engine's capabilities again (server: from the catalogue, so a PostGIS installed
+ * by the migrations after the engine opened is seen) and updates `engine.capabilities` in place.
+ */
+export async function refreshCapabilities(engine: Engine): Promise<EngineCapabilities> {
+  if (engine.kind === 'server') Object.assign(engine.capabilities, await probeServerCapabilities(engine.db));
+  return engine.capabilities;
 }
 
 export async function engineInfo(engine: Engine): Promise<EngineInfo> {
@@ -473,5 +524,6 @@ export async function engineInfo(engine: Engine): Promise<EngineInfo> {
     engine.db,
     sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
   );
-  return { engine: engine.kind, postgres: v.pg, postgis: v.gis, migrations: m.n };
+  const capabilities = { ...(await refreshCapabilities(engine)) };
+  return { engine: engine.kind, postgres: v.pg, postgis: v.gis, migrations: m.n, capabilities };
 }

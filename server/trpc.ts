@@ -119,6 +119,9 @@ export const allowed = (action: string) =>
     return next();
   });
 
+/** Registers work to run once the mutation's transaction has committed (never after a rollback). */
+export type AfterCommit = (fn: () => void | Promise<void>) => void;
+
 export interface MutationOptions extends Omit<Meta, 'permission'> {
   /**
    * Work done after the checks but before the transaction opens (a password hash: on the
@@ -134,6 +137,9 @@ export interface MutationOptions extends Omit<Meta, 'permission'> {
  * transaction on `ctx.db`, and its audit row is written in the same transaction, so no change
  * is ever committed without its record. Refusals are audited too (outcome 'denied'), as one
  * counted row when they repeat, with a bounded summary of the input (audit-queries.ts).
+ * `ctx.afterCommit(fn)` queues work for after the commit (a notification to other processes,
+ * a cache to drop): run in order before the answer is returned, never when the transaction
+ * rolls back; a failing one is logged and changes nothing in the answer.
  */
 export const mutation = (action: string | null, { prepare, ...meta }: MutationOptions = {}) =>
   t.procedure
@@ -161,7 +167,20 @@ export const mutation = (action: string | null, { prepare, ...meta }: MutationOp
       if (action && !actor.actions.has(action)) return deny(forbidden(actor, action));
       const prepared = prepare ? await prepare(ctx, input) : undefined;
       const note: AuditNote = {};
-      const run = (db: Db) => next({ ctx: { db, audit: note, prepared } });
+      const hooks: (() => void | Promise<void>)[] = [];
+      let state: 'open' | 'committed' | 'rolledBack' = 'open';
+      const runHook = async (fn: () => void | Promise<void>) => {
+        try {
+          await fn();
+        } catch (err) {
+          console.error(`[after-commit] ${path}: a hook failed`, err);
+        }
+      };
+      const afterCommit: AfterCommit = (fn) => {
+        if (state === 'open') hooks.push(fn);
+        else if (state === 'committed') void runHook(fn); // registered late (by a hook): it is after the commit already
+      };
+      const run = (db: Db) => next({ ctx: { db, audit: note, prepared, afterCommit } });
       let result: Awaited<ReturnType<typeof run>> | undefined;
       try {
         await ctx.engine.db.transaction(async (tx) => {
@@ -170,6 +189,7 @@ export const mutation = (action: string | null, { prepare, ...meta }: MutationOp
           await writeAudit(tx as unknown as Db, { actor: auditActor(actor), action: path, ip: ctx.http?.ip, note: { ...note, detail: { ...note.detail, input } }, now: nowOf(ctx) });
         });
       } catch (err) {
+        state = 'rolledBack';
         if (result && !result.ok && err === result.error) {
           // refused inside the procedure (out of scope, or not found — which is how an out-of-scope case answers): rolled back, then recorded as denied
           if (result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_FOUND') await auditDenied(result.error);
@@ -177,5 +197,7 @@ export const mutation = (action: string | null, { prepare, ...meta }: MutationOp
         }
         throw err;
       }
+      state = 'committed';
+      for (const fn of hooks.splice(0)) await runHook(fn);
       return result!;
     });
