@@ -1,5 +1,6 @@
 // Lint: TypeScript rules plus the architecture's import direction (docs/decisions/0001):
-// client → server (type-only) → db, and data → db. No cycles, no barrels, features apart.
+// client → server (type-only) → db, and data → db; everyone → domain/, which imports nothing of
+// ours. No cycles, no barrels, features apart. tests/lint.test.ts plants violations and expects them refused.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
@@ -14,7 +15,13 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs'] })] },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs'] })],
+      // without these, import-x parses only .js files when following imports, and no-cycle
+      // silently never sees a TypeScript cycle (tests/lint.test.ts plants one)
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+    },
     rules: {
       'import-x/no-cycle': 'error',
       'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'No barrel files or export *: import from the module itself.' }],
@@ -34,12 +41,28 @@ export default tseslint.config(
   {
     files: ['client/features/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': restrict([{ group: ['**/features/*/**', '!./**'], message: 'Features never import each other; compose them in client/app.' }]),
+      // a feature reaches its own files by ./, the app shell and map by ../../; a sibling never
+      'no-restricted-imports': restrict([{ regex: '^\\.\\./(?!\\.\\./)|/features/', message: 'Features never import each other; compose them in client/app.' }]),
     },
   },
   {
     files: ['server/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict([{ group: ['**/client/**', '**/data/generators/**'], message: 'The server depends on db/ only (and data/seed.ts to seed an empty database).' }]) },
+    rules: {
+      'no-restricted-imports': restrict([
+        { group: ['**/client/**'], message: 'The server never imports the client.' },
+        { group: ['**/data/**', '!**/data/seed.ts'], message: 'The server depends on db/ and domain/; of data/ only data/seed.ts (to seed an empty database).' },
+      ]),
+    },
+  },
+  {
+    // auth is below the HTTP transport: http/ reads cookies through auth/, never the other way
+    files: ['server/auth/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([{ group: ['**/http/**'], message: 'server/auth must not import server/http (cookies and session policy live in auth/).' }]) },
+  },
+  {
+    // pure rules every side imports: nothing of ours (npm packages are fine)
+    files: ['domain/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict([{ group: ['../*', '../**'], message: 'domain/ imports nothing of ours outside domain/ (it is imported by client, server and data alike).' }]) },
   },
   {
     files: ['db/**/*.ts'],

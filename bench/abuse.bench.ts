@@ -12,7 +12,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { migrateEngine, openEngine, redactUrl, rows, type Engine, type StatementTiming } from '../db/engine.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
-import { DEMO_PASSWORD } from '../data/demo-accounts.ts';
+import { DEMO_PASSWORD } from '../server/auth/demo-accounts.ts';
 import { createApp } from '../server/app.ts';
 import { LAYER_FILES } from '../server/http/layers.ts';
 import { ensureDemoAccounts } from '../server/auth/first-run.ts';

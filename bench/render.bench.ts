@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, launchChromium, root, startServer, stopServer } from '../tests/e2e/browser.ts';
 import { entry, median, type BenchEntry } from './harness.ts';
-import { DEMO_PASSWORD } from '../data/demo-accounts.ts';
+import { DEMO_PASSWORD } from '../server/auth/demo-accounts.ts';
 
 const RUNS = 3;
 const REDRAWS = 5;

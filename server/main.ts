@@ -7,7 +7,7 @@ import { ConfigError } from '../db/config-error.ts';
 import { engineInfo, migrateEngine, openEngine, type Engine } from '../db/engine.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
 import { readEnv, type Env } from '../db/env.ts';
-import { DEMO_PASSWORD } from '../data/demo-accounts.ts';
+import { DEMO_PASSWORD } from './auth/demo-accounts.ts';
 import { ensureDemoAccounts, ensureFirstAdmin, FIRST_ADMIN } from './auth/first-run.ts';
 import { createApp } from './app.ts';
 import { loadCasesLayer } from './cases/cases-feed.ts';

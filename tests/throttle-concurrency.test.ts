@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { migrateEngine, rows, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { hashPassword } from '../server/auth/password.ts';
-import { forgetSessionPolicy } from '../server/http/request-auth.ts';
+import { forgetSessionPolicy } from '../server/auth/sessions.ts';
 import { MAX_BATCH } from '../domain/request-limits.ts';
 import { freshEngine } from './support/test-db.ts';
 import { trpcPost } from './support/http-session.ts';

@@ -6,7 +6,8 @@ import { sql } from 'drizzle-orm';
 import { rows, textArray, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import { hashPassword } from '../auth/password.ts';
-import { hashSecret, type Actor } from '../auth/actor.ts';
+import type { Actor } from '../auth/actor.ts';
+import { hashSecret } from '../auth/secrets.ts';
 import { refuse } from '../query-error.ts';
 
 const pgArray = (codes: string[]) => `{${codes.join(',')}}`;

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { router, allowed, mutation, nowOf } from '../trpc.ts';
 import { idInput, placeCode } from '../geo/bbox.ts';
 import { int32Id, issue, text } from '../inputs.ts';
-import { liftLoginLock, lockedUserNames } from '../auth/sessions.ts';
-import { sessionPolicy } from '../http/request-auth.ts';
+import { liftLoginLock, lockedUserNames, sessionPolicy } from '../auth/sessions.ts';
 import { userExists, adminOptions, createToken, createUser, listTokens, listUsers, resetPassword, revokeToken, setPermission, updateUser } from './admin-queries.ts';
 
 const districtCodes = z.array(placeCode(6)).max(20, 'at most 20 districts');

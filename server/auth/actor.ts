@@ -1,11 +1,11 @@
 // Who is asking: a signed-in user or a wall-screen display token, with the actions their role
 // may take (role_permissions, data) and the scope those actions apply in. Resolved once per
 // request, in one query each, by the HTTP layer; procedures only read `ctx.actor`.
-import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, textArray, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import type { SessionPolicy } from './sessions.ts';
+import { hashSecret } from './secrets.ts';
 
 /** Where an actor's rights apply. `districts: null` is the whole city. */
 export interface Scope {
@@ -29,10 +29,6 @@ export interface Actor {
   demo: boolean;
 }
 
-export const hashSecret = (token: string) => createHash('sha256').update(token).digest('base64url');
-
-/** The CSRF token of a session: derived from its secret, so nothing more is stored. */
-export const csrfTokenFor = (sessionToken: string) => createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
 
 type ActorRow = {
   id: number; name: string; display_name: string; role_code: string; scope: Scope['kind']; department_id: number | null;

@@ -4,16 +4,17 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { rows } from '../../db/engine.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../data/demo-accounts.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
 import { router, publicProcedure, mutation, nowOf, type Context } from '../trpc.ts';
 import { auditActor, writeAudit } from '../audit/audit-queries.ts';
 import { refuse } from '../query-error.ts';
 import { secret, text } from '../inputs.ts';
-import { admitLoginAttempt, createSession, issueDevice, knownDevice, recordLoginAttempt, revokeSession, type AttemptKey, type SessionPolicy } from './sessions.ts';
+import { admitLoginAttempt, createSession, issueDevice, knownDevice, recordLoginAttempt, revokeSession, sessionPolicy, type AttemptKey, type SessionPolicy } from './sessions.ts';
 import { hashPassword, needsRehash, passwordProblem, PASSWORD_RULES, tryHashSlot, verifyPassword } from './password.ts';
-import { actorFromSession, csrfTokenFor, hashSecret, type Actor } from './actor.ts';
+import { actorFromSession, type Actor } from './actor.ts';
+import { csrfTokenFor, hashSecret } from './secrets.ts';
 import { describeActor } from './accounts-queries.ts';
-import { clearedSessionCookie, deviceCookie, sessionCookie, sessionPolicy } from '../http/request-auth.ts';
+import { clearedSessionCookie, deviceCookie, sessionCookie } from './cookies.ts';
 
 // verified against when the user name is unknown, so both cases take as long
 let dummyHash: Promise<string> | undefined;

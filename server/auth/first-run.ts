@@ -1,10 +1,10 @@
 // Accounts that must exist before anyone can sign in: the first administrator (always) and,
-// in demo mode, one demo account per role (data/demo-accounts.ts). Both are idempotent.
+// in demo mode, one demo account per role (demo-accounts.ts). Both are idempotent.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { ConfigError } from '../../db/config-error.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../data/demo-accounts.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
 import { hashPassword, passwordProblem } from './password.ts';
 import { writeAudit } from '../audit/audit-queries.ts';
 import { messageOf } from '../../domain/messages.ts';

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import { throttle, type ThrottlePolicy } from './throttle.ts';
-import { hashSecret } from './actor.ts';
+import { hashSecret } from './secrets.ts';
 
 export interface SessionPolicy extends ThrottlePolicy {
   /** Failures from one address before it is locked: higher than per user, since an office shares one address. */
@@ -44,6 +44,19 @@ export async function loadSessionPolicy(db: Db): Promise<SessionPolicy> {
   } catch (err) {
     throw queryFailed('session policy', err);
   }
+}
+
+/** The session policy changes rarely: read at most every 10 s per database. */
+const policies = new WeakMap<Db, { at: number; p: Promise<SessionPolicy> }>();
+/** Forget the cached policy (tests that change app_meta auth.*). */
+export const forgetSessionPolicy = (db: Db) => void policies.delete(db);
+export function sessionPolicy(db: Db): Promise<SessionPolicy> {
+  const hit = policies.get(db);
+  if (hit && Date.now() - hit.at < 10_000) return hit.p;
+  const p = loadSessionPolicy(db);
+  policies.set(db, { at: Date.now(), p });
+  p.catch(() => policies.delete(db));
+  return p;
 }
 
 /** Opens a session; returns the token for the cookie (never stored) and when it expires. */

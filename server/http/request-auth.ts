@@ -7,10 +7,11 @@
 import type { Context as HonoContext } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Db } from '../../db/engine.ts';
-import { actorFromDisplayToken, actorFromSession, csrfTokenFor, type Actor } from '../auth/actor.ts';
-import { loadSessionPolicy, type SessionPolicy } from '../auth/sessions.ts';
+import { actorFromDisplayToken, actorFromSession, type Actor } from '../auth/actor.ts';
+import { csrfTokenFor } from '../auth/secrets.ts';
+import { sessionPolicy } from '../auth/sessions.ts';
+import { DEVICE_COOKIE, readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
 
-export const SESSION_COOKIE = 'cg_session';
 export const CSRF_HEADER = 'x-csrf-token';
 export const DISPLAY_HEADER = 'x-display-token';
 
@@ -25,49 +26,6 @@ export interface RequestAuth {
   csrfOk: boolean;
 }
 
-/** Cookie values longer than this are ignored (a session token is 43 characters). */
-const MAX_COOKIE_VALUE = 200;
-
-/**
- * One cookie's value, parsed defensively: a value that is badly percent-encoded, too long, or
- * holds control characters is treated as absent (the request is then simply not signed in),
- * never as an error.
- */
-export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  if (!header || header.length > 8192) return undefined;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i <= 0 || part.slice(0, i).trim() !== name) continue;
-    const raw = part.slice(i + 1).trim();
-    if (raw.length > MAX_COOKIE_VALUE) return undefined;
-    let value: string;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      return undefined;
-    }
-    // eslint-disable-next-line no-control-regex
-    return /[\u0000-\u001f\u007f]/.test(value) ? undefined : value;
-  }
-  return undefined;
-}
-
-export const DEVICE_COOKIE = 'cg_device';
-
-/** The device cookie (see login_devices): sent only to the API, long-lived, HttpOnly. */
-export function deviceCookie(token: string, expiresAt: Date, secure: boolean): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  return `${DEVICE_COOKIE}=${token}; Path=/trpc; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
-}
-
-/** The session cookie: never readable by scripts, never sent cross-site, Secure in production. */
-export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`;
-}
-
-export const clearedSessionCookie = (secure: boolean) => `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
-
 function sameOrigin(req: Request): boolean {
   const site = req.headers.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') return false;
@@ -78,19 +36,6 @@ function sameOrigin(req: Request): boolean {
   } catch {
     return false;
   }
-}
-
-/** The session policy changes rarely: read at most every 10 s per database. */
-const policies = new WeakMap<Db, { at: number; p: Promise<SessionPolicy> }>();
-/** Forget the cached policy (tests that change app_meta auth.*). */
-export const forgetSessionPolicy = (db: Db) => void policies.delete(db);
-export function sessionPolicy(db: Db): Promise<SessionPolicy> {
-  const hit = policies.get(db);
-  if (hit && Date.now() - hit.at < 10_000) return hit.p;
-  const p = loadSessionPolicy(db);
-  policies.set(db, { at: Date.now(), p });
-  p.catch(() => policies.delete(db));
-  return p;
 }
 
 export interface AuthOptions {

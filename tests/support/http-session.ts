@@ -1,7 +1,7 @@
 // Signing in over HTTP against an app under test, as the browser does: POST auth.login, keep
 // the session cookie, send the CSRF token on changes.
 import type { Hono } from 'hono';
-import { DEMO_PASSWORD } from '../../data/demo-accounts.ts';
+import { DEMO_PASSWORD } from '../../server/auth/demo-accounts.ts';
 
 export interface HttpSession {
   cookie: string;

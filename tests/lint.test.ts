@@ -1,0 +1,64 @@
+// The architecture's import rules mean it: planted violations are refused by the project's own
+// ESLint configuration (eslint.config.js), and the same imports written the allowed way pass.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+
+const root = resolve(import.meta.dirname, '..');
+let eslint: ESLint;
+
+/** The rule ids ESLint reports for `code` as if it were the file at `path` (relative to the repo). */
+async function violations(path: string, code: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath: join(root, path) });
+  return r.messages.map((m) => m.ruleId ?? m.message);
+}
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+describe('import direction', () => {
+  it.each([
+    ['domain/planted.ts', "import { appRouter } from '../server/router.ts';\nexport const x = appRouter;", 'domain imports nothing of ours'],
+    ['domain/planted.ts', "import { rows } from '../db/engine.ts';\nexport const x = rows;", 'not even db/'],
+    ['server/planted.ts', "import { generateCases } from '../data/generators/cases.ts';\nexport const x = generateCases;", 'the server takes nothing from data/ but the seed'],
+    ['server/planted.ts', "import { x as y } from '../client/app/api.ts';\nexport const x = y;", 'the server never imports the client'],
+    ['server/auth/planted.ts', "import { authenticate } from '../http/request-auth.ts';\nexport const x = authenticate;", 'auth is below http'],
+    ['db/planted.ts', "import { appRouter } from '../server/router.ts';\nexport const x = appRouter;", 'db/ is the bottom layer'],
+    ['data/planted.ts', "import { appRouter } from '../server/router.ts';\nexport const x = appRouter;", 'data/ builds on db/ only'],
+    ['client/app/planted.ts', "import { appRouter } from '../../server/router.ts';\nexport const x = appRouter;", 'the client imports server types only'],
+    ['client/features/cases/planted.ts', "import { GridDetails } from '../grids/GridDetails.tsx';\nexport const x = GridDetails;", 'features never import each other'],
+  ])('%s: %s is refused (%s)', async (path, code) => {
+    expect(await violations(path, code)).toContain(path.startsWith('client/app') ? '@typescript-eslint/no-restricted-imports' : 'no-restricted-imports');
+  });
+
+  it.each([
+    ['server/planted.ts', "import { seedCity } from '../data/seed.ts';\nexport const x = seedCity;"],
+    ['client/app/planted.ts', "import type { AppRouter } from '../../server/router.ts';\nexport type X = AppRouter;"],
+    ['client/app/planted.ts', "import { MESSAGES } from '../../domain/messages.ts';\nexport const x = MESSAGES;"],
+    ['server/planted.ts', "import { MESSAGES } from '../domain/messages.ts';\nexport const x = MESSAGES;"],
+    ['domain/planted.ts', "import { MESSAGES } from './messages.ts';\nexport const x = MESSAGES;"],
+  ])('%s: the allowed way passes (%s)', async (path, code) => {
+    expect(await violations(path, code)).toEqual([]);
+  });
+});
+
+describe('no import circles', () => {
+  const dir = join(root, 'server', '__lint_planted__');
+  beforeAll(() => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.ts'), "import { b } from './b.ts';\nexport const a = () => b();\n");
+    writeFileSync(join(dir, 'b.ts'), "import { a } from './a.ts';\nexport const b = () => a();\n");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a planted circle between two modules is refused', async () => {
+    const [r] = await eslint.lintFiles([join(dir, 'a.ts')]);
+    expect(r.messages.map((m) => m.ruleId)).toContain('import-x/no-cycle');
+  });
+  it('the server and the domain rules have none (auth ↔ sessions and auth ↔ http included)', async () => {
+    const results = await eslint.lintFiles(['server/auth/**/*.ts', 'server/http/**/*.ts', 'domain/**/*.ts']);
+    expect(results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'import-x/no-cycle').map((m) => `${r.filePath}: ${m.message}`))).toEqual([]);
+  });
+});
