@@ -6,17 +6,12 @@
 // warning share of the working-time limit, yellow from it up to the limit, red past due;
 // closed cases on time or late.
 
+import { isClocked } from './workflow.ts';
+
 /** Index order is the wire order of lights (the feed's meta.lights). */
 export const LIGHTS = ['none', 'green', 'yellow', 'red', 'onTime', 'late'] as const;
 export type Light = (typeof LIGHTS)[number];
 
-/** Open statuses whose clock runs against the handling due time. */
-export const HANDLING_STATUSES: ReadonlySet<string> = new Set(['dispatched', 'returned']);
-/** Open statuses whose clock runs against the closing due time (check and close). */
-export const CLOSING_STATUSES: ReadonlySet<string> = new Set(['handled', 'checked']);
-
-/** Does this status run a clock (and so get green, yellow or red)? */
-export const isClocked = (status: string) => HANDLING_STATUSES.has(status) || CLOSING_STATUSES.has(status);
 
 /** How a closed case ended against its close due time. */
 export const CLOSED_NONE = 0;

@@ -67,11 +67,11 @@ describe('cases.byId', () => {
 });
 
 describe('details of map features', () => {
-  it('grids.byId: a unit grid with its places, responsibility grid and the cases located in it', async () => {
+  it('grids.byId: a unit grid with its places, responsibility grid and the cases filed in it', async () => {
     const g = await one<{ id: number; code: string; total: number; open: number; rg_code: string }>(
       sql`select g.id, g.code::text as code, r.code as rg_code,
-                 (select count(*)::int from cases c where ST_Intersects(c.geom, g.geom)) as total,
-                 (select count(*)::int from cases c where ST_Intersects(c.geom, g.geom) and c.status not in ('closed', 'voided')) as open
+                 (select count(*)::int from cases c where c.unit_grid_id = g.id) as total,
+                 (select count(*)::int from cases c where c.unit_grid_id = g.id and c.status not in ('closed', 'voided')) as open
           from unit_grids g join responsibility_grids r on r.id = g.responsibility_grid_id
           where g.status = 'active' order by g.code limit 1 offset 500`,
     );

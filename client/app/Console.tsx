@@ -14,7 +14,7 @@ import { createCommunitiesLayers } from '../features/communities/communities-lay
 import { createResponsibilityGridsLayers, createUnitGridsLayers } from '../features/grids/grids-layers.ts';
 import { createCasesLayers, caseModeAt, type CaseMode } from '../features/cases/cases-layer.ts';
 import { CASE_FILTER_KEYS, selectCases, useLightClock, type CaseFilters, type CasesMeta } from '../features/cases/cases-data.ts';
-import { stateGroupOf } from '../features/cases/case-colours.ts';
+import { stateGroupOf } from '../../domain/workflow.ts';
 import { CaseControls, CaseLegend } from '../features/cases/CaseControls.tsx';
 import { SearchBox, type SearchHit } from '../features/search/SearchBox.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';

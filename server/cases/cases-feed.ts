@@ -6,13 +6,14 @@
 // now (domain/case-light.ts, in the browser): warnAt u32, dueAt u32 (unix s, 0 = none),
 // closed u8 (0 none, 1 closed on time, 2 closed late).
 // Nothing here depends on the time of the request: the payload changes only with the data.
+import { STATUSES } from '../../domain/workflow.ts';
 import { withStatementTag, type Db } from '../../db/engine.ts';
 import type { FeedInput } from '../http/binary-feed.ts';
 import { LIGHTS, clockMarks } from './traffic-light.ts';
 import { caseFeedColumns, caseFeedDictionaries, clockSettings, FEED_ORIGIN, openCaseClocks, type CaseFeedColumns, type Period } from './cases-queries.ts';
 
 /** Workflow order; statuses outside it follow in order of appearance. */
-const STATUS_ORDER = ['reported', 'verifying', 'verified', 'filed', 'dispatched', 'returned', 'handled', 'checked', 'closed', 'voided'];
+const STATUS_ORDER: string[] = [...STATUSES];
 const SOURCE_ORDER = ['inspector', 'public', 'survey', 'video', 'referral'];
 const NO_DISTRICT = 255;
 const NO_CATEGORY = 0xffff;

@@ -1,3 +1,4 @@
+import { CLOCKED_STATUSES } from '../../domain/workflow.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
@@ -271,7 +272,7 @@ export async function openCaseClocks(db: Db, p: Period, ids?: number[]): Promise
           from cases c
           cross join lateral (select max(e.at) filter (where e.type = 'dispatch') as dispatched, max(e.at) filter (where e.type = 'handle') as handled
                               from case_events e where e.case_id = c.id) e
-          where c.status in ('dispatched', 'returned', 'handled', 'checked') and ${inPeriod(p)}
+          where c.status = any(${sql.param([...CLOCKED_STATUSES])}::text[]) and ${inPeriod(p)}
             ${ids ? sql`and c.id = any(${sql.param(ids)}::bigint[])` : sql``}
           order by c.id`,
     );

@@ -9,9 +9,11 @@
 // `trafficLight` is the direct definition (working-time fraction), kept as the reference the
 // tests hold the marks to.
 import { addWorkingTime, workingMinutesBetween, type WorkingCalendar } from '../../db/domain/working-clock.ts';
-import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, CLOSING_STATUSES as CLOSING, HANDLING_STATUSES as HANDLING, caseLight, isClocked, markSeconds, type Light } from '../../domain/case-light.ts';
+import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, caseLight, markSeconds, type Light } from '../../domain/case-light.ts';
+import { CLOSING_STATUSES as CLOSING, HANDLING_STATUSES as HANDLING, isClocked } from '../../domain/workflow.ts';
 
-export { LIGHTS, isClocked, type Light } from '../../domain/case-light.ts';
+export { LIGHTS, type Light } from '../../domain/case-light.ts';
+export { isClocked } from '../../domain/workflow.ts';
 
 export interface CaseClock {
   status: string;

@@ -1,3 +1,4 @@
+import { FINISHED_STATUSES } from '../../domain/workflow.ts';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { layerSummary } from '../geo/layer-summary.ts';
@@ -95,7 +96,7 @@ export async function unitGridById(db: Db, id: number, scope: Scope) {
       // an edge shared by two grids counts once, and a case keeps its grid when grids are re-versioned)
       rows<{ total: number; open: number }>(
         db,
-        sql`select count(*)::int as total, count(*) filter (where c.status not in ('closed', 'voided'))::int as open
+        sql`select count(*)::int as total, count(*) filter (where not (c.status = any(${sql.param([...FINISHED_STATUSES])}::text[])))::int as open
             from cases c where c.unit_grid_id = ${id} and ${caseScopeSql(scope)}`,
       ),
     ]);

@@ -1,13 +1,14 @@
 // The case layer's pure parts: colour tables, filtering over the typed columns, the mode by
 // zoom, and the layer factory's ids and accessors on a hand-made feed.
 import { describe, expect, it } from 'vitest';
-import { LIGHT_COLOURS, LIGHT_ORDER, STATE_COLOURS, STATE_GROUPS, lightOf, stateGroupOf } from '../../client/features/cases/case-colours.ts';
+import { LIGHT_COLOURS, LIGHT_ORDER, STATE_COLOURS, lightOf } from '../../client/features/cases/case-colours.ts';
+import { STATE_GROUPS, STATUSES as WORKFLOW_STATUSES, stateGroupOf } from '../../domain/workflow.ts';
 import { selectCases, type CasesFeed } from '../../client/features/cases/cases-data.ts';
 import { caseModeAt, createCasesLayers, hexRadiusMeters } from '../../client/features/cases/cases-layer.ts';
 
 const prop = (layer: { props: unknown }, key: string) => (layer.props as Record<string, unknown>)[key];
 
-const STATUSES = ['reported', 'verifying', 'verified', 'filed', 'dispatched', 'returned', 'handled', 'checked', 'closed', 'voided'];
+const STATUSES = [...WORKFLOW_STATUSES];
 
 function feed(): CasesFeed {
   // five cases: (status, light, source, category, district)

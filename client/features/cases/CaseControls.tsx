@@ -1,7 +1,8 @@
 // Case layer controls: colouring, display mode, and the filters that run in the browser over
 // the downloaded period (source, state, time-limit light, district, category).
 import { t, tData, formatNumber, type Lang } from '../../app/i18n.ts';
-import { LIGHT_COLOURS, LIGHT_ORDER, STATE_COLOURS, STATE_GROUP_ORDER, DENSITY_RAMP, type Rgba } from './case-colours.ts';
+import { LIGHT_COLOURS, LIGHT_ORDER, STATE_COLOURS, DENSITY_RAMP, type Rgba } from './case-colours.ts';
+import { STATE_GROUP_ORDER } from '../../../domain/workflow.ts';
 import type { CaseFilterKey, CaseFilters, CasesMeta } from './cases-data.ts';
 import type { CaseMode } from './cases-layer.ts';
 

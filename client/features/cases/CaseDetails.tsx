@@ -4,7 +4,8 @@ import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
 import { FieldList, LoadedView, formatTime, useLoad } from '../../app/details-kit.tsx';
 import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
-import { LIGHT_COLOURS, LIGHT_ORDER, stateGroupOf, type Light } from './case-colours.ts';
+import { LIGHT_COLOURS, LIGHT_ORDER, type Light } from './case-colours.ts';
+import { stateGroupOf } from '../../../domain/workflow.ts';
 import { sourceLabel } from './CaseControls.tsx';
 
 export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly(lng: number, lat: number, zoom: number): void }) {

@@ -3,16 +3,7 @@
 // overdue). Pure tables; tests/unit/case-layer.test.ts checks every status is covered.
 export type Rgba = [number, number, number, number];
 
-/** Status (cases.status) → the state group shown on the map. Unknown statuses are 'other'. */
-export const STATE_GROUPS = {
-  intake: ['reported', 'verifying', 'verified', 'filed'],
-  handling: ['dispatched', 'returned'],
-  closing: ['handled', 'checked'],
-  closed: ['closed'],
-  voided: ['voided'],
-} as const;
-export type StateGroup = keyof typeof STATE_GROUPS | 'other';
-export const STATE_GROUP_ORDER: StateGroup[] = ['intake', 'handling', 'closing', 'closed', 'voided', 'other'];
+import type { StateGroup } from '../../../domain/workflow.ts';
 
 export const STATE_COLOURS: Record<StateGroup, Rgba> = {
   intake: [64, 160, 255, 255],
@@ -34,11 +25,6 @@ export const LIGHT_COLOURS: Record<Light, Rgba> = {
   onTime: [60, 160, 130, 130],
   late: [200, 90, 140, 170],
 };
-
-export function stateGroupOf(status: string): StateGroup {
-  for (const g of STATE_GROUP_ORDER) if (g !== 'other' && (STATE_GROUPS[g] as readonly string[]).includes(status)) return g;
-  return 'other';
-}
 
 export function lightOf(code: number): Light {
   return LIGHT_ORDER[code] ?? 'none';

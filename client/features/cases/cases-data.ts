@@ -8,7 +8,8 @@
 import { useEffect, useState } from 'react';
 import { caseLight, LIGHTS, type CaseLightInput } from '../../../domain/case-light.ts';
 import type { Feed } from '../../map/binary-feed.ts';
-import { LIGHT_COLOURS, STATE_COLOURS, stateGroupOf, type Light, type Rgba, type StateGroup } from './case-colours.ts';
+import { LIGHT_COLOURS, STATE_COLOURS, type Light, type Rgba } from './case-colours.ts';
+import { stateGroupOf, type StateGroup } from '../../../domain/workflow.ts';
 
 export interface CasesMeta {
   origin: [number, number];
