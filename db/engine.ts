@@ -10,6 +10,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema/index.ts';
 import { ConfigError } from './config-error.ts';
+import { acceptedLine, checkApplied, readMigrations, type AppliedMigration } from './migration-check.ts';
+import { SUPERSEDED_MIGRATIONS, type SupersededVersion } from './migrations-known.ts';
 import { EMBEDDED_CAPABILITIES, ServerListener, embeddedTransaction, listenEmbedded, notifyOn, probeServerCapabilities, type EngineCapabilities, type OnMessage, type Unlisten } from './engine-seams.ts';
 
 export type { EngineCapabilities } from './engine-seams.ts';
@@ -478,14 +480,43 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
-export async function migrateEngine(engine: Engine): Promise<void> {
+export interface MigrateOptions {
+  /** Another migrations folder (tests replay older versions of the files). */
+  migrationsFolder?: string;
+  /** Superseded versions accepted per journal tag; default db/migrations-known.ts. */
+  known?: Readonly<Record<string, readonly SupersededVersion[]>>;
+  /** Where the one line about accepted superseded versions goes; default console.log. */
+  log?: (line: string) => void;
+}
+
+/** drizzle's record of applied migrations (none before the first migration). */
+async function appliedMigrations(db: Db): Promise<AppliedMigration[]> {
+  const [t] = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_catalog.pg_tables where schemaname = 'drizzle' and tablename = '__drizzle_migrations'`);
+  if (!t || t.n === 0) return [];
+  const found = await rows<{ id: number; hash: string; created_at: string | number | null }>(db, sql`select id, hash, created_at from drizzle.__drizzle_migrations order by id`);
+  return found.map((r) => ({ id: Number(r.id), hash: r.hash, createdAt: r.created_at === null ? null : Number(r.created_at) }));
+}
+
+/**
+ * Applies the pending migrations. Before and after, the applied ones must be the files
+ * (db/migration-check.ts): a file changed after it was applied, or a recorded migration missing
+ * from the journal, refuses with a ConfigError; a known superseded version is accepted (one line
+ * logged), and what a later migration needs from its edit is prepared first.
+ */
+export async function migrateEngine(engine: Engine, opts: MigrateOptions = {}): Promise<void> {
+  const folder = opts.migrationsFolder ?? migrationsFolder;
+  const known = opts.known ?? SUPERSEDED_MIGRATIONS;
+  const files = readMigrations(folder);
+  const accepted = checkApplied(await appliedMigrations(engine.db), files, known);
+  if (accepted.length) (opts.log ?? console.log)(acceptedLine(accepted));
   try {
+    for (const { version } of accepted) if (version.prepare) await engine.db.execute(sql.raw(version.prepare));
     if (engine.kind === 'embedded') {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await migrate(engine.db as never, { migrationsFolder });
+      await migrate(engine.db as never, { migrationsFolder: folder });
     } else {
       const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-      await migrate(engine.db as never, { migrationsFolder });
+      await migrate(engine.db as never, { migrationsFolder: folder });
     }
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code;
@@ -496,6 +527,7 @@ export async function migrateEngine(engine: Engine): Promise<void> {
     }
     throw err;
   }
+  checkApplied(await appliedMigrations(engine.db), files, known, { complete: true });
 }
 
 export interface EngineInfo {
