@@ -528,6 +528,8 @@ export async function migrateEngine(engine: Engine, opts: MigrateOptions = {}): 
     throw err;
   }
   checkApplied(await appliedMigrations(engine.db), files, known, { complete: true });
+  // PostGIS arrives with the first migration on a fresh server database: look again
+  await refreshCapabilities(engine);
 }
 
 export interface EngineInfo {
