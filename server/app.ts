@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { withStatementTag, type Engine } from '../db/engine.ts';
@@ -94,6 +95,12 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   const layers = layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth });
   app.get('/api/layers/:file', (c) => withStatementTag({ priority: 'heavy', who: `feed:${c.req.param('file')}` }, () => layers(c)));
   app.all('/api/*', (c) => notFound(c));
+  // bodies are limited before anything parses them (hono reads at most the limit, a declared
+  // Content-Length over it is refused unread): sign-in and password changes are tiny
+  app.use('/trpc/*', (c, next) => {
+    const limit = c.req.path.slice('/trpc/'.length).split(',').every((p) => p.startsWith('auth.')) ? BODY_LIMITS.auth : BODY_LIMITS.trpc;
+    return bodyLimit({ maxSize: limit, onError: (c) => trpcRefusal(c, 413, 'request.tooLarge', { maxKB: Math.round(limit / 1024) }) })(c, next);
+  });
   app.all('/trpc/*', async (c) => {
     const url = new URL(c.req.url);
     let paths: string[];
@@ -105,9 +112,6 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     const batch = url.searchParams.get('batch') === '1';
     if (batch && paths.length > MAX_BATCH) return trpcRefusal(c, 400, 'request.batchTooLarge', { max: MAX_BATCH });
     if (paths.length > 1 && paths.some((p) => ALONE.has(p))) return trpcRefusal(c, 400, 'request.loginAlone');
-    const limit = paths.every((p) => p.startsWith('auth.')) ? BODY_LIMITS.auth : BODY_LIMITS.trpc;
-    const limited = await readLimited(c.req.raw, limit);
-    if (!limited) return trpcRefusal(c, 413, 'request.tooLarge', { maxKB: Math.round(limit / 1024) });
     let who: RequestAuth;
     try {
       who = await authenticate(c, engine.db, now(), auth);
@@ -120,7 +124,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     const tag = { priority: paths.every(isInteractive) ? ('interactive' as const) : ('heavy' as const), who: `${who.actor?.roleCode ?? 'anonymous'}@trpc:${paths.join(',').slice(0, 200)}` };
     const res = await withStatementTag(tag, () => fetchRequestHandler({
       endpoint: '/trpc',
-      req: limited,
+      req: c.req.raw,
       router: appRouter,
       maxBatchSize: MAX_BATCH,
       createContext: ({ resHeaders }) => ({
@@ -163,35 +167,4 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     app.get('/', (c) => c.text('CityGrid API is running. The client is not built: run `npm run build` (npm start does it for you).'));
   }
   return app;
-}
-
-/**
- * The request with its body read up to `limit` bytes (null when larger), so nothing parses a
- * body that was never going to be accepted. A declared Content-Length over the limit is refused
- * without reading; a chunked body is read only until it passes the limit.
- */
-async function readLimited(req: Request, limit: number): Promise<Request | null> {
-  if (!req.body) return req;
-  const declared = Number(req.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) return null;
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const ch of chunks) {
-    body.set(ch, at);
-    at += ch.byteLength;
-  }
-  return new Request(req.url, { method: req.method, headers: req.headers, body });
 }

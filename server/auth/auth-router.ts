@@ -104,7 +104,7 @@ export const authRouter = router({
     }
     const { token, expiresAt } = await createSession(db, u.id, { ip, userAgent: ctx.http?.userAgent }, now, policy);
     ctx.http?.resHeaders.append('set-cookie', sessionCookie(token, expiresAt, ctx.http.secureCookies));
-    const device = await issueDevice(db, ctx.http?.deviceToken, input.username, now, policy);
+    const device = await issueDevice(db, deviceHash ? (ctx.http?.deviceToken ?? null) : null, input.username, now, policy);
     ctx.http?.resHeaders.append('set-cookie', deviceCookie(device.token, device.expiresAt, ctx.http.secureCookies));
     await audit('ok', u.id, u.role_code);
     return me(ctx, await actorFromSession(db, token, now, policy, { refuseDemo: !!ctx.production }), token);

@@ -216,11 +216,14 @@ export async function knownDevice(db: Db, token: string | undefined, username: s
   }
 }
 
-/** After a successful sign-in: renews the browser's device cookie for this user name (or issues one). Returns the token to set. */
-export async function issueDevice(db: Db, token: string | undefined, username: string, now: Date, p: SessionPolicy): Promise<{ token: string; expiresAt: Date }> {
+/**
+ * After a successful sign-in: renews the browser's device cookie for this user name, or issues
+ * one. `known` is the cookie's token when `knownDevice` already matched it to this user name
+ * (else null). Returns the token to set.
+ */
+export async function issueDevice(db: Db, known: string | null, username: string, now: Date, p: SessionPolicy): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(now.getTime() + p.deviceDays * 86_400_000);
-  const existing = await knownDevice(db, token, username, now);
-  const fresh = existing ? token! : randomBytes(32).toString('base64url');
+  const fresh = known ?? randomBytes(32).toString('base64url');
   try {
     await db.execute(
       sql`insert into login_devices (token_hash, username, created_at, last_used_at, expires_at)
