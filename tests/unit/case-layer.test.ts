@@ -1,7 +1,8 @@
 // The case layer's pure parts: colour tables, filtering over the typed columns, the mode by
 // zoom, and the layer factory's ids and accessors on a hand-made feed.
 import { describe, expect, it } from 'vitest';
-import { LIGHT_COLOURS, LIGHT_ORDER, STATE_COLOURS, lightOf } from '../../client/features/cases/case-colours.ts';
+import { LIGHT_COLOURS, STATE_COLOURS } from '../../client/features/cases/case-colours.ts';
+import { LIGHTS } from '../../domain/case-light.ts';
 import { STATE_GROUPS, STATUSES as WORKFLOW_STATUSES, stateGroupOf } from '../../domain/workflow.ts';
 import { selectCases, type CasesFeed } from '../../client/features/cases/cases-data.ts';
 import { caseModeAt, createCasesLayers, hexRadiusMeters } from '../../client/features/cases/cases-layer.ts';
@@ -35,7 +36,7 @@ function feed(): CasesFeed {
         { code: '350602', name: '芗城区', nameEn: 'Xiangcheng' },
         { code: '350603', name: '龙文区', nameEn: 'Longwen' },
       ],
-      lights: [...LIGHT_ORDER],
+      lights: [...LIGHTS],
       warnRatio: 0.8,
     },
     columns: {
@@ -60,9 +61,8 @@ describe('case colours', () => {
     expect(stateGroupOf('parked')).toBe('other');
     expect(STATE_COLOURS[stateGroupOf('parked')]).toBeDefined();
   });
-  it('light codes map to the server order, out-of-range codes to none', () => {
-    expect(lightOf(3)).toBe('red');
-    expect(lightOf(99)).toBe('none');
+  it('every light has a colour, red reads red and green reads green', () => {
+    for (const l of LIGHTS) expect(LIGHT_COLOURS[l]).toHaveLength(4);
     expect(LIGHT_COLOURS.red[0]).toBeGreaterThan(LIGHT_COLOURS.red[1]);
     expect(LIGHT_COLOURS.green[1]).toBeGreaterThan(LIGHT_COLOURS.green[0]);
   });

@@ -1,7 +1,8 @@
 // Case layer controls: colouring, display mode, and the filters that run in the browser over
 // the downloaded period (source, state, time-limit light, district, category).
 import { t, tData, formatNumber, type Lang } from '../../app/i18n.ts';
-import { LIGHT_COLOURS, LIGHT_ORDER, STATE_COLOURS, DENSITY_RAMP, type Rgba } from './case-colours.ts';
+import { LIGHT_COLOURS, STATE_COLOURS, DENSITY_RAMP, type Rgba } from './case-colours.ts';
+import { LIGHTS } from '../../../domain/case-light.ts';
 import { STATE_GROUP_ORDER } from '../../../domain/workflow.ts';
 import type { CaseFilterKey, CaseFilters, CasesMeta } from './cases-data.ts';
 import type { CaseMode } from './cases-layer.ts';
@@ -91,7 +92,7 @@ export function CaseControls(p: Props) {
           <summary>{t(lang, 'filters')}</summary>
           <Chips lang={lang} label={t(lang, 'filterSource')} selected={p.filters.src} onChange={setFilter('src')} values={meta.sources.map((s) => ({ value: s, text: sourceLabel(lang, s) }))} />
           <Chips lang={lang} label={t(lang, 'filterState')} selected={p.filters.state} onChange={setFilter('state')} values={STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => ({ value: g, text: t(lang, `state_${g}`), swatch: css(STATE_COLOURS[g]) }))} />
-          <Chips lang={lang} label={t(lang, 'filterLight')} selected={p.filters.light} onChange={setFilter('light')} values={LIGHT_ORDER.map((l) => ({ value: l, text: t(lang, `light_${l}`), swatch: css(LIGHT_COLOURS[l]) }))} />
+          <Chips lang={lang} label={t(lang, 'filterLight')} selected={p.filters.light} onChange={setFilter('light')} values={LIGHTS.map((l) => ({ value: l, text: t(lang, `light_${l}`), swatch: css(LIGHT_COLOURS[l]) }))} />
           <Chips lang={lang} label={t(lang, 'filterDistrict')} selected={p.filters.dist} onChange={setFilter('dist')} values={meta.districts.map((d) => ({ value: d.code, text: lang === 'en' ? d.nameEn : d.name }))} />
           <Chips lang={lang} label={t(lang, 'filterCategory')} selected={p.filters.cat} onChange={setFilter('cat')} values={meta.categories.map((c) => ({ value: c.code, text: lang === 'en' ? c.nameEn : c.name }))} />
         </details>
@@ -113,7 +114,7 @@ export function CaseLegend({ lang, colour, hex }: { lang: Lang; colour: 'state' 
         <div className="ramp">{DENSITY_RAMP.map((c, i) => <i key={i} style={{ background: css(c) }} />)}</div>
       </div>
     );
-  const items = colour === 'state' ? STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => [t(lang, `state_${g}`), STATE_COLOURS[g]] as const) : LIGHT_ORDER.map((l) => [t(lang, `light_${l}`), LIGHT_COLOURS[l]] as const);
+  const items = colour === 'state' ? STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => [t(lang, `state_${g}`), STATE_COLOURS[g]] as const) : LIGHTS.map((l) => [t(lang, `light_${l}`), LIGHT_COLOURS[l]] as const);
   return (
     <ul className="legend-block" data-testid="legend-cases">
       {items.map(([label, c]) => (

@@ -4,7 +4,8 @@ import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
 import { FieldList, LoadedView, formatTime, useLoad } from '../../app/details-kit.tsx';
 import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
-import { LIGHT_COLOURS, LIGHT_ORDER, type Light } from './case-colours.ts';
+import { LIGHT_COLOURS } from './case-colours.ts';
+import { LIGHTS, type Light } from '../../../domain/case-light.ts';
 import { stateGroupOf } from '../../../domain/workflow.ts';
 import { sourceLabel } from './CaseControls.tsx';
 
@@ -14,7 +15,7 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
     <LoadedView lang={lang} state={state}>
       {(c) => {
         const loc = c.location;
-        const light: Light = (LIGHT_ORDER as readonly string[]).includes(c.light) ? (c.light as Light) : 'none';
+        const light: Light = (LIGHTS as readonly string[]).includes(c.light) ? (c.light as Light) : 'none';
         const where = [lang === 'en' ? loc.district?.nameEn : loc.district?.name, loc.township?.name, loc.village?.name].filter(Boolean).join(' › ');
         return (
           <>

@@ -4,6 +4,7 @@
 export type Rgba = [number, number, number, number];
 
 import type { StateGroup } from '../../../domain/workflow.ts';
+import type { Light } from '../../../domain/case-light.ts';
 
 export const STATE_COLOURS: Record<StateGroup, Rgba> = {
   intake: [64, 160, 255, 255],
@@ -15,8 +16,6 @@ export const STATE_COLOURS: Record<StateGroup, Rgba> = {
 };
 
 /** Index = the feed's light code (meta.lights). */
-export const LIGHT_ORDER = ['none', 'green', 'yellow', 'red', 'onTime', 'late'] as const;
-export type Light = (typeof LIGHT_ORDER)[number];
 export const LIGHT_COLOURS: Record<Light, Rgba> = {
   none: [120, 140, 170, 200],
   green: [40, 200, 90, 255],
@@ -25,10 +24,6 @@ export const LIGHT_COLOURS: Record<Light, Rgba> = {
   onTime: [60, 160, 130, 130],
   late: [200, 90, 140, 170],
 };
-
-export function lightOf(code: number): Light {
-  return LIGHT_ORDER[code] ?? 'none';
-}
 
 /** Hexagon ramp for case density (few → many). */
 export const DENSITY_RAMP: [number, number, number][] = [

@@ -6,9 +6,9 @@
 // dueAt, closed) with the rule the server uses too (domain/case-light.ts): the feed itself
 // does not change with the time, only with the data; `useLightClock` moves now each minute.
 import { useEffect, useState } from 'react';
-import { caseLight, LIGHTS, type CaseLightInput } from '../../../domain/case-light.ts';
+import { caseLight, LIGHTS, type CaseLightInput, type Light } from '../../../domain/case-light.ts';
 import type { Feed } from '../../map/binary-feed.ts';
-import { LIGHT_COLOURS, STATE_COLOURS, type Light, type Rgba } from './case-colours.ts';
+import { LIGHT_COLOURS, STATE_COLOURS, type Rgba } from './case-colours.ts';
 import { stateGroupOf, type StateGroup } from '../../../domain/workflow.ts';
 
 export interface CasesMeta {
