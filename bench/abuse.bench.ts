@@ -156,6 +156,9 @@ export async function abuseBench(): Promise<BenchEntry[]> {
     const started = performance.now();
     const sent: Record<string, number> = {};
     let failures = 0;
+    // answers that were not the heavy work asked for (refused, or an error): abuse that is
+    // turned away cheaply measures nothing, so past a tenth of them the targets do not count as met
+    let notServed = 0;
     let round = 1;
     const abuser = async (k: number) => {
       for (let n = 0; n < ABUSE_MAX_REQUESTS && abusing && performance.now() - started < ABUSE_MAX_MS; n++) {
@@ -163,6 +166,7 @@ export async function abuseBench(): Promise<BenchEntry[]> {
         const status = await get(h.url(round++));
         sent[h.label] = (sent[h.label] ?? 0) + 1;
         if (status >= 500) failures++;
+        if (status !== 200 && status !== 304) notServed++;
       }
     };
     const clients = Array.from({ length: ABUSERS }, (_, k) => abuser(k));
@@ -175,9 +179,10 @@ export async function abuseBench(): Promise<BenchEntry[]> {
     // every request of the abuse phase (abusers and probes) is the viewer's
     const longest = statements.reduce<StatementTiming | null>((a, s) => (!a || s.ms > a.ms ? s : a), null);
     const over250 = statements.filter((s) => s.ms > 250).length;
-    const hookMissing = !('onStatement' in engine) && statements.length === 0;
+    const hookMissing = statements.length === 0;
     const totalSent = Object.values(sent).reduce((a, b) => a + b, 0);
-    const note = `${engineName}; ${PROBES} probes each phase; ${totalSent} heavy requests sent by ${ABUSERS} clients (${failures} 5xx)`;
+    const served = totalSent > 0 && notServed <= totalSent / 10;
+    const note = `${engineName}; ${PROBES} probes each phase; ${totalSent} heavy requests sent by ${ABUSERS} clients (${notServed} not served, ${failures} of them 5xx)`;
     console.log(`  ${engineName}: sent ${Object.entries(sent).map(([k, v]) => `${k} ×${v}`).join('; ')}`);
     console.log(`  ${engineName}: ${statements.length} statements under abuse, ${over250} over 250 ms; longest ${longest ? ms(longest.ms) : '?'} ms by ${longest?.tag?.who ?? 'untagged'}`);
     const out: BenchEntry[] = [];
@@ -187,7 +192,7 @@ export async function abuseBench(): Promise<BenchEntry[]> {
     ] as const) {
       out.push(
         entry({ name: `${name} p50 under abuse vs idle (${engineName})`, value: ms(pct(a, 50)), unit: 'ms', baseline: ms(pct(b, 50)), target: 'informational', met: true, note }),
-        entry({ name: `${name} p99 under abuse vs idle (${engineName})`, value: ms(pct(a, 99)), unit: 'ms', baseline: ms(pct(b, 99)), target: '≤ idle p99 + 500 ms', met: pct(a, 99) <= pct(b, 99) + 500, note }),
+        entry({ name: `${name} p99 under abuse vs idle (${engineName})`, value: ms(pct(a, 99)), unit: 'ms', baseline: ms(pct(b, 99)), target: '≤ idle p99 + 500 ms', met: served && pct(a, 99) <= pct(b, 99) + 500, note }),
       );
     }
     out.push(
@@ -197,7 +202,7 @@ export async function abuseBench(): Promise<BenchEntry[]> {
         unit: 'ms',
         baseline: 250,
         target: '≤ 250 ms',
-        met: !!longest && longest.ms <= 250,
+        met: served && !!longest && longest.ms <= 250,
         note: hookMissing ? 'engine.onStatement missing: not measured' : `${statements.length} statements, ${over250} over 250 ms; longest by ${longest?.tag?.who ?? 'untagged'}: ${longest?.sql.replace(/\s+/g, ' ').slice(0, 80)}`,
       }),
     );

@@ -40,7 +40,7 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
   'admin.resetPassword': { input: async () => ({ id: fx.target }) },
   'admin.setPermission': { input: async () => ({ roleCode: 'command_viewer', permission: 'case.read', granted: true }) },
   'admin.createToken': { input: async () => ({ name: `mx-${tag}-${n++}` }) },
-  'admin.liftLoginLock': { input: async () => ({ username: 'demo-viewer' }) },
+  'admin.liftLoginLock': { input: async () => ({ username: `matrix-target-${tag}` }) },
   'admin.revokeToken': { input: async () => ({ id: (await createToken(db, actors[0].actor!, { name: `mx-revoke-${tag}-${n++}`, districtCodes: [] })).id }) },
   'grids.assignResponsibility': {
     input: async (at) => {

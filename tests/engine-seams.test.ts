@@ -170,9 +170,10 @@ describe(`engine seams on the ${cfg.engine} engine`, () => {
     it.runIf(cfg.engine === 'server')('server: what asMVT promises works', async () => {
       const [t] = await rows<{ n: number }>(
         engine.db,
-        sql`select length(ST_AsMVT(q, 'l')) as n from (select ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(117.65, 24.51), 4326), 3857), ST_TileEnvelope(10, 846, 441)) as geom) q`,
+        sql`select length(ST_AsMVT(q, 'l')) as n from (select ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(117.65, 24.51), 4326), 3857), ST_TileEnvelope(10, 846, 440)) as geom) q`,
       );
-      expect(t.n).toBeGreaterThanOrEqual(0);
+      // the tile that holds the point (z10, x 846, y 440): a real feature, not an empty tile
+      expect(t.n).toBeGreaterThan(0);
     });
   });
 

@@ -6,8 +6,10 @@
 // or, for an input that is valid, a 2xx — never a 5xx — and the server must be alive afterwards.
 // Run as nobody, the command-centre viewer and the administrator over HTTP, and in-process as an
 // actor with every permission. Mutations run on an engine whose transactions roll back, so the
-// shared test city never changes (checked at the end); auth.login (public, not in a transaction)
-// gets only inputs its schema refuses.
+// shared test city's data never changes (checked at the end: accounts, tokens, rights, compounds,
+// grids, cases); what the suite does add is by design outside those transactions — its own
+// sessions, and the audit rows and sign-in attempts of refusals (refusals are always recorded).
+// auth.login (public, not in a transaction) gets only inputs its schema refuses.
 // A new procedure, field or layer is covered without editing this file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -245,7 +247,8 @@ describe('hostile input over HTTP (tRPC), as nobody, the viewer and the administ
           if (s.failure) failures.push(`${c.label}: ${s.failure}`);
           if (!s.send) return;
           const a = await send(who, p, j.input);
-          const v = verdict(j.expect, a);
+          // an actor who may not call it must be refused whatever the input (a 200 to nobody is a bypass)
+          const v = verdict(mayCall(who, p) ? j.expect : 'refuse', a);
           if (v) failures.push(`${c.label}${j.changed ? ' (sent as JSON null)' : ''} (${short(j.input)}): ${v}`);
         };
         await pool(cases, p.type === 'mutation' ? 1 : 3, run);

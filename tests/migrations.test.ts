@@ -123,6 +123,9 @@ describe('an applied migration changed afterwards', () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
         env: { ...process.env, DATABASE_URL: '', CITYGRID_DATA_DIR: dir, CITYGRID_NO_SEED: '1', PORT: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
+        // if the check ever lets it start, it would serve forever: end it, and the test fails on the exit code
+        timeout: 60_000,
+        killSignal: 'SIGKILL',
       });
       let text = '';
       child.stdout.on('data', (d) => (text += d));
