@@ -30,7 +30,9 @@ export interface SeedReport {
 
 /**
  * Fills case_facts from the event log in one statement (bulk loads only: the seed, with the
- * trigger skipped). Its secondary indexes are built after the rows are in.
+ * trigger skipped). Its secondary indexes are built after the rows are in. Call it with a
+ * transaction (`db` = tx), as the seed does: on its own it would let other requests see an
+ * empty, unindexed case_facts between its steps.
  */
 export async function fillCaseFacts(db: Db): Promise<void> {
   await withBulkLoad(db, 'case_facts', async () => {

@@ -236,15 +236,11 @@ interface PGliteListen {
  */
 export async function listenEmbedded(pg: PGliteListen, channel: string, onMessage: OnMessage): Promise<Unlisten> {
   const quoted = quoteChannel(channel); // PGlite takes a quoted name as it is (no case folding)
-  const refuseInTransaction = (what: string) => {
-    if (embeddedTransaction.getStore()) throw new Error(`${what} inside a transaction would wait for it forever on the embedded engine: call it outside (e.g. in ctx.afterCommit).`);
-  };
-  refuseInTransaction('engine.listen');
+  // LISTEN and UNLISTEN go through PGlite's own exec, which the engine refuses inside a transaction (db/engine.ts)
   const off = await pg.listen(quoted, deliverer(channel, onMessage));
   let done = false;
   return async () => {
     if (done) return;
-    refuseInTransaction('unlisten');
     done = true;
     if (pg.closed) return; // closing the engine ended every LISTEN
     await off();

@@ -158,16 +158,21 @@ function shareEmbedded(engine: Engine, pg: { query: QueryFn; exec: QueryFn; tran
   const query = timed(engine, pg.query.bind(pg));
   const exec = timed(engine, pg.exec.bind(pg));
   const transaction = pg.transaction.bind(pg);
-  pg.query = (...args) => queue.run(priority(), () => query(...args));
-  pg.exec = (...args) => queue.run(priority(), () => exec(...args));
+  // a statement on the root handle from inside a transaction would queue behind that very
+  // transaction and wait forever (and every request after it): refuse it, saying what to do
+  const outside = (what: string) => {
+    if (embeddedTransaction.getStore()) throw new Error(`${what} on the engine's root handle inside a transaction would wait for it forever on the embedded engine: pass the transaction (tx) on instead, or run it in ctx.afterCommit.`);
+  };
+  pg.query = (...args) => (outside('A query'), queue.run(priority(), () => query(...args)));
+  pg.exec = (...args) => (outside('A statement'), queue.run(priority(), () => exec(...args)));
   pg.transaction = (fn) =>
-    queue.run(priority(), () =>
+    (outside('A transaction'), queue.run(priority(), () =>
       transaction((tx: { query: QueryFn; exec: QueryFn }) => {
         tx.query = timed(engine, tx.query.bind(tx));
         tx.exec = timed(engine, tx.exec.bind(tx));
         return embeddedTransaction.run(true, () => fn(tx as never));
       }),
-    );
+    ));
 }
 
 /**
@@ -367,14 +372,18 @@ async function openServer(databaseUrl: string): Promise<Engine> {
     throw new ConfigError(describeConnectError(err as NodeJS.ErrnoException & { code?: string }, parsed, shown));
   }
   const db = (engine.db = drizzle(pool, { schema }) as unknown as Db);
-  const available = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_available_extensions where name = 'postgis'`);
-  if (!available[0] || available[0].n === 0) {
-    await pool.end();
-    throw new ConfigError(
-      `The PostgreSQL server at ${shown} has no PostGIS extension available. Install it (Debian: apt-get install -y postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded engine.`,
-    );
+  try {
+    const available = await rows<{ n: number }>(db, sql`select count(*)::int as n from pg_available_extensions where name = 'postgis'`);
+    if (!available[0] || available[0].n === 0) {
+      throw new ConfigError(
+        `The PostgreSQL server at ${shown} has no PostGIS extension available. Install it (Debian: apt-get install -y postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded engine.`,
+      );
+    }
+    await refreshCapabilities(engine);
+  } catch (err) {
+    await close().catch(() => {}); // a half-opened engine must not keep the process alive
+    throw err;
   }
-  await refreshCapabilities(engine);
   return engine;
 }
 
@@ -558,6 +567,7 @@ export async function engineInfo(engine: Engine): Promise<EngineInfo> {
     engine.db,
     sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
   );
-  const capabilities = { ...(await refreshCapabilities(engine)) };
+  // as detected at open and after migrating (not probed again per call: /healthz is public)
+  const capabilities = { ...engine.capabilities };
   return { engine: engine.kind, postgres: v.pg, postgis: v.gis, migrations: m.n, capabilities };
 }

@@ -1,4 +1,6 @@
-import { CLOCKED_STATUSES } from '../../domain/workflow.ts';
+import { CLOCKED_STATUSES, FINISHED_STATUSES } from '../../domain/workflow.ts';
+
+const FINISHED: ReadonlySet<string> = new Set(FINISHED_STATUSES);
 import { sql, type SQL } from 'drizzle-orm';
 import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
@@ -29,7 +31,7 @@ export async function casesSummary(db: Db, p: Period & { scope: Scope }) {
           count += g.n;
           bySource[g.source] = (bySource[g.source] ?? 0) + g.n;
           byStatus[g.status] = (byStatus[g.status] ?? 0) + g.n;
-          if (g.status !== 'closed' && g.status !== 'voided') open += g.n;
+          if (!FINISHED.has(g.status)) open += g.n;
           const b = toBbox({ w: g.w, s: g.s, e: g.e, n: g.nn });
           if (b) bbox = bbox ? [Math.min(bbox[0], b[0]), Math.min(bbox[1], b[1]), Math.max(bbox[2], b[2]), Math.max(bbox[3], b[3])] : b;
         }
@@ -259,7 +261,7 @@ export interface OpenCaseClockRow {
   close_due_ms: number | null;
 }
 
-export async function openCaseClocks(db: Db, p: Period, ids?: number[]): Promise<OpenCaseClockRow[]> {
+export async function openCaseClocks(db: Db, p: Period): Promise<OpenCaseClockRow[]> {
   const ms = (col: SQL) => sql`(extract(epoch from ${col}) * 1000)::float8`;
   try {
     // per case, a lateral aggregate over its events (the (case_id, seq) index): ~12 ms for the
@@ -273,7 +275,6 @@ export async function openCaseClocks(db: Db, p: Period, ids?: number[]): Promise
           cross join lateral (select max(e.at) filter (where e.type = 'dispatch') as dispatched, max(e.at) filter (where e.type = 'handle') as handled
                               from case_events e where e.case_id = c.id) e
           where c.status = any(${sql.param([...CLOCKED_STATUSES])}::text[]) and ${inPeriod(p)}
-            ${ids ? sql`and c.id = any(${sql.param(ids)}::bigint[])` : sql``}
           order by c.id`,
     );
   } catch (err) {
@@ -304,7 +305,8 @@ export async function clockSettings(db: Db): Promise<{ calendar: WorkingCalendar
  * Changes whenever a case changes, cheaply (two index lookups, not a count over 140k rows):
  * every change to a case appends an event, so max(case_events.id) moves; cases are never
  * deleted (their events are append-only and reference them); max(cases.id) covers an insert
- * made without an event. Plus the clock settings the lights depend on.
+ * made without an event. Plus the clock settings the marks depend on, and the tables of the
+ * dictionaries the feed carries (category and district names).
  */
 export async function caseFeedStamp(db: Db): Promise<string> {
   try {
@@ -313,7 +315,10 @@ export async function caseFeedStamp(db: Db): Promise<string> {
       sql`select concat_ws(':', (select max(id) from case_events), (select max(id) from cases),
                            (select value from app_meta where key = 'clock.warn_ratio'),
                            (select concat(count(*), '/', max(xmin::text::bigint)) from calendar_days),
-                           (select concat(count(*), '/', max(xmin::text::bigint)) from working_periods)) as stamp`,
+                           (select concat(count(*), '/', max(xmin::text::bigint)) from working_periods),
+                           -- the feed's dictionaries (category and district names) travel in it too
+                           (select concat(count(*), '/', max(xmin::text::bigint)) from case_categories),
+                           (select concat(count(*), '/', max(xmin::text::bigint)) from districts)) as stamp`,
     );
     return r.stamp;
   } catch (err) {
@@ -345,7 +350,7 @@ const msOf = (col: SQL) => sql`(extract(epoch from ${col}) * 1000)::float8`;
 
 export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
   await caseInScope(db, id, scope);
-  let c, events, clock;
+  let c, events;
   try {
     [[c], events] = await Promise.all([
       rows<{
@@ -382,9 +387,10 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
   }
   if (!c) throw refuse('NOT_FOUND', 'notFound', { what: 'case', id });
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-  let stage = { dispatched_ms: null as number | null, handled_ms: null as number | null };
-  if (isClocked(c.status)) [clock] = await openCaseClocks(db, { scope }, [id]);
-  if (clock) stage = clock;
+  // the stage clocks start at the latest dispatch and the latest handling: read off the events
+  // already fetched (what openCaseClocks computes in SQL for the feed)
+  const latest = (type: string) => events.reduce<number | null>((m, e) => (e.type === type && (m === null || e.at_ms > m) ? e.at_ms : m), null);
+  const stage = isClocked(c.status) ? { dispatched_ms: latest('dispatch'), handled_ms: latest('handle') } : { dispatched_ms: null, handled_ms: null };
   const { calendar, warnRatio } = await clockSettings(db);
   // the rule the browser applies to the feed's marks (domain/case-light.ts), so both agree
   const light = lightOf(

@@ -16,6 +16,7 @@ import { lacksPermission, signInFirst, zodIssues } from '../trpc.ts';
 import { refuse } from '../query-error.ts';
 import { storableText } from '../inputs.ts';
 import { httpError } from './http-error.ts';
+import { PromiseCache } from '../promise-cache.ts';
 import { periodSchema } from '../geo/period.ts';
 import { pointFeed, polygonFeed } from '../geo/polygon-feed.ts';
 import { tableStamp } from '../geo/table-stamp.ts';
@@ -83,25 +84,6 @@ interface Payload {
   etag: string;
 }
 
-/** A small LRU of built payloads; in-flight builds are shared so a burst builds once. */
-class PayloadCache {
-  private map = new Map<string, Promise<Payload>>();
-  constructor(private capacity: number) {}
-  get(key: string, make: () => Promise<Payload>): Promise<Payload> {
-    let hit = this.map.get(key);
-    if (hit) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-      return hit;
-    }
-    hit = make();
-    this.map.set(key, hit);
-    hit.catch(() => this.map.delete(key)); // a failure is not cached
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
-    return hit;
-  }
-}
-
 export interface LayersOptions {
   now: () => Date;
   cacheEntries?: number;
@@ -115,7 +97,7 @@ const CASE_LAYERS = new Set(['cases.bin', 'cases.geojson']);
 
 export function layersHandler(engine: Engine, opts: LayersOptions) {
   // 16, not 8: the nine layers plus a period or two must fit, or a console loading them all thrashes
-  const cache = new PayloadCache(opts.cacheEntries ?? 16);
+  const cache = new PromiseCache<Payload>(opts.cacheEntries ?? 16);
   return async (c: Context) => {
     const file = c.req.param('file') ?? '';
     const layer = Object.hasOwn(layers, file) ? (layers[file] as Layer<unknown>) : undefined;

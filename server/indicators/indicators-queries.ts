@@ -2,6 +2,7 @@
 // event trigger keeps current, migration 0011). Rates are over the cases DUE in the period, not
 // the cases created in it (docs/indicators.md). Counted in slices of case ids (each statement
 // stays short on the one embedded connection) and cached per question and event stamp.
+import { PromiseCache } from '../promise-cache.ts';
 import { caseScopeSql, scopeKey, type Scope } from '../auth/actor.ts';
 import { sql } from 'drizzle-orm';
 import { idSlices, rows, withStatementTag, type Db } from '../../db/engine.ts';
@@ -57,7 +58,7 @@ const CACHE_ENTRIES = 64;
 const CACHE_TTL_MS = 5 * 60_000;
 
 /** Answers per database handle (a test's fresh engine never sees another's), LRU, in-flight shared. */
-const caches = new WeakMap<Db, Map<string, { at: number; answer: Promise<Indicators> }>>();
+const caches = new WeakMap<Db, PromiseCache<Indicators>>();
 
 const COUNT_KEYS: (keyof IndicatorCounts)[] = [
   'accepted', 'filed', 'dispatched', 'dispatchedAccurately', 'dueForHandling', 'handled', 'handledOnTime',
@@ -78,19 +79,9 @@ export async function periodIndicators(db: Db, p: PeriodQuestion): Promise<Indic
     }
     const key = JSON.stringify([p.from, p.to, p.asOf ?? null, scopeKey(p.scope), stamp.events, stamp.lo, stamp.hi]);
     let cache = caches.get(db);
-    if (!cache) caches.set(db, (cache = new Map()));
-    const hit = cache.get(key);
-    const now = Date.now();
-    if (hit && now - hit.at < CACHE_TTL_MS) {
-      cache.delete(key);
-      cache.set(key, hit);
-      return hit.answer;
-    }
-    const answer = computeIndicators(db, p, stamp.lo === null ? null : [Number(stamp.lo), Number(stamp.hi)]);
-    cache.set(key, { at: now, answer });
-    answer.catch(() => cache.delete(key)); // a failure is not cached
-    while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    return answer;
+    if (!cache) caches.set(db, (cache = new PromiseCache<Indicators>(CACHE_ENTRIES, CACHE_TTL_MS)));
+    const ids: [number, number] | null = stamp.lo === null ? null : [Number(stamp.lo), Number(stamp.hi)];
+    return cache.get(key, () => computeIndicators(db, p, ids));
   });
 }
 
