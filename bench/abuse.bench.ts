@@ -1,4 +1,4 @@
-// Interactive latency under abuse (issue [4]): sign-in (auth.login over HTTP) and cases.byId,
+// Interactive latency under abuse (docs/decisions/0007, 0008): sign-in (auth.login over HTTP) and cases.byId,
 // p50/p99, while 5 clients send the heaviest requests a viewer may send, against the same calls
 // on an idle server in the same run. The heavy requests are generated from the router at the
 // largest allowed input (tests/support/hostile.ts: the longest accepted period, shifted each

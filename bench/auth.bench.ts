@@ -1,4 +1,4 @@
-// What accounts cost (issue [3]), on the embedded engine:
+// What accounts cost (docs/decisions/0006), on the embedded engine:
 // - resolving a session (one indexed query returning the user, role, permissions and scope),
 //   against the cheapest round trip (`select 1`) measured in the same run;
 // - a district coordinator's case feed (芗城区 only, filtered in SQL) built cold, against the

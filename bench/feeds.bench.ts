@@ -1,4 +1,4 @@
-// Binary layer feeds vs GeoJSON (issue: large layers over plain HTTP), on the embedded engine,
+// Binary layer feeds vs GeoJSON (docs/decisions/0005), on the embedded engine,
 // for the cases of the 2022 period:
 // - gzip bytes per case of cases.bin (≤ 16) and gzip size against cases.geojson (≥ 10× smaller);
 // - time to serve (first request on a fresh app, then the cached repeat) and to decode

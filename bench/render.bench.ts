@@ -1,4 +1,4 @@
-// Rendering in a real browser (issue [2]). SwiftShader on 2 cores draws ~0.5 frames/s with
+// Rendering in a real browser. SwiftShader on 2 cores draws ~0.5 frames/s with
 // 140k points, so nothing here is a frame rate: each figure is a ratio against a bare deck.gl
 // page (client/bench/bare.html) drawing the same points from the same feed in the same run.
 // - navigation → all cases of Jan–Aug 2022 drawn, whole city in points mode (target ≤ 1.5×);

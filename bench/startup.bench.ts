@@ -1,4 +1,4 @@
-// Start-up and seeding (issue [1]):
+// Start-up and seeding:
 // - first `npm start` on an empty data folder to "ready" (≤ 60 s), baseline: a bare engine
 //   cold start (PGlite + CREATE EXTENSION postgis + migrations) in this run;
 // - warm restart to "ready" (≤ 15 s), baseline: a bare reopen of the same data folder;

@@ -1,4 +1,4 @@
-// Engine seams (issue [5]): LISTEN/NOTIFY on both engines and what each engine can do, as data.
+// Engine seams: LISTEN/NOTIFY on both engines and what each engine can do, as data.
 // db/engine.ts wires these into `Engine`; nothing above it imports this file directly.
 // See docs/decisions/0010-engine-seams-listen-notify-capabilities.md.
 import { AsyncLocalStorage } from 'node:async_hooks';

@@ -1,4 +1,4 @@
-// The accounts foundation (issue [3]) on the engine under test: roles and their rights are data,
+// The accounts foundation (docs/decisions/0006) on the engine under test: roles and their rights are data,
 // and the audit log cannot be edited or emptied.
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-// Engine seams (issue [5]) on the engine under test: LISTEN/NOTIFY (also through transactions),
+// Engine seams (docs/decisions/0010) on the engine under test: LISTEN/NOTIFY (also through transactions),
 // the capabilities, and the mutation builder's after-commit hook.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';

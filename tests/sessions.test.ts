@@ -1,4 +1,4 @@
-// Sessions and login throttling on the engine under test (issue [3] foundation).
+// Sessions and login throttling on the engine under test (docs/decisions/0006).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/engine.ts';

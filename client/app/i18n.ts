@@ -169,7 +169,7 @@ const strings = {
   kind_village: { zh: '村（社区）', en: 'Village / community' },
   kind_community: { zh: '物业小区', en: 'Managed compound' },
   kind_clinic: { zh: '村卫生所', en: 'Village clinic' },
-  // accounts (issue [3])
+  // accounts (docs/decisions/0006)
   signInTitle: { zh: '登录', en: 'Sign in' },
   username: { zh: '用户名', en: 'User name' },
   password: { zh: '密码', en: 'Password' },

@@ -1,4 +1,4 @@
-// The cookies of signing in (issue [3], [4]): the session cookie (HttpOnly, SameSite=Strict,
+// The cookies of signing in (docs/decisions/0006, 0008): the session cookie (HttpOnly, SameSite=Strict,
 // Secure in production) and the device cookie (login_devices), written and read here only.
 // Reading is defensive: a malformed value is treated as absent, never as an error.
 

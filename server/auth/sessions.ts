@@ -1,4 +1,4 @@
-// Sessions and login attempts over the database (issue [3]). The cookie carries a random
+// Sessions and login attempts over the database (docs/decisions/0006). The cookie carries a random
 // 256-bit token; the database keeps only its SHA-256, so a leaked table cannot be replayed.
 // Lifetimes and throttling limits are data (app_meta auth.*, migration 0006).
 import { createHash, randomBytes } from 'node:crypto';
