@@ -2,11 +2,11 @@
 // (cases.byId) and the browser (the cases feed, recomputed each minute) both apply. Pure and
 // self-contained (imports nothing): the working calendar is applied once on the server, which
 // turns a stage's clock into two instants — when it turns yellow (warnAt) and when it is due
-// (dueAt) — so the browser never needs the calendar. Domain rule (domain.md): green below the
+// (dueAt) — so the browser never needs the calendar. Domain rule (docs/domain-notes.md, clocks): green below the
 // warning share of the working-time limit, yellow from it up to the limit, red past due;
 // closed cases on time or late.
 
-import { isClocked } from './workflow.ts';
+import { CLOSED_STATUS, isClocked } from './workflow.ts';
 
 /** Index order is the wire order of lights (the feed's meta.lights). */
 export const LIGHTS = ['none', 'green', 'yellow', 'red', 'onTime', 'late'] as const;
@@ -34,7 +34,7 @@ export interface CaseLightInput {
  * now is still yellow); yellow from warnAt on.
  */
 export function caseLight(c: CaseLightInput, nowMs: number): Light {
-  if (c.status === 'closed') return c.closed === CLOSED_ON_TIME ? 'onTime' : c.closed === CLOSED_LATE ? 'late' : 'none';
+  if (c.status === CLOSED_STATUS) return c.closed === CLOSED_ON_TIME ? 'onTime' : c.closed === CLOSED_LATE ? 'late' : 'none';
   if (!isClocked(c.status) || !c.dueAt) return 'none';
   if (nowMs > c.dueAt * 1000) return 'red';
   if (c.warnAt && nowMs >= c.warnAt * 1000) return 'yellow';

@@ -36,5 +36,10 @@ export const CLOCKED_STATUSES: readonly Status[] = [...STATE_GROUPS.handling, ..
 /** Statuses after which nothing more happens to a case. */
 export const FINISHED_STATUSES: readonly Status[] = [...STATE_GROUPS.closed, ...STATE_GROUPS.voided];
 
+/** The one status a case is closed in (its closing time is measured against the close due time). */
+export const CLOSED_STATUS = 'closed' satisfies Status;
+/** The status a case starts in, whatever its channel. */
+export const FIRST_STATUS = 'reported' satisfies Status;
+
 /** Does this status run a clock? */
 export const isClocked = (status: string) => HANDLING_STATUSES.has(status) || CLOSING_STATUSES.has(status);

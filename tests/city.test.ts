@@ -7,6 +7,8 @@ import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { GRID_TARGETS } from '../data/generators/grids.ts';
 import { CLINIC_TARGETS } from '../data/generators/clinics.ts';
 import { CENSUS_2020 } from '../data/generators/places.ts';
+import { toWgs84 } from '../domain/coords.ts';
+import { gridCode, parseGridCode } from '../domain/codes.ts';
 
 let db: Db;
 const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(db, q))[0];
@@ -77,6 +79,13 @@ describe('unit grids', () => {
              (select count(*)::int from (select village_code, max(right(code, 3)::int) m, count(*) n from unit_grids group by village_code) s where m <> n) gaps
       from unit_grids`);
     expect(r).toEqual({ malformed: 0, dup: 0, gaps: 0 });
+    // and the shared rule (domain/codes.ts) reads each code back to the places stored with it
+    const grids = await rows<{ code: string; village_code: string; township_code: string; district_code: string }>(db, sql`select code, village_code, township_code, district_code from unit_grids`);
+    const misread = grids.filter((g) => {
+      const p = parseGridCode(g.code);
+      return !p || p.villageCode !== g.village_code || p.townshipCode !== g.township_code || p.districtCode !== g.district_code || gridCode(p.villageCode, p.serial) !== g.code;
+    });
+    expect(misread).toEqual([]);
   });
   it('only lie in core villages/communities and never cross a community boundary', async () => {
     const r = await one<{ outside_core: number; crossing: number }>(sql`
@@ -149,13 +158,22 @@ describe('cases', () => {
       left join unit_grids g on g.id = c.unit_grid_id`);
     expect(r).toEqual({ wrong_district: 0, wrong_village: 0, wrong_grid: 0, core_without_grid: 0 });
   });
-  it('keeps the received GCJ-02 coordinates of public reports apart from the WGS-84 location', async () => {
+  it('keeps the received GCJ-02 coordinates of public reports apart from the WGS-84 location, converted back by domain/coords', async () => {
     const r = await one<{ gcj: number; shift_ok: number }>(sql`
       select count(*) filter (where orig_crs = 'GCJ02')::int gcj,
              count(*) filter (where orig_crs = 'GCJ02' and orig_lng - ST_X(geom) between 0.004 and 0.0056 and ST_Y(geom) - orig_lat between 0.0022 and 0.0038)::int shift_ok
       from cases where source = 'public'`);
     expect(r.gcj).toBeGreaterThan(1000);
-    expect(r.shift_ok).toBe(r.gcj);
+    expect(r.shift_ok).toBe(r.gcj); // the local GCJ-02 shift, ~490 m
+    // what the API does on the way in (GCJ-02 → WGS-84) recovers the stored point within ~20 cm
+    // (gcoord's inverse is an approximation: up to ~1e-6° here, against a 490 m shift)
+    const sample = await rows<{ lng: number; lat: number; x: number; y: number }>(db, sql`
+      select orig_lng lng, orig_lat lat, ST_X(geom) x, ST_Y(geom) y from cases where orig_crs = 'GCJ02' order by id limit 500`);
+    const worst = Math.max(...sample.map((c) => { const [x, y] = toWgs84([c.lng, c.lat], 'gcj02'); return Math.max(Math.abs(x - c.x), Math.abs(y - c.y)); }));
+    expect(worst).toBeLessThan(2e-6);
+    const wgs = await one<{ n: number; same: number }>(sql`
+      select count(*)::int n, count(*) filter (where orig_lng = ST_X(geom) and orig_lat = ST_Y(geom))::int same from cases where orig_crs = 'WGS84'`);
+    expect(wgs.same).toBe(wgs.n);
   });
   it('has a consistent event history: seq 1…n, chained statuses, case status and version from the events', async () => {
     const r = await one(sql`

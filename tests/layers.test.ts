@@ -8,12 +8,13 @@ import type { Hono } from 'hono';
 import { rows, type Db, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { decodeFeed, type Feed } from '../client/map/binary-feed.ts';
+import { CASES_FEED_COLUMNS, POINT_FEED_COLUMNS, POLYGON_FEED_COLUMNS, type CasesFeedMeta, type FeatureFeedMeta } from '../domain/feeds.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { testCaller, testEngine } from './support/test-db.ts';
 import { caseLights } from '../client/features/cases/cases-data.ts';
 import { caseFeedColumns, clockSettings, openCaseClocks } from '../server/cases/cases-queries.ts';
 import { CITY } from '../server/auth/actor.ts';
-import { trafficLight } from '../server/cases/traffic-light.ts';
+import { trafficLight } from '../domain/case-clock.ts';
 import { TEST_NOW } from './support/test-config.ts';
 import { login, type HttpSession } from './support/http-session.ts';
 
@@ -29,7 +30,9 @@ const get = (path: string, headers: Record<string, string> = {}) => app.request(
 async function feed<M = Record<string, unknown>>(path: string): Promise<Feed<M>> {
   const res = await get(path);
   expect(res.status, `${path}: ${res.status}`).toBe(200);
-  return decodeFeed<M>(await res.arrayBuffer());
+  // every feed is decoded against its contract in domain/feeds.ts, as the browser does
+  const kind = path.split(/[.?]/)[0];
+  return decodeFeed<M>(await res.arrayBuffer(), kind === 'cases' ? CASES_FEED_COLUMNS : ['villages', 'clinics'].includes(kind) ? POINT_FEED_COLUMNS : POLYGON_FEED_COLUMNS);
 }
 
 beforeAll(async () => {
@@ -39,16 +42,7 @@ beforeAll(async () => {
   session = await login(app, 'demo-viewer');
 });
 
-interface CasesMeta {
-  origin: [number, number];
-  period: { from: string | null; to: string | null } | null;
-  statuses: string[];
-  sources: string[];
-  categories: { code: string; name: string; nameEn: string; major: string }[];
-  districts: { code: string; name: string; nameEn: string }[];
-  lights: string[];
-  warnRatio: number;
-}
+type CasesMeta = CasesFeedMeta;
 
 describe('cases.bin', () => {
   it('holds exactly the cases reported in the 2022 period, sorted by id, with dictionaries from the database', async () => {
@@ -230,13 +224,7 @@ const POLYGON_LAYERS: [string, string][] = [
   ['communities.bin', 'select geom from property_communities'],
 ];
 
-interface FeatureMeta {
-  origin: number[];
-  codes: string[];
-  names: string[];
-  namesEn?: string[];
-  props: Record<string, unknown[]>;
-}
+type FeatureMeta = FeatureFeedMeta & { props: Record<string, unknown[]> };
 
 describe.each(POLYGON_LAYERS)('%s', (file, from) => {
   it('has every feature, part, ring and vertex of the table, with consistent indices and closed rings', async () => {

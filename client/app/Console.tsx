@@ -6,6 +6,7 @@ import { MapView, type MapController } from '../map/MapView.tsx';
 import { finishGl } from '../map/finish-gl.ts';
 import { cssColour, mergeMapLayers, type MapLayers } from '../map/map-layers.ts';
 import { loadFeed, useFeed, type FeedState } from '../map/use-feed.ts';
+import { CASES_FEED_COLUMNS, POINT_FEED_COLUMNS, POLYGON_FEED_COLUMNS, type ColumnType } from '../../domain/feeds.ts';
 import { featureAt, polygonShapes, type FeedMeta } from '../map/polygon-feed.ts';
 import type { Feed } from '../map/binary-feed.ts';
 import { createDistrictsLayers, createTownshipsLayers, createVillagesLayers } from '../features/places/places-layers.ts';
@@ -89,8 +90,14 @@ export function feedUrls(state: UrlState, may: LayerAccess): Record<LayerId, str
 
 /** Starts the page's feed downloads before React and the map have even started (once signed in). */
 export function prefetchFeeds(search: string, may: LayerAccess): void {
-  for (const url of Object.values(feedUrls(parseUrlState(search, URL_DEFAULTS), may))) if (url) void loadFeed(url).catch(() => {});
+  for (const [id, url] of Object.entries(feedUrls(parseUrlState(search, URL_DEFAULTS), may))) if (url) void loadFeed(url, FEED_COLUMNS[id as LayerId]).catch(() => {});
 }
+
+/** The columns each layer's feed must carry (domain/feeds.ts), checked on arrival. */
+const FEED_COLUMNS: Record<LayerId, Record<string, ColumnType>> = {
+  districts: POLYGON_FEED_COLUMNS, townships: POLYGON_FEED_COLUMNS, communities: POLYGON_FEED_COLUMNS, grids: POLYGON_FEED_COLUMNS,
+  rgrids: POLYGON_FEED_COLUMNS, villages: POINT_FEED_COLUMNS, clinics: POINT_FEED_COLUMNS, cases: CASES_FEED_COLUMNS,
+};
 
 const ready = <M,>(s: FeedState<M>): Feed<M> | null => (s.status === 'ready' ? s.feed : null);
 
@@ -118,14 +125,14 @@ export function Console({ title, children, overlay }: { title: string; children?
   const [attempt, setAttempt] = useState(0);
   const urls = feedUrls(state, permitted);
   const feeds = {
-    districts: useFeed<FeedMeta>(urls.districts, attempt),
-    townships: useFeed<FeedMeta>(urls.townships, attempt),
-    communities: useFeed<FeedMeta>(urls.communities, attempt),
-    grids: useFeed<FeedMeta>(urls.grids, attempt),
-    rgrids: useFeed<FeedMeta>(urls.rgrids, attempt),
-    villages: useFeed<FeedMeta>(urls.villages, attempt),
-    clinics: useFeed<FeedMeta>(urls.clinics, attempt),
-    cases: useFeed<CasesMeta>(urls.cases, attempt),
+    districts: useFeed<FeedMeta>(urls.districts, attempt, FEED_COLUMNS.districts),
+    townships: useFeed<FeedMeta>(urls.townships, attempt, FEED_COLUMNS.townships),
+    communities: useFeed<FeedMeta>(urls.communities, attempt, FEED_COLUMNS.communities),
+    grids: useFeed<FeedMeta>(urls.grids, attempt, FEED_COLUMNS.grids),
+    rgrids: useFeed<FeedMeta>(urls.rgrids, attempt, FEED_COLUMNS.rgrids),
+    villages: useFeed<FeedMeta>(urls.villages, attempt, FEED_COLUMNS.villages),
+    clinics: useFeed<FeedMeta>(urls.clinics, attempt, FEED_COLUMNS.clinics),
+    cases: useFeed<CasesMeta>(urls.cases, attempt, FEED_COLUMNS.cases),
   };
   const districts = ready(feeds.districts);
   const townships = ready(feeds.townships);

@@ -1,5 +1,6 @@
 // All UI strings, Chinese first with an English switch. The language lives in the URL (?lang=en).
 import { describeIssues, messageOf, type InputIssue, type MessageParams } from '../../domain/messages.ts';
+import type { StateGroup, Status } from '../../domain/workflow.ts';
 export type Lang = 'zh' | 'en';
 
 const strings = {
@@ -251,7 +252,8 @@ const strings = {
   scope_department: { zh: '按部门', en: 'by department' },
   errorTitle: { zh: '出错了', en: 'Something went wrong' },
   panelFailed: { zh: '该面板出错，地图不受影响：', en: 'This panel failed; the map is unaffected: ' },
-} as const;
+} as const satisfies Record<`status_${Status}` | `state_${StateGroup}`, unknown> & Record<string, { zh: string; en: string }>;
+// (the satisfies clause: every status and state group of domain/workflow.ts has its label, or this does not compile)
 
 export type StringKey = keyof typeof strings;
 

@@ -1,15 +1,11 @@
 // Turns a decoded polygon feed (columns positions / polygonIndices / primitivePolygonIndices /
 // partFeature / labelX / labelY, offsets in degrees from meta.origin) into what deck.gl's
 // SolidPolygonLayer and PathLayer draw: flat XY arrays with hole indices, no GeoJSON objects.
+import type { FeatureFeedMeta } from '../../domain/feeds.ts';
 import type { Feed } from './binary-feed.ts';
 
-export interface FeedMeta {
-  origin: [number, number];
-  codes: string[];
-  names: string[];
-  namesEn?: string[];
-  props?: Record<string, (string | number | null)[]>;
-}
+/** The feature feeds' meta: the contract in domain/feeds.ts. */
+export type FeedMeta = FeatureFeedMeta;
 
 export interface PolygonPart {
   feature: number;

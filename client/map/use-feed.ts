@@ -1,13 +1,15 @@
 // Loads a binary feed once per URL (the browser revalidates with the server's ETag) and keeps
 // the decoded result for the page's lifetime, so toggling a layer never downloads it twice.
 import { useEffect, useState } from 'react';
+import type { ColumnType } from '../../domain/feeds.ts';
 import { decodeFeed, type Feed } from './binary-feed.ts';
 
 export type FeedState<M> = { status: 'idle' | 'loading' } | { status: 'ready'; feed: Feed<M> } | { status: 'error'; error: string; cause: unknown };
 
 const cache = new Map<string, Promise<Feed<unknown>>>();
 
-export function loadFeed<M>(url: string): Promise<Feed<M>> {
+/** `spec`: the feed's columns (domain/feeds.ts), checked on arrival. */
+export function loadFeed<M>(url: string, spec?: Record<string, ColumnType>): Promise<Feed<M>> {
   let p = cache.get(url);
   if (!p) {
     p = fetch(url).then(async (res) => {
@@ -25,7 +27,7 @@ export function loadFeed<M>(url: string): Promise<Feed<M>> {
         // the reason and its parameters ride along, for the app to say it in the UI's language
         throw Object.assign(new Error(`${res.status} ${message}`.trim()), refusal);
       }
-      return decodeFeed(await res.arrayBuffer());
+      return decodeFeed(await res.arrayBuffer(), spec);
     });
     p.catch(() => cache.delete(url)); // a failed load may be retried
     cache.set(url, p);
@@ -34,7 +36,7 @@ export function loadFeed<M>(url: string): Promise<Feed<M>> {
 }
 
 /** `attempt`: bump it to retry a failed load (failures are never cached; successes are). */
-export function useFeed<M>(url: string | null, attempt = 0): FeedState<M> {
+export function useFeed<M>(url: string | null, attempt = 0, spec?: Record<string, ColumnType>): FeedState<M> {
   const [state, setState] = useState<FeedState<M>>({ status: 'idle' });
   useEffect(() => {
     if (!url) {
@@ -43,13 +45,13 @@ export function useFeed<M>(url: string | null, attempt = 0): FeedState<M> {
     }
     let live = true;
     setState({ status: 'loading' });
-    loadFeed<M>(url).then(
+    loadFeed<M>(url, spec).then(
       (feed) => live && setState({ status: 'ready', feed }),
       (err: Error) => live && setState({ status: 'error', error: err.message, cause: err }),
     );
     return () => {
       live = false;
     };
-  }, [url, attempt]);
+  }, [url, attempt, spec]);
   return state;
 }

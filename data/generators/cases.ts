@@ -1,6 +1,6 @@
 // 141,818 cases for 2022-01-01 … 2022-08-31 with full event histories, and a few hundred open
 // cases "now" for the live views. Counts by source, the category mix and the outcome rates
-// follow domain.md; positions, times and people are synthetic.
+// follow docs/domain-notes.md; positions, times and people are synthetic.
 //
 // The outcome is solved, not hoped for: after every case has a provisional timeline, the
 // generator counts the cases due for handling / closure in the period (the same rules as
@@ -8,13 +8,15 @@
 // that 处置率 and 结案率 come out at the published 98.82 % and 98.85 %.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-import { addWorkingTime, createCalendar, isWorkingDay, type LimitUnit, type WorkingCalendar } from '../../db/domain/working-clock.ts';
+import { addWorkingTime, createCalendar, isWorkingDay, type LimitUnit, type WorkingCalendar } from '../../domain/working-clock.ts';
 import { apportion, createRandom, hashSeed, type Random } from './random.ts';
 import { bulkInsert, insertChecked, withBulkLoad } from './insert-checked.ts';
 import { personName } from './names.ts';
-import { routeCase, sortRules, type DispatchRule } from '../../db/domain/route-case.ts';
+import { routeCase, sortRules, type DispatchRule } from '../../domain/routing.ts';
+import { CLOSED_STATUS, FIRST_STATUS, type Status } from '../../domain/workflow.ts';
+import { fromWgs84, STORED_CRS, type LngLat } from '../../domain/coords.ts';
 
-/** Published figures (domain.md): Zhangzhou, Jan–Aug 2022. */
+/** Published figures (docs/domain-notes.md, Zhangzhou): Jan–Aug 2022. */
 export const CASE_TARGETS = {
   periodStart: '2022-01-01T00:00:00+08:00',
   periodEnd: '2022-09-01T00:00:00+08:00',
@@ -55,8 +57,8 @@ const MIN = 60_000;
 interface Ev {
   at: number;
   type: string;
-  from: string | null;
-  to: string;
+  from: Status | null;
+  to: Status;
   actor: string;
   role: string;
   reason?: string;
@@ -76,7 +78,7 @@ interface CaseDraft {
   point: number;
   reportedAt: number;
   events: Ev[];
-  status: string;
+  status: Status;
   handleDue?: number;
   closeDue?: number;
   handledAt?: number;
@@ -200,7 +202,7 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
       point: order[i] + 1,
       reportedAt,
       events: [],
-      status: 'reported',
+      status: FIRST_STATUS,
       open: false,
     });
   }
@@ -226,7 +228,7 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
       // most of today's work is recent; a tail of older, some overdue, cases
       reportedAt: now - 5 * MIN - Math.floor((rnd.next() < 0.7 ? rnd.range(0, 1) : rnd.range(1, 7)) * 86_400_000),
       events: [],
-      status: 'reported',
+      status: FIRST_STATUS,
       open: true,
     };
     buildHistory(c, rnd, cal, limit);
@@ -334,7 +336,7 @@ function finishFrom(c: CaseDraft, rnd: Random, cal: WorkingCalendar, handledAtWa
   t += rnd.int(3, 40) * MIN;
   push({ at: t, type: 'close', to: 'closed', actor: who.lead, role: 'shift_lead' });
   c.closedAt = t;
-  c.status = 'closed';
+  c.status = CLOSED_STATUS;
 }
 
 /**
@@ -390,7 +392,7 @@ function truncateAt(c: CaseDraft, now: number): void {
   c.events = c.events.filter((e) => e.at <= now);
   if (c.events.length === 0) c.events.push({ at: c.reportedAt, type: 'report', from: null, to: 'reported', actor: 'inspector:001', role: 'inspector' });
   c.status = c.events[c.events.length - 1].to;
-  if (c.status !== 'closed') c.closedAt = undefined;
+  if (c.status !== CLOSED_STATUS) c.closedAt = undefined;
   // due dates as the kept events set them (the same rule as the case_facts view)
   c.handleDue = undefined;
   c.closeDue = undefined;
@@ -404,9 +406,9 @@ function truncateAt(c: CaseDraft, now: number): void {
 async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGrids: number[]): Promise<{ cases: number; events: number }> {
   const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
   // where each point lies: its village (and so township and district) and managed compound
-  const facts = await rows<{ n: number; village_code: string; township_code: string; district_code: string; address: string; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null }>(
+  const facts = await rows<{ n: number; x: number; y: number; village_code: string; township_code: string; district_code: string; address: string; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null }>(
     db,
-    sql`select pt.n, v.code as village_code, v.township_code, v.district_code, d.name || t.name || v.name as address,
+    sql`select pt.n, ST_X(pt.geom) as x, ST_Y(pt.geom) as y, v.code as village_code, v.township_code, v.district_code, d.name || t.name || v.name as address,
                pc.id as compound_id, co.department_id as property_department_id, tg.id as territorial_department_id
         from case_points pt
         join villages v on v.code = pt.village_code
@@ -440,10 +442,11 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     return route.departmentId;
   });
   trace('routed');
+  const received = drafts.map((c): LngLat => (c.source === 'public' ? fromWgs84([at(c).x, at(c).y], 'gcj02') : [at(c).x, at(c).y]));
   const col = (name: string, type: string, f: (c: CaseDraft, i: number) => string | number | null | undefined) => ({ name, type, values: drafts.map((c, i) => f(c, i) ?? null) });
   await db.execute(sql`create temp table case_rows (code text, source text, channel text, category text, urgency text, area_class text, point int,
     status text, version int, address text, village_code text, township_code text, district_code text, compound_id int, department_id int,
-    reported_at timestamptz, handle_due_at timestamptz, close_due_at timestamptz, closed_at timestamptz) on commit drop`);
+    reported_at timestamptz, handle_due_at timestamptz, close_due_at timestamptz, closed_at timestamptz, orig_lng float8, orig_lat float8) on commit drop`);
   await bulkInsert(db, 'case_rows', [
     col('code', 'text', (c) => c.code), col('source', 'text', (c) => c.source), col('channel', 'text', (c) => c.channel),
     col('category', 'text', (c) => c.category), col('urgency', 'text', (c) => c.urgency), col('area_class', 'text', (c) => c.areaClass),
@@ -453,9 +456,11 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     col('compound_id', 'int', (c) => at(c).compound_id), col('department_id', 'int', (_, i) => departments[i]),
     col('reported_at', 'timestamptz', (c) => iso(c.reportedAt)), col('handle_due_at', 'timestamptz', (c) => iso(c.handleDue)),
     col('close_due_at', 'timestamptz', (c) => iso(c.closeDue)), col('closed_at', 'timestamptz', (c) => iso(c.closedAt)),
+    col('orig_lng', 'float8', (_, i) => received[i][0]), col('orig_lat', 'float8', (_, i) => received[i][1]),
   ]);
-  // Public reports arrive from phone apps in GCJ-02: keep what was received and its system;
-  // the stored geom is the WGS-84 truth (the offset here is the local GCJ-02 shift, ~490 m).
+  // Public reports arrive from phone apps in GCJ-02: keep what was received and its system
+  // (domain/coords.ts, the conversion the API applies on the way in); the stored geom is the
+  // WGS-84 truth.
   await withBulkLoad(db, 'cases', () =>
     insertChecked(db, drafts.length, sql`
     insert into cases (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs,
@@ -464,9 +469,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     select d.code, d.source, d.channel,
            case when d.source = 'public' then d.channel || '-' || d.code end,
            d.category, d.urgency, d.area_class, cat.name, d.address, pt.geom,
-           ST_X(pt.geom) + case when d.source = 'public' then 0.0048 else 0 end,
-           ST_Y(pt.geom) - case when d.source = 'public' then 0.0030 else 0 end,
-           case when d.source = 'public' then 'GCJ02' else 'WGS84' end,
+           d.orig_lng, d.orig_lat, case when d.source = 'public' then ${STORED_CRS.gcj02} else ${STORED_CRS.wgs84} end,
            d.status, d.version, g.id, g.code, d.village_code, d.township_code, d.district_code, d.compound_id, d.department_id,
            d.reported_at, d.handle_due_at, d.close_due_at, d.closed_at
     from case_rows d
@@ -529,7 +532,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
   const [landed] = await rows<{ n: number }>(db, sql`select count(*)::int as n from case_events`);
   if (landed.n !== count) throw new Error(`Seeding case events: ${landed.n} of ${count} rows were inserted`);
   trace('events inserted');
-  // reporters of public cases: personal data kept apart (masked by the accounts issue)
+  // reporters of public cases: personal data kept apart (masked on every read: domain/masking.ts)
   const pub = drafts.filter((c) => c.source === 'public');
   await insertChecked(db, pub.length, sql`
     insert into case_reporters (case_id, name, phone, anonymous)

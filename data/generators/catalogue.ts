@@ -10,7 +10,7 @@ type Unit = 'hour' | 'working_hour' | 'working_day';
 type Row = [string, string, string, string, string, number, number, Unit];
 
 // Events (事件) are the large majority of cases; the most frequent are exposed rubbish, small
-// adverts, piled materials, street vending and dirty roads (domain.md). Weights are relative.
+// adverts, piled materials, street vending and dirty roads (docs/domain-notes.md). Weights are relative.
 export const CATEGORIES: Row[] = [
   ['C0101', '公用设施', '上水井盖', 'Water-supply manhole cover', 'water', 0.8, 6, 'hour'],
   ['C0102', '公用设施', '污水井盖', 'Sewage manhole cover', 'municipal', 0.9, 6, 'hour'],

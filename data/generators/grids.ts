@@ -6,8 +6,9 @@ import { apportion, createRandom, hashSeed, type Random } from './random.ts';
 import { tessellate, tessellationCells } from './tessellate.ts';
 import { insertChecked } from './insert-checked.ts';
 import { personName } from './names.ts';
+import { gridCode } from '../../domain/codes.ts';
 
-/** Published figures for the urban core (domain.md). */
+/** Published figures for the urban core (docs/domain-notes.md, Zhangzhou). */
 export const GRID_TARGETS = { unitGrids: 4226, responsibilityGrids: 45, inspectors: 97, validFrom: '2021-12-01T00:00:00+08:00' };
 
 export async function seedGrids(db: Db, seed: number): Promise<void> {
@@ -25,9 +26,11 @@ export async function seedGrids(db: Db, seed: number): Promise<void> {
     const region = sql`(select area from villages where code = ${v.code})`;
     const t = await tessellate(db, region, counts[i], hashSeed(seed, `grids:${v.code}`));
     if (!t) continue;
+    // serials by the numbering rule of domain/codes.ts (gridNumbering), codes by its gridCode
+    const codes = Array.from({ length: counts[i] }, (_, k) => gridCode(v.code, k + 1));
     await insertChecked(db, counts[i], sql`
       insert into unit_grids (code, version, status, valid_from, village_code, township_code, district_code, area_m2, geom)
-      select ${v.code} || lpad(row_number() over (order by floor((top.y - ST_Y(ST_Centroid(c.cell))) / ${bandDeg}), ST_X(ST_Centroid(c.cell)))::text, 3, '0'),
+      select (${sql.param(codes)}::text[])[row_number() over (order by floor((top.y - ST_Y(ST_Centroid(c.cell))) / ${bandDeg}), ST_X(ST_Centroid(c.cell)))],
              1, 'active', ${GRID_TARGETS.validFrom}::timestamptz, ${v.code}, ${v.township_code}, ${v.district_code},
              ST_Area(c.cell::geography), c.cell
       from ${tessellationCells(region, t)}, (select ST_YMax(area) as y from villages where code = ${v.code}) top`, `unit grids of ${v.code}`);

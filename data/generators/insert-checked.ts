@@ -1,16 +1,12 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
+import { writeChecked } from '../../db/geometry-guard.ts';
 
 /**
- * Runs an INSERT … SELECT and fails unless exactly `expected` rows landed. The embedded
- * PostGIS answers a GEOS exception inside a statement with an empty result instead of an
- * error, which would silently drop rows (docs/decisions/0003-pglite-geos-traps.md).
+ * Runs an INSERT … SELECT and fails unless exactly `expected` rows landed: the seeding face of
+ * db/geometry-guard.ts (the embedded PostGIS answers a GEOS exception with an empty result).
  */
-export async function insertChecked(db: Db, expected: number, insert: SQL, what: string): Promise<void> {
-  const [res] = await rows<{ n: number }>(db, sql`with ins as (${insert} returning 1) select count(*)::int as n from ins`);
-  const n = res?.n ?? 0;
-  if (n !== expected) throw new Error(`Seeding ${what}: ${n} of ${expected} rows were inserted (a geometry operation failed)`);
-}
+export const insertChecked = (db: Db, expected: number, insert: Parameters<typeof writeChecked>[2], what: string) => writeChecked(db, expected, insert, `Seeding ${what}`);
 
 /**
  * Bulk-loads a table the way PostgreSQL's "Populating a Database" advises: its foreign keys

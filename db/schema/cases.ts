@@ -71,7 +71,7 @@ export const caseEvents = pgTable(
   (t) => [index('case_events_case_idx').on(t.caseId, t.seq), index('case_events_type_at_idx').on(t.type, t.at)],
 );
 
-/** Reporters' personal data, kept apart from the case (masked for most roles; issue [3]). */
+/** Reporters' personal data, kept apart from the case (masked for most roles: domain/masking.ts, docs/decisions/0006). */
 export const caseReporters = pgTable('case_reporters', {
   caseId: bigint('case_id', { mode: 'number' }).primaryKey().references(() => cases.id),
   name: text('name'),

@@ -1,5 +1,5 @@
-// Accounts and roles. The columns are here so that events can name their actor; sessions,
-// permissions and scopes are filled in by the accounts issue.
+// Accounts and roles: who acts (events name their actor), their rights as data, sessions,
+// audit and display tokens (docs/decisions/0006).
 import { pgTable, serial, bigserial, text, integer, timestamp, char, boolean, jsonb, index, primaryKey } from 'drizzle-orm/pg-core';
 import { departments } from './dispatch.ts';
 
@@ -32,7 +32,7 @@ export const users = pgTable('users', {
   version: integer('version').notNull().default(1),
 });
 
-// ---- accounts issue ([3]): permissions as data, sessions, audit, display tokens
+// ---- accounts (docs/decisions/0006): permissions as data, sessions, audit, display tokens
 
 /** An action a role may be granted (e.g. case.dispatch, grid.edit). */
 export const permissions = pgTable('permissions', {

@@ -1,22 +1,17 @@
 // The cases layer as a binary feed (CGB1, server/http/binary-feed.ts) and, for the benchmark
-// baseline only, as GeoJSON built from the same rows. Column spec (the client decodes exactly
-// this): id u32, x y f32 (degrees from meta.origin, WGS-84), t u32 (reported_at, unix s),
-// status u8 (meta.statuses), source u8 (meta.sources), category u16 (meta.categories),
-// district u8 (meta.districts; 255 = none), and the clock marks the light is read from as of
-// now (domain/case-light.ts, in the browser): warnAt u32, dueAt u32 (unix s, 0 = none),
-// closed u8 (0 none, 1 closed on time, 2 closed late).
+// baseline only, as GeoJSON built from the same rows. Its columns and meta are the contract in
+// domain/feeds.ts (CASES_FEED_COLUMNS, CasesFeedMeta), which the browser decodes against.
 // Nothing here depends on the time of the request: the payload changes only with the data.
 import { STATUSES } from '../../domain/workflow.ts';
+import { NO_CATEGORY, NO_DISTRICT, type CASES_FEED_COLUMNS, type CasesFeedMeta, type FeedColumnsOf } from '../../domain/feeds.ts';
 import { withStatementTag, type Db } from '../../db/engine.ts';
 import type { FeedInput } from '../http/binary-feed.ts';
-import { LIGHTS, clockMarks } from './traffic-light.ts';
+import { LIGHTS, clockMarks } from '../../domain/case-clock.ts';
 import { caseFeedColumns, caseFeedDictionaries, clockSettings, FEED_ORIGIN, openCaseClocks, type CaseFeedColumns, type Period } from './cases-queries.ts';
 
 /** Workflow order; statuses outside it follow in order of appearance. */
 const STATUS_ORDER: string[] = [...STATUSES];
 const SOURCE_ORDER = ['inspector', 'public', 'survey', 'video', 'referral'];
-const NO_DISTRICT = 255;
-const NO_CATEGORY = 0xffff;
 const CLOSED = [null, 'onTime', 'late'] as const;
 
 export interface CasesLayer {
@@ -26,17 +21,7 @@ export interface CasesLayer {
   dueAt: Uint32Array;
   /** 0 none, 1 closed on time, 2 closed late. */
   closed: Uint8Array;
-  meta: {
-    origin: [number, number];
-    period: { from: string | null; to: string | null } | null;
-    statuses: string[];
-    sources: string[];
-    categories: { code: string; name: string; nameEn: string; major: string }[];
-    districts: { code: string; name: string; nameEn: string }[];
-    /** The lights the browser derives (domain/case-light.ts LIGHTS), by name. */
-    lights: readonly string[];
-    warnRatio: number;
-  };
+  meta: CasesFeedMeta;
 }
 
 /** The cases of the period with the clock marks of the open ones (heavy work: feeds). */
@@ -102,7 +87,7 @@ function remap<T extends Uint8Array | Uint16Array>(out: T, positions: Uint16Arra
   return out;
 }
 
-export function casesFeed(layer: CasesLayer): FeedInput {
+export function casesFeed(layer: CasesLayer): FeedInput & { meta: CasesFeedMeta; columns: FeedColumnsOf<typeof CASES_FEED_COLUMNS> } {
   const { cols, meta } = layer;
   const n = cols.n;
   if (meta.categories.length >= NO_CATEGORY || meta.districts.length >= NO_DISTRICT) throw new Error('too many categories or districts for the cases feed columns');

@@ -1,14 +1,15 @@
-import { CLOCKED_STATUSES, FINISHED_STATUSES } from '../../domain/workflow.ts';
-
-const FINISHED: ReadonlySet<string> = new Set(FINISHED_STATUSES);
 import { sql, type SQL } from 'drizzle-orm';
+import { CLOCKED_STATUSES, CLOSED_STATUS, FINISHED_STATUSES } from '../../domain/workflow.ts';
+import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME } from '../../domain/case-light.ts';
 import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
-import { createCalendar, type WorkingCalendar } from '../../db/domain/working-clock.ts';
+import { createCalendar, type WorkingCalendar } from '../../domain/working-clock.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
 import { PublicError, queryFailed, refuse } from '../query-error.ts';
-import { isClocked, lightOf } from './traffic-light.ts';
+import { isClocked, lightOf } from '../../domain/case-clock.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
-import { maskName, maskPhone } from './mask.ts';
+import { maskName, maskPhone } from '../../domain/masking.ts';
+
+const FINISHED: ReadonlySet<string> = new Set(FINISHED_STATUSES);
 
 /** Cases of the period the asker may see: count, extent, by source, by status, open. One statement per FEED_SLICE ids. */
 export async function casesSummary(db: Db, p: Period & { scope: Scope }) {
@@ -141,7 +142,7 @@ async function caseFeedSlice(db: Db, p: Period, lo: number, hi: number, dict: { 
                      || ${pos(sources, sql`source`)}
                      || ${pos(sql`(select array_agg(code order by code) from case_categories)`, sql`category_code`)}
                      || ${pos(sql`(select array_agg(code::text order by code) from districts)`, sql`district_code::text`)}
-                     || int2send((case when status <> 'closed' or closed_at is null or close_due_at is null then 0 when closed_at <= close_due_at then 1 else 2 end)::int2),
+                     || int2send((case when status <> ${CLOSED_STATUS}::text or closed_at is null or close_due_at is null then ${CLOSED_NONE}::int when closed_at <= close_due_at then ${CLOSED_ON_TIME}::int else ${CLOSED_LATE}::int end)::int2),
                      ''::bytea order by id), ''::bytea) as rec,
                    array_agg(distinct status) filter (where status is not null and array_position(${statuses}, status) is null)::text[] as new_statuses,
                    array_agg(distinct source) filter (where source is not null and array_position(${sources}, source) is null)::text[] as new_sources,

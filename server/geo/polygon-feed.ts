@@ -1,14 +1,12 @@
 // Polygon and point layers as binary feeds (CGB1). Positions are Float32 offsets from
 // FEED_ORIGIN in WGS-84 degrees (x = lng − 117.6, y = lat − 24.5): about 1 cm of precision.
-// Polygon columns follow deck.gl's binary polygon layout:
-//   positions               f32  x,y interleaved, every ring closed (first vertex repeated)
-//   polygonIndices          u32  start vertex of each polygon part, then the vertex count
-//   primitivePolygonIndices u32  start vertex of each ring (exterior first, then holes), then the vertex count
-//   partFeature             u32  feature index of each polygon part
+// Polygon columns follow deck.gl's binary polygon layout; the columns and the meta are the
+// contract in domain/feeds.ts (POINT_FEED_COLUMNS, POLYGON_FEED_COLUMNS, FeatureFeedMeta).
 import type { FeedInput } from '../http/binary-feed.ts';
 import { FEED_ORIGIN } from '../cases/cases-queries.ts';
+import type { FeatureFeedMeta, FeedColumnsOf, FeedProp, POINT_FEED_COLUMNS, POLYGON_FEED_COLUMNS } from '../../domain/feeds.ts';
 
-export type FeedProp = string | number | null;
+export type { FeedProp } from '../../domain/feeds.ts';
 
 export interface FeatureRow {
   id: number;
@@ -26,13 +24,7 @@ export interface PolygonRow extends FeatureRow {
   geojson: string;
 }
 
-export interface FeatureMeta {
-  origin: [number, number];
-  codes: string[];
-  names: string[];
-  namesEn?: string[];
-  props: Record<string, FeedProp[]>;
-}
+type FeatureMeta = FeatureFeedMeta & { props: Record<string, FeedProp[]> };
 
 function featureMeta(rows: FeatureRow[], withNamesEn: boolean): FeatureMeta {
   const props: Record<string, FeedProp[]> = {};
@@ -46,7 +38,7 @@ function featureMeta(rows: FeatureRow[], withNamesEn: boolean): FeatureMeta {
   };
 }
 
-export function pointFeed(rows: FeatureRow[], withNamesEn = false): FeedInput {
+export function pointFeed(rows: FeatureRow[], withNamesEn = false): FeedInput & { meta: FeatureFeedMeta; columns: FeedColumnsOf<typeof POINT_FEED_COLUMNS> } {
   const n = rows.length;
   const id = new Uint32Array(n);
   const x = new Float32Array(n);
@@ -61,7 +53,7 @@ export function pointFeed(rows: FeatureRow[], withNamesEn = false): FeedInput {
 
 type Ring = [number, number][];
 
-export function polygonFeed(rows: PolygonRow[], withNamesEn = false): FeedInput {
+export function polygonFeed(rows: PolygonRow[], withNamesEn = false): FeedInput & { meta: FeatureFeedMeta; columns: FeedColumnsOf<typeof POLYGON_FEED_COLUMNS> } {
   const n = rows.length;
   const id = new Uint32Array(n);
   const labelX = new Float32Array(n);

@@ -22,7 +22,7 @@ function sourceHash(): string {
       else if (!name.endsWith('.test.ts')) h.update(p).update(readFileSync(p));
     }
   };
-  ['db', 'data', 'server/auth/first-run.ts', 'server/auth/demo-accounts.ts', 'package-lock.json'].forEach((d) => (statSync(join(root, d)).isDirectory() ? walk(join(root, d)) : h.update(readFileSync(join(root, d)))));
+  ['db', 'data', 'domain', 'server/auth/first-run.ts', 'server/auth/demo-accounts.ts', 'package-lock.json'].forEach((d) => (statSync(join(root, d)).isDirectory() ? walk(join(root, d)) : h.update(readFileSync(join(root, d)))));
   h.update(TEST_NOW.toISOString());
   return h.digest('hex').slice(0, 16);
 }

@@ -63,6 +63,12 @@ describe('binary feed errors', () => {
     expect(() => decodeFeed(bad.buffer)).toThrow(/bad magic/);
   });
 
+  it('checks the columns against a feed spec of domain/feeds.ts, naming what is missing or of another type', () => {
+    expect(decodeFeed(good.slice().buffer, { x: 'f32' }).columns.x).toEqual(new Float32Array([1, 2]));
+    expect(() => decodeFeed(good.slice().buffer, { x: 'f64' })).toThrow('the feed does not have the expected columns (x: expected f64, got f32)');
+    expect(() => decodeFeed(good.slice().buffer, { x: 'f32', id: 'u32' })).toThrow(/id: expected u32, got nothing/);
+  });
+
   it('rejects a buffer shorter than the fixed header', () => {
     expect(() => decodeFeed(good.slice(0, 6).buffer)).toThrow(/bad magic/);
     expect(() => decodeFeed(new ArrayBuffer(0))).toThrow(FeedFormatError);

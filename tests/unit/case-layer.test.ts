@@ -24,7 +24,6 @@ function feed(): CasesFeed {
     length: rows.length,
     meta: {
       origin: [117.6, 24.5],
-      now: '2026-11-26T02:00:00Z',
       period: { from: null, to: null },
       statuses: STATUSES,
       sources: ['inspector', 'public'],

@@ -1,10 +1,10 @@
 // The light rule the browser and the server share (domain/case-light.ts), and the clock marks
-// the server derives with the working calendar (server/cases/traffic-light.ts clockMarks),
+// the server derives with the working calendar (domain/case-clock.ts clockMarks),
 // held to the direct definition (trafficLight: the working-time fraction).
 import { describe, expect, it } from 'vitest';
 import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, LIGHTS, caseLight, lightCode, markSeconds, type CaseLightInput, type Light } from '../../domain/case-light.ts';
-import { clockMarks, lightOf, trafficLight, type CaseClock } from '../../server/cases/traffic-light.ts';
-import { createCalendar } from '../../db/domain/working-clock.ts';
+import { clockMarks, lightOf, trafficLight, type CaseClock } from '../../domain/case-clock.ts';
+import { createCalendar } from '../../domain/working-clock.ts';
 
 const WARN = 1_000_000; // unix seconds
 const DUE = 1_000_600;

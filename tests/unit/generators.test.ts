@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apportion, createRandom, hashSeed } from '../../data/generators/random.ts';
-import { readDistricts, readDivision, townshipKind, villageKind } from '../../data/generators/sources.ts';
+import { readDistricts, readDivision } from '../../data/generators/sources.ts';
+import { townshipKind, villageKind } from '../../domain/codes.ts';
 import { districtPopulations, CENSUS_2020 } from '../../data/generators/places.ts';
 
 describe('seeded random', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingTime, createCalendar, isWorkingDay, workingMinutesBetween } from '../../db/domain/working-clock.ts';
+import { addWorkingTime, createCalendar, isWorkingDay, workingMinutesBetween } from '../../domain/working-clock.ts';
 
 // Working day 08:00–12:00 and 14:30–18:00 (7.5 h), Asia/Shanghai (+08:00); 2022 holidays.
 const cal = createCalendar(

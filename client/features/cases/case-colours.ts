@@ -1,5 +1,5 @@
 // Colours and legends of the case layer: by workflow state group, or by time-limit traffic
-// light (domain.md: green below the warning share of the limit, yellow up to the limit, red
+// light (docs/domain-notes.md, clocks: green below the warning share of the limit, yellow up to the limit, red
 // overdue). Pure tables; tests/unit/case-layer.test.ts checks every status is covered.
 export type Rgba = [number, number, number, number];
 

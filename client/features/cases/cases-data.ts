@@ -8,21 +8,12 @@
 import { useEffect, useState } from 'react';
 import { caseLight, LIGHTS, type CaseLightInput, type Light } from '../../../domain/case-light.ts';
 import type { Feed } from '../../map/binary-feed.ts';
+import type { CasesFeedMeta } from '../../../domain/feeds.ts';
 import { LIGHT_COLOURS, STATE_COLOURS, type Rgba } from './case-colours.ts';
 import { stateGroupOf, type StateGroup } from '../../../domain/workflow.ts';
 
-export interface CasesMeta {
-  origin: [number, number];
-  /** Older feeds only: the lights there were computed as of this instant. */
-  now?: string;
-  period: { from: string | null; to: string | null };
-  statuses: string[];
-  sources: string[];
-  categories: { code: string; name: string; nameEn: string; major: string }[];
-  districts: { code: string; name: string; nameEn: string }[];
-  lights: string[];
-  warnRatio: number;
-}
+/** The cases feed's meta: the contract in domain/feeds.ts. */
+export type CasesMeta = CasesFeedMeta;
 export type CasesFeed = Feed<CasesMeta>;
 
 export const CASE_FILTER_KEYS = ['src', 'cat', 'dist', 'state', 'light'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeCase, sortRules, type DispatchRule, type RouteFacts } from '../../db/domain/route-case.ts';
+import { routeCase, sortRules, type DispatchRule, type RouteFacts } from '../../domain/routing.ts';
 
 const rule = (r: Partial<DispatchRule> & { id: number; priority: number }): DispatchRule => ({
   categoryCode: null, majorKind: null, majorCode: null, districtCode: null, townshipCode: null, villageCode: null,

@@ -1,4 +1,4 @@
-// The traffic light of a case clock (domain.md: green below the warning ratio of the limit,
+// The traffic light of a case clock (docs/domain-notes.md, clocks: green below the warning ratio of the limit,
 // yellow from it up to the limit, red when overdue), plus on-time / late for closed cases.
 // Pure: the calendar and the warning ratio are data (calendar_days, working_periods,
 // app_meta 'clock.warn_ratio'), passed in by the caller.
@@ -8,12 +8,12 @@
 // now — the same rule in the browser (cases feed) and here (cases.byId, `lightOf`).
 // `trafficLight` is the direct definition (working-time fraction), kept as the reference the
 // tests hold the marks to.
-import { addWorkingTime, workingMinutesBetween, type WorkingCalendar } from '../../db/domain/working-clock.ts';
-import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, caseLight, markSeconds, type Light } from '../../domain/case-light.ts';
-import { CLOSING_STATUSES as CLOSING, HANDLING_STATUSES as HANDLING, isClocked } from '../../domain/workflow.ts';
+import { addWorkingTime, workingMinutesBetween, type WorkingCalendar } from './working-clock.ts';
+import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, caseLight, markSeconds, type Light } from './case-light.ts';
+import { CLOSED_STATUS, CLOSING_STATUSES as CLOSING, HANDLING_STATUSES as HANDLING, isClocked } from './workflow.ts';
 
-export { LIGHTS, type Light } from '../../domain/case-light.ts';
-export { isClocked } from '../../domain/workflow.ts';
+export { LIGHTS, type Light } from './case-light.ts';
+export { isClocked } from './workflow.ts';
 
 export interface CaseClock {
   status: string;
@@ -27,7 +27,7 @@ export interface CaseClock {
 }
 
 export function trafficLight(c: CaseClock, now: Date, warnRatio: number, cal: WorkingCalendar): Light {
-  if (c.status === 'closed') {
+  if (c.status === CLOSED_STATUS) {
     if (!c.closedAt || !c.closeDueAt) return 'none';
     return c.closedAt.getTime() <= c.closeDueAt.getTime() ? 'onTime' : 'late';
   }
@@ -68,7 +68,7 @@ export interface ClockMarks {
  * holds no working time); no start: green until due.
  */
 export function clockMarks(c: CaseClock, warnRatio: number, cal: WorkingCalendar): ClockMarks {
-  if (c.status === 'closed') {
+  if (c.status === CLOSED_STATUS) {
     const closed = !c.closedAt || !c.closeDueAt ? CLOSED_NONE : c.closedAt.getTime() <= c.closeDueAt.getTime() ? CLOSED_ON_TIME : CLOSED_LATE;
     return { warnAt: 0, dueAt: 0, closed };
   }

@@ -1,4 +1,4 @@
-// Masking of reporters' personal data (domain.md: caller phone numbers are personal
+// Masking of reporters' personal data (docs/domain-notes.md: caller phone numbers are personal
 // information). Pure; the same rule for every answer that shows a reporter.
 
 /** 13812345678 → 138****5678; other lengths keep their first 3 and last 4 digits where they can. */

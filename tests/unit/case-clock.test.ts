@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCalendar } from '../../db/domain/working-clock.ts';
-import { isClocked, LIGHTS, trafficLight, type CaseClock } from '../../server/cases/traffic-light.ts';
+import { createCalendar } from '../../domain/working-clock.ts';
+import { isClocked, LIGHTS, trafficLight, type CaseClock } from '../../domain/case-clock.ts';
 
 // Working day 08:00–12:00 and 14:30–18:00 (7.5 h), Asia/Shanghai (+08:00).
 const cal = createCalendar([{ day: '2022-10-03', kind: 'holiday' }], [
