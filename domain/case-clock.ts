@@ -9,7 +9,7 @@
 // `trafficLight` is the direct definition (working-time fraction), kept as the reference the
 // tests hold the marks to.
 import { addWorkingTime, workingMinutesBetween, type WorkingCalendar } from './working-clock.ts';
-import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, caseLight, markSeconds, type Light } from './case-light.ts';
+import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, caseLight, markSeconds, type ClosedOutcome, type Light } from './case-light.ts';
 import { CLOSED_STATUS, CLOSING_STATUSES as CLOSING, HANDLING_STATUSES as HANDLING, isClocked } from './workflow.ts';
 
 export { LIGHTS, type Light } from './case-light.ts';
@@ -26,10 +26,20 @@ export interface CaseClock {
   closedAt: Date | null;
 }
 
+/**
+ * How a closed case ended: on time when it was closed at or before its close due time (the
+ * rule of 结案率's on-time share, docs/indicators.md; the cases feed's SQL mirrors it with
+ * these codes), CLOSED_NONE when either time is unknown.
+ */
+export function closedOutcome(c: Pick<CaseClock, 'closedAt' | 'closeDueAt'>): ClosedOutcome {
+  if (!c.closedAt || !c.closeDueAt) return CLOSED_NONE;
+  return c.closedAt.getTime() <= c.closeDueAt.getTime() ? CLOSED_ON_TIME : CLOSED_LATE;
+}
+
 export function trafficLight(c: CaseClock, now: Date, warnRatio: number, cal: WorkingCalendar): Light {
   if (c.status === CLOSED_STATUS) {
-    if (!c.closedAt || !c.closeDueAt) return 'none';
-    return c.closedAt.getTime() <= c.closeDueAt.getTime() ? 'onTime' : 'late';
+    const outcome = closedOutcome(c);
+    return outcome === CLOSED_ON_TIME ? 'onTime' : outcome === CLOSED_LATE ? 'late' : 'none';
   }
   const handling = HANDLING.has(c.status);
   if (!handling && !CLOSING.has(c.status)) return 'none'; // not yet dispatched, voided, or unknown
@@ -69,8 +79,7 @@ export interface ClockMarks {
  */
 export function clockMarks(c: CaseClock, warnRatio: number, cal: WorkingCalendar): ClockMarks {
   if (c.status === CLOSED_STATUS) {
-    const closed = !c.closedAt || !c.closeDueAt ? CLOSED_NONE : c.closedAt.getTime() <= c.closeDueAt.getTime() ? CLOSED_ON_TIME : CLOSED_LATE;
-    return { warnAt: 0, dueAt: 0, closed };
+    return { warnAt: 0, dueAt: 0, closed: closedOutcome(c) };
   }
   if (!isClocked(c.status)) return { warnAt: 0, dueAt: 0, closed: CLOSED_NONE };
   const handling = HANDLING.has(c.status);

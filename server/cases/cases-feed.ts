@@ -36,11 +36,10 @@ export async function loadCasesLayer(db: Db, period: Period, opts: { withCodes?:
     const warnAt = new Uint32Array(cols.n);
     const dueAt = new Uint32Array(cols.n);
     const closed = Uint8Array.from(cols.closed);
-    const row = new Map<number, number>();
-    cols.id.forEach((id, i) => row.set(id, i));
     for (const c of clocks) {
-      const i = row.get(c.id);
-      if (i === undefined) continue;
+      // the columns are sorted by id (caseFeedColumns): a few hundred lookups, no 140k-entry map
+      const i = sortedIndexOf(cols.id, c.id);
+      if (i < 0) continue;
       const m = clockMarks(
         { status: c.status, dispatchedAt: date(c.dispatched_ms), handledAt: date(c.handled_ms), handleDueAt: date(c.handle_due_ms), closeDueAt: date(c.close_due_ms), closedAt: null },
         settings.warnRatio,
@@ -66,6 +65,19 @@ export async function loadCasesLayer(db: Db, period: Period, opts: { withCodes?:
       },
     };
   });
+}
+
+/** Index of `id` in an ascending array, or −1. */
+function sortedIndexOf(ids: Uint32Array, id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] === id) return mid;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function withExtras(known: string[], seen: string[]): string[] {
