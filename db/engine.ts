@@ -306,6 +306,21 @@ function lockDataDir(dir: string): () => void {
   }
 }
 
+/**
+ * The pid of the other process that holds a data folder (its lock names a running process that
+ * is not this one), or null: a command-line tool asks before it opens the folder itself, and
+ * goes through that process when it is a server (db/cli.ts, docs/decisions/0011).
+ */
+export function dataDirOwner(dir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dir, 'citygrid.lock'), 'utf8'));
+  } catch {
+    return null;
+  }
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid) ? pid : null;
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -101,6 +101,7 @@ export const MESSAGES = {
   'admin.userNameTaken': { zh: (p) => `用户名“${s(p.username)}”已被使用。`, en: (p) => `The user name '${s(p.username)}' is taken.` },
   'admin.noSelfLockout': { zh: () => '不能停用自己或更改自己的角色：请让另一位管理员操作。', en: () => 'You cannot disable yourself or change your own role: ask another administrator.' },
   'admin.noUserToReset': { zh: (p) => `找不到用户 ${s(p.id)}（演示账户保留公开的演示密码）。`, en: (p) => `No user ${s(p.id)} (demo accounts keep their documented password).` },
+  'admin.noAccountToReset': { zh: (p) => `没有账户“${s(p.username)}”（演示账户保留公开的演示密码）。`, en: (p) => `No account '${s(p.username)}' (demo accounts keep their documented password).` },
   'admin.badAddress': { zh: () => '地址须为 IPv4 或 IPv6 地址。', en: () => 'An address is an IPv4 or IPv6 address.' },
   'admin.keepUserManage': { zh: () => '管理员必须保留“user.manage”权限，否则无人能再授予它。', en: () => "Administrators keep 'user.manage', or nobody could give it back." },
   'password.tooShort': { zh: (p) => `密码至少需要 ${s(p.min)} 个字符。`, en: (p) => `A password needs at least ${s(p.min)} characters.` },
@@ -134,6 +135,17 @@ export const MESSAGES = {
   'input.villageCode': { zh: () => '村（社区）代码为 12 位数字', en: () => 'A village code has 12 digits' },
   'input.userName': { zh: () => '用户名为 3–40 个小写字母、数字、点、短横线或下划线', en: () => 'A user name has 3–40 lower-case letters, digits, dots, dashes or underscores' },
   'input.asOfBeforeFrom': { zh: () => '评估时间（asOf）不得早于开始时间', en: () => 'asOf must not be before from' },
+
+  // ---- the command line through the running server (server/http/local-cli.ts, docs/decisions/0011) ----
+  'cli.notLocal': {
+    zh: () => '命令行接口只接受本机回环地址直接发来的请求（不经代理、不来自浏览器）。',
+    en: () => 'The command-line route takes requests only straight from this machine (a loopback address, not through a proxy, not from a browser).',
+  },
+  'cli.badSecret': {
+    zh: () => '命令行密钥缺失或错误：命令行从数据目录中的 citygrid.server.json 读取密钥（请以运行服务器的用户身份执行）。',
+    en: () => 'Missing or wrong command-line secret: the command line reads it from citygrid.server.json in the data folder (run it as the user that runs the server).',
+  },
+  'cli.unknownCommand': { zh: (p) => `没有命令“${s(p.command)}”；可用：${s(p.known)}`, en: (p) => `No command '${s(p.command)}'; known: ${s(p.known)}` },
 } satisfies Record<string, Entry>;
 
 export type Reason = keyof typeof MESSAGES;

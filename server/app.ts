@@ -17,6 +17,7 @@ import { databaseReason, PublicError, refuse } from './query-error.ts';
 import { messageOf, type MessageParams, type Reason } from '../domain/messages.ts';
 import { BODY_LIMITS, MAX_BATCH, UNBATCHED } from '../domain/request-limits.ts';
 import { storableText } from './inputs.ts';
+import { mountLocalCli, type LocalCliOptions } from './http/local-cli.ts';
 
 export interface AppOptions {
   /** The clock for time-dependent answers (case traffic lights); tests pin it. */
@@ -29,6 +30,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Extra origins the CSP allows for images, fonts and fetches (an external basemap; CITYGRID_CSP_ORIGINS). */
   cspOrigins?: string;
+  /** Take commands from the command line on this machine (an embedded data folder's server file, docs/decisions/0011). */
+  localCli?: LocalCliOptions;
 }
 
 export const clientDir = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'client');
@@ -95,6 +98,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   const layers = layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth });
   app.get('/api/layers/:file', (c) => withStatementTag({ priority: 'heavy', who: `feed:${c.req.param('file')}` }, () => layers(c)));
   app.all('/api/*', (c) => notFound(c));
+  if (opts.localCli) mountLocalCli(app, engine, { ...opts.localCli, now });
   // bodies are limited before anything parses them (hono reads at most the limit, a declared
   // Content-Length over it is refused unread): sign-in and password changes are tiny
   app.use('/trpc/*', (c, next) => {

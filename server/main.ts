@@ -1,9 +1,12 @@
 // `npm start`: validate the environment, open the engine, migrate, seed an empty database
 // with the demo city, then serve API + client on HOST:PORT. Operator mistakes (bad URL, no
 // PostGIS, unwritable data folder, port in use) end with one readable line and exit code 1.
+// On an embedded data folder it also writes the server file beside the lock (pid, address,
+// a secret), so command-line tools go through it while it runs (docs/decisions/0011).
 import { createServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../db/config-error.ts';
+import { newCliSecret, writeServerFile } from '../db/cli.ts';
 import { engineInfo, migrateEngine, openEngine, type Engine } from '../db/engine.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
 import { readEnv, type Env } from '../db/env.ts';
@@ -18,7 +21,11 @@ async function main(): Promise<void> {
   const env = readEnv();
   await assertPortFree(env.HOST, env.PORT); // fail fast, before minutes of seeding
   const engine = await openEngine({ databaseUrl: env.DATABASE_URL, dataDir: env.CITYGRID_DATA_DIR });
+  // the command line's way in: only for a data folder (a PostgreSQL server takes many processes; memory:// has no folder)
+  const localCli = engine.kind === 'embedded' && engine.location !== 'memory' ? { secret: newCliSecret() } : undefined;
+  let unannounce = () => {};
   const stop = async () => {
+    unannounce(); // first: a command arriving now opens the folder itself once the lock is gone
     await engine.close().catch(() => {});
   };
   // registered before the (long) first seeding, so Ctrl-C still closes the database cleanly
@@ -41,7 +48,15 @@ async function main(): Promise<void> {
     // code paths warming up): pay that on a one-hour period now, not in a viewer's first request
     await loadCasesLayer(engine.db, { from: '2022-01-01T00:00:00+08:00', to: '2022-01-01T01:00:00+08:00', scope: CITY }).catch(() => {});
     const info = await engineInfo(engine);
-    const port = await listen(engine, env.HOST, env.PORT, { production: env.CITYGRID_MODE === 'production', trustProxy: env.CITYGRID_TRUST_PROXY === '1', cspOrigins: env.CITYGRID_CSP_ORIGINS });
+    const port = await listen(engine, env.HOST, env.PORT, { production: env.CITYGRID_MODE === 'production', trustProxy: env.CITYGRID_TRUST_PROXY === '1', cspOrigins: env.CITYGRID_CSP_ORIGINS, localCli });
+    if (localCli) {
+      const remove = writeServerFile(engine.location, { pid: process.pid, host: env.HOST, port, secret: localCli.secret });
+      unannounce = () => {
+        unannounce = () => {};
+        remove();
+      };
+      process.once('exit', () => unannounce()); // any other way out (process.exit) removes it too
+    }
     const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`;
     console.log(
       `CityGrid ready in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${info.engine} engine (${engine.location}), PostgreSQL ${info.postgres}, PostGIS ${info.postgis}, ${info.migrations} migrations — ${url}`,
@@ -87,7 +102,7 @@ function listenError(err: NodeJS.ErrnoException, hostname: string, port: number)
 }
 
 /** Serves the app; resolves with the port actually bound (PORT=0 picks a free one). */
-function listen(engine: Engine, hostname: string, port: number, opts: { production: boolean; trustProxy: boolean; cspOrigins?: string }): Promise<number> {
+function listen(engine: Engine, hostname: string, port: number, opts: { production: boolean; trustProxy: boolean; cspOrigins?: string; localCli?: { secret: string } }): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const server = serve({ fetch: createApp(engine, opts).fetch, hostname, port }, (info) => resolvePromise(info.port));
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, hostname, port)));
