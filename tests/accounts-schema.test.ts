@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/engine.ts';
 import { testEngine } from './support/test-db.ts';
+import { inRolledBackTransaction } from './support/rolled-back.ts';
 
 describe('roles and permissions as data', () => {
   const grants = async () =>
@@ -35,13 +36,18 @@ describe('roles and permissions as data', () => {
 
 describe('audit log', () => {
   it('accepts new rows and refuses UPDATE and DELETE', async () => {
-    const { db } = await testEngine();
-    const [row] = await rows<{ id: number }>(db, sql`insert into audit_log (actor, action, target_kind, target_id) values ('test', 'test.append', 'case', '1') returning id::int as id`);
-    // drizzle wraps the driver's error; the trigger's message is in its cause
-    const reason = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`);
-    expect(await reason(db.execute(sql`update audit_log set action = 'x' where id = ${row.id}`))).toMatch(/audit_log is append-only: UPDATE/);
-    expect(await reason(db.execute(sql`delete from audit_log where id = ${row.id}`))).toMatch(/audit_log is append-only: DELETE/);
-    const [kept] = await rows<{ action: string }>(db, sql`select action from audit_log where id = ${row.id}`);
-    expect(kept.action).toBe('test.append');
+    // in a transaction that is rolled back: the test row is not left in the shared city (the
+    // log could not give it back); each refused statement in a savepoint of its own, since a
+    // failed statement would end the transaction around it on PostgreSQL
+    await inRolledBackTransaction(await testEngine(), async (db, engine) => {
+      const [row] = await rows<{ id: number }>(db, sql`insert into audit_log (actor, action, target_kind, target_id) values ('test', 'test.append', 'case', '1') returning id::int as id`);
+      // drizzle wraps the driver's error; the trigger's message is in its cause
+      const reason = (q: ReturnType<typeof sql>) =>
+        inRolledBackTransaction(engine, (sp) => sp.execute(q)).then(() => 'no error', (e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message ?? ''}`);
+      expect(await reason(sql`update audit_log set action = 'x' where id = ${row.id}`)).toMatch(/audit_log is append-only: UPDATE/);
+      expect(await reason(sql`delete from audit_log where id = ${row.id}`)).toMatch(/audit_log is append-only: DELETE/);
+      const [kept] = await rows<{ action: string }>(db, sql`select action from audit_log where id = ${row.id}`);
+      expect(kept.action).toBe('test.append');
+    });
   });
 });

@@ -2,13 +2,17 @@
 // token and nobody) × in and out of scope. The expected answer comes from data alone: the role's
 // permissions (role_permissions), its scope kind (roles.scope) and where the target lies; the
 // server must agree, with a clear FORBIDDEN/UNAUTHORIZED message, and audit every attempt.
+// All of it in one transaction on the test city that is rolled back after the last test
+// (tests/support/rolled-back.ts): the actors are made once in it, and each cell runs in a
+// savepoint of it that is rolled back, so no cell sees another's change or audit row.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rows, type Db, type Engine } from '../db/engine.ts';
+import { rows, type Db } from '../db/engine.ts';
 import { appRouter } from '../server/router.ts';
 import { createCallerFactory } from '../server/trpc.ts';
 import { createToken } from '../server/admin/admin-queries.ts';
 import { testEngine } from './support/test-db.ts';
+import { rolledBackSuite } from './support/rolled-back.ts';
 import { ACTOR_LABELS, HANDLER_DEPARTMENT, IN_DISTRICT, OUT_DISTRICT, ROLE_PASSWORD, roleActors, type RoleActor } from './support/role-actors.ts';
 import { callPath, listProcedures, outcome } from './support/procedures.ts';
 
@@ -16,8 +20,9 @@ const tag = `${process.pid}${Date.now() % 100000}`;
 const IN = IN_DISTRICT;
 const OUT = OUT_DISTRICT;
 
-let engine: Engine;
-let db: Db;
+const suite = rolledBackSuite(testEngine);
+/** The innermost transaction of the suite open now (the cell's savepoint, in a cell). */
+const db = (): Db => suite.engine.db;
 let actors: RoleActor[] = [];
 let sanitation: number;
 const fx = {} as {
@@ -26,7 +31,7 @@ const fx = {} as {
 /** Where each fixture lies: a district and, for cases, the department it is assigned to. */
 const where = (at: 'in' | 'out') => (at === 'in' ? { district: IN, department: HANDLER_DEPARTMENT } : { district: OUT, department: 'other' });
 
-const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(db, q))[0];
+const one = async <T>(q: ReturnType<typeof sql>) => (await rows<T>(db(), q))[0];
 let n = 0;
 
 /** Inputs for each mutation, in and (for scoped ones) out of scope. Async: versions are read fresh. */
@@ -41,7 +46,7 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
   'admin.setPermission': { input: async () => ({ roleCode: 'command_viewer', permission: 'case.read', granted: true }) },
   'admin.createToken': { input: async () => ({ name: `mx-${tag}-${n++}` }) },
   'admin.liftLoginLock': { input: async () => ({ username: `matrix-target-${tag}` }) },
-  'admin.revokeToken': { input: async () => ({ id: (await createToken(db, actors[0].actor!, { name: `mx-revoke-${tag}-${n++}`, districtCodes: [] })).id }) },
+  'admin.revokeToken': { input: async () => ({ id: (await createToken(db(), actors[0].actor!, { name: `mx-revoke-${tag}-${n++}`, districtCodes: [] })).id }) },
   'grids.assignResponsibility': {
     input: async (at) => {
       const id = at === 'in' ? fx.rgIn : fx.rgOut;
@@ -63,9 +68,7 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
 
 const mutations = listProcedures().filter((p) => p.type === 'mutation' && !p.meta.public);
 
-beforeAll(async () => {
-  engine = await testEngine();
-  db = engine.db;
+beforeAll(() => suite.setup(async (_tx, engine) => {
   sanitation = (await one<{ id: number }>(sql`select id from departments where code = ${HANDLER_DEPARTMENT}`)).id;
   actors = await roleActors(engine, tag);
   fx.rgIn = (await one<{ id: number }>(sql`select id from responsibility_grids where district_code = ${IN} order by id limit 1`)).id;
@@ -80,7 +83,7 @@ beforeAll(async () => {
   fx.target = (await one<{ id: number }>(
     sql`insert into users (username, display_name, role_code) values (${`matrix-target-${tag}`}, 'Matrix target', 'command_viewer') returning id`,
   )).id;
-}, 120_000);
+}), 120_000);
 
 /** What the data says should happen. */
 function expected(who: RoleActor, permission: string | null | undefined, scoped: 'district' | 'case' | undefined, at: 'in' | 'out'): 'OK' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'NOT_FOUND' {
@@ -100,37 +103,40 @@ describe('the matrix covers the API', () => {
     expect(mutations.map((m) => m.path).filter((p) => !MATRIX[p])).toEqual([]);
     expect(listProcedures().filter((p) => p.type === 'mutation' && p.meta.public).map((p) => p.path)).toEqual(['auth.login']);
   });
-  it('has one actor per role in the roles table, a display token and nobody', async () => {
-    const roles = await one<{ n: number }>(sql`select count(*)::int as n from roles where assignable`);
-    expect(actors.length).toBe(roles.n + 2);
-    expect(actors.map((a) => a.label)).toEqual(ACTOR_LABELS);
-  });
-  it('every permission a procedure names exists in the permissions table', async () => {
-    const known = new Set((await rows<{ code: string }>(db, sql`select code from permissions`)).map((r) => r.code));
-    const named = listProcedures().map((p) => p.meta.permission).filter((x): x is string => !!x);
-    expect(named.filter((p) => !known.has(p))).toEqual([]);
-  });
+  it('has one actor per role in the roles table, a display token and nobody', () =>
+    suite.run(async () => {
+      const roles = await one<{ n: number }>(sql`select count(*)::int as n from roles where assignable`);
+      expect(actors.length).toBe(roles.n + 2);
+      expect(actors.map((a) => a.label)).toEqual(ACTOR_LABELS);
+    }));
+  it('every permission a procedure names exists in the permissions table', () =>
+    suite.run(async (tx) => {
+      const known = new Set((await rows<{ code: string }>(tx, sql`select code from permissions`)).map((r) => r.code));
+      const named = listProcedures().map((p) => p.meta.permission).filter((x): x is string => !!x);
+      expect(named.filter((p) => !known.has(p))).toEqual([]);
+    }));
 });
 
 const createCaller = createCallerFactory(appRouter);
 const cases = mutations.flatMap((m) => (m.meta.scoped ? (['in', 'out'] as const) : (['in'] as const)).map((at) => ({ m, at })));
 
 describe.each(cases)('$m.path ($at of scope)', ({ m, at }) => {
-  it.each(ACTOR_LABELS)('%s', async (label) => {
-    const who = actors.find((a) => a.label === label)!;
-    const want = expected(who, m.meta.permission, m.meta.scoped, at);
-    // identical refusals are one counted row: attempts are the sum of repeats
-    const count = () => one<{ n: number }>(sql`select coalesce(sum(repeats), 0)::int as n from audit_log where action = ${m.path} and actor = ${who.actor?.name ?? ''}`);
-    const before = await count();
-    const caller = createCaller({ engine, actor: who.actor });
-    const got = await outcome(callPath(caller, m.path, await MATRIX[m.path].input(at)));
-    expect({ who: who.label, code: got.code, message: got.message }).toMatchObject({ who: who.label, code: want });
-    if (want !== 'OK') expect(got.message).toMatch(/permission|outside your districts|not assigned to your department|read-only|Sign in|No case with id/);
-    // every attempt by someone is audited: done or denied
-    if (who.actor) {
-      expect((await count()).n).toBe(before.n + 1);
-      const last = await one<{ outcome: string | null }>(sql`select detail->>'outcome' as outcome from audit_log where action = ${m.path} and actor = ${who.actor.name} order by coalesce(last_at, at) desc, id desc limit 1`);
-      expect(last.outcome ?? 'ok').toBe(want === 'OK' ? 'ok' : 'denied');
-    }
-  });
+  it.each(ACTOR_LABELS)('%s', (label) =>
+    suite.run(async (_tx, engine) => {
+      const who = actors.find((a) => a.label === label)!;
+      const want = expected(who, m.meta.permission, m.meta.scoped, at);
+      // identical refusals are one counted row: attempts are the sum of repeats
+      const count = () => one<{ n: number }>(sql`select coalesce(sum(repeats), 0)::int as n from audit_log where action = ${m.path} and actor = ${who.actor?.name ?? ''}`);
+      const before = await count();
+      const caller = createCaller({ engine, actor: who.actor });
+      const got = await outcome(callPath(caller, m.path, await MATRIX[m.path].input(at)));
+      expect({ who: who.label, code: got.code, message: got.message }).toMatchObject({ who: who.label, code: want });
+      if (want !== 'OK') expect(got.message).toMatch(/permission|outside your districts|not assigned to your department|read-only|Sign in|No case with id/);
+      // every attempt by someone is audited: done or denied
+      if (who.actor) {
+        expect((await count()).n).toBe(before.n + 1);
+        const last = await one<{ outcome: string | null }>(sql`select detail->>'outcome' as outcome from audit_log where action = ${m.path} and actor = ${who.actor.name} order by coalesce(last_at, at) desc, id desc limit 1`);
+        expect(last.outcome ?? 'ok').toBe(want === 'OK' ? 'ok' : 'denied');
+      }
+    }));
 });

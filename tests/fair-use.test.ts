@@ -9,6 +9,7 @@ import { periodIndicators } from '../server/indicators/indicators-queries.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { testEngine } from './support/test-db.ts';
 import { inRolledBackTransaction } from './support/rolled-back.ts';
+import { statementsOf, watchStatements } from './support/statements.ts';
 
 /** The rule of the case_facts view of migration 0002, verbatim (the table must equal it). */
 const VIEW_RULE = sql.raw(`
@@ -117,15 +118,9 @@ describe('case_facts', () => {
     const db = engine.db;
     const period = { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd, scope: { kind: 'city' as const, districts: null, departmentId: null } };
     const first = await periodIndicators(db, period);
-    const seen: string[] = [];
-    engine.onStatement = (s) => seen.push(s.sql);
-    try {
-      const again = await periodIndicators(db, period);
-      expect(again).toEqual(first);
-      expect(seen.filter((q) => q.includes('count(*) filter')), 'a repeated question is answered from the cache').toHaveLength(0);
-    } finally {
-      engine.onStatement = undefined;
-    }
+    const { result: again, statements } = await statementsOf(engine, () => periodIndicators(db, period));
+    expect(again).toEqual(first);
+    expect(statements.map((s) => s.sql).filter((q) => q.includes('count(*) filter')), 'a repeated question is answered from the cache').toHaveLength(0);
     await inRolledBackTransaction(await testEngine(), async (tx) => {
       const [c] = await rows<{ id: number }>(tx, sql`select case_id::int as id from case_facts where reported_at >= ${period.from}::timestamptz and filed_at is null order by case_id limit 1`);
       const inTx = await periodIndicators(tx, period);
@@ -170,9 +165,7 @@ describe('the statement queue', () => {
 describe('statement tags and timing on the engine under test', () => {
   it('reports every statement with its tag, inside transactions too', async () => {
     const engine = await testEngine();
-    const seen: StatementTiming[] = [];
-    engine.onStatement = (s) => seen.push(s);
-    try {
+    const { statements: seen } = await statementsOf(engine, async () => {
       await withStatementTag({ priority: 'heavy', who: 'test-heavy' }, () => rows(engine.db, sql`select 1 as heavy_one`));
       await withStatementTag({ priority: 'interactive', who: 'test-tx' }, () =>
         engine.db.transaction(async (tx) => {
@@ -180,9 +173,7 @@ describe('statement tags and timing on the engine under test', () => {
           await tx.execute(sql`select 3 as in_tx_b`);
         }),
       );
-    } finally {
-      engine.onStatement = undefined;
-    }
+    });
     const heavy = seen.find((s) => s.sql.includes('heavy_one'));
     expect(heavy?.tag).toEqual({ priority: 'heavy', who: 'test-heavy' });
     expect(heavy!.ms).toBeGreaterThanOrEqual(0);
@@ -192,11 +183,11 @@ describe('statement tags and timing on the engine under test', () => {
   it('serves an interactive statement between the statements of a heavy batch', async () => {
     const engine = await testEngine();
     const done: string[] = [];
-    engine.onStatement = (s) => {
+    const mark = (s: StatementTiming) => {
       const m = /as (h\d|interactive)\b/.exec(s.sql);
       if (m) done.push(m[1]);
     };
-    try {
+    await watchStatements(engine, mark, async () => {
       const heavy = withStatementTag({ priority: 'heavy' }, async () => {
         for (let i = 1; i <= 5; i++) await rows(engine.db, sql.raw(`select ${i} as h${i}`));
       });
@@ -204,9 +195,7 @@ describe('statement tags and timing on the engine under test', () => {
       // the server engine runs them on separate connections
       const interactive = withStatementTag({ priority: 'interactive' }, () => rows(engine.db, sql`select 1 as interactive`));
       await Promise.all([heavy, interactive]);
-    } finally {
-      engine.onStatement = undefined;
-    }
+    });
     expect(done).toHaveLength(6);
     // the order is the embedded queue's promise; the server engine runs them on separate connections
     if (inject('testDb').engine === 'embedded') expect(done.indexOf('interactive')).toBeLessThan(done.indexOf('h3'));

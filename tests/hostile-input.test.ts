@@ -5,11 +5,14 @@
 // Each answer must be a 4xx with a reason (tRPC: data.reason or data.issues; plain HTTP: reason)
 // or, for an input that is valid, a 2xx — never a 5xx — and the server must be alive afterwards.
 // Run as nobody, the command-centre viewer and the administrator over HTTP, and in-process as an
-// actor with every permission. Mutations run on an engine whose transactions roll back, so the
-// shared test city's data never changes (checked at the end: accounts, tokens, rights, compounds,
-// grids, cases); what the suite does add is by design outside those transactions — its own
-// sessions, and the audit rows and sign-in attempts of refusals (refusals are always recorded).
-// auth.login (public, not in a transaction) gets only inputs its schema refuses.
+// actor with every permission. All of it in one transaction on the test city that is rolled
+// back after the last test (tests/support/rolled-back.ts): the sign-ins are made once in it, and
+// every case runs in a savepoint of it that is rolled back, so what a case changes — a mutation
+// it passes, the audit row and sign-in attempt of a refusal (refusals are always recorded) —
+// goes with it, and the shared test city is as it was (checked at the end: accounts, sessions,
+// sign-in attempts, the audit log, tokens, rights, compounds, grids, cases). Cases run one at a
+// time: a transaction is one connection, and savepoints nest, they do not interleave.
+// auth.login (public, not in a transaction of its own) gets only inputs its schema refuses.
 // A new procedure, field or layer is covered without editing this file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -25,6 +28,7 @@ import { PublicError } from '../server/query-error.ts';
 import { LAYER_FILES } from '../server/http/layers.ts';
 import type { Actor } from '../server/auth/actor.ts';
 import { actorOf, testEngine } from './support/test-db.ts';
+import { rolledBackSuite } from './support/rolled-back.ts';
 import { login, type HttpSession } from './support/http-session.ts';
 import { callPath, listProcedures } from './support/procedures.ts';
 import {
@@ -32,7 +36,6 @@ import {
   hostileProcedures,
   layerCases,
   overJson,
-  rollbackEngine,
   schemaAccepts,
   STATIC_CASES,
   trpcTransportCases,
@@ -71,12 +74,11 @@ function expectNone(failures: string[], title: string) {
   expect(failures.length, `${title}: ${failures.length} failure(s)\n  ${failures.join('\n  ')}\n`).toBe(0);
 }
 
-/** Runs tasks with at most `n` at a time. */
-async function pool<T>(items: T[], n: number, f: (x: T) => Promise<void>) {
-  let i = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (i < items.length) await f(items[i++]);
-  }));
+const suite = rolledBackSuite(testEngine);
+
+/** Runs each task in a savepoint of its own that is rolled back, one after the other. */
+async function eachRolledBack<T>(items: T[], f: (x: T) => Promise<void>) {
+  for (const x of items) await suite.run(() => f(x));
 }
 
 // ---- in-process answers
@@ -130,7 +132,7 @@ async function answerOfResponse(res: Response): Promise<Answer> {
   return { status: res.status, reason, issues, message: String(message).slice(0, 200) };
 }
 
-let engine: Engine;
+const engine: Engine = suite.engine;
 let app: Hono;
 let everything: Actor;
 let inProcess: unknown;
@@ -141,11 +143,13 @@ const http: Record<'nobody' | 'viewer' | 'admin', { session: HttpSession | null;
 };
 let before: unknown;
 
-/** What the shared city holds that a mutation could change (must be the same at the end). */
+/** What the shared city holds that a mutation, a sign-in or a refusal could change (must be the same at the end). */
 async function cityFingerprint(e: Engine) {
   return rows(
     e.db,
-    sql`select (select count(*)::int from users) as users, (select coalesce(sum(version), 0)::int from users) as user_versions,
+    sql`select (select count(*)::int from sessions) as sessions, (select count(*)::int from login_attempts) as login_attempts,
+               (select count(*)::int from audit_log) as audit_rows, (select coalesce(sum(repeats), 0)::int from audit_log) as audit_repeats,
+               (select count(*)::int from users) as users, (select coalesce(sum(version), 0)::int from users) as user_versions,
                (select count(*)::int from users where disabled_at is not null) as disabled, (select count(*)::int from users where must_change_password) as one_time,
                (select count(*)::int from display_tokens) as tokens, (select count(*)::int from display_tokens where revoked_at is not null) as revoked,
                (select count(*)::int from role_permissions) as grants,
@@ -156,21 +160,23 @@ async function cityFingerprint(e: Engine) {
 }
 
 beforeAll(async () => {
-  engine = await testEngine();
-  before = await cityFingerprint(engine);
-  const safe = rollbackEngine(engine);
-  app = createApp(safe);
-  http.viewer = { session: await login(app, 'demo-viewer'), actions: (await actorOf('demo-viewer', engine)).actions };
-  http.admin = { session: await login(app, 'demo-admin'), actions: (await actorOf('demo-admin', engine)).actions };
-  const permissions = new Set(listProcedures().map((p) => p.meta.permission).filter((x): x is string => !!x));
-  const admin = await actorOf('demo-admin', engine);
-  everything = { ...admin, actions: new Set([...admin.actions, ...permissions]) };
-  inProcess = createCallerFactory(appRouter)({ engine: safe, actor: everything });
-});
+  // before the suite's transaction opens (the root handle is the suite's while it is open)
+  before = await cityFingerprint(await testEngine());
+  await suite.setup(async () => {
+    app = createApp(engine);
+    http.viewer = { session: await login(app, 'demo-viewer'), actions: (await actorOf('demo-viewer', engine)).actions };
+    http.admin = { session: await login(app, 'demo-admin'), actions: (await actorOf('demo-admin', engine)).actions };
+    const permissions = new Set(listProcedures().map((p) => p.meta.permission).filter((x): x is string => !!x));
+    const admin = await actorOf('demo-admin', engine);
+    everything = { ...admin, actions: new Set([...admin.actions, ...permissions]) };
+    inProcess = createCallerFactory(appRouter)({ engine, actor: everything });
+  });
+}, 120_000);
 
 afterAll(async () => {
-  // the shared city is unchanged (every mutation ran in a rolled-back transaction)
-  expect(await cityFingerprint(engine)).toEqual(before);
+  // the shared city is unchanged: every case, and the sign-ins, ran in the rolled-back transaction
+  await suite.end();
+  expect(await cityFingerprint(await testEngine())).toEqual(before);
 });
 
 /** Whether a case may be sent at all, and if not, why it fails by itself. */
@@ -203,8 +209,7 @@ describe('hostile input in-process (an actor with every permission; mutations ro
         const v = verdict(c.expect, a);
         if (v) failures.push(`${c.label} (${short(c.input)}): ${v}`);
       };
-      // mutations one at a time (each holds a transaction); queries a few at a time
-      await pool(p.cases, p.type === 'mutation' ? 1 : 3, run);
+      await eachRolledBack(p.cases, run);
       expectNone(failures, `${p.path}`);
     });
   }
@@ -251,22 +256,25 @@ describe('hostile input over HTTP (tRPC), as nobody, the viewer and the administ
           const v = verdict(mayCall(who, p) ? j.expect : 'refuse', a);
           if (v) failures.push(`${c.label}${j.changed ? ' (sent as JSON null)' : ''} (${short(j.input)}): ${v}`);
         };
-        await pool(cases, p.type === 'mutation' ? 1 : 3, run);
+        await eachRolledBack(cases, run);
         expectNone(failures, `${p.path} as ${who}`);
       });
     }
   }
 });
 
-async function sendRaw(c: RawCase, cookie?: string): Promise<Answer & { body?: string }> {
-  const headers: Record<string, string> = { ...(c.headers ?? {}) };
-  if (cookie) headers.cookie = cookie;
-  const init: RequestInit & { duplex?: 'half' } = { method: c.method, headers, body: c.body };
-  if (c.body instanceof ReadableStream) init.duplex = 'half';
-  const res = await app.fetch(new Request(`http://test${c.path}`, init));
-  const copy = res.clone();
-  const a = await answerOfResponse(res);
-  return { ...a, body: (await copy.text()).slice(0, 4000) };
+/** One raw request, in a savepoint of its own that is rolled back (the answer is read inside it). */
+function sendRaw(c: RawCase, cookie?: string): Promise<Answer & { body?: string }> {
+  return suite.run(async () => {
+    const headers: Record<string, string> = { ...(c.headers ?? {}) };
+    if (cookie) headers.cookie = cookie;
+    const init: RequestInit & { duplex?: 'half' } = { method: c.method, headers, body: c.body };
+    if (c.body instanceof ReadableStream) init.duplex = 'half';
+    const res = await app.fetch(new Request(`http://test${c.path}`, init));
+    const copy = res.clone();
+    const a = await answerOfResponse(res);
+    return { ...a, body: (await copy.text()).slice(0, 4000) };
+  });
 }
 
 describe('hostile HTTP requests no schema sees', () => {
@@ -343,13 +351,14 @@ describe('hostile HTTP requests no schema sees', () => {
 });
 
 describe('after all of it', () => {
-  it('the server is alive: /healthz answers 200 and a normal query still works', async () => {
-    expect((await app.fetch(new Request('http://test/healthz'))).status).toBe(200);
-    const res = await app.fetch(new Request('http://test/trpc/places.summary', { headers: { cookie: http.viewer.session!.cookie } }));
-    expect(res.status).toBe(200);
-    const again = await app.fetch(new Request(`http://test/trpc/search.query?input=${encodeURIComponent(JSON.stringify({ q: '芗城' }))}`, { headers: { cookie: http.viewer.session!.cookie } }));
-    expect(again.status).toBe(200);
-    // and a fresh sign-in still works (nothing above locked the address or an account)
-    await login(createApp(engine), 'demo-viewer');
-  });
+  it('the server is alive: /healthz answers 200 and a normal query still works', () =>
+    suite.run(async () => {
+      expect((await app.fetch(new Request('http://test/healthz'))).status).toBe(200);
+      const res = await app.fetch(new Request('http://test/trpc/places.summary', { headers: { cookie: http.viewer.session!.cookie } }));
+      expect(res.status).toBe(200);
+      const again = await app.fetch(new Request(`http://test/trpc/search.query?input=${encodeURIComponent(JSON.stringify({ q: '芗城' }))}`, { headers: { cookie: http.viewer.session!.cookie } }));
+      expect(again.status).toBe(200);
+      // and a fresh sign-in still works (nothing above locked the address or an account)
+      await login(createApp(engine), 'demo-viewer');
+    }));
 });

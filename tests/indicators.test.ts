@@ -6,6 +6,7 @@ import { rows } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { login } from './support/http-session.ts';
 import { testCaller, testEngine } from './support/test-db.ts';
+import { inRolledBackTransaction } from './support/rolled-back.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 
 const period = { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd };
@@ -60,14 +61,17 @@ describe('indicators.period', () => {
     [{ from: CASE_TARGETS.periodEnd, to: CASE_TARGETS.periodStart }, 'to', /from must be before to/],
     [{ ...period, asOf: '2021-01-01T00:00:00+08:00' }, 'asOf', /asOf must not be before from/],
   ])('rejects bad input %j over HTTP with a 400 and a field message', async (input, field, message) => {
-    const app = createApp(await testEngine());
-    const { cookie } = await login(app, 'demo-viewer');
-    const res = await app.fetch(new Request(`http://test/trpc/indicators.period?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } }));
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { message: string; data: { code: string; fieldErrors: Record<string, string[]> } } };
-    expect(body.error.data.code).toBe('BAD_REQUEST');
-    expect(body.error.message).toMatch(message);
-    expect(body.error.data.fieldErrors[field]?.join(' ')).toMatch(message);
+    // signed in within a transaction that is rolled back: no session or sign-in row is left
+    await inRolledBackTransaction(await testEngine(), async (_tx, engine) => {
+      const app = createApp(engine);
+      const { cookie } = await login(app, 'demo-viewer');
+      const res = await app.fetch(new Request(`http://test/trpc/indicators.period?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie } }));
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { message: string; data: { code: string; fieldErrors: Record<string, string[]> } } };
+      expect(body.error.data.code).toBe('BAD_REQUEST');
+      expect(body.error.message).toMatch(message);
+      expect(body.error.data.fieldErrors[field]?.join(' ')).toMatch(message);
+    });
   });
 
   it('rejects bad input in-process with a BAD_REQUEST too', async () => {

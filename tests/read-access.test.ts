@@ -1,18 +1,21 @@
 // Every read endpoint × every role (plus a display token and nobody): allowed exactly when the
 // role's permissions (data) say so, and never a reporter's name or phone number in the JSON
 // (reveal is a separate, audited mutation). Inputs come from a table that must name every query.
+// In one transaction on the test city that is rolled back after the last test
+// (tests/support/rolled-back.ts): the actors (users, sessions, a display token) are made once in
+// it, each cell runs in a savepoint of it (rolled back), and nothing is left in the shared city.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { rows, type Db, type Engine } from '../db/engine.ts';
+import { rows } from '../db/engine.ts';
 import { appRouter } from '../server/router.ts';
 import { createCallerFactory } from '../server/trpc.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { testEngine } from './support/test-db.ts';
+import { rolledBackSuite } from './support/rolled-back.ts';
 import { callPath, listProcedures, outcome } from './support/procedures.ts';
 import { ACTOR_LABELS, HANDLER_DEPARTMENT, IN_DISTRICT, roleActors, type RoleActor } from './support/role-actors.ts';
 
-let engine: Engine;
-let db: Db;
+const suite = rolledBackSuite(testEngine);
 let actors: RoleActor[] = [];
 /** Public cases in the test district, assigned to the test department: every case reader in the matrix may see them. */
 let reporters: { id: number; code: string; name: string | null; phone: string }[] = [];
@@ -44,9 +47,7 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'search.query': () => reporters.slice(0, 3).map((r) => ({ q: r.code })),
 };
 
-beforeAll(async () => {
-  engine = await testEngine();
-  db = engine.db;
+beforeAll(() => suite.setup(async (db, engine) => {
   actors = await roleActors(engine, `read${process.pid}${Date.now() % 100000}`);
   reporters = await rows(
     db,
@@ -58,7 +59,7 @@ beforeAll(async () => {
   ids.rgrid = await first(sql`select id from responsibility_grids where district_code = ${IN_DISTRICT} order by id limit 1`);
   ids.community = await first(sql`select id from property_communities order by id limit 1`);
   ids.clinic = await first(sql`select id from clinics order by id limit 1`);
-}, 120_000);
+}), 120_000);
 
 describe('the table covers the API', () => {
   it('names inputs for every query', () => {
@@ -76,22 +77,23 @@ describe('the table covers the API', () => {
 const createCaller = createCallerFactory(appRouter);
 
 describe.each(queries)('$path', (q) => {
-  it.each(ACTOR_LABELS)('%s: allowed as the data says, and no personal data in the answer', async (label) => {
-    const who = actors.find((a) => a.label === label)!;
-    const want = q.meta.public ? 'OK' : !who.actor ? 'UNAUTHORIZED' : !q.meta.permission || who.grants.has(q.meta.permission) ? 'OK' : 'FORBIDDEN';
-    const caller = createCaller({ engine, actor: who.actor });
-    for (const input of SAMPLES[q.path]()) {
-      const got = await outcome(callPath(caller, q.path, input));
-      expect({ who: who.label, input, code: got.code, message: got.message }).toMatchObject({ who: who.label, input, code: want });
-      const json = JSON.stringify(got.value ?? null);
-      for (const r of reporters) {
-        expect(json, `${q.path} as ${who.label} leaks the phone of case ${r.code}`).not.toContain(r.phone);
-        if (r.name && r.name.length > 1) expect(json, `${q.path} as ${who.label} leaks the name of case ${r.code}`).not.toContain(r.name);
+  it.each(ACTOR_LABELS)('%s: allowed as the data says, and no personal data in the answer', (label) =>
+    suite.run(async (_tx, engine) => {
+      const who = actors.find((a) => a.label === label)!;
+      const want = q.meta.public ? 'OK' : !who.actor ? 'UNAUTHORIZED' : !q.meta.permission || who.grants.has(q.meta.permission) ? 'OK' : 'FORBIDDEN';
+      const caller = createCaller({ engine, actor: who.actor });
+      for (const input of SAMPLES[q.path]()) {
+        const got = await outcome(callPath(caller, q.path, input));
+        expect({ who: who.label, input, code: got.code, message: got.message }).toMatchObject({ who: who.label, input, code: want });
+        const json = JSON.stringify(got.value ?? null);
+        for (const r of reporters) {
+          expect(json, `${q.path} as ${who.label} leaks the phone of case ${r.code}`).not.toContain(r.phone);
+          if (r.name && r.name.length > 1) expect(json, `${q.path} as ${who.label} leaks the name of case ${r.code}`).not.toContain(r.name);
+        }
+        // the masked reporter is there for people who read cases, so this scan can fail; a wall
+        // screen's token gets no reporter field at all (not even masked), (a company's business phone is not personal data)
+        if (q.path === 'cases.byId' && want === 'OK' && who.actor?.kind === 'user') expect((got.value as { reporter: { phone: string } | null }).reporter?.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+        if (who.actor?.kind === 'display') expect(json).not.toMatch(/"reporter"\s*:/);
       }
-      // the masked reporter is there for people who read cases, so this scan can fail; a wall
-      // screen's token gets no reporter field at all (not even masked), (a company's business phone is not personal data)
-      if (q.path === 'cases.byId' && want === 'OK' && who.actor?.kind === 'user') expect((got.value as { reporter: { phone: string } | null }).reporter?.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
-      if (who.actor?.kind === 'display') expect(json).not.toMatch(/"reporter"\s*:/);
-    }
-  });
+    }));
 });

@@ -1,51 +1,74 @@
 // The sign-in limits under an attacker's concurrency, over HTTP as a browser or a script sends
 // it: batches, parallel requests, rotating user names, a guesser's own account, a locked-out
-// dispatcher's known browser, an administrator lifting a lock, password changes. On a fresh,
-// migrated database of its own (the limits and attempts are changed here; the shared city is not).
+// dispatcher's known browser, an administrator lifting a lock, password changes.
+// Not in a rolled-back transaction: the parallel sign-ins must run on several connections at
+// once (on the server engine the throttle's atomic check is what stands between them), and a
+// transaction is one connection. So on fresh, migrated databases of this suite's own (the
+// shared city is never touched): one for the tests that use the migration's limits, each with
+// user names of its own (its own counters), and one more for every test that sets other
+// limits, so no limit is ever put back by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { migrateEngine, rows, type Engine } from '../db/engine.ts';
+import { rows, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { hashPassword } from '../server/auth/password.ts';
-import { forgetSessionPolicy } from '../server/auth/sessions.ts';
 import { MAX_BATCH } from '../domain/request-limits.ts';
-import { freshEngine } from './support/test-db.ts';
+import { migratedDatabases } from './support/test-db.ts';
 import { trpcPost } from './support/http-session.ts';
 
-let engine: Engine;
-let dispose: () => Promise<void>;
-let app: Hono;
 const PASSWORD = 'throttle-test-pass-1';
+const hashed = hashPassword(PASSWORD);
+const databases = migratedDatabases('citygrid_throttle');
 let n = 0;
 
-/** A fresh user (so each test has its own counters). */
-async function user(role = 'dispatcher'): Promise<string> {
-  const username = `t${++n}-${role}`;
-  await engine.db.execute(sql`insert into users (username, display_name, role_code, password_hash) values (${username}, 'Throttle test', ${role}, ${await hashPassword(PASSWORD)})`);
-  return username;
+interface Site {
+  engine: Engine;
+  app: Hono;
+  /** A fresh user (so each test has its own counters). */
+  user: (role?: string) => Promise<string>;
+  /** A sign-in from an address (the app trusts X-Forwarded-For here), optionally with cookies. */
+  signIn: (username: string, password: string, ip: string, cookie?: string) => ReturnType<typeof trpcPost>;
 }
 
-/** A sign-in from an address (the app trusts X-Forwarded-For here), optionally with cookies. */
-const signIn = (username: string, password: string, ip: string, cookie?: string) =>
-  trpcPost(app, 'auth.login', { username, password }, { 'x-forwarded-for': ip, ...(cookie ? { cookie } : {}) });
+/**
+ * A database of its own, with the limits in `limits` (app_meta auth.*) set before anything reads
+ * them, an app that trusts X-Forwarded-For, and the administrator the lock-lifting tests sign in as.
+ */
+async function site(limits: Record<string, string> = {}): Promise<Site> {
+  const engine = await databases.next();
+  for (const [key, value] of Object.entries(limits)) {
+    const [{ n: changed }] = await rows<{ n: number }>(engine.db, sql`with u as (update app_meta set value = ${value} where key = ${key} returning 1) select count(*)::int as n from u`);
+    if (changed !== 1) throw new Error(`no app_meta setting ${key}`);
+  }
+  await engine.db.execute(sql`insert into users (username, display_name, role_code, password_hash) values ('t-admin', 'Admin', 'admin', ${await hashed})`);
+  const app = createApp(engine, { trustProxy: true });
+  return {
+    engine,
+    app,
+    user: async (role = 'dispatcher') => {
+      const username = `t${++n}-${role}`;
+      await engine.db.execute(sql`insert into users (username, display_name, role_code, password_hash) values (${username}, 'Throttle test', ${role}, ${await hashed})`);
+      return username;
+    },
+    signIn: (username, password, ip, cookie) => trpcPost(app, 'auth.login', { username, password }, { 'x-forwarded-for': ip, ...(cookie ? { cookie } : {}) }),
+  };
+}
 
 const reasonOf = (b: { error?: { data: unknown } }) => (b.error?.data as { reason?: string } | undefined)?.reason;
 
-/** Sets a limit on this suite's own database (the restores put back the migration's defaults). */
-async function setMeta(key: string, value: string) {
-  await engine.db.execute(sql`update app_meta set value = ${value} where key = ${key}`);
-  forgetSessionPolicy(engine.db);
-}
+/** The database with the migration's limits, shared by the tests that change none. */
+let shared: Site;
+let engine: Engine;
+let app: Hono;
+let user: Site['user'];
+let signIn: Site['signIn'];
 
 beforeAll(async () => {
-  ({ engine, dispose } = await freshEngine('citygrid_throttle'));
-  await migrateEngine(engine);
-  app = createApp(engine, { trustProxy: true });
-  // the administrator the lock-lifting tests sign in as
-  await engine.db.execute(sql`insert into users (username, display_name, role_code, password_hash) values ('t-admin', 'Admin', 'admin', ${await hashPassword(PASSWORD)})`);
+  shared = await site();
+  ({ engine, app, user, signIn } = shared);
 }, 120_000);
-afterAll(() => dispose());
+afterAll(() => databases.dispose());
 
 describe('sign-in is never batched', () => {
   it('a batch of 41 guesses for one user name is refused whole: no guess is checked, nobody signs in', async () => {
@@ -74,11 +97,11 @@ describe('sign-in is never batched', () => {
 
 describe('the throttle under parallel requests', () => {
   it('25 parallel wrong guesses for one user name: at most 5 are checked, the rest get 429, and then even the right password is refused', async () => {
-    const name = await user();
     // every guess may hash at once, so only the throttle's atomic check stands between them and the database
-    await setMeta('auth.max_concurrent_hashes', '50');
+    const { engine, user, signIn } = await site({ 'auth.max_concurrent_hashes': '50' });
+    const name = await user();
     // distinct addresses, so only the user-name limit is in play
-    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => signIn(name, `guess-${i}-xxxxxx`, `10.1.${i}.1`))).finally(() => setMeta('auth.max_concurrent_hashes', '4'));
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => signIn(name, `guess-${i}-xxxxxx`, `10.1.${i}.1`)));
     const statuses = answers.map((a) => a.res.status);
     expect(statuses.filter((s) => s === 200)).toEqual([]);
     expect(statuses.filter((s) => s === 401).length).toBe(5);
@@ -96,52 +119,40 @@ describe('the throttle under parallel requests', () => {
     expect(Number(right.res.headers.get('retry-after'))).toBeGreaterThan(0);
   });
   it('beyond the hashing slots a sign-in is answered 429 busy with Retry-After, unhashed and unrecorded', async () => {
-    await setMeta('auth.max_concurrent_hashes', '1');
-    try {
-      const names = await Promise.all(Array.from({ length: 8 }, () => user()));
-      const answers = await Promise.all(names.map((name, i) => signIn(name, `wrong-${i}-xxxxxx`, `10.4.${i}.1`)));
-      const busy = answers.filter((a) => reasonOf(a.body) === 'request.busy');
-      expect(busy.length).toBeGreaterThan(0);
-      expect(busy.every((a) => a.res.status === 429 && a.res.headers.get('retry-after') === '1')).toBe(true);
-      expect(answers.filter((a) => a.res.status === 401).length).toBeGreaterThan(0);
-      // a busy answer recorded no attempt: those users are not closer to a lock
-      const [{ attempts }] = await rows<{ attempts: number }>(engine.db, sql`select count(*)::int as attempts from login_attempts where username = any(${sql.param(names)}::text[])`);
-      expect(attempts).toBe(8 - busy.length);
-    } finally {
-      await setMeta('auth.max_concurrent_hashes', '4');
-    }
+    const { engine, user, signIn } = await site({ 'auth.max_concurrent_hashes': '1' });
+    const names = await Promise.all(Array.from({ length: 8 }, () => user()));
+    const answers = await Promise.all(names.map((name, i) => signIn(name, `wrong-${i}-xxxxxx`, `10.4.${i}.1`)));
+    const busy = answers.filter((a) => reasonOf(a.body) === 'request.busy');
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.every((a) => a.res.status === 429 && a.res.headers.get('retry-after') === '1')).toBe(true);
+    expect(answers.filter((a) => a.res.status === 401).length).toBeGreaterThan(0);
+    // a busy answer recorded no attempt: those users are not closer to a lock
+    const [{ attempts }] = await rows<{ attempts: number }>(engine.db, sql`select count(*)::int as attempts from login_attempts where username = any(${sql.param(names)}::text[])`);
+    expect(attempts).toBe(8 - busy.length);
   });
 });
 
 describe('an address', () => {
   it("is not cleared by another account's success: a guesser who signs in to their own account is still locked at the address limit", async () => {
-    await setMeta('auth.max_failures_per_address', '6');
-    try {
-      const own = await user();
-      const ip = '10.5.0.1';
-      const victims = await Promise.all(Array.from({ length: 6 }, () => user()));
-      for (let i = 0; i < 5; i++) expect((await signIn(victims[i], 'guess-xxxxxxxx', ip)).res.status).toBe(401);
-      expect((await signIn(own, PASSWORD, ip)).res.status).toBe(200);
-      expect((await signIn(victims[5], 'guess-xxxxxxxx', ip)).res.status).toBe(401); // the 6th failure
-      const next = await signIn(victims[5], 'guess-yyyyyyyy', ip);
-      expect(next.res.status).toBe(429);
-    } finally {
-      await setMeta('auth.max_failures_per_address', '30');
-    }
+    const { user, signIn } = await site({ 'auth.max_failures_per_address': '6' });
+    const own = await user();
+    const ip = '10.5.0.1';
+    const victims = await Promise.all(Array.from({ length: 6 }, () => user()));
+    for (let i = 0; i < 5; i++) expect((await signIn(victims[i], 'guess-xxxxxxxx', ip)).res.status).toBe(401);
+    expect((await signIn(own, PASSWORD, ip)).res.status).toBe(200);
+    expect((await signIn(victims[5], 'guess-xxxxxxxx', ip)).res.status).toBe(401); // the 6th failure
+    const next = await signIn(victims[5], 'guess-yyyyyyyy', ip);
+    expect(next.res.status).toBe(429);
   });
   it('forgives a user name its own typos once it signs in from the same address', async () => {
-    await setMeta('auth.max_failures_per_address', '3');
-    try {
-      const me = await user();
-      const ip = '10.6.0.1';
-      for (let i = 0; i < 2; i++) expect((await signIn(me, 'typo-xxxxxxxx', ip)).res.status).toBe(401);
-      expect((await signIn(me, PASSWORD, ip)).res.status).toBe(200);
-      const colleague = await user();
-      for (let i = 0; i < 2; i++) expect((await signIn(colleague, 'typo-xxxxxxxx', ip)).res.status).toBe(401);
-      expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(200);
-    } finally {
-      await setMeta('auth.max_failures_per_address', '30');
-    }
+    const { user, signIn } = await site({ 'auth.max_failures_per_address': '3' });
+    const me = await user();
+    const ip = '10.6.0.1';
+    for (let i = 0; i < 2; i++) expect((await signIn(me, 'typo-xxxxxxxx', ip)).res.status).toBe(401);
+    expect((await signIn(me, PASSWORD, ip)).res.status).toBe(200);
+    const colleague = await user();
+    for (let i = 0; i < 2; i++) expect((await signIn(colleague, 'typo-xxxxxxxx', ip)).res.status).toBe(401);
+    expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(200);
   });
 });
 
@@ -236,20 +247,16 @@ describe('an administrator lifts a lock', () => {
     expect(audit.target_id).toBe(name);
   });
   it('lifting an address lock lets its office sign in again', async () => {
-    await setMeta('auth.max_failures_per_address', '3');
-    try {
-      const ip = '10.17.0.1';
-      const victims = await Promise.all(Array.from({ length: 3 }, () => user()));
-      for (const v of victims) await signIn(v, 'guess-xxxxxxxx', ip);
-      const colleague = await user();
-      expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(429);
-      const a = await signIn('t-admin', PASSWORD, '10.16.0.2');
-      const headers = { cookie: (a.res.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': (a.body.result!.data as { csrfToken: string }).csrfToken };
-      expect((await trpcPost(app, 'admin.liftLoginLock', { ip }, headers)).res.status).toBe(200);
-      expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(200);
-    } finally {
-      await setMeta('auth.max_failures_per_address', '30');
-    }
+    const { app, user, signIn } = await site({ 'auth.max_failures_per_address': '3' });
+    const ip = '10.17.0.1';
+    const victims = await Promise.all(Array.from({ length: 3 }, () => user()));
+    for (const v of victims) await signIn(v, 'guess-xxxxxxxx', ip);
+    const colleague = await user();
+    expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(429);
+    const a = await signIn('t-admin', PASSWORD, '10.16.0.2');
+    const headers = { cookie: (a.res.headers.get('set-cookie') ?? '').split(';')[0], 'x-csrf-token': (a.body.result!.data as { csrfToken: string }).csrfToken };
+    expect((await trpcPost(app, 'admin.liftLoginLock', { ip }, headers)).res.status).toBe(200);
+    expect((await signIn(colleague, PASSWORD, ip)).res.status).toBe(200);
   });
 });
 

@@ -9,7 +9,6 @@
 // input of a procedure (the bench's heaviest requests) and a few raw HTTP requests (cookies,
 // percent-encoding, bodies) that no schema sees.
 import type { z } from 'zod';
-import type { Engine } from '../../db/engine.ts';
 import { appRouter } from '../../server/router.ts';
 import { listProcedures, type ProcedureInfo } from './procedures.ts';
 
@@ -649,38 +648,3 @@ export const STATIC_CASES: RawCase[] = [
   { label: 'healthz with garbage query', method: 'GET', path: '/healthz?%E0%A4%A=%', expect: 'either' },
   { label: 'POST to healthz', method: 'POST', path: '/healthz', body: 'x', expect: 'either' },
 ];
-
-// ---------------------------------------------------------------------------------------------
-// An engine whose transactions always roll back (mutations run, nothing stays)
-
-const ROLLBACK = Symbol('rolled back on purpose');
-
-/**
- * The engine with `db.transaction` replaced: the callback runs in a real transaction that is
- * then rolled back, and its result is returned as if committed. Every mutation runs in one
- * (server/trpc.ts), so hostile inputs that pass validation change nothing. Run such calls one at
- * a time (the embedded engine has one connection).
- */
-export function rollbackEngine(engine: Engine): Engine {
-  const real = engine.db;
-  const transaction = async (fn: (tx: unknown) => Promise<unknown>, config?: unknown) => {
-    let out: unknown;
-    try {
-      await (real.transaction as (f: (tx: unknown) => Promise<unknown>, c?: unknown) => Promise<unknown>)(async (tx) => {
-        out = await fn(tx);
-        throw ROLLBACK;
-      }, config);
-    } catch (err) {
-      if (err !== ROLLBACK) throw err;
-    }
-    return out;
-  };
-  const db = new Proxy(real, {
-    get(target, key) {
-      if (key === 'transaction') return transaction;
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { ...engine, db };
-}
