@@ -1,6 +1,6 @@
 // The offline default map style: no tiles, glyphs or sprites from anywhere. It draws a plain
 // background and, from a GeoJSON the app hands over (our own boundaries), the land and its
-// outlines. Labels are drawn by deck.gl text layers with the page's local CJK font, so the
+// outlines. Labels are drawn by deck.gl text layers with the page's local fonts (map/fonts.ts), so the
 // style needs no glyph server. An external basemap style URL (Tianditu, PMTiles…) replaces
 // it when configured.
 import type { StyleSpecification } from 'maplibre-gl';

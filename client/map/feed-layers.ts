@@ -7,8 +7,7 @@ import { PathLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer } from '@deck
 import type { Feed } from './binary-feed.ts';
 import type { FeedMeta, PolygonShapes } from './polygon-feed.ts';
 import type { MapLayers } from './map-layers.ts';
-
-export const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif';
+import { LABEL_FONT } from './fonts.ts';
 
 /** Label ink and halo for a dark or a light base map. */
 export const LABEL_INK: Record<'dark' | 'light', { text: Color; halo: Color }> = {
@@ -18,9 +17,9 @@ export const LABEL_INK: Record<'dark' | 'light', { text: Color; halo: Color }> =
 
 const offsets = (origin: [number, number]) => ({ coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS, coordinateOrigin: [origin[0], origin[1], 0] as [number, number, number] });
 
-/** Labels in the page's local CJK font (a glyph atlas of just the characters in the data). */
+/** Labels in the page's local fonts, Latin first (a glyph atlas of just the characters in the data). */
 function labelLayer<D>(id: string, common: object, data: D, props: Record<string, unknown>): Layer {
-  return new TextLayer({ id, ...common, data: data as never, fontFamily: LABEL_FONT, characterSet: 'auto', outlineWidth: 2, fontSettings: { sdf: true }, ...props });
+  return new TextLayer({ id, ...common, data: data as never, fontFamily: LABEL_FONT, fontWeight: 600, characterSet: 'auto', outlineWidth: 2, fontSettings: { sdf: true }, ...props });
 }
 
 export interface PolygonLayerOptions {

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { decodeFeed } from '../../client/map/binary-feed.ts';
 import { featureAt, polygonShapes, type FeedMeta } from '../../client/map/polygon-feed.ts';
 import { THEME_COLOURS } from '../../client/map/base-style.ts';
+import { LABEL_FONT } from '../../client/map/fonts.ts';
 import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
@@ -512,6 +513,45 @@ async function main() {
       assert((await fetch(`${base}/assets/no-such-file.js`)).status === 404, 'a missing asset is not a 404');
       assert((await fetch(`${base}/dispatch`)).status === 200, 'a client route is not served');
       // every page above ran under this policy: a violation is a console error, which the next check reports
+    });
+
+    await check('English text is set in a Latin face: the apostrophe of “Hua’an” is narrow on the page and on the map, and Chinese still comes from Noto Sans CJK SC', async () => {
+      await page.goto(`${base}/?lang=en&layers=districts`);
+      await page.getByText('Layers', { exact: true }).waitFor();
+      const m = await page.evaluate((labelFont) => {
+        const span = document.createElement('span');
+        span.style.fontSize = '40px';
+        span.style.whiteSpace = 'pre';
+        document.querySelector('[data-testid="side"]')!.appendChild(span);
+        const w: number[] = [];
+        for (const s of ['Hua’an', "Hua'an", '’']) {
+          span.textContent = s;
+          w.push(span.getBoundingClientRect().width);
+        }
+        span.remove();
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `40px ${labelFont}`;
+        return { curly: w[0], straight: w[1], apostrophe: w[2] / 40, label: ctx.measureText('’').width / 40, labelHan: ctx.measureText('华').width / 40 };
+      }, LABEL_FONT);
+      assert(m.apostrophe < 0.5, `the page draws ’ ${m.apostrophe.toFixed(2)} em wide (a full-width gap)`);
+      assert(m.curly - m.straight < 10, `“Hua’an” is ${(m.curly - m.straight).toFixed(1)} px wider than “Hua'an” at 40 px`);
+      assert(m.label < 0.5, `map labels draw ’ ${m.label.toFixed(2)} em wide`);
+      assert(m.labelHan > 0.9, `map labels draw 华 ${m.labelHan.toFixed(2)} em wide: no CJK face behind the Latin one`);
+      // the faces Chromium really drew with (DevTools protocol): Latin for the English title, Noto Sans CJK SC for Chinese
+      const cdp = await page.context().newCDPSession(page);
+      const facesOf = async (selector: string) => {
+        const { root } = (await cdp.send('DOM.getDocument', { depth: 0 })) as { root: { nodeId: number } };
+        const { nodeId } = (await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector })) as { nodeId: number };
+        await cdp.send('CSS.enable');
+        return ((await cdp.send('CSS.getPlatformFontsForNode', { nodeId })) as { fonts: { familyName: string; glyphCount: number }[] }).fonts;
+      };
+      const en = await facesOf('h1');
+      assert(en.length > 0 && en.every((f) => !/CJK|SC$/.test(f.familyName)), `the English title is drawn with ${JSON.stringify(en)}`);
+      await page.goto(`${base}/?layers=districts`);
+      await page.getByText('图层', { exact: true }).waitFor();
+      const zh = await facesOf('h1');
+      assert(zh.some((f) => f.familyName === 'Noto Sans CJK SC' && f.glyphCount >= 8), `the Chinese title (城市网格运行中心) is drawn with ${JSON.stringify(zh)}`);
+      await cdp.detach();
     });
 
     await check('the page raised no script errors', async () => {
