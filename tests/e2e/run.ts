@@ -554,6 +554,24 @@ async function main() {
       await cdp.detach();
     });
 
+    await check('in English a case of a street or township office names its unit, not a code', async () => {
+      const ids = cases.columns.id as Uint32Array;
+      let found: { id: number; name: string; nameEn: string } | null = null;
+      for (let i = 0; i < 300 && !found; i++) {
+        const id = ids[(i * 7919) % ids.length];
+        const res = await fetch(`${base}/trpc/cases.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`, { headers: { cookie: viewer.cookie } });
+        const d = ((await res.json()) as { result: { data: { department: { name: string; nameEn: string } | null } } }).result.data.department;
+        if (d && /(街道办事处|镇人民政府|乡人民政府)$/.test(d.name)) found = { id, name: d.name, nameEn: d.nameEn };
+      }
+      assert(found, 'no case of a township or street office among 300');
+      assert(!/\d{6}/.test(found.nameEn) && !/ office$/.test(found.nameEn), `${found.name} is called “${found.nameEn}” in English`);
+      await page.goto(`${base}/?lang=en&layers=districts,cases&sel=case:${found.id}`);
+      const unit = page.locator('[data-field="f_unit"]');
+      await unit.waitFor({ timeout: 60_000 });
+      const text = await unit.innerText();
+      assert(text.includes(found.nameEn) && !/\d{9}/.test(text), `the unit of case ${found.id} reads “${text}”`);
+    });
+
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
     });
