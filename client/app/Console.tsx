@@ -188,9 +188,9 @@ export function Console({ title, children, overlay }: { title: string; children?
     if (rgrids && shapes.rgrids) add('rgrids', () => createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids!, visible: on('rgrids'), zoom: z, theme, highlight: selIndex('rgrid', rgrids) }));
     if (villages) add('villages', () => createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, theme, highlight: selIndex('village', villages) }));
     if (clinics) add('clinics', () => createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, theme, highlight: selIndex('clinic', clinics) }));
-    if (cases && selected) add('cases', () => createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, highlight: selIndex('case', cases) }));
+    if (cases && selected) add('cases', () => createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, colour: state.colour, highlight: selIndex('case', cases) }));
     return { layers: mergeMapLayers(out), layerErrors: errors };
-  }, [districts, townships, communities, grids, rgrids, villages, clinics, cases, selected, shapes, lang, theme, zoom, layersKey, state.sel, caseMode]);
+  }, [districts, townships, communities, grids, rgrids, villages, clinics, cases, selected, shapes, lang, theme, zoom, layersKey, state.sel, caseMode, state.colour]);
 
   const casesLayer = layers.deck.find((l) => l.id.startsWith('cases-')) ?? null;
   const onAfterRender = useCallback(
@@ -246,7 +246,7 @@ export function Console({ title, children, overlay }: { title: string; children?
   };
   const getTooltip = (info: PickingInfo): string | null => {
     const id = info.layer?.id ?? '';
-    const obj = info.object as { feature?: number; count?: number; points?: unknown[] } | undefined;
+    const obj = info.object as { feature?: number; count?: number; points?: unknown[]; colorValue?: number } | undefined;
     const name = (feed: PolyFeed | null, i: number | undefined) => (feed && i !== undefined ? (lang === 'en' && feed.meta.namesEn?.[i]) || feed.meta.names[i] : null);
     if (!info.picked) {
       const hit = polygonAt(info.coordinate);
@@ -260,7 +260,11 @@ export function Console({ title, children, overlay }: { title: string; children?
       const status = cases.meta.statuses[(cases.columns.status as Uint8Array)[row]];
       return `${cat ? (lang === 'en' ? cat.nameEn : cat.name) : ''} · ${tData(lang, `state_${stateGroupOf(status)}`, status)}`;
     }
-    if (id === 'cases-hex') return `${t(lang, 'layerCases')}: ${formatNumber(lang, obj?.count ?? obj?.points?.length ?? 0)}`;
+    if (id === 'cases-hex') {
+      const count = `${t(lang, 'layerCases')}: ${formatNumber(lang, obj?.count ?? obj?.points?.length ?? 0)}`;
+      const share = obj?.colorValue;
+      return state.colour === 'light' && share !== undefined && Number.isFinite(share) ? `${count} · ${t(lang, 'overdueShort')} ${Math.round(share * 1000) / 10}%` : count;
+    }
     if (id === 'communities-fill') return name(communities, obj?.feature);
     if (id === 'clinics-points') return name(clinics, info.index);
     if (id === 'villages-points') return name(villages, info.index);

@@ -65,6 +65,8 @@ const strings = {
   all: { zh: '全部', en: 'All' },
   clear: { zh: '清除', en: 'Clear' },
   density: { zh: '案件密度（少 → 多）', en: 'Case density (few → many)' },
+  overdueShare: { zh: '超期占比（红灯 + 超期结案，占有时限的案件）', en: 'Share overdue (red + closed late, of cases with a time limit)' },
+  overdueShort: { zh: '超期', en: 'overdue' },
   state_intake: { zh: '待立案/派遣', en: 'Intake' },
   state_handling: { zh: '处置中', en: 'Being handled' },
   state_closing: { zh: '待结案', en: 'Awaiting closure' },

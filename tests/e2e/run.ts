@@ -9,6 +9,7 @@ import { decodeFeed } from '../../client/map/binary-feed.ts';
 import { featureAt, polygonShapes, type FeedMeta } from '../../client/map/polygon-feed.ts';
 import { THEME_COLOURS } from '../../client/map/base-style.ts';
 import { LABEL_FONT } from '../../client/map/fonts.ts';
+import { OVERDUE_RAMP, OVERDUE_STEP } from '../../client/features/cases/case-colours.ts';
 import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
@@ -570,6 +571,55 @@ async function main() {
       await unit.waitFor({ timeout: 60_000 });
       const text = await unit.innerText();
       assert(text.includes(found.nameEn) && !/\d{9}/.test(text), `the unit of case ${found.id} reads “${text}”`);
+    });
+
+    /** A hexagon on screen right of the side panel, at a case of the feed: where it is, and what its colour stands for. */
+    const hexagonOnScreen = async (p: Page) => {
+      const map = (await p.getByTestId('map').boundingBox())!;
+      const side = (await p.getByTestId('side').boundingBox())!;
+      for (let i = 0; i < cases.length; i += 2999) {
+        const at = await project(p, ox + x[i], oy + y[i]);
+        if (at.x < side.x + side.width + 20 || at.x > map.x + map.width - 80 || at.y < map.y + 20 || at.y > map.y + map.height - 20) continue;
+        const hit = await p.evaluate(([px, py]) => {
+          const info = window.__citygridMap!.overlay.pickObject({ x: px, y: py, radius: 0 });
+          const o = info?.object as { colorValue: number } | undefined;
+          return info?.layer?.id === 'cases-hex' && o ? { value: o.colorValue } : null;
+        }, [at.x - map.x, at.y - map.y] as const);
+        if (hit) return { ...at, ...hit };
+      }
+      throw new Error('no hexagon found under the cases on screen');
+    };
+
+    await check('hexagons follow the 时限 colouring: coloured by the share of their cases over the limit, with its legend; by 状态, density', async () => {
+      await page.goto(`${base}/?layers=cases&colour=light`);
+      await casesDrawn(page, cases.length);
+      await mapIdle(page);
+      const legend = page.getByTestId('legend-cases');
+      assert((await legend.getAttribute('data-legend')) === 'overdue-share' && (await legend.innerText()).includes('超期占比'), `the legend by time limit reads “${await legend.innerText()}”`);
+      const cell = await hexagonOnScreen(page);
+      assert(cell.value >= 0 && cell.value <= 1, `a hexagon coloured by time limit stands for ${cell.value}, not a share`);
+      // its colour on screen (where it was picked) is its share's class of the ramp, seen through the layer's opacity over the land
+      const cls = Math.min(OVERDUE_RAMP.length - 1, Math.floor(cell.value / OVERDUE_STEP + 1e-9));
+      const land = hex(THEME_COLOURS.dark.land);
+      const seen = (await pixelsAround(page, cell.x, cell.y, 0))[0];
+      const fit = OVERDUE_RAMP.map((c) => {
+        let best = Infinity;
+        for (let a = 0.6; a <= 1; a += 0.01) best = Math.min(best, colourDistance(seen, c.map((v, k) => Math.round(a * v + (1 - a) * land[k])) as [number, number, number]));
+        return best;
+      });
+      const nearest = fit.indexOf(Math.min(...fit));
+      assert(nearest === cls && fit[cls] <= 8, `a hexagon with ${(cell.value * 100).toFixed(1)} % overdue is drawn ${seen}, nearest to class ${nearest} of the ramp, not ${cls} (misfits ${fit.join(', ')})`);
+      await page.mouse.move(cell.x, cell.y);
+      await page.getByRole('tooltip').waitFor({ timeout: 30_000 });
+      assert((await page.getByRole('tooltip').innerText()).includes('超期'), `hover says “${await page.getByRole('tooltip').innerText()}”`);
+      await page.mouse.move(5, 5);
+      await page.getByRole('button', { name: '状态', exact: true }).click();
+      await page.locator('[data-testid="legend-cases"][data-legend="density"]').waitFor({ timeout: 30_000 });
+      assert((await legend.innerText()).includes('案件密度'), `the legend by state reads “${await legend.innerText()}”`);
+      await mapIdle(page);
+      const density = await hexagonOnScreen(page);
+      assert(Number.isInteger(density.value) && density.value >= 1, `a hexagon coloured by state stands for ${density.value}, not a count of cases`);
+      await page.screenshot({ path: resolve(shots, 'hexagons-by-state-zh.png') });
     });
 
     await check('the page raised no script errors', async () => {

@@ -103,6 +103,9 @@ describe('case legend', () => {
     expect(html('zh', 'state', false)).toContain('处置中');
     expect(html('en', 'light', false)).toContain('Red (overdue)');
     expect(html('en', 'light', false)).not.toContain('Being handled');
-    expect(html('zh', 'light', true)).toContain('案件密度');
+    expect(html('zh', 'state', true)).toContain('案件密度');
+    // hexagons coloured by time limit show the overdue share, not density (tests/unit/case-hexagons.test.ts)
+    expect(html('zh', 'light', true)).toContain('超期占比');
+    expect(html('zh', 'light', true)).not.toContain('案件密度');
   });
 });

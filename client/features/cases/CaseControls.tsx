@@ -1,7 +1,7 @@
 // Case layer controls: colouring, display mode, and the filters that run in the browser over
 // the downloaded period (source, state, time-limit light, district, category).
 import { t, tData, formatNumber, type Lang } from '../../app/i18n.ts';
-import { LIGHT_COLOURS, STATE_COLOURS, DENSITY_RAMP, type Rgba } from './case-colours.ts';
+import { LIGHT_COLOURS, STATE_COLOURS, DENSITY_RAMP, OVERDUE_RAMP, OVERDUE_STEP, type Rgba } from './case-colours.ts';
 import { LIGHTS } from '../../../domain/case-light.ts';
 import { STATE_GROUP_ORDER } from '../../../domain/workflow.ts';
 import type { CaseFilterKey, CaseFilters, CasesMeta } from './cases-data.ts';
@@ -105,11 +105,31 @@ export function sourceLabel(lang: Lang, source: string): string {
   return tData(lang, `source_${source}`, source);
 }
 
+/** The overdue-share classes as the legend names them: "0–5%", …, "≥ 20%". */
+export function overdueClasses(): string[] {
+  const pct = (k: number) => Math.round(k * OVERDUE_STEP * 100);
+  return OVERDUE_RAMP.map((_, k) => (k === OVERDUE_RAMP.length - 1 ? `≥ ${pct(k)}%` : `${pct(k)}–${pct(k + 1)}%`));
+}
+
 /** Legend of the case layer for the current colouring and display. */
 export function CaseLegend({ lang, colour, hex }: { lang: Lang; colour: 'state' | 'light'; hex: boolean }) {
+  if (hex && colour === 'light')
+    return (
+      <div className="legend-block" data-testid="legend-cases" data-legend="overdue-share">
+        <div>{t(lang, 'overdueShare')}</div>
+        <ul>
+          {overdueClasses().map((label, k) => (
+            <li key={label}>
+              <i className="swatch" style={{ background: css(OVERDUE_RAMP[k]) }} />
+              {label}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
   if (hex)
     return (
-      <div className="legend-block" data-testid="legend-cases">
+      <div className="legend-block" data-testid="legend-cases" data-legend="density">
         <div>{t(lang, 'density')}</div>
         <div className="ramp">{DENSITY_RAMP.map((c, i) => <i key={i} style={{ background: css(c) }} />)}</div>
       </div>

@@ -35,3 +35,17 @@ export const DENSITY_RAMP: [number, number, number][] = [
   [253, 141, 60],
   [227, 26, 28],
 ];
+
+/**
+ * Hexagons coloured by time limit: the share of a hexagon's time-limited cases that are over
+ * their limit (red: open and overdue; closed late), in classes of OVERDUE_STEP (green → red;
+ * the last class is OVERDUE_STEP × (n − 1) and more). The city's share in Jan–Aug 2022 is ~5 %.
+ */
+export const OVERDUE_STEP = 0.05;
+export const OVERDUE_RAMP: [number, number, number][] = [
+  [40, 170, 90],
+  [150, 200, 60],
+  [255, 210, 0],
+  [250, 130, 30],
+  [220, 40, 40],
+];

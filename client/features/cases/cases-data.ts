@@ -26,6 +26,8 @@ export interface SelectedCases {
   rows: Uint32Array;
   positions: Float32Array;
   colours: Uint8Array;
+  /** Light code (an index into meta.lights) of each drawn case, as of the selection's instant. */
+  lights: Uint8Array;
 }
 
 /** A lookup table value → allowed, or null when the filter is off. */
@@ -114,11 +116,13 @@ export function selectCases(feed: CasesFeed, filters: CaseFilters, colouring: 's
   }
   const positions = new Float32Array(n * 2);
   const colours = new Uint8Array(n * 4);
+  const lights = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
     const i = rows[k];
     positions[2 * k] = x[i];
     positions[2 * k + 1] = y[i];
     colours.set(palette[colourKey[i]] ?? STATE_COLOURS.other, 4 * k);
+    lights[k] = light[i];
   }
-  return { length: n, rows: rows.slice(0, n), positions, colours };
+  return { length: n, rows: rows.slice(0, n), positions, colours, lights };
 }
