@@ -117,20 +117,30 @@ export function MapView(props: MapViewProps) {
       ({ picked: false, layer: null, index: -1, object: undefined, x: e.point.x, y: e.point.y, coordinate: [e.lngLat.lng, e.lngLat.lat] } as unknown as PickingInfo);
     map.on('click', (e) => latest.current.onClick?.(pickAt(e)));
     let hoverPending: MapMouseEvent | null = null;
+    let hoverScheduled = false;
     map.on('mousemove', (e) => {
       if (!latest.current.getTooltip) return;
-      const scheduled = hoverPending !== null;
       hoverPending = e;
-      if (scheduled) return;
+      if (hoverScheduled) return;
+      hoverScheduled = true;
       requestAnimationFrame(() => {
-        const ev = hoverPending!;
+        hoverScheduled = false;
+        const ev = hoverPending;
         hoverPending = null;
+        if (!ev) return; // dropped by hideTooltip
+        // a click may have started a flight (a hexagon zooms in) since this hover was queued:
+        // what was under the pointer is gone, so no tooltip until the pointer moves again
+        if (map.isMoving()) return setTooltip(null);
         const text = latest.current.getTooltip?.(pickAt(ev)) ?? null;
         setTooltip(text ? { x: ev.point.x, y: ev.point.y, text } : null);
       });
     });
-    map.on('mouseout', () => setTooltip(null));
-    map.on('movestart', () => setTooltip(null));
+    const hideTooltip = () => {
+      hoverPending = null; // a hover queued before this must not bring it back
+      setTooltip(null);
+    };
+    map.on('mouseout', hideTooltip);
+    map.on('movestart', hideTooltip);
     hooks.overlay = overlay;
     map.addControl(overlay);
     map.on('moveend', () => latest.current.onViewChange(viewOf(map)));

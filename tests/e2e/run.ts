@@ -622,6 +622,20 @@ async function main() {
       await page.screenshot({ path: resolve(shots, 'hexagons-by-state-zh.png') });
     });
 
+    await check('a hexagon click flies in and leaves no tooltip behind', async () => {
+      await page.goto(`${base}/?layers=cases`);
+      await casesDrawn(page, cases.length);
+      await mapIdle(page);
+      const hex = await hexagonOnScreen(page);
+      await page.mouse.move(hex.x, hex.y);
+      await page.getByRole('tooltip').waitFor({ timeout: 30_000 });
+      const z0 = await page.evaluate(() => window.__citygridMap!.map.getZoom());
+      await page.mouse.click(hex.x, hex.y);
+      await page.waitForFunction((z) => window.__citygridMap!.map.getZoom() > z + 1, z0, { timeout: 60_000 });
+      await mapIdle(page);
+      const left = await page.getByRole('tooltip').count();
+      assert(left === 0, `after the flight a tooltip is left: “${left ? await page.getByRole('tooltip').innerText() : ''}”`);
+    });
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
     });
