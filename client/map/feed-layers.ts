@@ -22,6 +22,25 @@ function labelLayer<D>(id: string, common: object, data: D, props: Record<string
   return new TextLayer({ id, ...common, data: data as never, fontFamily: LABEL_FONT, fontWeight: 600, characterSet: 'auto', outlineWidth: 2, fontSettings: { sdf: true }, ...props });
 }
 
+/** deck.gl's glyph atlas: glyphs drawn at 64 px, distance field 12 px wide (its defaults). */
+const ATLAS_FONT_SIZE = 64;
+const SDF_RADIUS = 12;
+
+/**
+ * TextLayer props for a halo `pixels` wide on screen around text of `size` pixels. deck.gl's
+ * outlineWidth is in atlas pixels (at 64 px) and the atlas keeps only `buffer` pixels around
+ * each glyph, so both grow with the wanted halo (the field reaches 0.75 × radius outside).
+ */
+export function haloProps(pixels: number, size: number): { outlineWidth: number; fontSettings: { sdf: true; buffer: number; radius: number } } {
+  const atlasPixels = Math.min(0.75 * SDF_RADIUS, (pixels * ATLAS_FONT_SIZE) / size);
+  return { outlineWidth: atlasPixels / 0.75, fontSettings: { sdf: true, buffer: Math.max(4, Math.ceil(atlasPixels) + 2), radius: SDF_RADIUS } };
+}
+
+/** The on-screen halo width (pixels) of a label layer's props, the inverse of haloProps. */
+export function haloPixels(outlineWidth: number, size: number): number {
+  return (Math.min(outlineWidth, SDF_RADIUS) * 0.75 * size) / ATLAS_FONT_SIZE;
+}
+
 export interface PolygonLayerOptions {
   id: string;
   shapes: PolygonShapes;
@@ -34,6 +53,10 @@ export interface PolygonLayerOptions {
   label?: ((feature: number) => string) | null;
   labelColour?: Color;
   labelSize?: number;
+  /** Label weight (CSS font-weight; default 600). */
+  labelWeight?: number;
+  /** Halo around labels, in screen pixels (default: deck.gl's thin outline). */
+  labelHalo?: number;
   theme?: 'dark' | 'light';
   pickable?: boolean;
   highlight?: number | null;
@@ -88,6 +111,8 @@ export function polygonFeedLayers(o: PolygonLayerOptions): MapLayers {
         getSize: o.labelSize ?? 13,
         getColor: o.labelColour ?? LABEL_INK[o.theme ?? 'dark'].text,
         outlineColor: LABEL_INK[o.theme ?? 'dark'].halo,
+        ...(o.labelWeight ? { fontWeight: o.labelWeight } : {}),
+        ...(o.labelHalo ? haloProps(o.labelHalo, o.labelSize ?? 13) : {}),
         updateTriggers: { getText: o.triggers ?? [] },
       }),
     );
