@@ -1,9 +1,12 @@
 // Refusal messages, written once: the server answers with a reason code and its parameters
 // (TRPC error `data.reason`, `data.params`; plain-HTTP routes `{ error: { reason, params, message } }`),
 // derives its English text from here, and the client shows the text in the UI's language from
-// the same entry. Pure: imports nothing of ours, so client, server and data may all import it.
+// the same entry. Pure: imports nothing of ours outside domain/ (the names of rights and roles come
+// from domain/actions.ts), so client, server and data may all import it.
 // To add a refusal: add an entry here (zh and en), then throw `refuse(code, '<reason>', params)`
 // (server/query-error.ts). Parameters are plain values (numbers, short strings).
+import { permissionLabel, roleLabel } from './actions.ts';
+
 export type MessageParams = Record<string, string | number | boolean | null | undefined>;
 type Text = (p: MessageParams) => string;
 interface Entry {
@@ -26,6 +29,23 @@ const THINGS: Record<string, { zh: string; en: string }> = {
   'village or community': { zh: '村（社区）', en: 'village or community' },
 };
 const thing = (what: unknown, lang: 'zh' | 'en') => THINGS[s(what)]?.[lang] ?? s(what);
+
+/** Input fields (a procedure's keys and the names its primitives give) in Chinese; English keeps the key. */
+const FIELDS_ZH: Record<string, string> = {
+  input: '输入', value: '取值', id: '编号', version: '版本', name: '名称', username: '用户名', displayName: '姓名', password: '密码',
+  currentPassword: '当前密码', newPassword: '新密码', roleCode: '角色', role: '角色', permission: '权限', granted: '授予',
+  departmentId: '部门', districtCodes: '区县', code: '代码', disabled: '停用', households: '户数', partyOrgName: '党组织名称',
+  'party organisation': '党组织名称', partyOrgKind: '党组织类型', assigneeName: '巡查人员', assigneeRole: '巡查人员类型',
+  assigneePhone: '巡查人员电话', from: '开始时间', to: '结束时间', asOf: '评估时间', q: '搜索词', query: '搜索词', limit: '条数',
+  beforeId: '起始编号', actor: '操作人', action: '操作', outcome: '结果', tokenName: '令牌名称', address: '地址', ip: '地址',
+  bbox: '范围', kinds: '类型', targetKind: '对象类型', targetId: '对象编号', 'user name': '用户名', 'display name': '姓名',
+  'assignee name': '巡查人员', search: '搜索词',
+};
+/** A field named in a refusal, in a language: a known key in Chinese, a dotted path field by field. */
+const field = (v: unknown, lang: 'zh' | 'en') =>
+  lang === 'en' ? s(v) : s(v).split('.').map((part) => (/^\d+$/.test(part) ? `第 ${Number(part) + 1} 项` : FIELDS_ZH[part] ?? part)).join('·');
+/** zod's names of types (`expected`) in Chinese. */
+const TYPES_ZH: Record<string, string> = { number: '数字', int: '整数', string: '文字', boolean: '是/否', array: '列表', object: '对象', date: '日期', null: '空值', bigint: '整数' };
 /** The server's own (English) detail of a generic refusal: shown in English as written, and in Chinese after the translated sentence. */
 const en = (p: MessageParams) => (p.detail ? ` ${s(p.detail)}` : '');
 const zh = (p: MessageParams) => (p.detail ? `（${s(p.detail)}）` : '');
@@ -33,25 +53,28 @@ const zh = (p: MessageParams) => (p.detail ? `（${s(p.detail)}）` : '');
 export const MESSAGES = {
   // ---- input (shared primitives, server/inputs.ts; zod issue codes are translated below) ----
   'input.invalid': { zh: (p) => `输入有误：${s(p.details)}`, en: (p) => `Invalid input: ${s(p.details)}` },
-  'input.idRange': { zh: (p) => `${s(p.field)} 必须是 1 到 ${s(p.max)} 之间的整数`, en: (p) => `${s(p.field)} must be a whole number from 1 to ${s(p.max)}` },
-  'input.instantFormat': { zh: (p) => `${s(p.field)} 须为带时区的 ISO 时间，例如 2022-01-01T00:00:00+08:00`, en: (p) => `${s(p.field)} must be an ISO date-time with offset, e.g. 2022-01-01T00:00:00+08:00` },
-  'input.instantRange': { zh: (p) => `${s(p.field)} 须在 ${s(p.min)} 与 ${s(p.max)} 之间`, en: (p) => `${s(p.field)} must lie between ${s(p.min)} and ${s(p.max)}` },
+  'input.idRange': { zh: (p) => `${field(p.field, 'zh')} 必须是 1 到 ${s(p.max)} 之间的整数`, en: (p) => `${s(p.field)} must be a whole number from 1 to ${s(p.max)}` },
+  'input.instantFormat': { zh: (p) => `${field(p.field, 'zh')} 须为带时区的 ISO 时间，例如 2022-01-01T00:00:00+08:00`, en: (p) => `${s(p.field)} must be an ISO date-time with offset, e.g. 2022-01-01T00:00:00+08:00` },
+  'input.instantRange': { zh: (p) => `${field(p.field, 'zh')} 须在 ${s(p.min)} 与 ${s(p.max)} 之间`, en: (p) => `${s(p.field)} must lie between ${s(p.min)} and ${s(p.max)}` },
   'input.periodOrder': { zh: () => '开始时间须早于结束时间', en: () => 'from must be before to' },
   'input.periodTooLong': { zh: (p) => `时间段最长 ${s(p.maxDays)} 天`, en: (p) => `A period may span at most ${s(p.maxDays)} days` },
-  'input.textNul': { zh: (p) => `${s(p.field)} 含有不允许的控制字符（U+0000）`, en: (p) => `${s(p.field)} contains a NUL character (U+0000), which is not allowed` },
-  'input.textSurrogate': { zh: (p) => `${s(p.field)} 含有无效的 Unicode 字符（孤立代理项）`, en: (p) => `${s(p.field)} contains an invalid Unicode character (a lone surrogate)` },
-  'input.textBidi': { zh: (p) => `${s(p.field)} 含有不允许的文字方向控制字符`, en: (p) => `${s(p.field)} contains a text-direction override character, which is not allowed in names` },
-  'input.textTooLong': { zh: (p) => `${s(p.field)} 最多 ${s(p.max)} 个字符`, en: (p) => `${s(p.field)} has at most ${s(p.max)} characters` },
-  'input.textEmpty': { zh: (p) => `请填写 ${s(p.field)}`, en: (p) => `Enter ${s(p.field)}` },
+  'input.textNul': { zh: (p) => `${field(p.field, 'zh')} 含有不允许的控制字符（U+0000）`, en: (p) => `${s(p.field)} contains a NUL character (U+0000), which is not allowed` },
+  'input.textSurrogate': { zh: (p) => `${field(p.field, 'zh')} 含有无效的 Unicode 字符（孤立代理项）`, en: (p) => `${s(p.field)} contains an invalid Unicode character (a lone surrogate)` },
+  'input.textBidi': { zh: (p) => `${field(p.field, 'zh')} 含有不允许的文字方向控制字符`, en: (p) => `${s(p.field)} contains a text-direction override character, which is not allowed in names` },
+  'input.textTooLong': { zh: (p) => `${field(p.field, 'zh')} 最多 ${s(p.max)} 个字符`, en: (p) => `${s(p.field)} has at most ${s(p.max)} characters` },
+  'input.textEmpty': { zh: (p) => `请填写 ${field(p.field, 'zh')}`, en: (p) => `Enter ${s(p.field)}` },
   // zod's own issue codes (the formatter passes zod's parameters through)
-  'zod.invalid_type': { zh: (p) => `${s(p.field)}：类型应为 ${s(p.expected)}`, en: (p) => `${s(p.field)}: expected ${s(p.expected)}` },
-  'zod.too_small': { zh: (p) => `${s(p.field)}：不得小于 ${s(p.minimum)}`, en: (p) => `${s(p.field)}: must be at least ${s(p.minimum)}` },
-  'zod.too_big': { zh: (p) => `${s(p.field)}：不得大于 ${s(p.maximum)}`, en: (p) => `${s(p.field)}: must be at most ${s(p.maximum)}` },
-  'zod.invalid_format': { zh: (p) => `${s(p.field)}：格式不正确（${s(p.format)}）`, en: (p) => `${s(p.field)}: wrong format (${s(p.format)})` },
+  'zod.invalid_type': { zh: (p) => `${field(p.field, 'zh')}：类型应为${TYPES_ZH[s(p.expected)] ?? s(p.expected)}`, en: (p) => `${s(p.field)}: expected ${s(p.expected)}` },
+  'zod.too_small': { zh: (p) => `${field(p.field, 'zh')}：${p.origin === 'string' ? `至少 ${s(p.minimum)} 个字符` : p.origin === 'array' || p.origin === 'set' ? `至少 ${s(p.minimum)} 项` : `不得小于 ${s(p.minimum)}`}`, en: (p) => `${s(p.field)}: must be at least ${s(p.minimum)}` },
+  'zod.too_big': { zh: (p) => `${field(p.field, 'zh')}：${p.origin === 'string' ? `最多 ${s(p.maximum)} 个字符` : p.origin === 'array' || p.origin === 'set' ? `最多 ${s(p.maximum)} 项` : `不得大于 ${s(p.maximum)}`}`, en: (p) => `${s(p.field)}: must be at most ${s(p.maximum)}` },
+  'zod.invalid_format': { zh: (p) => `${field(p.field, 'zh')}：格式不正确（${s(p.format)}）`, en: (p) => `${s(p.field)}: wrong format (${s(p.format)})` },
   'zod.unrecognized_keys': { zh: (p) => `未知的参数：${s(p.keys)}`, en: (p) => `unknown parameter(s): ${s(p.keys)}` },
-  'zod.invalid_value': { zh: (p) => `${s(p.field)}：取值应为 ${s(p.values)}`, en: (p) => `${s(p.field)}: must be one of ${s(p.values)}` },
-  'zod.invalid_union': { zh: (p) => `${s(p.field)}：不符合任何允许的形式`, en: (p) => `${s(p.field)}: matches none of the allowed shapes` },
-  'zod.not_multiple_of': { zh: (p) => `${s(p.field)}：须为 ${s(p.divisor)} 的倍数`, en: (p) => `${s(p.field)}: must be a multiple of ${s(p.divisor)}` },
+  'zod.invalid_value': { zh: (p) => `${field(p.field, 'zh')}：取值应为 ${s(p.values)}`, en: (p) => `${s(p.field)}: must be one of ${s(p.values)}` },
+  'zod.invalid_union': { zh: (p) => `${field(p.field, 'zh')}：不符合任何允许的形式`, en: (p) => `${s(p.field)}: matches none of the allowed shapes` },
+  'zod.custom': { zh: (p) => `${field(p.field, 'zh')}：取值无效`, en: (p) => `${s(p.field)}: not a valid value` },
+  'zod.invalid_key': { zh: (p) => `${field(p.field, 'zh')}：键无效`, en: (p) => `${s(p.field)}: invalid key` },
+  'zod.invalid_element': { zh: (p) => `${field(p.field, 'zh')}：元素无效`, en: (p) => `${s(p.field)}: invalid element` },
+  'zod.not_multiple_of': { zh: (p) => `${field(p.field, 'zh')}：须为 ${s(p.divisor)} 的倍数`, en: (p) => `${s(p.field)}: must be a multiple of ${s(p.divisor)}` },
 
   // ---- requests (limits before any work) ----
   'request.tooLarge': { zh: (p) => `请求内容过大（上限 ${s(p.maxKB)} KB）`, en: (p) => `The request body is too large (at most ${s(p.maxKB)} KB here)` },
@@ -66,7 +89,7 @@ export const MESSAGES = {
 
   // ---- signing in and rights ----
   'auth.signInFirst': { zh: () => '请先登录（大屏请使用显示令牌：?display=… 或 x-display-token 请求头）', en: () => 'Sign in first (or open the wall screen with its display token: ?display=… or the x-display-token header).' },
-  'auth.lacksPermission': { zh: (p) => `您的角色（${s(p.role)}）没有“${s(p.action)}”权限，如需请联系管理员`, en: (p) => `Your role (${s(p.role)}) does not have the permission '${s(p.action)}'. Ask an administrator if you need it.` },
+  'auth.lacksPermission': { zh: (p) => `您的角色（${roleLabel(s(p.role), 'zh')}）没有“${permissionLabel(s(p.action), 'zh')}”权限，如需请联系管理员`, en: (p) => `Your role (${s(p.role)}) does not have the permission '${s(p.action)}'. Ask an administrator if you need it.` },
   'auth.wrongCredentials': { zh: () => '用户名或密码错误（或账户已停用）。', en: () => 'Wrong user name or password (or the account is disabled).' },
   'auth.throttled': { zh: (p) => `登录失败次数过多，请 ${s(p.minutes)} 分钟后再试，或请管理员解除锁定。`, en: (p) => `Too many failed sign-ins. Try again in ${s(p.minutes)} minute(s), or ask an administrator to lift the lock.` },
   'auth.demoOff': { zh: () => '生产模式下演示账户已停用。', en: () => 'Demo accounts are switched off in production mode.' },
@@ -75,6 +98,7 @@ export const MESSAGES = {
   'auth.displayReadOnly': { zh: () => '大屏显示令牌只能查看，不能修改。', en: () => 'A wall-screen display token is read-only.' },
   'auth.oneTimePassword': { zh: () => '此账户仍在使用一次性密码：请先修改密码。', en: () => 'This account still uses a one-time password: change it first.' },
   'auth.unavailable': { zh: () => '暂时无法核实您的身份：数据库未响应，请稍后重试。', en: () => 'Cannot check who you are right now: the database did not answer. Try again.' },
+  'auth.displayTokenInvalid': { zh: () => '大屏显示令牌无效或已撤销：请使用管理员提供的新大屏地址。', en: () => 'The wall-screen display token is not valid or was revoked: use a new wall-screen address from an administrator.' },
   'auth.wrongCurrentPassword': { zh: () => '当前密码错误。', en: () => 'The current password is wrong.' },
 
   // ---- things and the database ----
@@ -111,6 +135,10 @@ export const MESSAGES = {
   'password.sameAsCurrent': { zh: () => '新密码必须与当前密码不同。', en: () => 'The new password must differ from the current one.' },
   'db.timeout': { zh: (p) => `数据库响应超时（${s(p.what)}）。请缩小查询范围后重试。`, en: (p) => `The database took too long to answer (${s(p.what)}). Narrow the request and try again.` },
   'db.failed': { zh: (p) => `数据库无法完成请求（${s(p.what)}）。`, en: (p) => `The database could not answer (${s(p.what)}).` },
+  'config.warnRatio': {
+    zh: (p) => `系统设置 clock.warn_ratio 须为 0 到 1 之间的小数（当前为 ${s(p.found)}），请联系管理员。`,
+    en: (p) => `app_meta 'clock.warn_ratio' must be a fraction between 0 and 1, found ${s(p.found)}.`,
+  },
   'internal': { zh: () => '服务器未能完成此请求，已记录日志；请重试，如持续出现请报告。', en: () => 'The server could not complete this request. It has been logged; try again, or report it if it persists.' },
 
   // ---- a refusal that names no reason of its own gets its kind's (the server's English text rides along as `detail`) ----
@@ -134,6 +162,7 @@ export const MESSAGES = {
   'input.districtCode': { zh: () => '区县代码为 6 位数字', en: () => 'A district code has 6 digits' },
   'input.villageCode': { zh: () => '村（社区）代码为 12 位数字', en: () => 'A village code has 12 digits' },
   'input.userName': { zh: () => '用户名为 3–40 个小写字母、数字、点、短横线或下划线', en: () => 'A user name has 3–40 lower-case letters, digits, dots, dashes or underscores' },
+  'input.bboxOrder': { zh: () => '范围须为 [西, 南, 东, 北]，且西 < 东、南 < 北', en: () => 'bbox must be [west, south, east, north] with west < east and south < north' },
   'input.asOfBeforeFrom': { zh: () => '评估时间（asOf）不得早于开始时间', en: () => 'asOf must not be before from' },
 
   // ---- the command line through the running server (server/http/local-cli.ts, docs/decisions/0011) ----
@@ -146,6 +175,11 @@ export const MESSAGES = {
     en: () => 'Missing or wrong command-line secret: the command line reads it from citygrid.server.json in the data folder (run it as the user that runs the server).',
   },
   'cli.unknownCommand': { zh: (p) => `没有命令“${s(p.command)}”；可用：${s(p.known)}`, en: (p) => `No command '${s(p.command)}'; known: ${s(p.known)}` },
+
+  // ---- the console itself (no server answer: the network, a feed it cannot read, a layer it cannot draw) ----
+  'request.unreachable': { zh: () => '无法连接服务器：请检查网络后重试。', en: () => 'Cannot reach the server: check the network and try again.' },
+  'feed.malformed': { zh: (p) => `图层数据无法读取${zh(p)}`, en: (p) => `The layer's data could not be read.${en(p)}` },
+  'layer.drawFailed': { zh: (p) => `图层无法绘制${zh(p)}`, en: (p) => `The layer could not be drawn.${en(p)}` },
 } satisfies Record<string, Entry>;
 
 export type Reason = keyof typeof MESSAGES;

@@ -136,7 +136,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
         now,
         production,
         actor: who.actor,
-        http: { ip: who.ip, userAgent: who.userAgent, sessionToken: who.sessionToken, deviceToken: who.deviceToken, sameOrigin: who.sameOrigin, csrfOk: who.csrfOk, resHeaders, secureCookies },
+        http: { ip: who.ip, userAgent: who.userAgent, sessionToken: who.sessionToken, deviceToken: who.deviceToken, sameOrigin: who.sameOrigin, csrfOk: who.csrfOk, resHeaders, secureCookies, displayTokenRejected: who.displayTokenRejected },
       }),
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR' && !(error instanceof PublicError)) {

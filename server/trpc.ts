@@ -28,6 +28,8 @@ export interface HttpFacts {
   resHeaders: Headers;
   /** Set the Secure flag on cookies (production mode or HTTPS). */
   secureCookies: boolean;
+  /** The request carried a display token that is unknown or revoked (a wall screen is told so, not to sign in). */
+  displayTokenRejected?: boolean;
 }
 
 export interface Context {
@@ -80,7 +82,7 @@ export function zodIssues(err: ZodError): InputIssue[] {
     }
     const raw = i as unknown as Record<string, unknown>;
     const params: MessageParams = {};
-    for (const k of ['expected', 'minimum', 'maximum', 'format', 'divisor'] as const) if (raw[k] !== undefined) params[k] = String(raw[k]);
+    for (const k of ['expected', 'minimum', 'maximum', 'format', 'divisor', 'origin'] as const) if (raw[k] !== undefined) params[k] = String(raw[k]);
     if (Array.isArray(raw.keys)) params.keys = (raw.keys as unknown[]).slice(0, 10).map(String).join(', ');
     if (Array.isArray(raw.values)) params.values = (raw.values as unknown[]).slice(0, 10).map(String).join(', ');
     // a message written in a router (e.g. 'Enter a user name') is kept as the English text
@@ -97,10 +99,12 @@ export const publicProcedure = t.procedure.meta({ permission: null, public: true
 
 /** What nobody-signed-in and a missing permission are told, over tRPC and the binary feeds alike. */
 export const signInFirst = () => refuse('UNAUTHORIZED', 'auth.signInFirst');
+/** What a request with an unknown or revoked display token (and no session) is told. */
+export const displayTokenInvalid = () => refuse('UNAUTHORIZED', 'auth.displayTokenInvalid');
 export const lacksPermission = (roleCode: string, action: string) => refuse('FORBIDDEN', 'auth.lacksPermission', { role: roleCode, action });
 
 const requireActor = t.middleware(({ ctx, next, path }) => {
-  if (!ctx.actor) throw signInFirst();
+  if (!ctx.actor) throw ctx.http?.displayTokenRejected ? displayTokenInvalid() : signInFirst();
   if (ctx.actor.mustChangePassword && !['auth.changePassword', 'auth.logout', 'auth.me'].includes(path)) {
     throw refuse('FORBIDDEN', 'auth.oneTimePassword');
   }
@@ -154,7 +158,7 @@ export const mutation = (action: string | null, { prepare, ...meta }: MutationOp
           actor: auditActor(actor),
           action: path,
           ip: ctx.http?.ip,
-          note: { detail: { outcome: 'denied', reason: err instanceof PublicError && err.reason ? err.reason : err.code, message: err.message, input } },
+          note: { detail: { outcome: 'denied', reason: err instanceof PublicError && err.reason ? err.reason : err.code, ...(err instanceof PublicError && Object.keys(err.params).length ? { params: err.params } : {}), message: err.message, input } },
           now: nowOf(ctx),
           coalesce: true,
         }).catch(() => {});

@@ -5,7 +5,6 @@ import { Console } from './Console.tsx';
 import { OverviewPanel } from '../features/overview/OverviewPanel.tsx';
 import { errorText, t, langFromUrl, type Lang, type StringKey } from './i18n.ts';
 import { loadSession, may, useSession } from './session.ts';
-import { displayTokenOf } from './url-state.ts';
 import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/LoginScreen.tsx';
 import { AdminPanel, adminPermissions } from '../features/admin/AdminPanel.tsx';
 import { dismiss, useNotices } from './notices.ts';
@@ -55,7 +54,17 @@ function Gate({ lang, children }: { lang: Lang; children: ReactNode }) {
   }
   if (!me) return <p className="muted login-screen">{t(lang, 'loading')}</p>;
   if (!me.actor) {
-    if (displayTokenOf(window.location.search)) return <p className="error login-screen" role="alert">{t(lang, 'wallTokenInvalid')}</p>;
+    // a wall screen's address (display=…, even a malformed one) is never answered with the sign-in form
+    if (new URLSearchParams(window.location.search).has('display')) {
+      return (
+        <div className="login-screen" data-testid="wall-token-invalid">
+          <div role="alert">
+            <p className="error">{t(lang, 'wallTokenInvalid')}</p>
+            <p className="muted">{t(lang, 'wallTokenHint')}</p>
+          </div>
+        </div>
+      );
+    }
     return <LoginScreen lang={lang} me={me} />;
   }
   if (me.actor.mustChangePassword) return <ChangePasswordScreen lang={lang} />;

@@ -21,7 +21,7 @@ import { SearchBox, type SearchHit } from '../features/search/SearchBox.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { DetailsPanel, type Selection } from './DetailsPanel.tsx';
 import { LayerPanel } from './LayerPanel.tsx';
-import { t, tData, formatNumber } from './i18n.ts';
+import { errorText, t, tData, formatNumber } from './i18n.ts';
 import { DEFAULT_LAYERS, LAYERS, type LayerId } from './layers.ts';
 import { parseUrlState, periodInstants, type UrlDefaults, type UrlState } from './url-state.ts';
 import { useUrlState } from './use-url-state.ts';
@@ -171,13 +171,14 @@ export function Console({ title, children, overlay }: { title: string; children?
 
   const { layers, layerErrors } = useMemo(() => {
     const out: MapLayers[] = [];
-    const errors: Partial<Record<LayerId, string>> = {};
-    // one failing factory (a malformed feed) costs its own layer, never the map
+    const errors: Partial<Record<LayerId, Error>> = {};
+    // one failing factory (a malformed feed) costs its own layer, never the map; said with a reason (domain/messages.ts)
     const add = (id: LayerId, make: () => MapLayers) => {
       try {
         out.push(make());
       } catch (err) {
-        errors[id] = err instanceof Error ? err.message : String(err);
+        const detail = err instanceof Error ? err.message : String(err);
+        errors[id] = Object.assign(new Error(detail), { reason: 'layer.drawFailed', params: { detail } });
       }
     };
     const z = zoom;
@@ -280,7 +281,7 @@ export function Console({ title, children, overlay }: { title: string; children?
     controller.current?.fitBounds([w, s, e, n], maxZoom);
   };
 
-  const layerStatus = (id: LayerId): FeedState<unknown> => (layerErrors[id] ? { status: 'error', error: layerErrors[id], cause: new Error(layerErrors[id]) } : feeds[id]);
+  const layerStatus = (id: LayerId): FeedState<unknown> => (layerErrors[id] ? { status: 'error', error: errorText(layerErrors[id], lang), cause: layerErrors[id] } : feeds[id]);
   const shownHex = caseModeAt(caseMode, zoom) === 'hex';
 
   return (

@@ -1,10 +1,12 @@
 // One failing panel shows its message in place; the map and the other panels keep working.
 import { Component, type ReactNode } from 'react';
+import { errorText } from './i18n.ts';
 
 export class ErrorBoundary extends Component<{ fallback: (message: string) => ReactNode; children: ReactNode }, { message: string | null }> {
   state = { message: null as string | null };
   static getDerivedStateFromError(err: unknown) {
-    return { message: err instanceof Error ? err.message : String(err) };
+    // a refusal thrown while rendering is said in the UI's language, like any other
+    return { message: errorText(err) };
   }
   render() {
     return this.state.message === null ? this.props.children : this.props.fallback(this.state.message);

@@ -252,6 +252,8 @@ const strings = {
   scope_city: { zh: '全市', en: 'city' },
   scope_district: { zh: '按区县', en: 'by district' },
   scope_department: { zh: '按部门', en: 'by department' },
+  // a wall screen whose token is not valid
+  wallTokenHint: { zh: '请使用管理员新提供的大屏地址（系统管理 → 大屏令牌）。', en: 'Use a new wall-screen address from an administrator (Administration → Display tokens).' },
   errorTitle: { zh: '出错了', en: 'Something went wrong' },
   panelFailed: { zh: '该面板出错，地图不受影响：', en: 'This panel failed; the map is unaffected: ' },
 } as const satisfies Record<`status_${Status}` | `state_${StateGroup}`, unknown> & Record<string, { zh: string; en: string }>;
@@ -291,5 +293,8 @@ export function errorText(err: unknown, lang: Lang = langFromUrl(typeof window =
   const data: Refusal = e?.data ?? e;
   if (data?.issues?.length) return messageOf('input.invalid', { details: describeIssues(data.issues, lang) }, lang)!;
   if (data?.reason) return messageOf(data.reason, data.params ?? {}, lang) ?? e.message ?? String(err);
+  // no answer at all (fetch's TypeError, also inside a tRPC client error): the browser's words are English
+  const cause = (e as { cause?: unknown })?.cause;
+  if ([err, cause].some((x) => x instanceof TypeError && /failed to fetch|networkerror|load failed|network/i.test(x.message))) return messageOf('request.unreachable', {}, lang)!;
   return e?.message ?? String(err);
 }

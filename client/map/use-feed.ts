@@ -2,8 +2,11 @@
 // the decoded result for the page's lifetime, so toggling a layer never downloads it twice.
 import { useEffect, useState } from 'react';
 import type { ColumnType } from '../../domain/feeds.ts';
+import type { InputIssue, MessageParams } from '../../domain/messages.ts';
+import { errorText } from '../app/i18n.ts';
 import { decodeFeed, type Feed } from './binary-feed.ts';
 
+/** `error`: the failure in the UI's language at the time (show `errorText(cause, lang)` to follow a language switch). */
 export type FeedState<M> = { status: 'idle' | 'loading' } | { status: 'ready'; feed: Feed<M> } | { status: 'error'; error: string; cause: unknown };
 
 const cache = new Map<string, Promise<Feed<unknown>>>();
@@ -16,18 +19,25 @@ export function loadFeed<M>(url: string, spec?: Record<string, ColumnType>): Pro
       if (!res.ok) {
         const body = await res.text();
         let message = body;
-        let refusal: { reason?: string; params?: Record<string, unknown> } = {};
+        let refusal: { reason?: string; params?: MessageParams; issues?: InputIssue[] } = {};
         try {
-          const parsed = JSON.parse(body) as { error?: string; reason?: string; params?: Record<string, unknown> };
+          const parsed = JSON.parse(body) as { error?: string; reason?: string; params?: MessageParams; issues?: InputIssue[] };
           message = parsed.error ?? body;
-          refusal = { reason: parsed.reason, params: parsed.params };
+          refusal = { reason: parsed.reason ?? undefined, params: parsed.params, issues: parsed.issues };
         } catch {
           /* not JSON: keep the text */
         }
-        // the reason and its parameters ride along, for the app to say it in the UI's language
+        // the reason, its parameters and the input issues ride along, for the app to say it in the UI's language
         throw Object.assign(new Error(`${res.status} ${message}`.trim()), refusal);
       }
-      return decodeFeed(await res.arrayBuffer(), spec);
+      const body = await res.arrayBuffer();
+      try {
+        return decodeFeed(body, spec);
+      } catch (err) {
+        // a feed that breaks its contract (domain/feeds.ts): said as such, with the decoder's detail
+        const detail = err instanceof Error ? err.message : String(err);
+        throw Object.assign(new Error(detail), { reason: 'feed.malformed', params: { detail } });
+      }
     });
     p.catch(() => cache.delete(url)); // a failed load may be retried
     cache.set(url, p);
@@ -47,7 +57,7 @@ export function useFeed<M>(url: string | null, attempt = 0, spec?: Record<string
     setState({ status: 'loading' });
     loadFeed<M>(url, spec).then(
       (feed) => live && setState({ status: 'ready', feed }),
-      (err: Error) => live && setState({ status: 'error', error: err.message, cause: err }),
+      (err: Error) => live && setState({ status: 'error', error: errorText(err), cause: err }),
     );
     return () => {
       live = false;

@@ -4,7 +4,7 @@ import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME } from '../../domain/case-ligh
 import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../domain/working-clock.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
-import { PublicError, queryFailed, refuse } from '../query-error.ts';
+import { queryFailed, refuse } from '../query-error.ts';
 import { isClocked, lightOf } from '../../domain/case-clock.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
 import { maskName, maskPhone } from '../../domain/masking.ts';
@@ -297,7 +297,7 @@ export async function clockSettings(db: Db): Promise<{ calendar: WorkingCalendar
   }
   const warnRatio = Number(meta[0]?.value);
   if (!(warnRatio > 0 && warnRatio < 1)) {
-    throw new PublicError({ code: 'INTERNAL_SERVER_ERROR', message: `app_meta 'clock.warn_ratio' must be a fraction between 0 and 1, found ${JSON.stringify(meta[0]?.value ?? null)}.` });
+    throw refuse('INTERNAL_SERVER_ERROR', 'config.warnRatio', { found: JSON.stringify(meta[0]?.value ?? null) });
   }
   return { calendar: createCalendar(days, periods), warnRatio };
 }

@@ -4,7 +4,10 @@ import { issue } from '../inputs.ts';
 
 export const bboxSchema = z
   .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)])
-  .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be [west, south, east, north] with west < east and south < north');
+  .check((ctx) => {
+    const [w, s, e, n] = ctx.value;
+    if (!(w < e && s < n)) issue(ctx, 'input.bboxOrder');
+  });
 
 /** A database id: a whole number 1 … 2³¹−1 (the shared primitive, server/inputs.ts). */
 export { idInput } from '../inputs.ts';

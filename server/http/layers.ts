@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { withStatementTag, type Db, type Engine } from '../../db/engine.ts';
 import { encodeFeed } from './binary-feed.ts';
 import { authenticate, type AuthOptions } from './request-auth.ts';
-import { lacksPermission, signInFirst, zodIssues } from '../trpc.ts';
+import { displayTokenInvalid, lacksPermission, signInFirst, zodIssues } from '../trpc.ts';
 import { refuse } from '../query-error.ts';
 import { storableText } from '../inputs.ts';
 import { httpError } from './http-error.ts';
@@ -106,12 +106,13 @@ export function layersHandler(engine: Engine, opts: LayersOptions) {
       return httpError(c, refuse('NOT_FOUND', 'layers.unknown', { layer: storableText(file, 60) ? file : '?', known }), 'layers');
     }
     let actor;
+    let displayTokenRejected = false;
     try {
-      ({ actor } = await authenticate(c, engine.db, opts.now(), opts.auth));
+      ({ actor, displayTokenRejected } = await authenticate(c, engine.db, opts.now(), opts.auth));
     } catch (err) {
       return failure(c, file, err);
     }
-    if (!actor) return httpError(c, signInFirst(), 'layers');
+    if (!actor) return httpError(c, displayTokenRejected ? displayTokenInvalid() : signInFirst(), 'layers');
     if (CASE_LAYERS.has(file) && !actor.actions.has('case.read')) return httpError(c, lacksPermission(actor.roleCode, 'case.read'), 'layers');
     let query: Record<string, string>;
     try {

@@ -24,6 +24,8 @@ export interface RequestAuth {
   userAgent?: string;
   sameOrigin: boolean;
   csrfOk: boolean;
+  /** A display token came with the request and is unknown or revoked (and no session stood in): told apart from nobody signed in. */
+  displayTokenRejected: boolean;
 }
 
 function sameOrigin(req: Request): boolean {
@@ -67,5 +69,5 @@ export async function authenticate(c: HonoContext, db: Db, now: Date, opts: Auth
   const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
   const origin = sameOrigin(req);
   const csrfOk = !unsafe || (origin && (!sessionToken || req.headers.get(CSRF_HEADER) === csrfTokenFor(sessionToken)));
-  return { actor, sessionToken, deviceToken, ip, userAgent: req.headers.get('user-agent') ?? undefined, sameOrigin: !unsafe || origin, csrfOk };
+  return { actor, sessionToken, deviceToken, ip, userAgent: req.headers.get('user-agent') ?? undefined, sameOrigin: !unsafe || origin, csrfOk, displayTokenRejected: !actor && !!displayToken };
 }
