@@ -1,13 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App.tsx';
+import { App, isOverlayPath } from './app/App.tsx';
 import { prefetchFeeds } from './app/Console.tsx';
 import { loadSession, may } from './app/session.ts';
 import './app/theme.css';
 
 // who is asking first (a few ms); then the feeds start before React and the map have even started
+// (not under a panel that covers the map: the admin screens)
 void loadSession().then(
-  (me) => me.actor && prefetchFeeds(window.location.search, (p) => may(me, p)),
+  (me) => me.actor && !isOverlayPath(window.location.pathname) && prefetchFeeds(window.location.search, (p) => may(me, p)),
   () => {}, // App shows the failure and offers a retry
 );
 

@@ -1,23 +1,28 @@
 // App composition: the routes of the later roles share one map console; each route's own
 // panels arrive with its issue. Language and theme follow the URL (?lang=en, ?theme=light).
 import { useEffect, useState, type ReactNode } from 'react';
-import { Console } from './Console.tsx';
+import { Console, URL_DEFAULTS } from './Console.tsx';
 import { OverviewPanel } from '../features/overview/OverviewPanel.tsx';
 import { errorText, t, langFromUrl, type Lang, type StringKey } from './i18n.ts';
 import { loadSession, may, useSession } from './session.ts';
+import { parseUrlState } from './url-state.ts';
 import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/LoginScreen.tsx';
 import { AdminPanel, adminPermissions } from '../features/admin/AdminPanel.tsx';
 import { dismiss, useNotices } from './notices.ts';
 import { URL_EVENT, writeUrl } from './use-url-state.ts';
 
-export const ROUTES: { path: string; title: StringKey; permissions?: string[] }[] = [
+/** `overlay`: a full panel over the map (whose feeds wait meanwhile). */
+export const ROUTES: { path: string; title: StringKey; permissions?: string[]; overlay?: boolean }[] = [
   { path: '/', title: 'routeMap' },
   { path: '/command', title: 'routeCommand' },
   { path: '/dispatch', title: 'routeDispatch' },
   { path: '/grids', title: 'routeGrids' },
   { path: '/coverage', title: 'routeCoverage' },
-  { path: '/admin', title: 'routeAdmin', permissions: adminPermissions },
+  { path: '/admin', title: 'routeAdmin', permissions: adminPermissions, overlay: true },
 ];
+
+/** Whether a path opens a panel over the map (the page does not prefetch the map's feeds for it). */
+export const isOverlayPath = (path: string) => !!ROUTES.find((r) => r.path === path)?.overlay;
 
 function useLocation(): [string, string] {
   const [loc, setLoc] = useState(() => [window.location.pathname, window.location.search] as [string, string]);
@@ -78,6 +83,9 @@ export function App() {
   const me = useSession();
   const routes = ROUTES.filter((r) => !r.permissions || r.permissions.some((p) => may(me, p)));
   const route = routes.find((r) => r.path === path) ?? routes[0];
+  /** A route that exists but is not this user's: said so, never silently the map instead. */
+  const denied = route.path !== path ? ROUTES.find((r) => r.path === path) ?? null : null;
+  const period = parseUrlState(search, URL_DEFAULTS).period;
   const notices = useNotices();
   const [overviewOpen, setOverviewOpen] = useState(false);
   useEffect(() => {
@@ -112,17 +120,36 @@ export function App() {
       </header>
       <p className="note">{t(lang, 'illustrative')}</p>
       <Gate lang={lang}>
+      {denied ? (
+        <div className="login-screen" data-testid="no-permission" data-route={denied.path}>
+          <div role="alert">
+            <h2>{t(lang, 'noPermissionTitle')}</h2>
+            <p>{t(lang, 'noPermissionText').replace('{page}', t(lang, denied.title))}</p>
+            <a
+              href={`/${search}`}
+              data-testid="back-to-map"
+              onClick={(e) => {
+                e.preventDefault();
+                writeUrl('/', window.location.search.slice(1), true);
+              }}
+            >
+              {t(lang, 'backToMap')}
+            </a>
+          </div>
+        </div>
+      ) : (
       <Console title={t(lang, route.title)} overlay={route.path === '/admin' ? <AdminPanel lang={lang} /> : null}>
         {route.path === '/' ? (
           <details className="overview" data-testid="overview" onToggle={(e) => setOverviewOpen((e.target as HTMLDetailsElement).open)}>
             <summary>{t(lang, 'overviewTitle')}</summary>
             {/* loaded on demand: the indicator queries would otherwise queue before the map's feeds */}
-            {overviewOpen && <OverviewPanel lang={lang} />}
+            {overviewOpen && <OverviewPanel lang={lang} period={period} />}
           </details>
         ) : route.path === '/admin' ? null : (
           <p className="muted placeholder">{t(lang, 'placeholder')}</p>
         )}
       </Console>
+      )}
       </Gate>
       <div className="notices" role="status">
         {notices.map((n) => (

@@ -124,15 +124,17 @@ export function Console({ title, children, overlay }: { title: string; children?
 
   const [attempt, setAttempt] = useState(0);
   const urls = feedUrls(state, permitted);
+  // while a panel covers the map (the admin screens), its feeds neither download nor reload
+  const paused = !!overlay;
   const feeds = {
-    districts: useFeed<FeedMeta>(urls.districts, attempt, FEED_COLUMNS.districts),
-    townships: useFeed<FeedMeta>(urls.townships, attempt, FEED_COLUMNS.townships),
-    communities: useFeed<FeedMeta>(urls.communities, attempt, FEED_COLUMNS.communities),
-    grids: useFeed<FeedMeta>(urls.grids, attempt, FEED_COLUMNS.grids),
-    rgrids: useFeed<FeedMeta>(urls.rgrids, attempt, FEED_COLUMNS.rgrids),
-    villages: useFeed<FeedMeta>(urls.villages, attempt, FEED_COLUMNS.villages),
-    clinics: useFeed<FeedMeta>(urls.clinics, attempt, FEED_COLUMNS.clinics),
-    cases: useFeed<CasesMeta>(urls.cases, attempt, FEED_COLUMNS.cases),
+    districts: useFeed<FeedMeta>(urls.districts, attempt, FEED_COLUMNS.districts, paused),
+    townships: useFeed<FeedMeta>(urls.townships, attempt, FEED_COLUMNS.townships, paused),
+    communities: useFeed<FeedMeta>(urls.communities, attempt, FEED_COLUMNS.communities, paused),
+    grids: useFeed<FeedMeta>(urls.grids, attempt, FEED_COLUMNS.grids, paused),
+    rgrids: useFeed<FeedMeta>(urls.rgrids, attempt, FEED_COLUMNS.rgrids, paused),
+    villages: useFeed<FeedMeta>(urls.villages, attempt, FEED_COLUMNS.villages, paused),
+    clinics: useFeed<FeedMeta>(urls.clinics, attempt, FEED_COLUMNS.clinics, paused),
+    cases: useFeed<CasesMeta>(urls.cases, attempt, FEED_COLUMNS.cases, paused),
   };
   const districts = ready(feeds.districts);
   const townships = ready(feeds.townships);
@@ -354,7 +356,7 @@ export function Console({ title, children, overlay }: { title: string; children?
           <ErrorBoundary fallback={(m) => <div className="error">{t(lang, 'panelFailed')}{m}</div>}>{overlay}</ErrorBoundary>
         </div>
       )}
-      {sel && (
+      {sel && !overlay && (
         <ErrorBoundary key={state.sel} fallback={(m) => <div className="details error">{t(lang, 'panelFailed')}{m}</div>}>
           <DetailsPanel
             lang={lang}

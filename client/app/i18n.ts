@@ -252,7 +252,16 @@ const strings = {
   scope_city: { zh: '全市', en: 'city' },
   scope_district: { zh: '按区县', en: 'by district' },
   scope_department: { zh: '按部门', en: 'by department' },
-  // a wall screen whose token is not valid
+  // the overview's groups: what each figure covers (the whole city, or the asker's scope and the chosen period)
+  overviewCityWide: { zh: '全市 · 地理与设施（所有用户相同）', en: 'Whole city · places and facilities (the same for everyone)' },
+  overviewCases: { zh: '案件', en: 'Cases' },
+  casesInPeriod: { zh: '时段内案件', en: 'Cases in the period' },
+  openInPeriod: { zh: '其中在办', en: 'Of which open' },
+  periodTo: { zh: '至', en: 'to' },
+  // a route the user may not open; a wall screen whose token is not valid
+  noPermissionTitle: { zh: '无权访问此页面', en: 'You may not open this page' },
+  noPermissionText: { zh: '您的角色没有打开“{page}”的权限。如需访问，请联系系统管理员。', en: 'Your role does not have the rights to open “{page}”. Ask an administrator if you need it.' },
+  backToMap: { zh: '返回城市总览', en: 'Back to the city map' },
   wallTokenHint: { zh: '请使用管理员新提供的大屏地址（系统管理 → 大屏令牌）。', en: 'Use a new wall-screen address from an administrator (Administration → Display tokens).' },
   errorTitle: { zh: '出错了', en: 'Something went wrong' },
   panelFailed: { zh: '该面板出错，地图不受影响：', en: 'This panel failed; the map is unaffected: ' },

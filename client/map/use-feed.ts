@@ -45,10 +45,14 @@ export function loadFeed<M>(url: string, spec?: Record<string, ColumnType>): Pro
   return p as Promise<Feed<M>>;
 }
 
-/** `attempt`: bump it to retry a failed load (failures are never cached; successes are). */
-export function useFeed<M>(url: string | null, attempt = 0, spec?: Record<string, ColumnType>): FeedState<M> {
+/**
+ * `attempt`: bump it to retry a failed load (failures are never cached; successes are).
+ * `paused`: nothing is downloaded while true (a panel covers the map); what was loaded is kept.
+ */
+export function useFeed<M>(url: string | null, attempt = 0, spec?: Record<string, ColumnType>, paused = false): FeedState<M> {
   const [state, setState] = useState<FeedState<M>>({ status: 'idle' });
   useEffect(() => {
+    if (paused) return;
     if (!url) {
       setState({ status: 'idle' });
       return;
@@ -62,6 +66,6 @@ export function useFeed<M>(url: string | null, attempt = 0, spec?: Record<string
     return () => {
       live = false;
     };
-  }, [url, attempt, spec]);
+  }, [url, attempt, spec, paused]);
   return state;
 }

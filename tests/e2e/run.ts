@@ -699,6 +699,133 @@ async function main() {
       }
     });
 
+    await check('a refusal shows in Chinese: a wrong number in a form names its field in Chinese, a revoked wall-screen token says so (page and notice)', async () => {
+      await asUser('demo-coordinator', async (p) => {
+        // a compound the coordinator may edit (in 芗城区), as the server says
+        const ids = Array.from((await feedAs<FeedMeta>('communities.bin')).columns.id as Uint32Array);
+        const { cookie } = await apiLogin(base, 'demo-coordinator');
+        let own: number | undefined;
+        for (const id of ids) {
+          const res = await fetch(`${base}/trpc/communities.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`, { headers: { cookie } });
+          if (((await res.json()) as { result?: { data: { editable: boolean } } }).result?.data.editable) {
+            own = id;
+            break;
+          }
+        }
+        assert(own !== undefined, 'no compound offers an edit to the coordinator');
+        await p.goto(`${base}/?layers=districts,communities&sel=community:${own}`);
+        await p.getByTestId('edit').click({ timeout: 60_000 });
+        await p.getByTestId('edit-form').locator('input[name="households"]').fill('abc');
+        await p.getByTestId('edit-form').locator('button[type="submit"]').click();
+        const alert = p.getByTestId('edit-form').getByRole('alert');
+        await alert.waitFor({ timeout: 30_000 });
+        const text = await alert.innerText();
+        assert(text === '输入有误：户数：类型应为数字', `the refusal reads “${text}”`);
+      });
+      const admin = await apiLogin(base, 'demo-admin');
+      const post = (path: string, input: unknown) => fetch(`${base}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: JSON.stringify(input) });
+      const { id, token } = ((await (await post('admin.createToken', { name: 'e2e revoked wall' })).json()) as { result: { data: { id: number; token: string } } }).result.data;
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const p = await ctx.newPage();
+        watch(p);
+        await p.goto(`${base}/command?display=${token}&layers=districts`);
+        await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
+        assert((await post('admin.revokeToken', { id })).ok, 'the token was not revoked');
+        await p.getByTestId('search').locator('input').fill('芝山');
+        await p.getByTestId('wall-token-invalid').waitFor({ timeout: 30_000 });
+        const notice = p.locator('.notice', { hasText: '大屏显示令牌无效或已撤销' });
+        await notice.waitFor({ timeout: 30_000 });
+        assert(!/[A-Za-z]{4,}/.test(await notice.innerText()), `the notice is not Chinese: ${await notice.innerText()}`);
+        assert((await p.getByTestId('login').count()) === 0, 'the revoked wall screen shows the sign-in form');
+        await p.screenshot({ path: resolve(shots, 'wall-revoked-zh.png') });
+      } finally {
+        await ctx.close();
+      }
+    });
+
+    await check('a wall screen with an invalid display token says so (zh and en), never the sign-in form', async () => {
+      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const p = await ctx.newPage();
+        watch(p);
+        for (const [q, want] of [['display=bogus', '大屏令牌无效或已撤销'], ['display=bogus&lang=en', 'not valid or was revoked'], [`display=${'x'.repeat(32)}`, '大屏令牌无效或已撤销']]) {
+          await p.goto(`${base}/command?${q}`);
+          await p.getByTestId('wall-token-invalid').waitFor({ timeout: 60_000 });
+          const text = await p.getByTestId('wall-token-invalid').innerText();
+          assert(text.includes(want), `?${q} reads “${text}”`);
+          assert((await p.getByTestId('login').count()) === 0, `?${q} shows the sign-in form`);
+        }
+        await p.screenshot({ path: resolve(shots, 'wall-invalid-en.png') });
+      } finally {
+        await ctx.close();
+      }
+    });
+
+    await check('/admin for a user without admin rights says "no permission" in the UI\'s language, with a way back to the map', async () => {
+      await page.goto(`${base}/admin?layers=districts`); // the viewer
+      await page.getByTestId('no-permission').waitFor({ timeout: 60_000 });
+      const zh = await page.getByTestId('no-permission').innerText();
+      assert(zh.includes('无权访问此页面') && zh.includes('系统管理'), `the screen reads “${zh}”`);
+      assert((await page.getByTestId('map').count()) === 0, 'the map is shown instead of the message');
+      await page.screenshot({ path: resolve(shots, 'admin-no-permission-zh.png') });
+      await page.getByTestId('back-to-map').click();
+      await page.getByTestId('map').waitFor({ timeout: 60_000 });
+      assert(new URL(page.url()).pathname === '/' && new URL(page.url()).searchParams.get('layers') === 'districts', `back leads to ${page.url()}`);
+      await page.goto(`${base}/admin?lang=en`);
+      await page.getByTestId('no-permission').waitFor({ timeout: 60_000 });
+      assert((await page.getByTestId('no-permission').innerText()).includes('You may not open this page'), 'the English screen');
+    });
+
+    await check('the overview follows the URL\'s period, labels the coordinator\'s case figures 芗城区 and the counts of places as city-wide, and has no engine tile', async () => {
+      const coordinator = await apiLogin(base, 'demo-coordinator');
+      const summary = async (from: string, to: string) => {
+        const input = encodeURIComponent(JSON.stringify({ from: `${from}T00:00:00+08:00`, to: `${to}T00:00:00+08:00` }));
+        const res = await fetch(`${base}/trpc/cases.summary?input=${input}`, { headers: { cookie: coordinator.cookie } });
+        return ((await res.json()) as { result: { data: { count: number } } }).result.data.count;
+      };
+      const all = await summary('2022-01-01', '2022-09-01');
+      const march = await summary('2022-03-01', '2022-04-01');
+      assert(march > 0 && march < all && all < cases.length, `the coordinator's counts: ${march} in March, ${all} in Jan–Aug (city ${cases.length})`);
+      await asUser('demo-coordinator', async (p) => {
+        for (const [period, want] of [['2022-01-01..2022-08-31', all], ['2022-03-01..2022-03-31', march]] as const) {
+          await p.goto(`${base}/?period=${period}&layers=districts`);
+          await p.getByTestId('overview').locator('summary').click();
+          const scoped = p.getByTestId('overview-scoped');
+          await p.locator(`[data-testid="overview-scoped"][data-period="${period}"]`).waitFor({ timeout: 60_000 });
+          await p.locator('[data-testid="tile-cases2022"] .value').waitFor({ timeout: 60_000 });
+          const shown = Number((await tileText(p, 'cases2022')).replace(/\D/g, ''));
+          assert(shown === want, `${period}: the overview shows ${shown} cases, the server counts ${want}`);
+          const heading = await scoped.innerText();
+          assert(heading.includes('芗城区') && heading.includes(period.split('..')[0]) && heading.includes(period.split('..')[1]), `the case figures are headed “${heading}”`);
+          assert((await p.getByTestId('overview-city').innerText()).includes('全市'), 'the counts of places are not labelled city-wide');
+          assert((await tileText(p, 'unitGrids')) === '4,226', 'the city-wide grid count');
+          assert((await p.locator('[data-testid="tile-engine"]').count()) === 0 && !(await p.getByTestId('overview').innerText()).includes('PostGIS'), 'the overview shows the database engine');
+        }
+        await p.screenshot({ path: resolve(shots, 'overview-coordinator-march.png') });
+      });
+    });
+
+    await check('the admin screens pause the map\'s feeds: nothing is downloaded while they are open, the map catches up after', async () => {
+      await asUser('demo-admin', async (p) => {
+        const feeds: string[] = [];
+        p.on('request', (r) => void (r.url().includes('/api/layers/') && feeds.push(new URL(r.url()).pathname)));
+        // opened directly: no prefetch, no downloads
+        await p.goto(`${base}/admin?layers=districts,cases,clinics`);
+        await p.getByTestId('admin-users').locator('tr[data-user="demo-admin"]').waitFor({ timeout: 60_000 });
+        assert(feeds.length === 0, `opening /admin downloaded ${feeds.join(', ')}`);
+        // a layer switched on beneath the panel waits; an answer from the server after it shows nothing was sent meanwhile
+        await p.locator('[data-layer="grids"] input').check();
+        await p.locator('[data-tab="audit"]').click();
+        await p.getByTestId('admin-audit').locator('tbody tr').first().waitFor({ timeout: 60_000 });
+        assert(feeds.length === 0, `while the admin screens were open the map downloaded ${feeds.join(', ')}`);
+        await p.getByRole('link', { name: '城市总览' }).click();
+        await p.locator('[data-layer="grids"][data-status="ready"]').waitFor({ timeout: 120_000 });
+        assert(feeds.includes('/api/layers/grids.bin') && feeds.includes('/api/layers/districts.bin'), `after closing, the map loaded ${feeds.join(', ')}`);
+        assert((await p.getByTestId('system-info').count()) === 0, 'the engine line left the admin screens with them');
+      });
+    });
+
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
     });

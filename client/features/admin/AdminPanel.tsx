@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
-import { LoadedView, formatTime, useReloadable } from '../../app/details-kit.tsx';
+import { LoadedView, formatTime, useLoad, useReloadable } from '../../app/details-kit.tsx';
 import { errorText, t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
 
 type Options = RouterOutputs['admin']['options'];
@@ -52,7 +52,19 @@ export function AdminPanel({ lang }: { lang: Lang }) {
       {tab === 'roles' && <RolesTab lang={lang} />}
       {tab === 'tokens' && <TokensTab lang={lang} />}
       {tab === 'audit' && <AuditTab lang={lang} />}
+      <SystemLine lang={lang} />
     </section>
+  );
+}
+
+/** The database behind the console (for administrators; not a figure of the users' overview). */
+function SystemLine({ lang }: { lang: Lang }) {
+  const state = useLoad(() => api.system.info.query(), 'system:info');
+  if (state.status !== 'ready') return null;
+  return (
+    <p className="muted" data-testid="system-info">
+      {t(lang, 'engine')}: {state.data.engine} · PostGIS {state.data.postgis}
+    </p>
   );
 }
 

@@ -1,69 +1,114 @@
-// The city at a glance: counts of every layer and the 2022 headline indicators.
+// The city at a glance, in two groups that say what they cover: the city's places, grids and
+// facilities (the same for every user), and the cases of the chosen period (the URL's) within
+// the asker's scope — their districts or department, or the whole city — with the headline
+// indicators of that period and scope.
 import { useEffect, useState } from 'react';
 import { api, type RouterOutputs } from '../../app/api.ts';
-import { may, useSession } from '../../app/session.ts';
+import { may, useSession, type SignedIn } from '../../app/session.ts';
+import { periodInstants } from '../../app/url-state.ts';
 import { errorText, formatNumber, formatPercent, t, type Lang, type StringKey } from '../../app/i18n.ts';
 
-interface Overview {
+interface CityFigures {
   places: RouterOutputs['places']['summary'];
   grids: RouterOutputs['grids']['summary'];
   communities: RouterOutputs['communities']['summary'];
   clinics: RouterOutputs['clinics']['summary'];
+}
+interface CaseFigures {
   /** null: the role may not read cases / indicators (the tiles are left out) */
   cases: RouterOutputs['cases']['summary'] | null;
-  open: RouterOutputs['cases']['summary'] | null;
   indicators: RouterOutputs['indicators']['period'] | null;
-  system: RouterOutputs['system']['info'];
 }
 
-const PERIOD = { from: '2022-01-01T00:00:00+08:00', to: '2022-09-01T00:00:00+08:00' };
+/** What the asker's case figures cover, in words: the department, the districts, or the whole city. */
+export function scopeName(lang: Lang, actor: SignedIn | null | undefined): string {
+  if (!actor) return t(lang, 'scopeCity');
+  const s = actor.scope;
+  if (s.kind === 'department') return (lang === 'en' ? s.department?.nameEn : s.department?.name) ?? t(lang, 'scopeCity');
+  if (s.districts === null) return t(lang, 'scopeCity');
+  return s.districts.map((d) => (lang === 'en' ? d.nameEn : d.name)).join(lang === 'en' ? ', ' : '、') || '—';
+}
 
-export function OverviewPanel({ lang }: { lang: Lang }) {
-  const [data, setData] = useState<Overview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const me = useSession();
-  const caseRead = may(me, 'case.read');
-  const indicatorsRead = may(me, 'indicators.read');
-  useEffect(() => {
-    Promise.all([
-      api.places.summary.query(),
-      api.grids.summary.query(),
-      api.communities.summary.query(),
-      api.clinics.summary.query(),
-      caseRead ? api.cases.summary.query(PERIOD) : null,
-      caseRead ? api.cases.summary.query({ from: '2023-01-01T00:00:00+08:00' }) : null,
-      indicatorsRead ? api.indicators.period.query(PERIOD) : null,
-      api.system.info.query(),
-    ])
-      .then(([places, grids, communities, clinics, cases, open, indicators, system]) => setData({ places, grids, communities, clinics, cases, open, indicators, system }))
-      .catch((e: Error) => setError(errorText(e)));
-  }, [caseRead, indicatorsRead]);
-  if (error) return <div className="error" role="alert">{t(lang, 'failed')}{error}</div>;
-  if (!data) return <div className="note">{t(lang, 'loading')}</div>;
-  const n = (v: number) => formatNumber(lang, v);
-  const tiles: [StringKey, string | null][] = [
-    ['districts', n(data.places.districts.count)],
-    ['townships', n(data.places.townships.count)],
-    ['villages', n(data.places.villages.count)],
-    ['population', n(data.places.population)],
-    ['unitGrids', n(data.grids.unitGrids.count)],
-    ['responsibilityGrids', n(data.grids.responsibilityGrids.count)],
-    ['compounds', n(data.communities.compounds.count)],
-    ['clinics', n(data.clinics.clinics.count)],
-    ['cases2022', data.cases && n(data.cases.count)],
-    ['openCases', data.open && n(data.open.open)],
-    ['handlingRate', data.indicators && formatPercent(lang, data.indicators.rates.handlingRate)],
-    ['closureRate', data.indicators && formatPercent(lang, data.indicators.rates.closureRate)],
-    ['engine', `${data.system.engine} · PostGIS ${data.system.postgis}`],
-  ];
+type Tile = [id: string, label: StringKey, value: string | null];
+
+function Tiles({ tiles }: { tiles: [string, string, string | null][] }) {
   return (
     <section className="tiles" aria-label="overview">
-      {tiles.filter(([, v]) => v !== null).map(([k, v]) => (
-        <div className="tile" key={k} data-testid={`tile-${k}`}>
-          <div className="label">{t(lang, k)}</div>
+      {tiles.filter(([, , v]) => v !== null).map(([id, label, v]) => (
+        <div className="tile" key={id} data-testid={`tile-${id}`}>
+          <div className="label">{label}</div>
           <div className="value">{v}</div>
         </div>
       ))}
     </section>
+  );
+}
+
+/** `period`: the URL's (calendar days, inclusive), as the map's case layer uses it. */
+export function OverviewPanel({ lang, period }: { lang: Lang; period: { from: string; to: string } }) {
+  const [city, setCity] = useState<CityFigures | null>(null);
+  const [figures, setFigures] = useState<{ key: string; data: CaseFigures } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const me = useSession();
+  const caseRead = may(me, 'case.read');
+  const indicatorsRead = may(me, 'indicators.read');
+  const key = `${period.from}..${period.to}`;
+  useEffect(() => {
+    let live = true;
+    Promise.all([api.places.summary.query(), api.grids.summary.query(), api.communities.summary.query(), api.clinics.summary.query()])
+      .then(([places, grids, communities, clinics]) => live && setCity({ places, grids, communities, clinics }))
+      .catch((e: Error) => live && setError(errorText(e)));
+    return () => {
+      live = false;
+    };
+  }, []);
+  useEffect(() => {
+    let live = true;
+    const instants = periodInstants(period);
+    Promise.all([caseRead ? api.cases.summary.query(instants) : null, indicatorsRead ? api.indicators.period.query(instants) : null])
+      .then(([cases, indicators]) => live && setFigures({ key, data: { cases, indicators } }))
+      .catch((e: Error) => live && setError(errorText(e)));
+    return () => {
+      live = false;
+    };
+  }, [key, caseRead, indicatorsRead]);
+  if (error) return <div className="error" role="alert">{t(lang, 'failed')}{error}</div>;
+  if (!city) return <div className="note">{t(lang, 'loading')}</div>;
+  const n = (v: number) => formatNumber(lang, v);
+  const label = (tiles: Tile[]) => tiles.map(([id, k, v]): [string, string, string | null] => [id, t(lang, k), v]);
+  const cityTiles: Tile[] = [
+    ['districts', 'districts', n(city.places.districts.count)],
+    ['townships', 'townships', n(city.places.townships.count)],
+    ['villages', 'villages', n(city.places.villages.count)],
+    ['population', 'population', n(city.places.population)],
+    ['unitGrids', 'unitGrids', n(city.grids.unitGrids.count)],
+    ['responsibilityGrids', 'responsibilityGrids', n(city.grids.responsibilityGrids.count)],
+    ['compounds', 'compounds', n(city.communities.compounds.count)],
+    ['clinics', 'clinics', n(city.clinics.clinics.count)],
+  ];
+  // figures of an earlier period are never shown under this period's heading
+  const shown = figures?.key === key ? figures.data : null;
+  const scoped = caseRead || indicatorsRead;
+  const scope = scopeName(lang, me?.actor);
+  const caseTiles: Tile[] = [
+    // the ids are kept from the first layout (cases2022, openCases): tests and bookmarks name them
+    ['cases2022', 'casesInPeriod', shown?.cases ? n(shown.cases.count) : null],
+    ['openCases', 'openInPeriod', shown?.cases ? n(shown.cases.open) : null],
+    ['handlingRate', 'handlingRate', shown?.indicators ? formatPercent(lang, shown.indicators.rates.handlingRate) : null],
+    ['closureRate', 'closureRate', shown?.indicators ? formatPercent(lang, shown.indicators.rates.closureRate) : null],
+  ];
+  return (
+    <>
+      {scoped && (
+        <>
+          <h4 className="overview-group" data-testid="overview-scoped" data-scope={scope} data-period={key}>
+            {scope} · {t(lang, 'overviewCases')} · {period.from} {t(lang, 'periodTo')} {period.to}
+          </h4>
+          {shown ? <Tiles tiles={label(caseTiles)} /> : <div className="note">{t(lang, 'loading')}</div>}
+        </>
+      )}
+      <h4 className="overview-group" data-testid="overview-city">{t(lang, 'overviewCityWide')}</h4>
+      <Tiles tiles={label(cityTiles)} />
+    </>
   );
 }
