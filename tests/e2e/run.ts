@@ -636,68 +636,6 @@ async function main() {
       const left = await page.getByRole('tooltip').count();
       assert(left === 0, `after the flight a tooltip is left: “${left ? await page.getByRole('tooltip').innerText() : ''}”`);
     });
-    await check('a refusal shows in Chinese: a wrong number in a form names its field in Chinese, a revoked wall-screen token says so (page and notice)', async () => {
-      await asUser('demo-coordinator', async (p) => {
-        // a compound the coordinator may edit (in 芗城区), as the server says
-        const ids = Array.from((await feedAs<FeedMeta>('communities.bin')).columns.id as Uint32Array);
-        const { cookie } = await apiLogin(base, 'demo-coordinator');
-        let own: number | undefined;
-        for (const id of ids) {
-          const res = await fetch(`${base}/trpc/communities.byId?input=${encodeURIComponent(JSON.stringify({ id }))}`, { headers: { cookie } });
-          if (((await res.json()) as { result?: { data: { editable: boolean } } }).result?.data.editable) {
-            own = id;
-            break;
-          }
-        }
-        assert(own !== undefined, 'no compound offers an edit to the coordinator');
-        await p.goto(`${base}/?layers=districts,communities&sel=community:${own}`);
-        await p.getByTestId('edit').click({ timeout: 60_000 });
-        await p.getByTestId('edit-form').locator('input[name="households"]').fill('abc');
-        await p.getByTestId('edit-form').locator('button[type="submit"]').click();
-        const alert = p.getByTestId('edit-form').getByRole('alert');
-        await alert.waitFor({ timeout: 30_000 });
-        const text = await alert.innerText();
-        assert(text === '输入有误：户数：类型应为数字', `the refusal reads “${text}”`);
-      });
-      const admin = await apiLogin(base, 'demo-admin');
-      const post = (path: string, input: unknown) => fetch(`${base}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: JSON.stringify(input) });
-      const { id, token } = ((await (await post('admin.createToken', { name: 'e2e revoked wall' })).json()) as { result: { data: { id: number; token: string } } }).result.data;
-      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-      try {
-        const p = await ctx.newPage();
-        watch(p);
-        await p.goto(`${base}/command?display=${token}&layers=districts`);
-        await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
-        assert((await post('admin.revokeToken', { id })).ok, 'the token was not revoked');
-        await p.getByTestId('search').locator('input').fill('芝山');
-        await p.getByTestId('wall-token-invalid').waitFor({ timeout: 30_000 });
-        const notice = p.locator('.notice', { hasText: '大屏显示令牌无效或已撤销' });
-        await notice.waitFor({ timeout: 30_000 });
-        assert(!/[A-Za-z]{4,}/.test(await notice.innerText()), `the notice is not Chinese: ${await notice.innerText()}`);
-        assert((await p.getByTestId('login').count()) === 0, 'the revoked wall screen shows the sign-in form');
-        await p.screenshot({ path: resolve(shots, 'wall-revoked-zh.png') });
-      } finally {
-        await ctx.close();
-      }
-    });
-
-    await check('a wall screen with an invalid display token says so (zh and en), never the sign-in form', async () => {
-      const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-      try {
-        const p = await ctx.newPage();
-        watch(p);
-        for (const [q, want] of [['display=bogus', '大屏令牌无效或已撤销'], ['display=bogus&lang=en', 'not valid or was revoked'], [`display=${'x'.repeat(32)}`, '大屏令牌无效或已撤销']]) {
-          await p.goto(`${base}/command?${q}`);
-          await p.getByTestId('wall-token-invalid').waitFor({ timeout: 60_000 });
-          const text = await p.getByTestId('wall-token-invalid').innerText();
-          assert(text.includes(want), `?${q} reads “${text}”`);
-          assert((await p.getByTestId('login').count()) === 0, `?${q} shows the sign-in form`);
-        }
-        await p.screenshot({ path: resolve(shots, 'wall-invalid-en.png') });
-      } finally {
-        await ctx.close();
-      }
-    });
 
     await check('a refusal shows in Chinese: a wrong number in a form names its field in Chinese, a revoked wall-screen token says so (page and notice)', async () => {
       await asUser('demo-coordinator', async (p) => {
@@ -823,6 +761,27 @@ async function main() {
         await p.locator('[data-layer="grids"][data-status="ready"]').waitFor({ timeout: 120_000 });
         assert(feeds.includes('/api/layers/grids.bin') && feeds.includes('/api/layers/districts.bin'), `after closing, the map loaded ${feeds.join(', ')}`);
         assert((await p.getByTestId('system-info').count()) === 0, 'the engine line left the admin screens with them');
+      });
+    });
+
+    await check('the audit table shows each action in words and its note as key/value text (zh and en)', async () => {
+      await asUser('demo-admin', async (p) => {
+        await p.goto(`${base}/admin`);
+        await p.locator('[data-tab="audit"]').click();
+        const row = p.getByTestId('admin-audit').locator('tr', { has: p.locator('[data-action="admin.createUser"]') }).first();
+        await row.waitFor({ timeout: 60_000 });
+        const action = await row.getByTestId('audit-action').innerText();
+        assert(action.includes('新建用户'), `the action reads “${action}”`);
+        const note = await row.getByTestId('audit-detail').innerText();
+        assert(note.includes('用户名：') && note.includes('角色：监督员') && !/[{}"]/.test(note), `the note reads “${note}”`);
+        assert((await p.getByTestId('system-info').innerText()).includes('PostGIS'), 'the admin screens lost the engine line');
+        await p.screenshot({ path: resolve(shots, 'admin-audit-words-zh.png') });
+        await p.goto(`${base}/admin?lang=en`);
+        await p.locator('[data-tab="audit"]').click();
+        const en = p.getByTestId('admin-audit').locator('tr', { has: p.locator('[data-action="admin.createUser"]') }).first();
+        await en.waitFor({ timeout: 60_000 });
+        assert((await en.getByTestId('audit-action').innerText()).includes('Create a user'), 'the English action');
+        assert((await en.getByTestId('audit-detail').innerText()).includes('Role: Inspector'), `the English note reads “${await en.getByTestId('audit-detail').innerText()}”`);
       });
     });
 

@@ -5,6 +5,8 @@ import { api, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
 import { LoadedView, formatTime, useLoad, useReloadable } from '../../app/details-kit.tsx';
 import { errorText, t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
+import { actionLabel } from '../../../domain/actions.ts';
+import { auditDetailItems, outcomeText, targetText } from './audit-format.ts';
 
 type Options = RouterOutputs['admin']['options'];
 type User = RouterOutputs['admin']['users'][number];
@@ -433,11 +435,21 @@ function AuditTab({ lang }: { lang: Lang }) {
         rows={rows.map((r) => [
           formatTime(lang, r.at),
           r.actor,
-          r.action,
-          r.targetKind ? `${r.targetKind} ${r.targetId ?? ''}` : '',
-          <span key="o" className={`outcome-${r.outcome}`}>{tData(lang, `outcome_${r.outcome}`, r.outcome)}</span>,
+          // the action in words; its code too (what the filter above takes)
+          <span key="a" data-testid="audit-action" data-action={r.action}>
+            {actionLabel(r.action, lang)} <code className="muted">{r.action}</code>
+          </span>,
+          targetText(r.targetKind, r.targetId, lang),
+          <span key="o" className={`outcome-${r.outcome.replace(/\W/g, '-')}`}>{outcomeText(r.outcome, lang)}</span>,
           r.ip ?? '',
-          <code key="d">{JSON.stringify(r.detail)?.slice(0, 160)}</code>,
+          <span key="d" className="audit-detail" data-testid="audit-detail">
+            {auditDetailItems(r.detail, lang, r.outcome).map((i, k) => (
+              <span key={k} className="kv" data-key={i.key}>
+                {i.label && <b>{i.label}{lang === 'zh' ? '：' : ': '}</b>}
+                {i.value}
+              </span>
+            ))}
+          </span>,
         ])}
       />
       {more && (
