@@ -10,6 +10,8 @@ import { seedCity } from '../../data/seed.ts';
 import { ensureDemoAccounts } from '../../server/auth/first-run.ts';
 import { TEST_NOW } from './test-config.ts';
 import { createServerDatabase, dropServerDatabase } from './server-db.ts';
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../db/engine.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -27,11 +29,34 @@ function sourceHash(): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * What a test could leave behind in the shared city (rows it adds, versions it bumps, settings
+ * it changes). Tests write only in rolled-back transactions (tests/support/rolled-back.ts) or
+ * databases of their own, so on the server engine, where the city outlives the test workers,
+ * the run ends by saying what changed, if anything did.
+ */
+async function traces(db: Db): Promise<Record<string, string>> {
+  const [r] = await rows<Record<string, string>>(
+    db,
+    sql`select (select count(*) from users)::text as users, (select coalesce(sum(version), 0) from users)::text as user_versions,
+               (select count(*) from sessions)::text as sessions, (select count(*) from login_attempts)::text as login_attempts,
+               (select count(*) from login_devices)::text as login_devices, (select count(*) from display_tokens)::text as display_tokens,
+               (select count(*) || '/' || coalesce(sum(repeats), 0) from audit_log)::text as audit_log,
+               (select md5(string_agg(role_code || ':' || permission, ',' order by role_code, permission)) from role_permissions) as role_permissions,
+               (select md5(string_agg(key || '=' || value, ',' order by key)) from app_meta) as app_meta,
+               (select count(*) || '/' || coalesce(sum(version), 0) from cases)::text as cases, (select count(*) from case_events)::text as case_events,
+               (select coalesce(sum(version), 0) from responsibility_grids)::text as responsibility_grids,
+               (select coalesce(sum(version), 0) from property_communities)::text as property_communities`,
+  );
+  return r;
+}
+
 export default async function setup(project: TestProject) {
   const t0 = performance.now();
   const log = (l: string) => console.log(`[test-db] ${l}`);
   if (process.env.DATABASE_URL) {
     const url = await createServerDatabase(process.env.DATABASE_URL, 'citygrid_test');
+    let before: Record<string, string> = {};
     log(`server engine: fresh database ${redactUrl(url)}`);
     try {
       const engine = await openEngine({ databaseUrl: url });
@@ -39,6 +64,7 @@ export default async function setup(project: TestProject) {
         await migrateEngine(engine);
         await seedCity(engine.db, { now: TEST_NOW, log });
         await ensureDemoAccounts(engine.db);
+        before = await traces(engine.db);
       } finally {
         await engine.close();
       }
@@ -49,7 +75,20 @@ export default async function setup(project: TestProject) {
     log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     project.provide('testDb', { engine: 'server', url, adminUrl: process.env.DATABASE_URL, seededNow: TEST_NOW.toISOString() });
     return async () => {
-      await dropServerDatabase(process.env.DATABASE_URL!, url);
+      try {
+        const engine = await openEngine({ databaseUrl: url });
+        try {
+          const after = await traces(engine.db);
+          const changed = Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => `${k} ${before[k]} → ${after[k]}`);
+          log(changed.length ? `the shared city changed during the run (a test wrote outside a rolled-back transaction): ${changed.join('; ')}` : 'the shared city is as it was seeded');
+        } finally {
+          await engine.close();
+        }
+      } catch (err) {
+        log(`could not compare the shared city with its seed: ${(err as Error).message}`);
+      } finally {
+        await dropServerDatabase(process.env.DATABASE_URL!, url);
+      }
     };
   }
   const cacheDir = join(root, '.data', 'test-cache');
