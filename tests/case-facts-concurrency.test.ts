@@ -162,7 +162,7 @@ describe.runIf(server)('two connections appending events to one case at once (mi
   it('without the lock (the trigger as before 0013) the same interleaving loses the first event: the test can tell', async () => {
     const engine = await databases.next();
     const [{ def }] = await rows<{ def: string }>(engine.db, sql`select pg_get_functiondef('cg_case_events_refresh_facts'::regproc) as def`);
-    const unlocked = def.replace(/^.*FOR UPDATE;\s*$/im, '');
+    const unlocked = def.replace(/^.*FOR (NO KEY )?UPDATE;\s*$/im, '');
     expect(unlocked).not.toBe(def);
     await engine.db.execute(sql.raw(unlocked));
     const caseId = await newCase(engine);
@@ -173,15 +173,12 @@ describe.runIf(server)('two connections appending events to one case at once (mi
     expect(f.rule).toMatchObject({ extensions: 2 });
     expect(f.stored).toMatchObject({ extensions: 1 });
   });
-  // KNOWN BUG in migration 0013, found by this test: the trigger locks the case FOR UPDATE, which
-  // conflicts with the FOR KEY SHARE lock the case_events foreign key has already taken on the
-  // same row for each appender, so two appenders that are both past their foreign-key check wait
-  // for each other and PostgreSQL aborts one (40P01, deadlock detected): a workflow step that
-  // fails under load. FOR NO KEY UPDATE (which does not conflict with key-share locks, but does
-  // with itself) keeps appenders apart without it — tried on a copy: both land, the facts hold
-  // both, and the interleaving above still waits. Marked `fails` until a migration makes that
-  // change; then this test fails as marked: take the mark off.
-  it.fails('two appenders whose foreign-key checks overlap both land (today one is aborted as a deadlock)', async () => {
+  // Found by this test: 0013 locked the case FOR UPDATE, which conflicts with the FOR KEY SHARE
+  // lock the case_events foreign key has already taken on the same row for each appender, so two
+  // appenders both past their foreign-key check waited for each other and PostgreSQL aborted one
+  // (40P01, deadlock detected). Migration 0015 locks FOR NO KEY UPDATE (no conflict with key-share
+  // locks, but with itself): both land, and the interleaving above still waits.
+  it('two appenders whose foreign-key checks overlap both land (0013 aborted one as a deadlock; 0015)', async () => {
     const engine = await databases.next();
     const caseId = await newCase(engine);
     expect(await overlapping(engine, caseId)).toEqual({ a: 'appended', b: 'appended' });
