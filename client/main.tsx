@@ -1,5 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { queryClient } from './app/api.ts';
 import { App, isOverlayPath } from './app/App.tsx';
 import { prefetchFeeds } from './app/Console.tsx';
 import { loadSession, may } from './app/session.ts';
@@ -14,6 +16,8 @@ void loadSession().then(
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 );

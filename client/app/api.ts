@@ -4,6 +4,10 @@
 import { createTRPCClient, httpBatchLink, httpLink, splitLink, type HTTPHeaders } from '@trpc/client';
 import { MAX_BATCH, UNBATCHED } from '../../domain/request-limits.ts';
 import type { inferRouterOutputs } from '@trpc/server';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import type { QueryClient } from '@tanstack/react-query';
+import { makeQueryClient } from './query-client.ts';
+import { invalidateAfter } from './invalidations.ts';
 import type { AppRouter } from '../../server/router.ts';
 
 const auth: { csrf: string | null; display: string | null } = { csrf: null, display: null };
@@ -38,3 +42,12 @@ export const api = createTRPCClient<AppRouter>({
   ],
 });
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** A QueryClient with the app's policy whose mutations invalidate what they change (client/app/invalidations.ts). */
+export const newQueryClient = (): QueryClient => makeQueryClient((qc, key, input) => invalidateAfter(qc, trpc, key, input));
+
+/** The page's one cache of server state (provided at the root; cleared when the session ends). */
+export const queryClient = newQueryClient();
+
+/** Query and mutation options over `api`: `useQuery(trpc.x.y.queryOptions(input))`, `trpc.x.y.queryKey()`/`pathFilter()`. */
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: api, queryClient });

@@ -1,30 +1,9 @@
-// Pieces every details panel uses: load one thing over tRPC, show a field list.
-import { useEffect, useState, type ReactNode } from 'react';
+// Pieces every details panel uses: show one thing loaded over tRPC (a query), a field list, an edit form.
+import { useState, type ReactNode } from 'react';
 import { errorText, t, type Lang, type StringKey } from './i18n.ts';
 
-export type Loaded<T> = { status: 'loading' } | { status: 'ready'; data: T } | { status: 'error'; error: string };
-
-export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
-  const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
-  useEffect(() => {
-    let live = true;
-    setState({ status: 'loading' });
-    load().then(
-      (data) => live && setState({ status: 'ready', data }),
-      (err: Error) => live && setState({ status: 'error', error: errorText(err) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return state;
-}
-
-/** `useLoad` with a `reload` (after a change): the key gains a round number. */
-export function useReloadable<T>(load: () => Promise<T>, key: string): [Loaded<T>, () => void] {
-  const [round, setRound] = useState(0);
-  return [useLoad(load, `${key}#${round}`), () => setRound((r) => r + 1)];
-}
+/** What `LoadedView` needs of a query: a TanStack `useQuery` result is one. */
+export type Loaded<T> = { status: 'pending'; error: unknown } | { status: 'error'; error: unknown } | { status: 'success'; data: T };
 
 export type Field = [StringKey, ReactNode];
 
@@ -44,8 +23,8 @@ export function FieldList({ lang, fields }: { lang: Lang; fields: Field[] }) {
 }
 
 export function LoadedView<T>({ lang, state, children }: { lang: Lang; state: Loaded<T>; children: (data: T) => ReactNode }) {
-  if (state.status === 'loading') return <p className="muted">{t(lang, 'loading')}</p>;
-  if (state.status === 'error') return <p className="error">{t(lang, 'failed')}{state.error}</p>;
+  if (state.status === 'pending') return <p className="muted">{t(lang, 'loading')}</p>;
+  if (state.status === 'error') return <p className="error">{t(lang, 'failed')}{errorText(state.error, lang)}</p>;
   return <>{children(state.data)}</>;
 }
 
@@ -54,16 +33,16 @@ export function formatTime(lang: Lang, iso: string | null | undefined): string |
   return new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 }
 
-/** The usual panel: one record loaded over tRPC, a title, a field list, and what follows (an edit form); `reload` loads it again. */
-export function RecordDetails<T>(p: { lang: Lang; load: () => Promise<T>; loadKey: string; title: (d: T) => ReactNode; fields: (d: T) => Field[]; after?: (d: T, reload: () => void) => ReactNode }) {
-  const [state, reload] = useReloadable(p.load, p.loadKey);
+/** The usual panel: one record (`state`: its query), a title, a field list, and what follows (an edit form). */
+export function RecordDetails<T>(p: { lang: Lang; state: Loaded<T>; title: (d: T) => ReactNode; fields: (d: T) => Field[]; after?: (d: T) => ReactNode }) {
+  const { state } = p;
   return (
     <LoadedView lang={p.lang} state={state}>
       {(d) => (
         <>
           <h2 data-testid="details-title">{p.title(d)}</h2>
           <FieldList lang={p.lang} fields={p.fields(d)} />
-          {p.after?.(d, reload)}
+          {p.after?.(d)}
         </>
       )}
     </LoadedView>
@@ -81,14 +60,14 @@ export interface EditField {
 /**
  * The edit control of a details panel: an Edit button (shown only where the server said the
  * user may edit), then a form; the server's answer (a refusal, a stale version) is shown as it
- * comes. `onSave` gets the values as typed (ints parsed).
+ * comes. `onSave` gets the values as typed (ints parsed): a mutation, whose invalidations
+ * (client/app/invalidations.ts) load the record again.
  */
-export function EditForm({ lang, fields, initial, onSave, onSaved }: {
+export function EditForm({ lang, fields, initial, onSave }: {
   lang: Lang;
   fields: EditField[];
   initial: Record<string, string | number | null>;
   onSave: (values: Record<string, string | number>) => Promise<unknown>;
-  onSaved: () => void;
 }) {
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -115,9 +94,8 @@ export function EditForm({ lang, fields, initial, onSave, onSaved }: {
     try {
       await onSave(Object.fromEntries(fields.map((f) => [f.key, f.kind === 'int' ? Number(values[f.key]) : values[f.key]])));
       setOpen(false);
-      onSaved();
     } catch (err) {
-      setError(errorText(err));
+      setError(errorText(err, lang));
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,7 @@
 // display token). A small store with a hook; the server decides everything, the client only
 // hides what the answer says it may not do.
 import { useSyncExternalStore } from 'react';
-import { api, setAuthHeaders, whenSignedOut, type RouterOutputs } from './api.ts';
+import { api, queryClient, setAuthHeaders, whenSignedOut, type RouterOutputs } from './api.ts';
 import { displayTokenOf } from './url-state.ts';
 
 export type Me = RouterOutputs['auth']['me'];
@@ -18,8 +18,21 @@ function set(me: Me): Me {
   return me;
 }
 
-// an expired session shows the sign-in screen again instead of failing call after call
-whenSignedOut(() => void loadSession().catch(() => {}));
+/**
+ * The session ended (expired, or ended elsewhere): nothing of this user's server state stays in the
+ * cache for whoever signs in next, and the sign-in screen shows again instead of failing call after call.
+ */
+export function sessionLost(): Promise<void> {
+  // cleared once the session is known again, not at once: the refused answer that told us is still
+  // on its way to its query, whose screen shows the refusal (a revoked wall token) before it goes
+  return loadSession()
+    .then(
+      () => {},
+      () => {},
+    )
+    .finally(() => queryClient.clear());
+}
+whenSignedOut(() => void sessionLost());
 
 export async function loadSession(): Promise<Me> {
   setAuthHeaders({ csrf: null, display: displayTokenOf(window.location.search) });
@@ -27,12 +40,15 @@ export async function loadSession(): Promise<Me> {
 }
 
 export async function signIn(username: string, password: string): Promise<Me> {
-  return set(await api.auth.login.mutate({ username, password }));
+  const me = await api.auth.login.mutate({ username, password });
+  queryClient.clear(); // a new user starts from an empty cache
+  return set(me);
 }
 
 /** Ends the session and starts the page afresh, so nothing of this user's data stays in memory. */
 export async function signOut(): Promise<void> {
   await api.auth.logout.mutate().catch(() => {});
+  queryClient.clear();
   window.location.assign(window.location.pathname);
 }
 

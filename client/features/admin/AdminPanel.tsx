@@ -1,9 +1,10 @@
 // The admin screens: users and their bindings, role rights, wall-screen display tokens, and the
 // audit log. Every action goes through the API, which checks the rights again and audits it.
-import { useEffect, useState, type ReactNode } from 'react';
-import { api, type RouterOutputs } from '../../app/api.ts';
+import { useState, type ReactNode } from 'react';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import { api, trpc, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
-import { LoadedView, formatTime, useLoad, useReloadable } from '../../app/details-kit.tsx';
+import { LoadedView, formatTime, type Loaded } from '../../app/details-kit.tsx';
 import { errorText, t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
 import { actionLabel } from '../../../domain/actions.ts';
 import { auditDetailItems, outcomeText, targetText } from './audit-format.ts';
@@ -21,19 +22,26 @@ const TABS: { id: Tab; label: StringKey; permission: string }[] = [
 
 export const adminPermissions = TABS.map((x) => x.permission);
 
-/** Runs a call, reports its error, and reloads after it; one per screen. */
-function useAction(reload: () => void): [string | null, (p: () => Promise<unknown>) => Promise<void>] {
+/**
+ * Runs a mutation (`mutateAsync` of a `useMutation`) and reports its error; one per screen. What it
+ * changed loads again by the invalidation table (client/app/invalidations.ts), before it resolves.
+ */
+function useAction(lang: Lang): [string | null, (p: () => Promise<unknown>) => Promise<void>] {
   const [error, setError] = useState<string | null>(null);
   const run = async (p: () => Promise<unknown>) => {
     setError(null);
     try {
       await p();
     } catch (err) {
-      setError(errorText(err));
+      setError(errorText(err, lang));
     }
-    reload();
   };
   return [error, run];
+}
+
+/** The first of some queries that is not ready yet (loading or failed), or null when all are. */
+function notReady(...states: Loaded<unknown>[]): Loaded<unknown> | null {
+  return states.find((x) => x.status !== 'success') ?? null;
 }
 
 export function AdminPanel({ lang }: { lang: Lang }) {
@@ -61,8 +69,8 @@ export function AdminPanel({ lang }: { lang: Lang }) {
 
 /** The database behind the console (for administrators; not a figure of the users' overview). */
 function SystemLine({ lang }: { lang: Lang }) {
-  const state = useLoad(() => api.system.info.query(), 'system:info');
-  if (state.status !== 'ready') return null;
+  const state = useQuery(trpc.system.info.queryOptions());
+  if (state.status !== 'success') return null;
   return (
     <p className="muted" data-testid="system-info">
       {t(lang, 'engine')}: {state.data.engine} · PostGIS {state.data.postgis}
@@ -136,13 +144,19 @@ function bindingLabel(lang: Lang, options: Options, u: User): string {
 }
 
 function UsersTab({ lang }: { lang: Lang }) {
-  const [state, reload] = useReloadable(() => Promise.all([api.admin.users.query(), api.admin.options.query()]), 'admin:users');
-  const [error, run] = useAction(reload);
+  const usersQuery = useQuery(trpc.admin.users.queryOptions());
+  const optionsQuery = useQuery(trpc.admin.options.queryOptions());
+  const createUser = useMutation(trpc.admin.createUser.mutationOptions());
+  const updateUser = useMutation(trpc.admin.updateUser.mutationOptions());
+  const liftLoginLock = useMutation(trpc.admin.liftLoginLock.mutationOptions());
+  const resetPassword = useMutation(trpc.admin.resetPassword.mutationOptions());
+  const [error, run] = useAction(lang);
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
   const [draft, setDraft] = useState({ username: '', displayName: '', binding: { roleCode: 'command_viewer', departmentId: null, districtCodes: [] } as Binding });
   const [editing, setEditing] = useState<{ user: User; displayName: string; binding: Binding } | null>(null);
-  if (state.status !== 'ready') return <LoadedView lang={lang} state={state}>{() => null}</LoadedView>;
-  const [users, options] = state.data;
+  const waiting = notReady(usersQuery, optionsQuery);
+  if (waiting || !usersQuery.data || !optionsQuery.data) return <LoadedView lang={lang} state={waiting ?? usersQuery}>{() => null}</LoadedView>;
+  const [users, options] = [usersQuery.data, optionsQuery.data];
   return (
     <div data-testid="admin-users">
       {error && <p className="error" role="alert">{error}</p>}
@@ -156,7 +170,7 @@ function UsersTab({ lang }: { lang: Lang }) {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const r = await api.admin.createUser.mutate({ username: draft.username, displayName: draft.displayName, ...draft.binding });
+            const r = await createUser.mutateAsync({ username: draft.username, displayName: draft.displayName, ...draft.binding });
             setSecret({ username: draft.username, password: r.oneTimePassword });
             setDraft({ ...draft, username: '', displayName: '' });
           });
@@ -195,7 +209,7 @@ function UsersTab({ lang }: { lang: Lang }) {
                   <button
                     onClick={() =>
                       void run(async () => {
-                        await api.admin.updateUser.mutate({ id: u.id, version: u.version, displayName: editing.displayName, ...editing.binding });
+                        await updateUser.mutateAsync({ id: u.id, version: u.version, displayName: editing.displayName, ...editing.binding });
                         setEditing(null);
                       })
                     }
@@ -228,16 +242,16 @@ function UsersTab({ lang }: { lang: Lang }) {
                   <button className="link" onClick={() => setEditing({ user: u, displayName: u.displayName, binding: { roleCode: u.roleCode, departmentId: u.departmentId, districtCodes: u.districtCodes } })}>
                     {t(lang, 'edit')}
                   </button>
-                  <button className="link" onClick={() => void run(() => api.admin.updateUser.mutate({ id: u.id, version: u.version, disabled: !u.disabled }))}>
+                  <button className="link" onClick={() => void run(() => updateUser.mutateAsync({ id: u.id, version: u.version, disabled: !u.disabled }))}>
                     {t(lang, u.disabled ? 'enable' : 'disable')}
                   </button>
                   {u.lockedForSeconds !== null && (
-                    <button className="link" data-testid="lift-lock" onClick={() => void run(() => api.admin.liftLoginLock.mutate({ username: u.username }))}>
+                    <button className="link" data-testid="lift-lock" onClick={() => void run(() => liftLoginLock.mutateAsync({ username: u.username }))}>
                       {t(lang, 'liftLock')}
                     </button>
                   )}
                   {!u.demo && (
-                    <button className="link" onClick={() => void run(async () => setSecret({ username: u.username, password: (await api.admin.resetPassword.mutate({ id: u.id })).oneTimePassword }))}>
+                    <button className="link" onClick={() => void run(async () => setSecret({ username: u.username, password: (await resetPassword.mutateAsync({ id: u.id })).oneTimePassword }))}>
                       {t(lang, 'resetPassword')}
                     </button>
                   )}
@@ -252,9 +266,10 @@ function UsersTab({ lang }: { lang: Lang }) {
 }
 
 function RolesTab({ lang }: { lang: Lang }) {
-  const [state, reload] = useReloadable(() => api.admin.options.query(), 'admin:roles');
-  const [error, run] = useAction(reload);
-  if (state.status !== 'ready') return <LoadedView lang={lang} state={state}>{() => null}</LoadedView>;
+  const state = useQuery(trpc.admin.options.queryOptions());
+  const setPermission = useMutation(trpc.admin.setPermission.mutationOptions());
+  const [error, run] = useAction(lang);
+  if (state.status !== 'success') return <LoadedView lang={lang} state={state}>{() => null}</LoadedView>;
   const options = state.data;
   return (
     <div data-testid="admin-roles">
@@ -282,7 +297,7 @@ function RolesTab({ lang }: { lang: Lang }) {
                       type="checkbox"
                       aria-label={`${r.code} ${p.code}`}
                       checked={granted}
-                      onChange={() => void run(() => api.admin.setPermission.mutate({ roleCode: r.code, permission: p.code, granted: !granted }))}
+                      onChange={() => void run(() => setPermission.mutateAsync({ roleCode: r.code, permission: p.code, granted: !granted }))}
                     />
                   </td>
                 );
@@ -297,13 +312,18 @@ function RolesTab({ lang }: { lang: Lang }) {
 
 function TokensTab({ lang }: { lang: Lang }) {
   // the district picker needs admin.options (user.manage); a token manager without it makes city-wide tokens
-  const [state, reload] = useReloadable(() => Promise.all([api.admin.tokens.query(), api.admin.options.query().catch(() => null)]), 'admin:tokens');
-  const [error, run] = useAction(reload);
+  const me = useSession();
+  const tokensQuery = useQuery(trpc.admin.tokens.queryOptions());
+  const optionsQuery = useQuery(trpc.admin.options.queryOptions(undefined, { enabled: may(me, 'user.manage') }));
+  const createToken = useMutation(trpc.admin.createToken.mutationOptions());
+  const revokeToken = useMutation(trpc.admin.revokeToken.mutationOptions());
+  const [error, run] = useAction(lang);
   const [name, setName] = useState('');
   const [districts, setDistricts] = useState<string[]>([]);
   const [made, setMade] = useState<string | null>(null);
-  if (state.status !== 'ready') return <LoadedView lang={lang} state={state}>{() => null}</LoadedView>;
-  const [tokens, options] = state.data;
+  // options: wait for it only while it is being asked; a refusal leaves the picker out
+  if (tokensQuery.status !== 'success' || (optionsQuery.isLoading && !optionsQuery.data)) return <LoadedView lang={lang} state={tokensQuery.status === 'success' ? { status: 'pending', error: null } : tokensQuery}>{() => null}</LoadedView>;
+  const [tokens, options] = [tokensQuery.data, optionsQuery.data ?? null];
   return (
     <div data-testid="admin-tokens">
       {error && <p className="error" role="alert">{error}</p>}
@@ -317,7 +337,7 @@ function TokensTab({ lang }: { lang: Lang }) {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const r = await api.admin.createToken.mutate({ name, districtCodes: districts });
+            const r = await createToken.mutateAsync({ name, districtCodes: districts });
             setMade(`${window.location.origin}/command?display=${r.token}`);
             setName('');
           });
@@ -343,7 +363,7 @@ function TokensTab({ lang }: { lang: Lang }) {
           formatTime(lang, x.createdAt),
           x.revokedAt ? `${t(lang, 'revoked')} ${formatTime(lang, x.revokedAt)}` : t(lang, 'enabled'),
           x.revokedAt ? null : (
-            <button className="link" onClick={() => void run(() => api.admin.revokeToken.mutate({ id: x.id }))}>
+            <button className="link" onClick={() => void run(() => revokeToken.mutateAsync({ id: x.id }))}>
               {t(lang, 'revoke')}
             </button>
           ),
@@ -378,33 +398,33 @@ function Table({ lang, head, rows }: { lang: Lang; head: StringKey[]; rows: Reac
 
 type AuditRow = RouterOutputs['audit']['list']['rows'][number];
 
+type AuditFilter = { actor: string; action: string; outcome: string; from: string; to: string };
+
+function auditInput(filter: AuditFilter) {
+  const day = (d: string, end = false) => (d ? `${d}T${end ? '23:59:59' : '00:00:00'}+08:00` : undefined);
+  return { actor: filter.actor || undefined, action: filter.action || undefined, outcome: filter.outcome || undefined, from: day(filter.from), to: day(filter.to, true), limit: 100 };
+}
+
 function AuditTab({ lang }: { lang: Lang }) {
-  const [filter, setFilter] = useState({ actor: '', action: '', outcome: '', from: '', to: '' });
-  const [rows, setRows] = useState<AuditRow[]>([]);
-  const [more, setMore] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const load = (beforeId?: number) => {
-    const day = (d: string, end = false) => (d ? `${d}T${end ? '23:59:59' : '00:00:00'}+08:00` : undefined);
-    api.audit.list
-      .query({
-        actor: filter.actor || undefined,
-        action: filter.action || undefined,
-        outcome: filter.outcome || undefined,
-        from: day(filter.from),
-        to: day(filter.to, true),
-        beforeId,
-        limit: 100,
-      })
-      .then(
-        (r) => {
-          setRows((old) => (beforeId ? [...old, ...r.rows] : r.rows));
-          setMore(r.more);
-          setError(null);
-        },
-        (err: Error) => setError(errorText(err)),
-      );
+  const [filter, setFilter] = useState<AuditFilter>({ actor: '', action: '', outcome: '', from: '', to: '' });
+  const [applied, setApplied] = useState(filter);
+  const input = auditInput(applied);
+  // pages go back by `beforeId` (not tRPC's `cursor`), so the key is built by hand under audit.list's path:
+  // invalidating that path (a live `audit` event) reaches it; fresh on every visit (staleTime 0)
+  const audit = useInfiniteQuery({
+    queryKey: [...trpc.audit.list.pathKey(), { input, type: 'infinite' }],
+    queryFn: ({ pageParam }) => api.audit.list.query({ ...input, beforeId: pageParam }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => (last.more ? last.rows.at(-1)?.id : undefined),
+    staleTime: 0,
+  });
+  const rows: AuditRow[] = audit.data?.pages.flatMap((x) => x.rows) ?? [];
+  const error = audit.error ? errorText(audit.error, lang) : null;
+  const more = audit.hasNextPage;
+  const load = () => {
+    if (JSON.stringify(filter) === JSON.stringify(applied)) void audit.refetch();
+    else setApplied(filter);
   };
-  useEffect(() => load(), []);
   return (
     <div data-testid="admin-audit">
       <form
@@ -453,7 +473,7 @@ function AuditTab({ lang }: { lang: Lang }) {
         ])}
       />
       {more && (
-        <button className="link" onClick={() => load(rows.at(-1)?.id)}>
+        <button className="link" onClick={() => void audit.fetchNextPage()}>
           {t(lang, 'more')}
         </button>
       )}

@@ -1,8 +1,9 @@
 // One case: code, category, source, state, unit, deadlines, where it is, and its history.
 import { useState } from 'react';
-import { api, type RouterOutputs } from '../../app/api.ts';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { trpc, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession } from '../../app/session.ts';
-import { FieldList, LoadedView, formatTime, useLoad } from '../../app/details-kit.tsx';
+import { FieldList, LoadedView, formatTime } from '../../app/details-kit.tsx';
 import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
 import { LIGHT_COLOURS } from './case-colours.ts';
 import { LIGHTS, type Light } from '../../../domain/case-light.ts';
@@ -10,7 +11,7 @@ import { stateGroupOf } from '../../../domain/workflow.ts';
 import { sourceLabel } from './CaseControls.tsx';
 
 export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly(lng: number, lat: number, zoom: number): void }) {
-  const state = useLoad(() => api.cases.byId.query({ id }), `case:${id}`);
+  const state = useQuery(trpc.cases.byId.queryOptions({ id }));
   return (
     <LoadedView lang={lang} state={state}>
       {(c) => {
@@ -67,12 +68,7 @@ type Reporter = NonNullable<Extract<RouterOutputs['cases']['byId'], { reporter: 
 function ReporterView({ lang, caseId, reporter }: { lang: Lang; caseId: number; reporter: Reporter }) {
   const me = useSession();
   const [shown, setShown] = useState<Reporter>(reporter);
-  const [error, setError] = useState<string | null>(null);
-  const reveal = () =>
-    api.cases.revealReporter.mutate({ id: caseId }).then(
-      (r) => r.reporter && setShown(r.reporter),
-      (err: Error) => setError(errorText(err)),
-    );
+  const reveal = useMutation(trpc.cases.revealReporter.mutationOptions({ onSuccess: (r) => r.reporter && setShown(r.reporter) }));
   return (
     <section className="reporter" data-testid="reporter">
       <h3>{t(lang, 'reporter')}</h3>
@@ -84,11 +80,11 @@ function ReporterView({ lang, caseId, reporter }: { lang: Lang; caseId: number; 
         ]}
       />
       {shown.masked && may(me, 'case.reporter.reveal') && (
-        <button className="link" data-testid="reveal" onClick={() => void reveal()}>
+        <button className="link" data-testid="reveal" onClick={() => reveal.mutate({ id: caseId })}>
           {t(lang, 'reveal')}
         </button>
       )}
-      {error && <p className="error">{error}</p>}
+      {reveal.error && <p className="error">{errorText(reveal.error, lang)}</p>}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 // A village clinic (村卫生所).
-import { api } from '../../app/api.ts';
+import { useQuery } from '@tanstack/react-query';
+import { trpc } from '../../app/api.ts';
 import { RecordDetails } from '../../app/details-kit.tsx';
 import { tData, type Lang } from '../../app/i18n.ts';
 
@@ -7,8 +8,7 @@ export function ClinicDetails({ id, lang }: { id: number; lang: Lang }) {
   return (
     <RecordDetails
       lang={lang}
-      load={() => api.clinics.byId.query({ id })}
-      loadKey={`clinic:${id}`}
+      state={useQuery(trpc.clinics.byId.queryOptions({ id }))}
       title={(c) => c.name}
       fields={(c) => [
         ['f_kind', tData(lang, `clinicKind_${c.kind}`, c.kind)],

@@ -1,14 +1,16 @@
 // A property-managed residential compound (物业小区).
-import { api } from '../../app/api.ts';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { trpc } from '../../app/api.ts';
 import { EditForm, RecordDetails } from '../../app/details-kit.tsx';
 import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
 
 export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
+  const state = useQuery(trpc.communities.byId.queryOptions({ id }));
+  const update = useMutation(trpc.communities.update.mutationOptions());
   return (
     <RecordDetails
       lang={lang}
-      load={() => api.communities.byId.query({ id })}
-      loadKey={`community:${id}`}
+      state={state}
       title={(c) => c.name}
       fields={(c) => [
         ['f_kind', t(lang, 'kind_community')],
@@ -18,7 +20,7 @@ export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
         ['f_village', c.village?.name],
         ['f_township', c.township?.name],
       ]}
-      after={(c, reload) =>
+      after={(c) =>
         // only where the server says this user may edit (community.edit inside their districts); it checks again on save
         c.editable && (
           <EditForm
@@ -31,7 +33,7 @@ export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
             ]}
             initial={{ name: c.name, households: c.households, partyOrgKind: c.partyOrgKind, partyOrgName: c.partyOrgName }}
             onSave={(v) =>
-              api.communities.update.mutate({
+              update.mutateAsync({
                 id,
                 version: c.version,
                 name: String(v.name),
@@ -40,7 +42,6 @@ export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
                 partyOrgName: String(v.partyOrgName) || null,
               })
             }
-            onSaved={reload}
           />
         )
       }

@@ -1,5 +1,6 @@
 // A unit grid (单元网格) or a responsibility grid (责任网格).
-import { api } from '../../app/api.ts';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { trpc } from '../../app/api.ts';
 import { EditForm, RecordDetails } from '../../app/details-kit.tsx';
 import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
 
@@ -7,8 +8,7 @@ export function GridDetails({ id, lang }: { id: number; lang: Lang }) {
   return (
     <RecordDetails
       lang={lang}
-      load={() => api.grids.byId.query({ id })}
-      loadKey={`grid:${id}`}
+      state={useQuery(trpc.grids.byId.queryOptions({ id }))}
       title={(g) => `${t(lang, 'kind_grid')} ${g.code}`}
       fields={(g) => [
         ['f_version', g.version],
@@ -25,11 +25,12 @@ export function GridDetails({ id, lang }: { id: number; lang: Lang }) {
 }
 
 export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang }) {
+  const state = useQuery(trpc.grids.responsibilityById.queryOptions({ id }));
+  const assign = useMutation(trpc.grids.assignResponsibility.mutationOptions());
   return (
     <RecordDetails
       lang={lang}
-      load={() => api.grids.responsibilityById.query({ id })}
-      loadKey={`rgrid:${id}`}
+      state={state}
       title={(g) => `${t(lang, 'kind_responsibilityGrid')} ${g.code}`}
       fields={(g) => [
         ['f_name', g.name],
@@ -38,7 +39,7 @@ export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang
         ['f_grids', g.gridCount],
         ['f_district', lang === 'en' ? g.district?.nameEn : g.district?.name],
       ]}
-      after={(g, reload) =>
+      after={(g) =>
         // only where the server says this user may edit (grid.edit inside their districts); it checks again on save
         g.editable && (
           <EditForm
@@ -48,8 +49,7 @@ export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang
               { key: 'assigneeRole', label: 'f_assigneeRole', kind: 'select', options: ['inspector', 'grid_worker'].map((v) => ({ value: v, label: tData(lang, `assignee_${v}`, v) })) },
             ]}
             initial={{ assigneeName: g.assigneeName, assigneeRole: g.assigneeRole }}
-            onSave={(v) => api.grids.assignResponsibility.mutate({ id, version: g.version, assigneeName: String(v.assigneeName), assigneeRole: v.assigneeRole as 'inspector' | 'grid_worker' })}
-            onSaved={reload}
+            onSave={(v) => assign.mutateAsync({ id, version: g.version, assigneeName: String(v.assigneeName), assigneeRole: v.assigneeRole as 'inspector' | 'grid_worker' })}
           />
         )
       }

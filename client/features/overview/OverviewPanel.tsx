@@ -2,8 +2,8 @@
 // facilities (the same for every user), and the cases of the chosen period (the URL's) within
 // the asker's scope — their districts or department, or the whole city — with the headline
 // indicators of that period and scope.
-import { useEffect, useState } from 'react';
-import { api, type RouterOutputs } from '../../app/api.ts';
+import { useQuery } from '@tanstack/react-query';
+import { trpc, type RouterOutputs } from '../../app/api.ts';
 import { may, useSession, type SignedIn } from '../../app/session.ts';
 import { periodInstants } from '../../app/url-state.ts';
 import { errorText, formatNumber, formatPercent, t, type Lang, type StringKey } from '../../app/i18n.ts';
@@ -46,32 +46,23 @@ function Tiles({ tiles }: { tiles: [string, string, string | null][] }) {
 
 /** `period`: the URL's (calendar days, inclusive), as the map's case layer uses it. */
 export function OverviewPanel({ lang, period }: { lang: Lang; period: { from: string; to: string } }) {
-  const [city, setCity] = useState<CityFigures | null>(null);
-  const [figures, setFigures] = useState<{ key: string; data: CaseFigures } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const me = useSession();
   const caseRead = may(me, 'case.read');
   const indicatorsRead = may(me, 'indicators.read');
   const key = `${period.from}..${period.to}`;
-  useEffect(() => {
-    let live = true;
-    Promise.all([api.places.summary.query(), api.grids.summary.query(), api.communities.summary.query(), api.clinics.summary.query()])
-      .then(([places, grids, communities, clinics]) => live && setCity({ places, grids, communities, clinics }))
-      .catch((e: Error) => live && setError(errorText(e)));
-    return () => {
-      live = false;
-    };
-  }, []);
-  useEffect(() => {
-    let live = true;
-    const instants = periodInstants(period);
-    Promise.all([caseRead ? api.cases.summary.query(instants) : null, indicatorsRead ? api.indicators.period.query(instants) : null])
-      .then(([cases, indicators]) => live && setFigures({ key, data: { cases, indicators } }))
-      .catch((e: Error) => live && setError(errorText(e)));
-    return () => {
-      live = false;
-    };
-  }, [key, caseRead, indicatorsRead]);
+  const instants = periodInstants(period);
+  const places = useQuery(trpc.places.summary.queryOptions());
+  const grids = useQuery(trpc.grids.summary.queryOptions());
+  const communities = useQuery(trpc.communities.summary.queryOptions());
+  const clinics = useQuery(trpc.clinics.summary.queryOptions());
+  // keyed by the period: figures of an earlier period are never shown under this period's heading
+  const cases = useQuery(trpc.cases.summary.queryOptions(instants, { enabled: caseRead }));
+  const indicators = useQuery(trpc.indicators.period.queryOptions(instants, { enabled: indicatorsRead }));
+  const failed = [places, grids, communities, clinics, cases, indicators].find((q) => q.error)?.error;
+  const error = failed ? errorText(failed, lang) : null;
+  const city: CityFigures | null = places.data && grids.data && communities.data && clinics.data ? { places: places.data, grids: grids.data, communities: communities.data, clinics: clinics.data } : null;
+  const figures: CaseFigures | null =
+    (!caseRead || cases.data) && (!indicatorsRead || indicators.data) ? { cases: caseRead ? cases.data ?? null : null, indicators: indicatorsRead ? indicators.data ?? null : null } : null;
   if (error) return <div className="error" role="alert">{t(lang, 'failed')}{error}</div>;
   if (!city) return <div className="note">{t(lang, 'loading')}</div>;
   const n = (v: number) => formatNumber(lang, v);
@@ -86,8 +77,7 @@ export function OverviewPanel({ lang, period }: { lang: Lang; period: { from: st
     ['compounds', 'compounds', n(city.communities.compounds.count)],
     ['clinics', 'clinics', n(city.clinics.clinics.count)],
   ];
-  // figures of an earlier period are never shown under this period's heading
-  const shown = figures?.key === key ? figures.data : null;
+  const shown = figures;
   const scoped = caseRead || indicatorsRead;
   const scope = scopeName(lang, me?.actor);
   const caseTiles: Tile[] = [

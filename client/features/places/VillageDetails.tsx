@@ -1,6 +1,7 @@
 // A village or residents' community (村/社区), and the districts and townships the map already
 // holds (their feed carries everything the panel shows).
-import { api } from '../../app/api.ts';
+import { useQuery } from '@tanstack/react-query';
+import { trpc } from '../../app/api.ts';
 import { FieldList, RecordDetails } from '../../app/details-kit.tsx';
 import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
 import type { Feed } from '../../map/binary-feed.ts';
@@ -10,8 +11,7 @@ export function VillageDetails({ code, lang }: { code: string; lang: Lang }) {
   return (
     <RecordDetails
       lang={lang}
-      load={() => api.places.villageById.query({ code })}
-      loadKey={`village:${code}`}
+      state={useQuery(trpc.places.villageById.queryOptions({ code }))}
       title={(v) => v.name}
       fields={(v) => [
         ['f_code', v.code],

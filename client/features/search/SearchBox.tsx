@@ -1,41 +1,32 @@
 // Search by case code, grid code or place name (server: search.query); picking a hit hands it
 // to the route, which flies the map there and selects it.
 import { useEffect, useState } from 'react';
-import { api, type RouterOutputs } from '../../app/api.ts';
-import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
-import { notify } from '../../app/notices.ts';
+import { useQuery } from '@tanstack/react-query';
+import { trpc, type RouterOutputs } from '../../app/api.ts';
+import { t, tData, type Lang } from '../../app/i18n.ts';
 
 export type SearchHit = RouterOutputs['search']['query'][number];
 
 export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit): void }) {
   const [q, setQ] = useState('');
-  const [hits, setHits] = useState<SearchHit[] | null>(null);
-  const [hitsFor, setHitsFor] = useState('');
+  // the query asked: what is typed, once typing pauses for 200 ms
+  const [asked, setAsked] = useState('');
+  const [closed, setClosed] = useState(false);
   useEffect(() => {
     const query = q.trim();
-    if (!query) {
-      setHits(null);
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(() => {
-      api.search.query.query({ q: query }).then(
-        (h) => {
-          if (!live) return;
-          setHits(h);
-          setHitsFor(query);
-        },
-        (err: Error) => live && notify(errorText(err)),
-      );
-    }, 200);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
+    const timer = setTimeout(() => setAsked(query), query ? 200 : 0);
+    return () => clearTimeout(timer);
   }, [q]);
+  // a failure becomes a notice (client/app/query-client.ts)
+  const search = useQuery(trpc.search.query.queryOptions({ q: asked }, { enabled: !!asked, meta: { notify: true } }));
+  // picking or Escape closes the list until the next answer
+  useEffect(() => setClosed(false), [asked, search.data]);
+  const hits: SearchHit[] | null = q.trim() && asked && !closed ? search.data ?? null : null;
+  // what the hits answer (Enter picks only results of what is typed now)
+  const hitsFor = asked;
   const pick = (h: SearchHit) => {
     onPick(h);
-    setHits(null);
+    setClosed(true);
   };
   return (
     <div className="search" data-testid="search">
@@ -48,7 +39,7 @@ export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit)
         onKeyDown={(e) => {
           // only results of what is typed now, not of the query before the last keystroke
           if (e.key === 'Enter' && hits?.length && hitsFor === q.trim()) pick(hits[0]);
-          if (e.key === 'Escape') setHits(null);
+          if (e.key === 'Escape') setClosed(true);
         }}
       />
       {hits && (

@@ -1,0 +1,148 @@
+// The cache's two ways of learning that server state changed: the live events (client/app/live-cache.ts)
+// and the mutations' invalidation table (client/app/invalidations.ts); and that a lost session
+// leaves nothing of its user's data behind. All on a real QueryClient under the real tRPC keys.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MutationObserver, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { api, newQueryClient, queryClient, trpc } from '../../client/app/api.ts';
+import { applyServerEvent } from '../../client/app/live-cache.ts';
+import { INVALIDATIONS, mutationPath } from '../../client/app/invalidations.ts';
+import { isRefusal } from '../../client/app/query-client.ts';
+import '../../client/app/session.ts';
+
+/** The queries the console shows, by name, each seeded with data. */
+function seeded(): [QueryClient, Record<string, QueryKey>] {
+  const qc = newQueryClient();
+  const keys: Record<string, QueryKey> = {
+    users: trpc.admin.users.queryKey(),
+    options: trpc.admin.options.queryKey(),
+    tokens: trpc.admin.tokens.queryKey(),
+    system: trpc.system.info.queryKey(),
+    case1: trpc.cases.byId.queryKey({ id: 1 }),
+    case2: trpc.cases.byId.queryKey({ id: 2 }),
+    caseSummary: trpc.cases.summary.queryKey({ from: '2022-01-01T00:00:00+08:00', to: '2022-12-31T23:59:59+08:00' }),
+    indicators: trpc.indicators.period.queryKey({ from: '2022-01-01T00:00:00+08:00', to: '2022-12-31T23:59:59+08:00' }),
+    community1: trpc.communities.byId.queryKey({ id: 1 }),
+    community2: trpc.communities.byId.queryKey({ id: 2 }),
+    communitySummary: trpc.communities.summary.queryKey(),
+    rgrid1: trpc.grids.responsibilityById.queryKey({ id: 1 }),
+    rgrid2: trpc.grids.responsibilityById.queryKey({ id: 2 }),
+    grid7: trpc.grids.byId.queryKey({ id: 7 }),
+    gridSummary: trpc.grids.summary.queryKey(),
+    places: trpc.places.summary.queryKey(),
+    search: trpc.search.query.queryKey({ q: '芗城' }),
+    audit: [...trpc.audit.list.pathKey(), { input: { limit: 100 }, type: 'infinite' }],
+  };
+  for (const key of Object.values(keys)) qc.setQueryData(key, { seeded: true });
+  return [qc, keys];
+}
+
+const invalidated = (qc: QueryClient, keys: Record<string, QueryKey>) =>
+  Object.entries(keys)
+    .filter(([, key]) => qc.getQueryState(key)?.isInvalidated)
+    .map(([name]) => name)
+    .sort();
+
+describe('live events invalidate the queries that show what changed', () => {
+  it('a case event: that case, the period figures and search, no other case', async () => {
+    const [qc, keys] = seeded();
+    await applyServerEvent(qc, { kind: 'case', id: 1 });
+    expect(invalidated(qc, keys)).toEqual(['case1', 'caseSummary', 'indicators', 'search']);
+    expect(qc.getQueryData(keys.case1)).toEqual({ seeded: true }); // still shown until loaded again
+  });
+  it('an audit event: the audit list (any filter, any page), nothing else', async () => {
+    const [qc, keys] = seeded();
+    await applyServerEvent(qc, { kind: 'audit' });
+    expect(invalidated(qc, keys)).toEqual(['audit']);
+  });
+  it('admin events: users, tokens, rights each alone', async () => {
+    for (const [kind, name] of [['user', 'users'], ['token', 'tokens'], ['rights', 'options']] as const) {
+      const [qc, keys] = seeded();
+      await applyServerEvent(qc, { kind });
+      expect(invalidated(qc, keys)).toEqual([name]);
+    }
+  });
+  it('a community or responsibility-grid event: that record and what lists it', async () => {
+    let [qc, keys] = seeded();
+    await applyServerEvent(qc, { kind: 'community', id: 2 });
+    expect(invalidated(qc, keys)).toEqual(['community2', 'communitySummary', 'search']);
+    [qc, keys] = seeded();
+    await applyServerEvent(qc, { kind: 'responsibilityGrid', id: 1 });
+    expect(invalidated(qc, keys)).toEqual(['grid7', 'rgrid1']);
+  });
+});
+
+/** Runs a mutation under its real tRPC mutation key (the answer faked) through the client's mutation cache. */
+async function mutate(qc: QueryClient, mutationKey: QueryKey, input: unknown, fail = false) {
+  const observer = new MutationObserver<unknown, Error, unknown>(qc, {
+    mutationKey,
+    mutationFn: async () => {
+      if (fail) throw Object.assign(new Error('refused'), { data: { reason: 'version.stale', httpStatus: 409 } });
+      return { ok: true };
+    },
+  });
+  await observer.mutate(input).catch(() => {});
+}
+
+describe('the invalidation table: a mutation invalidates exactly what it changed', () => {
+  const cases: [QueryKey, unknown, string[]][] = [
+    [trpc.admin.createUser.mutationKey(), { username: 'x' }, ['users']],
+    [trpc.admin.updateUser.mutationKey(), { id: 3, version: 1 }, ['users']],
+    [trpc.admin.liftLoginLock.mutationKey(), { username: 'x' }, ['users']],
+    [trpc.admin.resetPassword.mutationKey(), { id: 3 }, ['users']],
+    [trpc.admin.setPermission.mutationKey(), { roleCode: 'r', permission: 'p', granted: true }, ['options']],
+    [trpc.admin.createToken.mutationKey(), { name: 'wall' }, ['tokens']],
+    [trpc.admin.revokeToken.mutationKey(), { id: 1 }, ['tokens']],
+    [trpc.communities.update.mutationKey(), { id: 1 }, ['community1', 'communitySummary', 'search']],
+    [trpc.grids.assignResponsibility.mutationKey(), { id: 2 }, ['grid7', 'rgrid2']],
+    [trpc.cases.revealReporter.mutationKey(), { id: 1 }, []],
+  ];
+  for (const [key, input, expected] of cases) {
+    it(`${mutationPath(key)} → ${expected.join(', ') || 'nothing'}`, async () => {
+      const [qc, keys] = seeded();
+      await mutate(qc, key, input);
+      expect(invalidated(qc, keys)).toEqual([...expected].sort());
+    });
+  }
+  it('every line of the table is a mutation the tests above run', () => {
+    const tested = new Set(cases.map(([key]) => mutationPath(key)));
+    expect(Object.keys(INVALIDATIONS).filter((p) => !tested.has(p))).toEqual([]);
+  });
+  it('a refused mutation (a stale version) also loads again what it would have changed', async () => {
+    const [qc, keys] = seeded();
+    await mutate(qc, trpc.admin.updateUser.mutationKey(), { id: 3, version: 1 }, true);
+    expect(invalidated(qc, keys)).toEqual(['users']);
+  });
+});
+
+describe('the query policy', () => {
+  it('a refusal is not retried; no answer at all is retried once', async () => {
+    expect(isRefusal({ data: { reason: 'auth.forbidden', httpStatus: 403 } })).toBe(true);
+    expect(isRefusal({ data: { httpStatus: 404 } })).toBe(true);
+    expect(isRefusal({ data: { httpStatus: 500 } })).toBe(false);
+    expect(isRefusal(new TypeError('Failed to fetch'))).toBe(false);
+    const qc = newQueryClient();
+    let asked = 0;
+    const refused = Object.assign(new Error('no'), { data: { reason: 'auth.forbidden', httpStatus: 403 } });
+    await qc.fetchQuery({ queryKey: ['refused'], queryFn: () => (asked++, Promise.reject(refused)), retryDelay: 0 }).catch(() => {});
+    expect(asked).toBe(1);
+    asked = 0;
+    await qc.fetchQuery({ queryKey: ['unreachable'], queryFn: () => (asked++, Promise.reject(new TypeError('Failed to fetch'))), retryDelay: 0 }).catch(() => {});
+    expect(asked).toBe(2);
+  });
+});
+
+describe('session loss', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    queryClient.clear();
+  });
+  it('a 401 (the session expired or was ended elsewhere) clears the page cache: the next user sees nothing of this one', async () => {
+    queryClient.setQueryData(trpc.admin.users.queryKey(), [{ username: 'previous-user' }] as never);
+    queryClient.setQueryData(trpc.cases.byId.queryKey({ id: 1 }), { code: 'secret' } as never);
+    const fetch = vi.fn(async () => new Response(JSON.stringify([{ error: { message: 'signed out', code: -32001, data: { code: 'UNAUTHORIZED', httpStatus: 401 } } }]), { status: 401, headers: { 'content-type': 'application/json' } }));
+    vi.stubGlobal('fetch', fetch);
+    await api.system.info.query().catch(() => {});
+    expect(fetch).toHaveBeenCalled();
+    await vi.waitFor(() => expect(queryClient.getQueryCache().getAll()).toEqual([]));
+  });
+});
