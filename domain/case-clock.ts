@@ -12,8 +12,6 @@ import { addWorkingTime, workingMinutesBetween, type WorkingCalendar } from './w
 import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME, caseLight, markSeconds, type ClosedOutcome, type Light } from './case-light.ts';
 import { CLOSED_STATUS, CLOSING_STATUSES as CLOSING, HANDLING_STATUSES as HANDLING, isClocked } from './workflow.ts';
 
-export { LIGHTS, type Light } from './case-light.ts';
-export { isClocked } from './workflow.ts';
 
 export interface CaseClock {
   status: string;

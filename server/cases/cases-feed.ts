@@ -6,7 +6,8 @@ import { STATUSES } from '../../domain/workflow.ts';
 import { NO_CATEGORY, NO_DISTRICT, type CASES_FEED_COLUMNS, type CasesFeedMeta, type FeedColumnsOf } from '../../domain/feeds.ts';
 import { withStatementTag, type Db } from '../../db/engine.ts';
 import type { FeedInput } from '../http/binary-feed.ts';
-import { LIGHTS, clockMarks } from '../../domain/case-clock.ts';
+import { clockMarks } from '../../domain/case-clock.ts';
+import { LIGHTS } from '../../domain/case-light.ts';
 import { caseFeedColumns, caseFeedDictionaries, clockSettings, FEED_ORIGIN, openCaseClocks, type CaseFeedColumns, type Period } from './cases-queries.ts';
 
 /** Workflow order; statuses outside it follow in order of appearance. */

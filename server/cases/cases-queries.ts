@@ -1,11 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { CLOCKED_STATUSES, CLOSED_STATUS, FINISHED_STATUSES } from '../../domain/workflow.ts';
+import { CLOCKED_STATUSES, CLOSED_STATUS, FINISHED_STATUSES, isClocked } from '../../domain/workflow.ts';
 import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME } from '../../domain/case-light.ts';
 import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
 import { createCalendar, type WorkingCalendar } from '../../domain/working-clock.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
 import { queryFailed, refuse } from '../query-error.ts';
-import { isClocked, lightOf } from '../../domain/case-clock.ts';
+import { lightOf } from '../../domain/case-clock.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
 import { maskName, maskPhone } from '../../domain/masking.ts';
 

@@ -6,8 +6,6 @@ import type { FeedInput } from '../http/binary-feed.ts';
 import { FEED_ORIGIN } from '../cases/cases-queries.ts';
 import type { FeatureFeedMeta, FeedColumnsOf, FeedProp, POINT_FEED_COLUMNS, POLYGON_FEED_COLUMNS } from '../../domain/feeds.ts';
 
-export type { FeedProp } from '../../domain/feeds.ts';
-
 export interface FeatureRow {
   id: number;
   code: string;

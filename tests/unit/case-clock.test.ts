@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar } from '../../domain/working-clock.ts';
-import { isClocked, LIGHTS, trafficLight, type CaseClock } from '../../domain/case-clock.ts';
+import { trafficLight, type CaseClock } from '../../domain/case-clock.ts';
+import { LIGHTS } from '../../domain/case-light.ts';
+import { isClocked } from '../../domain/workflow.ts';
 
 // Working day 08:00–12:00 and 14:30–18:00 (7.5 h), Asia/Shanghai (+08:00).
 const cal = createCalendar([{ day: '2022-10-03', kind: 'holiday' }], [
