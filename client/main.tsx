@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { queryClient } from './app/api.ts';
+import { queryClient } from './lib/api.ts';
 import { App, isOverlayPath } from './app/App.tsx';
 import { prefetchFeeds } from './app/Console.tsx';
-import { loadSession, may } from './app/session.ts';
+import { loadSession, may } from './lib/session.ts';
 import './app/theme.css';
 
 // who is asking first (a few ms); then the feeds start before React and the map have even started

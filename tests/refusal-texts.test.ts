@@ -1,5 +1,5 @@
 // Every refusal the console can show reads in the UI's language: the server names a reason
-// (domain/messages.ts) and the console says it with errorText (client/app/i18n.ts), so a
+// (domain/messages.ts) and the console says it with errorText (client/lib/i18n.ts), so a
 // Chinese screen never shows the server's English ("Invalid input: households: …", "Case … is
 // not assigned to your department.", a revoked wall-screen token). Run over HTTP against the
 // test city, as the console calls it: wrong inputs for every procedure (generated from the
@@ -12,7 +12,7 @@ import type { Hono } from 'hono';
 import { rows, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { describeIssues, isReason, MESSAGES, type InputIssue, type MessageParams } from '../domain/messages.ts';
-import { errorText } from '../client/app/i18n.ts';
+import { errorText } from '../client/lib/i18n.ts';
 import { testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
 import { login, trpcGet, trpcPost, type HttpSession } from './support/http-session.ts';

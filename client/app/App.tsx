@@ -3,13 +3,13 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Console, URL_DEFAULTS } from './Console.tsx';
 import { OverviewPanel } from '../features/overview/OverviewPanel.tsx';
-import { errorText, t, langFromUrl, type Lang, type StringKey } from './i18n.ts';
-import { loadSession, may, useSession } from './session.ts';
-import { parseUrlState } from './url-state.ts';
+import { errorText, t, langFromUrl, type Lang, type StringKey } from '../lib/i18n.ts';
+import { loadSession, may, useSession } from '../lib/session.ts';
+import { parseUrlState } from '../lib/url-state.ts';
 import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/LoginScreen.tsx';
 import { AdminPanel, adminPermissions } from '../features/admin/AdminPanel.tsx';
-import { dismiss, useNotices } from './notices.ts';
-import { URL_EVENT, writeUrl } from './use-url-state.ts';
+import { dismiss, useNotices } from '../lib/notices.ts';
+import { URL_EVENT, writeUrl } from '../lib/use-url-state.ts';
 
 /** `overlay`: a full panel over the map (whose feeds wait meanwhile). */
 export const ROUTES: { path: string; title: StringKey; permissions?: string[]; overlay?: boolean }[] = [

@@ -18,14 +18,14 @@ import { CASE_FILTER_KEYS, selectCases, useLightClock, type CaseFilters, type Ca
 import { stateGroupOf } from '../../domain/workflow.ts';
 import { CaseControls, CaseLegend } from '../features/cases/CaseControls.tsx';
 import { SearchBox, type SearchHit } from '../features/search/SearchBox.tsx';
-import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { ErrorBoundary } from '../lib/ErrorBoundary.tsx';
 import { DetailsPanel, type Selection } from './DetailsPanel.tsx';
 import { LayerPanel } from './LayerPanel.tsx';
-import { errorText, t, tData, formatNumber } from './i18n.ts';
+import { errorText, t, tData, formatNumber } from '../lib/i18n.ts';
 import { DEFAULT_LAYERS, LAYERS, type LayerId } from './layers.ts';
-import { parseUrlState, periodInstants, type UrlDefaults, type UrlState } from './url-state.ts';
-import { useUrlState } from './use-url-state.ts';
-import { may, useSession } from './session.ts';
+import { parseUrlState, periodInstants, type UrlDefaults, type UrlState } from '../lib/url-state.ts';
+import { useUrlState } from '../lib/use-url-state.ts';
+import { may, useSession } from '../lib/session.ts';
 
 export const URL_DEFAULTS: UrlDefaults = {
   // the whole city (116.9–118.3 E, 23.5–25.2 N) right of the side panel on a 1280 × 800 screen

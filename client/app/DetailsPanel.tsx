@@ -6,7 +6,7 @@ import { GridDetails, ResponsibilityGridDetails } from '../features/grids/GridDe
 import { ClinicDetails } from '../features/clinics/ClinicDetails.tsx';
 import { CommunityDetails } from '../features/communities/CommunityDetails.tsx';
 import { AreaDetails, VillageDetails } from '../features/places/VillageDetails.tsx';
-import { t, type Lang } from './i18n.ts';
+import { t, type Lang } from '../lib/i18n.ts';
 
 export interface Selection {
   kind: string;

@@ -1,7 +1,7 @@
 // The layer list: toggles, loading and failure per layer (a failed layer says so here and the
 // rest of the map keeps drawing), and a hint where a layer only shows from a closer zoom.
 import type { FeedState } from '../map/use-feed.ts';
-import { errorText, t, type Lang } from './i18n.ts';
+import { errorText, t, type Lang } from '../lib/i18n.ts';
 import { LAYERS, type LayerId } from './layers.ts';
 
 interface Props {

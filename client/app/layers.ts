@@ -1,6 +1,6 @@
 // The console's layers, in drawing order (bottom first): ids as they appear in the URL, the
 // feed each one draws from, the zoom from which it shows, and its label. Data, not code paths.
-import type { StringKey } from './i18n.ts';
+import type { StringKey } from '../lib/i18n.ts';
 import { DISTRICT_LINE, TOWNSHIP_LINE, TOWNSHIPS_MIN_ZOOM, VILLAGE_COLOUR, VILLAGES_MIN_ZOOM } from '../features/places/places-layers.ts';
 import { CLINIC_COLOUR, CLINICS_MIN_ZOOM } from '../features/clinics/clinics-layer.ts';
 import { COMMUNITIES_MIN_ZOOM, COMMUNITY_FILL } from '../features/communities/communities-layer.ts';

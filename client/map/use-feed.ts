@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ColumnType } from '../../domain/feeds.ts';
 import type { InputIssue, MessageParams } from '../../domain/messages.ts';
-import { errorText } from '../app/i18n.ts';
+import { errorText } from '../lib/i18n.ts';
 import { decodeFeed, type Feed } from './binary-feed.ts';
 
 /** `error`: the failure in the UI's language at the time (show `errorText(cause, lang)` to follow a language switch). */

@@ -12,7 +12,7 @@ import { createCommunitiesLayers, COMMUNITIES_MIN_ZOOM } from '../../client/feat
 import { createResponsibilityGridsLayers, RESPONSIBILITY_MIN_ZOOM } from '../../client/features/grids/grids-layers.ts';
 import { CaseLegend } from '../../client/features/cases/CaseControls.tsx';
 import { LAYERS } from '../../client/app/layers.ts';
-import { t } from '../../client/app/i18n.ts';
+import { t } from '../../client/lib/i18n.ts';
 
 const prop = (layer: { props: unknown }, key: string) => (layer.props as Record<string, unknown>)[key];
 const decode = (bytes: Uint8Array) => decodeFeed<FeedMeta>(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

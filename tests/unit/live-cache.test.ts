@@ -1,13 +1,13 @@
-// The cache's two ways of learning that server state changed: the live events (client/app/live-cache.ts)
-// and the mutations' invalidation table (client/app/invalidations.ts); and that a lost session
+// The cache's two ways of learning that server state changed: the live events (client/lib/live-cache.ts)
+// and the mutations' invalidation table (client/lib/invalidations.ts); and that a lost session
 // leaves nothing of its user's data behind. All on a real QueryClient under the real tRPC keys.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MutationObserver, type QueryClient, type QueryKey } from '@tanstack/react-query';
-import { api, newQueryClient, queryClient, trpc } from '../../client/app/api.ts';
-import { applyServerEvent } from '../../client/app/live-cache.ts';
-import { INVALIDATIONS, mutationPath } from '../../client/app/invalidations.ts';
-import { isRefusal } from '../../client/app/query-client.ts';
-import '../../client/app/session.ts';
+import { api, newQueryClient, queryClient, trpc } from '../../client/lib/api.ts';
+import { applyServerEvent } from '../../client/lib/live-cache.ts';
+import { INVALIDATIONS, mutationPath } from '../../client/lib/invalidations.ts';
+import { isRefusal } from '../../client/lib/query-client.ts';
+import '../../client/lib/session.ts';
 
 /** The queries the console shows, by name, each seeded with data. */
 function seeded(): [QueryClient, Record<string, QueryKey>] {

@@ -12,7 +12,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { $ZodIssueCode } from 'zod/v4/core';
 import { describeIssues, isReason, messageOf, MESSAGES } from '../../domain/messages.ts';
-import { errorText } from '../../client/app/i18n.ts';
+import { errorText } from '../../client/lib/i18n.ts';
 import { publicProcedure, router } from '../../server/trpc.ts';
 
 const root = resolve(import.meta.dirname, '../..');

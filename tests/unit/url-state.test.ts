@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUrlState, periodInstants, serializeUrlState, type UrlDefaults, type UrlState } from '../../client/app/url-state.ts';
+import { parseUrlState, periodInstants, serializeUrlState, type UrlDefaults, type UrlState } from '../../client/lib/url-state.ts';
 
 const d: UrlDefaults = {
   view: { lng: 117.55, lat: 24.38, zoom: 7.9, bearing: 0, pitch: 0 },

@@ -2,10 +2,10 @@
 // audit log. Every action goes through the API, which checks the rights again and audits it.
 import { useState, type ReactNode } from 'react';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
-import { api, trpc, type RouterOutputs } from '../../app/api.ts';
-import { may, useSession } from '../../app/session.ts';
-import { LoadedView, formatTime, type Loaded } from '../../app/details-kit.tsx';
-import { errorText, t, tData, type Lang, type StringKey } from '../../app/i18n.ts';
+import { api, trpc, type RouterOutputs } from '../../lib/api.ts';
+import { may, useSession } from '../../lib/session.ts';
+import { LoadedView, formatTime, type Loaded } from '../../lib/details-kit.tsx';
+import { errorText, t, tData, type Lang, type StringKey } from '../../lib/i18n.ts';
 import { actionLabel } from '../../../domain/actions.ts';
 import { auditDetailItems, outcomeText, targetText } from './audit-format.ts';
 
@@ -24,7 +24,7 @@ export const adminPermissions = TABS.map((x) => x.permission);
 
 /**
  * Runs a mutation (`mutateAsync` of a `useMutation`) and reports its error; one per screen. What it
- * changed loads again by the invalidation table (client/app/invalidations.ts), before it resolves.
+ * changed loads again by the invalidation table (client/lib/invalidations.ts), before it resolves.
  */
 function useAction(lang: Lang): [string | null, (p: () => Promise<unknown>) => Promise<void>] {
   const [error, setError] = useState<string | null>(null);

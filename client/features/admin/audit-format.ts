@@ -3,7 +3,7 @@
 // UI's language instead of raw JSON. Pure (tests/unit/audit-format.test.ts).
 import { permissionLabel, roleLabel, type Label } from '../../../domain/actions.ts';
 import { isReason, messageOf, type MessageParams } from '../../../domain/messages.ts';
-import type { Lang } from '../../app/i18n.ts';
+import type { Lang } from '../../lib/i18n.ts';
 
 export interface AuditItem {
   /** The detail's key (dotted inside the input), for tests and styling. */

@@ -1,9 +1,9 @@
 // Sign-in (with the demo accounts listed in demo mode, clearly marked), and the forced change
 // of a one-time password. Messages come from the server, which says what to do.
 import { useState, type FormEvent } from 'react';
-import { api } from '../../app/api.ts';
-import { loadSession, signIn, signOut, type Me } from '../../app/session.ts';
-import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
+import { api } from '../../lib/api.ts';
+import { loadSession, signIn, signOut, type Me } from '../../lib/session.ts';
+import { errorText, t, tData, type Lang } from '../../lib/i18n.ts';
 
 export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
   const [username, setUsername] = useState('');

@@ -1,6 +1,6 @@
 // Case layer controls: colouring, display mode, and the filters that run in the browser over
 // the downloaded period (source, state, time-limit light, district, category).
-import { t, tData, formatNumber, type Lang } from '../../app/i18n.ts';
+import { t, tData, formatNumber, type Lang } from '../../lib/i18n.ts';
 import { LIGHT_COLOURS, STATE_COLOURS, DENSITY_RAMP, OVERDUE_RAMP, OVERDUE_STEP, type Rgba } from './case-colours.ts';
 import { LIGHTS } from '../../../domain/case-light.ts';
 import { STATE_GROUP_ORDER } from '../../../domain/workflow.ts';

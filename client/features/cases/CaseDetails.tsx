@@ -1,10 +1,10 @@
 // One case: code, category, source, state, unit, deadlines, where it is, and its history.
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { trpc, type RouterOutputs } from '../../app/api.ts';
-import { may, useSession } from '../../app/session.ts';
-import { FieldList, LoadedView, formatTime } from '../../app/details-kit.tsx';
-import { errorText, t, tData, type Lang } from '../../app/i18n.ts';
+import { trpc, type RouterOutputs } from '../../lib/api.ts';
+import { may, useSession } from '../../lib/session.ts';
+import { FieldList, LoadedView, formatTime } from '../../lib/details-kit.tsx';
+import { errorText, t, tData, type Lang } from '../../lib/i18n.ts';
 import { LIGHT_COLOURS } from './case-colours.ts';
 import { LIGHTS, type Light } from '../../../domain/case-light.ts';
 import { stateGroupOf } from '../../../domain/workflow.ts';

@@ -1,8 +1,8 @@
 // A village clinic (村卫生所).
 import { useQuery } from '@tanstack/react-query';
-import { trpc } from '../../app/api.ts';
-import { RecordDetails } from '../../app/details-kit.tsx';
-import { tData, type Lang } from '../../app/i18n.ts';
+import { trpc } from '../../lib/api.ts';
+import { RecordDetails } from '../../lib/details-kit.tsx';
+import { tData, type Lang } from '../../lib/i18n.ts';
 
 export function ClinicDetails({ id, lang }: { id: number; lang: Lang }) {
   return (

@@ -1,8 +1,8 @@
 // A property-managed residential compound (物业小区).
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { trpc } from '../../app/api.ts';
-import { EditForm, RecordDetails } from '../../app/details-kit.tsx';
-import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
+import { trpc } from '../../lib/api.ts';
+import { EditForm, RecordDetails } from '../../lib/details-kit.tsx';
+import { formatNumber, t, tData, type Lang } from '../../lib/i18n.ts';
 
 export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
   const state = useQuery(trpc.communities.byId.queryOptions({ id }));

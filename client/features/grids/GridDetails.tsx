@@ -1,8 +1,8 @@
 // A unit grid (单元网格) or a responsibility grid (责任网格).
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { trpc } from '../../app/api.ts';
-import { EditForm, RecordDetails } from '../../app/details-kit.tsx';
-import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
+import { trpc } from '../../lib/api.ts';
+import { EditForm, RecordDetails } from '../../lib/details-kit.tsx';
+import { formatNumber, t, tData, type Lang } from '../../lib/i18n.ts';
 
 export function GridDetails({ id, lang }: { id: number; lang: Lang }) {
   return (

@@ -3,10 +3,10 @@
 // the asker's scope — their districts or department, or the whole city — with the headline
 // indicators of that period and scope.
 import { useQuery } from '@tanstack/react-query';
-import { trpc, type RouterOutputs } from '../../app/api.ts';
-import { may, useSession, type SignedIn } from '../../app/session.ts';
-import { periodInstants } from '../../app/url-state.ts';
-import { errorText, formatNumber, formatPercent, t, type Lang, type StringKey } from '../../app/i18n.ts';
+import { trpc, type RouterOutputs } from '../../lib/api.ts';
+import { may, useSession, type SignedIn } from '../../lib/session.ts';
+import { periodInstants } from '../../lib/url-state.ts';
+import { errorText, formatNumber, formatPercent, t, type Lang, type StringKey } from '../../lib/i18n.ts';
 
 interface CityFigures {
   places: RouterOutputs['places']['summary'];

@@ -1,9 +1,9 @@
 // A village or residents' community (村/社区), and the districts and townships the map already
 // holds (their feed carries everything the panel shows).
 import { useQuery } from '@tanstack/react-query';
-import { trpc } from '../../app/api.ts';
-import { FieldList, RecordDetails } from '../../app/details-kit.tsx';
-import { formatNumber, t, tData, type Lang } from '../../app/i18n.ts';
+import { trpc } from '../../lib/api.ts';
+import { FieldList, RecordDetails } from '../../lib/details-kit.tsx';
+import { formatNumber, t, tData, type Lang } from '../../lib/i18n.ts';
 import type { Feed } from '../../map/binary-feed.ts';
 import type { FeedMeta } from '../../map/polygon-feed.ts';
 

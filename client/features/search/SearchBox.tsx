@@ -2,8 +2,8 @@
 // to the route, which flies the map there and selects it.
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { trpc, type RouterOutputs } from '../../app/api.ts';
-import { t, tData, type Lang } from '../../app/i18n.ts';
+import { trpc, type RouterOutputs } from '../../lib/api.ts';
+import { t, tData, type Lang } from '../../lib/i18n.ts';
 
 export type SearchHit = RouterOutputs['search']['query'][number];
 
@@ -17,7 +17,7 @@ export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit)
     const timer = setTimeout(() => setAsked(query), query ? 200 : 0);
     return () => clearTimeout(timer);
   }, [q]);
-  // a failure becomes a notice (client/app/query-client.ts)
+  // a failure becomes a notice (client/lib/query-client.ts)
   const search = useQuery(trpc.search.query.queryOptions({ q: asked }, { enabled: !!asked, meta: { notify: true } }));
   // picking or Escape closes the list until the next answer
   useEffect(() => setClosed(false), [asked, search.data]);

@@ -43,7 +43,7 @@ export const api = createTRPCClient<AppRouter>({
 });
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
-/** A QueryClient with the app's policy whose mutations invalidate what they change (client/app/invalidations.ts). */
+/** A QueryClient with the app's policy whose mutations invalidate what they change (client/lib/invalidations.ts). */
 export const newQueryClient = (): QueryClient => makeQueryClient((qc, key, input) => invalidateAfter(qc, trpc, key, input));
 
 /** The page's one cache of server state (provided at the root; cleared when the session ends). */

@@ -1,8 +1,8 @@
-// The one QueryClient's policy (client/app/api.ts makes it): server state is fresh for 30 s;
+// The one QueryClient's policy (client/lib/api.ts makes it): server state is fresh for 30 s;
 // a refusal (4xx, or any answer with a `data.reason` code) is an answer and is not asked again;
 // no answer at all (the network, a 5xx) is retried once; a window regaining focus refetches
 // nothing (wall screens sit unattended). After every mutation, `afterMutation` invalidates
-// what it changed (client/app/invalidations.ts).
+// what it changed (client/lib/invalidations.ts).
 import { MutationCache, QueryCache, QueryClient, type QueryKey } from '@tanstack/react-query';
 import { notify } from './notices.ts';
 import { errorText } from './i18n.ts';

@@ -61,7 +61,7 @@ export interface EditField {
  * The edit control of a details panel: an Edit button (shown only where the server said the
  * user may edit), then a form; the server's answer (a refusal, a stale version) is shown as it
  * comes. `onSave` gets the values as typed (ints parsed): a mutation, whose invalidations
- * (client/app/invalidations.ts) load the record again.
+ * (client/lib/invalidations.ts) load the record again.
  */
 export function EditForm({ lang, fields, initial, onSave }: {
   lang: Lang;
