@@ -5,6 +5,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
+
+/** Each client feature folder, one zone apiece: it may import only its own folder of client/features (resolved paths, whatever the spelling). */
+const featureZones = readdirSync(new URL('./client/features', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => ({ target: `./client/features/${d.name}`, from: './client/features', except: [`./${d.name}`], message: 'Features never import each other; compose them in client/app.' }));
 
 const restrict = (patterns) => ['error', { patterns }];
 
@@ -41,9 +47,27 @@ export default tseslint.config(
   {
     files: ['client/features/**/*.{ts,tsx}'],
     rules: {
-      // a feature reaches its own files by ./, the app shell and map by ../../; a sibling never
-      'no-restricted-imports': restrict([{ regex: '^\\.\\./(?!\\.\\./)|/features/', message: 'Features never import each other; compose them in client/app.' }]),
+      // a feature reaches its own files by ./, the shared library and the map by ../../lib and
+      // ../../map; a sibling never (by any path), nor the composition that lists it (client/app)
+      'no-restricted-imports': restrict([
+        { regex: '^\\.\\./(?!\\.\\./)|/features/', message: 'Features never import each other; compose them in client/app.' },
+        { regex: '^\\.\\./\\.\\./app/|/client/app/', message: 'A feature never imports client/app (the composition imports features, not the other way).' },
+      ]),
+      // the same rule on resolved paths, so no spelling (../../grids from a subfolder) gets round it
+      'import-x/no-restricted-paths': ['error', { zones: [...featureZones, { target: './client/features', from: './client/app', message: 'A feature never imports client/app.' }] }],
+      // and not by a dynamic import() either
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportAllDeclaration', message: 'No barrel files or export *: import from the module itself.' },
+        { selector: "ImportExpression[source.type='Literal'][source.value=/^\\.\\.\\/(?!\\.\\.\\/)|\\/features\\/|\\/app\\//]", message: 'Features never import each other or client/app, dynamically neither.' },
+        { selector: 'ImportExpression[source.type!="Literal"]', message: 'A feature imports modules by a literal path (so the import rules can see it).' },
+      ],
     },
+  },
+  {
+    // the shared client library and the map shell serve every feature: they import none, nor the composition
+    files: ['client/lib/**/*.{ts,tsx}', 'client/map/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': restrict([{ regex: '/features/|/app/', message: 'client/lib and client/map import no feature and not client/app.' }]) },
   },
   {
     files: ['server/**/*.ts'],

@@ -30,9 +30,23 @@ describe('import direction', () => {
     ['client/app/planted.ts', "import { appRouter } from '../../server/router.ts';\nexport const x = appRouter;", 'the client imports server types only'],
     ['client/features/cases/planted.ts', "import { GridDetails } from '../grids/GridDetails.tsx';\nexport const x = GridDetails;", 'features never import each other'],
     ['client/features/cases/planted.ts', "import { writeChecked } from '../../../db/geometry-guard.ts';\nexport const x = writeChecked;", 'the client takes rules from domain/, never from db/'],
+    ['client/features/cases/planted.ts', "import { GridDetails } from '../../features/grids/GridDetails.tsx';\nexport const x = GridDetails;", 'nor a sibling by the long way round'],
+    ['client/features/cases/deep/planted.ts', "import { GridDetails } from '../../grids/GridDetails.tsx';\nexport const x = GridDetails;", 'nor from a feature\'s subfolder'],
+    ['client/features/cases/planted.ts', "export { GridDetails } from '../grids/GridDetails.tsx';", 'nor re-exported'],
+    ['client/features/cases/planted.ts', "import { LAYERS } from '../../app/layer-list.ts';\nexport const x = LAYERS;", 'a feature never imports the composition'],
+    ['client/lib/planted.ts', "import { casesLayer } from '../features/cases/cases.tsx';\nexport const x = casesLayer;", 'the shared library imports no feature'],
+    ['client/map/planted.ts', "import { Console } from '../app/Console.tsx';\nexport const x = Console;", 'the map shell imports no composition'],
   ])('%s: %s is refused (%s)', async (path, code) => {
     // the client's rules are the typescript-eslint variant (it tells type-only imports apart)
-    expect((await violations(path, code)).filter((id) => id === 'no-restricted-imports' || id === '@typescript-eslint/no-restricted-imports')).not.toEqual([]);
+    expect((await violations(path, code)).filter((id) => id === 'no-restricted-imports' || id === '@typescript-eslint/no-restricted-imports' || id === 'import-x/no-restricted-paths')).not.toEqual([]);
+  });
+
+  it.each([
+    ["export const x = () => import('../grids/GridDetails.tsx');", 'a dynamic import of a sibling'],
+    ["export const x = () => import('../../features/grids/GridDetails.tsx');", 'the long way round'],
+    ["const p = '../grids/GridDetails.tsx';\nexport const x = () => import(p);", 'a path the rules cannot read'],
+  ])('a feature: %s is refused (%s)', async (code) => {
+    expect(await violations('client/features/cases/planted.ts', code)).toContain('no-restricted-syntax');
   });
 
   it.each([
@@ -43,6 +57,9 @@ describe('import direction', () => {
     ['domain/planted.ts', "import { MESSAGES } from './messages.ts';\nexport const x = MESSAGES;"],
     ['client/features/cases/planted.ts', "import { toWgs84 } from '../../../domain/coords.ts';\nexport const x = toWgs84;"],
     ['data/planted.ts', "import { gridCode } from '../domain/codes.ts';\nexport const x = gridCode;"],
+    ['client/features/cases/planted.ts', "import { trpc } from '../../lib/api.ts';\nimport { selectCases } from './cases-data.ts';\nexport const x = [trpc, selectCases];"],
+    ['client/features/cases/planted.ts', "export const x = () => import('./CaseDetails.tsx');"],
+    ['client/app/planted.ts', "import { casesLayer } from '../features/cases/cases.tsx';\nexport const x = casesLayer;"],
   ])('%s: the allowed way passes (%s)', async (path, code) => {
     expect(await violations(path, code)).toEqual([]);
   });
@@ -60,6 +77,10 @@ describe('no import circles', () => {
   it('a planted circle between two modules is refused', async () => {
     const [r] = await eslint.lintFiles([join(dir, 'a.ts')]);
     expect(r.messages.map((m) => m.ruleId)).toContain('import-x/no-cycle');
+  });
+  it('the client has none (features, library, map shell, composition)', async () => {
+    const results = await eslint.lintFiles(['client/**/*.{ts,tsx}']);
+    expect(results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'import-x/no-cycle').map((m) => `${r.filePath}: ${m.message}`))).toEqual([]);
   });
   it('the server and the domain rules have none (auth ↔ sessions and auth ↔ http included)', async () => {
     const results = await eslint.lintFiles(['server/auth/**/*.ts', 'server/http/**/*.ts', 'domain/**/*.ts']);

@@ -1,28 +1,13 @@
-// App composition: the routes of the later roles share one map console; each route's own
-// panels arrive with its issue. Language and theme follow the URL (?lang=en, ?theme=light).
+// App composition: the header, the sign-in gate, and one map console that every route
+// (client/app/routes/) adds its panels to. Language and theme follow the URL (?lang=en, ?theme=light).
 import { useEffect, useState, type ReactNode } from 'react';
-import { Console, URL_DEFAULTS } from './Console.tsx';
-import { OverviewPanel } from '../features/overview/OverviewPanel.tsx';
-import { errorText, t, langFromUrl, type Lang, type StringKey } from '../lib/i18n.ts';
+import { Console } from './Console.tsx';
+import { errorText, t, langFromUrl, type Lang } from '../lib/i18n.ts';
 import { loadSession, may, useSession } from '../lib/session.ts';
-import { parseUrlState } from '../lib/url-state.ts';
 import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/LoginScreen.tsx';
-import { AdminPanel, adminPermissions } from '../features/admin/AdminPanel.tsx';
 import { dismiss, useNotices } from '../lib/notices.ts';
 import { URL_EVENT, writeUrl } from '../lib/use-url-state.ts';
-
-/** `overlay`: a full panel over the map (whose feeds wait meanwhile). */
-export const ROUTES: { path: string; title: StringKey; permissions?: string[]; overlay?: boolean }[] = [
-  { path: '/', title: 'routeMap' },
-  { path: '/command', title: 'routeCommand' },
-  { path: '/dispatch', title: 'routeDispatch' },
-  { path: '/grids', title: 'routeGrids' },
-  { path: '/coverage', title: 'routeCoverage' },
-  { path: '/admin', title: 'routeAdmin', permissions: adminPermissions, overlay: true },
-];
-
-/** Whether a path opens a panel over the map (the page does not prefetch the map's feeds for it). */
-export const isOverlayPath = (path: string) => !!ROUTES.find((r) => r.path === path)?.overlay;
+import { ROUTES } from './routes/route-list.ts';
 
 function useLocation(): [string, string] {
   const [loc, setLoc] = useState(() => [window.location.pathname, window.location.search] as [string, string]);
@@ -85,9 +70,7 @@ export function App() {
   const route = routes.find((r) => r.path === path) ?? routes[0];
   /** A route that exists but is not this user's: said so, never silently the map instead. */
   const denied = route.path !== path ? ROUTES.find((r) => r.path === path) ?? null : null;
-  const period = parseUrlState(search, URL_DEFAULTS).period;
   const notices = useNotices();
-  const [overviewOpen, setOverviewOpen] = useState(false);
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.documentElement.dataset.theme = theme;
@@ -138,16 +121,8 @@ export function App() {
           </div>
         </div>
       ) : (
-      <Console title={t(lang, route.title)} overlay={route.path === '/admin' ? <AdminPanel lang={lang} /> : null}>
-        {route.path === '/' ? (
-          <details className="overview" data-testid="overview" onToggle={(e) => setOverviewOpen((e.target as HTMLDetailsElement).open)}>
-            <summary>{t(lang, 'overviewTitle')}</summary>
-            {/* loaded on demand: the indicator queries would otherwise queue before the map's feeds */}
-            {overviewOpen && <OverviewPanel lang={lang} period={period} />}
-          </details>
-        ) : route.path === '/admin' ? null : (
-          <p className="muted placeholder">{t(lang, 'placeholder')}</p>
-        )}
+      <Console title={t(lang, route.title)} overlay={route.Overlay ? <route.Overlay lang={lang} search={search} /> : null}>
+        {route.Panel && <route.Panel key={route.path} lang={lang} search={search} />}
       </Console>
       )}
       </Gate>

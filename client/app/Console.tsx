@@ -1,28 +1,23 @@
-// The map console every route shares: the map shell, the layer panel and legend, the case
-// controls, search and the details panel. Screen state lives in the URL (use-url-state.ts).
+// The map console every route shares: the map shell, the layer panel and legend, the layers'
+// own controls, search and the details panel. It knows no layer: each is a module
+// (client/lib/map-feature.ts) listed in client/app/layer-list.ts. Screen state lives in the
+// URL (client/lib/use-url-state.ts).
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Deck, Layer, PickingInfo } from '@deck.gl/core';
-import { MapView, type MapController } from '../map/MapView.tsx';
-import { finishGl } from '../map/finish-gl.ts';
+import { MapView, type MapController, type MapInteraction } from '../map/MapView.tsx';
 import { cssColour, mergeMapLayers, type MapLayers } from '../map/map-layers.ts';
-import { loadFeed, useFeed, type FeedState } from '../map/use-feed.ts';
-import { CASES_FEED_COLUMNS, POINT_FEED_COLUMNS, POLYGON_FEED_COLUMNS, type ColumnType } from '../../domain/feeds.ts';
-import { featureAt, polygonShapes, type FeedMeta } from '../map/polygon-feed.ts';
+import { polygonShapes, type FeedMeta } from '../map/polygon-feed.ts';
 import type { Feed } from '../map/binary-feed.ts';
-import { createDistrictsLayers, createTownshipsLayers, createVillagesLayers } from '../features/places/places-layers.ts';
-import { createClinicsLayers } from '../features/clinics/clinics-layer.ts';
-import { createCommunitiesLayers } from '../features/communities/communities-layer.ts';
-import { createResponsibilityGridsLayers, createUnitGridsLayers } from '../features/grids/grids-layers.ts';
-import { createCasesLayers, caseModeAt, type CaseMode } from '../features/cases/cases-layer.ts';
-import { CASE_FILTER_KEYS, selectCases, useLightClock, type CaseFilters, type CasesMeta } from '../features/cases/cases-data.ts';
-import { stateGroupOf } from '../../domain/workflow.ts';
-import { CaseControls, CaseLegend } from '../features/cases/CaseControls.tsx';
+import { prefetchFeed, useFeeds, type FeedRequest, type FeedState } from '../lib/feeds.ts';
+import type { LayerModule, LayerView, Picked } from '../lib/map-feature.ts';
+import { useMinute } from '../lib/use-minute.ts';
+import { MapInteractionSlot } from '../lib/map-interaction.ts';
 import { SearchBox, type SearchHit } from '../features/search/SearchBox.tsx';
 import { ErrorBoundary } from '../lib/ErrorBoundary.tsx';
-import { DetailsPanel, type Selection } from './DetailsPanel.tsx';
+import { DetailsPanel } from './DetailsPanel.tsx';
 import { LayerPanel } from './LayerPanel.tsx';
-import { errorText, t, tData, formatNumber } from '../lib/i18n.ts';
-import { DEFAULT_LAYERS, LAYERS, type LayerId } from './layers.ts';
+import { errorText, t } from '../lib/i18n.ts';
+import { DEFAULT_LAYERS, LAYERS } from './layer-list.ts';
 import { parseUrlState, periodInstants, type UrlDefaults, type UrlState } from '../lib/url-state.ts';
 import { useUrlState } from '../lib/use-url-state.ts';
 import { may, useSession } from '../lib/session.ts';
@@ -33,258 +28,194 @@ export const URL_DEFAULTS: UrlDefaults = {
   layers: DEFAULT_LAYERS,
   // the evaluation period of the demo city's indicators
   period: { from: '2022-01-01', to: '2022-08-31' },
-  filterKeys: [...CASE_FILTER_KEYS, 'mode'],
+  filterKeys: LAYERS.flatMap((l) => l.urlFilters ?? []),
 };
 
 const BASEMAP_STYLE_URL: string | null = import.meta.env.VITE_CITYGRID_BASEMAP_STYLE || null;
-
-/** Selection kind → the layer that shows it. */
-const LAYER_OF: Record<string, LayerId> = { case: 'cases', grid: 'grids', rgrid: 'rgrids', community: 'communities', clinic: 'clinics', village: 'villages', township: 'townships', district: 'districts' };
-
-type PolyFeed = Feed<FeedMeta>;
-
-/** Places keyed by their statistical code: selections name the code, which survives new data. */
-const CODE_KEYED = new Set(['district', 'township', 'village']);
-
-const codeIndex = new WeakMap<object, Map<string, number>>();
-function indexOfCode(feed: PolyFeed | null, code: string): number | null {
-  if (!feed) return null;
-  let index = codeIndex.get(feed);
-  if (!index) codeIndex.set(feed, (index = new Map(feed.meta.codes.map((c, i) => [c, i]))));
-  return index.get(code) ?? null;
-}
-
-const idIndex = new WeakMap<object, Map<number, number>>();
-/** Row of a feature id in a feed (feeds are ordered by code or id, so a map, built once per feed). */
-function indexOfId(feed: Feed<unknown> | null, id: number | null): number | null {
-  if (!feed || id === null) return null;
-  let index = idIndex.get(feed);
-  if (!index) {
-    index = new Map();
-    const ids = feed.columns.id as Uint32Array;
-    for (let i = 0; i < ids.length; i++) index.set(ids[i], i);
-    idIndex.set(feed, index);
-  }
-  return index.get(id) ?? null;
-}
 
 /** What the signed-in user may load: the permissions of the session (layers that need one are skipped without it). */
 export type LayerAccess = (permission: string) => boolean;
 
 /**
- * The feed each layer draws from, or null when the layer is off or not permitted (districts:
- * always, as the base map's land). A wall screen's display token rides along in the query.
+ * The feed each layer draws from, or null when the layer is off or not permitted (a layer that
+ * is `always` loaded, the districts, is wanted even while off). A wall screen's display token
+ * rides along in the query.
  */
-export function feedUrls(state: UrlState, may: LayerAccess): Record<LayerId, string | null> {
+export function feedRequests(state: UrlState, may: LayerAccess): FeedRequest[] {
   const { from, to } = periodInstants(state.period);
-  return Object.fromEntries(
-    LAYERS.map((l) => {
-      const wanted = (l.id === 'districts' || state.layers.includes(l.id)) && (!l.permission || may(l.permission));
-      const params = new URLSearchParams(l.id === 'cases' ? { from, to } : {});
-      if (state.display) params.set('display', state.display);
-      const query = params.size ? `?${params.toString()}` : '';
-      return [l.id, wanted ? `/api/layers/${l.feed}${query}` : null];
-    }),
-  ) as Record<LayerId, string | null>;
+  return LAYERS.map((l) => {
+    const wanted = (l.feed.always || state.layers.includes(l.id)) && (!l.permission || may(l.permission));
+    const params = new URLSearchParams(l.feed.byPeriod ? { from, to } : {});
+    if (state.display) params.set('display', state.display);
+    const query = params.size ? `?${params.toString()}` : '';
+    return { file: l.feed.file, url: wanted ? `/api/layers/${l.feed.file}${query}` : null, columns: l.feed.columns };
+  });
 }
 
 /** Starts the page's feed downloads before React and the map have even started (once signed in). */
 export function prefetchFeeds(search: string, may: LayerAccess): void {
-  for (const [id, url] of Object.entries(feedUrls(parseUrlState(search, URL_DEFAULTS), may))) if (url) void loadFeed(url, FEED_COLUMNS[id as LayerId]).catch(() => {});
+  for (const r of feedRequests(parseUrlState(search, URL_DEFAULTS), may)) prefetchFeed(r);
 }
 
-/** The columns each layer's feed must carry (domain/feeds.ts), checked on arrival. */
-const FEED_COLUMNS: Record<LayerId, Record<string, ColumnType>> = {
-  districts: POLYGON_FEED_COLUMNS, townships: POLYGON_FEED_COLUMNS, communities: POLYGON_FEED_COLUMNS, grids: POLYGON_FEED_COLUMNS,
-  rgrids: POLYGON_FEED_COLUMNS, villages: POINT_FEED_COLUMNS, clinics: POINT_FEED_COLUMNS, cases: CASES_FEED_COLUMNS,
-};
+/** The module a selection kind or a search hit kind belongs to. */
+const moduleOfKind = (kind: string): LayerModule | undefined => LAYERS.find((l) => l.selection && (l.selection.kind === kind || l.selection.searchKinds?.includes(kind)));
+/** The module that owns a deck.gl layer (ids `<module id>-…`). */
+const moduleOfDeckLayer = (id: string): LayerModule | undefined => LAYERS.find((l) => id.startsWith(`${l.id}-`));
 
-const ready = <M,>(s: FeedState<M>): Feed<M> | null => (s.status === 'ready' ? s.feed : null);
-
-declare global {
-  interface Window {
-    __citygrid?: { state: UrlState; casesDrawn: { count: number; at: number } | null };
+const rowIndex = new WeakMap<object, Map<string | number, number>>();
+/** Row of a key (a code, or an id) in a feed: a map, built once per feed. */
+function rowOf(feed: Feed<unknown>, keyBy: 'id' | 'code', key: string): number | null {
+  let index = rowIndex.get(feed);
+  if (!index) {
+    index = new Map();
+    if (keyBy === 'code') (feed.meta as FeedMeta).codes.forEach((c, i) => index!.set(c, i));
+    else (feed.columns.id as Uint32Array).forEach((id, i) => index!.set(id, i));
+    rowIndex.set(feed, index);
   }
+  return index.get(keyBy === 'code' ? key : Number(key)) ?? null;
 }
 
-/** `overlay`: a full panel over the map (the admin screens); the map stays mounted beneath. */
+const keyOfRow = (l: LayerModule, feed: Feed<unknown>) => (row: number): string | number | undefined =>
+  row < 0 || row >= feed.length ? undefined : l.selection?.keyBy === 'code' ? (feed.meta as FeedMeta).codes[row] : (feed.columns.id as Uint32Array | undefined)?.[row];
+
+/**
+ * `overlay`: a full panel over the map (the admin screens); the map stays mounted beneath.
+ * `children`: the route's own panels; one of them may take the map's clicks and drags
+ * (client/lib/map-interaction.ts).
+ */
 export function Console({ title, children, overlay }: { title: string; children?: ReactNode; overlay?: ReactNode }) {
+  const [interaction, setInteraction] = useState<MapInteraction | null>(null);
   const [state, update] = useUrlState(URL_DEFAULTS);
   const { lang, theme, view } = state;
   const me = useSession();
   const permitted = (p: string) => may(me, p);
   /** A layer whose feed needs a permission the user lacks is never on (the panel shows it locked). */
-  const layerPermitted = (id: LayerId) => {
-    const p = LAYERS.find((l) => l.id === id)?.permission;
-    return !p || permitted(p);
-  };
-  const on = (id: LayerId) => state.layers.includes(id) && layerPermitted(id);
+  const layerPermitted = (l: LayerModule) => !l.permission || permitted(l.permission);
+  const on = (l: LayerModule) => state.layers.includes(l.id) && layerPermitted(l);
   const controller = useRef<MapController | null>(null);
   const [zoom, setZoom] = useState(view.zoom);
 
-  const [attempt, setAttempt] = useState(0);
-  const urls = feedUrls(state, permitted);
   // while a panel covers the map (the admin screens), its feeds neither download nor reload
-  const paused = !!overlay;
-  const feeds = {
-    districts: useFeed<FeedMeta>(urls.districts, attempt, FEED_COLUMNS.districts, paused),
-    townships: useFeed<FeedMeta>(urls.townships, attempt, FEED_COLUMNS.townships, paused),
-    communities: useFeed<FeedMeta>(urls.communities, attempt, FEED_COLUMNS.communities, paused),
-    grids: useFeed<FeedMeta>(urls.grids, attempt, FEED_COLUMNS.grids, paused),
-    rgrids: useFeed<FeedMeta>(urls.rgrids, attempt, FEED_COLUMNS.rgrids, paused),
-    villages: useFeed<FeedMeta>(urls.villages, attempt, FEED_COLUMNS.villages, paused),
-    clinics: useFeed<FeedMeta>(urls.clinics, attempt, FEED_COLUMNS.clinics, paused),
-    cases: useFeed<CasesMeta>(urls.cases, attempt, FEED_COLUMNS.cases, paused),
-  };
-  const districts = ready(feeds.districts);
-  const townships = ready(feeds.townships);
-  const communities = ready(feeds.communities);
-  const grids = ready(feeds.grids);
-  const rgrids = ready(feeds.rgrids);
-  const villages = ready(feeds.villages);
-  const clinics = ready(feeds.clinics);
-  const cases = ready(feeds.cases);
+  const { states: feedStates, retry } = useFeeds(feedRequests(state, permitted), !!overlay);
+  const feeds = feedStates.map((s) => (s.status === 'ready' ? s.feed : null));
+  const minute = useMinute();
 
-  const districtShapes = useMemo(() => districts && polygonShapes(districts), [districts]);
-  const townshipShapes = useMemo(() => townships && polygonShapes(townships), [townships]);
-  const communityShapes = useMemo(() => communities && polygonShapes(communities), [communities]);
-  const gridShapes = useMemo(() => grids && polygonShapes(grids), [grids]);
-  const rgridShapes = useMemo(() => rgrids && polygonShapes(rgrids), [rgrids]);
-  const shapes = useMemo(
-    () => ({ districts: districtShapes, townships: townshipShapes, communities: communityShapes, grids: gridShapes, rgrids: rgridShapes }),
-    [districtShapes, townshipShapes, communityShapes, gridShapes, rgridShapes],
-  );
-  const land = useMemo(() => districts && shapes.districts && toGeoJson(districts, shapes.districts), [districts, shapes.districts]);
+  // each layer's derived data (shapes, a selection): made again only when its feed or its key changes
+  const derivedCache = useRef(new Map<string, { feed: Feed<unknown>; key: string; data: unknown }>());
+  const derived = LAYERS.map((l, i) => {
+    const feed = feeds[i];
+    if (!feed) return undefined;
+    if (!l.derive) return undefined;
+    const key = l.deriveKey?.(state, minute) ?? '';
+    const hit = derivedCache.current.get(l.id);
+    if (hit && hit.feed === feed && hit.key === key) return hit.data;
+    const data = l.derive(feed, state, minute);
+    derivedCache.current.set(l.id, { feed, key, data });
+    return data;
+  });
 
-  // the URL is parsed afresh on every write (each pan): key the derived data on content, not identity
-  const filterKey = JSON.stringify(state.filters);
-  const layersKey = state.layers.join(',');
-  const caseFilters: CaseFilters = useMemo(() => JSON.parse(filterKey) as CaseFilters, [filterKey]);
-  const caseMode = ((state.filters.mode?.[0] as CaseMode | undefined) ?? 'auto') satisfies CaseMode;
-  // lights are read from each case's clock marks at `minute` (the feed has no clock in it);
-  // the minute only re-selects when lights are on screen (colour or filter by light)
-  const minute = useLightClock();
-  const lightsShown = state.colour === 'light' || !!caseFilters.light?.length;
-  const lightMinute = lightsShown ? minute : null;
-  const selected = useMemo(() => cases && selectCases(cases, caseFilters, state.colour, lightMinute ?? Date.now()), [cases, caseFilters, state.colour, lightMinute]);
+  const sel = state.sel ? { kind: state.sel.split(':')[0], key: state.sel.slice(state.sel.indexOf(':') + 1) } : null;
+  const views: (LayerView<unknown, unknown> | null)[] = LAYERS.map((l, i) => {
+    const feed = feeds[i];
+    if (!feed) return null;
+    const highlight = sel && l.selection?.kind === sel.kind ? rowOf(feed, l.selection.keyBy, sel.key) : null;
+    return { feed, data: derived[i], lang, theme, zoom, visible: on(l), highlight, state, keyOf: keyOfRow(l, feed) };
+  });
 
-  const sel: Selection | null = state.sel ? { kind: state.sel.split(':')[0], key: state.sel.split(':')[1] } : null;
-  const selIndex = (kind: string, feed: Feed<unknown> | null) => (sel?.kind !== kind ? null : CODE_KEYED.has(kind) ? indexOfCode(feed as PolyFeed | null, sel.key) : indexOfId(feed, Number(sel.key)));
-
+  // the URL is parsed afresh on every write (each pan): the drawing is keyed on content, not identity
+  const drawKey = JSON.stringify([lang, theme, zoom, state.layers, state.sel, state.filters, state.colour]);
   const { layers, layerErrors } = useMemo(() => {
     const out: MapLayers[] = [];
-    const errors: Partial<Record<LayerId, Error>> = {};
-    // one failing factory (a malformed feed) costs its own layer, never the map; said with a reason (domain/messages.ts)
-    const add = (id: LayerId, make: () => MapLayers) => {
+    const errors: Record<string, Error> = {};
+    LAYERS.forEach((l, i) => {
+      const v = views[i];
+      if (!v) return;
+      // one failing factory (a malformed feed) costs its own layer, never the map; said with a reason (domain/messages.ts)
       try {
-        out.push(make());
+        out.push(l.draw(v));
       } catch (err) {
         const detail = err instanceof Error ? err.message : String(err);
-        errors[id] = Object.assign(new Error(detail), { reason: 'layer.drawFailed', params: { detail } });
+        errors[l.id] = Object.assign(new Error(detail), { reason: 'layer.drawFailed', params: { detail } });
       }
-    };
-    const z = zoom;
-    if (districts && shapes.districts) add('districts', () => createDistrictsLayers({ feed: districts, shapes: shapes.districts!, lang, visible: on('districts'), zoom: z, theme, highlight: selIndex('district', districts) }));
-    if (townships && shapes.townships) add('townships', () => createTownshipsLayers({ feed: townships, shapes: shapes.townships!, lang, visible: on('townships'), zoom: z, theme, highlight: selIndex('township', townships) }));
-    if (communities && shapes.communities) add('communities', () => createCommunitiesLayers({ feed: communities, shapes: shapes.communities!, visible: on('communities'), zoom: z, theme, highlight: selIndex('community', communities) }));
-    if (grids && shapes.grids) add('grids', () => createUnitGridsLayers({ feed: grids, shapes: shapes.grids!, visible: on('grids'), zoom: z, theme, highlight: selIndex('grid', grids) }));
-    if (rgrids && shapes.rgrids) add('rgrids', () => createResponsibilityGridsLayers({ feed: rgrids, shapes: shapes.rgrids!, visible: on('rgrids'), zoom: z, theme, highlight: selIndex('rgrid', rgrids) }));
-    if (villages) add('villages', () => createVillagesLayers({ feed: villages, lang, visible: on('villages'), zoom: z, theme, highlight: selIndex('village', villages) }));
-    if (clinics) add('clinics', () => createClinicsLayers({ feed: clinics, visible: on('clinics'), zoom: z, theme, highlight: selIndex('clinic', clinics) }));
-    if (cases && selected) add('cases', () => createCasesLayers({ selected, meta: cases.meta, visible: on('cases'), zoom: z, mode: caseMode, colour: state.colour, highlight: selIndex('case', cases) }));
+    });
     return { layers: mergeMapLayers(out), layerErrors: errors };
-  }, [districts, townships, communities, grids, rgrids, villages, clinics, cases, selected, shapes, lang, theme, zoom, layersKey, state.sel, caseMode, state.colour]);
+    // views are keyed by drawKey and the feeds and data they hold
+  }, [drawKey, ...feeds, ...derived]);
 
-  const casesLayer = layers.deck.find((l) => l.id.startsWith('cases-')) ?? null;
+  const deckLayers = layers.deck;
   const onAfterRender = useCallback(
     (deck: Deck) => {
-      const drawn = casesLayer && (deck.props.layers as Layer[]).includes(casesLayer) && casesLayer.props.visible;
-      const count = drawn ? (casesLayer.props.data as { length: number }).length : 0;
-      const hooks = (window.__citygrid ??= { state, casesDrawn: null });
-      hooks.state = state;
-      if (drawn && hooks.casesDrawn?.count !== count) {
-        finishGl(deck.getCanvas()); // "drawn" means drawn by the GPU, not just submitted
-        hooks.casesDrawn = { count, at: performance.now() };
-        document.body.dataset.casesDrawn = String(count);
-        document.body.dataset.casesLayer = casesLayer.id;
+      const inFrame = new Set(deck.props.layers as Layer[]);
+      window.__citygrid = { casesDrawn: null, ...window.__citygrid, state };
+      for (const l of LAYERS) {
+        if (!l.afterRender) continue;
+        const own = deckLayers.filter((d) => d.id.startsWith(`${l.id}-`));
+        l.afterRender(
+          own.map((d) => ({ id: d.id, visible: inFrame.has(d) && !!d.props.visible, length: (d.props.data as { length?: number } | undefined)?.length ?? 0 })),
+          deck.getCanvas()!,
+          state,
+        );
       }
     },
-    [casesLayer, state],
+    [deckLayers, state],
   );
 
   const select = (kind: string, key: number | string) => update({ sel: `${kind}:${key}` });
-  /** What a selection of this row is called: the code for places (stable), the id otherwise. */
-  const featureId = (feed: Feed<unknown> | null, index: number, kind = ''): number | string | undefined =>
-    !feed || index < 0 ? undefined : CODE_KEYED.has(kind) ? (feed as PolyFeed).meta.codes[index] : (feed.columns.id as Uint32Array)[index];
+  const shown = (l: LayerModule) => on(l) && zoom >= l.minZoom;
   /** Flat polygon layers (no fill drawn) are picked in JS: the top-most one that is shown. */
-  const polygonAt = (coordinate: number[] | undefined): [string, PolyFeed, number] | null => {
+  const polygonAt = (coordinate: number[] | undefined): [LayerModule, LayerView<unknown, unknown>, number] | null => {
     if (!coordinate) return null;
-    const candidates: [string, LayerId, PolyFeed | null, ReturnType<typeof polygonShapes> | null][] = [
-      ['grid', 'grids', grids, shapes.grids],
-      ['rgrid', 'rgrids', rgrids, shapes.rgrids],
-      ['township', 'townships', townships, shapes.townships],
-      ['district', 'districts', districts, shapes.districts],
-    ];
-    for (const [kind, layer, feed, sh] of candidates) {
-      if (!feed || !sh || !on(layer) || zoom < (LAYERS.find((l) => l.id === layer)?.minZoom ?? 0)) continue;
-      const f = featureAt(sh, coordinate[0] - feed.meta.origin[0], coordinate[1] - feed.meta.origin[1]);
-      if (f !== null) return [kind, feed, f];
+    for (let i = LAYERS.length - 1; i >= 0; i--) {
+      const l = LAYERS[i];
+      const v = views[i];
+      if (!l.featureAt || !v || !shown(l)) continue;
+      const row = l.featureAt(v, coordinate[0], coordinate[1]);
+      if (row !== null) return [l, v, row];
     }
     return null;
+  };
+  const owner = (info: PickingInfo): [LayerModule, LayerView<unknown, unknown>] | null => {
+    const l = info.picked && info.layer ? moduleOfDeckLayer(info.layer.id) : undefined;
+    const v = l ? views[LAYERS.indexOf(l)] : null;
+    return l && v ? [l, v] : null;
   };
   const onClick = (info: PickingInfo) => {
-    const id = info.layer?.id ?? '';
-    const obj = info.object as { feature?: number } | undefined;
-    let picked: [string, number | string | undefined] | null = null;
-    if (id === 'cases-points' && cases && selected) picked = ['case', featureId(cases, selected.rows[info.index])];
-    else if (id === 'cases-hex' && info.coordinate) controller.current?.flyTo({ lng: info.coordinate[0], lat: info.coordinate[1], zoom: Math.max(zoom + 2, 12) });
-    else if (id === 'communities-fill') picked = ['community', featureId(communities, obj?.feature ?? -1)];
-    else if (id === 'clinics-points') picked = ['clinic', featureId(clinics, info.index)];
-    else if (id === 'villages-points') picked = ['village', featureId(villages, info.index, 'village')];
+    const own = owner(info);
+    let picked: Picked = null;
+    let kind = own?.[0].selection?.kind;
+    if (own) picked = own[0].pick?.(info, own[1]) ?? null;
     else {
       const hit = polygonAt(info.coordinate);
-      if (hit) picked = [hit[0], featureId(hit[1], hit[2], hit[0])];
+      const key = hit?.[1].keyOf(hit[2]);
+      if (hit && key !== undefined) [picked, kind] = [{ select: key }, hit[0].selection?.kind];
     }
-    if (picked?.[1] !== undefined) select(picked[0], picked[1]);
+    if (!picked) return;
+    if ('flyTo' in picked) controller.current?.flyTo(picked.flyTo);
+    else if (kind) select(kind, picked.select);
   };
   const getTooltip = (info: PickingInfo): string | null => {
-    const id = info.layer?.id ?? '';
-    const obj = info.object as { feature?: number; count?: number; points?: unknown[]; colorValue?: number } | undefined;
-    const name = (feed: PolyFeed | null, i: number | undefined) => (feed && i !== undefined ? (lang === 'en' && feed.meta.namesEn?.[i]) || feed.meta.names[i] : null);
-    if (!info.picked) {
-      const hit = polygonAt(info.coordinate);
-      if (!hit) return null;
-      const [kind, feed, f] = hit;
-      return kind === 'grid' || kind === 'rgrid' ? `${tData(lang, `kind_${kind === 'grid' ? 'grid' : 'responsibilityGrid'}`, kind)} ${feed.meta.codes[f]}` : name(feed, f);
-    }
-    if (id === 'cases-points' && cases && selected) {
-      const row = selected.rows[info.index];
-      const cat = cases.meta.categories[(cases.columns.category as Uint16Array)[row]];
-      const status = cases.meta.statuses[(cases.columns.status as Uint8Array)[row]];
-      return `${cat ? (lang === 'en' ? cat.nameEn : cat.name) : ''} · ${tData(lang, `state_${stateGroupOf(status)}`, status)}`;
-    }
-    if (id === 'cases-hex') {
-      const count = `${t(lang, 'layerCases')}: ${formatNumber(lang, obj?.count ?? obj?.points?.length ?? 0)}`;
-      const share = obj?.colorValue;
-      return state.colour === 'light' && share !== undefined && Number.isFinite(share) ? `${count} · ${t(lang, 'overdueShort')} ${Math.round(share * 1000) / 10}%` : count;
-    }
-    if (id === 'communities-fill') return name(communities, obj?.feature);
-    if (id === 'clinics-points') return name(clinics, info.index);
-    if (id === 'villages-points') return name(villages, info.index);
-    return null;
+    const own = owner(info);
+    if (own) return own[0].tooltip?.(info, own[1]) ?? null;
+    if (info.picked) return null;
+    const hit = polygonAt(info.coordinate);
+    return hit ? hit[0].describe?.(hit[1], hit[2]) ?? null : null;
   };
 
   const onSearchPick = (hit: SearchHit) => {
-    const kind = hit.kind === 'responsibilityGrid' ? 'rgrid' : hit.kind;
-    const layer = LAYER_OF[kind];
-    update((s) => ({ sel: `${kind}:${CODE_KEYED.has(kind) ? hit.code : hit.id}`, layers: layer && !s.layers.includes(layer) ? [...s.layers, layer] : s.layers }));
-    const [w, s, e, n] = hit.bbox;
-    const maxZoom = kind === 'case' || kind === 'clinic' ? 17 : kind === 'grid' ? 17 : 15;
-    controller.current?.fitBounds([w, s, e, n], maxZoom);
+    const l = moduleOfKind(hit.kind);
+    if (!l?.selection) return;
+    const { kind, keyBy, fitMaxZoom } = l.selection;
+    update((s) => ({ sel: `${kind}:${keyBy === 'code' ? hit.code : hit.id}`, layers: !s.layers.includes(l.id) ? LAYERS.map((x) => x.id).filter((id) => id === l.id || s.layers.includes(id)) : s.layers }));
+    controller.current?.fitBounds(hit.bbox, fitMaxZoom);
   };
 
-  const layerStatus = (id: LayerId): FeedState<unknown> => (layerErrors[id] ? { status: 'error', error: errorText(layerErrors[id], lang), cause: layerErrors[id] } : feeds[id]);
-  const shownHex = caseModeAt(caseMode, zoom) === 'hex';
+  const layerStatus = (l: LayerModule): FeedState<unknown> => {
+    const err = layerErrors[l.id];
+    return err ? { status: 'error', error: errorText(err, lang), cause: err } : feedStates[LAYERS.indexOf(l)];
+  };
+  const panelProps = (i: number) => ({ lang, zoom, state, update, feed: feeds[i], data: feeds[i] ? derived[i] : null });
+  const selected = sel ? moduleOfKind(sel.kind) : undefined;
+  const land = useLand(feeds[LAYERS.findIndex((l) => l.feed.always)] as Feed<FeedMeta> | null);
 
   return (
     <div className={`console theme-${theme}`} data-testid="console">
@@ -303,6 +234,7 @@ export function Console({ title, children, overlay }: { title: string; children?
         getTooltip={getTooltip}
         onReady={(c) => (controller.current = c)}
         onAfterRender={onAfterRender}
+        interaction={overlay ? null : interaction}
       />
       <aside className="side" data-testid="side">
         <div className="route-title">{title}</div>
@@ -313,43 +245,29 @@ export function Console({ title, children, overlay }: { title: string; children?
           <LayerPanel
             lang={lang}
             zoom={zoom}
+            layers={LAYERS}
             active={state.layers}
             status={layerStatus}
-            locked={(id) => !layerPermitted(id)}
+            locked={(l) => !layerPermitted(l)}
             onToggle={(id, value) => update((s) => ({ layers: value ? LAYERS.map((l) => l.id).filter((l) => l === id || s.layers.includes(l)) : s.layers.filter((l) => l !== id) }))}
-            onRetry={() => setAttempt((a) => a + 1)}
+            onRetry={retry}
           />
-          {on('cases') && (
-            <CaseControls
-              lang={lang}
-              meta={cases?.meta ?? null}
-              filters={caseFilters}
-              colour={state.colour}
-              mode={caseMode}
-              shown={selected?.length ?? null}
-              total={cases?.length ?? null}
-              period={state.period}
-              onPeriod={(period) => update({ period })}
-              onFilters={(f) => update((s) => ({ filters: { ...Object.fromEntries(Object.entries(f).filter(([, v]) => v?.length)), ...(s.filters.mode ? { mode: s.filters.mode } : {}) } }))}
-              onColour={(colour) => update({ colour })}
-              onMode={(m) => update((s) => ({ filters: { ...s.filters, mode: m === 'auto' ? [] : [m] } }))}
-            />
-          )}
+          {LAYERS.map((l, i) => l.Controls && on(l) && <l.Controls key={l.id} {...panelProps(i)} />)}
           <section className="legend" data-testid="legend">
             <h3>{t(lang, 'legendTitle')}</h3>
-            {on('cases') && <CaseLegend lang={lang} colour={state.colour} hex={shownHex} />}
+            {LAYERS.map((l, i) => l.Legend && on(l) && <l.Legend key={l.id} {...panelProps(i)} />)}
             <ul className="legend-block" data-testid="legend-layers">
-              {LAYERS.filter((l) => l.swatch && on(l.id)).map((l) => (
+              {LAYERS.filter((l) => l.swatch && on(l)).map((l) => (
                 <li key={l.id}>
                   <i className={`swatch ${l.swatch!.shape}`} style={{ [l.swatch!.shape === 'line' ? 'borderColor' : 'background']: cssColour(l.swatch!.colour(theme)) }} />
-                  {t(lang, l.label)}
+                  {l.label[lang]}
                   {zoom < l.minZoom && <span className="muted"> ({t(lang, 'zoomIn')})</span>}
                 </li>
               ))}
             </ul>
           </section>
         </ErrorBoundary>
-        {children}
+        <MapInteractionSlot.Provider value={setInteraction}>{children}</MapInteractionSlot.Provider>
       </aside>
       {overlay && (
         <div className="overlay-panel">
@@ -358,13 +276,11 @@ export function Console({ title, children, overlay }: { title: string; children?
       )}
       {sel && !overlay && (
         <ErrorBoundary key={state.sel} fallback={(m) => <div className="details error">{t(lang, 'panelFailed')}{m}</div>}>
-          <DetailsPanel
-            lang={lang}
-            selection={sel}
-            places={{ districts, townships }}
-            onClose={() => update({ sel: null })}
-            onFly={(lng, lat, z) => controller.current?.flyTo({ lng, lat, zoom: z })}
-          />
+          <DetailsPanel lang={lang} kind={sel.kind} onClose={() => update({ sel: null })}>
+            {selected?.Details && (
+              <selected.Details lang={lang} selKey={sel.key} feed={feeds[LAYERS.indexOf(selected)]} onFly={(lng, lat, z) => controller.current?.flyTo({ lng, lat, zoom: z })} />
+            )}
+          </DetailsPanel>
         </ErrorBoundary>
       )}
     </div>
@@ -372,7 +288,12 @@ export function Console({ title, children, overlay }: { title: string; children?
 }
 
 /** The districts as GeoJSON for the base style's land (11 features; small). */
-function toGeoJson(feed: PolyFeed, shapes: ReturnType<typeof polygonShapes>): GeoJSON.FeatureCollection {
+function useLand(feed: Feed<FeedMeta> | null): GeoJSON.FeatureCollection | null {
+  return useMemo(() => (feed ? toGeoJson(feed) : null), [feed]);
+}
+
+function toGeoJson(feed: Feed<FeedMeta>): GeoJSON.FeatureCollection {
+  const shapes = polygonShapes(feed);
   const [ox, oy] = feed.meta.origin;
   const ring = (flat: Float32Array) => {
     const out: [number, number][] = [];

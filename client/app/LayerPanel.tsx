@@ -1,34 +1,36 @@
 // The layer list: toggles, loading and failure per layer (a failed layer says so here and the
 // rest of the map keeps drawing), and a hint where a layer only shows from a closer zoom.
-import type { FeedState } from '../map/use-feed.ts';
+import type { FeedState } from '../lib/feeds.ts';
+import type { LayerModule } from '../lib/map-feature.ts';
 import { errorText, t, type Lang } from '../lib/i18n.ts';
-import { LAYERS, type LayerId } from './layers.ts';
 
 interface Props {
   lang: Lang;
   zoom: number;
+  /** In drawing order (listed top first). */
+  layers: readonly LayerModule[];
   active: string[];
-  status(id: LayerId): FeedState<unknown>;
+  status(layer: LayerModule): FeedState<unknown>;
   /** The user may not load this layer (its feed needs a permission they lack). */
-  locked(id: LayerId): boolean;
-  onToggle(id: LayerId, on: boolean): void;
+  locked(layer: LayerModule): boolean;
+  onToggle(id: string, on: boolean): void;
   onRetry(): void;
 }
 
-export function LayerPanel({ lang, zoom, active, status, locked, onToggle, onRetry }: Props) {
+export function LayerPanel({ lang, zoom, layers, active, status, locked, onToggle, onRetry }: Props) {
   return (
     <section className="layers" data-testid="layer-panel">
       <h3>{t(lang, 'layersTitle')}</h3>
       <ul>
-        {[...LAYERS].reverse().map((l) => {
-          const denied = locked(l.id);
+        {[...layers].reverse().map((l) => {
+          const denied = locked(l);
           const on = active.includes(l.id) && !denied;
-          const s = status(l.id);
+          const s = status(l);
           return (
             <li key={l.id} data-layer={l.id} data-status={denied ? 'locked' : on ? s.status : 'off'}>
               <label>
                 <input type="checkbox" checked={on} disabled={denied} onChange={(e) => onToggle(l.id, e.target.checked)} />
-                {t(lang, l.label)}
+                {l.label[lang]}
               </label>
               {denied && <span className="muted"> {t(lang, 'noPermission')}</span>}
               {on && s.status === 'loading' && <span className="muted"> {t(lang, 'loading')}</span>}

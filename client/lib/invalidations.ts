@@ -6,6 +6,7 @@
 import type { QueryClient, QueryFilters, QueryKey } from '@tanstack/react-query';
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '../../server/router.ts';
+import { feedFilter } from './feed-keys.ts';
 
 export type Trpc = TRPCOptionsProxy<AppRouter>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each line reads its own mutation's input
@@ -20,8 +21,8 @@ export const INVALIDATIONS: Record<string, (t: Trpc, input: Input) => QueryFilte
   'admin.setPermission': (t) => [t.admin.options.pathFilter()],
   'admin.createToken': (t) => [t.admin.tokens.pathFilter()],
   'admin.revokeToken': (t) => [t.admin.tokens.pathFilter()],
-  // a compound's name, households and party organisation: its panel, the city's figures, search hits
-  'communities.update': (t, input: { id: number }) => [t.communities.byId.queryFilter({ id: input.id }), t.communities.summary.pathFilter(), t.search.query.pathFilter()],
+  // a compound's name, households and party organisation: its panel, the city's figures, search hits, the map's labels
+  'communities.update': (t, input: { id: number }) => [t.communities.byId.queryFilter({ id: input.id }), t.communities.summary.pathFilter(), t.search.query.pathFilter(), feedFilter('communities.bin')],
   // who answers for a responsibility grid: its panel, and the unit grids' panels that name the inspector
   'grids.assignResponsibility': (t, input: { id: number }) => [t.grids.responsibilityById.queryFilter({ id: input.id }), t.grids.byId.pathFilter()],
   // not listed: cases.revealReporter changes no record (its panel shows the answer); auth.* reload the session

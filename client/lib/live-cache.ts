@@ -4,6 +4,7 @@
 // subscription hands each event to `applyServerEvent(queryClient, event)`.
 import type { QueryClient, QueryFilters } from '@tanstack/react-query';
 import { trpc } from './api.ts';
+import { feedFilter } from './feed-keys.ts';
 
 export type ServerEvent =
   | { kind: 'case'; id: number }
@@ -17,9 +18,10 @@ export type ServerEvent =
 /** The queries an event makes stale. */
 export function filtersFor(event: ServerEvent): QueryFilters[] {
   switch (event.kind) {
-    // the case's panel, the period's figures and indicators, search hits (a case code)
+    // the case's panel, the period's figures and indicators, search hits (a case code), the map's case layer
+    // (the feed is downloaded again; the browser revalidates it with its ETag)
     case 'case':
-      return [trpc.cases.byId.queryFilter({ id: event.id }), trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter(), trpc.search.query.pathFilter()];
+      return [trpc.cases.byId.queryFilter({ id: event.id }), trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter(), trpc.search.query.pathFilter(), feedFilter('cases.bin')];
     case 'audit':
       return [trpc.audit.list.pathFilter()];
     case 'user':
@@ -29,7 +31,7 @@ export function filtersFor(event: ServerEvent): QueryFilters[] {
     case 'rights':
       return [trpc.admin.options.pathFilter()];
     case 'community':
-      return [trpc.communities.byId.queryFilter({ id: event.id }), trpc.communities.summary.pathFilter(), trpc.search.query.pathFilter()];
+      return [trpc.communities.byId.queryFilter({ id: event.id }), trpc.communities.summary.pathFilter(), trpc.search.query.pathFilter(), feedFilter('communities.bin')];
     case 'responsibilityGrid':
       return [trpc.grids.responsibilityById.queryFilter({ id: event.id }), trpc.grids.byId.pathFilter()];
   }

@@ -1,7 +1,8 @@
 // The map shell: one MapLibre map and one deck.gl overlay, no domain knowledge. Routes hand it
 // layers, a view and callbacks; it reports view changes and renders, and exposes a small
-// controller (fly to a point or a box). Hooks for tests and the bench hang off
-// window.__citygridMap.
+// controller (fly to a point or a box). An interaction mode (drawing a polygon) may take the
+// map's clicks and drags for a while; deck.gl's picking and the hover tooltips stay on.
+// Hooks for tests and the bench hang off window.__citygridMap.
 import { useEffect, useRef, useState } from 'react';
 import { Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
@@ -21,6 +22,24 @@ export interface MapController {
   fitBounds(bbox: [number, number, number, number], maxZoom?: number): void;
 }
 
+/** What an interaction mode is handed when it starts: the map, and our own picking at a pixel. */
+export interface InteractionContext {
+  map: MlMap;
+  pick(x: number, y: number): PickingInfo | null;
+}
+
+/**
+ * A mode that takes over the map's clicks and drags (a drawing tool: terra-draw on its MapLibre
+ * adapter). Started once the map is loaded and again after a style change (which drops every
+ * source the mode added); its returned function stops it. While it runs the console's click
+ * picking pauses unless `passesClicks()` says otherwise; hovers keep their tooltips.
+ */
+export interface MapInteraction {
+  id: string;
+  start(ctx: InteractionContext): () => void;
+  passesClicks?(): boolean;
+}
+
 export interface MapViewProps {
   view: ViewState;
   theme: MapTheme;
@@ -36,6 +55,8 @@ export interface MapViewProps {
   getTooltip?(info: PickingInfo): string | null;
   onReady?(controller: MapController): void;
   onAfterRender?(deck: Deck): void;
+  /** The interaction mode now in charge of clicks and drags, or null (the console picks). */
+  interaction?: MapInteraction | null;
 }
 
 interface TestHooks {
@@ -63,6 +84,25 @@ export function MapView(props: MapViewProps) {
   const latest = useRef(props);
   latest.current = props;
   const [tooltip, setTooltip] = useState<{ x: number; y: number; text: string } | null>(null);
+  /** The running mode and how to stop it. */
+  const running = useRef<{ mode: MapInteraction; stop: () => void } | null>(null);
+  const stopInteraction = () => {
+    const r = running.current;
+    running.current = null;
+    r?.stop();
+  };
+  /** (Re)starts the wanted mode once the map can take sources: on load, on a style change, when the mode changes. */
+  const startInteraction = useRef(() => {});
+  startInteraction.current = () => {
+    const map = mapRef.current;
+    const overlay = overlayRef.current;
+    const mode = latest.current.interaction ?? null;
+    if (running.current?.mode === mode) return;
+    stopInteraction();
+    if (!map || !overlay || !loaded.current || !mode) return;
+    const pick = (x: number, y: number) => overlay.pickObject({ x, y, radius: 4 });
+    running.current = { mode, stop: mode.start({ map, pick }) };
+  };
 
   // create once; style and layers follow in the effects below
   useEffect(() => {
@@ -115,7 +155,11 @@ export function MapView(props: MapViewProps) {
     const pickAt = (e: MapMouseEvent): PickingInfo =>
       overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 4 }) ??
       ({ picked: false, layer: null, index: -1, object: undefined, x: e.point.x, y: e.point.y, coordinate: [e.lngLat.lng, e.lngLat.lat] } as unknown as PickingInfo);
-    map.on('click', (e) => latest.current.onClick?.(pickAt(e)));
+    map.on('click', (e) => {
+      const mode = latest.current.interaction;
+      if (mode && !mode.passesClicks?.()) return; // the mode has it
+      latest.current.onClick?.(pickAt(e));
+    });
     let hoverPending: MapMouseEvent | null = null;
     let hoverScheduled = false;
     map.on('mousemove', (e) => {
@@ -149,6 +193,7 @@ export function MapView(props: MapViewProps) {
       setLand(map, latest.current.land);
       syncLines(map, latest.current.lines ?? [], latest.current.layers);
       overlay.setProps({ layers: latest.current.layers });
+      startInteraction.current();
     });
     mapRef.current = map;
     overlayRef.current = overlay;
@@ -159,6 +204,7 @@ export function MapView(props: MapViewProps) {
     });
     return () => {
       loaded.current = false;
+      stopInteraction();
       map.removeControl(overlay);
       map.remove();
       delete window.__citygridMap;
@@ -177,9 +223,11 @@ export function MapView(props: MapViewProps) {
     if (styleApplied.current === style) return;
     styleApplied.current = style;
     loaded.current = false;
+    stopInteraction(); // its sources go with the old style
     map.setStyle(props.basemapStyleUrl || createBaseStyle(props.theme));
     map.once('style.load', () => {
       loaded.current = true;
+      startInteraction.current();
       setLand(map, latest.current.land);
       syncLines(map, latest.current.lines ?? [], latest.current.layers);
       overlayRef.current?.setProps({ layers: latest.current.layers });
@@ -197,6 +245,8 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (mapRef.current && loaded.current) syncLines(mapRef.current, props.lines ?? [], props.layers);
   }, [props.lines, props.layers]);
+
+  useEffect(() => startInteraction.current(), [props.interaction]);
 
   // the URL changed the view (back button, pasted link): follow it without echoing
   useEffect(() => {

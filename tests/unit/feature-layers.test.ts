@@ -11,8 +11,7 @@ import { createClinicsLayers, CLINICS_MIN_ZOOM } from '../../client/features/cli
 import { createCommunitiesLayers, COMMUNITIES_MIN_ZOOM } from '../../client/features/communities/communities-layer.ts';
 import { createResponsibilityGridsLayers, RESPONSIBILITY_MIN_ZOOM } from '../../client/features/grids/grids-layers.ts';
 import { CaseLegend } from '../../client/features/cases/CaseControls.tsx';
-import { LAYERS } from '../../client/app/layers.ts';
-import { t } from '../../client/lib/i18n.ts';
+import { LAYERS } from '../../client/app/layer-list.ts';
 
 const prop = (layer: { props: unknown }, key: string) => (layer.props as Record<string, unknown>)[key];
 const decode = (bytes: Uint8Array) => decodeFeed<FeedMeta>(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -87,9 +86,9 @@ describe('layer registry', () => {
   it('ids are unique, each has a feed and a name in both languages', () => {
     expect(new Set(LAYERS.map((l) => l.id)).size).toBe(LAYERS.length);
     for (const l of LAYERS) {
-      expect(l.feed).toMatch(/^[a-z-]+\.bin$/);
-      expect(t('zh', l.label)).toMatch(/[\u4e00-\u9fff]/);
-      expect(t('en', l.label)).toMatch(/^[A-Z]/);
+      expect(l.feed.file).toMatch(/^[a-z-]+\.bin$/);
+      expect(l.label.zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(l.label.en).toMatch(/^[A-Z]/);
     }
   });
   it('every layer but cases has a legend swatch with a visible colour in both themes', () => {

@@ -9,7 +9,7 @@ import { polygonShapes, type FeedMeta } from '../../client/map/polygon-feed.ts';
 import { THEME_COLOURS, type MapTheme } from '../../client/map/base-style.ts';
 import { haloPixels, haloProps } from '../../client/map/feed-layers.ts';
 import { createResponsibilityGridsLayers, createUnitGridsLayers, GRID_LINE, RESPONSIBILITY_LABEL, RESPONSIBILITY_LINE } from '../../client/features/grids/grids-layers.ts';
-import { LAYERS } from '../../client/app/layers.ts';
+import { LAYERS } from '../../client/app/layer-list.ts';
 
 type Rgb = [number, number, number];
 const hex = (s: string): Rgb => [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16)) as Rgb;

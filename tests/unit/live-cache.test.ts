@@ -7,6 +7,7 @@ import { api, newQueryClient, queryClient, trpc } from '../../client/lib/api.ts'
 import { applyServerEvent } from '../../client/lib/live-cache.ts';
 import { INVALIDATIONS, mutationPath } from '../../client/lib/invalidations.ts';
 import { isRefusal } from '../../client/lib/query-client.ts';
+import { feedKey } from '../../client/lib/feed-keys.ts';
 import '../../client/lib/session.ts';
 
 /** The queries the console shows, by name, each seeded with data. */
@@ -31,6 +32,10 @@ function seeded(): [QueryClient, Record<string, QueryKey>] {
     places: trpc.places.summary.queryKey(),
     search: trpc.search.query.queryKey({ q: '芗城' }),
     audit: [...trpc.audit.list.pathKey(), { input: { limit: 100 }, type: 'infinite' }],
+    // the map's feeds, as client/lib/feeds.ts keys them
+    casesFeed: feedKey('cases.bin', '/api/layers/cases.bin?from=2022-01-01T00%3A00%3A00%2B08%3A00&to=2022-09-01T00%3A00%3A00%2B08%3A00'),
+    communitiesFeed: feedKey('communities.bin', '/api/layers/communities.bin'),
+    gridsFeed: feedKey('grids.bin', '/api/layers/grids.bin'),
   };
   for (const key of Object.values(keys)) qc.setQueryData(key, { seeded: true });
   return [qc, keys];
@@ -46,7 +51,7 @@ describe('live events invalidate the queries that show what changed', () => {
   it('a case event: that case, the period figures and search, no other case', async () => {
     const [qc, keys] = seeded();
     await applyServerEvent(qc, { kind: 'case', id: 1 });
-    expect(invalidated(qc, keys)).toEqual(['case1', 'caseSummary', 'indicators', 'search']);
+    expect(invalidated(qc, keys)).toEqual(['case1', 'caseSummary', 'casesFeed', 'indicators', 'search']);
     expect(qc.getQueryData(keys.case1)).toEqual({ seeded: true }); // still shown until loaded again
   });
   it('an audit event: the audit list (any filter, any page), nothing else', async () => {
@@ -64,7 +69,7 @@ describe('live events invalidate the queries that show what changed', () => {
   it('a community or responsibility-grid event: that record and what lists it', async () => {
     let [qc, keys] = seeded();
     await applyServerEvent(qc, { kind: 'community', id: 2 });
-    expect(invalidated(qc, keys)).toEqual(['community2', 'communitySummary', 'search']);
+    expect(invalidated(qc, keys)).toEqual(['communitiesFeed', 'community2', 'communitySummary', 'search']);
     [qc, keys] = seeded();
     await applyServerEvent(qc, { kind: 'responsibilityGrid', id: 1 });
     expect(invalidated(qc, keys)).toEqual(['grid7', 'rgrid1']);
@@ -92,7 +97,7 @@ describe('the invalidation table: a mutation invalidates exactly what it changed
     [trpc.admin.setPermission.mutationKey(), { roleCode: 'r', permission: 'p', granted: true }, ['options']],
     [trpc.admin.createToken.mutationKey(), { name: 'wall' }, ['tokens']],
     [trpc.admin.revokeToken.mutationKey(), { id: 1 }, ['tokens']],
-    [trpc.communities.update.mutationKey(), { id: 1 }, ['community1', 'communitySummary', 'search']],
+    [trpc.communities.update.mutationKey(), { id: 1 }, ['community1', 'communitiesFeed', 'communitySummary', 'search']],
     [trpc.grids.assignResponsibility.mutationKey(), { id: 2 }, ['grid7', 'rgrid2']],
     [trpc.cases.revealReporter.mutationKey(), { id: 1 }, []],
   ];

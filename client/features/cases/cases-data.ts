@@ -4,8 +4,7 @@
 // (degrees, WGS-84) and are drawn with deck.gl's LNGLAT_OFFSETS.
 // Lights are derived here, as of the browser's now, from the feed's clock marks (warnAt,
 // dueAt, closed) with the rule the server uses too (domain/case-light.ts): the feed itself
-// does not change with the time, only with the data; `useLightClock` moves now each minute.
-import { useEffect, useState } from 'react';
+// does not change with the time, only with the data; the console's minute clock (client/lib/use-minute.ts) moves now each minute.
 import { caseLight, LIGHTS, type CaseLightInput, type Light } from '../../../domain/case-light.ts';
 import type { Feed } from '../../map/binary-feed.ts';
 import type { CasesFeedMeta } from '../../../domain/feeds.ts';
@@ -62,24 +61,7 @@ export function caseLights(feed: CasesFeed, nowMs: number): Uint8Array {
   return out;
 }
 
-/** Now, moved on at each full minute: pass it to selectCases so lights turn without a download. */
-export function useLightClock(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout>;
-    const tick = () => {
-      timer = setTimeout(() => {
-        setNow(Date.now());
-        tick();
-      }, 60_000 - (Date.now() % 60_000) + 50);
-    };
-    tick();
-    return () => clearTimeout(timer);
-  }, []);
-  return now;
-}
-
-/** `nowMs`: the instant the lights are read at (default: now; see useLightClock). */
+/** `nowMs`: the instant the lights are read at (default: now; see client/lib/use-minute.ts). */
 export function selectCases(feed: CasesFeed, filters: CaseFilters, colouring: 'state' | 'light', nowMs = Date.now()): SelectedCases {
   const { meta, columns, length } = feed;
   const x = columns.x as Float32Array;

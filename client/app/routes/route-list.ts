@@ -1,0 +1,12 @@
+// The console's routes, in the header's order. Adding a screen is adding its route file and a
+// line here.
+import type { RouteDef } from './route.ts';
+import { mapRoute } from './map-route.tsx';
+import { commandRoute, coverageRoute, dispatchRoute } from './placeholder-routes.tsx';
+import { gridsRoute } from './grids-route.tsx';
+import { adminRoute } from './admin-route.tsx';
+
+export const ROUTES: readonly RouteDef[] = [mapRoute, commandRoute, dispatchRoute, gridsRoute, coverageRoute, adminRoute];
+
+/** Whether a path opens a panel over the map (the page does not prefetch the map's feeds for it). */
+export const isOverlayPath = (path: string): boolean => !!ROUTES.find((r) => r.path === path)?.Overlay;
