@@ -1,31 +1,42 @@
 // Browser test: start CityGrid as a newcomer would (the server on the embedded engine, an
 // empty data folder the first time), drive Debian's Chromium through playwright-core, read
 // what is on screen (text and pixels), and keep screenshots under test-results/screenshots.
-// Prints a closing "N passed, N failed" line; exits non-zero on any failure.
+// A failing check leaves a Playwright trace of the main page's actions under
+// test-results/traces (`npx playwright-core show-trace <file>`); docs/decisions/0014 says why
+// this runner rather than @playwright/test. Prints a closing "N passed, N failed" line; exits
+// non-zero on any failure.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Tracing } from 'playwright-core';
 import { decodeFeed } from '../../client/map/binary-feed.ts';
 import { featureAt, polygonShapes, type FeedMeta } from '../../client/map/polygon-feed.ts';
 import { THEME_COLOURS } from '../../client/map/base-style.ts';
 import { LABEL_FONT } from '../../client/map/fonts.ts';
 import { OVERDUE_RAMP, OVERDUE_STEP } from '../../client/features/cases/case-colours.ts';
+import turfArea from '@turf/area';
 import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
 const PERIOD = `from=${encodeURIComponent('2022-01-01T00:00:00+08:00')}&to=${encodeURIComponent('2022-09-01T00:00:00+08:00')}`;
 
+const traces = resolve(root, 'test-results', 'traces');
 const results: { name: string; ok: boolean; error?: string }[] = [];
+/** The main page's tracing, once the browser runs: one chunk per check, kept only when it fails. */
+let tracing: Tracing | null = null;
 async function check(name: string, fn: () => Promise<void>) {
   const t0 = Date.now();
+  await tracing?.startChunk({ title: name });
   try {
     await fn();
     results.push({ name, ok: true });
+    await tracing?.stopChunk();
     console.log(`  ✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (err) {
     results.push({ name, ok: false, error: (err as Error).message });
-    console.log(`  ✗ ${name}\n    ${(err as Error).message}`);
+    const path = resolve(traces, `${String(results.length).padStart(2, '0')}-${name.replace(/[^\w\u4e00-\u9fff]+/g, '-').slice(0, 60)}.zip`);
+    const kept = await tracing?.stopChunk({ path }).then(() => `\n    trace: ${path}`, () => '');
+    console.log(`  ✗ ${name}\n    ${(err as Error).message}${kept ?? ''}`);
   }
 }
 
@@ -109,7 +120,11 @@ async function main() {
     const [ox, oy] = cases.meta.origin;
 
     browser = await launchChromium();
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    mkdirSync(traces, { recursive: true });
+    await context.tracing.start({ snapshots: true, screenshots: true });
+    tracing = context.tracing;
+    const page = await context.newPage();
     const errors: string[] = [];
     const watch = (p: Page) => {
       p.on('pageerror', (e) => errors.push(e.message));
@@ -354,6 +369,58 @@ async function main() {
       assert(new URL(page.url()).pathname === '/command', `path is ${new URL(page.url()).pathname}`);
       assert((await page.getByTestId('map').count()) === 1, 'no map on the command route');
       assert(new URL(page.url()).searchParams.get('layers') === 'districts', 'the route change lost the screen state');
+    });
+
+    await check('the map\'s interaction seam: terra-draw draws a polygon on /grids while the deck.gl overlay draws and our picking answers; the area is measured; clicks pick again once it is drawn', async () => {
+      const view = `${caseLng.toFixed(6)},${caseLat.toFixed(6)},16`;
+      await page.goto(`${base}/grids?view=${view}&layers=districts,cases`);
+      await casesDrawn(page, cases.length);
+      await mapIdle(page);
+      const at = await project(page, caseLng, caseLat);
+      // four corners around the case (not on it), clockwise from the north-west
+      const corners = [[-150, -110], [130, -120], [140, 100], [-140, 120]].map(([dx, dy]) => ({ x: at.x + dx, y: at.y + dy }));
+      const inside = { x: at.x - 60, y: at.y + 50 };
+      const before = (await pixelsAround(page, inside.x, inside.y, 0))[0];
+      const tool = page.getByTestId('area-tool');
+      await tool.getByRole('button', { name: '绘制区域' }).click();
+      await page.locator('[data-testid="area-tool"][data-step="drawing"]').waitFor();
+      for (const c of corners) {
+        await page.mouse.move(c.x, c.y, { steps: 4 });
+        await page.mouse.click(c.x, c.y);
+      }
+      // while the polygon is open, hovering the case still shows what it is (our picking, through the overlay)
+      await page.mouse.move(at.x, at.y, { steps: 4 });
+      await page.getByRole('tooltip').waitFor({ timeout: 30_000 });
+      assert((await page.getByRole('tooltip').innerText()).includes(' · '), `hover while drawing shows "${await page.getByRole('tooltip').innerText()}"`);
+      assert(!new URL(page.url()).searchParams.has('sel'), `a corner click selected something: ${page.url()}`);
+      // a click on the first corner closes it
+      await page.mouse.move(corners[0].x, corners[0].y, { steps: 4 });
+      await page.mouse.click(corners[0].x, corners[0].y);
+      const result = page.getByTestId('area-result');
+      await result.waitFor({ timeout: 30_000 });
+      const box = (await page.getByTestId('map').boundingBox())!;
+      const ring = await page.evaluate(([pts, bx, by]) => pts.map((c) => window.__citygridMap!.map.unproject([c.x - bx, c.y - by]).toArray()), [corners, box.x, box.y] as const);
+      const expected = turfArea({ type: 'Polygon', coordinates: [[...ring, ring[0]]] });
+      const shown = Number(await result.getAttribute('data-m2'));
+      assert(Math.abs(shown - expected) / expected < 0.01, `area shown ${shown} m², the corners enclose ${Math.round(expected)} m²`);
+      assert((await result.innerText()).includes('m²') && (await result.innerText()).includes('4'), `result reads “${await result.innerText()}”`);
+      const polygons = await page.evaluate(() => window.__citygridDraw?.getSnapshot().filter((f) => f.geometry.type === 'Polygon').length ?? 0);
+      assert(polygons === 1, `terra-draw holds ${polygons} polygons`);
+      await mapIdle(page);
+      const after = (await pixelsAround(page, inside.x, inside.y, 0))[0];
+      assert(colourDistance(after, before) > 10, `the drawn area is not on the map: ${after} inside, ${before} before`);
+      assert((await page.evaluate(() => document.body.dataset.casesDrawn)) === String(cases.length), 'the case layer stopped drawing');
+      await page.screenshot({ path: resolve(shots, 'area-drawn-dark-zh.png') });
+      // drawn: clicks pick features again, the case included
+      await page.mouse.click(at.x, at.y);
+      await page.getByTestId('case-code').waitFor({ timeout: 60_000 });
+      assert(page.url().includes(`sel=case:${caseId}`), `the click after drawing did not select the case: ${page.url()}`);
+      await tool.getByRole('button', { name: '清除' }).click();
+      await page.locator('[data-testid="area-tool"][data-step="idle"]').waitFor();
+      // the mode is handed back after the panel has drawn its idle state: wait for the map to stop it
+      await page.waitForFunction(() => window.__citygridDraw === undefined && !window.__citygridMap!.map.getStyle().layers.some((l) => l.id.startsWith('td-')), undefined, { timeout: 30_000 }).catch(() => {
+        throw new Error('terra-draw still runs (or its layers stay on the map) after clearing');
+      });
     });
 
     /** Runs `fn` in a fresh browser (its own cookies) signed in as `username` through the sign-in screen. */
