@@ -2,7 +2,7 @@
 // communities (points sized by residents), each a layer module the console composes.
 import { POINT_FEED_COLUMNS, POLYGON_FEED_COLUMNS } from '../../../domain/feeds.ts';
 import { defineLayer, type DetailsProps } from '../../lib/map-feature.ts';
-import { nameOf, polygonLayer } from '../../lib/feature-kit.ts';
+import { nameOf, pointLayer, polygonLayer } from '../../lib/feature-kit.ts';
 import type { FeedMeta, PolygonShapes } from '../../map/polygon-feed.ts';
 import { createDistrictsLayers, createTownshipsLayers, createVillagesLayers, DISTRICT_LINE, TOWNSHIP_LINE, TOWNSHIPS_MIN_ZOOM, VILLAGE_COLOUR, VILLAGES_MIN_ZOOM } from './places-layers.ts';
 import { AreaDetails, VillageDetails } from './VillageDetails.tsx';
@@ -46,7 +46,6 @@ export const villagesLayer = defineLayer<FeedMeta>({
   swatch: { shape: 'point', colour: () => VILLAGE_COLOUR },
   selection: { kind: 'village', keyBy: 'code', fitMaxZoom: 15 },
   draw: (v) => createVillagesLayers({ feed: v.feed, lang: v.lang, visible: v.visible, zoom: v.zoom, theme: v.theme, highlight: v.highlight }),
-  pick: (info, v) => ({ select: v.keyOf(info.index)! }),
-  tooltip: (info, v) => nameOf(v.feed.meta, info.index, v.lang),
+  ...pointLayer,
   Details: ({ lang, selKey }) => <VillageDetails code={selKey} lang={lang} />,
 });
