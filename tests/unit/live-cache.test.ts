@@ -144,6 +144,8 @@ describe('session loss', () => {
   it('a 401 (the session expired or was ended elsewhere) clears the page cache: the next user sees nothing of this one', async () => {
     queryClient.setQueryData(trpc.admin.users.queryKey(), [{ username: 'previous-user' }] as never);
     queryClient.setQueryData(trpc.cases.byId.queryKey({ id: 1 }), { code: 'secret' } as never);
+    // the map's feeds are queries too: a scoped case feed (same URL for every user) must not outlive its user
+    queryClient.setQueryData(feedKey('cases.bin', '/api/layers/cases.bin?from=x&to=y'), { length: 1 } as never);
     const fetch = vi.fn(async () => new Response(JSON.stringify([{ error: { message: 'signed out', code: -32001, data: { code: 'UNAUTHORIZED', httpStatus: 401 } } }]), { status: 401, headers: { 'content-type': 'application/json' } }));
     vi.stubGlobal('fetch', fetch);
     await api.system.info.query().catch(() => {});
