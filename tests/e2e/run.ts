@@ -857,6 +857,23 @@ async function main() {
       });
     });
 
+    await check('the header fits a 1280 px screen in English and Chinese, for the user with the most routes (the administrator)', async () => {
+      await asUser('demo-admin', async (p) => {
+        for (const lang of ['en', 'zh']) {
+          await p.goto(`${base}/?layers=districts${lang === 'en' ? '&lang=en' : ''}`);
+          await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
+          const over = await p.evaluate(() => {
+            const header = document.querySelector('header')!;
+            const out = [...header.querySelectorAll('a, button, .user-menu')].map((e) => ({ text: (e as HTMLElement).innerText.trim(), r: e.getBoundingClientRect() })).filter(({ r }) => r.right > window.innerWidth + 0.5 || r.left < -0.5 || r.width === 0);
+            return { scroll: header.scrollWidth - header.clientWidth, out: out.map((o) => `${o.text} (${Math.round(o.r.left)}–${Math.round(o.r.right)})`) };
+          });
+          assert(over.scroll <= 1 && over.out.length === 0, `${lang}: the header overflows by ${over.scroll} px; outside the screen: ${over.out.join(', ')}`);
+          assert((await p.getByRole('link', { name: lang === 'en' ? 'Administration' : '系统管理' }).count()) === 1, `${lang}: no admin link`);
+        }
+        await p.screenshot({ path: resolve(shots, 'header-admin-zh.png'), clip: { x: 0, y: 0, width: 1280, height: 120 } });
+      });
+    });
+
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
     });
