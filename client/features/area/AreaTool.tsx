@@ -1,7 +1,7 @@
 // Draw an area on the map and read its size: the first use of the map shell's interaction seam
 // (client/map/MapView.tsx), with terra-draw on its MapLibre adapter. While a polygon is being
-// drawn the tool takes the map's clicks (each click a corner; a click on the first corner, a
-// double click or Enter closes it; Escape gives up); the drawn area stays on the map, measured
+// drawn the tool takes the map's clicks (each click a corner; a click on the first corner
+// closes it; Escape gives up); the drawn area stays on the map, measured
 // on the ellipsoid (turf), until cleared, and clicks pick features again meanwhile. The grid
 // editor and the coverage planner draw through the same seam.
 import { useMemo, useRef, useState } from 'react';
@@ -16,7 +16,7 @@ import { formatNumber, type Lang } from '../../lib/i18n.ts';
 const tf = defineStrings({
   title: { zh: '测量区域', en: 'Measure an area' },
   draw: { zh: '绘制区域', en: 'Draw an area' },
-  drawing: { zh: '依次点击各角点，点击起点或双击完成；Esc 取消', en: 'Click each corner; click the first one or double-click to finish; Esc to cancel' },
+  drawing: { zh: '依次点击各角点，再点击起点完成；Esc 取消', en: 'Click each corner, then the first one again to finish; Esc to cancel' },
   cancel: { zh: '取消', en: 'Cancel' },
   clear: { zh: '清除', en: 'Clear' },
   area: { zh: '面积', en: 'Area' },
