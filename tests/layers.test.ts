@@ -3,7 +3,7 @@
 // rolled back after the last test (tests/support/rolled-back.ts): the sign-in is made once in it,
 // and each test runs in a savepoint of it, rolled back (a test that bumps a table's stamp too).
 import { gunzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Hono } from 'hono';
@@ -15,6 +15,9 @@ import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { testCaller, testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
 import { caseLights } from '../client/features/cases/cases-data.ts';
+import { fetchFeed } from '../client/lib/feeds.ts';
+import { errorText } from '../client/lib/i18n.ts';
+import { isRefusal } from '../client/lib/query-client.ts';
 import { caseFeedColumns, clockSettings, openCaseClocks } from '../server/cases/cases-queries.ts';
 import { CITY } from '../server/auth/actor.ts';
 import { trafficLight } from '../domain/case-clock.ts';
@@ -388,6 +391,24 @@ describe('HTTP behaviour', () => {
       const res = await get('cases.bin?form=2022-01-01T00:00:00%2B08:00');
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(/unknown parameter 'form'/);
+    }));
+
+  it('the browser says a feed refusal in the UI\'s language, with its parameters and field issues (client/lib/feeds.ts)', () =>
+    inSuite(async () => {
+      // the browser's fetch, answered by this server (its cookie as the browser would send it)
+      vi.stubGlobal('fetch', (url: string) => app.request(url, { headers: { cookie: session.cookie } }));
+      try {
+        const refusal = async (path: string) => fetchFeed(`/api/layers/${path}`).then(() => expect.unreachable(`${path} was served`), (e: unknown) => e);
+        const badFrom = await refusal('cases.bin?from=yesterday');
+        // the field named in Chinese with what it must be (the issues arrive), no English left
+        expect(errorText(badFrom, 'zh')).toMatch(/^输入有误：开始时间 /);
+        expect(errorText(badFrom, 'zh')).not.toMatch(/[A-Za-z]{5,}/);
+        const unknown = await refusal('rivers.bin');
+        expect(errorText(unknown, 'en')).toContain('clinics.bin'); // the known layers: the refusal's parameters arrive
+        expect(isRefusal(badFrom) && isRefusal(unknown)).toBe(true); // neither is asked again
+      } finally {
+        vi.unstubAllGlobals();
+      }
     }));
 
   it('answers an unknown layer with 404 naming the known ones', () =>

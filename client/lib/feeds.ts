@@ -23,23 +23,27 @@ export interface FeedRequest {
   columns: Record<string, ColumnType>;
 }
 
-/** Fetches and decodes a feed; a refusal keeps the server's reason code for the UI's language. */
+/**
+ * Fetches and decodes a feed. A refusal keeps the server's reason code, parameters and input
+ * issues, both on the error and under `data` (where client/lib/i18n.ts `errorText` and the
+ * query policy read them, as for a tRPC error), so it is said in the UI's language.
+ */
 export async function fetchFeed<M>(url: string, spec?: Record<string, ColumnType>): Promise<Feed<M>> {
   const res = await fetch(url);
   if (!res.ok) {
     const body = await res.text();
-    let message = body;
-    let refusal: { reason?: string; params?: MessageParams; issues?: InputIssue[]; data?: { reason?: string; httpStatus: number } } = {};
+    let refusal: { reason?: string; params?: MessageParams; issues?: InputIssue[] };
+    let message: string;
     try {
       const parsed = JSON.parse(body) as { error?: string; reason?: string; params?: MessageParams; issues?: InputIssue[] };
       message = parsed.error ?? body;
       refusal = { reason: parsed.reason ?? undefined, params: parsed.params, issues: parsed.issues };
     } catch {
-      /* not JSON: keep the text */
+      // not our JSON (a proxy's error page): its HTML is no message for a user
+      message = res.statusText || 'error';
+      refusal = res.status >= 500 ? { reason: 'internal' } : {};
     }
-    // `data` as tRPC errors carry it, so the query policy tells a refusal (not retried) from a failure (client/lib/query-client.ts)
-    refusal.data = { reason: refusal.reason, httpStatus: res.status };
-    throw Object.assign(new Error(`${res.status} ${message}`.trim()), refusal);
+    throw Object.assign(new Error(`${res.status} ${message}`.trim()), refusal, { data: { ...refusal, httpStatus: res.status } });
   }
   const body = await res.arrayBuffer();
   try {
@@ -47,7 +51,8 @@ export async function fetchFeed<M>(url: string, spec?: Record<string, ColumnType
   } catch (err) {
     // a feed that breaks its contract (domain/feeds.ts): said as such, with the decoder's detail
     const detail = err instanceof Error ? err.message : String(err);
-    throw Object.assign(new Error(detail), { reason: 'feed.malformed', params: { detail }, data: { reason: 'feed.malformed', httpStatus: 200 } });
+    const refusal = { reason: 'feed.malformed', params: { detail } };
+    throw Object.assign(new Error(detail), refusal, { data: { ...refusal, httpStatus: res.status } });
   }
 }
 
