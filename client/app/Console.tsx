@@ -6,7 +6,7 @@ import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Deck, Layer, PickingInfo } from '@deck.gl/core';
 import { MapView, type MapController, type MapInteraction } from '../map/MapView.tsx';
 import { cssColour, mergeMapLayers, type MapLayers } from '../map/map-layers.ts';
-import { polygonShapes, type FeedMeta } from '../map/polygon-feed.ts';
+import type { FeedMeta, PolygonShapes } from '../map/polygon-feed.ts';
 import type { Feed } from '../map/binary-feed.ts';
 import { prefetchFeed, useFeeds, type FeedRequest, type FeedState } from '../lib/feeds.ts';
 import type { LayerModule, LayerView, Picked } from '../lib/map-feature.ts';
@@ -215,7 +215,9 @@ export function Console({ title, children, overlay }: { title: string; children?
   };
   const panelProps = (i: number) => ({ lang, zoom, state, update, feed: feeds[i], data: feeds[i] ? derived[i] : null });
   const selected = sel ? moduleOfKind(sel.kind) : undefined;
-  const land = useLand(feeds[LAYERS.findIndex((l) => l.feed.always)] as Feed<FeedMeta> | null);
+  // the base map's land: the always-loaded layer (the districts), from the shapes its module already derived
+  const landIndex = LAYERS.findIndex((l) => l.feed.always);
+  const land = useLand(feeds[landIndex] as Feed<FeedMeta> | null, derived[landIndex] as PolygonShapes | undefined);
 
   return (
     <div className={`console theme-${theme}`} data-testid="console">
@@ -288,12 +290,11 @@ export function Console({ title, children, overlay }: { title: string; children?
 }
 
 /** The districts as GeoJSON for the base style's land (11 features; small). */
-function useLand(feed: Feed<FeedMeta> | null): GeoJSON.FeatureCollection | null {
-  return useMemo(() => (feed ? toGeoJson(feed) : null), [feed]);
+function useLand(feed: Feed<FeedMeta> | null, shapes: PolygonShapes | undefined): GeoJSON.FeatureCollection | null {
+  return useMemo(() => (feed && shapes ? toGeoJson(feed, shapes) : null), [feed, shapes]);
 }
 
-function toGeoJson(feed: Feed<FeedMeta>): GeoJSON.FeatureCollection {
-  const shapes = polygonShapes(feed);
+function toGeoJson(feed: Feed<FeedMeta>, shapes: PolygonShapes): GeoJSON.FeatureCollection {
   const [ox, oy] = feed.meta.origin;
   const ring = (flat: Float32Array) => {
     const out: [number, number][] = [];
