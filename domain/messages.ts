@@ -6,6 +6,8 @@
 // To add a refusal: add an entry here (zh and en), then throw `refuse(code, '<reason>', params)`
 // (server/query-error.ts). Parameters are plain values (numbers, short strings).
 import { permissionLabel, roleLabel } from './actions.ts';
+import { statusLabel } from './workflow.ts';
+import { transitionOf } from './transitions.ts';
 
 export type MessageParams = Record<string, string | number | boolean | null | undefined>;
 type Text = (p: MessageParams) => string;
@@ -29,6 +31,8 @@ const THINGS: Record<string, { zh: string; en: string }> = {
   'village or community': { zh: '村（社区）', en: 'village or community' },
 };
 const thing = (what: unknown, lang: 'zh' | 'en') => THINGS[s(what)]?.[lang] ?? s(what);
+/** A workflow action in words (its code when unknown). */
+const act = (action: unknown, lang: 'zh' | 'en') => transitionOf(s(action))?.[lang] ?? s(action);
 
 /** Input fields (a procedure's keys and the names its primitives give) in Chinese; English keeps the key. */
 const FIELDS_ZH: Record<string, string> = {
@@ -40,6 +44,10 @@ const FIELDS_ZH: Record<string, string> = {
   beforeId: '起始编号', actor: '操作人', action: '操作', outcome: '结果', tokenName: '令牌名称', address: '地址', ip: '地址',
   bbox: '范围', kinds: '类型', targetKind: '对象类型', targetId: '对象编号', 'user name': '用户名', 'display name': '姓名',
   'assignee name': '巡查人员', search: '搜索词',
+  lng: '经度', lat: '纬度', crs: '坐标系', category: '类别', categoryCode: '类别', note: '备注', result: '处置结果', reason: '原因',
+  afterPhoto: '处置后照片', suggestedDepartmentId: '建议承办单位', overrideReason: '改派理由', reasonCode: '回退原因', passed: '核查结论',
+  amount: '延期时长', unit: '时长单位', satisfaction: '满意度', channel: '渠道', urgency: '紧急程度', description: '问题描述',
+  reporter: '举报人', phone: '电话', anonymous: '匿名', items: '案件列表', externalId: '外部编号',
 };
 /** A field named in a refusal, in a language: a known key in Chinese, a dotted path field by field. */
 const field = (v: unknown, lang: 'zh' | 'en') =>
@@ -164,6 +172,28 @@ export const MESSAGES = {
   'input.userName': { zh: () => '用户名为 3–40 个小写字母、数字、点、短横线或下划线', en: () => 'A user name has 3–40 lower-case letters, digits, dots, dashes or underscores' },
   'input.bboxOrder': { zh: () => '范围须为 [西, 南, 东, 北]，且西 < 东、南 < 北', en: () => 'bbox must be [west, south, east, north] with west < east and south < north' },
   'input.asOfBeforeFrom': { zh: () => '评估时间（asOf）不得早于开始时间', en: () => 'asOf must not be before from' },
+
+  // ---- routing and the case workflow (server/dispatch, domain/transitions.ts) ----
+  'route.outsideCity': { zh: (p) => `该位置（${s(p.lng)}, ${s(p.lat)}）不在漳州市范围内，请确认坐标及其坐标系（WGS-84、GCJ-02 或 BD-09）。`, en: (p) => `The point (${s(p.lng)}, ${s(p.lat)}) lies outside the city. Check the coordinates and their system (WGS-84, GCJ-02 or BD-09).` },
+  'route.unknownCategory': { zh: (p) => `没有类别“${s(p.code)}”（或已停用）。`, en: (p) => `No active category '${s(p.code)}'.` },
+  'route.noRule': { zh: (p) => `没有派遣规则能为该案件（${s(p.category)}）确定承办单位，请派遣员手动指定。`, en: (p) => `No dispatch rule gives a unit for this case (${s(p.category)}): the dispatcher must choose one.` },
+  'route.rateLimited': { zh: (p) => `查询过于频繁，请 ${s(p.retryAfterSeconds)} 秒后再试。`, en: (p) => `Too many routing queries from this address: try again in ${s(p.retryAfterSeconds)} s.` },
+  'workflow.illegal': {
+    zh: (p) => `案件 ${s(p.id)} 当前状态为“${statusLabel(s(p.status), 'zh')}”，不能执行“${act(p.action, 'zh')}”（版本 ${s(p.version)}）。`,
+    en: (p) => `Case ${s(p.id)} is ${statusLabel(s(p.status), 'en')} (version ${s(p.version)}): '${act(p.action, 'en')}' is not possible now.`,
+  },
+  'workflow.pending': {
+    zh: (p) => (p.pending ? `案件 ${s(p.id)} 有待审批的${p.pending === 'park' ? '挂账' : '延期'}申请，请先处理该申请。` : `案件 ${s(p.id)} 没有待审批的申请。`),
+    en: (p) => (p.pending ? `Case ${s(p.id)} has a pending ${p.pending === 'park' ? 'parking' : 'extension'} request: decide it first.` : `Case ${s(p.id)} has no pending request to decide.`),
+  },
+  'workflow.checkFailed': { zh: (p) => `案件 ${s(p.id)} 核查未通过，不能结案，只能返工。`, en: (p) => `Case ${s(p.id)} failed its check: it cannot be closed, only sent back for rework.` },
+  'workflow.checkPassed': { zh: (p) => `案件 ${s(p.id)} 核查已通过，应结案而非返工。`, en: (p) => `Case ${s(p.id)} passed its check: close it rather than send it back.` },
+  'workflow.publicOnly': { zh: (p) => `案件 ${s(p.id)} 不是公众举报，无需答复或回访。`, en: (p) => `Case ${s(p.id)} is not a public report: there is no reporter to reply to or call back.` },
+  'workflow.reopenWindow': { zh: (p) => `案件 ${s(p.id)} 已结案超过 ${s(p.days)} 天，不能重新激活。`, en: (p) => `Case ${s(p.id)} was closed more than ${s(p.days)} days ago: it can no longer be reopened.` },
+  'workflow.missingField': { zh: (p) => `“${act(p.action, 'zh')}”需要填写：${field(p.field, 'zh')}`, en: (p) => `'${act(p.action, 'en')}' needs ${s(p.field)}` },
+  'workflow.overrideNeedsReason': { zh: (p) => `改派到建议以外的单位（建议：${s(p.suggested)}）须填写改派理由。`, en: (p) => `Dispatching to a unit other than the suggested one (${s(p.suggested)}) needs an override reason.` },
+  'workflow.noDepartment': { zh: () => '没有建议的承办单位：请指定部门。', en: () => 'There is no suggested unit: choose a department.' },
+  'workflow.outsideArea': { zh: (p) => `该位置在区县 ${s(p.district)}，不在您负责的区县（${s(p.yours)}）内。`, en: (p) => `That place is in district ${s(p.district)}, outside your districts (${s(p.yours)}).` },
 
   // ---- the command line through the running server (server/http/local-cli.ts, docs/decisions/0011) ----
   'cli.notLocal': {

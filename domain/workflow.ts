@@ -1,20 +1,21 @@
 // The case workflow's states (GB/T 30428, CJJ/T 106), defined once for every side: the order
 // they are reached in, the groups the map and the indicators speak of, and which of them run a
 // stage clock. Pure: imports nothing of ours. (The transitions between them — who may move a
-// case from one state to the next — come with the dispatch workflow.)
+// case from one state to the next — are the table in domain/transitions.ts.)
 
 /** Every status a case can be in, in workflow order (the wire order of the case feed's statuses). */
-export const STATUSES = ['reported', 'verifying', 'verified', 'filed', 'dispatched', 'returned', 'handled', 'checked', 'closed', 'voided'] as const;
+export const STATUSES = ['reported', 'verifying', 'verified', 'filed', 'dispatched', 'accepted', 'returned', 'parked', 'handled', 'checked', 'closed', 'voided'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /**
  * Status → the group shown on the map and in legends: intake (collected, verified, filed),
- * handling (dispatched to a department, or sent back by it), closing (handled, checked on site),
+ * handling (dispatched to a department, signed for by it, sent back by it, or parked as not
+ * solvable now), closing (handled, checked on site),
  * closed, voided. A status outside these (a city extension) is 'other'.
  */
 export const STATE_GROUPS = {
   intake: ['reported', 'verifying', 'verified', 'filed'],
-  handling: ['dispatched', 'returned'],
+  handling: ['dispatched', 'accepted', 'returned', 'parked'],
   closing: ['handled', 'checked'],
   closed: ['closed'],
   voided: ['voided'],
@@ -27,12 +28,15 @@ export function stateGroupOf(status: string): StateGroup {
   return 'other';
 }
 
-/** Statuses whose clock runs against the handling due time (the department's stage). */
-export const HANDLING_STATUSES: ReadonlySet<string> = new Set(STATE_GROUPS.handling);
+/**
+ * Statuses whose clock runs against the handling due time (the department's stage). A parked
+ * case (挂账) is in the handling group but its clock is paused: no light.
+ */
+export const HANDLING_STATUSES: ReadonlySet<string> = new Set(['dispatched', 'accepted', 'returned'] satisfies Status[]);
 /** Statuses whose clock runs against the closing due time (check and close). */
 export const CLOSING_STATUSES: ReadonlySet<string> = new Set(STATE_GROUPS.closing);
 /** Statuses that run a stage clock (and so show green, yellow or red). */
-export const CLOCKED_STATUSES: readonly Status[] = [...STATE_GROUPS.handling, ...STATE_GROUPS.closing];
+export const CLOCKED_STATUSES: readonly Status[] = [...(HANDLING_STATUSES as ReadonlySet<Status>), ...STATE_GROUPS.closing];
 /** Statuses after which nothing more happens to a case. */
 export const FINISHED_STATUSES: readonly Status[] = [...STATE_GROUPS.closed, ...STATE_GROUPS.voided];
 
@@ -43,3 +47,20 @@ export const FIRST_STATUS = 'reported' satisfies Status;
 
 /** Does this status run a clock? */
 export const isClocked = (status: string) => HANDLING_STATUSES.has(status) || CLOSING_STATUSES.has(status);
+
+/** The statuses in words (the console's panels and the refusals of the workflow say these). */
+export const STATUS_LABELS: Record<Status, { zh: string; en: string }> = {
+  reported: { zh: '已上报', en: 'reported' },
+  verifying: { zh: '核实中', en: 'being verified' },
+  verified: { zh: '已核实', en: 'verified' },
+  filed: { zh: '已立案', en: 'filed' },
+  dispatched: { zh: '已派遣', en: 'dispatched' },
+  accepted: { zh: '已签收', en: 'signed for' },
+  returned: { zh: '已回退', en: 'returned' },
+  parked: { zh: '已挂账', en: 'parked' },
+  handled: { zh: '已处置', en: 'handled' },
+  checked: { zh: '已核查', en: 'checked' },
+  closed: { zh: '已结案', en: 'closed' },
+  voided: { zh: '已作废', en: 'voided' },
+};
+export const statusLabel = (status: string, lang: 'zh' | 'en') => (STATUS_LABELS as Record<string, { zh: string; en: string }>)[status]?.[lang] ?? status;

@@ -6,6 +6,7 @@ import { gridsRouter } from './grids/grids-router.ts';
 import { communitiesRouter } from './communities/communities-router.ts';
 import { clinicsRouter } from './clinics/clinics-router.ts';
 import { casesRouter } from './cases/cases-router.ts';
+import { dispatchRouter } from './dispatch/dispatch-router.ts';
 import { indicatorsRouter } from './indicators/indicators-router.ts';
 import { searchRouter } from './search/search-router.ts';
 import { authRouter } from './auth/auth-router.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   communities: communitiesRouter,
   clinics: clinicsRouter,
   cases: casesRouter,
+  dispatch: dispatchRouter,
   indicators: indicatorsRouter,
   search: searchRouter,
 });

@@ -115,6 +115,8 @@ const strings = {
   status_verified: { zh: '已核实', en: 'verified' },
   status_filed: { zh: '已立案', en: 'filed' },
   status_dispatched: { zh: '已派遣', en: 'dispatched' },
+  status_accepted: { zh: '已签收', en: 'signed for' },
+  status_parked: { zh: '已挂账', en: 'parked' },
   status_returned: { zh: '已回退', en: 'returned' },
   status_handled: { zh: '已处置', en: 'handled' },
   status_checked: { zh: '已核查', en: 'checked' },

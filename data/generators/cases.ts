@@ -2,6 +2,13 @@
 // cases "now" for the live views. Counts by source, the category mix and the outcome rates
 // follow docs/domain-notes.md; positions, times and people are synthetic.
 //
+// Every history is a walk through the workflow table (domain/transitions.ts): an event names
+// its action and the table gives the status it leads to, refusing any move it does not allow,
+// so the generator holds no second copy of the workflow. Steps the 2022 outcome does not
+// depend on (sign-for, the request before an extension, the failed check before a rework,
+// reply and callback) draw their times from a stream of their own, so adding them left every
+// other draw, and so every case id and indicator, as it was.
+//
 // The outcome is solved, not hoped for: after every case has a provisional timeline, the
 // generator counts the cases due for handling / closure in the period (the same rules as
 // db/indicators, see docs/indicators.md) and delays just enough of them past the period end
@@ -12,8 +19,10 @@ import { addWorkingTime, createCalendar, isWorkingDay, type LimitUnit, type Work
 import { apportion, createRandom, hashSeed, type Random } from './random.ts';
 import { bulkInsert, insertChecked, withBulkLoad } from './insert-checked.ts';
 import { personName } from './names.ts';
-import { routeCase, sortRules, type DispatchRule } from '../../domain/routing.ts';
+import { routeCase, rulesValidAt, sortRules, type DispatchRule } from '../../domain/routing.ts';
 import { CLOSED_STATUS, FIRST_STATUS, type Status } from '../../domain/workflow.ts';
+import { walk } from '../../domain/transitions.ts';
+import { explainRoute } from '../../domain/routing.ts';
 import { fromWgs84, STORED_CRS, type LngLat } from '../../domain/coords.ts';
 
 /** Published figures (docs/domain-notes.md, Zhangzhou): Jan–Aug 2022. */
@@ -56,6 +65,7 @@ const MIN = 60_000;
 
 interface Ev {
   at: number;
+  /** The action (domain/transitions.ts), or 'report' for the first event. */
   type: string;
   from: Status | null;
   to: Status;
@@ -64,6 +74,8 @@ interface Ev {
   reason?: string;
   /** 'route' = the routed department, 'wrong' = a wrong first department. */
   dept?: 'route' | 'wrong';
+  /** Extra payload fields (a check's verdict, a callback's satisfaction). */
+  extra?: Record<string, unknown>;
   handleDue?: number;
   closeDue?: number;
 }
@@ -257,45 +269,49 @@ function buildHistory(c: CaseDraft, rnd: Random, cal: WorkingCalendar, limit: (c
   const operator = `operator:${String(rnd.int(1, 12)).padStart(2, '0')}`;
   const lead = `shift_lead:${String(rnd.int(1, 6)).padStart(2, '0')}`;
   const dispatcher = `dispatcher:${String(rnd.int(1, 8)).padStart(2, '0')}`;
+  const side = stepRandom(c);
   let t = c.reportedAt;
-  const push = (e: Omit<Ev, 'from'>) => {
-    ev.push({ ...e, from: ev.length ? ev[ev.length - 1].to : null });
+  const push = (e: Step) => {
+    appendStep(ev, e);
     t = e.at;
   };
   if (c.source === 'public') {
-    push({ at: t, type: 'report', to: 'reported', actor: `public:${c.channel}`, role: 'reporter' });
-    push({ at: t + rnd.int(3, 30) * MIN, type: 'accept', to: 'verifying', actor: operator, role: 'intake_operator' });
+    push({ at: t, type: 'report', actor: `public:${c.channel}`, role: 'reporter' });
+    push({ at: t + rnd.int(3, 30) * MIN, type: 'accept', actor: operator, role: 'intake_operator' });
     const v = limit(c, 'verify');
-    push({ at: addWorkingTime(cal, new Date(t), v.amount * rnd.range(0.1, 0.9), v.unit).getTime(), type: 'verify', to: 'verified', actor: inspector, role: 'inspector' });
+    push({ at: addWorkingTime(cal, new Date(t), v.amount * rnd.range(0.1, 0.9), v.unit).getTime(), type: 'verify', actor: inspector, role: 'inspector' });
   } else {
-    push({ at: t, type: 'report', to: 'reported', actor: inspector, role: 'inspector' });
+    push({ at: t, type: 'report', actor: inspector, role: 'inspector' });
   }
   if (rnd.next() < CASE_POLICY.voidRate[c.source]) {
-    push({ at: t + rnd.int(5, 40) * MIN, type: 'void', to: 'voided', actor: lead, role: 'shift_lead', reason: '不符合立案条件' });
-    c.status = 'voided';
+    push({ at: t + rnd.int(5, 40) * MIN, type: 'void', actor: lead, role: 'shift_lead', reason: '不符合立案条件' });
+    c.status = ev[ev.length - 1].to;
     return;
   }
-  push({ at: t + rnd.int(5, 40) * MIN, type: 'file', to: 'filed', actor: lead, role: 'shift_lead' });
+  push({ at: t + rnd.int(5, 40) * MIN, type: 'file', actor: lead, role: 'shift_lead' });
   const h = limit(c, 'handle');
   const chk = limit(c, 'check');
   const dispatch = (at: number, dept: 'route' | 'wrong', type = 'dispatch') => {
     const due = addWorkingTime(cal, new Date(at), h.amount, h.unit).getTime();
     const closeDue = addWorkingTime(cal, new Date(due), chk.amount, chk.unit).getTime();
-    push({ at, type, to: 'dispatched', actor: dispatcher, role: 'dispatcher', dept, handleDue: due, closeDue });
+    push({ at, type, actor: dispatcher, role: 'dispatcher', dept, handleDue: due, closeDue });
     c.handleDue = due;
     c.closeDue = closeDue;
+    return at;
   };
   if (rnd.next() < CASE_POLICY.returnRate) {
     dispatch(t + rnd.int(5, 60) * MIN, 'wrong');
-    push({ at: addWorkingTime(cal, new Date(t), rnd.range(0.3, 3), 'working_hour').getTime(), type: 'return', to: 'returned', actor: 'department', role: 'department_handler', reason: '不属于本单位职责' });
+    push({ at: addWorkingTime(cal, new Date(t), rnd.range(0.3, 3), 'working_hour').getTime(), type: 'return', actor: 'department', role: 'department_handler', reason: '不属于本单位职责' });
   }
-  dispatch(t + rnd.int(5, 60) * MIN, 'route');
-  const dispatchedAt = t;
+  const dispatchedAt = dispatch(t + rnd.int(5, 60) * MIN, 'route');
+  // the department signs for it (签收) within minutes
+  push({ at: dispatchedAt + side.int(1, 12) * MIN, type: 'signFor', actor: 'department', role: 'department_handler', dept: 'route' });
   if (rnd.next() < CASE_POLICY.extensionRate) {
     const due = addWorkingTime(cal, new Date(c.handleDue!), h.amount, h.unit).getTime();
     const closeDue = addWorkingTime(cal, new Date(due), chk.amount, chk.unit).getTime();
-    const at = dispatchedAt + Math.floor((c.handleDue! - dispatchedAt) * rnd.range(0.3, 0.8));
-    push({ at, type: 'extend', to: 'dispatched', actor: dispatcher, role: 'dispatcher', reason: '需协调多部门，申请延期', handleDue: due, closeDue });
+    const at = Math.max(t + 2 * MIN, dispatchedAt + Math.floor((c.handleDue! - dispatchedAt) * rnd.range(0.3, 0.8)));
+    push({ at: Math.max(t + MIN, at - side.int(10, 90) * MIN), type: 'requestExtension', actor: 'department', role: 'department_handler', reason: '需协调多部门，申请延期', dept: 'route', extra: { amount: h.amount, unit: h.unit } });
+    push({ at, type: 'extend', actor: dispatcher, role: 'dispatcher', reason: '同意延期', handleDue: due, closeDue });
     c.handleDue = due;
     c.closeDue = closeDue;
   }
@@ -318,26 +334,86 @@ function finishFrom(c: CaseDraft, rnd: Random, cal: WorkingCalendar, handledAtWa
   const ev = c.events;
   const firstHandle = ev.findIndex((e) => e.type === 'handle');
   if (firstHandle >= 0) ev.splice(firstHandle);
-  const push = (e: Omit<Ev, 'from'>) => ev.push({ ...e, from: ev.length ? ev[ev.length - 1].to : null });
+  const side = stepRandom(c, 'finish');
+  const push = (e: Step) => appendStep(ev, e);
   // never before the event it follows
   const handledAt = Math.max(handledAtWanted, ev[ev.length - 1].at + MIN);
-  push({ at: handledAt, type: 'handle', to: 'handled', actor: 'department', role: 'department_handler', reason: '已处置，附处置后照片' });
+  push({ at: handledAt, type: 'handle', actor: 'department', role: 'department_handler', reason: '已处置，附处置后照片' });
   c.handledAt = handledAt;
   let t = handledAt;
   const checkAt = () => Math.max(addWorkingTime(cal, new Date(t), opt.checkDelayWh ?? rnd.range(0.2, 3), 'working_hour').getTime(), opt.checkNotBefore ?? 0);
   if (!opt.noRework && rnd.next() < CASE_POLICY.reworkRate) {
     t = checkAt();
-    push({ at: t, type: 'rework', to: 'dispatched', actor: who.inspector, role: 'inspector', reason: '核查未通过，返工', dept: 'route' });
+    push({ at: t, type: 'check', actor: who.inspector, role: 'inspector', reason: '核查未通过', extra: { passed: false } });
+    t += side.int(3, 30) * MIN;
+    push({ at: t, type: 'rework', actor: who.lead, role: 'shift_lead', reason: '核查未通过，返工', dept: 'route' });
     t = addWorkingTime(cal, new Date(t), rnd.range(1, 6), 'working_hour').getTime();
-    push({ at: t, type: 'handle', to: 'handled', actor: 'department', role: 'department_handler', reason: '返工完成' });
+    push({ at: t, type: 'handle', actor: 'department', role: 'department_handler', reason: '返工完成' });
   }
   t = checkAt();
-  push({ at: t, type: 'check', to: 'checked', actor: who.inspector, role: 'inspector' });
+  push({ at: t, type: 'check', actor: who.inspector, role: 'inspector', extra: { passed: true } });
   t += rnd.int(3, 40) * MIN;
-  push({ at: t, type: 'close', to: 'closed', actor: who.lead, role: 'shift_lead' });
+  push({ at: t, type: 'close', actor: who.lead, role: 'shift_lead' });
   c.closedAt = t;
   c.status = CLOSED_STATUS;
+  // a public report closes the loop: the reporter is told the result, and called back the next day (回复/回访)
+  if (c.source === 'public') {
+    push({ at: t + side.int(20, 240) * MIN, type: 'reply', actor: 'operator:01', role: 'intake_operator', reason: '已将处置结果告知举报人' });
+    const satisfaction = side.next() < 0.86 ? 'satisfied' : side.next() < 0.8 ? 'basic' : 'unsatisfied';
+    push({ at: addWorkingTime(cal, new Date(t), 8, 'working_hour').getTime() + side.int(0, 120) * MIN, type: 'callback', actor: 'operator:01', role: 'intake_operator', extra: { satisfaction } });
+  }
 }
+
+type Step = Omit<Ev, 'from' | 'to'>;
+
+/** The stage each status runs (the engine's names, server/dispatch/case-engine.ts). */
+const STAGE_OF: Partial<Record<Status, string>> = { verifying: 'verify', verified: 'file', filed: 'dispatch', returned: 'dispatch', dispatched: 'accept', accepted: 'handle', handled: 'check', checked: 'close', parked: 'parked' };
+
+interface Projection {
+  pending: string | null;
+  checkPassed: boolean | null;
+  stage: string | null;
+  stageStartedAt?: number;
+  stageDueAt?: number;
+  repliedAt?: number;
+  satisfaction: string | null;
+}
+const projections = new WeakMap<CaseDraft, Projection>();
+
+/** What the engine keeps on the case row besides its status, read off the history as the engine's moves set it. */
+function projection(c: CaseDraft): Projection {
+  const known = projections.get(c);
+  if (known) return known;
+  const p: Projection = { pending: null, checkPassed: null, stage: null, satisfaction: null };
+  for (const e of c.events) {
+    if (e.type === 'requestExtension') p.pending = 'extension';
+    else if (e.type === 'requestPark') p.pending = 'park';
+    else if (['extend', 'refuseExtension', 'park', 'refusePark'].includes(e.type)) p.pending = null;
+    if (e.type === 'check') p.checkPassed = e.extra?.passed === true;
+    else if (['handle', 'rework', 'dispatch'].includes(e.type)) p.checkPassed = null;
+    if (e.type === 'reply') p.repliedAt = e.at;
+    if (e.type === 'callback') p.satisfaction = String(e.extra?.satisfaction);
+  }
+  const last = c.events[c.events.length - 1];
+  const stage = STAGE_OF[c.status] ?? (c.status === 'reported' && c.source !== 'public' ? 'file' : null);
+  if (stage) {
+    p.stage = stage;
+    p.stageStartedAt = last.at;
+    p.stageDueAt = stage === 'handle' ? c.handleDue : stage === 'check' || stage === 'close' ? c.closeDue : undefined;
+  }
+  projections.set(c, p);
+  return p;
+}
+
+/** Appends a step, its status given by the workflow table (which refuses a move it does not allow); never before the step it follows. */
+function appendStep(ev: Ev[], e: Step): void {
+  const last = ev[ev.length - 1];
+  const from = last ? last.to : null;
+  ev.push({ ...e, at: last ? Math.max(e.at, last.at + 1000) : e.at, from, to: from === null ? FIRST_STATUS : walk(from, e.type) });
+}
+
+/** The stream of the steps the outcome does not depend on: one per case and purpose, so no other draw moves. */
+const stepRandom = (c: CaseDraft, purpose = 'steps') => createRandom(hashSeed(c.reportedAt, `${purpose}:${c.point}`));
 
 /**
  * Makes the period's 处置率 and 结案率 come out at the targets, by the rules in
@@ -390,7 +466,7 @@ function solveOutcomes(drafts: CaseDraft[], rnd: Random, cal: WorkingCalendar, l
 /** Keeps only what has happened by `now` (open cases). */
 function truncateAt(c: CaseDraft, now: number): void {
   c.events = c.events.filter((e) => e.at <= now);
-  if (c.events.length === 0) c.events.push({ at: c.reportedAt, type: 'report', from: null, to: 'reported', actor: 'inspector:001', role: 'inspector' });
+  if (c.events.length === 0) c.events.push({ at: c.reportedAt, type: 'report', from: null, to: FIRST_STATUS, actor: 'inspector:001', role: 'inspector' });
   c.status = c.events[c.events.length - 1].to;
   if (c.status !== CLOSED_STATUS) c.closedAt = undefined;
   // due dates as the kept events set them (the same rule as the case_facts view)
@@ -422,31 +498,57 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
         order by pt.n`,
   );
   const categories = new Map((await rows<{ code: string; kind: string; major_code: string }>(db, sql`select code, kind, major_code from case_categories`)).map((c) => [c.code, c]));
-  const rules = sortRules(
-    await rows<DispatchRule>(
-      db,
-      sql`select id, priority, category_code as "categoryCode", major_kind as "majorKind", major_code as "majorCode", district_code as "districtCode",
-                 township_code as "townshipCode", village_code as "villageCode", in_property_community as "inPropertyCommunity",
-                 department_id as "departmentId", resolve from dispatch_rules`,
-    ),
+  const allRules = await rows<DispatchRule>(
+    db,
+    sql`select id, priority, category_code as "categoryCode", major_kind as "majorKind", major_code as "majorCode", district_code as "districtCode",
+               township_code as "townshipCode", village_code as "villageCode", in_property_community as "inPropertyCommunity", channel, area_class as "areaClass",
+               department_id as "departmentId", resolve, (extract(epoch from valid_from) * 1000)::float8 as "validFrom", (extract(epoch from valid_to) * 1000)::float8 as "validTo"
+        from dispatch_rules`,
   );
+  // the rules in force at each case's report (versions): one sorted list per stretch between rule changes
+  const changes = [...new Set(allRules.flatMap((r) => [r.validFrom, r.validTo]).filter((x): x is number => x != null))].sort((a, b) => a - b);
+  const ruleSets = new Map<number, DispatchRule[]>();
+  const rulesAt = (t: number) => {
+    const k = changes.filter((x) => x <= t).length;
+    if (!ruleSets.has(k)) ruleSets.set(k, sortRules(rulesValidAt(allRules, t)));
+    return ruleSets.get(k)!;
+  };
+  const names = async (q: ReturnType<typeof sql>) => new Map((await rows<{ code: string; name: string; name_en: string }>(db, q)).map((r) => [String(r.code), r]));
+  const placeNames = await names(sql`select code::text as code, name, name as name_en from districts union all select code::text, name, name from townships union all select code::text, name, name from villages`);
+  const deptNames = await names(sql`select id::text as code, name, name_en from departments`);
+  const catNames = await names(sql`select code, name, name_en from case_categories`);
   const at = (c: CaseDraft) => facts[c.point - 1];
-  const departments = drafts.map((c) => {
+  const reasons = new Map<string, [string, string]>();
+  const routes = drafts.map((c) => {
     const f = at(c);
     const k = categories.get(c.category)!;
+    const rules = rulesAt(c.reportedAt);
     const route = routeCase(rules, {
       categoryCode: c.category, categoryKind: k.kind, majorCode: k.major_code, districtCode: f.district_code, townshipCode: f.township_code,
       villageCode: f.village_code, propertyDepartmentId: f.property_department_id, territorialDepartmentId: f.territorial_department_id,
+      channel: c.channel, areaClass: c.areaClass,
     });
     if (!route) throw new Error(`No dispatch rule routes case ${c.code} (${c.category} in ${f.village_code})`);
-    return route.departmentId;
+    // the stored decision and why, as the engine writes it (server/dispatch/dispatch-queries.ts)
+    const rule = rules.find((r) => r.id === route.ruleId)!;
+    const key = `${rule.id}|${route.departmentId}|${c.category}|${rule.districtCode ? f.district_code : ''}|${rule.townshipCode ? f.township_code : ''}|${rule.villageCode ? f.village_code : ''}`;
+    if (!reasons.has(key)) {
+      const dept = deptNames.get(String(route.departmentId))!;
+      const cat = catNames.get(c.category)!;
+      const n = { district: placeNames.get(f.district_code)?.name, township: placeNames.get(f.township_code)?.name, village: placeNames.get(f.village_code)?.name };
+      reasons.set(key, [explainRoute(rule, { ...n, category: cat.name, department: dept.name }, 'zh'), explainRoute(rule, { ...n, category: cat.name_en, department: dept.name_en }, 'en')]);
+    }
+    return { departmentId: route.departmentId, ruleId: route.ruleId, reason: reasons.get(key)! };
   });
+  const departments = routes.map((r) => r.departmentId);
   trace('routed');
   const received = drafts.map((c): LngLat => (c.source === 'public' ? fromWgs84([at(c).x, at(c).y], 'gcj02') : [at(c).x, at(c).y]));
   const col = (name: string, type: string, f: (c: CaseDraft, i: number) => string | number | null | undefined) => ({ name, type, values: drafts.map((c, i) => f(c, i) ?? null) });
   await db.execute(sql`create temp table case_rows (code text, source text, channel text, category text, urgency text, area_class text, point int,
     status text, version int, address text, village_code text, township_code text, district_code text, compound_id int, department_id int,
-    reported_at timestamptz, handle_due_at timestamptz, close_due_at timestamptz, closed_at timestamptz, orig_lng float8, orig_lat float8) on commit drop`);
+    reported_at timestamptz, handle_due_at timestamptz, close_due_at timestamptz, closed_at timestamptz, orig_lng float8, orig_lat float8,
+    rule_id int, reason text, reason_en text, pending text, check_passed boolean, stage text, stage_started_at timestamptz, stage_due_at timestamptz,
+    replied_at timestamptz, satisfaction text) on commit drop`);
   await bulkInsert(db, 'case_rows', [
     col('code', 'text', (c) => c.code), col('source', 'text', (c) => c.source), col('channel', 'text', (c) => c.channel),
     col('category', 'text', (c) => c.category), col('urgency', 'text', (c) => c.urgency), col('area_class', 'text', (c) => c.areaClass),
@@ -457,6 +559,11 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     col('reported_at', 'timestamptz', (c) => iso(c.reportedAt)), col('handle_due_at', 'timestamptz', (c) => iso(c.handleDue)),
     col('close_due_at', 'timestamptz', (c) => iso(c.closeDue)), col('closed_at', 'timestamptz', (c) => iso(c.closedAt)),
     col('orig_lng', 'float8', (_, i) => received[i][0]), col('orig_lat', 'float8', (_, i) => received[i][1]),
+    col('rule_id', 'int', (_, i) => routes[i].ruleId), col('reason', 'text', (_, i) => routes[i].reason[0]), col('reason_en', 'text', (_, i) => routes[i].reason[1]),
+    col('pending', 'text', (c) => projection(c).pending), col('check_passed', 'boolean', (c) => projection(c).checkPassed as unknown as string),
+    col('stage', 'text', (c) => projection(c).stage), col('stage_started_at', 'timestamptz', (c) => iso(projection(c).stageStartedAt)),
+    col('stage_due_at', 'timestamptz', (c) => iso(projection(c).stageDueAt)), col('replied_at', 'timestamptz', (c) => iso(projection(c).repliedAt)),
+    col('satisfaction', 'text', (c) => projection(c).satisfaction),
   ]);
   // Public reports arrive from phone apps in GCJ-02: keep what was received and its system
   // (domain/coords.ts, the conversion the API applies on the way in); the stored geom is the
@@ -465,13 +572,15 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     insertChecked(db, drafts.length, sql`
     insert into cases (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs,
                        status, version, unit_grid_id, grid_code, village_code, township_code, district_code, property_community_id, department_id,
-                       reported_at, handle_due_at, close_due_at, closed_at)
+                       reported_at, handle_due_at, close_due_at, closed_at, suggested_department_id, route_rule_id, route_reason, route_reason_en,
+                       pending, check_passed, stage, stage_started_at, stage_due_at, replied_at, satisfaction)
     select d.code, d.source, d.channel,
            case when d.source = 'public' then d.channel || '-' || d.code end,
            d.category, d.urgency, d.area_class, cat.name, d.address, pt.geom,
            d.orig_lng, d.orig_lat, case when d.source = 'public' then ${STORED_CRS.gcj02} else ${STORED_CRS.wgs84} end,
            d.status, d.version, g.id, g.code, d.village_code, d.township_code, d.district_code, d.compound_id, d.department_id,
-           d.reported_at, d.handle_due_at, d.close_due_at, d.closed_at
+           d.reported_at, d.handle_due_at, d.close_due_at, d.closed_at, d.department_id, d.rule_id, d.reason, d.reason_en,
+           d.pending, d.check_passed, d.stage, d.stage_started_at, d.stage_due_at, d.replied_at, d.satisfaction
     from case_rows d
     join case_points pt on pt.n = d.point
     join case_categories cat on cat.code = d.category
@@ -497,13 +606,12 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
       cols.actor.push(e.actor === 'department' ? `department:${e.dept === 'wrong' ? r.wrong_id : r.department_id}` : e.actor);
       cols.role.push(e.role);
       cols.reason.push(e.reason ?? null);
-      cols.payload.push(
-        e.dept
-          ? JSON.stringify({ departmentId: e.dept === 'wrong' ? r.wrong_id : r.department_id, handleDueAt: e.handleDue ? new Date(e.handleDue).toISOString() : undefined, closeDueAt: e.closeDue ? new Date(e.closeDue).toISOString() : undefined })
-          : e.handleDue
-            ? JSON.stringify({ handleDueAt: new Date(e.handleDue).toISOString(), closeDueAt: new Date(e.closeDue!).toISOString() })
-            : null,
-      );
+      const payload = {
+        ...(e.dept ? { departmentId: e.dept === 'wrong' ? r.wrong_id : r.department_id } : {}),
+        ...(e.handleDue ? { handleDueAt: new Date(e.handleDue).toISOString(), closeDueAt: new Date(e.closeDue!).toISOString() } : {}),
+        ...e.extra,
+      };
+      cols.payload.push(Object.keys(payload).length ? JSON.stringify(payload) : null);
     });
   }
   trace('events built');

@@ -190,6 +190,18 @@ export async function seedCatalogue(db: Db): Promise<void> {
     select 50, c.code, d.id, c.name || ' → ' || d.name from case_categories c join departments d on d.code = c.owner_kind order by c.code`);
   await db.execute(sql`
     insert into dispatch_rules (priority, resolve, note) values (10, 'territorial', '属地管理：无明确权属的问题 → 所在街道/乡镇')`);
+  // a district's own unit, by a rule version that took effect in 2023 (the 2022 history keeps the
+  // city rule of its time), and an old rule the category rule above shadows (the rules report shows it)
+  await db.execute(sql`
+    insert into departments (code, name, name_en, kind) values ('sanitation-350602', '芗城区环境卫生管理站', 'Xiangcheng District Sanitation Station', 'district_unit')`);
+  await db.execute(sql`
+    insert into department_districts (department_id, district_code) select id, '350602' from departments where code = 'sanitation-350602'`);
+  await db.execute(sql`
+    insert into dispatch_rules (priority, category_code, district_code, department_id, valid_from, note)
+    select 60, 'E0102', '350602', id, '2023-01-01T00:00:00+08:00', '暴露垃圾 · 芗城区 → 芗城区环境卫生管理站（2023 年起）' from departments where code = 'sanitation-350602'`);
+  await db.execute(sql`
+    insert into dispatch_rules (priority, category_code, department_id, note)
+    select 40, 'E0104', id, '道路不洁 → 市环境卫生服务中心（旧规则：优先级 50 的类别规则先行，永不生效）' from departments where code = 'sanitation'`);
 
   await insertChecked(db, CALENDAR.length, sql`
     insert into calendar_days (day, name, kind)

@@ -1,6 +1,6 @@
 // Cases (案卷) and their append-only event log. The case row is a projection kept in step with
 // its events in the same transaction; indicators are computed from the events.
-import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, index } from 'drizzle-orm/pg-core';
+import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index } from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.ts';
 import { caseCategories, departments } from './dispatch.ts';
 import { unitGrids } from './grids.ts';
@@ -42,6 +42,27 @@ export const cases = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** Optimistic concurrency: bumped by every event. */
     version: integer('version').notNull().default(1),
+    // ---- the case engine (migration 0016, docs/decisions/0015): projections its events set
+    /** A request waiting for approval: 'extension' or 'park' (domain/transitions.ts). */
+    pending: text('pending'),
+    /** What was asked for (e.g. {"amount":4,"unit":"working_hour","reason":"…"}). */
+    pendingDetail: jsonb('pending_detail'),
+    /** The last check's verdict since the last handling (null: not checked). */
+    checkPassed: boolean('check_passed'),
+    /** The routing suggestion: the department, the rule that chose it and why. */
+    suggestedDepartmentId: integer('suggested_department_id').references(() => departments.id),
+    routeRuleId: integer('route_rule_id'),
+    routeReason: text('route_reason'),
+    routeReasonEn: text('route_reason_en'),
+    /** The running stage (verify, file, dispatch, accept, handle, check), its start and due instants. */
+    stage: text('stage'),
+    stageStartedAt: timestamp('stage_started_at', { withTimezone: true }),
+    stageDueAt: timestamp('stage_due_at', { withTimezone: true }),
+    /** While parked (挂账): the handling limit's remaining working minutes. */
+    pausedRemainingMinutes: doublePrecision('paused_remaining_minutes'),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    /** The callback's result: satisfied, basic, unsatisfied. */
+    satisfaction: text('satisfaction'),
   },
   (t) => [
     index('cases_geom_idx').using('gist', t.geom),

@@ -1,6 +1,6 @@
 // Dispatch reference data: departments, the category catalogue with its time limits, routing
 // rules and the working calendar. All of it is data (seeded, editable), never code constants.
-import { pgTable, serial, char, text, integer, boolean, numeric, date, time, primaryKey, index } from 'drizzle-orm/pg-core';
+import { pgTable, serial, char, text, integer, boolean, numeric, date, time, timestamp, primaryKey, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { districts, townships, villages } from './places.ts';
 
 export const departments = pgTable('departments', {
@@ -78,6 +78,13 @@ export const dispatchRules = pgTable(
     departmentId: integer('department_id').references(() => departments.id),
     resolve: text('resolve'),
     note: text('note').notNull().default(''),
+    /** Only cases from this intake channel / in this area class (migration 0016). */
+    channel: text('channel'),
+    areaClass: text('area_class'),
+    /** Versions: the rule routes cases at instants in [valid_from, valid_to); an edit retires it and adds its successor. */
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull().default(new Date('2000-01-01T00:00:00Z')),
+    validTo: timestamp('valid_to', { withTimezone: true }),
+    replacesId: integer('replaces_id').references((): AnyPgColumn => dispatchRules.id),
   },
   (t) => [index('dispatch_rules_category_idx').on(t.categoryCode)],
 );

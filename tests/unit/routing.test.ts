@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeCase, sortRules, type DispatchRule, type RouteFacts } from '../../domain/routing.ts';
+import { explainRoute, routeCase, ruleReport, rulesValidAt, sortRules, type DispatchRule, type RouteFacts } from '../../domain/routing.ts';
 
 const rule = (r: Partial<DispatchRule> & { id: number; priority: number }): DispatchRule => ({
   categoryCode: null, majorKind: null, majorCode: null, districtCode: null, townshipCode: null, villageCode: null,
@@ -34,5 +34,52 @@ describe('routeCase', () => {
   it('breaks a priority tie by the lower rule id', () => {
     const tie = sortRules([rule({ id: 9, priority: 5, departmentId: 1 }), rule({ id: 2, priority: 5, departmentId: 2 })]);
     expect(routeCase(tie, facts({}))?.ruleId).toBe(2);
+  });
+});
+
+describe('the rules report', () => {
+  const majorOf = (code: string) => ({ kind: code.startsWith('C') ? 'component' : 'event', major: code.slice(1, 3) });
+  it('a rule under a wider rule of higher priority that always resolves is shadowed', () => {
+    const r = ruleReport([rule({ id: 1, priority: 50, categoryCode: 'E0104', departmentId: 7 }), rule({ id: 2, priority: 40, categoryCode: 'E0104', departmentId: 8 })], majorOf);
+    expect(r.shadowed).toEqual([{ ruleId: 2, by: 1 }]);
+  });
+  it('a narrower rule of higher priority does not shadow a wider one', () => {
+    const r = ruleReport([rule({ id: 1, priority: 60, categoryCode: 'E0104', districtCode: '350602', departmentId: 7 }), rule({ id: 2, priority: 50, categoryCode: 'E0104', departmentId: 8 })], majorOf);
+    expect(r.shadowed).toEqual([]);
+  });
+  it('a property rule shadows only rules for cases inside a compound (outside it, it resolves nothing)', () => {
+    const prop = rule({ id: 1, priority: 100, majorKind: 'event', majorCode: '09', resolve: 'property' });
+    expect(ruleReport([prop, rule({ id: 2, priority: 50, categoryCode: 'E0901', departmentId: 3 })], majorOf).shadowed).toEqual([]);
+    expect(ruleReport([prop, rule({ id: 2, priority: 50, categoryCode: 'E0901', inPropertyCommunity: true, departmentId: 3 })], majorOf).shadowed).toEqual([{ ruleId: 2, by: 1 }]);
+  });
+  it('a major-class rule covers a category of that class', () => {
+    const r = ruleReport([rule({ id: 1, priority: 70, majorKind: 'event', majorCode: '01', departmentId: 7 }), rule({ id: 2, priority: 50, categoryCode: 'E0104', departmentId: 8 })], majorOf);
+    expect(r.shadowed).toEqual([{ ruleId: 2, by: 1 }]);
+  });
+  it('two rules of one priority that can match one case and name different units are ambiguous', () => {
+    const r = ruleReport([rule({ id: 1, priority: 50, categoryCode: 'E0104', departmentId: 7 }), rule({ id: 2, priority: 50, districtCode: '350602', departmentId: 8 })], majorOf);
+    expect(r.ambiguous).toEqual([{ ruleIds: [1, 2] }]);
+  });
+  it('rules for different channels never overlap', () => {
+    const r = ruleReport([rule({ id: 1, priority: 50, channel: '110', departmentId: 7 }), rule({ id: 2, priority: 50, channel: '12345', departmentId: 8 })], majorOf);
+    expect(r).toEqual({ shadowed: [], ambiguous: [] });
+  });
+});
+
+describe('versions and explanations', () => {
+  it('a rule routes the cases of its own time only', () => {
+    const v = [rule({ id: 1, priority: 60, validFrom: Date.parse('2023-01-01T00:00:00+08:00'), departmentId: 9 }), rule({ id: 2, priority: 10, resolve: 'territorial' })];
+    expect(routeCase(sortRules(rulesValidAt(v, Date.parse('2022-06-01T00:00:00Z'))), facts({}))?.ruleId).toBe(2);
+    expect(routeCase(sortRules(rulesValidAt(v, Date.parse('2024-06-01T00:00:00Z'))), facts({}))?.ruleId).toBe(1);
+  });
+  it('a channel or area-class condition must hold', () => {
+    const r = sortRules([rule({ id: 1, priority: 60, channel: '110', departmentId: 9 }), rule({ id: 2, priority: 10, resolve: 'territorial' })]);
+    expect(routeCase(r, facts({ channel: '110' }))?.ruleId).toBe(1);
+    expect(routeCase(r, facts({ channel: '12345' }))?.ruleId).toBe(2);
+  });
+  it('says what the rule matched on and where the case goes, in both languages', () => {
+    const r = rule({ id: 7, priority: 60, categoryCode: 'E0102', districtCode: '350602', departmentId: 9 });
+    expect(explainRoute(r, { category: '暴露垃圾', district: '芗城区', department: '芗城区环卫站' }, 'zh')).toBe('规则 7：暴露垃圾 · 芗城区 → 芗城区环卫站');
+    expect(explainRoute(r, { category: 'Exposed rubbish', district: 'Xiangcheng', department: 'Sanitation station' }, 'en')).toBe('rule 7: Exposed rubbish · Xiangcheng → Sanitation station');
   });
 });

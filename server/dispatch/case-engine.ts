@@ -1,0 +1,447 @@
+// The case engine: registers cases and moves them through the workflow table
+// (domain/transitions.ts), one transaction per move. Each move locks the case row, checks the
+// table's guards against the locked state, updates the row's projection (status, version,
+// pending request, clocks, routing), appends its event, and announces it with NOTIFY (delivered
+// at commit, never for a rollback). An illegal move is a CONFLICT naming the current state and
+// version. Clocks count working time on the working calendar (domain/working-clock.ts); limits
+// are data (category_time_limits per category × stage × urgency × area class; app_meta
+// 'workflow.limit.*' for the stages that do not depend on the category).
+// docs/decisions/0015-the-case-engine.md says why it is shaped so.
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../db/engine.ts';
+import { addWorkingTime, createCalendar, workingMinutesBetween, type LimitUnit, type WorkingCalendar } from '../../domain/working-clock.ts';
+import { blockedBy, nextStatus, transitionOf, type FieldName, type Pending, type Transition } from '../../domain/transitions.ts';
+import { FIRST_STATUS, type Status } from '../../domain/workflow.ts';
+import { STORED_CRS, toWgs84, type InputCrs } from '../../domain/coords.ts';
+import type { Actor } from '../auth/actor.ts';
+import { caseScopeSql } from '../auth/actor.ts';
+import { districtInScope } from '../auth/scope-check.ts';
+import { queryFailed, refuse } from '../query-error.ts';
+import { categoryOf, decideRoute, placeInCity, type CategoryFacts, type Place, type RouteDecision } from './dispatch-queries.ts';
+
+/** The NOTIFY channel of committed case events (payload: {"eventId":…,"caseId":…}). */
+export const CASE_EVENTS_CHANNEL = 'case_events';
+
+/** What a move may carry (the fields of domain/transitions.ts FIELD_KINDS). */
+export type ActionFields = Partial<Record<FieldName, string | number | boolean>>;
+
+export interface ActInput extends ActionFields {
+  id: number;
+  /** The version the actor saw: when given, a case changed since is a CONFLICT. */
+  version?: number;
+}
+
+/** The case after a move, as the mover sees it. */
+export interface CaseAfter {
+  id: number;
+  code: string;
+  status: Status;
+  version: number;
+  pending: Pending;
+  departmentId: number | null;
+  suggestedDepartmentId: number | null;
+  routeReason: string | null;
+  routeReasonEn: string | null;
+  stage: string | null;
+  stageDueAt: string | null;
+  handleDueAt: string | null;
+  closeDueAt: string | null;
+  eventId: number;
+}
+
+interface CaseRow {
+  id: number; code: string; status: Status; version: number; source: string; channel: string; category_code: string; urgency: string; area_class: string;
+  district_code: string | null; department_id: number | null; suggested_department_id: number | null; pending: Pending; pending_detail: { amount?: number; unit?: LimitUnit } | null;
+  check_passed: boolean | null; handle_due_at: Date | string | null; close_due_at: Date | string | null; closed_at: Date | string | null; paused_remaining_minutes: number | null;
+  lng: number; lat: number;
+}
+
+const asDate = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The working calendar (calendar_days, working_periods): read per move, so a correction applies at once. */
+export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
+  const [days, periods] = await Promise.all([
+    rows<{ day: string; kind: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_days`),
+    rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`),
+  ]);
+  return createCalendar(days, periods);
+}
+
+interface Limit {
+  amount: number;
+  unit: LimitUnit;
+}
+
+const UNITS: readonly LimitUnit[] = ['hour', 'working_hour', 'working_day'];
+/** '2 working_hour' → a limit; anything else is a configuration error named by its key. */
+function parseLimit(key: string, v: string | undefined): Limit {
+  const [a, u] = (v ?? '').trim().split(/\s+/);
+  const amount = Number(a);
+  if (!(amount >= 0) || !UNITS.includes(u as LimitUnit)) throw refuse('INTERNAL_SERVER_ERROR', 'db.failed', { what: `app_meta '${key}' must read '<amount> <hour|working_hour|working_day>', found '${v ?? ''}'` });
+  return { amount, unit: u as LimitUnit };
+}
+
+/** The limits of one case's stages: the category's (handle, verify, check) and the workflow's (file, dispatch, accept). */
+async function limitsOf(db: Db, c: { category_code: string; urgency: string; area_class: string }): Promise<Record<'verify' | 'file' | 'dispatch' | 'accept' | 'handle' | 'check', Limit>> {
+  const cat = await rows<{ stage: string; amount: number; unit: LimitUnit }>(
+    db,
+    sql`select stage, amount::float8 as amount, unit from category_time_limits where category_code = ${c.category_code} and urgency = ${c.urgency} and area_class = ${c.area_class}`,
+  );
+  const meta = new Map((await rows<{ key: string; value: string }>(db, sql`select key, value from app_meta where key like 'workflow.limit.%'`)).map((r) => [r.key, r.value]));
+  const of = (stage: string) => {
+    const l = cat.find((r) => r.stage === stage);
+    if (!l) throw refuse('INTERNAL_SERVER_ERROR', 'db.failed', { what: `no ${stage} limit for category ${c.category_code} (${c.urgency}, ${c.area_class}) in category_time_limits` });
+    return { amount: l.amount, unit: l.unit };
+  };
+  const acceptKey = `workflow.limit.accept.${c.urgency === 'urgent' ? 'urgent' : 'normal'}`;
+  return {
+    verify: of('verify'), handle: of('handle'), check: of('check'),
+    file: parseLimit('workflow.limit.file', meta.get('workflow.limit.file')),
+    dispatch: parseLimit('workflow.limit.dispatch', meta.get('workflow.limit.dispatch')),
+    accept: parseLimit(acceptKey, meta.get(acceptKey)),
+  };
+}
+
+async function metaNumber(db: Db, key: string, fallback: number): Promise<number> {
+  const [r] = await rows<{ value: string }>(db, sql`select value from app_meta where key = ${key}`);
+  const n = Number(r?.value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+const CASE_COLUMNS = sql`c.id::int as id, c.code, c.status, c.version, c.source, c.channel, c.category_code, c.urgency, c.area_class, c.district_code::text as district_code,
+  c.department_id, c.suggested_department_id, c.pending, c.pending_detail, c.check_passed, c.handle_due_at, c.close_due_at, c.closed_at, c.paused_remaining_minutes,
+  ST_X(c.geom) as lng, ST_Y(c.geom) as lat`;
+
+/** Locks the case for this transaction (inside the actor's scope); a case outside it answers as a missing one. */
+async function lockCase(db: Db, actor: Actor, id: number): Promise<CaseRow> {
+  const [c] = await rows<CaseRow>(db, sql`select ${CASE_COLUMNS} from cases c where c.id = ${id} and ${caseScopeSql(actor.scope)} for no key update`);
+  if (!c) throw refuse('NOT_FOUND', 'notFound', { what: 'case', id });
+  return c;
+}
+
+function refuseBlocked(x: Transition, c: CaseRow): never {
+  const b = blockedBy(x, { status: c.status, pending: c.pending, checkPassed: c.check_passed, fromPublic: c.source === 'public' });
+  const base = { id: c.id, action: x.action, status: c.status, version: c.version };
+  if (!b || b.why === 'status') throw refuse('CONFLICT', 'workflow.illegal', base);
+  if (b.why === 'pending') throw refuse('CONFLICT', 'workflow.pending', { ...base, pending: b.pending });
+  if (b.why === 'check') throw refuse('CONFLICT', b.passed === false ? 'workflow.checkFailed' : 'workflow.checkPassed', base);
+  throw refuse('CONFLICT', 'workflow.publicOnly', base);
+}
+
+interface EventDraft {
+  type: string;
+  from: Status | null;
+  to: Status;
+  reason: string | null;
+  payload: Record<string, unknown> | null;
+}
+
+/** Appends an event and announces it at commit; returns its id. The case row is locked by the caller. */
+async function appendEvent(db: Db, notify: Notify, caseId: number, actor: { name: string; roleCode: string }, at: Date, e: EventDraft): Promise<number> {
+  const [r] = await rows<{ id: number }>(
+    db,
+    sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role, reason, payload)
+        select ${caseId}, coalesce(max(seq), 0) + 1, ${at.toISOString()}::timestamptz, ${e.type}, ${e.from}, ${e.to}, ${actor.name}, ${actor.roleCode}, ${e.reason},
+               ${e.payload ? JSON.stringify(e.payload) : null}::jsonb
+        from case_events where case_id = ${caseId}
+        returning id::int as id`,
+  );
+  await notify(db, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: r.id, caseId }));
+  return r.id;
+}
+
+/** engine.notify: on the transaction, so it is delivered at commit. */
+export type Notify = (db: Db, channel: string, payload: string) => Promise<void>;
+
+export interface EngineCall {
+  db: Db;
+  actor: Actor;
+  now: Date;
+  notify: Notify;
+}
+
+/** The routing suggestion for a case's category at its place, or a refusal a dispatcher can act on. */
+async function suggest(db: Db, place: Place, category: CategoryFacts, at: Date, channel: string): Promise<RouteDecision | null> {
+  return decideRoute(db, place, category, at, channel);
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/** Moves a case by one action of the table. Runs inside the caller's transaction. */
+export async function actOnCase(call: EngineCall, action: string, input: ActInput): Promise<CaseAfter> {
+  const x = transitionOf(action);
+  if (!x) throw refuse('BAD_REQUEST', 'workflow.illegal', { id: input.id, action, status: '—', version: '—' });
+  const { db, actor, now } = call;
+  try {
+    const c = await lockCase(db, actor, input.id);
+    if (input.version !== undefined && input.version !== c.version) throw refuse('CONFLICT', 'conflict.version', { what: 'case', id: c.id, current: c.version, yours: input.version });
+    if (blockedBy(x, { status: c.status, pending: c.pending, checkPassed: c.check_passed, fromPublic: c.source === 'public' })) refuseBlocked(x, c);
+    for (const f of x.required) {
+      const v = input[f];
+      if (v === undefined || v === null || (typeof v === 'string' && !v.trim())) throw refuse('BAD_REQUEST', 'workflow.missingField', { action, field: f });
+    }
+    const to = nextStatus(x, c.status);
+    const set: Record<string, unknown> = {};
+    const payload: Record<string, unknown> = {};
+    const cal = await loadCalendar(db);
+    const limits = await limitsOf(db, c);
+    const due = (from: Date, l: Limit) => addWorkingTime(cal, from, l.amount, l.unit);
+    const stage = (name: string | null, dueAt: Date | null) => {
+      set.stage = name;
+      set.stage_started_at = name ? now : null;
+      set.stage_due_at = dueAt;
+    };
+    let reason: string | null = text(input.reason) ?? text(input.result) ?? text(input.note);
+    for (const f of [...x.required, ...x.optional]) if (input[f] !== undefined && f !== 'reason') payload[f] = input[f];
+
+    switch (x.action) {
+      case 'accept':
+        stage('verify', due(now, limits.verify));
+        break;
+      case 'verify':
+        stage('file', due(now, limits.file));
+        break;
+      case 'selfHandle':
+        set.closed_at = now;
+        stage(null, null);
+        break;
+      case 'reclassify': {
+        const moved = input.lng !== undefined || input.lat !== undefined;
+        if (moved && (input.lng === undefined || input.lat === undefined)) throw refuse('BAD_REQUEST', 'workflow.missingField', { action, field: input.lng === undefined ? 'lng' : 'lat' });
+        const categoryCode = (input.categoryCode as string | undefined) ?? c.category_code;
+        const category = await categoryOf(db, categoryCode);
+        if (!category) throw refuse('BAD_REQUEST', 'route.unknownCategory', { code: categoryCode });
+        let lng = c.lng;
+        let lat = c.lat;
+        if (moved) {
+          const crs = (input.crs as InputCrs | undefined) ?? 'wgs84';
+          [lng, lat] = toWgs84([input.lng as number, input.lat as number], crs);
+          Object.assign(set, { orig_lng: input.lng, orig_lat: input.lat, orig_crs: STORED_CRS[crs] });
+        }
+        const place = await placeInCity(db, lng, lat, now);
+        if (actor.scope.kind === 'district' && !districtInScope(actor.scope, place.districtCode)) {
+          throw refuse('FORBIDDEN', 'workflow.outsideArea', { district: place.districtCode, yours: actor.scope.districts?.join(', ') || '—' });
+        }
+        const route = await suggest(db, place, category, now, c.channel);
+        Object.assign(set, placeColumns(place), { category_code: category.code, area_class: place.areaClass }, routeColumns(route));
+        if (moved) set.geom = sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
+        Object.assign(payload, { categoryCode: category.code, districtCode: place.districtCode, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null });
+        break;
+      }
+      case 'file': {
+        // route on filing: the suggestion the dispatcher sees, with its reason
+        const category = await categoryOf(db, c.category_code);
+        const place = await placeInCity(db, c.lng, c.lat, now);
+        const route = category ? await suggest(db, place, category, now, c.channel) : null;
+        Object.assign(set, routeColumns(route));
+        Object.assign(payload, { suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null, reason: route?.reason ?? null });
+        stage('dispatch', due(now, limits.dispatch));
+        break;
+      }
+      case 'void':
+        stage(null, null);
+        break;
+      case 'dispatch': {
+        const departmentId = (input.departmentId as number | undefined) ?? c.suggested_department_id;
+        if (departmentId == null) throw refuse('BAD_REQUEST', 'workflow.noDepartment');
+        const [dept] = await rows<{ id: number; name: string }>(db, sql`select id, name from departments where id = ${departmentId}`);
+        if (!dept) throw refuse('BAD_REQUEST', 'admin.unknownDepartment', { id: departmentId });
+        const override = c.suggested_department_id !== null && departmentId !== c.suggested_department_id;
+        if (override && !text(input.overrideReason)) {
+          const [s] = await rows<{ name: string }>(db, sql`select name from departments where id = ${c.suggested_department_id}`);
+          throw refuse('BAD_REQUEST', 'workflow.overrideNeedsReason', { suggested: s?.name ?? String(c.suggested_department_id) });
+        }
+        const handleDue = due(now, limits.handle);
+        const closeDue = due(handleDue, limits.check);
+        Object.assign(set, { department_id: departmentId, handle_due_at: handleDue, close_due_at: closeDue, check_passed: null });
+        Object.assign(payload, { departmentId, handleDueAt: iso(handleDue), closeDueAt: iso(closeDue), suggestedDepartmentId: c.suggested_department_id, override });
+        if (override) reason = text(input.overrideReason);
+        stage('accept', due(now, limits.accept));
+        break;
+      }
+      case 'signFor':
+        stage('handle', asDate(c.handle_due_at));
+        break;
+      case 'return': {
+        const suggested = input.suggestedDepartmentId as number | undefined;
+        if (suggested !== undefined) {
+          const [d] = await rows<{ id: number }>(db, sql`select id from departments where id = ${suggested}`);
+          if (!d) throw refuse('BAD_REQUEST', 'admin.unknownDepartment', { id: suggested });
+          // the suggested owner becomes the dispatcher's suggestion for the re-dispatch
+          set.suggested_department_id = suggested;
+        }
+        Object.assign(payload, { departmentId: c.department_id, reasonCode: input.reasonCode, suggestedDepartmentId: suggested ?? null });
+        reason = text(input.note) ?? String(input.reasonCode);
+        stage('dispatch', due(now, limits.dispatch));
+        break;
+      }
+      case 'requestExtension':
+        Object.assign(set, { pending: 'extension', pending_detail: JSON.stringify({ amount: input.amount, unit: input.unit, reason: input.reason }) });
+        break;
+      case 'extend': {
+        const asked = c.pending_detail ?? {};
+        const from = asDate(c.handle_due_at) ?? now;
+        const handleDue = addWorkingTime(cal, from, Number(asked.amount ?? 0), (asked.unit ?? 'working_hour') as LimitUnit);
+        const closeDue = due(handleDue, limits.check);
+        Object.assign(set, { pending: null, pending_detail: null, handle_due_at: handleDue, close_due_at: closeDue, stage_due_at: handleDue });
+        Object.assign(payload, { amount: asked.amount, unit: asked.unit, handleDueAt: iso(handleDue), closeDueAt: iso(closeDue) });
+        break;
+      }
+      case 'refuseExtension':
+      case 'refusePark':
+        Object.assign(set, { pending: null, pending_detail: null });
+        break;
+      case 'requestPark':
+        Object.assign(set, { pending: 'park', pending_detail: JSON.stringify({ reason: input.reason }) });
+        break;
+      case 'park': {
+        // the clock pauses: what is left of the handling limit, in working minutes (0 when overdue)
+        const handleDue = asDate(c.handle_due_at);
+        const left = handleDue ? workingMinutesBetween(cal, now, handleDue) : 0;
+        Object.assign(set, { pending: null, pending_detail: null, paused_remaining_minutes: left });
+        payload.remainingWorkingMinutes = left;
+        stage('parked', null);
+        break;
+      }
+      case 'resume': {
+        const left = c.paused_remaining_minutes ?? 0;
+        const handleDue = addWorkingTime(cal, now, left / 60, 'working_hour');
+        const closeDue = due(handleDue, limits.check);
+        Object.assign(set, { paused_remaining_minutes: null, handle_due_at: handleDue, close_due_at: closeDue });
+        Object.assign(payload, { handleDueAt: iso(handleDue), closeDueAt: iso(closeDue), remainingWorkingMinutes: left });
+        stage('handle', handleDue);
+        break;
+      }
+      case 'handle':
+        set.check_passed = null;
+        stage('check', due(now, limits.check));
+        break;
+      case 'check':
+        set.check_passed = input.passed === true;
+        stage('close', asDate(c.close_due_at));
+        break;
+      case 'close':
+        set.closed_at = now;
+        stage(null, null);
+        break;
+      case 'rework': {
+        // the same unit, a fresh handling-stage clock; the indicator due dates stay those of the first dispatch (docs/indicators.md)
+        const handleDue = due(now, limits.handle);
+        const closeDue = due(handleDue, limits.check);
+        Object.assign(set, { check_passed: null, handle_due_at: handleDue, close_due_at: closeDue });
+        Object.assign(payload, { departmentId: c.department_id, stageHandleDueAt: iso(handleDue), stageCloseDueAt: iso(closeDue) });
+        stage('handle', handleDue);
+        break;
+      }
+      case 'reply':
+        set.replied_at = now;
+        break;
+      case 'callback':
+        set.satisfaction = input.satisfaction;
+        break;
+      case 'reopen': {
+        const days = await metaNumber(db, 'workflow.reopen_days', 7);
+        const closedAt = asDate(c.closed_at);
+        if (closedAt && now.getTime() - closedAt.getTime() > days * 86_400_000) throw refuse('CONFLICT', 'workflow.reopenWindow', { id: c.id, days });
+        Object.assign(set, { closed_at: null, check_passed: null, satisfaction: null });
+        stage('dispatch', due(now, limits.dispatch));
+        break;
+      }
+      default:
+        throw new Error(`The case engine has no effect for '${x.action}'`);
+    }
+    if (x.setsPending !== undefined && !('pending' in set)) set.pending = x.setsPending;
+
+    const eventId = await appendEvent(db, call.notify, c.id, actor, now, { type: x.action, from: c.status, to, reason: reason?.slice(0, 500) ?? null, payload: Object.keys(payload).length ? payload : null });
+    const assignments = Object.entries({ ...set, status: to }).map(([k, v]) => sql`${sql.identifier(k)} = ${(v as unknown) instanceof Date ? (v as unknown as Date).toISOString() : v}`);
+    const [after] = await rows<CaseAfterRow>(db, sql`update cases c set ${sql.join(assignments, sql`, `)}, version = c.version + 1 where c.id = ${c.id} returning ${AFTER_COLUMNS}`);
+    return toAfter(after, eventId);
+  } catch (err) {
+    throw queryFailed(`case ${action}`, err);
+  }
+}
+
+interface CaseAfterRow {
+  id: number; code: string; status: Status; version: number; pending: Pending; department_id: number | null; suggested_department_id: number | null;
+  route_reason: string | null; route_reason_en: string | null; stage: string | null; stage_due_at: Date | string | null; handle_due_at: Date | string | null; close_due_at: Date | string | null;
+}
+const AFTER_COLUMNS = sql`c.id::int as id, c.code, c.status, c.version, c.pending, c.department_id, c.suggested_department_id, c.route_reason, c.route_reason_en, c.stage,
+  c.stage_due_at, c.handle_due_at, c.close_due_at`;
+const toAfter = (r: CaseAfterRow, eventId: number): CaseAfter => ({
+  id: r.id, code: r.code, status: r.status, version: r.version, pending: r.pending, departmentId: r.department_id, suggestedDepartmentId: r.suggested_department_id,
+  routeReason: r.route_reason, routeReasonEn: r.route_reason_en, stage: r.stage, stageDueAt: iso(asDate(r.stage_due_at)), handleDueAt: iso(asDate(r.handle_due_at)),
+  closeDueAt: iso(asDate(r.close_due_at)), eventId,
+});
+
+const placeColumns = (p: Place) => ({
+  unit_grid_id: p.gridId, grid_code: p.gridCode, village_code: p.villageCode, township_code: p.townshipCode, district_code: p.districtCode, property_community_id: p.compoundId,
+});
+const routeColumns = (r: RouteDecision | null) => ({
+  suggested_department_id: r?.departmentId ?? null, route_rule_id: r?.ruleId ?? null, route_reason: r?.reason ?? null, route_reason_en: r?.reasonEn ?? null,
+});
+
+export interface RegisterInput {
+  channel: string;
+  categoryCode: string;
+  lng: number;
+  lat: number;
+  crs: InputCrs;
+  urgency: 'normal' | 'urgent';
+  description: string;
+  address?: string;
+  externalId?: string;
+  reporter?: { name?: string; phone?: string; anonymous: boolean };
+}
+
+/** The intake channels: patrol (an inspector's own report), survey (专项普查), the rest from the public. */
+export const sourceOfChannel = (channel: string) => (channel === 'patrol' ? 'inspector' : channel === 'survey' ? 'survey' : 'public');
+
+/** Registers a case (status 'reported', its 'report' event) with its place and routing suggestion. */
+export async function registerCase(call: EngineCall, input: RegisterInput): Promise<CaseAfter> {
+  const { db, actor, now } = call;
+  try {
+    const category = await categoryOf(db, input.categoryCode);
+    if (!category) throw refuse('BAD_REQUEST', 'route.unknownCategory', { code: input.categoryCode });
+    const [lng, lat] = toWgs84([input.lng, input.lat], input.crs);
+    const place = await placeInCity(db, lng, lat, now);
+    if (actor.scope.kind === 'department' || !districtInScope(actor.scope, place.districtCode)) {
+      throw refuse('FORBIDDEN', 'workflow.outsideArea', { district: place.districtCode, yours: actor.scope.districts?.join(', ') || '—' });
+    }
+    const source = sourceOfChannel(input.channel);
+    const route = await suggest(db, place, category, now, input.channel);
+    const cal = await loadCalendar(db);
+    const limits = await limitsOf(db, { category_code: category.code, urgency: input.urgency, area_class: place.areaClass });
+    // the running stage: a public report waits for intake to accept it, an inspector's for filing
+    const firstStage = source === 'public' ? { stage: 'verify', due: addWorkingTime(cal, now, limits.verify.amount, limits.verify.unit) } : { stage: 'file', due: addWorkingTime(cal, now, limits.file.amount, limits.file.unit) };
+    // case codes: local date (UTC+8) + a 5-digit serial within the day; one writer per day at a time
+    const day = new Date(now.getTime() + cal.utcOffsetMinutes * 60_000).toISOString().slice(0, 10).replaceAll('-', '');
+    await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.case_code.${day}`}))`);
+    const [{ n }] = await rows<{ n: number }>(db, sql`select coalesce(max(substr(code, 9)::int), 0)::int + 1 as n from cases where code like ${`${day}%`} and length(code) = 13`);
+    const code = `${day}${String(n).padStart(5, '0')}`;
+    const [c] = await rows<{ id: number }>(
+      db,
+      sql`insert into cases (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs, status, version,
+                             unit_grid_id, grid_code, village_code, township_code, district_code, property_community_id, suggested_department_id, route_rule_id, route_reason, route_reason_en,
+                             reported_at, stage, stage_started_at, stage_due_at)
+          values (${code}, ${source}, ${input.channel}, ${input.externalId ?? null}, ${category.code}, ${input.urgency}, ${place.areaClass}, ${input.description},
+                  ${input.address?.trim() || place.address}, ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326), ${input.lng}, ${input.lat}, ${STORED_CRS[input.crs]}, ${FIRST_STATUS}, 1,
+                  ${place.gridId}, ${place.gridCode}, ${place.villageCode}, ${place.townshipCode}, ${place.districtCode}, ${place.compoundId},
+                  ${route?.departmentId ?? null}, ${route?.ruleId ?? null}, ${route?.reason ?? null}, ${route?.reasonEn ?? null},
+                  ${now.toISOString()}::timestamptz, ${firstStage.stage}, ${now.toISOString()}::timestamptz, ${firstStage.due.toISOString()}::timestamptz)
+          returning id::int as id`,
+    );
+    if (source === 'public' && input.reporter) {
+      const anonymous = input.reporter.anonymous;
+      await db.execute(sql`insert into case_reporters (case_id, name, phone, anonymous) values (${c.id}, ${anonymous ? null : input.reporter.name ?? null}, ${input.reporter.phone ?? null}, ${anonymous ? 'Y' : 'N'})`);
+    }
+    const eventId = await appendEvent(db, call.notify, c.id, actor, now, {
+      type: 'report', from: null, to: FIRST_STATUS, reason: null,
+      payload: { channel: input.channel, categoryCode: category.code, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null },
+    });
+    const [after] = await rows<CaseAfterRow>(db, sql`select ${AFTER_COLUMNS} from cases c where c.id = ${c.id}`);
+    return toAfter(after, eventId);
+  } catch (err) {
+    throw queryFailed('registering the case', err);
+  }
+}

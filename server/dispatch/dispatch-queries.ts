@@ -1,0 +1,150 @@
+// Routing (派遣对象) on real PostGIS: where a point lies — the unit grid valid at that instant,
+// its community/village, township and district, the managed compound around it — and which
+// department the dispatch rules (data, versioned) give a case of a category there, with why.
+// Points are WGS-84 (EPSG:4326) lng/lat; a point on a shared edge or vertex lies in every
+// polygon within ON_EDGE_DEGREES of it (a point computed on an edge is seldom exactly on it in
+// floating point, and would otherwise fall in neither neighbour), and the lowest code wins, so
+// the answer is deterministic. The rules themselves are applied by domain/routing.ts.
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../db/engine.ts';
+import { explainRoute, routeCase, rulesValidAt, sortRules, ruleReport, type DispatchRule, type RuleReport } from '../../domain/routing.ts';
+import { queryFailed, refuse } from '../query-error.ts';
+
+/** 1e-9° ≈ 0.1 mm: closer than this to a polygon counts as on it. */
+const ON_EDGE_DEGREES = 1e-9;
+
+export interface Place {
+  districtCode: string;
+  districtName: string;
+  townshipCode: string | null;
+  townshipName: string | null;
+  villageCode: string | null;
+  villageName: string | null;
+  gridId: number | null;
+  gridCode: string | null;
+  /** core where the point lies in the gridded urban core (a unit grid), else general. */
+  areaClass: 'core' | 'general';
+  compoundId: number | null;
+  propertyDepartmentId: number | null;
+  territorialDepartmentId: number | null;
+  address: string;
+}
+
+/** Where a WGS-84 point lies at an instant; null outside the city (no district contains it). */
+export async function placeAt(db: Db, lng: number, lat: number, at: Date): Promise<Place | null> {
+  try {
+    const [r] = await rows<{
+      district_code: string | null; district_name: string | null; township_code: string | null; township_name: string | null; village_code: string | null; village_name: string | null;
+      grid_id: number | null; grid_code: string | null; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null;
+    }>(
+      db,
+      sql`with p as (select ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326) as g),
+          grid as (
+            select u.id, u.code::text as code, u.village_code from unit_grids u, p
+            where ST_DWithin(u.geom, p.g, ${ON_EDGE_DEGREES}) and u.valid_from <= ${at.toISOString()}::timestamptz
+              and (u.valid_to is null or u.valid_to > ${at.toISOString()}::timestamptz)
+            order by u.code, u.version desc limit 1),
+          village as (
+            select v.code, v.name, v.township_code from villages v
+            where v.code = (select village_code from grid)
+               or (not exists (select 1 from grid) and v.area is not null and ST_DWithin(v.area, (select g from p), ${ON_EDGE_DEGREES}))
+            order by (v.code = (select village_code from grid)) desc nulls last, v.code limit 1),
+          township as (
+            select t.code, t.name, t.district_code from townships t
+            where t.code = (select township_code from village)
+               or (not exists (select 1 from village) and ST_DWithin(t.geom, (select g from p), ${ON_EDGE_DEGREES}))
+            order by (t.code = (select township_code from village)) desc nulls last, t.code limit 1),
+          district as (
+            select d.code, d.name from districts d
+            where d.code = (select district_code from township)
+               or (not exists (select 1 from township) and ST_DWithin(d.geom, (select g from p), ${ON_EDGE_DEGREES}))
+            order by (d.code = (select district_code from township)) desc nulls last, d.code limit 1),
+          compound as (
+            select pc.id, co.department_id from property_communities pc join property_companies co on co.id = pc.company_id, p
+            where pc.village_code = (select code from village) and ST_Intersects(pc.geom, p.g) order by pc.id limit 1)
+          select (select code::text from district) as district_code, (select name from district) as district_name,
+                 (select code::text from township) as township_code, (select name from township) as township_name,
+                 (select code::text from village) as village_code, (select name from village) as village_name,
+                 (select id from grid) as grid_id, (select code from grid) as grid_code,
+                 (select id from compound) as compound_id, (select department_id from compound) as property_department_id,
+                 (select d.id from departments d where d.kind = 'township_gov' and d.township_code = (select code from township)) as territorial_department_id`,
+    );
+    if (!r?.district_code) return null;
+    return {
+      districtCode: r.district_code, districtName: r.district_name!, townshipCode: r.township_code, townshipName: r.township_name, villageCode: r.village_code, villageName: r.village_name,
+      gridId: r.grid_id, gridCode: r.grid_code, areaClass: r.grid_id ? 'core' : 'general', compoundId: r.compound_id,
+      propertyDepartmentId: r.property_department_id, territorialDepartmentId: r.territorial_department_id,
+      address: [r.district_name, r.township_name, r.village_name].filter(Boolean).join(''),
+    };
+  } catch (err) {
+    throw queryFailed('locating the point', err);
+  }
+}
+
+/** placeAt, refusing a point outside the city with a message that says so. */
+export async function placeInCity(db: Db, lng: number, lat: number, at: Date): Promise<Place> {
+  const place = await placeAt(db, lng, lat, at);
+  if (!place) throw refuse('BAD_REQUEST', 'route.outsideCity', { lng: lng.toFixed(6), lat: lat.toFixed(6) });
+  return place;
+}
+
+const RULE_COLUMNS = sql`id, priority, category_code as "categoryCode", major_kind as "majorKind", major_code::text as "majorCode", district_code::text as "districtCode",
+  township_code::text as "townshipCode", village_code::text as "villageCode", in_property_community as "inPropertyCommunity", channel, area_class as "areaClass",
+  department_id as "departmentId", resolve, (extract(epoch from valid_from) * 1000)::float8 as "validFrom", (extract(epoch from valid_to) * 1000)::float8 as "validTo"`;
+
+/** Every rule, every version (the routing applies those valid at the case's instant). */
+export async function loadRules(db: Db): Promise<DispatchRule[]> {
+  try {
+    return await rows<DispatchRule>(db, sql`select ${RULE_COLUMNS} from dispatch_rules order by id`);
+  } catch (err) {
+    throw queryFailed('reading the dispatch rules', err);
+  }
+}
+
+export interface RouteDecision {
+  departmentId: number;
+  departmentCode: string;
+  departmentName: string;
+  departmentNameEn: string;
+  ruleId: number;
+  reason: string;
+  reasonEn: string;
+}
+
+export interface CategoryFacts {
+  code: string;
+  kind: string;
+  majorCode: string;
+  name: string;
+  nameEn: string;
+}
+
+export async function categoryOf(db: Db, code: string): Promise<CategoryFacts | null> {
+  const [c] = await rows<CategoryFacts>(db, sql`select code, kind, major_code::text as "majorCode", name, name_en as "nameEn" from case_categories where code = ${code} and active`);
+  return c ?? null;
+}
+
+/** The department the rules valid at `at` give a case of `category` at `place` (from `channel`), with the reason; null when no rule resolves. */
+export async function decideRoute(db: Db, place: Place, category: CategoryFacts, at: Date, channel: string | null): Promise<RouteDecision | null> {
+  const rules = sortRules(rulesValidAt(await loadRules(db), at.getTime()));
+  const route = routeCase(rules, {
+    categoryCode: category.code, categoryKind: category.kind, majorCode: category.majorCode, districtCode: place.districtCode, townshipCode: place.townshipCode,
+    villageCode: place.villageCode, propertyDepartmentId: place.propertyDepartmentId, territorialDepartmentId: place.territorialDepartmentId, channel, areaClass: place.areaClass,
+  });
+  if (!route) return null;
+  const [d] = await rows<{ code: string; name: string; name_en: string }>(db, sql`select code, name, name_en from departments where id = ${route.departmentId}`);
+  const rule = rules.find((r) => r.id === route.ruleId)!;
+  const names = { category: category.name, district: place.districtName, township: place.townshipName ?? undefined, village: place.villageName ?? undefined };
+  return {
+    departmentId: route.departmentId, departmentCode: d.code, departmentName: d.name, departmentNameEn: d.name_en, ruleId: route.ruleId,
+    reason: explainRoute(rule, { ...names, department: d.name }, 'zh'),
+    reasonEn: explainRoute(rule, { ...names, category: category.nameEn, department: d.name_en }, 'en'),
+  };
+}
+
+/** Rules that can never fire and rules that tie ambiguously, among those in force at `at`. */
+export async function rulesReport(db: Db, at: Date): Promise<RuleReport & { rules: number }> {
+  const rules = rulesValidAt(await loadRules(db), at.getTime());
+  const cats = new Map((await rows<{ code: string; kind: string; major: string }>(db, sql`select code, kind, major_code::text as major from case_categories`)).map((c) => [c.code, c]));
+  return { rules: rules.length, ...ruleReport(rules, (code) => cats.get(code)) };
+}

@@ -1,0 +1,156 @@
+// The case workflow over the API: the public routing dry-run, intake, one mutation per action of
+// the workflow table (domain/transitions.ts; tests/dispatch-workflow.test.ts checks that the
+// list below is the table), bulk dispatch, and the rules report.
+import { z } from 'zod';
+import { router, allowed, mutation, nowOf, publicProcedure, type Context } from '../trpc.ts';
+import { int32Id, text } from '../inputs.ts';
+import { INPUT_CRS, toWgs84 } from '../../domain/coords.ts';
+import { FIELD_KINDS, RETURN_REASONS, SATISFACTIONS, transitionOf, type FieldName } from '../../domain/transitions.ts';
+import { actOnCase, registerCase, type ActInput, type EngineCall } from './case-engine.ts';
+import { categoryOf, decideRoute, placeInCity, rulesReport } from './dispatch-queries.ts';
+import { refuse } from '../query-error.ts';
+import { routeLimiter } from './route-limiter.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Db } from '../../db/engine.ts';
+
+const lng = z.number().min(-180).max(180);
+const lat = z.number().min(-90).max(90);
+const crs = z.enum(INPUT_CRS);
+const categoryCode = z.string().regex(/^[CE]\d{4}$/, 'a category code is C or E and 4 digits (e.g. E0101)');
+
+/** The input of each field kind of the table, validated with the shared primitives. */
+const FIELD_SCHEMAS: Record<(typeof FIELD_KINDS)[FieldName], (f: string) => z.ZodType> = {
+  text: (f) => text(f, 500),
+  ref: (f) => text(f, 300, { min: 1 }),
+  id: (f) => int32Id(f),
+  returnReason: () => z.enum(RETURN_REASONS),
+  boolean: () => z.boolean(),
+  amount: () => z.number().positive().max(720),
+  limitUnit: () => z.enum(['hour', 'working_hour', 'working_day']),
+  satisfaction: () => z.enum(SATISFACTIONS),
+  category: () => categoryCode,
+  lng: () => lng,
+  lat: () => lat,
+  crs: () => crs,
+};
+
+/** `{ id, version?, …the action's fields }`: required ones required, the rest optional. */
+function inputOf(action: string) {
+  const x = transitionOf(action)!;
+  const shape: Record<string, z.ZodType> = { id: int32Id('id'), version: int32Id('version').optional() };
+  for (const f of x.required) shape[f] = FIELD_SCHEMAS[FIELD_KINDS[f]](f);
+  for (const f of x.optional) shape[f] = FIELD_SCHEMAS[FIELD_KINDS[f]](f).optional();
+  return z.object(shape) as unknown as z.ZodType<ActInput>;
+}
+
+const callOf = (ctx: Context & { actor: Actor; db: Db }): EngineCall => ({ db: ctx.db, actor: ctx.actor, now: nowOf(ctx), notify: ctx.engine.notify });
+
+/** One action of the table as a mutation: its right, its input, one engine call. */
+function act(action: string) {
+  const x = transitionOf(action);
+  if (!x) throw new Error(`No action '${action}' in the workflow table`);
+  return mutation(x.permission, { scoped: 'case' })
+    .input(inputOf(action))
+    .mutation(({ ctx, input }) => {
+      ctx.audit.targetKind = 'case';
+      ctx.audit.targetId = input.id;
+      return actOnCase(callOf(ctx), action, input);
+    });
+}
+
+const routeInput = z.object({ lng, lat, crs: crs.optional(), category: categoryCode.optional() });
+
+const registerInput = z.object({
+  channel: z.enum(['patrol', 'survey', '12319', '12345', '110', 'app', 'wechat']),
+  categoryCode,
+  lng,
+  lat,
+  crs: crs.default('wgs84'),
+  urgency: z.enum(['normal', 'urgent']).default('normal'),
+  description: text('description', 1000, { min: 1 }),
+  address: text('address', 200).optional(),
+  externalId: text('externalId', 60).optional(),
+  reporter: z.object({ name: text('name', 40, { name: true }).optional(), phone: z.string().regex(/^\+?\d{5,20}$/, 'a phone number has 5–20 digits').optional(), anonymous: z.boolean().default(false) }).optional(),
+});
+
+/** At most this many cases in one bulk dispatch. */
+export const BULK_MAX = 100;
+
+export const dispatchRouter = router({
+  /**
+   * Public dry-run (no sign-in, no personal data, rate-limited per address): where a point lies
+   * (district, township, village, unit grid) and, with a category, the unit that would handle it and why.
+   */
+  route: publicProcedure.input(routeInput).query(async ({ ctx, input }) => {
+    routeLimiter.check(ctx.http?.ip, nowOf(ctx));
+    const db = ctx.engine.db;
+    const now = nowOf(ctx);
+    const [wlng, wlat] = toWgs84([input.lng, input.lat], input.crs ?? 'wgs84');
+    const place = await placeInCity(db, wlng, wlat, now);
+    let unit: { code: string; name: string; nameEn: string } | null = null;
+    let reason: string | null = null;
+    let reasonEn: string | null = null;
+    if (input.category) {
+      const category = await categoryOf(db, input.category);
+      if (!category) throw refuse('BAD_REQUEST', 'route.unknownCategory', { code: input.category });
+      const d = await decideRoute(db, place, category, now, null);
+      if (d) [unit, reason, reasonEn] = [{ code: d.departmentCode, name: d.departmentName, nameEn: d.departmentNameEn }, d.reason, d.reasonEn];
+    }
+    return {
+      lng: wlng, lat: wlat, districtCode: place.districtCode, districtName: place.districtName, townshipCode: place.townshipCode, townshipName: place.townshipName,
+      villageCode: place.villageCode, villageName: place.villageName, gridCode: place.gridCode, areaClass: place.areaClass, inCompound: place.compoundId !== null,
+      unit, reason, reasonEn,
+    };
+  }),
+  /** Shadowed and ambiguous dispatch rules among those in force now. */
+  rulesReport: allowed('case.dispatch').query(({ ctx }) => rulesReport(ctx.engine.db, nowOf(ctx))),
+  /** Registers a case from any channel (coordinates in the system they came in). */
+  register: mutation('case.create').input(registerInput).mutation(async ({ ctx, input }) => {
+    const c = await registerCase(callOf(ctx), input);
+    ctx.audit.targetKind = 'case';
+    ctx.audit.targetId = c.id;
+    return c;
+  }),
+  /** Dispatches several cases: each in its own savepoint, reported one by one (done or refused, with why). */
+  bulkDispatch: mutation('case.dispatch', { scoped: 'case' })
+    .input(z.object({ items: z.array(z.object({ id: int32Id('id'), version: int32Id('version').optional(), departmentId: int32Id('departmentId').optional(), overrideReason: text('overrideReason', 500).optional() })).min(1).max(BULK_MAX) }))
+    .mutation(async ({ ctx, input }) => {
+      const results = [];
+      for (const item of input.items) {
+        try {
+          const after = await ctx.db.transaction((sp) => actOnCase({ ...callOf(ctx), db: sp as unknown as Db }, 'dispatch', item));
+          results.push({ id: item.id, ok: true as const, status: after.status, version: after.version, departmentId: after.departmentId });
+        } catch (err) {
+          const e = err as { code?: string; reason?: string; params?: Record<string, unknown>; message?: string };
+          if (!e.reason) throw err;
+          results.push({ id: item.id, ok: false as const, code: e.code ?? 'CONFLICT', reason: e.reason, params: e.params ?? {}, message: e.message ?? '' });
+        }
+      }
+      ctx.audit.targetKind = 'case';
+      ctx.audit.targetId = input.items.map((i) => i.id).join(',').slice(0, 200);
+      return { results, dispatched: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok).length };
+    }),
+  accept: act('accept'),
+  verify: act('verify'),
+  selfHandle: act('selfHandle'),
+  reclassify: act('reclassify'),
+  file: act('file'),
+  void: act('void'),
+  dispatch: act('dispatch'),
+  signFor: act('signFor'),
+  return: act('return'),
+  requestExtension: act('requestExtension'),
+  extend: act('extend'),
+  refuseExtension: act('refuseExtension'),
+  requestPark: act('requestPark'),
+  park: act('park'),
+  refusePark: act('refusePark'),
+  resume: act('resume'),
+  handle: act('handle'),
+  check: act('check'),
+  close: act('close'),
+  rework: act('rework'),
+  reply: act('reply'),
+  callback: act('callback'),
+  reopen: act('reopen'),
+});

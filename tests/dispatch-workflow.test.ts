@@ -1,0 +1,209 @@
+// The case workflow over the API, on the seeded city (both engines): every action of the table
+// (domain/transitions.ts) is taken by a real role's account through its tRPC mutation, and the
+// test ends by listing any action no path took. Each path runs in a rolled-back savepoint of one
+// suite transaction (tests/support/rolled-back.ts), on a clock that advances per step.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows, type Engine } from '../db/engine.ts';
+import { appRouter } from '../server/router.ts';
+import { createCallerFactory } from '../server/trpc.ts';
+import { ACTIONS, transitionOf } from '../domain/transitions.ts';
+import { addWorkingTime, workingMinutesBetween } from '../domain/working-clock.ts';
+import { fromWgs84 } from '../domain/coords.ts';
+import { loadCalendar } from '../server/dispatch/case-engine.ts';
+import type { Actor } from '../server/auth/actor.ts';
+import { actorOf, testEngine } from './support/test-db.ts';
+import { rolledBackSuite } from './support/rolled-back.ts';
+import { outcome } from './support/procedures.ts';
+import { TEST_NOW } from './support/test-config.ts';
+
+const suite = rolledBackSuite(testEngine);
+const createCaller = createCallerFactory(appRouter);
+/** Who takes each right's actions: the demo account of the role that normally holds it. */
+const BY_PERMISSION: Record<string, string> = {
+  'case.create': 'demo-intake', 'case.callback': 'demo-intake', 'case.verify': 'demo-inspector', 'case.check': 'demo-inspector',
+  'case.file': 'demo-shiftlead', 'case.close': 'demo-shiftlead', 'case.dispatch': 'demo-dispatcher', 'case.extend.approve': 'demo-dispatcher',
+  'case.park.approve': 'demo-dispatcher', 'case.handle': 'demo-handler',
+};
+const actors = new Map<string, Actor>();
+const taken = new Set<string>();
+/** A point inside a unit grid of 芗城区 (350602) whose 道路不洁 (E0104) cases go to the sanitation centre, the demo handler's department. */
+let spot: { lng: number; lat: number; gridCode: string; villageCode: string };
+let sanitation: number;
+
+beforeAll(() => suite.setup(async (_tx, engine) => {
+  for (const u of new Set(Object.values(BY_PERMISSION))) actors.set(u, await actorOf(u, engine));
+  [spot] = await rows<typeof spot>(
+    engine.db,
+    sql`select ST_X(p) as lng, ST_Y(p) as lat, code::text as "gridCode", village_code::text as "villageCode"
+        from (select ST_PointOnSurface(geom) as p, code, village_code from unit_grids where district_code = '350602' and valid_to is null
+              and not exists (select 1 from property_communities pc where ST_Intersects(pc.geom, unit_grids.geom)) order by code limit 1) g`,
+  );
+  [{ id: sanitation }] = await rows<{ id: number }>(engine.db, sql`select id from departments where code = 'sanitation'`);
+}), 120_000);
+
+/** A walk through the workflow on a clock that moves `stepMinutes` per action. */
+function walker(engine: Engine, start = TEST_NOW, stepMinutes = 7) {
+  let now = start.getTime();
+  const as = (username: string) => createCaller({ engine, actor: actors.get(username)!, now: () => new Date(now) });
+  const api = {
+    get now() {
+      return new Date(now);
+    },
+    advance(minutes: number) {
+      now += minutes * 60_000;
+    },
+    register: (input: Record<string, unknown>) => as('demo-intake').dispatch.register(input as never),
+    registerAs: (username: string, input: Record<string, unknown>) => as(username).dispatch.register(input as never),
+    async act(action: string, input: Record<string, unknown>) {
+      const x = transitionOf(action)!;
+      now += stepMinutes * 60_000;
+      const caller = as(BY_PERMISSION[x.permission]) as unknown as { dispatch: Record<string, (i: unknown) => Promise<{ status: string; version: number; eventId: number }>> };
+      const after = await caller.dispatch[action](input);
+      taken.add(action);
+      return after;
+    },
+  };
+  return api;
+}
+
+const events = (engine: Engine, id: number) =>
+  rows<{ seq: number; type: string; from_status: string | null; to_status: string; actor: string; payload: Record<string, unknown> | null }>(
+    engine.db, sql`select seq, type, from_status, to_status, actor, payload from case_events where case_id = ${id} order by seq`);
+const caseRow = async (engine: Engine, id: number) =>
+  (await rows<{ status: string; version: number; department_id: number | null; handle_due_at: Date | string; close_due_at: Date | string; pending: string | null; stage: string | null; stage_due_at: Date | string | null; check_passed: boolean | null; satisfaction: string | null }>(
+    engine.db, sql`select status, version, department_id, handle_due_at, close_due_at, pending, stage, stage_due_at, check_passed, satisfaction from cases where id = ${id}`))[0];
+const ms = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
+
+describe('the workflow over the API', () => {
+  it('a public report from a hotline in GCJ-02, through every side path, to the callback and a reopen', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const [gx, gy] = fromWgs84([spot.lng, spot.lat], 'gcj02');
+      const c = await w.register({ channel: '12345', categoryCode: 'E0104', lng: gx, lat: gy, crs: 'gcj02', description: '路面有大片油污', reporter: { name: '王女士', phone: '13800000000', anonymous: false } });
+      expect(c).toMatchObject({ status: 'reported', version: 1, suggestedDepartmentId: sanitation });
+      expect(c.routeReason).toMatch(/^规则 \d+：道路不洁 → /);
+      const [placed] = await rows<{ grid_code: string; orig_crs: string }>(engine.db, sql`select grid_code::text, orig_crs from cases where id = ${c.id}`);
+      expect(placed).toEqual({ grid_code: spot.gridCode, orig_crs: 'GCJ02' });
+      const id = c.id;
+      for (const [action, input] of [
+        ['accept', {}], ['verify', { result: '现场属实' }], ['file', {}], ['dispatch', {}], ['signFor', {}],
+        ['requestExtension', { amount: 2, unit: 'working_hour', reason: '需协调' }], ['refuseExtension', { reason: '时限足够' }],
+        ['requestExtension', { amount: 3, unit: 'working_hour', reason: '需协调市政' }],
+      ] as const) await w.act(action, { id, ...input });
+      const beforeExtend = await caseRow(engine, id);
+      expect(beforeExtend).toMatchObject({ status: 'accepted', pending: 'extension', department_id: sanitation, stage: 'handle' });
+      await w.act('extend', { id });
+      const cal = await loadCalendar(engine.db);
+      const extended = await caseRow(engine, id);
+      expect(ms(extended.handle_due_at)).toBe(addWorkingTime(cal, new Date(beforeExtend.handle_due_at), 3, 'working_hour').getTime());
+      expect(extended.pending).toBeNull();
+
+      await w.act('requestPark', { id, reason: '待管线迁改' });
+      await w.act('refusePark', { id, reason: '可先行处置' });
+      await w.act('requestPark', { id, reason: '待管线迁改' });
+      await w.act('park', { id });
+      const parked = await caseRow(engine, id);
+      const left = workingMinutesBetween(cal, w.now, new Date(extended.handle_due_at));
+      expect(parked).toMatchObject({ status: 'parked', stage: 'parked', stage_due_at: null });
+      w.advance(3 * 24 * 60); // three days parked: the clock does not run
+      await w.act('resume', { id });
+      const resumed = await caseRow(engine, id);
+      expect(ms(resumed.handle_due_at)).toBe(addWorkingTime(cal, w.now, left / 60, 'working_hour').getTime());
+
+      await w.act('handle', { id, result: '已清理', afterPhoto: 'photos/after-1.jpg' });
+      await w.act('check', { id, passed: false, note: '仍有油污' });
+      expect(await outcome(w.act('close', { id }))).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/failed its check/) });
+      await w.act('rework', { id, reason: '返工清洗' });
+      const reworked = await caseRow(engine, id);
+      expect(reworked).toMatchObject({ status: 'accepted', department_id: sanitation, stage: 'handle', check_passed: null });
+      await w.act('handle', { id, result: '已清洗', afterPhoto: 'photos/after-2.jpg' });
+      await w.act('check', { id, passed: true });
+      await w.act('close', { id });
+      await w.act('reply', { id, result: '已处置完毕' });
+      await w.act('callback', { id, satisfaction: 'unsatisfied', note: '仍有异味' });
+      expect((await caseRow(engine, id)).satisfaction).toBe('unsatisfied');
+      await w.act('reopen', { id, reason: '回访不满意' });
+      expect((await caseRow(engine, id)).status).toBe('filed');
+
+      // the history: one event per move, in order, each from the status the last one reached
+      const h = await events(engine, id);
+      expect(h.map((e) => e.seq)).toEqual(h.map((_, i) => i + 1));
+      h.slice(1).forEach((e, i) => expect(e.from_status).toBe(h[i].to_status));
+      expect(h.length).toBe((await caseRow(engine, id)).version);
+      // indicator due dates stay those of the first dispatch and its extension (docs/indicators.md): the rework did not move them
+      const [facts] = await rows<{ handle_due_at: Date | string; reworks: number; extensions: number }>(engine.db, sql`select handle_due_at, reworks, extensions from case_facts where case_id = ${id}`);
+      expect(facts).toMatchObject({ reworks: 1, extensions: 1 });
+      expect(ms(facts.handle_due_at)).toBe(ms(extended.handle_due_at));
+    }));
+
+  it("an inspector's own report: reclassified, filed, returned as not ours with a suggested owner, re-dispatched there", () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const c = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0101', lng: spot.lng, lat: spot.lat, description: '占道搭建' });
+      expect(c.status).toBe('reported');
+      const id = c.id;
+      await w.act('reclassify', { id, categoryCode: 'E0104', note: '实为道路不洁' });
+      expect((await caseRow(engine, id)).status).toBe('reported');
+      const [re] = await rows<{ category_code: string; suggested_department_id: number }>(engine.db, sql`select category_code, suggested_department_id from cases where id = ${id}`);
+      expect(re).toEqual({ category_code: 'E0104', suggested_department_id: sanitation });
+      expect(await w.act('file', { id })).toMatchObject({ status: 'filed', suggestedDepartmentId: sanitation });
+    }));
+
+  it('a return carries a reason code and a suggested owner, and the re-dispatch goes there', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const c = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '道路不洁' });
+      const id = c.id;
+      await w.act('file', { id });
+      const [other] = await rows<{ id: number }>(engine.db, sql`select id from departments where kind = 'municipal' and id <> ${sanitation} order by id limit 1`);
+      // overriding the suggestion needs a reason
+      expect(await outcome(w.act('dispatch', { id, departmentId: other.id }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/override reason/) });
+      await w.act('dispatch', { id });
+      await w.act('return', { id, reasonCode: 'needsOtherUnit', suggestedDepartmentId: other.id, note: '属市政管理' });
+      expect((await caseRow(engine, id)).status).toBe('returned');
+      await w.act('dispatch', { id });
+      expect((await caseRow(engine, id)).department_id).toBe(other.id);
+      const ret = (await events(engine, id)).find((e) => e.type === 'return')!;
+      expect(ret.payload).toMatchObject({ reasonCode: 'needsOtherUnit', suggestedDepartmentId: other.id, departmentId: sanitation });
+    }));
+
+  it('an inspector fixes a trivial problem on the spot, and a report that is not a case is voided', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const fixed = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '少量纸屑' });
+      expect(await w.act('selfHandle', { id: fixed.id, result: '已随手清理', afterPhoto: 'photos/self-1.jpg' })).toMatchObject({ status: 'closed' });
+      const pub = await w.register({ channel: 'wechat', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '重复举报' });
+      await w.act('accept', { id: pub.id });
+      expect(await w.act('void', { id: pub.id, reason: '重复举报' })).toMatchObject({ status: 'voided' });
+    }));
+
+  it('refuses an illegal move as a CONFLICT naming the current state, and a stale version as a CONFLICT with the current one', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const c = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '道路不洁' });
+      // a department sees only what was dispatched to it: another's case answers as a missing one
+      expect(await outcome(w.act('handle', { id: c.id, result: 'x', afterPhoto: 'p' }))).toMatchObject({ code: 'NOT_FOUND' });
+      for (const action of ['check', 'close', 'rework', 'dispatch', 'resume', 'extend', 'reply', 'reopen'] as const) {
+        const input = { id: c.id, result: 'x', afterPhoto: 'p', reason: 'x', passed: true };
+        const got = await outcome(w.act(action, input));
+        expect(got.code, action).toBe('CONFLICT');
+        expect(got.message, action).toMatch(/is reported \(version 1\)/);
+      }
+      await w.act('file', { id: c.id, version: 1 });
+      expect(await outcome(w.act('dispatch', { id: c.id, version: 1 }))).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/now version 2, you edited version 1/) });
+      expect((await events(engine, c.id)).map((e) => e.type)).toEqual(['report', 'file']);
+    }));
+
+  it('refuses a point outside the city and a case outside the asker’s districts', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      expect(await outcome(w.register({ channel: '12319', categoryCode: 'E0104', lng: 121.47, lat: 31.23, description: '上海' }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/outside the city/) });
+      const [far] = await rows<{ lng: number; lat: number }>(engine.db, sql`select ST_X(ST_PointOnSurface(geom)) as lng, ST_Y(ST_PointOnSurface(geom)) as lat from districts where code = '350623'`);
+      expect(await outcome(w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', ...far, description: '漳浦' }))).toMatchObject({ code: 'FORBIDDEN' });
+    }));
+
+  it('takes every action of the table on some path (lists those without one)', () => {
+    expect(ACTIONS.filter((a) => !taken.has(a))).toEqual([]);
+  });
+});
