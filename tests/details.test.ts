@@ -53,7 +53,7 @@ describe('cases.byId', () => {
 
   it('gives an open overdue case the red light, as the feed does', async () => {
     const r = await one<{ id: number }>(
-      sql`select id::int as id from cases where status in ('dispatched', 'returned') and handle_due_at < ${TEST_NOW.toISOString()}::timestamptz order by id limit 1`,
+      sql`select id::int as id from cases where status in ('dispatched', 'accepted', 'returned') and handle_due_at < ${TEST_NOW.toISOString()}::timestamptz order by id limit 1`,
     );
     expect(r, 'the seeded city has an overdue case in handling').toBeDefined();
     expect((await api.cases.byId({ id: r.id })).light).toBe('red');

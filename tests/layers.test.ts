@@ -86,7 +86,7 @@ describe('cases.bin', () => {
       expect(m.origin).toEqual(ORIGIN);
       expect(m, 'nothing in the feed depends on the time of the request').not.toHaveProperty('now');
       expect(m.period).toEqual({ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd });
-      expect(m.statuses.slice(0, 10)).toEqual(['reported', 'verifying', 'verified', 'filed', 'dispatched', 'returned', 'handled', 'checked', 'closed', 'voided']);
+      expect(m.statuses.slice(0, 12)).toEqual(['reported', 'verifying', 'verified', 'filed', 'dispatched', 'accepted', 'returned', 'parked', 'handled', 'checked', 'closed', 'voided']);
       expect(m.lights).toEqual(['none', 'green', 'yellow', 'red', 'onTime', 'late']);
       expect(m.warnRatio).toBe(0.8);
       const dict = await one<{ categories: number; districts: number }>(sql`select (select count(*)::int from case_categories) as categories, (select count(*)::int from districts) as districts`);
@@ -137,13 +137,13 @@ describe('cases.bin', () => {
       const lightOf = (id: number) => f.meta.lights[lights[f.columns.id.indexOf(id)]];
       const overdue = await rows<{ id: number }>(
         db,
-        sql`select id::int as id from cases where (status in ('dispatched', 'returned') and handle_due_at < ${TEST_NOW.toISOString()}::timestamptz)
+        sql`select id::int as id from cases where (status in ('dispatched', 'accepted', 'returned') and handle_due_at < ${TEST_NOW.toISOString()}::timestamptz)
                or (status in ('handled', 'checked') and close_due_at < ${TEST_NOW.toISOString()}::timestamptz) order by id`,
       );
       expect(overdue.length, 'the seeded city has open overdue cases').toBeGreaterThan(0);
       for (const { id } of overdue) expect(lightOf(id), `case ${id}`).toBe('red');
       const open = Array.from(lights).reduce((a, l) => a + (['green', 'yellow', 'red'].includes(f.meta.lights[l]) ? 1 : 0), 0);
-      const clocked = await one<{ n: number }>(sql`select count(*)::int as n from cases where status in ('dispatched', 'returned', 'handled', 'checked')`);
+      const clocked = await one<{ n: number }>(sql`select count(*)::int as n from cases where status in ('dispatched', 'accepted', 'returned', 'handled', 'checked')`);
       expect(open).toBe(clocked.n);
       expect(lights.some((l) => f.meta.lights[l] === 'green')).toBe(true);
     }));
@@ -176,7 +176,7 @@ describe('cases.bin', () => {
       const f = await feed<CasesMeta>('cases.bin');
       const lights = caseLights(f as never, TEST_NOW.getTime());
       const caller = await testCaller('demo-viewer', { now: () => TEST_NOW, engine });
-      const clocked = await rows<{ id: number }>(db, sql`select id::int as id from cases where status in ('dispatched', 'returned', 'handled', 'checked') order by id limit 25`);
+      const clocked = await rows<{ id: number }>(db, sql`select id::int as id from cases where status in ('dispatched', 'accepted', 'returned', 'handled', 'checked') order by id limit 25`);
       const closed = await rows<{ id: number }>(db, sql`select id::int as id from cases where status in ('closed', 'voided', 'filed') order by id limit 5`);
       for (const { id } of [...clocked, ...closed]) {
         const c = await caller.cases.byId({ id });

@@ -73,7 +73,7 @@ export async function freshEngine(prefix: string): Promise<{ engine: Engine; dis
  * own (their own settings, real concurrent connections) and would otherwise put shared state
  * back by hand. `dispose` closes every one and drops the server databases.
  */
-export function migratedDatabases(prefix: string): { next: () => Promise<Engine>; dispose: () => Promise<void> } {
+export function migratedDatabases(prefix: string): { next: () => Promise<Engine>; urlOf: (engine: Engine) => string | undefined; dispose: () => Promise<void> } {
   const cfg = inject('testDb');
   const owned: { engine: Engine; url?: string }[] = [];
   let template: Promise<{ blob?: Blob; url?: string }> | undefined;
@@ -95,6 +95,8 @@ export function migratedDatabases(prefix: string): { next: () => Promise<Engine>
       owned.push({ engine, url });
       return engine;
     },
+    /** The server database's URL of an engine made here (to open a second process's engine on it); undefined when embedded. */
+    urlOf: (engine: Engine) => owned.find((o) => o.engine === engine)?.url,
     dispose: async () => {
       for (const { engine, url } of owned.splice(0)) {
         await engine.close();
