@@ -4,6 +4,8 @@
 // migrations ship; the console shows these words instead of the codes, and a refusal naming a
 // right or a role says it in the UI's language (domain/messages.ts). A code not listed here
 // (a right added later as data) is shown as it is. Pure: imports nothing of ours.
+import { TRANSITIONS } from './transitions.ts';
+
 export interface Label {
   zh: string;
   en: string;
@@ -29,6 +31,10 @@ export const ACTION_LABELS: Record<string, Label> = {
   'system.resetPassword': { zh: '重置密码（命令行）', en: 'Reset a password (command line)' },
   'system.report': { zh: '导出指标报告（命令行）', en: 'Indicator report (command line)' },
   'system.localCli': { zh: '命令行请求', en: 'Command-line request' },
+  'dispatch.register': { zh: '登记案件', en: 'Register a case' },
+  'dispatch.bulkDispatch': { zh: '批量派遣', en: 'Dispatch several cases' },
+  // every action of the workflow table is a mutation of its own (server/dispatch/dispatch-router.ts)
+  ...Object.fromEntries(TRANSITIONS.map((x) => [`dispatch.${x.action}`, { zh: x.zh, en: x.en }])),
 };
 
 /** The rights as the migrations ship them (db/migrations/0005: permissions.description / description_en). */
@@ -52,6 +58,7 @@ export const PERMISSION_LABELS: Record<string, Label> = {
   'audit.read': { zh: '查看审计日志', en: 'Read the audit log' },
   'user.manage': { zh: '管理用户与角色', en: 'Manage users and roles' },
   'token.manage': { zh: '管理大屏令牌', en: 'Manage display tokens' },
+  'case.callback': { zh: '答复与回访举报人', en: 'Reply to and call back the reporter' },
 };
 
 /** The roles as the migrations ship them (roles.name / name_en). */

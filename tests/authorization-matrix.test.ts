@@ -15,6 +15,8 @@ import { testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
 import { ACTOR_LABELS, HANDLER_DEPARTMENT, IN_DISTRICT, OUT_DISTRICT, ROLE_PASSWORD, roleActors, type RoleActor } from './support/role-actors.ts';
 import { callPath, listProcedures, outcome } from './support/procedures.ts';
+import { ACTION_FIXTURES, fixtureActor, gridPoint, workflowFixtures, type FixtureState } from './support/workflow-fixtures.ts';
+import { TRANSITIONS } from '../domain/transitions.ts';
 
 const tag = `${process.pid}${Date.now() % 100000}`;
 const IN = IN_DISTRICT;
@@ -27,6 +29,9 @@ let actors: RoleActor[] = [];
 let sanitation: number;
 const fx = {} as {
   rgIn: number; rgOut: number; communityIn: number; communityOut: number; caseIn: number; caseOut: number; target: number;
+  /** Cases in every workflow state: in scope (350602, dispatched to the handlers' department) and out (350603, another unit). */
+  workflow: Record<'in' | 'out', Record<FixtureState, number>>;
+  spotIn: { lng: number; lat: number };
 };
 /** Where each fixture lies: a district and, for cases, the department it is assigned to. */
 const where = (at: 'in' | 'out') => (at === 'in' ? { district: IN, department: HANDLER_DEPARTMENT } : { district: OUT, department: 'other' });
@@ -64,6 +69,10 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
     },
   },
   'cases.revealReporter': { input: async (at) => ({ id: at === 'in' ? fx.caseIn : fx.caseOut }) },
+  'dispatch.register': { input: async () => ({ channel: '12345', categoryCode: 'E0104', ...fx.spotIn, description: 'matrix' }) },
+  'dispatch.bulkDispatch': { input: async (at) => ({ items: [{ id: fx.workflow[at].filed }] }) },
+  // every action of the workflow table, on a case in the state it starts from
+  ...Object.fromEntries(TRANSITIONS.map((x) => [`dispatch.${x.action}`, { input: async (at: 'in' | 'out') => ({ id: fx.workflow[at][ACTION_FIXTURES[x.action].state], ...ACTION_FIXTURES[x.action].fields }) }])),
 };
 
 const mutations = listProcedures().filter((p) => p.type === 'mutation' && !p.meta.public);
@@ -80,6 +89,12 @@ beforeAll(() => suite.setup(async (_tx, engine) => {
                             where c.district_code = ${district} and ${same ? sql`c.department_id = ${sanitation}` : sql`c.department_id <> ${sanitation}`} order by c.id limit 1`);
   fx.caseIn = (await pubCase(IN, true)).id;
   fx.caseOut = (await pubCase(OUT, false)).id;
+  const call = { db: engine.db, actor: await fixtureActor(engine.db), now: new Date(), notify: engine.notify };
+  fx.spotIn = await gridPoint(engine.db, IN);
+  fx.workflow = {
+    in: await workflowFixtures(call, { ...fx.spotIn, categoryCode: 'E0104' }),
+    out: await workflowFixtures(call, { ...(await gridPoint(engine.db, OUT)), categoryCode: 'E0101' }),
+  };
   fx.target = (await one<{ id: number }>(
     sql`insert into users (username, display_name, role_code) values (${`matrix-target-${tag}`}, 'Matrix target', 'command_viewer') returning id`,
   )).id;

@@ -45,6 +45,9 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'cases.byId': () => reporters.map((r) => ({ id: r.id })),
   'indicators.period': () => [{ from: '2022-03-01T00:00:00+08:00', to: '2022-04-01T00:00:00+08:00' }],
   'search.query': () => reporters.slice(0, 3).map((r) => ({ q: r.code })),
+  // public: a citizen's app asks who will handle a report at a place (no case, no person in the answer)
+  'dispatch.route': () => [{ lng: 117.65, lat: 24.51, category: 'E0104' }],
+  'dispatch.rulesReport': () => [undefined],
 };
 
 beforeAll(() => suite.setup(async (db, engine) => {
@@ -69,8 +72,8 @@ describe('the table covers the API', () => {
     expect(reporters.length).toBe(12);
     expect(reporters.filter((r) => r.name).length).toBeGreaterThan(0);
   });
-  it('only auth.me is a public query', () => {
-    expect(queries.filter((q) => q.meta.public).map((q) => q.path)).toEqual(['auth.me']);
+  it('only auth.me and the routing dry-run are public queries', () => {
+    expect(queries.filter((q) => q.meta.public).map((q) => q.path)).toEqual(['auth.me', 'dispatch.route']);
   });
 });
 

@@ -13,12 +13,13 @@ const STATUSES = [...WORKFLOW_STATUSES];
 
 function feed(): CasesFeed {
   // five cases: (status, light, source, category, district)
+  const st = (s: string) => STATUSES.indexOf(s as never);
   const rows = [
-    [8, 4, 0, 0, 0],
-    [4, 3, 1, 1, 1],
-    [4, 1, 1, 0, 255],
-    [0, 0, 0, 1, 0],
-    [6, 2, 1, 1, 1],
+    [st('closed'), 4, 0, 0, 0],
+    [st('dispatched'), 3, 1, 1, 1],
+    [st('dispatched'), 1, 1, 0, 255],
+    [st('reported'), 0, 0, 1, 0],
+    [st('handled'), 2, 1, 1, 1],
   ];
   return {
     length: rows.length,
@@ -57,7 +58,7 @@ describe('case colours', () => {
     for (const s of STATUSES) expect(Object.values(STATE_GROUPS).filter((g) => (g as readonly string[]).includes(s))).toHaveLength(1);
   });
   it('an unknown status is "other", not an error', () => {
-    expect(stateGroupOf('parked')).toBe('other');
+    expect(stateGroupOf('archived')).toBe('other');
     expect(STATE_COLOURS[stateGroupOf('parked')]).toBeDefined();
   });
   it('every light has a colour, red reads red and green reads green', () => {
@@ -79,7 +80,7 @@ describe('selecting cases in the browser', () => {
   });
   it('draws finished cases first so open ones stay on top', () => {
     const f = feed();
-    (f.columns.status as Uint8Array)[3] = 9; // voided
+    (f.columns.status as Uint8Array)[3] = STATUSES.indexOf('voided');
     expect([...selectCases(f, {}, 'state').rows]).toEqual([0, 3, 1, 2, 4]);
   });
   it('filters combine with AND, values within a filter with OR', () => {
