@@ -14,6 +14,8 @@ const schema = z.object({
   CITYGRID_SEED: z.coerce.number().int().optional(),
   /** Skip seeding an empty database (an empty console). */
   CITYGRID_NO_SEED: z.enum(['0', '1']).optional(),
+  /** Seconds between escalation passes (server/dispatch/escalation.ts); 0 turns the scheduler off. */
+  CITYGRID_ESCALATION_SECONDS: z.coerce.number({ message: 'CITYGRID_ESCALATION_SECONDS is a number of seconds (0 turns escalation off)' }).int().min(0).max(86_400).default(30),
   /** demo (default): demo accounts per role with documented passwords. production: demo accounts are refused, cookies are Secure (serve behind HTTPS). */
   CITYGRID_MODE: z.enum(['demo', 'production'], { message: "CITYGRID_MODE must be 'demo' or 'production'" }).default('demo'),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (for throttling and the audit log). Only set it when a proxy always sets that header. */

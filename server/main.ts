@@ -15,6 +15,7 @@ import { ensureDemoAccounts, ensureFirstAdmin, FIRST_ADMIN } from './auth/first-
 import { createApp } from './app.ts';
 import { loadCasesLayer } from './cases/cases-feed.ts';
 import { CITY } from './auth/actor.ts';
+import { startEscalations } from './dispatch/escalation.ts';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
   // the command line's way in: only for a data folder (a PostgreSQL server takes many processes; memory:// has no folder)
   const localCli = engine.kind === 'embedded' && engine.location !== 'memory' ? { secret: newCliSecret() } : undefined;
   let unannounce = () => {};
+  let stopEscalations = async () => {};
   const stop = async () => {
     unannounce(); // first: a command arriving now opens the folder itself once the lock is gone
+    await stopEscalations().catch(() => {});
     await engine.close().catch(() => {});
   };
   // registered before the (long) first seeding, so Ctrl-C still closes the database cleanly
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
       };
       process.once('exit', () => unannounce()); // any other way out (process.exit) removes it too
     }
+    if (env.CITYGRID_ESCALATION_SECONDS > 0) stopEscalations = startEscalations(engine, { intervalMs: env.CITYGRID_ESCALATION_SECONDS * 1000 });
     const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`;
     console.log(
       `CityGrid ready in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${info.engine} engine (${engine.location}), PostgreSQL ${info.postgres}, PostGIS ${info.postgis}, ${info.migrations} migrations — ${url}`,

@@ -11,6 +11,7 @@ import { ACTIONS, transitionOf } from '../domain/transitions.ts';
 import { addWorkingTime, workingMinutesBetween } from '../domain/working-clock.ts';
 import { fromWgs84 } from '../domain/coords.ts';
 import { loadCalendar } from '../server/dispatch/case-engine.ts';
+import { escalateDue, levelAt } from '../server/dispatch/escalation.ts';
 import type { Actor } from '../server/auth/actor.ts';
 import { actorOf, testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
@@ -202,6 +203,74 @@ describe('the workflow over the API', () => {
       const [far] = await rows<{ lng: number; lat: number }>(engine.db, sql`select ST_X(ST_PointOnSurface(geom)) as lng, ST_Y(ST_PointOnSurface(geom)) as lat from districts where code = '350623'`);
       expect(await outcome(w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', ...far, description: '漳浦' }))).toMatchObject({ code: 'FORBIDDEN' });
     }));
+
+  it('dispatches several cases at once, saying per case which went and which did not', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const a = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: 'a' });
+      const b = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: 'b' });
+      await w.act('file', { id: a.id });
+      const caller = createCaller({ engine, actor: actors.get('demo-dispatcher')!, now: () => w.now });
+      const r = await caller.dispatch.bulkDispatch({ items: [{ id: a.id }, { id: b.id }, { id: 2_000_000_000 }] });
+      expect(r).toMatchObject({ dispatched: 1, refused: 2 });
+      expect(r.results.map((x) => [x.id, x.ok, x.ok ? x.status : x.code])).toEqual([[a.id, true, 'dispatched'], [b.id, false, 'CONFLICT'], [2_000_000_000, false, 'NOT_FOUND']]);
+      // the refused ones changed nothing
+      expect((await events(engine, b.id)).map((e) => e.type)).toEqual(['report']);
+    }));
+
+  it('escalates a dispatched case not signed for in time to the dispatcher, then at 200 % to the shift lead, each once', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const c = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '道路不洁' });
+      await w.act('file', { id: c.id });
+      const d = await w.act('dispatch', { id: c.id });
+      const row = await caseRow(engine, c.id);
+      expect(row.stage).toBe('accept');
+      const cal = await loadCalendar(engine.db);
+      const started = new Date(w.now);
+      const due = new Date(row.stage_due_at!);
+      // the default sign-for limit: 2 working hours (app_meta 'workflow.limit.accept.normal')
+      expect(due.getTime()).toBe(addWorkingTime(cal, started, 2, 'working_hour').getTime());
+      const pass = (at: Date) => escalateDue(engine.db, engine.notify, at, 100_000);
+      const mine = async () => (await events(engine, c.id)).filter((e) => e.type === 'escalate').map((e) => [e.payload?.level, e.payload?.to]);
+      await pass(new Date(due.getTime() - 60_000));
+      expect(await mine()).toEqual([]);
+      await pass(new Date(due.getTime() + 60_000));
+      await pass(new Date(due.getTime() + 120_000));
+      expect(await mine()).toEqual([[1, 'dispatcher']]);
+      const twice = levelAt(cal, started, due, 2);
+      expect(twice.getTime()).toBe(addWorkingTime(cal, started, 4, 'working_hour').getTime());
+      await pass(new Date(twice.getTime() + 60_000));
+      await pass(new Date(twice.getTime() + 120_000));
+      expect(await mine()).toEqual([[1, 'dispatcher'], [2, 'shift_lead']]);
+      expect((await caseRow(engine, c.id)).version).toBe(d.version + 2);
+      // signing for starts a new stage run: its clock and levels start afresh
+      await w.act('signFor', { id: c.id });
+      expect(await rows(engine.db, sql`select escalation_level, stage from cases where id = ${c.id}`)).toEqual([{ escalation_level: null, stage: 'handle' }]);
+    }));
+
+  it('catches up in bounded passes: many small passes fire what one large pass fires', async () => {
+    const at = new Date(TEST_NOW.getTime() + 3 * 86_400_000);
+    const inSmall = await suite.run(async (_tx, engine) => {
+      let passes = 0;
+      for (;;) {
+        const p = await escalateDue(engine.db, engine.notify, at, 40);
+        passes++;
+        expect(p.looked).toBeLessThanOrEqual(40);
+        if (p.looked < 40) break;
+      }
+      const [n] = await rows<{ n: number }>(engine.db, sql`select count(*)::int as n from case_events where type = 'escalate'`);
+      return { passes, n: n.n };
+    });
+    const inOne = await suite.run(async (_tx, engine) => {
+      await escalateDue(engine.db, engine.notify, at, 100_000);
+      const [n] = await rows<{ n: number }>(engine.db, sql`select count(*)::int as n from case_events where type = 'escalate'`);
+      return n.n;
+    });
+    expect(inSmall.passes).toBeGreaterThan(1);
+    expect(inSmall.n).toBe(inOne);
+    expect(inOne).toBeGreaterThan(40);
+  });
 
   it('takes every action of the table on some path (lists those without one)', () => {
     expect(ACTIONS.filter((a) => !taken.has(a))).toEqual([]);

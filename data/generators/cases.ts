@@ -573,14 +573,14 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     insert into cases (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs,
                        status, version, unit_grid_id, grid_code, village_code, township_code, district_code, property_community_id, department_id,
                        reported_at, handle_due_at, close_due_at, closed_at, suggested_department_id, route_rule_id, route_reason, route_reason_en,
-                       pending, check_passed, stage, stage_started_at, stage_due_at, replied_at, satisfaction)
+                       pending, check_passed, stage, stage_started_at, stage_due_at, next_escalation_at, replied_at, satisfaction)
     select d.code, d.source, d.channel,
            case when d.source = 'public' then d.channel || '-' || d.code end,
            d.category, d.urgency, d.area_class, cat.name, d.address, pt.geom,
            d.orig_lng, d.orig_lat, case when d.source = 'public' then ${STORED_CRS.gcj02} else ${STORED_CRS.wgs84} end,
            d.status, d.version, g.id, g.code, d.village_code, d.township_code, d.district_code, d.compound_id, d.department_id,
            d.reported_at, d.handle_due_at, d.close_due_at, d.closed_at, d.department_id, d.rule_id, d.reason, d.reason_en,
-           d.pending, d.check_passed, d.stage, d.stage_started_at, d.stage_due_at, d.replied_at, d.satisfaction
+           d.pending, d.check_passed, d.stage, d.stage_started_at, d.stage_due_at, d.stage_due_at, d.replied_at, d.satisfaction
     from case_rows d
     join case_points pt on pt.n = d.point
     join case_categories cat on cat.code = d.category

@@ -29,6 +29,12 @@ ALTER TABLE cases ADD COLUMN stage_due_at timestamptz;
 --> statement-breakpoint
 ALTER TABLE cases ADD COLUMN paused_remaining_minutes double precision;
 --> statement-breakpoint
+-- the highest escalation level fired for the running stage (督办: 1 = flagged to the dispatcher, 2 = to the shift lead)
+ALTER TABLE cases ADD COLUMN escalation_level integer;
+--> statement-breakpoint
+-- when the running stage's next escalation level is reached (null: none left): what the scheduler looks for
+ALTER TABLE cases ADD COLUMN next_escalation_at timestamptz;
+--> statement-breakpoint
 ALTER TABLE cases ADD COLUMN replied_at timestamptz;
 --> statement-breakpoint
 -- dispatch rules: channel and area-class conditions, and versions (an edit retires a row and adds
@@ -45,7 +51,20 @@ ALTER TABLE dispatch_rules ADD COLUMN replaces_id integer REFERENCES dispatch_ru
 --> statement-breakpoint
 ALTER TABLE cases ADD COLUMN satisfaction text;
 --> statement-breakpoint
-CREATE INDEX cases_stage_due_idx ON cases (stage_due_at) WHERE stage_due_at IS NOT NULL;
+CREATE INDEX cases_next_escalation_idx ON cases (next_escalation_at) WHERE next_escalation_at IS NOT NULL;
+--> statement-breakpoint
+-- Each escalation level fires once per case and stage run (a rework or a re-dispatch starts a new
+-- run): the key makes "once" hold across server processes; the event is written in the same
+-- transaction as the row.
+CREATE TABLE case_escalations (
+  case_id bigint NOT NULL REFERENCES cases(id),
+  stage text NOT NULL,
+  stage_started_at timestamptz NOT NULL,
+  level integer NOT NULL,
+  fired_at timestamptz NOT NULL,
+  event_id bigint NOT NULL,
+  PRIMARY KEY (case_id, stage, stage_started_at, level)
+);
 --> statement-breakpoint
 INSERT INTO permissions (code, description, description_en) VALUES
   ('case.callback', '答复与回访举报人', 'Reply to and call back the reporter')
@@ -62,5 +81,6 @@ INSERT INTO app_meta (key, value) VALUES
   ('workflow.limit.accept.normal', '2 working_hour'),
   ('workflow.limit.accept.urgent', '0.5 hour'),
   ('workflow.reopen_days', '7'),
-  ('workflow.escalation_levels', '1,2')
+  ('workflow.escalation_levels', '1,2'),
+  ('workflow.escalation_targets', 'dispatcher,shift_lead')
 ON CONFLICT (key) DO NOTHING;

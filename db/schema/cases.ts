@@ -1,6 +1,6 @@
 // Cases (案卷) and their append-only event log. The case row is a projection kept in step with
 // its events in the same transaction; indicators are computed from the events.
-import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index } from 'drizzle-orm/pg-core';
+import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index, primaryKey } from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.ts';
 import { caseCategories, departments } from './dispatch.ts';
 import { unitGrids } from './grids.ts';
@@ -60,6 +60,10 @@ export const cases = pgTable(
     stageDueAt: timestamp('stage_due_at', { withTimezone: true }),
     /** While parked (挂账): the handling limit's remaining working minutes. */
     pausedRemainingMinutes: doublePrecision('paused_remaining_minutes'),
+    /** The highest escalation level fired for the running stage (1 dispatcher, 2 shift lead). */
+    escalationLevel: integer('escalation_level'),
+    /** When the running stage's next escalation level is reached (null: none left); the scheduler's queue. */
+    nextEscalationAt: timestamp('next_escalation_at', { withTimezone: true }),
     repliedAt: timestamp('replied_at', { withTimezone: true }),
     /** The callback's result: satisfied, basic, unsatisfied. */
     satisfaction: text('satisfaction'),
@@ -99,3 +103,17 @@ export const caseReporters = pgTable('case_reporters', {
   phone: text('phone'),
   anonymous: char('anonymous', { length: 1 }).notNull().default('N'),
 });
+
+/** Escalations fired (督办): once per case, stage run and level, across server processes (migration 0016). */
+export const caseEscalations = pgTable(
+  'case_escalations',
+  {
+    caseId: bigint('case_id', { mode: 'number' }).notNull().references(() => cases.id),
+    stage: text('stage').notNull(),
+    stageStartedAt: timestamp('stage_started_at', { withTimezone: true }).notNull(),
+    level: integer('level').notNull(),
+    firedAt: timestamp('fired_at', { withTimezone: true }).notNull(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.stage, t.stageStartedAt, t.level] })],
+);

@@ -129,7 +129,7 @@ function refuseBlocked(x: Transition, c: CaseRow): never {
   throw refuse('CONFLICT', 'workflow.publicOnly', base);
 }
 
-interface EventDraft {
+export interface EventDraft {
   type: string;
   from: Status | null;
   to: Status;
@@ -138,7 +138,7 @@ interface EventDraft {
 }
 
 /** Appends an event and announces it at commit; returns its id. The case row is locked by the caller. */
-async function appendEvent(db: Db, notify: Notify, caseId: number, actor: { name: string; roleCode: string }, at: Date, e: EventDraft): Promise<number> {
+export async function appendEvent(db: Db, notify: Notify, caseId: number, actor: { name: string; roleCode: string }, at: Date, e: EventDraft): Promise<number> {
   const [r] = await rows<{ id: number }>(
     db,
     sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role, reason, payload)
@@ -191,6 +191,8 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       set.stage = name;
       set.stage_started_at = name ? now : null;
       set.stage_due_at = dueAt;
+      set.escalation_level = null; // a new stage run: its levels fire afresh, the first at its due instant
+      set.next_escalation_at = dueAt;
     };
     let reason: string | null = text(input.reason) ?? text(input.result) ?? text(input.note);
     for (const f of [...x.required, ...x.optional]) if (input[f] !== undefined && f !== 'reason') payload[f] = input[f];
@@ -284,7 +286,8 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         const from = asDate(c.handle_due_at) ?? now;
         const handleDue = addWorkingTime(cal, from, Number(asked.amount ?? 0), (asked.unit ?? 'working_hour') as LimitUnit);
         const closeDue = due(handleDue, limits.check);
-        Object.assign(set, { pending: null, pending_detail: null, handle_due_at: handleDue, close_due_at: closeDue, stage_due_at: handleDue });
+        // the same stage run with a later due: levels not yet fired wait for the new due
+        Object.assign(set, { pending: null, pending_detail: null, handle_due_at: handleDue, close_due_at: closeDue, stage_due_at: handleDue, next_escalation_at: handleDue });
         Object.assign(payload, { amount: asked.amount, unit: asked.unit, handleDueAt: iso(handleDue), closeDueAt: iso(closeDue) });
         break;
       }
