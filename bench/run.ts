@@ -8,6 +8,7 @@ import { renderBench } from './render.bench.ts';
 import { feedsBench } from './feeds.bench.ts';
 import { authBench } from './auth.bench.ts';
 import { abuseBench } from './abuse.bench.ts';
+import { dispatchBench } from './dispatch.bench.ts';
 
 const all: [string, () => Promise<BenchEntry[]>][] = [
   ['startup', startupBench],
@@ -15,6 +16,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['feeds', feedsBench],
   ['auth', authBench],
   ['abuse', abuseBench],
+  ['dispatch', dispatchBench],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);

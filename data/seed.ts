@@ -91,6 +91,9 @@ export async function seedCity(db: Db, opts: SeedOptions & { ifEmpty?: boolean }
     await step('case facts', () => fillCaseFacts(t));
     await t.execute(sql`select set_config('citygrid.bulk_load', 'off', true)`);
     await t.execute(sql`insert into app_meta (key, value) values ('seed', ${String(seed)}), ('seeded_now', ${now.toISOString()})`);
+    // planner statistics for what was just loaded: without them a fresh server database plans
+    // the case queries from empty-table guesses (a 200 ms query took 25 s) until autovacuum comes by
+    await step('planner statistics', () => t.execute(sql`analyze`));
   });
   return skipped ? null : { seed, now: now.toISOString(), ...result, steps };
 }

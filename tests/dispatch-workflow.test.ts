@@ -17,6 +17,7 @@ import { actorOf, testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
 import { outcome } from './support/procedures.ts';
 import { TEST_NOW } from './support/test-config.ts';
+import { CASE_TARGETS } from '../data/generators/cases.ts';
 
 const suite = rolledBackSuite(testEngine);
 const createCaller = createCallerFactory(appRouter);
@@ -271,6 +272,36 @@ describe('the workflow over the API', () => {
     expect(inSmall.n).toBe(inOne);
     expect(inOne).toBeGreaterThan(40);
   });
+
+  it('counts jurisdiction disputes: the seeded returns, and a case handed back twice as ping-pong', () =>
+    suite.run(async (_tx, engine) => {
+      const viewer = createCaller({ engine, actor: await actorOf('demo-viewer', engine) });
+      const period = { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd };
+      const seeded = await viewer.dispatch.disputes(period);
+      expect(seeded.returnRate).toBeGreaterThan(0.008);
+      expect(seeded.returnRate).toBeLessThan(0.016);
+      expect(seeded.returnedTwiceOrMore).toBe(0);
+      expect(seeded.pairs.length).toBeGreaterThan(0);
+      expect(seeded.reasons.map((r) => r.code)).toEqual(['notOurDuty']);
+      // now: one case returned twice, between two units
+      const w = walker(engine);
+      const c = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '道路不洁' });
+      await w.act('file', { id: c.id });
+      const [other] = await rows<{ id: number }>(engine.db, sql`select id from departments where kind = 'municipal' and id <> ${sanitation} order by id limit 1`);
+      await w.act('dispatch', { id: c.id });
+      await w.act('return', { id: c.id, reasonCode: 'needsOtherUnit', suggestedDepartmentId: other.id });
+      await w.act('dispatch', { id: c.id });
+      // the other unit's handler sends it back too
+      await engine.db.execute(sql`insert into users (username, display_name, role_code, department_id) values ('dispute-handler', '处置员', 'department_handler', ${other.id})`);
+      const otherHandler = createCaller({ engine, actor: await actorOf('dispute-handler', engine), now: () => w.now });
+      await otherHandler.dispatch.return({ id: c.id, reasonCode: 'notOurDuty', suggestedDepartmentId: sanitation });
+      const today = { from: new Date(TEST_NOW.getTime() - 86_400_000).toISOString(), to: new Date(TEST_NOW.getTime() + 86_400_000).toISOString() };
+      const now = await viewer.dispatch.disputes(today);
+      expect(now.returnedTwiceOrMore).toBeGreaterThanOrEqual(1);
+      expect(now.pingPongRate).toBeGreaterThan(0);
+      expect(now.pairs).toContainEqual(expect.objectContaining({ fromId: sanitation, toId: other.id, handoffs: 1 }));
+      expect(now.pairs).toContainEqual(expect.objectContaining({ fromId: other.id, toId: null, handoffs: 1 }));
+    }));
 
   it('takes every action of the table on some path (lists those without one)', () => {
     expect(ACTIONS.filter((a) => !taken.has(a))).toEqual([]);

@@ -301,7 +301,7 @@ function buildHistory(c: CaseDraft, rnd: Random, cal: WorkingCalendar, limit: (c
   };
   if (rnd.next() < CASE_POLICY.returnRate) {
     dispatch(t + rnd.int(5, 60) * MIN, 'wrong');
-    push({ at: addWorkingTime(cal, new Date(t), rnd.range(0.3, 3), 'working_hour').getTime(), type: 'return', actor: 'department', role: 'department_handler', reason: '不属于本单位职责' });
+    push({ at: addWorkingTime(cal, new Date(t), rnd.range(0.3, 3), 'working_hour').getTime(), type: 'return', actor: 'department', role: 'department_handler', reason: '不属于本单位职责', dept: 'wrong', extra: { reasonCode: 'notOurDuty' } });
   }
   const dispatchedAt = dispatch(t + rnd.int(5, 60) * MIN, 'route');
   // the department signs for it (签收) within minutes
@@ -610,6 +610,8 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
         ...(e.dept ? { departmentId: e.dept === 'wrong' ? r.wrong_id : r.department_id } : {}),
         ...(e.handleDue ? { handleDueAt: new Date(e.handleDue).toISOString(), closeDueAt: new Date(e.closeDue!).toISOString() } : {}),
         ...e.extra,
+        // a return names the unit it thinks should have it: the routed one
+        ...(e.type === 'return' ? { suggestedDepartmentId: r.department_id } : {}),
       };
       cols.payload.push(Object.keys(payload).length ? JSON.stringify(payload) : null);
     });

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { explainRoute, routeCase, rulesValidAt, sortRules, ruleReport, type DispatchRule, type RuleReport } from '../../domain/routing.ts';
 import { queryFailed, refuse } from '../query-error.ts';
+import { caseScopeSql, type Scope } from '../auth/actor.ts';
 
 /** 1e-9° ≈ 0.1 mm: closer than this to a polygon counts as on it. */
 const ON_EDGE_DEGREES = 1e-9;
@@ -147,4 +148,69 @@ export async function rulesReport(db: Db, at: Date): Promise<RuleReport & { rule
   const rules = rulesValidAt(await loadRules(db), at.getTime());
   const cats = new Map((await rows<{ code: string; kind: string; major: string }>(db, sql`select code, kind, major_code::text as major from case_categories`)).map((c) => [c.code, c]));
   return { rules: rules.length, ...ruleReport(rules, (code) => cats.get(code)) };
+}
+
+export interface Disputes {
+  /** Cases dispatched in the period (their first dispatch in it). */
+  dispatched: number;
+  /** Of those, cases returned as not ours at least once, and twice or more (ping-pong). */
+  returnedOnce: number;
+  returnedTwiceOrMore: number;
+  /** Returned at least once / dispatched (null with nothing dispatched). */
+  returnRate: number | null;
+  /** Returned twice or more / dispatched: the ping-pong rate. */
+  pingPongRate: number | null;
+  /** Hand-offs by department pair: the unit that returned it → the unit it went to next (most first, at most 20). */
+  pairs: { fromId: number; fromName: string; fromNameEn: string; toId: number | null; toName: string | null; toNameEn: string | null; handoffs: number }[];
+  /** Returns by reason code. */
+  reasons: { code: string; returns: number }[];
+}
+
+/**
+ * Jurisdiction disputes (回退) in a period, inside a scope: how often cases are handed back as
+ * not ours, per case and per department pair. A return's department is the unit that had the
+ * case (its dispatch before the return); the next unit is that of the next dispatch.
+ */
+export async function disputes(db: Db, p: { from: string; to: string; scope: Scope }): Promise<Disputes> {
+  try {
+    const [totals] = await rows<{ dispatched: number; once: number; twice: number }>(
+      db,
+      // case_facts keeps each case's count of returns (trigger-kept, docs/decisions/0007): no scan of the events
+      sql`select count(*)::int as dispatched, count(*) filter (where f.returns >= 1)::int as once, count(*) filter (where f.returns >= 2)::int as twice
+          from cases c join case_facts f on f.case_id = c.id
+          where f.dispatched_at >= ${p.from}::timestamptz and f.dispatched_at < ${p.to}::timestamptz and ${caseScopeSql(p.scope)}`,
+    );
+    const pairs = await rows<{ from_id: number; from_name: string; from_name_en: string; to_id: number | null; to_name: string | null; to_name_en: string | null; handoffs: number }>(
+      db,
+      // only the cases with a return in the period, and only their dispatches and returns: in
+      // seq order the row before a return is the dispatch it sends back, the row after it the next
+      sql`with rc as (
+            select distinct e.case_id from case_events e join cases c on c.id = e.case_id
+            where e.type = 'return' and e.at >= ${p.from}::timestamptz and e.at < ${p.to}::timestamptz and ${caseScopeSql(p.scope)}),
+          ev as (
+            select x.type, x.at, lag((x.payload->>'departmentId')::int) over w as from_id, lead((x.payload->>'departmentId')::int) over w as to_id
+            from rc join case_events x on x.case_id = rc.case_id
+            where (x.type || '') in ('dispatch', 'return') -- a filter on the case's few events, never the type index
+            window w as (partition by x.case_id order by x.seq)),
+          r as (select from_id, to_id from ev where type = 'return' and at >= ${p.from}::timestamptz and at < ${p.to}::timestamptz and from_id is not null)
+          select r.from_id, fd.name as from_name, fd.name_en as from_name_en, r.to_id, td.name as to_name, td.name_en as to_name_en, count(*)::int as handoffs
+          from r join departments fd on fd.id = r.from_id left join departments td on td.id = r.to_id
+          group by r.from_id, fd.name, fd.name_en, r.to_id, td.name, td.name_en order by handoffs desc, r.from_id, r.to_id limit 20`,
+    );
+    const reasons = await rows<{ code: string; returns: number }>(
+      db,
+      sql`select coalesce(e.payload->>'reasonCode', 'other') as code, count(*)::int as returns
+          from case_events e join cases c on c.id = e.case_id
+          where e.type = 'return' and e.at >= ${p.from}::timestamptz and e.at < ${p.to}::timestamptz and ${caseScopeSql(p.scope)}
+          group by 1 order by returns desc, code`,
+    );
+    const rate = (n: number) => (totals.dispatched ? n / totals.dispatched : null);
+    return {
+      dispatched: totals.dispatched, returnedOnce: totals.once, returnedTwiceOrMore: totals.twice, returnRate: rate(totals.once), pingPongRate: rate(totals.twice),
+      pairs: pairs.map((x) => ({ fromId: x.from_id, fromName: x.from_name, fromNameEn: x.from_name_en, toId: x.to_id, toName: x.to_name, toNameEn: x.to_name_en, handoffs: x.handoffs })),
+      reasons,
+    };
+  } catch (err) {
+    throw queryFailed('counting jurisdiction disputes', err);
+  }
 }

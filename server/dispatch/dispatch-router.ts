@@ -9,7 +9,8 @@ import { int32Id, text } from '../inputs.ts';
 import { INPUT_CRS, toWgs84 } from '../../domain/coords.ts';
 import { FIELD_KINDS, RETURN_REASONS, SATISFACTIONS, transitionOf, type FieldName } from '../../domain/transitions.ts';
 import { actOnCase, registerCase, type ActInput, type EngineCall } from './case-engine.ts';
-import { categoryOf, decideRoute, placeInCity, rulesReport } from './dispatch-queries.ts';
+import { categoryOf, decideRoute, disputes, placeInCity, rulesReport } from './dispatch-queries.ts';
+import { closedPeriodInput } from '../inputs.ts';
 import { refuse } from '../query-error.ts';
 import { routeLimiter } from './route-limiter.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -178,6 +179,8 @@ export const dispatchRouter = router({
         unsubscribe();
       }
     }),
+  /** Jurisdiction disputes in a period: return and ping-pong rates, hand-offs per department pair, returns by reason. */
+  disputes: allowed('indicators.read').input(closedPeriodInput).query(({ ctx, input }) => disputes(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
   /** Shadowed and ambiguous dispatch rules among those in force now. */
   rulesReport: allowed('case.dispatch').query(({ ctx }) => rulesReport(ctx.engine.db, nowOf(ctx))),
   /** Registers a case from any channel (coordinates in the system they came in). */
