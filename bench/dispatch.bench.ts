@@ -11,6 +11,8 @@
 // What this writes (cases, events) stays in the benchmark's database: never point it at data
 // you keep.
 import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { serve } from '@hono/node-server';
 import { migrateEngine, openEngine, rows, type Engine } from '../db/engine.ts';
@@ -115,33 +117,18 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
     const EVENTS = 100;
     const committedAt = new Map<number, number>();
     const delays: number[] = [];
-    const readers = await Promise.all(
-      Array.from({ length: SUBS }, async () => {
-        const res = await fetch(`${base}/trpc/dispatch.events`, { headers: { cookie: viewer.cookie, accept: 'text/event-stream' } });
-        const reader = res.body!.getReader();
-        let text = '';
-        let ready!: () => void;
-        const isReady = new Promise<void>((r) => (ready = r));
-        const pump = (async () => {
-          const dec = new TextDecoder();
-          for (;;) {
-            const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
-            if (chunk.done) return;
-            const t = performance.now();
-            text += dec.decode(chunk.value);
-            if (text.includes('"kind":"ready"')) ready();
-            for (const m of text.matchAll(/^id: (\d+)$/gm)) {
-              const id = Number(m[1]);
-              const c = committedAt.get(id);
-              if (c !== undefined) delays.push(t - c);
-            }
-            text = text.slice(text.lastIndexOf('\n') + 1);
-          }
-        })();
-        await isReady;
-        return { reader, pump };
-      }),
-    );
+    // the subscribers run in a process of their own: reading 100 streams must not share the server's thread
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, 'sse-listeners.mjs'), base, viewer.cookie, String(SUBS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let childOut = '';
+    child.stdout.on('data', (d) => (childOut += d));
+    const waitFor = async (mark: string) => {
+      const end = Date.now() + 60_000;
+      while (!childOut.includes(mark)) {
+        if (Date.now() > end) throw new Error(`the SSE listeners did not say '${mark}'`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await waitFor('ready');
     const [target] = await rows<{ id: number }>(db, sql`select id::int as id from cases where description like 'bench %' order by id limit 1`);
     await atRate(EVENTS, 20, async () => {
       let id = 0;
@@ -155,12 +142,16 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
         id = e.id;
         await engine.notify(tx, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: e.id, caseId: target.id }));
       });
-      committedAt.set(id, performance.now());
+      committedAt.set(id, performance.timeOrigin + performance.now());
     });
-    const deadline = Date.now() + 10_000;
-    while (delays.length < SUBS * EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    for (const r of readers) await r.reader.cancel().catch(() => {});
-
+    await new Promise((r) => setTimeout(r, 2000)); // the last deliveries
+    child.stdin.write('report\n');
+    await waitFor('\nend\n');
+    for (const line of childOut.split('\n')) {
+      const [id, at] = line.split(' ').map(Number);
+      const c = committedAt.get(id);
+      if (c !== undefined && Number.isFinite(at)) delays.push(at - c);
+    }
     const p50 = pct(api.latencies, 50);
     const p99 = pct(api.latencies, 99);
     const b50 = pct(base0.latencies, 50);

@@ -264,7 +264,7 @@ describe('escalation across processes', () => {
   it.runIf(server)('two server processes passing at once fire each level of an overdue stage exactly once', async () => {
     const id = await filedCase();
     // signed-for limit long past: 100 % and 200 % both reached
-    await engine.db.execute(sql`update cases set status = 'dispatched', stage = 'accept', stage_started_at = now() - interval '30 days', stage_due_at = now() - interval '29 days' where id = ${id}`);
+    await engine.db.execute(sql`update cases set status = 'dispatched', stage = 'accept', stage_started_at = now() - interval '30 days', stage_due_at = now() - interval '29 days', next_escalation_at = now() - interval '29 days' where id = ${id}`);
     const other = await openEngine({ databaseUrl: databases.urlOf(engine)! });
     try {
       for (let i = 0; i < 3; i++) await Promise.all([escalateDue(engine.db, engine.notify, new Date()), escalateDue(other.db, other.notify, new Date())]);

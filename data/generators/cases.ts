@@ -248,6 +248,30 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
     drafts.push(c);
   }
 
+  // ---- a few open cases made to be in the states chance may leave empty (overdue in handling,
+  // returned, waiting for an extension or parking, parked), from a stream of their own: the live
+  // views and the tests find every stage on both engines (their PostGIS versions place points
+  // differently, which moves the main stream)
+  const srnd = rnd.fork('open-scenarios');
+  for (const [i, sc] of OPEN_SCENARIOS.entries()) {
+    const c: CaseDraft = {
+      code: '', source: 'inspector', channel: 'patrol', category: categories[srnd.weighted(nonProperty)].code, urgency: 'normal', areaClass: 'core',
+      point: order[(i * 7919) % nCore] + 1, reportedAt: now - sc.hoursAgo * HOUR, events: [], status: FIRST_STATUS, open: true,
+    };
+    buildHistory(c, srnd, cal, limit);
+    const cut = c.events.findIndex((e) => e.type === sc.stop);
+    if (cut < 0) continue;
+    c.events.splice(cut + 1);
+    let t = c.events[cut].at;
+    for (const step of sc.then) {
+      t += 20 * MIN;
+      appendStep(c.events, { at: t, type: step, actor: step === 'park' ? 'dispatcher:01' : 'department', role: step === 'park' ? 'dispatcher' : 'department_handler', dept: step === 'park' ? undefined : 'route', reason: SCENARIO_REASONS[step], extra: step === 'return' ? { reasonCode: 'notOurDuty' } : step === 'requestExtension' ? { amount: 1, unit: 'working_day' } : undefined });
+    }
+    c.closedAt = undefined;
+    truncateAt(c, now);
+    drafts.push(c);
+  }
+
   // ---- codes: local date + serial within the day
   drafts.sort((a, b) => a.reportedAt - b.reportedAt);
   const perDay = new Map<string, number>();
@@ -261,6 +285,17 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
   // only points in grids that hold a compound can lie in one
   return insertCases(db, drafts, rnd, grids.filter((g) => g.compound).map((g) => g.id));
 }
+
+/** Open cases made to be in given states: how long ago reported, the step to stop after, the steps that follow it. */
+const OPEN_SCENARIOS: { hoursAgo: number; stop: string; then: string[] }[] = [
+  { hoursAgo: 400, stop: 'signFor', then: [] }, // overdue in handling: red
+  { hoursAgo: 300, stop: 'signFor', then: [] },
+  { hoursAgo: 30, stop: 'dispatch', then: ['return'] },
+  { hoursAgo: 20, stop: 'signFor', then: ['requestExtension'] },
+  { hoursAgo: 60, stop: 'signFor', then: ['requestPark', 'park'] },
+  { hoursAgo: 8, stop: 'signFor', then: ['requestPark'] },
+];
+const SCENARIO_REASONS: Record<string, string> = { return: '不属于本单位职责', requestExtension: '需协调多部门，申请延期', requestPark: '需待管线迁改后处置', park: '同意挂账' };
 
 /** A provisional, complete history: report … close (or void). */
 function buildHistory(c: CaseDraft, rnd: Random, cal: WorkingCalendar, limit: (c: CaseDraft, s: string) => { amount: number; unit: LimitUnit }): void {

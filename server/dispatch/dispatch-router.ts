@@ -134,8 +134,11 @@ export const dispatchRouter = router({
         wake?.();
       });
       try {
-        // subscribed before reading where to start: an event committed meanwhile is queued, and skipped if already counted
+        // subscribed before reading where to start: an event committed meanwhile is queued, and
+        // skipped only if the catch-up already sent it (ids are not in commit order: two
+        // transactions may commit in the other order than they took their ids)
         let last = input?.lastEventId ? Number(input.lastEventId) : await lastEventId(db);
+        const caughtUp = new Set<number>();
         if (!input?.lastEventId) yield tracked(String(last), { kind: 'ready', lastEventId: last } satisfies LiveMessage);
         if (input?.lastEventId) {
           const missed = await eventsAfter(db, ctx.actor.scope, last);
@@ -145,6 +148,7 @@ export const dispatchRouter = router({
           } else {
             for (const e of missed) {
               last = e.id;
+              caughtUp.add(e.id);
               yield tracked(String(e.id), { kind: 'event', event: e } satisfies LiveMessage);
             }
           }
@@ -154,8 +158,7 @@ export const dispatchRouter = router({
         while (!signal?.aborted) {
           while (queue.length) {
             const e = queue.shift()!;
-            if (e.id <= last) continue; // already sent in the catch-up
-            last = e.id;
+            if (caughtUp.delete(e.id)) continue; // already sent in the catch-up
             yield tracked(String(e.id), { kind: 'event', event: e } satisfies LiveMessage);
           }
           if (Date.now() >= nextCheck) {

@@ -65,6 +65,8 @@ type Deliver = (e: LiveEvent) => void;
 export class LiveHub {
   private readonly subs = new Set<{ scope: Scope; deliver: Deliver }>();
   private listening: Promise<() => Promise<void>> | null = null;
+  /** Notifications are handled one after another, in the order they arrive (the commit order): reads of two could finish out of order. */
+  private chain: Promise<void> = Promise.resolve();
   /** Notifications heard and events relayed (tests, bench). */
   heard = 0;
 
@@ -72,7 +74,10 @@ export class LiveHub {
 
   /** Starts listening (once); resolves when LISTEN is in place, so no commit after it is missed. */
   ready(): Promise<void> {
-    this.listening ??= this.engine.listen(CASE_EVENTS_CHANNEL, (payload) => this.onMessage(payload));
+    this.listening ??= this.engine.listen(CASE_EVENTS_CHANNEL, (payload) => {
+      this.chain = this.chain.then(() => this.onMessage(payload)).catch((err) => console.error('[live] relaying an event failed', err));
+      return this.chain;
+    });
     return this.listening.then(() => {});
   }
 

@@ -1,0 +1,34 @@
+// A separate process of SSE subscribers for bench/dispatch.bench.ts, so that reading 100 streams
+// does not share the server's thread: opens N streams on dispatch.events with the given cookie,
+// prints "ready" once all are listening, then one line per event read: "<event id> <epoch ms>"
+// (performance.timeOrigin + performance.now(), the clock the parent uses too). Plain .mjs: no tsx.
+const [base, cookie, n] = process.argv.slice(2);
+let ready = 0;
+const out = [];
+await Promise.all(
+  Array.from({ length: Number(n) }, async () => {
+    const res = await fetch(`${base}/trpc/dispatch.events`, { headers: { cookie, accept: 'text/event-stream' } });
+    const reader = res.body.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    let counted = false;
+    (async () => {
+      for (;;) {
+        const chunk = await reader.read().catch(() => ({ done: true }));
+        if (chunk.done) return;
+        const t = performance.timeOrigin + performance.now();
+        text += dec.decode(chunk.value);
+        if (!counted && text.includes('"kind":"ready"')) {
+          counted = true;
+          if (++ready === Number(n)) process.stdout.write('ready\n');
+        }
+        for (const m of text.matchAll(/^id: (\d+)$/gm)) out.push(`${m[1]} ${t}`);
+        text = text.slice(text.lastIndexOf('\n') + 1);
+      }
+    })();
+  }),
+);
+process.stdin.on('data', () => {
+  process.stdout.write(out.join('\n') + '\nend\n');
+  process.exit(0);
+});
