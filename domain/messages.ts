@@ -47,7 +47,7 @@ const FIELDS_ZH: Record<string, string> = {
   lng: '经度', lat: '纬度', crs: '坐标系', category: '类别', categoryCode: '类别', note: '备注', result: '处置结果', reason: '原因',
   afterPhoto: '处置后照片', suggestedDepartmentId: '建议承办单位', overrideReason: '改派理由', reasonCode: '回退原因', passed: '核查结论',
   amount: '延期时长', unit: '时长单位', satisfaction: '满意度', channel: '渠道', urgency: '紧急程度', description: '问题描述',
-  reporter: '举报人', phone: '电话', anonymous: '匿名', items: '案件列表', externalId: '外部编号',
+  reporter: '举报人', phone: '电话', anonymous: '匿名', items: '案件列表', externalId: '外部编号', lastEventId: '最后收到的事件编号',
 };
 /** A field named in a refusal, in a language: a known key in Chinese, a dotted path field by field. */
 const field = (v: unknown, lang: 'zh' | 'en') =>

@@ -24,6 +24,7 @@ import { hubOf, type LiveEvent } from '../server/dispatch/live.ts';
 import { createApp } from '../server/app.ts';
 import { SESSION_COOKIE } from '../server/auth/cookies.ts';
 import { migratedDatabases } from './support/test-db.ts';
+import { readSse, sseError } from './support/http-session.ts';
 import { outcome } from './support/procedures.ts';
 import { escalateDue } from '../server/dispatch/escalation.ts';
 
@@ -200,6 +201,16 @@ describe('live case events', () => {
     await reader.cancel();
     expect(text).toContain(`id: ${id}`);
     expect(text).toContain('"code":"LIVE-X"');
+  });
+
+  it('refuses a stream to nobody and to a bad last event id with a reason the client translates', async () => {
+    const app = createApp(engine);
+    const nobody = sseError(await readSse(await app.request('/trpc/dispatch.events', { headers: { accept: 'text/event-stream' } })));
+    expect(nobody.error?.data).toMatchObject({ code: 'UNAUTHORIZED', reason: 'auth.signInFirst' });
+    const viewer = await one<{ id: number }>(engine.db, sql`select id from users where username = 'live-viewer'`);
+    const { token } = await createSession(engine.db, viewer.id, {}, new Date(), await loadSessionPolicy(engine.db));
+    const bad = await app.request(`/trpc/dispatch.events?input=${encodeURIComponent(JSON.stringify({ lastEventId: '12ab' }))}`, { headers: { cookie: `${SESSION_COOKIE}=${token}`, accept: 'text/event-stream' } });
+    expect(sseError(await readSse(bad)).error?.data).toMatchObject({ code: 'BAD_REQUEST', reason: 'input.invalid' });
   });
 
   it.runIf(server)('two server processes on one database show the same live picture', async () => {

@@ -15,7 +15,7 @@ import { describeIssues, isReason, MESSAGES, type InputIssue, type MessageParams
 import { errorText } from '../client/lib/i18n.ts';
 import { testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
-import { login, trpcGet, trpcPost, type HttpSession } from './support/http-session.ts';
+import { login, readSse, sseError, trpcGet, trpcPost, type HttpSession } from './support/http-session.ts';
 import { hostileProcedures, overJson, schemaAccepts, toJson, type ProcedureCases } from './support/hostile.ts';
 
 const CJK = /[\u4e00-\u9fff]/;
@@ -60,6 +60,12 @@ function untranslated(err: TrpcError): string | null {
 
 async function send(p: ProcedureCases, input: unknown): Promise<TrpcError[]> {
   const headers: Record<string, string> = { cookie: admin.cookie };
+  if (p.type === 'subscription') {
+    // SSE: the refusal is the stream's first message
+    const sse = await app.request(`/trpc/${p.path}${input === undefined ? '' : `?input=${encodeURIComponent(toJson(input))}`}`, { headers: { ...headers, accept: 'text/event-stream' } });
+    const b = sseError(await readSse(sse));
+    return b.error ? [b.error as unknown as TrpcError] : [];
+  }
   const res =
     p.type === 'query'
       ? await app.request(`/trpc/${p.path}${input === undefined ? '' : `?input=${encodeURIComponent(toJson(input))}`}`, { headers })

@@ -57,7 +57,7 @@ export type Spec =
   | { kind: 'string'; str: StringKind; schema: AnyZod }
   | { kind: 'unknown'; schema: AnyZod };
 
-export type StringKind = { of: 'text'; max: number | null } | { of: 'instant' } | { of: 'digits'; n: number } | { of: 'other' };
+export type StringKind = { of: 'text'; max: number | null } | { of: 'instant' } | { of: 'digits'; n: number; upTo?: boolean } | { of: 'other' };
 
 export interface Field {
   /** The field's own schema (optional/nullable layers included). */
@@ -109,6 +109,8 @@ function stringKind(field: AnyZod): StringKind {
     return { of: 'text', max: lo };
   }
   if (ok(field, SAMPLE_INSTANT)) return { of: 'instant' };
+  // a number as a string of up to n digits (an event id): 1 digit and 15 pass, 16 do not
+  if (ok(field, '3') && ok(field, '3'.repeat(15)) && !ok(field, '3'.repeat(16))) return { of: 'digits', n: 15, upTo: true };
   for (const n of [6, 9, 12, 15, 4, 8, 10, 11, 18]) if (ok(field, '3'.repeat(n))) return { of: 'digits', n };
   return { of: 'other' };
 }
@@ -337,7 +339,7 @@ function valuesFor(f: Field): Value[] {
     case 'string': {
       const common = commonStringValues(f.name);
       if (s.str.of === 'instant') return [...wrong, ...instantValues(), ...common.filter((c) => c.label !== 'bidi isolate U+2066')];
-      if (s.str.of === 'digits') return [...wrong, ...digitsValues(s.str.n), ...common];
+      if (s.str.of === 'digits') return [...wrong, ...digitsValues(s.str.n).filter((x) => !(s.str.of === 'digits' && s.str.upTo && x.label === `${s.str.n - 1} digits`)), ...common];
       if (s.str.of === 'text') return [...wrong, ...textValues(s.str.max), ...common];
       return [...wrong, ...common];
     }

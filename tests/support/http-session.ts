@@ -27,3 +27,57 @@ export async function login(app: Hono, username: string, password = DEMO_PASSWOR
   const cookie = setCookie.split(';')[0];
   return { cookie, csrf: (body.result!.data as { csrfToken: string }).csrfToken, setCookie };
 }
+
+/** One message of a server-sent event stream. */
+export interface SseMessage {
+  event: string | null;
+  id: string | null;
+  data: unknown;
+}
+
+/**
+ * Reads a tRPC subscription's event stream until its first refusal (`serialized-error`) or its
+ * first data message, the end of the stream, or `ms`; then cancels it. The messages read.
+ */
+export async function readSse(res: Response, ms = 3000): Promise<SseMessage[]> {
+  const out: SseMessage[] = [];
+  const reader = res.body?.getReader();
+  if (!reader) return out;
+  const dec = new TextDecoder();
+  let text = '';
+  const end = Date.now() + ms;
+  const done = () => out.some((m) => m.event === 'serialized-error' || (m.event === null && m.data !== null));
+  while (!done() && Date.now() < end) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), Math.max(1, end - Date.now())))]);
+    if (!chunk || chunk.done) break;
+    text += dec.decode(chunk.value);
+    let cut: number;
+    while ((cut = text.indexOf('\n\n')) >= 0) {
+      const block = text.slice(0, cut);
+      text = text.slice(cut + 2);
+      const m: SseMessage = { event: null, id: null, data: null };
+      for (const line of block.split('\n')) {
+        const [k, ...rest] = line.split(': ');
+        const v = rest.join(': ');
+        if (k === 'event') m.event = v;
+        else if (k === 'id') m.id = v;
+        else if (k === 'data') {
+          try {
+            m.data = JSON.parse(v);
+          } catch {
+            m.data = v;
+          }
+        }
+      }
+      if (m.event || m.data !== null) out.push(m);
+    }
+  }
+  await reader.cancel().catch(() => {});
+  return out;
+}
+
+/** A subscription's answer as the tRPC HTTP answers of queries are read: a refusal's error body, or none. */
+export function sseError(messages: SseMessage[]): { error?: { message: string; data: { code: string; httpStatus: number; reason?: string; issues?: unknown[] } } } {
+  const e = messages.find((m) => m.event === 'serialized-error');
+  return e ? { error: e.data as never } : {};
+}
