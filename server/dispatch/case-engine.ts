@@ -17,7 +17,7 @@ import type { Actor } from '../auth/actor.ts';
 import { caseScopeSql } from '../auth/actor.ts';
 import { districtInScope } from '../auth/scope-check.ts';
 import { queryFailed, refuse } from '../query-error.ts';
-import { categoryOf, decideRoute, placeInCity, type CategoryFacts, type Place, type RouteDecision } from './dispatch-queries.ts';
+import { categoryOf, decideRoute, placeInCity, type Place, type RouteDecision } from './dispatch-queries.ts';
 
 /** The NOTIFY channel of committed case events (payload: {"eventId":…,"caseId":…}). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -161,11 +161,6 @@ export interface EngineCall {
   notify: Notify;
 }
 
-/** The routing suggestion for a case's category at its place, or a refusal a dispatcher can act on. */
-async function suggest(db: Db, place: Place, category: CategoryFacts, at: Date, channel: string): Promise<RouteDecision | null> {
-  return decideRoute(db, place, category, at, channel);
-}
-
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
 /** Moves a case by one action of the table. Runs inside the caller's transaction. */
@@ -225,7 +220,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         if (actor.scope.kind === 'district' && !districtInScope(actor.scope, place.districtCode)) {
           throw refuse('FORBIDDEN', 'workflow.outsideArea', { district: place.districtCode, yours: actor.scope.districts?.join(', ') || '—' });
         }
-        const route = await suggest(db, place, category, now, c.channel);
+        const route = await decideRoute(db, place, category, now, c.channel);
         Object.assign(set, placeColumns(place), { category_code: category.code, area_class: place.areaClass }, routeColumns(route));
         if (moved) set.geom = sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
         Object.assign(payload, { categoryCode: category.code, districtCode: place.districtCode, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null });
@@ -235,7 +230,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         // route on filing: the suggestion the dispatcher sees, with its reason
         const category = await categoryOf(db, c.category_code);
         const place = await placeInCity(db, c.lng, c.lat, now);
-        const route = category ? await suggest(db, place, category, now, c.channel) : null;
+        const route = category ? await decideRoute(db, place, category, now, c.channel) : null;
         Object.assign(set, routeColumns(route));
         Object.assign(payload, { suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null, reason: route?.reason ?? null });
         stage('dispatch', due(now, limits.dispatch));
@@ -412,7 +407,7 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
       throw refuse('FORBIDDEN', 'workflow.outsideArea', { district: place.districtCode, yours: actor.scope.districts?.join(', ') || '—' });
     }
     const source = sourceOfChannel(input.channel);
-    const route = await suggest(db, place, category, now, input.channel);
+    const route = await decideRoute(db, place, category, now, input.channel);
     const cal = await loadCalendar(db);
     const limits = await limitsOf(db, { category_code: category.code, urgency: input.urgency, area_class: place.areaClass });
     // the running stage: a public report waits for intake to accept it, an inspector's for filing
