@@ -30,6 +30,7 @@ export const ACTION_LABELS: Record<string, Label> = {
   'system.demoAccounts': { zh: '创建演示账户', en: 'Create the demo accounts' },
   'system.resetPassword': { zh: '重置密码（命令行）', en: 'Reset a password (command line)' },
   'system.report': { zh: '导出指标报告（命令行）', en: 'Indicator report (command line)' },
+  'system.correctDeadlines': { zh: '按更正后的工作日历重算时限（命令行）', en: 'Deadlines worked out again on a corrected calendar (command line)' },
   'system.localCli': { zh: '命令行请求', en: 'Command-line request' },
   'dispatch.register': { zh: '登记案件', en: 'Register a case' },
   'dispatch.bulkDispatch': { zh: '批量派遣', en: 'Dispatch several cases' },

@@ -63,6 +63,7 @@ export const MESSAGES = {
   'input.invalid': { zh: (p) => `输入有误：${s(p.details)}`, en: (p) => `Invalid input: ${s(p.details)}` },
   'input.idRange': { zh: (p) => `${field(p.field, 'zh')} 必须是 1 到 ${s(p.max)} 之间的整数`, en: (p) => `${s(p.field)} must be a whole number from 1 to ${s(p.max)}` },
   'input.instantFormat': { zh: (p) => `${field(p.field, 'zh')} 须为带时区的 ISO 时间，例如 2022-01-01T00:00:00+08:00`, en: (p) => `${s(p.field)} must be an ISO date-time with offset, e.g. 2022-01-01T00:00:00+08:00` },
+  'input.dateFormat': { zh: (p) => `${field(p.field, 'zh')} 须为日期 YYYY-MM-DD，例如 2022-10-01`, en: (p) => `${s(p.field)} must be a date YYYY-MM-DD, e.g. 2022-10-01` },
   'input.instantRange': { zh: (p) => `${field(p.field, 'zh')} 须在 ${s(p.min)} 与 ${s(p.max)} 之间`, en: (p) => `${s(p.field)} must lie between ${s(p.min)} and ${s(p.max)}` },
   'input.periodOrder': { zh: () => '开始时间须早于结束时间', en: () => 'from must be before to' },
   'input.periodTooLong': { zh: (p) => `时间段最长 ${s(p.maxDays)} 天`, en: (p) => `A period may span at most ${s(p.maxDays)} days` },

@@ -51,7 +51,18 @@ export function sortRules(rules: readonly DispatchRule[]): DispatchRule[] {
 }
 
 export function routeCase(sortedRules: readonly DispatchRule[], f: RouteFacts): Route | null {
+  return candidateRoutes(sortedRules, f, 1)[0] ?? null;
+}
+
+/**
+ * Every rule that applies to the case and names a department, in the order they are tried
+ * (at most `limit`): the first is the route; the rest are the units the rules also allow,
+ * which decide whether a return's suggested owner "matches a rule".
+ */
+export function candidateRoutes(sortedRules: readonly DispatchRule[], f: RouteFacts, limit = Infinity): Route[] {
+  const out: Route[] = [];
   for (const r of sortedRules) {
+    if (out.length >= limit) break;
     if (r.categoryCode !== null && r.categoryCode !== f.categoryCode) continue;
     if (r.majorKind !== null && r.majorKind !== f.categoryKind) continue;
     if (r.majorCode !== null && r.majorCode !== f.majorCode) continue;
@@ -63,9 +74,9 @@ export function routeCase(sortedRules: readonly DispatchRule[], f: RouteFacts): 
     if (r.areaClass != null && r.areaClass !== f.areaClass) continue;
     const departmentId =
       r.resolve === 'property' ? f.propertyDepartmentId : r.resolve === 'territorial' ? f.territorialDepartmentId : r.departmentId;
-    if (departmentId !== null) return { departmentId, ruleId: r.id };
+    if (departmentId !== null) out.push({ departmentId, ruleId: r.id });
   }
-  return null;
+  return out;
 }
 
 /** The rules in force at an instant (unix ms): a rule edited later keeps routing the cases of its time. */

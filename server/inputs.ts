@@ -58,6 +58,15 @@ export const instant = (field: string) =>
     if (ms < MIN_MS || ms >= MAX_MS) issue(ctx, 'input.instantRange', { field, min: INSTANT_MIN.slice(0, 10), max: INSTANT_MAX.slice(0, 10) });
   });
 
+/** A local calendar date YYYY-MM-DD that exists, inside [2000-01-01, 2100-01-01). */
+export const localDate = (field: string) =>
+  z.string().check((ctx) => {
+    const v = ctx.value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !realInstant(`${v}T00:00:00Z`)) return issue(ctx, 'input.dateFormat', { field });
+    const ms = Date.parse(`${v}T00:00:00Z`);
+    if (ms < MIN_MS || ms >= MAX_MS) issue(ctx, 'input.instantRange', { field, min: INSTANT_MIN.slice(0, 10), max: INSTANT_MAX.slice(0, 10) });
+  });
+
 /** Reporting periods are at most this long (a year and a bit: a year-on-year comparison fits). */
 export const MAX_PERIOD_DAYS = 400;
 

@@ -12,6 +12,8 @@ import { addWorkingTime, workingMinutesBetween } from '../domain/working-clock.t
 import { fromWgs84 } from '../domain/coords.ts';
 import { loadCalendar } from '../server/dispatch/case-engine.ts';
 import { escalateDue, levelAt } from '../server/dispatch/escalation.ts';
+import { correctDeadlines } from '../server/dispatch/deadline-correction.ts';
+import { correctionLines } from '../server/dispatch/deadline-cli.ts';
 import type { Actor } from '../server/auth/actor.ts';
 import { actorOf, testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
@@ -170,6 +172,33 @@ describe('the workflow over the API', () => {
       expect(ret.payload).toMatchObject({ reasonCode: 'needsOtherUnit', suggestedDepartmentId: other.id, departmentId: sanitation });
     }));
 
+  it('a return whose suggested owner a rule names is re-dispatched there by the routing, once: a unit that returned it before is not sent it again', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const [other] = await rows<{ id: number; name: string }>(engine.db, sql`select id, name from departments where kind = 'municipal' and id <> ${sanitation} order by id limit 1`);
+      // a rule below the one that names the sanitation centre: road cleanliness in 芗城区 may also go to the other unit
+      const [rule] = await rows<{ id: number }>(engine.db, sql`insert into dispatch_rules (priority, category_code, district_code, department_id, note) values (1, 'E0104', '350602', ${other.id}, 'test') returning id`);
+      const c = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '道路不洁' });
+      await w.act('file', { id: c.id });
+      await w.act('dispatch', { id: c.id });
+      const after = await w.act('return', { id: c.id, reasonCode: 'needsOtherUnit', suggestedDepartmentId: other.id });
+      expect(after).toMatchObject({ status: 'dispatched', departmentId: other.id, suggestedDepartmentId: other.id });
+      const row = await caseRow(engine, c.id);
+      expect(row).toMatchObject({ status: 'dispatched', department_id: other.id, stage: 'accept' });
+      const evs = await events(engine, c.id);
+      expect(evs.slice(-2).map((e) => [e.type, e.from_status, e.to_status, e.actor])).toEqual([
+        ['return', 'dispatched', 'returned', 'demo-handler'],
+        ['dispatch', 'returned', 'dispatched', 'system:routing'],
+      ]);
+      const [why] = await rows<{ reason: string; route_rule_id: number }>(engine.db, sql`select e.reason, c.route_rule_id from case_events e join cases c on c.id = e.case_id where e.case_id = ${c.id} order by e.seq desc limit 1`);
+      expect(why.route_rule_id).toBe(rule.id);
+      expect(why.reason).toContain(other.name);
+      // the other unit hands it back to the sanitation centre, which returned it already: a dispatcher decides
+      await engine.db.execute(sql`insert into users (username, display_name, role_code, department_id) values ('redispatch-handler', '处置员', 'department_handler', ${other.id})`);
+      const otherHandler = createCaller({ engine, actor: await actorOf('redispatch-handler', engine), now: () => w.now });
+      expect(await otherHandler.dispatch.return({ id: c.id, reasonCode: 'notOurDuty', suggestedDepartmentId: sanitation })).toMatchObject({ status: 'returned', suggestedDepartmentId: sanitation });
+    }));
+
   it('an inspector fixes a trivial problem on the spot, and a report that is not a case is voided', () =>
     suite.run(async (_tx, engine) => {
       const w = walker(engine);
@@ -301,6 +330,49 @@ describe('the workflow over the API', () => {
       expect(now.pingPongRate).toBeGreaterThan(0);
       expect(now.pairs).toContainEqual(expect.objectContaining({ fromId: sanitation, toId: other.id, handoffs: 1 }));
       expect(now.pairs).toContainEqual(expect.objectContaining({ fromId: other.id, toId: null, handoffs: 1 }));
+    }));
+
+  it('a calendar correction: the dry run lists the open cases whose dues move and changes nothing; the run moves them with one event each; undoing it moves them back', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const c = await w.registerAs('demo-inspector', { channel: 'patrol', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '道路不洁' });
+      await w.act('file', { id: c.id });
+      const sent = (await w.act('dispatch', { id: c.id })) as unknown as { handleDueAt: string; closeDueAt: string; stageDueAt: string };
+      // the day the handling falls due is declared a holiday after the case was dispatched
+      const dueDay = new Date(new Date(sent.handleDueAt).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+      const holiday = { days: [dueDay], kind: 'holiday' as const, name: '补充假日' };
+      const dayRow = () => rows<{ kind: string }>(engine.db, sql`select kind from calendar_days where day = ${dueDay}::date`);
+      const before = (await events(engine, c.id)).length;
+      const dry = await correctDeadlines(engine.db, holiday, { now: w.now, dryRun: true });
+      const mine = dry.corrected.find((x) => x.caseId === c.id)!;
+      expect(mine.changes.handleDueAt![0]).toBe(sent.handleDueAt);
+      expect(mine.changes.closeDueAt![0]).toBe(sent.closeDueAt);
+      // the same working minutes, counted past the holiday: later, and not on that day
+      const cal = await loadCalendar(engine.db);
+      expect(new Date(mine.changes.handleDueAt![1]).getTime()).toBeGreaterThan(new Date(sent.handleDueAt).getTime());
+      expect(new Date(new Date(mine.changes.handleDueAt![1]).getTime() + 8 * 3_600_000).toISOString().slice(0, 10)).not.toBe(dueDay);
+      // signing for falls due that day too (the handling limit here is hours): it moves to the next working day
+      expect(mine.changes.stageDueAt![0]).toBe(sent.stageDueAt);
+      expect(new Date(mine.changes.stageDueAt![1]).getTime()).toBeGreaterThan(new Date(sent.stageDueAt).getTime());
+      expect(dry.corrected.every((x) => !['closed', 'voided', 'parked'].includes(x.status))).toBe(true);
+      expect(await dayRow()).toEqual([]);
+      expect((await events(engine, c.id)).length).toBe(before);
+      expect(ms((await caseRow(engine, c.id)).handle_due_at)).toBe(ms(sent.handleDueAt));
+      expect(correctionLines(dry, 'holiday')[0]).toMatch(new RegExp(`^Dry run \\(${dueDay} → holiday\\): ${dry.corrected.length} open cases`));
+
+      const run = await correctDeadlines(engine.db, holiday, { now: w.now, dryRun: false });
+      expect(run.corrected).toEqual(dry.corrected);
+      expect(await dayRow()).toEqual([{ kind: 'holiday' }]);
+      const last = (await events(engine, c.id)).at(-1)!;
+      expect(last).toMatchObject({ type: 'deadlineCorrected', from_status: 'dispatched', to_status: 'dispatched', actor: 'system:calendar', payload: { days: [dueDay], kind: 'holiday', ...mine.changes } });
+      expect(ms((await caseRow(engine, c.id)).handle_due_at)).toBe(ms(mine.changes.handleDueAt![1]));
+      expect(workingMinutesBetween(await loadCalendar(engine.db), w.now, new Date(mine.changes.handleDueAt![1]))).toBe(workingMinutesBetween(cal, w.now, new Date(sent.handleDueAt)));
+      // the same correction again changes nothing
+      expect(await correctDeadlines(engine.db, holiday, { now: w.now, dryRun: true })).toMatchObject({ days: [], corrected: [] });
+      // the day given back: the due returns to where it was
+      const undo = await correctDeadlines(engine.db, { ...holiday, kind: 'normal' }, { now: w.now, dryRun: false });
+      expect(undo.corrected.find((x) => x.caseId === c.id)?.changes.handleDueAt).toEqual([mine.changes.handleDueAt![1], sent.handleDueAt]);
+      expect(await dayRow()).toEqual([]);
     }));
 
   it('takes every action of the table on some path (lists those without one)', () => {

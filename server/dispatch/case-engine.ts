@@ -17,7 +17,7 @@ import type { Actor } from '../auth/actor.ts';
 import { caseScopeSql } from '../auth/actor.ts';
 import { districtInScope } from '../auth/scope-check.ts';
 import { queryFailed, refuse } from '../query-error.ts';
-import { categoryOf, decideRoute, placeInCity, type Place, type RouteDecision } from './dispatch-queries.ts';
+import { categoryOf, decideRoute, placeAt, placeInCity, type Place, type RouteDecision } from './dispatch-queries.ts';
 
 /** The NOTIFY channel of committed case events (payload: {"eventId":…,"caseId":…}). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -68,7 +68,7 @@ export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
   return createCalendar(days, periods);
 }
 
-interface Limit {
+export interface Limit {
   amount: number;
   unit: LimitUnit;
 }
@@ -83,7 +83,7 @@ function parseLimit(key: string, v: string | undefined): Limit {
 }
 
 /** The limits of one case's stages: the category's (handle, verify, check) and the workflow's (file, dispatch, accept). */
-async function limitsOf(db: Db, c: { category_code: string; urgency: string; area_class: string }): Promise<Record<'verify' | 'file' | 'dispatch' | 'accept' | 'handle' | 'check', Limit>> {
+export async function limitsOf(db: Db, c: { category_code: string; urgency: string; area_class: string }): Promise<Record<'verify' | 'file' | 'dispatch' | 'accept' | 'handle' | 'check', Limit>> {
   const cat = await rows<{ stage: string; amount: number; unit: LimitUnit }>(
     db,
     sql`select stage, amount::float8 as amount, unit from category_time_limits where category_code = ${c.category_code} and urgency = ${c.urgency} and area_class = ${c.area_class}`,
@@ -190,6 +190,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       set.next_escalation_at = dueAt;
     };
     let reason: string | null = text(input.reason) ?? text(input.result) ?? text(input.note);
+    let redispatch: RouteDecision | null = null;
     for (const f of [...x.required, ...x.optional]) if (input[f] !== undefined && f !== 'reason') payload[f] = input[f];
 
     switch (x.action) {
@@ -267,6 +268,8 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
           if (!d) throw refuse('BAD_REQUEST', 'admin.unknownDepartment', { id: suggested });
           // the suggested owner becomes the dispatcher's suggestion for the re-dispatch
           set.suggested_department_id = suggested;
+          redispatch = await ruleForSuggestion(db, c, suggested, now);
+          if (redispatch) Object.assign(set, routeColumns(redispatch));
         }
         Object.assign(payload, { departmentId: c.department_id, reasonCode: input.reasonCode, suggestedDepartmentId: suggested ?? null });
         reason = text(input.note) ?? String(input.reasonCode);
@@ -354,10 +357,35 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
     const eventId = await appendEvent(db, call.notify, c.id, actor, now, { type: x.action, from: c.status, to, reason: reason?.slice(0, 500) ?? null, payload: Object.keys(payload).length ? payload : null });
     const assignments = Object.entries({ ...set, status: to }).map(([k, v]) => sql`${sql.identifier(k)} = ${(v as unknown) instanceof Date ? (v as unknown as Date).toISOString() : v}`);
     const [after] = await rows<CaseAfterRow>(db, sql`update cases c set ${sql.join(assignments, sql`, `)}, version = c.version + 1 where c.id = ${c.id} returning ${AFTER_COLUMNS}`);
+    if (redispatch) {
+      // a rule names the suggested owner: the routing re-dispatches at once, as a move of its own (its event, its clocks)
+      return await actOnCase({ ...call, actor: routingActor }, 'dispatch', { id: c.id, departmentId: redispatch.departmentId, note: redispatch.reason });
+    }
     return toAfter(after, eventId);
   } catch (err) {
     throw queryFailed(`case ${action}`, err);
   }
+}
+
+/** The routing acting on its own (an automatic re-dispatch): the whole city, named so in the event. */
+const routingActor: Actor = {
+  kind: 'user', id: 0, name: 'system:routing', displayName: '自动派遣', roleCode: 'system', actions: new Set(), scope: { kind: 'city', districts: null, departmentId: null },
+  mustChangePassword: false, demo: false,
+};
+
+/**
+ * A return's suggested owner "matches a rule" when a rule in force applies to the case and names
+ * that unit; the case then goes there without waiting for a dispatcher. Not when that unit has
+ * returned the case before: two units each naming the other would otherwise hand it back and
+ * forth with nobody deciding (a dispatcher settles that).
+ */
+async function ruleForSuggestion(db: Db, c: CaseRow, suggested: number, now: Date): Promise<RouteDecision | null> {
+  if (suggested === c.department_id) return null;
+  const [before] = await rows<{ n: number }>(db, sql`select count(*)::int as n from case_events where case_id = ${c.id} and type = 'return' and (payload->>'departmentId')::int = ${suggested}`);
+  if (before.n > 0) return null;
+  const category = await categoryOf(db, c.category_code);
+  const place = await placeAt(db, c.lng, c.lat, now);
+  return category && place ? decideRoute(db, place, category, now, c.channel, { toDepartment: suggested }) : null;
 }
 
 interface CaseAfterRow {

@@ -7,7 +7,7 @@
 // the answer is deterministic. The rules themselves are applied by domain/routing.ts.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-import { explainRoute, routeCase, rulesValidAt, sortRules, ruleReport, type DispatchRule, type RuleReport } from '../../domain/routing.ts';
+import { candidateRoutes, explainRoute, routeCase, rulesValidAt, sortRules, ruleReport, type DispatchRule, type RuleReport } from '../../domain/routing.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
 
@@ -125,13 +125,18 @@ export async function categoryOf(db: Db, code: string): Promise<CategoryFacts | 
   return c ?? null;
 }
 
-/** The department the rules valid at `at` give a case of `category` at `place` (from `channel`), with the reason; null when no rule resolves. */
-export async function decideRoute(db: Db, place: Place, category: CategoryFacts, at: Date, channel: string | null): Promise<RouteDecision | null> {
+/**
+ * The department the rules valid at `at` give a case of `category` at `place` (from `channel`), with the reason; null when no rule resolves.
+ * With `toDepartment`, the rule that would send it to that unit instead, if one applies.
+ */
+export async function decideRoute(db: Db, place: Place, category: CategoryFacts, at: Date, channel: string | null, opts: { toDepartment?: number } = {}): Promise<RouteDecision | null> {
   const rules = sortRules(rulesValidAt(await loadRules(db), at.getTime()));
-  const route = routeCase(rules, {
+  const facts = {
     categoryCode: category.code, categoryKind: category.kind, majorCode: category.majorCode, districtCode: place.districtCode, townshipCode: place.townshipCode,
     villageCode: place.villageCode, propertyDepartmentId: place.propertyDepartmentId, territorialDepartmentId: place.territorialDepartmentId, channel, areaClass: place.areaClass,
-  });
+  };
+  // with toDepartment: the first rule that applies here and names that unit (a return's suggested owner), or none
+  const route = opts.toDepartment === undefined ? routeCase(rules, facts) : (candidateRoutes(rules, facts).find((r) => r.departmentId === opts.toDepartment) ?? null);
   if (!route) return null;
   const [d] = await rows<{ code: string; name: string; name_en: string }>(db, sql`select code, name, name_en from departments where id = ${route.departmentId}`);
   const rule = rules.find((r) => r.id === route.ruleId)!;

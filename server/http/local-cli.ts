@@ -16,6 +16,7 @@ import { describeIssues } from '../../domain/messages.ts';
 import { writeAudit } from '../audit/audit-queries.ts';
 import { resetPasswordCommand } from '../auth/reset-password-cli.ts';
 import { reportCommand } from '../indicators/report-cli.ts';
+import { correctDeadlinesCommand } from '../dispatch/deadline-cli.ts';
 import { PublicError, refuse } from '../query-error.ts';
 import { storableText } from '../inputs.ts';
 import { zodIssues } from '../trpc.ts';
@@ -27,7 +28,7 @@ export interface LocalCliOptions {
 }
 
 /** The commands a running server takes from its command line. */
-const COMMANDS = new Map<string, CliCommand<unknown>>([resetPasswordCommand, reportCommand].map((c) => [c.name, c as CliCommand<unknown>]));
+const COMMANDS = new Map<string, CliCommand<unknown>>([resetPasswordCommand, reportCommand, correctDeadlinesCommand].map((c) => [c.name, c as CliCommand<unknown>]));
 /** A command's input is a few short fields. */
 export const LOCAL_CLI_BODY_LIMIT = 4 * 1024;
 

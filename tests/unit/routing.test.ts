@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainRoute, routeCase, ruleReport, rulesValidAt, sortRules, type DispatchRule, type RouteFacts } from '../../domain/routing.ts';
+import { candidateRoutes, explainRoute, routeCase, ruleReport, rulesValidAt, sortRules, type DispatchRule, type RouteFacts } from '../../domain/routing.ts';
 
 const rule = (r: Partial<DispatchRule> & { id: number; priority: number }): DispatchRule => ({
   categoryCode: null, majorKind: null, majorCode: null, districtCode: null, townshipCode: null, villageCode: null,
@@ -34,6 +34,18 @@ describe('routeCase', () => {
   it('breaks a priority tie by the lower rule id', () => {
     const tie = sortRules([rule({ id: 9, priority: 5, departmentId: 1 }), rule({ id: 2, priority: 5, departmentId: 2 })]);
     expect(routeCase(tie, facts({}))?.ruleId).toBe(2);
+  });
+});
+
+describe('candidateRoutes', () => {
+  it('lists every rule that applies and resolves, in the order tried; the first is the route', () => {
+    const f = facts({ categoryCode: 'C0106', categoryKind: 'component', districtCode: '350603' });
+    expect(candidateRoutes(rules, f)).toEqual([{ departmentId: 8, ruleId: 4 }, { departmentId: 7, ruleId: 2 }, { departmentId: 100, ruleId: 3 }]);
+    expect(candidateRoutes(rules, f, 1)).toEqual([routeCase(rules, f)]);
+  });
+
+  it('leaves out a rule that applies but cannot resolve here', () => {
+    expect(candidateRoutes(rules, facts({ categoryCode: 'E0901', majorCode: '09' })).map((r) => r.ruleId)).toEqual([3]);
   });
 });
 
