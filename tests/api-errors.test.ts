@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../server/app.ts';
 import { INTERNAL_MESSAGE } from '../server/query-error.ts';
-import { migrateEngine, type Engine } from '../db/engine.ts';
+import type { Engine } from '../db/engine.ts';
 import { ensureDemoAccounts } from '../server/auth/first-run.ts';
-import { freshEngine } from './support/test-db.ts';
+import { freshEngine, migratedEngine } from './support/test-db.ts';
 import { login } from './support/http-session.ts';
 
 describe('API errors on a database without the schema (real engine, nothing migrated)', () => {
@@ -40,8 +40,7 @@ describe('API errors when tables go missing under a signed-in user (real engine)
     return { status: res.status, text: await res.text() };
   };
   beforeAll(async () => {
-    ({ engine, dispose } = await freshEngine('citygrid_api_errors_b'));
-    await migrateEngine(engine);
+    ({ engine, dispose } = await migratedEngine('citygrid_api_errors_b'));
     await ensureDemoAccounts(engine.db);
     ({ cookie } = await login(createApp(engine), 'demo-viewer'));
     await engine.db.execute(sql`alter table districts rename to districts_moved`);

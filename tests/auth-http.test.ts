@@ -4,13 +4,13 @@ import { messageOf } from '../domain/messages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { migrateEngine, rows, type Db, type Engine } from '../db/engine.ts';
+import { rows, type Db, type Engine } from '../db/engine.ts';
 import { createApp } from '../server/app.ts';
 import { decodeFeed } from '../client/map/binary-feed.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { ensureFirstAdmin } from '../server/auth/first-run.ts';
 import { hashPassword } from '../server/auth/password.ts';
-import { freshEngine, testEngine } from './support/test-db.ts';
+import { migratedEngine, testEngine } from './support/test-db.ts';
 import { login, trpcGet, trpcPost } from './support/http-session.ts';
 import { inRolledBackTransaction } from './support/rolled-back.ts';
 
@@ -164,8 +164,7 @@ describe('first run: one-time passwords (a fresh, migrated database)', () => {
   let dispose: () => Promise<void>;
   let first: Hono;
   beforeAll(async () => {
-    ({ engine: fresh, dispose } = await freshEngine('citygrid_first_run'));
-    await migrateEngine(fresh);
+    ({ engine: fresh, dispose } = await migratedEngine('citygrid_first_run'));
     first = createApp(fresh);
   }, 120_000);
   afterAll(() => dispose());
@@ -197,9 +196,8 @@ describe('first run: one-time passwords (a fresh, migrated database)', () => {
     expect(audit.map((a) => a.action)).toEqual(['system.firstAdmin', 'auth.login', 'auth.changePassword', 'auth.login', 'auth.login']);
   });
   it('an administrator from CITYGRID_ADMIN_PASSWORD needs no change', async () => {
-    const other = await freshEngine('citygrid_first_run_env');
+    const other = await migratedEngine('citygrid_first_run_env');
     try {
-      await migrateEngine(other.engine);
       expect(await ensureFirstAdmin(other.engine.db, { password: 'Zhangzhou-ops-2026!' })).toEqual({ created: true, oneTimePassword: null });
       const [u] = await rows<{ must_change_password: boolean }>(other.engine.db, sql`select must_change_password from users where username = 'admin'`);
       expect(u.must_change_password).toBe(false);

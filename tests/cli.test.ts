@@ -15,7 +15,7 @@ import { createApp } from '../server/app.ts';
 import { ensureFirstAdmin, FIRST_ADMIN } from '../server/auth/first-run.ts';
 import { verifyPassword } from '../server/auth/password.ts';
 import { isLoopback, LOCAL_CLI_BODY_LIMIT } from '../server/http/local-cli.ts';
-import { testEngine } from './support/test-db.ts';
+import { migratedDataDir, testEngine } from './support/test-db.ts';
 import { createServerDatabase, dropServerDatabase } from './support/server-db.ts';
 
 const cfg = inject('testDb');
@@ -105,7 +105,11 @@ describe('the local route', () => {
   it('validates the command and its input with the shared primitives, and limits the body', async () => {
     let res = await post('db:seed');
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ reason: 'cli.unknownCommand', params: { command: 'db:seed', known: 'accounts:reset-password, report' } });
+    expect(await res.json()).toMatchObject({ reason: 'cli.unknownCommand', params: { command: 'db:seed', known: 'accounts:reset-password, report, calendar:correct' } });
+    // the calendar correction validates its days with the shared date primitive
+    res = await post('calendar:correct', { body: JSON.stringify({ days: ['2026-02-30'], kind: 'holiday', name: '', apply: false }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'days.0', reason: 'input.dateFormat' }] });
     res = await post('report', { body: JSON.stringify({ from: '2022-02-30T00:00:00+08:00', to: '2022-01-01T00:00:00+08:00' }) });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'from', reason: 'input.instantFormat' }] });
@@ -162,6 +166,7 @@ describe.skipIf(!embedded)('an embedded data folder', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'citygrid-cli-'));
+    await migratedDataDir(dir);
     await withFolder((db) => ensureFirstAdmin(db, { password: ADMIN_PASSWORD }));
   });
   afterAll(() => {
@@ -305,11 +310,10 @@ describe.skipIf(embedded)('a PostgreSQL server (DATABASE_URL)', () => {
     expect(report.err.trim()).toMatch(/^\(connected to the PostgreSQL server postgres:\/\/.+\)$/);
     expect(report.out).toMatch(/handling rate\s+\d+\.\d\d %/);
 
-    const url = await createServerDatabase(cfg.adminUrl!, 'citygrid_cli');
+    const url = await createServerDatabase(cfg.adminUrl!, 'citygrid_cli', { template: cfg.migrated });
     try {
       const engine = await openEngine({ databaseUrl: url });
       try {
-        await migrateEngine(engine, { log: () => {} });
         await ensureFirstAdmin(engine.db, { password: ADMIN_PASSWORD });
       } finally {
         await engine.close();

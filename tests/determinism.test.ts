@@ -2,12 +2,12 @@
 // database and compare digests of every shape, code and population with the seeded one.
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { migrateEngine, rows, type Db } from '../db/engine.ts';
+import { rows, type Db } from '../db/engine.ts';
 import { seedPlaces } from '../data/generators/places.ts';
 import { seedCatalogue } from '../data/generators/catalogue.ts';
 import { seedGrids } from '../data/generators/grids.ts';
 import { DEFAULT_SEED } from '../data/seed.ts';
-import { freshEngine, testEngine } from './support/test-db.ts';
+import { migratedEngine, testEngine } from './support/test-db.ts';
 
 
 async function digest(db: Db) {
@@ -27,10 +27,9 @@ describe('determinism', () => {
   afterAll(() => dispose?.());
 
   it('rebuilds identical townships, villages and grids from the same seed', async () => {
-    const f = await freshEngine('citygrid_determinism');
+    const f = await migratedEngine('citygrid_determinism');
     dispose = f.dispose;
     const fresh = f.engine;
-    await migrateEngine(fresh);
     await fresh.db.transaction(async (tx) => {
       await seedPlaces(tx as unknown as Db, DEFAULT_SEED);
       await seedCatalogue(tx as unknown as Db);

@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { engineInfo, migrateEngine, rows, type Engine } from '../db/engine.ts';
+import { engineInfo, rows, type Engine } from '../db/engine.ts';
 import { EMBEDDED_CAPABILITIES } from '../db/engine-seams.ts';
 import { createCallerFactory, mutation, router } from '../server/trpc.ts';
 import { refuse } from '../server/query-error.ts';
 import { actorFromSession, type Actor } from '../server/auth/actor.ts';
 import { createSession, loadSessionPolicy } from '../server/auth/sessions.ts';
-import { freshEngine } from './support/test-db.ts';
+import { migratedEngine } from './support/test-db.ts';
 
 const cfg = inject('testDb');
 
@@ -26,8 +26,7 @@ describe(`engine seams on the ${cfg.engine} engine`, () => {
   let engine: Engine;
   let dispose: () => Promise<void>;
   beforeAll(async () => {
-    ({ engine, dispose } = await freshEngine('citygrid_seams'));
-    await migrateEngine(engine);
+    ({ engine, dispose } = await migratedEngine('citygrid_seams'));
   });
   afterAll(() => dispose?.());
 

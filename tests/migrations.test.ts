@@ -17,7 +17,7 @@ import { SUPERSEDED_MIGRATIONS } from '../db/migrations-known.ts';
 import { createApp } from '../server/app.ts';
 import { hashPassword } from '../server/auth/password.ts';
 import { loadSessionPolicy } from '../server/auth/sessions.ts';
-import { freshEngine } from './support/test-db.ts';
+import { freshEngine, migratedDataDir } from './support/test-db.ts';
 import { trpcPost } from './support/http-session.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'migrations-before-edits');
@@ -112,9 +112,9 @@ describe('an applied migration changed afterwards', () => {
   it('npm start refuses it with one line and exit code 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'citygrid-drift-'));
     temps.push(dir);
+    await migratedDataDir(dir);
     const disk = await openEngine({ dataDir: dir });
     try {
-      await migrateEngine(disk);
       await disk.db.execute(sql`update drizzle.__drizzle_migrations set hash = repeat('0', 64) where created_at = ${journal.entries[upTo('0008_wall_display_role') - 1].when}`);
     } finally {
       await disk.close();

@@ -7,6 +7,8 @@ export interface TestDbConfig {
   url?: string;
   /** server: the server itself (for tests that create databases of their own) */
   adminUrl?: string;
+  /** A migrated, empty database to copy (embedded: a data-folder tarball; server: a template database nobody connects to), made once per run. */
+  migrated: string;
   seededNow: string;
 }
 
