@@ -1,7 +1,7 @@
 // The seeded test city for DB tests: one engine per worker, shared by every test file.
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { openEngine, type Engine } from '../../db/engine.ts';
+import { migrateEngine, openEngine, type Engine } from '../../db/engine.ts';
 import { appRouter } from '../../server/router.ts';
 import { createCallerFactory } from '../../server/trpc.ts';
 import { createServerDatabase, dropServerDatabase } from './server-db.ts';
@@ -82,10 +82,18 @@ export function migratedTarball(): Blob {
 
 /**
  * A data folder on disk holding a migrated, empty database (for a server process a test starts
- * on it): the run's migrated tarball unpacked there, instead of migrating it (~2 s, not ~15 s).
+ * on it): on an embedded run the run's migrated tarball unpacked there, instead of migrating it
+ * (~2 s, not ~15 s).
  */
 export async function migratedDataDir(dir: string): Promise<void> {
-  await (await openEngine({ dataDir: dir, loadDataDir: migratedTarball() })).close();
+  // on a server run there is no tarball of the embedded engine: that folder is migrated as before
+  const embedded = inject('testDb').engine === 'embedded';
+  const engine = await openEngine(embedded ? { dataDir: dir, loadDataDir: migratedTarball() } : { dataDir: dir });
+  try {
+    if (!embedded) await migrateEngine(engine, { log: () => {} });
+  } finally {
+    await engine.close();
+  }
 }
 
 /**
