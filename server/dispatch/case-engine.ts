@@ -443,7 +443,10 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     // case codes: local date (UTC+8) + a 5-digit serial within the day; one writer per day at a time
     const day = new Date(now.getTime() + cal.utcOffsetMinutes * 60_000).toISOString().slice(0, 10).replaceAll('-', '');
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.case_code.${day}`}))`);
-    const [{ n }] = await rows<{ n: number }>(db, sql`select coalesce(max(substr(code, 9)::int), 0)::int + 1 as n from cases where code like ${`${day}%`} and length(code) = 13`);
+    // the day's codes as a range of the unique index on code, [day, day + 1) as digit strings (a LIKE prefix uses
+    // the index only under the C collation: on a C.UTF-8 server it read every case, 59 ms at 142k, under the day's lock)
+    const [last] = await rows<{ code: string }>(db, sql`select code from cases where code >= ${day} and code < ${String(Number(day) + 1)} and length(code) = 13 order by code desc limit 1`);
+    const n = last ? Number(last.code.slice(8)) + 1 : 1;
     const code = `${day}${String(n).padStart(5, '0')}`;
     const [c] = await rows<{ id: number }>(
       db,
