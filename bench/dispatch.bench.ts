@@ -85,6 +85,7 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
       await res.arrayBuffer();
     };
     const now = new Date();
+    let rawSerial = 0;
     const raw = async (i: number) => {
       const p = points[i % points.length];
       await db.transaction(async (t) => {
@@ -92,7 +93,9 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
         const place = await placeAt(tx, p.lng, p.lat, now);
         const day = 'BENCH' + String(now.getTime()).slice(-3);
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${day}))`);
-        const [{ n: serial }] = await rows<{ n: number }>(tx, sql`select count(*)::int + 1 as n from cases where code like ${`${day}%`}`);
+        // the engine's read of the day's last code: a range of the unique index on code
+        await rows<{ code: string }>(tx, sql`select code from cases where code >= ${day} and code < ${`${day}~`} order by code desc limit 1`);
+        const serial = ++rawSerial;
         const [c] = await rows<{ id: number }>(
           tx,
           sql`insert into cases (code, source, channel, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs, status, unit_grid_id, grid_code, village_code, township_code, district_code, reported_at)
