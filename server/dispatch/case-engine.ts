@@ -61,11 +61,17 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The working calendar (calendar_days, working_periods): read per move, so a correction applies at once. */
 export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
+  const { days, periods } = await loadCalendarRows(db);
+  return createCalendar(days, periods);
+}
+
+/** The calendar's rows as stored (a correction builds the calendar it would become from them). */
+export async function loadCalendarRows(db: Db) {
   const [days, periods] = await Promise.all([
     rows<{ day: string; kind: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_days`),
     rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`),
   ]);
-  return createCalendar(days, periods);
+  return { days, periods };
 }
 
 export interface Limit {

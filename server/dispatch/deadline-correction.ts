@@ -19,7 +19,7 @@ import { rows, type Db } from '../../db/engine.ts';
 import { notifyOn } from '../../db/engine-seams.ts';
 import { addWorkingTime, createCalendar, workingMinutesBetween, type WorkingCalendar } from '../../domain/working-clock.ts';
 import { FINISHED_STATUSES } from '../../domain/workflow.ts';
-import { appendEvent, limitsOf, type Limit } from './case-engine.ts';
+import { appendEvent, limitsOf, loadCalendarRows, type Limit } from './case-engine.ts';
 
 /** What a day becomes: a holiday (a weekday off), a working day (a weekend day worked, 调休), or an ordinary day again. */
 export type DayKind = 'holiday' | 'workday' | 'normal';
@@ -78,10 +78,7 @@ export function moveDue(was: WorkingCalendar, becomes: WorkingCalendar, days: Re
  * writes the days and the moved dues, with one event per case, in the caller's transaction.
  */
 export async function correctDeadlines(db: Db, change: CalendarChange, opts: { now: Date; dryRun: boolean }): Promise<CorrectionResult> {
-  const [dayRows, periods] = await Promise.all([
-    rows<{ day: string; kind: string; name: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind, name from calendar_days`),
-    rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`),
-  ]);
+  const { days: dayRows, periods } = await loadCalendarRows(db);
   const kindOf = new Map(dayRows.map((d) => [d.day, d.kind]));
   const days = [...new Set(change.days)].sort().filter((d) => (kindOf.get(d) ?? 'normal') !== change.kind);
   const was = createCalendar(dayRows, periods);
@@ -128,7 +125,7 @@ export async function correctDeadlines(db: Db, change: CalendarChange, opts: { n
         const h0 = old.handleDueAt;
         const h1 = now.handleDueAt;
         if (limits.check.unit === 'hour') now.closeDueAt = new Date(h1.getTime() + old.closeDueAt.getTime() - h0.getTime());
-        else if (h1.getTime() !== h0.getTime() || moveDue(was, becomes, changed, h0, old.closeDueAt, limits.check) !== old.closeDueAt) {
+        else if (h1.getTime() !== h0.getTime() || moveDue(was, becomes, changed, h0, old.closeDueAt, limits.check).getTime() !== old.closeDueAt.getTime()) {
           now.closeDueAt = addWorkingTime(becomes, h1, workingMinutesBetween(was, h0, old.closeDueAt) / 60, 'working_hour');
         }
       }
