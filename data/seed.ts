@@ -6,6 +6,7 @@ import { rows, type Db } from '../db/engine.ts';
 import { seedPlaces } from './generators/places.ts';
 import { seedCatalogue } from './generators/catalogue.ts';
 import { seedGrids } from './generators/grids.ts';
+import { seedPatrolStaff } from './generators/staff.ts';
 import { seedCommunities } from './generators/communities.ts';
 import { seedClinics } from './generators/clinics.ts';
 import { seedCases } from './generators/cases.ts';
@@ -80,6 +81,7 @@ export async function seedCity(db: Db, opts: SeedOptions & { ifEmpty?: boolean }
     await step('districts, townships, villages', () => seedPlaces(t, seed));
     await step('catalogue, departments, calendar', () => seedCatalogue(t));
     await step('unit and responsibility grids', () => seedGrids(t, seed));
+    await step('patrol staff', () => seedPatrolStaff(t, seed));
     await step('property communities', () => seedCommunities(t, seed));
     await step('village clinics', () => seedClinics(t, seed));
     // the event trigger that keeps case_facts current (migration 0011) would refresh every

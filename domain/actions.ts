@@ -26,6 +26,9 @@ export const ACTION_LABELS: Record<string, Label> = {
   'cases.revealReporter': { zh: '查看举报人信息', en: "Reveal a reporter's contact" },
   'communities.update': { zh: '编辑物业小区', en: 'Edit a managed compound' },
   'grids.assignResponsibility': { zh: '指派责任网格巡查人员', en: 'Assign a responsibility grid' },
+  'grids.setPatrolStaff': { zh: '设置责任网格巡查人员（账号）', en: "Set a responsibility grid's patrol staff" },
+  'dispatch.saveRule': { zh: '新增或修改派遣规则', en: 'Add or change a dispatch rule' },
+  'dispatch.retireRule': { zh: '停用派遣规则', en: 'Retire a dispatch rule' },
   'system.firstAdmin': { zh: '创建首个管理员', en: 'Create the first administrator' },
   'system.demoAccounts': { zh: '创建演示账户', en: 'Create the demo accounts' },
   'system.resetPassword': { zh: '重置密码（命令行）', en: 'Reset a password (command line)' },
@@ -60,6 +63,7 @@ export const PERMISSION_LABELS: Record<string, Label> = {
   'user.manage': { zh: '管理用户与角色', en: 'Manage users and roles' },
   'token.manage': { zh: '管理大屏令牌', en: 'Manage display tokens' },
   'case.callback': { zh: '答复与回访举报人', en: 'Reply to and call back the reporter' },
+  'dispatch.rules.edit': { zh: '编辑派遣规则', en: 'Edit the dispatch rules' },
 };
 
 /** The roles as the migrations ship them (roles.name / name_en). */
@@ -73,6 +77,7 @@ export const ROLE_LABELS: Record<string, Label> = {
   health_planner: { zh: '卫生规划人员', en: 'Health planner' },
   command_viewer: { zh: '指挥中心观察员', en: 'Command-centre viewer' },
   admin: { zh: '系统管理员', en: 'Administrator' },
+  grid_worker: { zh: '网格员', en: 'Grid worker' },
   wall_display: { zh: '大屏展示令牌', en: 'Wall-screen display token' },
 };
 

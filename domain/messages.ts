@@ -28,6 +28,11 @@ const THINGS: Record<string, { zh: string; en: string }> = {
   'responsibility grid': { zh: '责任网格', en: 'responsibility grid' },
   compound: { zh: '物业小区', en: 'property-managed community' },
   clinic: { zh: '村卫生所', en: 'clinic' },
+  'dispatch rule': { zh: '派遣规则', en: 'dispatch rule' },
+  department: { zh: '部门', en: 'department' },
+  category: { zh: '案件类别', en: 'category' },
+  district: { zh: '区县', en: 'district' },
+  township: { zh: '街道（乡镇）', en: 'township' },
   'village or community': { zh: '村（社区）', en: 'village or community' },
 };
 const thing = (what: unknown, lang: 'zh' | 'en') => THINGS[s(what)]?.[lang] ?? s(what);
@@ -43,7 +48,9 @@ const FIELDS_ZH: Record<string, string> = {
   assigneePhone: '巡查人员电话', from: '开始时间', to: '结束时间', asOf: '评估时间', q: '搜索词', query: '搜索词', limit: '条数',
   beforeId: '起始编号', actor: '操作人', action: '操作', outcome: '结果', tokenName: '令牌名称', address: '地址', ip: '地址',
   bbox: '范围', kinds: '类型', targetKind: '对象类型', targetId: '对象编号', 'user name': '用户名', 'display name': '姓名',
-  'assignee name': '巡查人员', search: '搜索词',
+  'assignee name': '巡查人员', search: '搜索词', assigneeId: '核实/核查人员', priority: '优先级', majorKind: '部件或事件', majorCode: '大类代码', districtCode: '区县',
+  townshipCode: '街道（乡镇）', villageCode: '村（社区）', inPropertyCommunity: '物业小区内', areaClass: '区域类别', resolve: '确定方式',
+  replacesId: '被替换的规则', history: '历史版本', at: '时间', userIds: '巡查人员', userId: '人员',
   lng: '经度', lat: '纬度', crs: '坐标系', category: '类别', categoryCode: '类别', note: '备注', result: '处置结果', reason: '原因',
   afterPhoto: '处置后照片', suggestedDepartmentId: '建议承办单位', overrideReason: '改派理由', reasonCode: '回退原因', passed: '核查结论',
   amount: '延期时长', unit: '时长单位', satisfaction: '满意度', channel: '渠道', urgency: '紧急程度', description: '问题描述',
@@ -169,6 +176,7 @@ export const MESSAGES = {
 
   // ---- inputs of the domain routers ----
   'input.districtCode': { zh: () => '区县代码为 6 位数字', en: () => 'A district code has 6 digits' },
+  'input.townshipCode': { zh: () => '街道（乡镇）代码为 9 位数字', en: () => 'A township code has 9 digits' },
   'input.villageCode': { zh: () => '村（社区）代码为 12 位数字', en: () => 'A village code has 12 digits' },
   'input.userName': { zh: () => '用户名为 3–40 个小写字母、数字、点、短横线或下划线', en: () => 'A user name has 3–40 lower-case letters, digits, dots, dashes or underscores' },
   'input.bboxOrder': { zh: () => '范围须为 [西, 南, 东, 北]，且西 < 东、南 < 北', en: () => 'bbox must be [west, south, east, north] with west < east and south < north' },
@@ -194,6 +202,23 @@ export const MESSAGES = {
   'workflow.missingField': { zh: (p) => `“${act(p.action, 'zh')}”需要填写：${field(p.field, 'zh')}`, en: (p) => `'${act(p.action, 'en')}' needs ${s(p.field)}` },
   'workflow.overrideNeedsReason': { zh: (p) => `改派到建议以外的单位（建议：${s(p.suggested)}）须填写改派理由。`, en: (p) => `Dispatching to a unit other than the suggested one (${s(p.suggested)}) needs an override reason.` },
   'workflow.noDepartment': { zh: () => '没有建议的承办单位：请指定部门。', en: () => 'There is no suggested unit: choose a department.' },
+  'rule.target': { zh: () => '派遣规则须指定承办单位，或选择“属地管理”“物业公司”之一（二者只能选一）。', en: () => 'A dispatch rule names either a unit or a resolution (territorial or property), exactly one of them.' },
+  'rule.majorNeedsKind': { zh: () => '指定大类代码时须同时指定部件或事件。', en: () => 'A major class code needs its kind (component or event).' },
+  'rule.fromInPast': { zh: () => '规则的生效或停用时间不能早于现在：已发生的派遣不能改写。', en: () => 'A rule cannot start or end in the past: cases already routed keep their history.' },
+  'rule.retired': { zh: (p) => `规则 ${s(p.id)} 已于 ${s(p.at)} 停用或被修改，请刷新后基于现行版本修改。`, en: (p) => `Rule ${s(p.id)} ended at ${s(p.at)} (retired or replaced): reload and edit the version in force.` },
+  'rule.beforeVersion': { zh: (p) => `规则 ${s(p.id)} 自 ${s(p.at)} 起生效，新版本不能早于此时。`, en: (p) => `Rule ${s(p.id)} starts at ${s(p.at)}: a new version cannot start before it.` },
+  'grid.staffUnfit': {
+    zh: (p) => `${s(p.name)} 不能巡查该责任网格：账号已停用、角色没有现场核实权限，或不负责该网格所在区县。`,
+    en: (p) => `${s(p.name)} cannot patrol this grid: the account is disabled, its role may not verify on site, or it does not cover the grid's district.`,
+  },
+  'workflow.notYourTask': {
+    zh: (p) => `案件 ${s(p.id)} 不在您巡查的责任网格内，现场核实/核查由 ${s(p.assignee)} 负责；如需改派请联系值班长。`,
+    en: (p) => `Case ${s(p.id)} is not in a grid you patrol: its site visit is ${s(p.assignee)}'s. Ask the shift lead to give it to you.`,
+  },
+  'workflow.assigneeUnfit': {
+    zh: (p) => `${s(p.name)} 不能承担此项现场任务：账号已停用、角色无“${s(p.permission) === 'case.check' ? '核查' : '核实'}”权限，或不负责该案件所在区县。`,
+    en: (p) => `${s(p.name)} cannot take this site visit: the account is disabled, its role may not ${s(p.permission) === 'case.check' ? 'check' : 'verify'}, or it does not cover the case's district.`,
+  },
   'workflow.outsideArea': { zh: (p) => `该位置在区县 ${s(p.district)}，不在您负责的区县（${s(p.yours)}）内。`, en: (p) => `That place is in district ${s(p.district)}, outside your districts (${s(p.yours)}).` },
 
   // ---- the command line through the running server (server/http/local-cli.ts, docs/decisions/0011) ----

@@ -22,6 +22,8 @@ export const FIELD_KINDS = {
   /** A department (departments.id). */
   departmentId: 'id',
   suggestedDepartmentId: 'id',
+  /** A person (users.id): whose verify or check task it becomes. */
+  assigneeId: 'id',
   /** Why a dispatcher overrides the routing suggestion. */
   overrideReason: 'text',
   /** Why a department sends a case back (RETURN_REASONS). */
@@ -70,6 +72,11 @@ export interface Transition {
   publicOnly?: boolean;
   /** Refused after a check that failed (close) or that passed (rework). */
   check?: 'passed' | 'failed';
+  /**
+   * A patrol task (verify, check): assigned to one of the case's patrol grid's people. Another
+   * grid's patrol staff are refused; people bound to no grid (supervisors) may stand in.
+   */
+  task?: boolean;
   zh: string;
   en: string;
 }
@@ -79,8 +86,9 @@ const t = (x: Omit<Transition, 'optional'> & { optional?: readonly FieldName[] }
 /** Every move a case can make. The order is the order of the workflow (screens list actions so). */
 export const TRANSITIONS: readonly Transition[] = [
   t({ action: 'accept', from: ['reported'], to: 'verifying', permission: 'case.create', role: 'intake_operator', required: [], optional: ['note'], zh: '受理并派核实', en: 'Accept and send for verification' }),
-  t({ action: 'verify', from: ['verifying'], to: 'verified', permission: 'case.verify', role: 'inspector', required: ['result'], optional: ['afterPhoto'], zh: '现场核实', en: 'Verify on site' }),
-  t({ action: 'selfHandle', from: ['reported', 'verifying'], to: 'closed', permission: 'case.verify', role: 'inspector', required: ['result', 'afterPhoto'], zh: '现场自行处置', en: 'Fix on the spot' }),
+  t({ action: 'assign', from: ['verifying', 'handled'], to: 'same', permission: 'case.file', role: 'shift_lead', required: ['assigneeId'], optional: ['note'], zh: '改派核实/核查人员', en: 'Give the site visit to another person' }),
+  t({ action: 'verify', from: ['verifying'], to: 'verified', permission: 'case.verify', role: 'inspector', required: ['result'], optional: ['afterPhoto'], task: true, zh: '现场核实', en: 'Verify on site' }),
+  t({ action: 'selfHandle', from: ['reported', 'verifying'], to: 'closed', permission: 'case.verify', role: 'inspector', required: ['result', 'afterPhoto'], task: true, zh: '现场自行处置', en: 'Fix on the spot' }),
   t({ action: 'reclassify', from: ['reported', 'verifying', 'verified', 'filed', 'returned'], to: 'same', permission: 'case.file', role: 'shift_lead', required: [], optional: ['categoryCode', 'lng', 'lat', 'crs', 'note'], zh: '更正类别或位置', en: 'Correct the category or location' }),
   t({ action: 'file', from: ['reported', 'verified'], to: 'filed', permission: 'case.file', role: 'shift_lead', required: [], optional: ['note'], zh: '立案', en: 'File' }),
   t({ action: 'void', from: ['reported', 'verifying', 'verified'], to: 'voided', permission: 'case.file', role: 'shift_lead', required: ['reason'], zh: '作废', en: 'Void' }),
@@ -95,7 +103,7 @@ export const TRANSITIONS: readonly Transition[] = [
   t({ action: 'refusePark', from: ['accepted'], to: 'same', permission: 'case.park.approve', role: 'dispatcher', required: ['reason'], pending: 'park', setsPending: null, zh: '驳回挂账', en: 'Refuse parking' }),
   t({ action: 'resume', from: ['parked'], to: 'accepted', permission: 'case.park.approve', role: 'dispatcher', required: [], optional: ['note'], zh: '解除挂账', en: 'Resume the parked case' }),
   t({ action: 'handle', from: ['accepted'], to: 'handled', permission: 'case.handle', role: 'department_handler', required: ['result', 'afterPhoto'], pending: null, zh: '处置反馈', en: 'Report it handled' }),
-  t({ action: 'check', from: ['handled'], to: 'checked', permission: 'case.check', role: 'inspector', required: ['passed'], optional: ['note', 'afterPhoto'], zh: '现场核查', en: 'Check on site' }),
+  t({ action: 'check', from: ['handled'], to: 'checked', permission: 'case.check', role: 'inspector', required: ['passed'], optional: ['note', 'afterPhoto'], task: true, zh: '现场核查', en: 'Check on site' }),
   t({ action: 'close', from: ['checked'], to: 'closed', permission: 'case.close', role: 'shift_lead', required: [], optional: ['note'], check: 'passed', zh: '结案', en: 'Close' }),
   t({ action: 'rework', from: ['checked'], to: 'accepted', permission: 'case.close', role: 'shift_lead', required: ['reason'], check: 'failed', zh: '返工', en: 'Send back for rework' }),
   t({ action: 'reply', from: ['closed'], to: 'same', permission: 'case.callback', role: 'intake_operator', required: ['result'], publicOnly: true, zh: '答复举报人', en: 'Reply to the reporter' }),

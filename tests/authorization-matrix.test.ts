@@ -28,7 +28,7 @@ const db = (): Db => suite.engine.db;
 let actors: RoleActor[] = [];
 let sanitation: number;
 const fx = {} as {
-  rgIn: number; rgOut: number; communityIn: number; communityOut: number; caseIn: number; caseOut: number; target: number;
+  rgIn: number; rgOut: number; communityIn: number; communityOut: number; caseIn: number; caseOut: number; target: number; inspectorIn: number; inspectorOut: number;
   /** Cases in every workflow state: in scope (350602, dispatched to the handlers' department) and out (350603, another unit). */
   workflow: Record<'in' | 'out', Record<FixtureState, number>>;
   spotIn: { lng: number; lat: number };
@@ -59,6 +59,15 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
       return { id, version: r.version, assigneeRole: r.assignee_role, assigneeName: r.assignee_name };
     },
   },
+  'grids.setPatrolStaff': {
+    input: async (at) => {
+      const id = at === 'in' ? fx.rgIn : fx.rgOut;
+      const r = await one<{ version: number; ids: number[] }>(sql`select version, array(select user_id from responsibility_grid_staff where responsibility_grid_id = r.id order by user_id) as ids from responsibility_grids r where id = ${id}`);
+      return { id, version: r.version, userIds: r.ids };
+    },
+  },
+  'dispatch.saveRule': { input: async () => ({ priority: 1, categoryCode: 'E0104', districtCode: IN, departmentId: sanitation, note: 'matrix' }) },
+  'dispatch.retireRule': { input: async () => ({ id: (await one<{ id: number }>(sql`insert into dispatch_rules (priority, department_id, note) values (0, ${sanitation}, 'matrix') returning id`)).id }) },
   'communities.update': {
     input: async (at) => {
       const id = at === 'in' ? fx.communityIn : fx.communityOut;
@@ -73,6 +82,8 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
   'dispatch.bulkDispatch': { input: async (at) => ({ items: [{ id: fx.workflow[at].filed }] }) },
   // every action of the workflow table, on a case in the state it starts from
   ...Object.fromEntries(TRANSITIONS.map((x) => [`dispatch.${x.action}`, { input: async (at: 'in' | 'out') => ({ id: fx.workflow[at][ACTION_FIXTURES[x.action].state], ...ACTION_FIXTURES[x.action].fields }) }])),
+  // a site visit goes to a patrol account of the case's district
+  'dispatch.assign': { input: async (at) => ({ id: fx.workflow[at].verifying, assigneeId: at === 'in' ? fx.inspectorIn : fx.inspectorOut }) },
 };
 
 const mutations = listProcedures().filter((p) => p.type === 'mutation' && !p.meta.public);
@@ -82,6 +93,9 @@ beforeAll(() => suite.setup(async (_tx, engine) => {
   actors = await roleActors(engine, tag);
   fx.rgIn = (await one<{ id: number }>(sql`select id from responsibility_grids where district_code = ${IN} order by id limit 1`)).id;
   fx.rgOut = (await one<{ id: number }>(sql`select id from responsibility_grids where district_code = ${OUT} order by id limit 1`)).id;
+  const inspectorOf = async (district: string) => (await one<{ id: number }>(sql`select id from users where role_code = 'inspector' and ${district}::char(6) = any (district_codes) order by id limit 1`)).id;
+  fx.inspectorIn = await inspectorOf(IN);
+  fx.inspectorOut = await inspectorOf(OUT);
   fx.communityIn = (await one<{ id: number }>(sql`select id from property_communities where village_code like ${`${IN}%`} order by id limit 1`)).id;
   fx.communityOut = (await one<{ id: number }>(sql`select id from property_communities where village_code like ${`${OUT}%`} order by id limit 1`)).id;
   const pubCase = (district: string, same: boolean) =>

@@ -36,7 +36,7 @@ let spot: { lng: number; lat: number; gridCode: string; villageCode: string };
 let sanitation: number;
 
 beforeAll(() => suite.setup(async (_tx, engine) => {
-  for (const u of new Set(Object.values(BY_PERMISSION))) actors.set(u, await actorOf(u, engine));
+  for (const u of new Set([...Object.values(BY_PERMISSION), 'demo-viewer'])) actors.set(u, await actorOf(u, engine));
   [spot] = await rows<typeof spot>(
     engine.db,
     sql`select ST_X(p) as lng, ST_Y(p) as lat, code::text as "gridCode", village_code::text as "villageCode"
@@ -57,6 +57,7 @@ function walker(engine: Engine, start = TEST_NOW, stepMinutes = 7) {
     advance(minutes: number) {
       now += minutes * 60_000;
     },
+    as,
     register: (input: Record<string, unknown>) => as('demo-intake').dispatch.register(input as never),
     registerAs: (username: string, input: Record<string, unknown>) => as(username).dispatch.register(input as never),
     async act(action: string, input: Record<string, unknown>) {
@@ -373,6 +374,148 @@ describe('the workflow over the API', () => {
       const undo = await correctDeadlines(engine.db, { ...holiday, kind: 'normal' }, { now: w.now, dryRun: false });
       expect(undo.corrected.find((x) => x.caseId === c.id)?.changes.handleDueAt).toEqual([mine.changes.handleDueAt![1], sent.handleDueAt]);
       expect(await dayRow()).toEqual([]);
+    }));
+
+  it("site visits go to the case's patrol grid's people: another grid's inspector is refused, the shift lead gives a visit to someone else, each sees it in their tasks", () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      // the spot's patrol grid and its people (seeded inspectors, and demo-inspector, who patrols the district's first street)
+      const team = await rows<{ id: number; username: string; role_code: string }>(
+        engine.db,
+        sql`select u.id, u.username, u.role_code from unit_grids g join responsibility_grid_staff s on s.responsibility_grid_id = g.responsibility_grid_id
+            join users u on u.id = s.user_id where g.code = ${spot.gridCode} and g.valid_to is null order by u.id`,
+      );
+      const demo = actors.get('demo-inspector')!;
+      expect(team.map((t) => t.username)).toContain('demo-inspector');
+      expect(team.filter((t) => t.role_code === 'inspector').length).toBeGreaterThan(1);
+      // give demo-inspector the fewest open visits of the team (the seed spread today's among the others)
+      await engine.db.execute(sql`update cases set assignee_user_id = null where assignee_user_id in (select id from users where username = 'demo-inspector')`);
+      const [fewest] = await rows<{ n: number }>(
+        engine.db,
+        sql`select count(c.id)::int as n from users u left join cases c on c.assignee_user_id = u.id where u.id = any(${sql.param(team.filter((t) => t.role_code === 'inspector').map((t) => t.id))}::int[]) group by u.id order by 1 limit 1`,
+      );
+      expect(fewest.n).toBe(0);
+      const zero = await rows<{ id: number }>(
+        engine.db,
+        sql`select u.id from users u where u.id = any(${sql.param(team.filter((t) => t.role_code === 'inspector').map((t) => t.id))}::int[]) and not exists (select 1 from cases c where c.assignee_user_id = u.id) order by u.id`,
+      );
+      const c = await w.register({ channel: '12319', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '路边垃圾' });
+      const accepted = await w.act('accept', { id: c.id }) as unknown as { assigneeId: number | null };
+      // the grid's inspector with the fewest open visits (ties: the lowest id)
+      expect(accepted.assigneeId).toBe(zero[0].id);
+      const [assignedEvent] = (await events(engine, c.id)).filter((e) => e.type === 'accept');
+      expect(assignedEvent.payload).toMatchObject({ assigneeId: zero[0].id, assignee: expect.any(String) });
+      // the next report goes to the next one: the first now has a visit open
+      const c2 = await w.register({ channel: '12319', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '又一处垃圾' });
+      expect(zero.length).toBeGreaterThan(1); // demo-inspector and a seeded colleague at least
+      expect((await w.act('accept', { id: c2.id }) as unknown as { assigneeId: number }).assigneeId).toBe(zero[1].id);
+      // this test is about demo-inspector's visit: the shift lead gives it to them
+      await w.act('assign', { id: c.id, assigneeId: demo.id });
+      // an inspector of another street's grid may not do it; a colleague on the same grid may
+      const [stranger] = await rows<{ username: string }>(
+        engine.db,
+        sql`select u.username from users u join responsibility_grid_staff s on s.user_id = u.id
+            where u.role_code = 'inspector' and '350602' = any (u.district_codes)
+              and not exists (select 1 from responsibility_grid_staff s2 join unit_grids g on g.responsibility_grid_id = s2.responsibility_grid_id where s2.user_id = u.id and g.code = ${spot.gridCode})
+            order by u.id limit 1`,
+      );
+      const strangerCaller = createCaller({ engine, actor: await actorOf(stranger.username, engine), now: () => w.now });
+      expect(await outcome(strangerCaller.dispatch.verify({ id: c.id, result: '属实' }))).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(demo.displayName) });
+      expect((await createCaller({ engine, actor: demo, now: () => w.now }).dispatch.myTasks()).map((t) => t.id)).toContain(c.id);
+      // the shift lead gives the visit to a colleague: it leaves demo-inspector's list and enters theirs
+      const colleague = team.find((t) => t.role_code === 'inspector' && t.username !== 'demo-inspector')!;
+      await w.act('assign', { id: c.id, assigneeId: colleague.id, note: '就近核实' });
+      const colleagueCaller = createCaller({ engine, actor: await actorOf(colleague.username, engine), now: () => w.now });
+      expect((await colleagueCaller.dispatch.myTasks()).map((t) => t.id)).toContain(c.id);
+      expect((await createCaller({ engine, actor: demo, now: () => w.now }).dispatch.myTasks()).map((t) => t.id)).not.toContain(c.id);
+      expect((await w.as('demo-viewer').cases.byId({ id: c.id })).assignee).toEqual({ id: colleague.id, displayName: expect.any(String) });
+      // a person who may not verify, or does not cover the district, is refused with a reason
+      const [handler] = await rows<{ id: number }>(engine.db, sql`select id from users where username = 'demo-handler'`);
+      expect(await outcome(w.act('assign', { id: c.id, assigneeId: handler.id }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cannot take this site visit/) });
+      const [elsewhere] = await rows<{ id: number }>(engine.db, sql`select id from users where role_code = 'inspector' and not ('350602' = any (district_codes)) and cardinality(district_codes) > 0 order by id limit 1`);
+      expect(await outcome(w.act('assign', { id: c.id, assigneeId: elsewhere.id }))).toMatchObject({ code: 'BAD_REQUEST' });
+      // the colleague verifies; the visit is done and nobody's task any more
+      await colleagueCaller.dispatch.verify({ id: c.id, result: '属实' });
+      expect((await rows<{ a: number | null }>(engine.db, sql`select assignee_user_id as a from cases where id = ${c.id}`))[0].a).toBeNull();
+      taken.add('verify');
+      // the check after handling is a visit too, again for the grid's people
+      for (const [action, input] of [['file', {}], ['dispatch', {}], ['signFor', {}], ['handle', { result: '已清理', afterPhoto: 'p.jpg' }]] as const) await w.act(action, { id: c.id, ...input });
+      const [checkTask] = await rows<{ a: number }>(engine.db, sql`select assignee_user_id as a from cases where id = ${c.id}`);
+      expect(team.map((t) => t.id)).toContain(checkTask.a);
+      expect(await outcome(strangerCaller.dispatch.check({ id: c.id, passed: true }))).toMatchObject({ code: 'FORBIDDEN' });
+      // a supervisor bound to no grid may stand in
+      const [supervisor] = await rows<{ id: number }>(
+        engine.db,
+        sql`insert into users (username, display_name, role_code, district_codes) values ('supervisor-x', '督查员', 'inspector', '{350602}') returning id`,
+      );
+      expect(supervisor.id).toBeGreaterThan(0);
+      await createCaller({ engine, actor: await actorOf('supervisor-x', engine), now: () => w.now }).dispatch.check({ id: c.id, passed: true });
+      expect((await caseRow(engine, c.id)).status).toBe('checked');
+    }));
+
+  it('a coordinator sets who patrols a grid, as accounts; unfit people are refused and the label follows', () =>
+    suite.run(async (_tx, engine) => {
+      const coordinator = createCaller({ engine, actor: await actorOf('demo-coordinator', engine), now: () => TEST_NOW });
+      const [rg] = await rows<{ id: number; version: number }>(engine.db, sql`select id, version from responsibility_grids where district_code = '350602' order by code desc limit 1`);
+      const people = await rows<{ id: number; display_name: string }>(engine.db, sql`select id, display_name from users where role_code = 'inspector' and '350602' = any (district_codes) order by id limit 2`);
+      const done = await coordinator.grids.setPatrolStaff({ id: rg.id, version: rg.version, userIds: people.map((p) => p.id) });
+      expect(done.version).toBe(rg.version + 1);
+      const r = await coordinator.grids.responsibilityById({ id: rg.id });
+      expect(r.staff.map((p) => p.id).sort()).toEqual(people.map((p) => p.id).sort());
+      expect(r.assigneeName).toBe(people.map((p) => p.display_name).join('、'));
+      // a stale version, a person who may not verify, a person of another district, a missing id
+      expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: rg.version, userIds: [] }))).toMatchObject({ code: 'CONFLICT' });
+      const [handler] = await rows<{ id: number }>(engine.db, sql`select id from users where username = 'demo-handler'`);
+      expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: done.version, userIds: [handler.id] }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cannot patrol/) });
+      const [far] = await rows<{ id: number }>(engine.db, sql`select id from users where role_code = 'inspector' and district_codes = '{350603}' order by id limit 1`);
+      expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: done.version, userIds: [far.id] }))).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: done.version, userIds: [2_147_483_000] }))).toMatchObject({ code: 'BAD_REQUEST' });
+      // nothing of the refused calls landed
+      expect((await coordinator.grids.responsibilityById({ id: rg.id })).version).toBe(done.version);
+      // another district's grid is outside a 芗城区 coordinator's reach
+      const [other] = await rows<{ id: number; version: number }>(engine.db, sql`select id, version from responsibility_grids where district_code = '350603' order by code limit 1`);
+      expect(await outcome(coordinator.grids.setPatrolStaff({ id: other.id, version: other.version, userIds: [] }))).toMatchObject({ code: 'FORBIDDEN' });
+    }));
+
+  it('dispatch rules are edited with history: a new version replaces the one in force from an instant, cases keep the rule that routed them', () =>
+    suite.run(async (_tx, engine) => {
+      const w = walker(engine);
+      const admin = createCaller({ engine, actor: await actorOf('demo-admin', engine), now: () => w.now });
+      const before = await w.register({ channel: '12345', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '改规则前' });
+      const inForce = await w.as('demo-dispatcher').dispatch.rules();
+      const winner = inForce.find((r) => r.id === Number(before.routeReason!.match(/规则 (\d+)/)![1]))!;
+      const [parks] = await rows<{ id: number }>(engine.db, sql`select id from departments where id <> ${sanitation} and kind = 'municipal' order by id limit 1`);
+      // a more specific rule for 道路不洁 in 芗城区, to another unit, from now
+      const added = await admin.dispatch.saveRule({ priority: winner.priority + 10, categoryCode: 'E0104', districtCode: '350602', departmentId: parks.id, note: '试行' });
+      const after = await w.register({ channel: '12345', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '改规则后' });
+      expect(after.suggestedDepartmentId).toBe(parks.id);
+      expect(after.routeReason).toMatch(new RegExp(`^规则 ${added.id}：`));
+      // a new version of it, to sanitation again, replaces it: the old one ends, the history keeps both
+      w.advance(60);
+      const v2 = await admin.dispatch.saveRule({ replacesId: added.id, priority: winner.priority + 10, categoryCode: 'E0104', districtCode: '350602', departmentId: sanitation, note: '改回环卫' });
+      expect(v2.replacesId).toBe(added.id);
+      const history = await w.as('demo-dispatcher').dispatch.rules({ history: true });
+      expect(history.find((r) => r.id === added.id)).toMatchObject({ inForce: false, validTo: v2.validFrom });
+      expect(history.find((r) => r.id === v2.id)).toMatchObject({ inForce: true, replacesId: added.id });
+      expect((await w.as('demo-dispatcher').dispatch.rules()).map((r) => r.id)).not.toContain(added.id);
+      // editing the retired version again is a conflict naming when it ended; so is retiring it
+      expect(await outcome(admin.dispatch.saveRule({ replacesId: added.id, priority: 1, departmentId: sanitation }))).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`Rule ${added.id} ended`)) });
+      expect(await outcome(admin.dispatch.retireRule({ id: added.id }))).toMatchObject({ code: 'CONFLICT' });
+      // the case routed under the first version still names it
+      expect((await rows<{ route_rule_id: number }>(engine.db, sql`select route_rule_id from cases where id = ${after.id}`))[0].route_rule_id).toBe(added.id);
+      // bad rules: both or neither target, unknown references, a start in the past
+      expect(await outcome(admin.dispatch.saveRule({ priority: 1, departmentId: sanitation, resolve: 'territorial' }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/exactly one/) });
+      expect(await outcome(admin.dispatch.saveRule({ priority: 1 }))).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(await outcome(admin.dispatch.saveRule({ priority: 1, categoryCode: 'E9999', departmentId: sanitation }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/E9999/) });
+      expect(await outcome(admin.dispatch.saveRule({ priority: 1, townshipCode: '350602999', departmentId: sanitation }))).toMatchObject({ code: 'BAD_REQUEST' });
+      expect(await outcome(admin.dispatch.saveRule({ priority: 1, departmentId: sanitation, from: '2022-01-01T00:00:00+08:00' }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/past/) });
+      // retiring v2 brings the old winner back; the report answers with each save
+      const retired = await admin.dispatch.retireRule({ id: v2.id });
+      expect(retired.report).toHaveProperty('shadowed');
+      const back = await w.register({ channel: '12345', categoryCode: 'E0104', lng: spot.lng, lat: spot.lat, description: '停用后' });
+      expect(back.routeReason).toMatch(new RegExp(`^规则 ${winner.id}：`));
+      // only the rules' editors may edit them
+      expect(await outcome(w.as('demo-dispatcher').dispatch.saveRule({ priority: 1, departmentId: sanitation } as never))).toMatchObject({ code: 'FORBIDDEN' });
     }));
 
   it('takes every action of the table on some path (lists those without one)', () => {

@@ -96,6 +96,8 @@ interface CaseDraft {
   handledAt?: number;
   closedAt?: number;
   open: boolean;
+  /** The user names of the inspectors who patrol the case's grid (none outside the patrol grids). */
+  team?: string[];
 }
 
 export interface CaseSeedOptions {
@@ -173,6 +175,14 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
     for (let i = 0; i < c; i++) pointGrid.push(gi);
   });
   while (pointGrid.length < totalAll) pointGrid.push(-1);
+  // the inspectors of each grid's patrol grid (data/generators/staff.ts): they report, verify and check there
+  const teams = new Map((await rows<{ grid_id: number; team: string[] }>(
+    db,
+    sql`select g.id as grid_id, array_agg(u.username order by u.id) as team
+        from unit_grids g join responsibility_grid_staff s on s.responsibility_grid_id = g.responsibility_grid_id
+        join users u on u.id = s.user_id and u.role_code = 'inspector' group by g.id`,
+  )).map((r) => [r.grid_id, r.team]));
+  const teamAt = (point: number) => (pointGrid[point - 1] >= 0 ? teams.get(grids[pointGrid[point - 1]].id) : undefined);
   const order = rnd.shuffle(Array.from({ length: totalAll }, (_, i) => i));
 
   // ---- when and what
@@ -219,7 +229,10 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
     });
   }
   trace('drafts');
-  for (const c of drafts) buildHistory(c, rnd, cal, limit);
+  for (const c of drafts) {
+    c.team = teamAt(c.point);
+    buildHistory(c, rnd, cal, limit);
+  }
   trace('histories');
   solveOutcomes(drafts, rnd, cal, limit, start, end);
 
@@ -243,6 +256,7 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
       status: FIRST_STATUS,
       open: true,
     };
+    c.team = teamAt(c.point);
     buildHistory(c, rnd, cal, limit);
     truncateAt(c, now);
     drafts.push(c);
@@ -258,6 +272,7 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
       code: '', source: 'inspector', channel: 'patrol', category: categories[srnd.weighted(nonProperty)].code, urgency: 'normal', areaClass: 'core',
       point: order[(i * 7919) % nCore] + 1, reportedAt: now - sc.hoursAgo * HOUR, events: [], status: FIRST_STATUS, open: true,
     };
+    c.team = teamAt(c.point);
     buildHistory(c, srnd, cal, limit);
     const cut = c.events.findIndex((e) => e.type === sc.stop);
     if (cut < 0) continue;
@@ -300,7 +315,9 @@ const SCENARIO_REASONS: Record<string, string> = { return: '不属于本单位�
 /** A provisional, complete history: report … close (or void). */
 function buildHistory(c: CaseDraft, rnd: Random, cal: WorkingCalendar, limit: (c: CaseDraft, s: string) => { amount: number; unit: LimitUnit }): void {
   const ev = c.events;
-  const inspector = `inspector:${String(rnd.int(1, 97)).padStart(3, '0')}`;
+  // one draw as before (the stream, and so the calibrated history, stays the same); it picks within the grid's team
+  const k = rnd.int(1, 97);
+  const inspector = c.team?.length ? c.team[(k - 1) % c.team.length] : `inspector:${String(k).padStart(3, '0')}`;
   const operator = `operator:${String(rnd.int(1, 12)).padStart(2, '0')}`;
   const lead = `shift_lead:${String(rnd.int(1, 6)).padStart(2, '0')}`;
   const dispatcher = `dispatcher:${String(rnd.int(1, 8)).padStart(2, '0')}`;
@@ -458,7 +475,7 @@ const stepRandom = (c: CaseDraft, purpose = 'steps') => createRandom(hashSeed(c.
 function solveOutcomes(drafts: CaseDraft[], rnd: Random, cal: WorkingCalendar, limit: (c: CaseDraft, s: string) => { amount: number; unit: LimitUnit }, start: number, end: number): void {
   const inH = (c: CaseDraft) => c.handleDue !== undefined && c.handleDue >= start && c.handleDue < end;
   const inC = (c: CaseDraft) => c.closeDue !== undefined && c.closeDue >= start && c.closeDue < end;
-  const who = (c: CaseDraft) => ({ inspector: c.events[0].role === 'inspector' ? c.events[0].actor : 'inspector:001', lead: 'shift_lead:01', dispatcher: 'dispatcher:01' });
+  const who = (c: CaseDraft) => ({ inspector: c.events[0].role === 'inspector' ? c.events[0].actor : c.events.find((e) => e.type === 'verify')?.actor ?? c.team?.[0] ?? 'inspector:001', lead: 'shift_lead:01', dispatcher: 'dispatcher:01' });
   const H = drafts.filter(inH);
   const C = drafts.filter(inC);
   const fH = H.length - Math.round(CASE_TARGETS.handledRate * H.length);
@@ -501,7 +518,7 @@ function solveOutcomes(drafts: CaseDraft[], rnd: Random, cal: WorkingCalendar, l
 /** Keeps only what has happened by `now` (open cases). */
 function truncateAt(c: CaseDraft, now: number): void {
   c.events = c.events.filter((e) => e.at <= now);
-  if (c.events.length === 0) c.events.push({ at: c.reportedAt, type: 'report', from: null, to: FIRST_STATUS, actor: 'inspector:001', role: 'inspector' });
+  if (c.events.length === 0) c.events.push({ at: c.reportedAt, type: 'report', from: null, to: FIRST_STATUS, actor: c.team?.[0] ?? 'inspector:001', role: 'inspector' });
   c.status = c.events[c.events.length - 1].to;
   if (c.status !== CLOSED_STATUS) c.closedAt = undefined;
   // due dates as the kept events set them (the same rule as the case_facts view)
@@ -687,6 +704,15 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
                 ${sql.param(pub.map(() => rnd.next() < 0.2))}::boolean[]) as r(code, name, phone, anon)
     join cases c on c.code = r.code`, 'case reporters');
   trace('reporters');
+  // today's site visits (verifying a report, checking a handling) are tasks of the grid's
+  // patrol people, as the engine assigns them (server/dispatch/patrol-staff.ts); spread by case id
+  await db.execute(sql`
+    update cases c set assignee_user_id = t.team[1 + (c.id % cardinality(t.team))::int]
+    from (select g.id as grid_id, array_agg(u.id order by u.id) as team
+          from unit_grids g join responsibility_grids r on r.id = g.responsibility_grid_id
+          join responsibility_grid_staff s on s.responsibility_grid_id = r.id
+          join users u on u.id = s.user_id and u.role_code = r.assignee_role group by g.id) t
+    where t.grid_id = c.unit_grid_id and c.status in ('verifying', 'handled')`);
   await db.execute(sql`drop table case_points`);
   return { cases: drafts.length, events: count };
 }

@@ -1,10 +1,12 @@
 // Cases (案卷) and their append-only event log. The case row is a projection kept in step with
 // its events in the same transaction; indicators are computed from the events.
+import { sql } from 'drizzle-orm';
 import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index, primaryKey } from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.ts';
 import { caseCategories, departments } from './dispatch.ts';
 import { unitGrids } from './grids.ts';
 import { propertyCommunities } from './communities.ts';
+import { users } from './users.ts';
 
 export const cases = pgTable(
   'cases',
@@ -67,12 +69,15 @@ export const cases = pgTable(
     repliedAt: timestamp('replied_at', { withTimezone: true }),
     /** The callback's result: satisfied, basic, unsatisfied. */
     satisfaction: text('satisfaction'),
+    /** Whose task the running verify or check stage is: one of the case's patrol grid's people (migration 0017). */
+    assigneeUserId: integer('assignee_user_id').references(() => users.id),
   },
   (t) => [
     index('cases_geom_idx').using('gist', t.geom),
     index('cases_reported_idx').on(t.reportedAt),
     index('cases_status_idx').on(t.status),
     index('cases_district_idx').on(t.districtCode),
+    index('cases_assignee_idx').on(t.assigneeUserId).where(sql`assignee_user_id is not null`),
   ],
 );
 

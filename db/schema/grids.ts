@@ -1,8 +1,9 @@
 // Unit grids (单元网格) and responsibility grids (责任网格). Unit grids are versioned: a code
 // keeps its identity across versions; a case keeps the grid row (id) it was filed in.
-import { pgTable, serial, char, text, integer, timestamp, index, uniqueIndex, doublePrecision } from 'drizzle-orm/pg-core';
+import { pgTable, serial, char, text, integer, timestamp, index, uniqueIndex, doublePrecision, primaryKey } from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.ts';
 import { villages, districts, townships } from './places.ts';
+import { users } from './users.ts';
 
 export const responsibilityGrids = pgTable(
   'responsibility_grids',
@@ -43,4 +44,18 @@ export const unitGrids = pgTable(
     index('unit_grids_geom_idx').using('gist', t.geom),
     index('unit_grids_village_idx').on(t.villageCode),
   ],
+);
+
+/**
+ * The people who patrol a responsibility grid (migration 0017): inspectors (监督员) and grid
+ * workers (网格员) as accounts. A case's verify and check tasks go to one of its grid's people
+ * (server/dispatch/patrol-staff.ts); responsibility_grids.assignee_name is their names, kept in step.
+ */
+export const responsibilityGridStaff = pgTable(
+  'responsibility_grid_staff',
+  {
+    responsibilityGridId: integer('responsibility_grid_id').notNull().references(() => responsibilityGrids.id),
+    userId: integer('user_id').notNull().references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.responsibilityGridId, t.userId] }), index('responsibility_grid_staff_user_idx').on(t.userId)],
 );

@@ -11,11 +11,14 @@ export interface DemoAccount {
   department?: string;
   /** districts for district-bound roles */
   districts?: string[];
+  /** Patrols the responsibility grids of the first street of its district (so the demo has site visits to do). */
+  patrols?: boolean;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'demo-intake', displayName: '演示·受理员', roleCode: 'intake_operator' },
-  { username: 'demo-inspector', displayName: '演示·监督员（芗城区）', roleCode: 'inspector', districts: ['350602'] },
+  { username: 'demo-inspector', displayName: '演示·监督员（芗城区）', roleCode: 'inspector', districts: ['350602'], patrols: true },
+  { username: 'demo-gridworker', displayName: '演示·网格员（芗城区）', roleCode: 'grid_worker', districts: ['350602'], patrols: true },
   { username: 'demo-shiftlead', displayName: '演示·值班长', roleCode: 'shift_lead' },
   { username: 'demo-dispatcher', displayName: '演示·派遣员', roleCode: 'dispatcher' },
   { username: 'demo-handler', displayName: '演示·环卫处置员', roleCode: 'department_handler', department: 'sanitation' },

@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.ts';
 import { hashPassword, passwordProblem } from './password.ts';
 import { writeAudit } from '../audit/audit-queries.ts';
 import { messageOf } from '../../domain/messages.ts';
+import { refreshPatrolLabels } from '../../db/patrol-labels.ts';
 
 export const FIRST_ADMIN = 'admin';
 const SYSTEM = { name: 'system' };
@@ -52,6 +53,18 @@ export async function ensureDemoAccounts(db: Db, now = new Date()): Promise<numb
                   ${`{${(a.districts ?? []).join(',')}}`}::char(6)[], ${hash}, true)
           on conflict (username) do nothing`,
     );
+  }
+  // a patrolling demo account joins the patrol grids of its district's first street (a seeded city has them)
+  for (const a of missing.filter((x) => x.patrols)) {
+    const bound = await rows<{ id: number }>(
+      db,
+      sql`insert into responsibility_grid_staff (responsibility_grid_id, user_id)
+          select r.id, u.id from responsibility_grids r, users u
+          where u.username = ${a.username} and r.district_code = any (u.district_codes)
+            and left(r.code, 9) = (select min(left(code, 9)) from responsibility_grids where district_code = any (u.district_codes))
+          on conflict do nothing returning responsibility_grid_id as id`,
+    );
+    if (bound.length) await refreshPatrolLabels(db, bound.map((b) => b.id));
   }
   await writeAudit(db, { actor: SYSTEM, action: 'system.demoAccounts', note: { detail: { created: missing.map((a) => a.username) } }, now });
   return missing.length;

@@ -360,7 +360,7 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
         reported_ms: number; handle_due_ms: number | null; close_due_ms: number | null; closed_ms: number | null; address: string; description: string;
         lng: number; lat: number; district_code: string | null; district_name: string | null; district_name_en: string | null;
         township_code: string | null; township_name: string | null; village_code: string | null; village_name: string | null; grid_code: string | null;
-        community_id: number | null; community_name: string | null;
+        community_id: number | null; community_name: string | null; assignee_id: number | null; assignee_name: string | null;
       }>(
         db,
         sql`select c.id::int as id, c.code, c.category_code, cc.name as category_name, cc.name_en as category_name_en, cc.major_name as major,
@@ -368,8 +368,10 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
                    ${msOf(sql`c.reported_at`)} as reported_ms, ${msOf(sql`c.handle_due_at`)} as handle_due_ms, ${msOf(sql`c.close_due_at`)} as close_due_ms,
                    ${msOf(sql`c.closed_at`)} as closed_ms, c.address, c.description, ST_X(c.geom)::float8 as lng, ST_Y(c.geom)::float8 as lat,
                    di.code::text as district_code, di.name as district_name, di.name_en as district_name_en, t.code::text as township_code, t.name as township_name,
-                   v.code::text as village_code, v.name as village_name, c.grid_code::text as grid_code, pc.id as community_id, pc.name as community_name
+                   v.code::text as village_code, v.name as village_name, c.grid_code::text as grid_code, pc.id as community_id, pc.name as community_name,
+                   u.id as assignee_id, u.display_name as assignee_name
             from cases c
+            left join users u on u.id = c.assignee_user_id
             join case_categories cc on cc.code = c.category_code
             left join departments d on d.id = c.department_id
             left join districts di on di.code = c.district_code
@@ -413,6 +415,8 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
     urgency: c.urgency,
     light,
     department: c.dept_id === null ? null : { id: c.dept_id, name: c.dept_name!, nameEn: c.dept_name_en! },
+    /** Whose site visit the case waits for (its patrol grid's inspector), while it is verifying or handled. */
+    assignee: c.assignee_id === null ? null : { id: c.assignee_id, displayName: c.assignee_name! },
     reportedAt: isoOf(c.reported_ms)!,
     handleDueAt: isoOf(c.handle_due_ms),
     closeDueAt: isoOf(c.close_due_ms),

@@ -18,6 +18,7 @@ import { caseScopeSql } from '../auth/actor.ts';
 import { districtInScope } from '../auth/scope-check.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { categoryOf, decideRoute, placeAt, placeInCity, type Place, type RouteDecision } from './dispatch-queries.ts';
+import { checkTaskActor, fitAssignee, taskAssignee, taskPermission, type Person } from './patrol-staff.ts';
 
 /** The NOTIFY channel of committed case events (payload: {"eventId":…,"caseId":…}). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -46,6 +47,8 @@ export interface CaseAfter {
   stageDueAt: string | null;
   handleDueAt: string | null;
   closeDueAt: string | null;
+  /** Whose site visit the case waits for (verifying, handled), when it is someone's. */
+  assigneeId: number | null;
   eventId: number;
 }
 
@@ -53,7 +56,7 @@ interface CaseRow {
   id: number; code: string; status: Status; version: number; source: string; channel: string; category_code: string; urgency: string; area_class: string;
   district_code: string | null; department_id: number | null; suggested_department_id: number | null; pending: Pending; pending_detail: { amount?: number; unit?: LimitUnit } | null;
   check_passed: boolean | null; handle_due_at: Date | string | null; close_due_at: Date | string | null; closed_at: Date | string | null; paused_remaining_minutes: number | null;
-  lng: number; lat: number;
+  lng: number; lat: number; unit_grid_id: number | null; assignee_user_id: number | null;
 }
 
 const asDate = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
@@ -117,7 +120,7 @@ async function metaNumber(db: Db, key: string, fallback: number): Promise<number
 
 const CASE_COLUMNS = sql`c.id::int as id, c.code, c.status, c.version, c.source, c.channel, c.category_code, c.urgency, c.area_class, c.district_code::text as district_code,
   c.department_id, c.suggested_department_id, c.pending, c.pending_detail, c.check_passed, c.handle_due_at, c.close_due_at, c.closed_at, c.paused_remaining_minutes,
-  ST_X(c.geom) as lng, ST_Y(c.geom) as lat`;
+  ST_X(c.geom) as lng, ST_Y(c.geom) as lat, c.unit_grid_id, c.assignee_user_id`;
 
 /** Locks the case for this transaction (inside the actor's scope); a case outside it answers as a missing one. */
 async function lockCase(db: Db, actor: Actor, id: number): Promise<CaseRow> {
@@ -182,6 +185,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       const v = input[f];
       if (v === undefined || v === null || (typeof v === 'string' && !v.trim())) throw refuse('BAD_REQUEST', 'workflow.missingField', { action, field: f });
     }
+    if (x.task) await checkTaskActor(db, actor.id, c);
     const to = nextStatus(x, c.status);
     const set: Record<string, unknown> = {};
     const payload: Record<string, unknown> = {};
@@ -203,6 +207,12 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       case 'accept':
         stage('verify', due(now, limits.verify));
         break;
+      case 'assign': {
+        const person = await fitAssignee(db, input.assigneeId as number, taskPermission(c.status), c.district_code);
+        set.assignee_user_id = person.id;
+        Object.assign(payload, { assigneeId: person.id, assignee: person.displayName, previousAssigneeId: c.assignee_user_id });
+        break;
+      }
       case 'verify':
         stage('file', due(now, limits.file));
         break;
@@ -359,6 +369,13 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         throw new Error(`The case engine has no effect for '${x.action}'`);
     }
     if (x.setsPending !== undefined && !('pending' in set)) set.pending = x.setsPending;
+    // a site visit (verifying a report, checking a handling) is a task of the case's patrol grid's people
+    const gridMoved = 'unit_grid_id' in set && set.unit_grid_id !== c.unit_grid_id;
+    if ((to === 'verifying' || to === 'handled') && (to !== c.status || gridMoved)) {
+      const person: Person | null = await taskAssignee(db, gridMoved ? (set.unit_grid_id as number | null) : c.unit_grid_id, taskPermission(to));
+      set.assignee_user_id = person?.id ?? null;
+      Object.assign(payload, { assigneeId: person?.id ?? null, assignee: person?.displayName ?? null });
+    } else if (to !== c.status) set.assignee_user_id = null;
 
     const eventId = await appendEvent(db, call.notify, c.id, actor, now, { type: x.action, from: c.status, to, reason: reason?.slice(0, 500) ?? null, payload: Object.keys(payload).length ? payload : null });
     const assignments = Object.entries({ ...set, status: to }).map(([k, v]) => sql`${sql.identifier(k)} = ${(v as unknown) instanceof Date ? (v as unknown as Date).toISOString() : v}`);
@@ -397,13 +414,14 @@ async function ruleForSuggestion(db: Db, c: CaseRow, suggested: number, now: Dat
 interface CaseAfterRow {
   id: number; code: string; status: Status; version: number; pending: Pending; department_id: number | null; suggested_department_id: number | null;
   route_reason: string | null; route_reason_en: string | null; stage: string | null; stage_due_at: Date | string | null; handle_due_at: Date | string | null; close_due_at: Date | string | null;
+  assignee_user_id: number | null;
 }
 const AFTER_COLUMNS = sql`c.id::int as id, c.code, c.status, c.version, c.pending, c.department_id, c.suggested_department_id, c.route_reason, c.route_reason_en, c.stage,
-  c.stage_due_at, c.handle_due_at, c.close_due_at`;
+  c.stage_due_at, c.handle_due_at, c.close_due_at, c.assignee_user_id`;
 const toAfter = (r: CaseAfterRow, eventId: number): CaseAfter => ({
   id: r.id, code: r.code, status: r.status, version: r.version, pending: r.pending, departmentId: r.department_id, suggestedDepartmentId: r.suggested_department_id,
   routeReason: r.route_reason, routeReasonEn: r.route_reason_en, stage: r.stage, stageDueAt: iso(asDate(r.stage_due_at)), handleDueAt: iso(asDate(r.handle_due_at)),
-  closeDueAt: iso(asDate(r.close_due_at)), eventId,
+  closeDueAt: iso(asDate(r.close_due_at)), assigneeId: r.assignee_user_id, eventId,
 });
 
 const placeColumns = (p: Place) => ({

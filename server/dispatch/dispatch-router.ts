@@ -13,6 +13,10 @@ import { categoryOf, decideRoute, disputes, placeInCity, rulesReport } from './d
 import { closedPeriodInput } from '../inputs.ts';
 import { refuse } from '../query-error.ts';
 import { routeLimiter } from './route-limiter.ts';
+import { tasksOf } from './patrol-staff.ts';
+import { listRules, retireRule, saveRule } from './dispatch-rules.ts';
+import { placeCode } from '../geo/bbox.ts';
+import { boundedInt, instant } from '../inputs.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../../db/engine.ts';
 
@@ -61,6 +65,23 @@ function act(action: string) {
     });
 }
 
+/** A dispatch rule's conditions and target (server/dispatch/dispatch-rules.ts checks the references). */
+const ruleInput = z.object({
+  priority: boundedInt(0, 100_000),
+  categoryCode: categoryCode.nullish(),
+  majorKind: z.enum(['component', 'event']).nullish(),
+  majorCode: z.string().regex(/^\d{2}$/, 'a major class code is 2 digits').nullish(),
+  districtCode: placeCode(6).nullish(),
+  townshipCode: placeCode(9).nullish(),
+  villageCode: placeCode(12).nullish(),
+  inPropertyCommunity: z.boolean().nullish(),
+  channel: z.enum(['patrol', 'survey', '12319', '12345', '110', 'app', 'wechat']).nullish(),
+  areaClass: z.enum(['core', 'general']).nullish(),
+  departmentId: int32Id('departmentId').nullish(),
+  resolve: z.enum(['territorial', 'property']).nullish(),
+  note: text('note', 200).optional(),
+});
+
 const routeInput = z.object({ lng, lat, crs: crs.optional(), category: categoryCode.optional() });
 
 const registerInput = z.object({
@@ -85,6 +106,9 @@ export const LIVE_RECHECK_MS = 3000;
  * (reload what is shown, then go on from here).
  */
 export type LiveMessage = { kind: 'ready'; lastEventId: number } | { kind: 'event'; event: LiveEvent } | { kind: 'resync'; lastEventId: number };
+
+/** At most this many tasks in one task list. */
+export const TASKS_MAX = 200;
 
 /** At most this many cases in one bulk dispatch. */
 export const BULK_MAX = 100;
@@ -184,6 +208,28 @@ export const dispatchRouter = router({
     }),
   /** Jurisdiction disputes in a period: return and ping-pong rates, hand-offs per department pair, returns by reason. */
   disputes: allowed('indicators.read').input(closedPeriodInput).query(({ ctx, input }) => disputes(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
+  /** The dispatch rules in force now (or at `at`), highest priority first; with `history`, every version. */
+  rules: allowed('case.dispatch')
+    .input(z.object({ at: instant('at').optional(), history: z.boolean().default(false) }).optional())
+    .query(({ ctx, input }) => listRules(ctx.engine.db, input?.at ? new Date(input.at) : nowOf(ctx), input?.history ?? false)),
+  /** Adds a rule, or a new version of one (`replacesId`: the version in force ends when this one starts); answers with the rules report. */
+  saveRule: mutation('dispatch.rules.edit')
+    .input(ruleInput.extend({ replacesId: int32Id('replacesId').optional(), from: instant('from').optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { from, ...rest } = input;
+      const r = await saveRule(ctx.db, nowOf(ctx), { ...rest, from: from ? new Date(from) : undefined });
+      ctx.audit.targetKind = 'dispatchRule';
+      ctx.audit.targetId = r.id;
+      return r;
+    }),
+  /** Ends a rule (now, or at a later `at`) without a successor. */
+  retireRule: mutation('dispatch.rules.edit')
+    .input(z.object({ id: int32Id('id'), at: instant('at').optional() }))
+    .mutation(({ ctx, input }) => {
+      ctx.audit.targetKind = 'dispatchRule';
+      ctx.audit.targetId = input.id;
+      return retireRule(ctx.db, nowOf(ctx), input.id, input.at ? new Date(input.at) : undefined);
+    }),
   /** Shadowed and ambiguous dispatch rules among those in force now. */
   rulesReport: allowed('case.dispatch').query(({ ctx }) => rulesReport(ctx.engine.db, nowOf(ctx))),
   /** Registers a case from any channel (coordinates in the system they came in). */
@@ -212,7 +258,12 @@ export const dispatchRouter = router({
       ctx.audit.targetId = input.items.map((i) => i.id).join(',').slice(0, 200);
       return { results, dispatched: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok).length };
     }),
+  /** The asker's own open site visits (verify and check tasks of the grids they patrol), most urgent first. */
+  myTasks: allowed('case.read')
+    .input(z.object({ limit: z.number().int().min(1).max(TASKS_MAX).default(50) }).optional())
+    .query(({ ctx, input }) => (ctx.actor.kind === 'user' ? tasksOf(ctx.engine.db, ctx.actor.scope, ctx.actor.id, input?.limit ?? 50) : [])),
   accept: act('accept'),
+  assign: act('assign'),
   verify: act('verify'),
   selfHandle: act('selfHandle'),
   reclassify: act('reclassify'),

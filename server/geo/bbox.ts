@@ -13,9 +13,9 @@ export const bboxSchema = z
 export { idInput } from '../inputs.ts';
 
 /** A place code of `n` digits (district 6, village 12), refused with its own reason (domain/messages.ts). */
-export const placeCode = (n: 6 | 12) =>
+export const placeCode = (n: 6 | 9 | 12) =>
   z.string().check((ctx) => {
-    if (ctx.value.length !== n || !/^\d+$/.test(ctx.value)) issue(ctx, n === 6 ? 'input.districtCode' : 'input.villageCode');
+    if (ctx.value.length !== n || !/^\d+$/.test(ctx.value)) issue(ctx, n === 6 ? 'input.districtCode' : n === 9 ? 'input.townshipCode' : 'input.villageCode');
   });
 
 export type Bbox = [number, number, number, number];

@@ -9,6 +9,7 @@ import { toBbox } from '../geo/bbox.ts';
 import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
 import type { PolygonRow } from '../geo/polygon-feed.ts';
 import { refuse } from '../query-error.ts';
+import { refreshPatrolLabels } from '../../db/patrol-labels.ts';
 
 export async function gridsSummary(db: Db) {
   const [unitGrids, responsibilityGrids, area] = await Promise.all([
@@ -136,6 +137,11 @@ export async function responsibilityGridById(db: Db, id: number) {
     throw queryFailed('responsibility grid details', err);
   }
   if (!r) throw refuse('NOT_FOUND', 'notFound', { what: 'responsibility grid', id });
+  const staff = await rows<{ id: number; displayName: string; roleCode: string }>(
+    db,
+    sql`select u.id, u.display_name as "displayName", u.role_code as "roleCode" from responsibility_grid_staff s join users u on u.id = s.user_id
+        where s.responsibility_grid_id = ${id} and u.disabled_at is null order by u.role_code, u.id`,
+  );
   return {
     id: r.id,
     code: r.code,
@@ -146,6 +152,8 @@ export async function responsibilityGridById(db: Db, id: number) {
     version: r.version,
     /** Whoever patrols it (see assigneeRole). */
     inspector: r.assignee_name,
+    /** The people bound to it (accounts): its site visits go to them. */
+    staff,
     gridCount: r.grid_count,
     lng: r.lng,
     lat: r.lat,
@@ -176,4 +184,52 @@ export async function assignResponsibilityGrid(db: Db, scope: Scope, a: Responsi
   }
   if (!done.length) throw explainMissedUpdate({ what: 'responsibility grid', id: a.id }, scope, current, a.version);
   return done[0];
+}
+
+/** At most this many people patrol one responsibility grid. */
+export const STAFF_MAX = 20;
+
+/**
+ * Who patrols a responsibility grid, as accounts (replaces its staff; `version` as read): each an
+ * active person whose role may verify and whose districts cover the grid's. Inside the editor's
+ * districts. The grid's label (assignee_name) follows.
+ */
+export async function setPatrolStaff(db: Db, scope: Scope, a: { id: number; version: number; userIds: number[] }) {
+  let locked: { district_code: string } | undefined;
+  let current: { version: number; district_code: string } | undefined;
+  let unfit: { id: number; name: string | null }[] = [];
+  try {
+    [locked] = await rows<{ district_code: string }>(
+      db,
+      sql`select r.district_code::text as district_code from responsibility_grids r
+          where r.id = ${a.id} and r.version = ${a.version} and ${districtScopeSql(scope, sql`r.district_code`)} for update`,
+    );
+    if (!locked) [current] = await rows<{ version: number; district_code: string }>(db, sql`select version, district_code::text as district_code from responsibility_grids where id = ${a.id}`);
+    else {
+      unfit = await rows<{ id: number; name: string | null }>(
+        db,
+        sql`select x.id, u.display_name as name from unnest(${sql.param(a.userIds)}::int[]) as x(id)
+            left join users u on u.id = x.id left join roles r on r.code = u.role_code
+            where u.id is null or u.disabled_at is not null
+               or not exists (select 1 from role_permissions rp where rp.role_code = u.role_code and rp.permission = 'case.verify')
+               or not (r.scope = 'city' or (r.scope = 'district' and (cardinality(u.district_codes) = 0 or ${locked.district_code}::char(6) = any (u.district_codes))))
+            order by x.id limit 1`,
+      );
+      if (!unfit.length) {
+        await db.execute(sql`delete from responsibility_grid_staff where responsibility_grid_id = ${a.id}`);
+        await db.execute(sql`insert into responsibility_grid_staff (responsibility_grid_id, user_id) select ${a.id}, x from unnest(${sql.param(a.userIds)}::int[]) as x`);
+        await db.execute(sql`update responsibility_grids set version = version + 1 where id = ${a.id}`);
+        await refreshPatrolLabels(db, [a.id]);
+      }
+    }
+  } catch (err) {
+    throw queryFailed('set the patrol staff', err);
+  }
+  if (!locked) throw explainMissedUpdate({ what: 'responsibility grid', id: a.id }, scope, current, a.version);
+  if (unfit.length) {
+    const u = unfit[0];
+    if (u.name === null) throw refuse('BAD_REQUEST', 'notFound', { what: 'user', id: u.id });
+    throw refuse('BAD_REQUEST', 'grid.staffUnfit', { name: u.name });
+  }
+  return { id: a.id, version: a.version + 1, userIds: a.userIds };
 }

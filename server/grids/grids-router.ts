@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router, signedIn, mutation } from '../trpc.ts';
-import { assignResponsibilityGrid, gridsSummary, responsibilityGridById, unitGridById } from './grids-queries.ts';
+import { assignResponsibilityGrid, gridsSummary, responsibilityGridById, setPatrolStaff, STAFF_MAX, unitGridById } from './grids-queries.ts';
 import { idInput } from '../geo/bbox.ts';
 import { int32Id, text } from '../inputs.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
@@ -33,5 +33,13 @@ export const gridsRouter = router({
       ctx.audit.targetKind = 'responsibilityGrid';
       ctx.audit.targetId = input.id;
       return assignResponsibilityGrid(ctx.db, ctx.actor.scope, input);
+    }),
+  /** The people who patrol a responsibility grid, as accounts (its site visits go to them); `version` as read. */
+  setPatrolStaff: mutation('grid.edit', { scoped: 'district' })
+    .input(z.object({ id: int32Id('id'), version: int32Id('version'), userIds: z.array(int32Id('userId')).max(STAFF_MAX, `at most ${STAFF_MAX} people`) }))
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.targetKind = 'responsibilityGrid';
+      ctx.audit.targetId = input.id;
+      return setPatrolStaff(ctx.db, ctx.actor.scope, { ...input, userIds: [...new Set(input.userIds)] });
     }),
 });

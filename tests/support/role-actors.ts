@@ -13,7 +13,7 @@ export const OUT_DISTRICT = '350603';
 export const HANDLER_DEPARTMENT = 'sanitation';
 export const ROLE_PASSWORD = 'role-actor-pass-4711';
 /** The roles for people (migration 0005), as the database must have them (checked below). */
-export const ROLE_CODES = ['admin', 'command_viewer', 'department_handler', 'dispatcher', 'district_coordinator', 'health_planner', 'inspector', 'intake_operator', 'shift_lead'];
+export const ROLE_CODES = ['admin', 'command_viewer', 'department_handler', 'dispatcher', 'district_coordinator', 'grid_worker', 'health_planner', 'inspector', 'intake_operator', 'shift_lead'];
 /** Every actor of the generated tests, by label: a test is named for its actor. */
 export const ACTOR_LABELS = [...ROLE_CODES, 'display token', 'nobody'];
 

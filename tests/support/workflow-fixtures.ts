@@ -30,6 +30,8 @@ export type FixtureState = keyof typeof FIXTURE_PATHS;
 /** Each action: the state it is taken from and the fields it needs. */
 export const ACTION_FIXTURES: Record<string, { state: FixtureState; fields: Record<string, unknown> }> = {
   accept: { state: 'reported', fields: {} },
+  // the person it goes to is the caller's to add (a patrol account of the case's district)
+  assign: { state: 'verifying', fields: {} },
   verify: { state: 'verifying', fields: { result: '属实' } },
   selfHandle: { state: 'reported', fields: { result: '已处置', afterPhoto: 'photos/x.jpg' } },
   reclassify: { state: 'filed', fields: { note: '更正' } },

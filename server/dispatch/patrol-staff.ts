@@ -1,0 +1,87 @@
+// The people who patrol (docs/decisions/0016-patrol-staff.md): inspectors (监督员) and grid
+// workers (网格员) are accounts bound to responsibility grids (responsibility_grid_staff). A
+// case's site visits — verifying a public report, checking a handled case — are tasks of its
+// patrol grid's people: the engine assigns each to one of them, and refuses the visit to patrol
+// staff of other grids. People bound to no grid (a supervisor, a district-wide inspector) may
+// stand in; a shift lead gives a task to someone else with the 'assign' action.
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../db/engine.ts';
+import { refuse } from '../query-error.ts';
+import { caseScopeSql, type Scope } from '../auth/actor.ts';
+
+export interface Person {
+  id: number;
+  displayName: string;
+}
+
+/** The right a site visit needs: verifying (status 'verifying') or checking ('handled'). */
+export const taskPermission = (status: string) => (status === 'handled' ? 'case.check' : 'case.verify');
+
+/**
+ * Whom a case's site visit goes to: one of its unit grid's patrol grid's people who holds the
+ * visit's right, of the role the grid is patrolled by (responsibility_grids.assignee_role) first,
+ * then the one with the fewest open visits, then the lowest id (deterministic). Null when the case
+ * lies outside the patrol grids or nobody there may do it: the task is then anyone's in scope.
+ */
+export async function taskAssignee(db: Db, unitGridId: number | null, permission: string): Promise<Person | null> {
+  if (unitGridId === null) return null;
+  const [p] = await rows<Person>(
+    db,
+    sql`select u.id, u.display_name as "displayName"
+        from unit_grids g
+        join responsibility_grids r on r.id = g.responsibility_grid_id
+        join responsibility_grid_staff s on s.responsibility_grid_id = r.id
+        join users u on u.id = s.user_id and u.disabled_at is null
+        where g.id = ${unitGridId}
+          and exists (select 1 from role_permissions rp where rp.role_code = u.role_code and rp.permission = ${permission})
+        order by (u.role_code = r.assignee_role) desc, (select count(*) from cases c where c.assignee_user_id = u.id), u.id
+        limit 1`,
+  );
+  return p ?? null;
+}
+
+/**
+ * Refuses a site visit by patrol staff of another grid: the case's task is `assigneeId`'s, and
+ * the actor patrols grids, none of them this case's. Its assignee, a colleague on the same grid,
+ * and people bound to no grid pass.
+ */
+export async function checkTaskActor(db: Db, actorId: number, c: { id: number; assignee_user_id: number | null; unit_grid_id: number | null }): Promise<void> {
+  if (c.assignee_user_id === null || c.assignee_user_id === actorId) return;
+  const [b] = await rows<{ bound: boolean; here: boolean; assignee: string | null }>(
+    db,
+    sql`select exists (select 1 from responsibility_grid_staff where user_id = ${actorId}) as bound,
+               exists (select 1 from responsibility_grid_staff s join unit_grids g on g.responsibility_grid_id = s.responsibility_grid_id
+                       where s.user_id = ${actorId} and g.id = ${c.unit_grid_id}) as here,
+               (select display_name from users where id = ${c.assignee_user_id}) as assignee`,
+  );
+  if (b.bound && !b.here) throw refuse('FORBIDDEN', 'workflow.notYourTask', { id: c.id, assignee: b.assignee ?? String(c.assignee_user_id) });
+}
+
+/**
+ * The person a shift lead gives a visit to: an active account whose role holds the visit's right
+ * and whose scope covers the case's district.
+ */
+export async function fitAssignee(db: Db, userId: number, permission: string, districtCode: string | null): Promise<Person> {
+  const [u] = await rows<Person & { fit: boolean }>(
+    db,
+    sql`select u.id, u.display_name as "displayName",
+               (u.disabled_at is null
+                and exists (select 1 from role_permissions rp where rp.role_code = u.role_code and rp.permission = ${permission})
+                and (r.scope = 'city' or (r.scope = 'district' and (cardinality(u.district_codes) = 0 or ${districtCode}::char(6) = any (u.district_codes))))) as fit
+        from users u join roles r on r.code = u.role_code where u.id = ${userId}`,
+  );
+  if (!u) throw refuse('BAD_REQUEST', 'notFound', { what: 'user', id: userId });
+  if (!u.fit) throw refuse('BAD_REQUEST', 'workflow.assigneeUnfit', { name: u.displayName, permission });
+  return { id: u.id, displayName: u.displayName };
+}
+
+/** The open site visits assigned to a person, most urgent first (at most `limit`). */
+export async function tasksOf(db: Db, scope: Scope, userId: number, limit: number) {
+  return rows<{ id: number; code: string; status: string; stage: string | null; stageDueAt: string | null; categoryCode: string; address: string; gridCode: string | null; lng: number; lat: number }>(
+    db,
+    sql`select c.id::int as id, c.code, c.status, c.stage, to_char(c.stage_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "stageDueAt",
+               c.category_code as "categoryCode", c.address, c.grid_code::text as "gridCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat
+        from cases c where c.assignee_user_id = ${userId} and c.status in ('verifying', 'handled') and ${caseScopeSql(scope)}
+        order by c.stage_due_at nulls last, c.id limit ${limit}`,
+  );
+}
