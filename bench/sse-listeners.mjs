@@ -29,6 +29,7 @@ await Promise.all(
   }),
 );
 process.stdin.on('data', () => {
-  process.stdout.write(out.join('\n') + '\nend\n');
-  process.exit(0);
+  // exit only once the pipe has taken it all: stdout to a pipe is asynchronous, and exiting at
+  // once cut the ~250 kB report short (the parent then never read 'end')
+  process.stdout.write(out.join('\n') + '\nend\n', () => process.exit(0));
 });

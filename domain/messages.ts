@@ -209,7 +209,7 @@ export const MESSAGES = {
   'rule.beforeVersion': { zh: (p) => `规则 ${s(p.id)} 自 ${s(p.at)} 起生效，新版本不能早于此时。`, en: (p) => `Rule ${s(p.id)} starts at ${s(p.at)}: a new version cannot start before it.` },
   'grid.staffUnfit': {
     zh: (p) => `${s(p.name)} 不能巡查该责任网格：账号已停用、角色没有现场核实权限，或不负责该网格所在区县。`,
-    en: (p) => `${s(p.name)} cannot patrol this grid: the account is disabled, its role may not verify on site, or it does not cover the grid's district.`,
+    en: (p) => `Not a patrol person for this grid: ${s(p.name)}'s account is disabled, its role may not verify on site, or it does not cover the grid's district.`,
   },
   'workflow.notYourTask': {
     zh: (p) => `案件 ${s(p.id)} 不在您巡查的责任网格内，现场核实/核查由 ${s(p.assignee)} 负责；如需改派请联系值班长。`,
@@ -217,7 +217,7 @@ export const MESSAGES = {
   },
   'workflow.assigneeUnfit': {
     zh: (p) => `${s(p.name)} 不能承担此项现场任务：账号已停用、角色无“${s(p.permission) === 'case.check' ? '核查' : '核实'}”权限，或不负责该案件所在区县。`,
-    en: (p) => `${s(p.name)} cannot take this site visit: the account is disabled, its role may not ${s(p.permission) === 'case.check' ? 'check' : 'verify'}, or it does not cover the case's district.`,
+    en: (p) => `This site visit cannot go to ${s(p.name)}: the account is disabled, its role may not ${s(p.permission) === 'case.check' ? 'check' : 'verify'}, or it does not cover the case's district.`,
   },
   'workflow.outsideArea': { zh: (p) => `该位置在区县 ${s(p.district)}，不在您负责的区县（${s(p.yours)}）内。`, en: (p) => `That place is in district ${s(p.district)}, outside your districts (${s(p.yours)}).` },
 

@@ -12,9 +12,9 @@ describe('roles and permissions as data', () => {
       (await testEngine()).db,
       sql`select r.code, r.scope, r.assignable, (select count(*)::int from role_permissions p where p.role_code = r.code) as n from roles r order by r.code`,
     );
-  it('has the nine roles of domain.md for people, and the wall-display role for tokens, each with at least one right and a scope', async () => {
+  it('has the ten roles of domain.md for people, and the wall-display role for tokens, each with at least one right and a scope', async () => {
     const g = await grants();
-    expect(g.filter((r) => r.assignable).map((r) => r.code)).toEqual(['admin', 'command_viewer', 'department_handler', 'dispatcher', 'district_coordinator', 'health_planner', 'inspector', 'intake_operator', 'shift_lead']);
+    expect(g.filter((r) => r.assignable).map((r) => r.code)).toEqual(['admin', 'command_viewer', 'department_handler', 'dispatcher', 'district_coordinator', 'grid_worker', 'health_planner', 'inspector', 'intake_operator', 'shift_lead']);
     expect(g.filter((r) => !r.assignable).map((r) => r.code)).toEqual(['wall_display']);
     for (const r of g) expect(r.n, r.code).toBeGreaterThan(0);
     expect(g.find((r) => r.code === 'district_coordinator')?.scope).toBe('district');

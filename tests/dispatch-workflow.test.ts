@@ -431,7 +431,7 @@ describe('the workflow over the API', () => {
       expect((await w.as('demo-viewer').cases.byId({ id: c.id })).assignee).toEqual({ id: colleague.id, displayName: expect.any(String) });
       // a person who may not verify, or does not cover the district, is refused with a reason
       const [handler] = await rows<{ id: number }>(engine.db, sql`select id from users where username = 'demo-handler'`);
-      expect(await outcome(w.act('assign', { id: c.id, assigneeId: handler.id }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cannot take this site visit/) });
+      expect(await outcome(w.act('assign', { id: c.id, assigneeId: handler.id }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/This site visit cannot go to/) });
       const [elsewhere] = await rows<{ id: number }>(engine.db, sql`select id from users where role_code = 'inspector' and not ('350602' = any (district_codes)) and cardinality(district_codes) > 0 order by id limit 1`);
       expect(await outcome(w.act('assign', { id: c.id, assigneeId: elsewhere.id }))).toMatchObject({ code: 'BAD_REQUEST' });
       // the colleague verifies; the visit is done and nobody's task any more
@@ -466,7 +466,7 @@ describe('the workflow over the API', () => {
       // a stale version, a person who may not verify, a person of another district, a missing id
       expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: rg.version, userIds: [] }))).toMatchObject({ code: 'CONFLICT' });
       const [handler] = await rows<{ id: number }>(engine.db, sql`select id from users where username = 'demo-handler'`);
-      expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: done.version, userIds: [handler.id] }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cannot patrol/) });
+      expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: done.version, userIds: [handler.id] }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/Not a patrol person for this grid/) });
       const [far] = await rows<{ id: number }>(engine.db, sql`select id from users where role_code = 'inspector' and district_codes = '{350603}' order by id limit 1`);
       expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: done.version, userIds: [far.id] }))).toMatchObject({ code: 'BAD_REQUEST' });
       expect(await outcome(coordinator.grids.setPatrolStaff({ id: rg.id, version: done.version, userIds: [2_147_483_000] }))).toMatchObject({ code: 'BAD_REQUEST' });

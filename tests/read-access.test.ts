@@ -48,6 +48,8 @@ const SAMPLES: Record<string, () => unknown[]> = {
   // public: a citizen's app asks who will handle a report at a place (no case, no person in the answer)
   'dispatch.route': () => [{ lng: 117.65, lat: 24.51, category: 'E0104' }],
   'dispatch.rulesReport': () => [undefined],
+  'dispatch.rules': () => [undefined, { history: true }],
+  'dispatch.myTasks': () => [undefined],
   'dispatch.disputes': () => [{ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd }],
 };
 
