@@ -9,7 +9,8 @@
 // docs/decisions/0015-the-case-engine.md says why it is shaped so.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-import { addWorkingTime, createCalendar, workingMinutesBetween, type LimitUnit, type WorkingCalendar } from '../../domain/working-clock.ts';
+import { addWorkingTime, workingMinutesBetween, type LimitUnit, type WorkingCalendar } from '../../domain/working-clock.ts';
+import { limitKey, reference, refOf, type RefSource, type Reference } from './reference.ts';
 import { blockedBy, nextStatus, transitionOf, type FieldName, type Pending, type Transition } from '../../domain/transitions.ts';
 import { FIRST_STATUS, type Status } from '../../domain/workflow.ts';
 import { STORED_CRS, toWgs84, type InputCrs } from '../../domain/coords.ts';
@@ -62,19 +63,14 @@ interface CaseRow {
 const asDate = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The working calendar (calendar_days, working_periods): read per move, so a correction applies at once. */
-export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
-  const { days, periods } = await loadCalendarRows(db);
-  return createCalendar(days, periods);
+/** The working calendar (calendar_days, working_periods), as of the caller's transaction (server/dispatch/reference.ts). */
+export async function loadCalendar(src: RefSource): Promise<WorkingCalendar> {
+  return (await refOf(src)).calendar;
 }
 
 /** The calendar's rows as stored (a correction builds the calendar it would become from them). */
-export async function loadCalendarRows(db: Db) {
-  const [days, periods] = await Promise.all([
-    rows<{ day: string; kind: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_days`),
-    rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`),
-  ]);
-  return { days, periods };
+export async function loadCalendarRows(src: RefSource) {
+  return (await refOf(src)).calendarRows;
 }
 
 export interface Limit {
@@ -92,29 +88,24 @@ function parseLimit(key: string, v: string | undefined): Limit {
 }
 
 /** The limits of one case's stages: the category's (handle, verify, check) and the workflow's (file, dispatch, accept). */
-export async function limitsOf(db: Db, c: { category_code: string; urgency: string; area_class: string }): Promise<Record<'verify' | 'file' | 'dispatch' | 'accept' | 'handle' | 'check', Limit>> {
-  const cat = await rows<{ stage: string; amount: number; unit: LimitUnit }>(
-    db,
-    sql`select stage, amount::float8 as amount, unit from category_time_limits where category_code = ${c.category_code} and urgency = ${c.urgency} and area_class = ${c.area_class}`,
-  );
-  const meta = new Map((await rows<{ key: string; value: string }>(db, sql`select key, value from app_meta where key like 'workflow.limit.%'`)).map((r) => [r.key, r.value]));
+export async function limitsOf(src: RefSource, c: { category_code: string; urgency: string; area_class: string }): Promise<Record<'verify' | 'file' | 'dispatch' | 'accept' | 'handle' | 'check', Limit>> {
+  const ref = await refOf(src);
   const of = (stage: string) => {
-    const l = cat.find((r) => r.stage === stage);
+    const l = ref.limits.get(limitKey(c.category_code, stage, c.urgency, c.area_class));
     if (!l) throw refuse('INTERNAL_SERVER_ERROR', 'db.failed', { what: `no ${stage} limit for category ${c.category_code} (${c.urgency}, ${c.area_class}) in category_time_limits` });
-    return { amount: l.amount, unit: l.unit };
+    return l;
   };
   const acceptKey = `workflow.limit.accept.${c.urgency === 'urgent' ? 'urgent' : 'normal'}`;
   return {
     verify: of('verify'), handle: of('handle'), check: of('check'),
-    file: parseLimit('workflow.limit.file', meta.get('workflow.limit.file')),
-    dispatch: parseLimit('workflow.limit.dispatch', meta.get('workflow.limit.dispatch')),
-    accept: parseLimit(acceptKey, meta.get(acceptKey)),
+    file: parseLimit('workflow.limit.file', ref.meta.get('workflow.limit.file')),
+    dispatch: parseLimit('workflow.limit.dispatch', ref.meta.get('workflow.limit.dispatch')),
+    accept: parseLimit(acceptKey, ref.meta.get(acceptKey)),
   };
 }
 
-async function metaNumber(db: Db, key: string, fallback: number): Promise<number> {
-  const [r] = await rows<{ value: string }>(db, sql`select value from app_meta where key = ${key}`);
-  const n = Number(r?.value);
+async function metaNumber(src: RefSource, key: string, fallback: number): Promise<number> {
+  const n = Number((await refOf(src)).meta.get(key));
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
@@ -189,8 +180,9 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
     const to = nextStatus(x, c.status);
     const set: Record<string, unknown> = {};
     const payload: Record<string, unknown> = {};
-    const cal = await loadCalendar(db);
-    const limits = await limitsOf(db, c);
+    const ref = await reference(db); // once per move: the calendar, limits, categories and rules below
+    const cal = ref.calendar;
+    const limits = await limitsOf(ref, c);
     const due = (from: Date, l: Limit) => addWorkingTime(cal, from, l.amount, l.unit);
     const stage = (name: string | null, dueAt: Date | null) => {
       set.stage = name;
@@ -224,7 +216,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         const moved = input.lng !== undefined || input.lat !== undefined;
         if (moved && (input.lng === undefined || input.lat === undefined)) throw refuse('BAD_REQUEST', 'workflow.missingField', { action, field: input.lng === undefined ? 'lng' : 'lat' });
         const categoryCode = (input.categoryCode as string | undefined) ?? c.category_code;
-        const category = await categoryOf(db, categoryCode);
+        const category = await categoryOf(ref, categoryCode);
         if (!category) throw refuse('BAD_REQUEST', 'route.unknownCategory', { code: categoryCode });
         let lng = c.lng;
         let lat = c.lat;
@@ -237,7 +229,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         if (actor.scope.kind === 'district' && !districtInScope(actor.scope, place.districtCode)) {
           throw refuse('FORBIDDEN', 'workflow.outsideArea', { district: place.districtCode, yours: actor.scope.districts?.join(', ') || '—' });
         }
-        const route = await decideRoute(db, place, category, now, c.channel);
+        const route = await decideRoute(ref, place, category, now, c.channel);
         Object.assign(set, placeColumns(place), { category_code: category.code, area_class: place.areaClass }, routeColumns(route));
         if (moved) set.geom = sql`ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)`;
         Object.assign(payload, { categoryCode: category.code, districtCode: place.districtCode, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null });
@@ -245,9 +237,9 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       }
       case 'file': {
         // route on filing: the suggestion the dispatcher sees, with its reason
-        const category = await categoryOf(db, c.category_code);
+        const category = await categoryOf(ref, c.category_code);
         const place = await placeInCity(db, c.lng, c.lat, now);
-        const route = category ? await decideRoute(db, place, category, now, c.channel) : null;
+        const route = category ? await decideRoute(ref, place, category, now, c.channel) : null;
         Object.assign(set, routeColumns(route));
         Object.assign(payload, { suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null, reason: route?.reason ?? null });
         stage('dispatch', due(now, limits.dispatch));
@@ -259,12 +251,11 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       case 'dispatch': {
         const departmentId = (input.departmentId as number | undefined) ?? c.suggested_department_id;
         if (departmentId == null) throw refuse('BAD_REQUEST', 'workflow.noDepartment');
-        const [dept] = await rows<{ id: number; name: string }>(db, sql`select id, name from departments where id = ${departmentId}`);
+        const dept = ref.departments.get(departmentId);
         if (!dept) throw refuse('BAD_REQUEST', 'admin.unknownDepartment', { id: departmentId });
         const override = c.suggested_department_id !== null && departmentId !== c.suggested_department_id;
         if (override && !text(input.overrideReason)) {
-          const [s] = await rows<{ name: string }>(db, sql`select name from departments where id = ${c.suggested_department_id}`);
-          throw refuse('BAD_REQUEST', 'workflow.overrideNeedsReason', { suggested: s?.name ?? String(c.suggested_department_id) });
+          throw refuse('BAD_REQUEST', 'workflow.overrideNeedsReason', { suggested: ref.departments.get(c.suggested_department_id!)?.name ?? String(c.suggested_department_id) });
         }
         const handleDue = due(now, limits.handle);
         const closeDue = due(handleDue, limits.check);
@@ -280,11 +271,10 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       case 'return': {
         const suggested = input.suggestedDepartmentId as number | undefined;
         if (suggested !== undefined) {
-          const [d] = await rows<{ id: number }>(db, sql`select id from departments where id = ${suggested}`);
-          if (!d) throw refuse('BAD_REQUEST', 'admin.unknownDepartment', { id: suggested });
+          if (!ref.departments.has(suggested)) throw refuse('BAD_REQUEST', 'admin.unknownDepartment', { id: suggested });
           // the suggested owner becomes the dispatcher's suggestion for the re-dispatch
           set.suggested_department_id = suggested;
-          redispatch = await ruleForSuggestion(db, c, suggested, now);
+          redispatch = await ruleForSuggestion(db, ref, c, suggested, now);
           if (redispatch) Object.assign(set, routeColumns(redispatch));
         }
         Object.assign(payload, { departmentId: c.department_id, reasonCode: input.reasonCode, suggestedDepartmentId: suggested ?? null });
@@ -358,7 +348,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         set.satisfaction = input.satisfaction;
         break;
       case 'reopen': {
-        const days = await metaNumber(db, 'workflow.reopen_days', 7);
+        const days = await metaNumber(ref, 'workflow.reopen_days', 7);
         const closedAt = asDate(c.closed_at);
         if (closedAt && now.getTime() - closedAt.getTime() > days * 86_400_000) throw refuse('CONFLICT', 'workflow.reopenWindow', { id: c.id, days });
         Object.assign(set, { closed_at: null, check_passed: null, satisfaction: null });
@@ -402,13 +392,13 @@ const routingActor: Actor = {
  * returned the case before: two units each naming the other would otherwise hand it back and
  * forth with nobody deciding (a dispatcher settles that).
  */
-async function ruleForSuggestion(db: Db, c: CaseRow, suggested: number, now: Date): Promise<RouteDecision | null> {
+async function ruleForSuggestion(db: Db, ref: Reference, c: CaseRow, suggested: number, now: Date): Promise<RouteDecision | null> {
   if (suggested === c.department_id) return null;
   const [before] = await rows<{ n: number }>(db, sql`select count(*)::int as n from case_events where case_id = ${c.id} and type = 'return' and (payload->>'departmentId')::int = ${suggested}`);
   if (before.n > 0) return null;
-  const category = await categoryOf(db, c.category_code);
+  const category = await categoryOf(ref, c.category_code);
   const place = await placeAt(db, c.lng, c.lat, now);
-  return category && place ? decideRoute(db, place, category, now, c.channel, { toDepartment: suggested }) : null;
+  return category && place ? decideRoute(ref, place, category, now, c.channel, { toDepartment: suggested }) : null;
 }
 
 interface CaseAfterRow {
@@ -451,7 +441,8 @@ export const sourceOfChannel = (channel: string) => (channel === 'patrol' ? 'ins
 export async function registerCase(call: EngineCall, input: RegisterInput): Promise<CaseAfter> {
   const { db, actor, now } = call;
   try {
-    const category = await categoryOf(db, input.categoryCode);
+    const ref = await reference(db);
+    const category = await categoryOf(ref, input.categoryCode);
     if (!category) throw refuse('BAD_REQUEST', 'route.unknownCategory', { code: input.categoryCode });
     const [lng, lat] = toWgs84([input.lng, input.lat], input.crs);
     const place = await placeInCity(db, lng, lat, now);
@@ -459,9 +450,9 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
       throw refuse('FORBIDDEN', 'workflow.outsideArea', { district: place.districtCode, yours: actor.scope.districts?.join(', ') || '—' });
     }
     const source = sourceOfChannel(input.channel);
-    const route = await decideRoute(db, place, category, now, input.channel);
-    const cal = await loadCalendar(db);
-    const limits = await limitsOf(db, { category_code: category.code, urgency: input.urgency, area_class: place.areaClass });
+    const route = await decideRoute(ref, place, category, now, input.channel);
+    const cal = ref.calendar;
+    const limits = await limitsOf(ref, { category_code: category.code, urgency: input.urgency, area_class: place.areaClass });
     // the running stage: a public report waits for intake to accept it, an inspector's for filing
     const firstStage = source === 'public' ? { stage: 'verify', due: addWorkingTime(cal, now, limits.verify.amount, limits.verify.unit) } : { stage: 'file', due: addWorkingTime(cal, now, limits.file.amount, limits.file.unit) };
     // case codes: local date (UTC+8) + a 5-digit serial within the day; one writer per day at a time
@@ -472,9 +463,9 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     const [last] = await rows<{ code: string }>(db, sql`select code from cases where code >= ${day} and code < ${String(Number(day) + 1)} and length(code) = 13 order by code desc limit 1`);
     const n = last ? Number(last.code.slice(8)) + 1 : 1;
     const code = `${day}${String(n).padStart(5, '0')}`;
-    const [c] = await rows<{ id: number }>(
+    const [c] = await rows<CaseAfterRow>(
       db,
-      sql`insert into cases (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs, status, version,
+      sql`insert into cases as c (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs, status, version,
                              unit_grid_id, grid_code, village_code, township_code, district_code, property_community_id, suggested_department_id, route_rule_id, route_reason, route_reason_en,
                              reported_at, stage, stage_started_at, stage_due_at)
           values (${code}, ${source}, ${input.channel}, ${input.externalId ?? null}, ${category.code}, ${input.urgency}, ${place.areaClass}, ${input.description},
@@ -482,7 +473,7 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
                   ${place.gridId}, ${place.gridCode}, ${place.villageCode}, ${place.townshipCode}, ${place.districtCode}, ${place.compoundId},
                   ${route?.departmentId ?? null}, ${route?.ruleId ?? null}, ${route?.reason ?? null}, ${route?.reasonEn ?? null},
                   ${now.toISOString()}::timestamptz, ${firstStage.stage}, ${now.toISOString()}::timestamptz, ${firstStage.due.toISOString()}::timestamptz)
-          returning id::int as id`,
+          returning ${AFTER_COLUMNS}`,
     );
     if (source === 'public' && input.reporter) {
       const anonymous = input.reporter.anonymous;
@@ -492,8 +483,7 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
       type: 'report', from: null, to: FIRST_STATUS, reason: null,
       payload: { channel: input.channel, categoryCode: category.code, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null },
     });
-    const [after] = await rows<CaseAfterRow>(db, sql`select ${AFTER_COLUMNS} from cases c where c.id = ${c.id}`);
-    return toAfter(after, eventId);
+    return toAfter(c, eventId);
   } catch (err) {
     throw queryFailed('registering the case', err);
   }

@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { candidateRoutes, explainRoute, routeCase, rulesValidAt, sortRules, ruleReport, type DispatchRule, type RuleReport } from '../../domain/routing.ts';
+import { refOf, type RefSource } from './reference.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
 
@@ -89,17 +90,9 @@ export async function placeInCity(db: Db, lng: number, lat: number, at: Date): P
   return place;
 }
 
-const RULE_COLUMNS = sql`id, priority, category_code as "categoryCode", major_kind as "majorKind", major_code::text as "majorCode", district_code::text as "districtCode",
-  township_code::text as "townshipCode", village_code::text as "villageCode", in_property_community as "inPropertyCommunity", channel, area_class as "areaClass",
-  department_id as "departmentId", resolve, (extract(epoch from valid_from) * 1000)::float8 as "validFrom", (extract(epoch from valid_to) * 1000)::float8 as "validTo"`;
-
 /** Every rule, every version (the routing applies those valid at the case's instant). */
-export async function loadRules(db: Db): Promise<DispatchRule[]> {
-  try {
-    return await rows<DispatchRule>(db, sql`select ${RULE_COLUMNS} from dispatch_rules order by id`);
-  } catch (err) {
-    throw queryFailed('reading the dispatch rules', err);
-  }
+export async function loadRules(src: RefSource): Promise<DispatchRule[]> {
+  return (await refOf(src)).rules;
 }
 
 export interface RouteDecision {
@@ -120,17 +113,19 @@ export interface CategoryFacts {
   nameEn: string;
 }
 
-export async function categoryOf(db: Db, code: string): Promise<CategoryFacts | null> {
-  const [c] = await rows<CategoryFacts>(db, sql`select code, kind, major_code::text as "majorCode", name, name_en as "nameEn" from case_categories where code = ${code} and active`);
-  return c ?? null;
+/** An active category (null: unknown or retired). */
+export async function categoryOf(src: RefSource, code: string): Promise<CategoryFacts | null> {
+  const c = (await refOf(src)).categories.get(code);
+  return c?.active ? { code: c.code, kind: c.kind, majorCode: c.majorCode, name: c.name, nameEn: c.nameEn } : null;
 }
 
 /**
  * The department the rules valid at `at` give a case of `category` at `place` (from `channel`), with the reason; null when no rule resolves.
  * With `toDepartment`, the rule that would send it to that unit instead, if one applies.
  */
-export async function decideRoute(db: Db, place: Place, category: CategoryFacts, at: Date, channel: string | null, opts: { toDepartment?: number } = {}): Promise<RouteDecision | null> {
-  const rules = sortRules(rulesValidAt(await loadRules(db), at.getTime()));
+export async function decideRoute(src: RefSource, place: Place, category: CategoryFacts, at: Date, channel: string | null, opts: { toDepartment?: number } = {}): Promise<RouteDecision | null> {
+  const ref = await refOf(src);
+  const rules = sortRules(rulesValidAt(ref.rules, at.getTime()));
   const facts = {
     categoryCode: category.code, categoryKind: category.kind, majorCode: category.majorCode, districtCode: place.districtCode, townshipCode: place.townshipCode,
     villageCode: place.villageCode, propertyDepartmentId: place.propertyDepartmentId, territorialDepartmentId: place.territorialDepartmentId, channel, areaClass: place.areaClass,
@@ -138,20 +133,21 @@ export async function decideRoute(db: Db, place: Place, category: CategoryFacts,
   // with toDepartment: the first rule that applies here and names that unit (a return's suggested owner), or none
   const route = opts.toDepartment === undefined ? routeCase(rules, facts) : (candidateRoutes(rules, facts).find((r) => r.departmentId === opts.toDepartment) ?? null);
   if (!route) return null;
-  const [d] = await rows<{ code: string; name: string; name_en: string }>(db, sql`select code, name, name_en from departments where id = ${route.departmentId}`);
+  const d = ref.departments.get(route.departmentId)!;
   const rule = rules.find((r) => r.id === route.ruleId)!;
   const names = { category: category.name, district: place.districtName, township: place.townshipName ?? undefined, village: place.villageName ?? undefined };
   return {
-    departmentId: route.departmentId, departmentCode: d.code, departmentName: d.name, departmentNameEn: d.name_en, ruleId: route.ruleId,
+    departmentId: route.departmentId, departmentCode: d.code, departmentName: d.name, departmentNameEn: d.nameEn, ruleId: route.ruleId,
     reason: explainRoute(rule, { ...names, department: d.name }, 'zh'),
-    reasonEn: explainRoute(rule, { ...names, category: category.nameEn, department: d.name_en }, 'en'),
+    reasonEn: explainRoute(rule, { ...names, category: category.nameEn, department: d.nameEn }, 'en'),
   };
 }
 
 /** Rules that can never fire and rules that tie ambiguously, among those in force at `at`. */
-export async function rulesReport(db: Db, at: Date): Promise<RuleReport & { rules: number }> {
-  const rules = rulesValidAt(await loadRules(db), at.getTime());
-  const cats = new Map((await rows<{ code: string; kind: string; major: string }>(db, sql`select code, kind, major_code::text as major from case_categories`)).map((c) => [c.code, c]));
+export async function rulesReport(src: RefSource, at: Date): Promise<RuleReport & { rules: number }> {
+  const ref = await refOf(src);
+  const rules = rulesValidAt(ref.rules, at.getTime());
+  const cats = new Map([...ref.categories.values()].map((c) => [c.code, { kind: c.kind, major: c.majorCode }]));
   return { rules: rules.length, ...ruleReport(rules, (code) => cats.get(code)) };
 }
 
