@@ -1,6 +1,6 @@
 // The case engine (docs/decisions/0015), over real HTTP on a local port:
-// - register + route + event (dispatch.register as the intake operator) at a fixed rate, p50 and
-//   p99 latency, against the same work sent as plain SQL on the same pool in the same run (the
+// - register + route + event (dispatch.register as the intake operator) at a fixed rate, sent by a
+//   load generator in a process of its own (bench/http-load.mjs), p50 and p99 latency, against the same work sent as plain SQL on the same pool in the same run (the
 //   PostGIS place lookup, the case code under its advisory lock, the case row, the event, the
 //   NOTIFY, in one transaction). Target on the server engine: ratio ≤ 2 and p99 ≤ 25 ms at
 //   200 req/s; the embedded engine (one connection, one thread) is reported at 20 req/s.
@@ -57,6 +57,16 @@ async function atRate(n: number, rate: number, f: (i: number) => Promise<void>):
   return { latencies, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** `n` registrations at `rate` from bench/http-load.mjs in a child process: its latencies and seconds. */
+async function loadFromChild(base: string, who: { cookie: string; csrf: string }, rate: number, n: number, points: { lng: number; lat: number }[]): Promise<{ latencies: number[]; seconds: number }> {
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, 'http-load.mjs'), base, who.cookie, who.csrf, String(rate), String(n), JSON.stringify(points)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (code !== 0) throw new Error(`the load generator failed (exit ${code})`);
+  return JSON.parse(out) as { latencies: number[]; seconds: number };
+}
+
 async function signIn(base: string, username: string): Promise<{ cookie: string; csrf: string }> {
   const res = await fetch(`${base}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
   if (!res.ok) throw new Error(`sign-in ${username}: ${res.status} ${await res.text()}`);
@@ -93,13 +103,12 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
         const place = await placeAt(tx, p.lng, p.lat, now);
         const day = 'BENCH' + String(now.getTime()).slice(-3);
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${day}))`);
-        // the engine's read of the day's last code: a range of the unique index on code
-        await rows<{ code: string }>(tx, sql`select code from cases where code >= ${day} and code < ${`${day}~`} order by code desc limit 1`);
         const serial = ++rawSerial;
+        // the code as the engine makes it: the day's last code read inside the insert (a range of the unique index)
         const [c] = await rows<{ id: number }>(
           tx,
           sql`insert into cases (code, source, channel, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs, status, unit_grid_id, grid_code, village_code, township_code, district_code, reported_at)
-              values (${`${day}${i}-${serial}`}, 'public', '12345', 'E0104', 'normal', ${place!.areaClass}, 'raw', ${place!.address}, ST_SetSRID(ST_MakePoint(${p.lng}, ${p.lat}), 4326), ${p.lng}, ${p.lat}, 'WGS84', 'reported',
+              values (${`${day}${i}-${serial}`} || coalesce(left((select code from cases where code >= ${day} and code < ${`${day}~`} order by code desc limit 1), 0), ''), 'public', '12345', 'E0104', 'normal', ${place!.areaClass}, 'raw', ${place!.address}, ST_SetSRID(ST_MakePoint(${p.lng}, ${p.lat}), 4326), ${p.lng}, ${p.lat}, 'WGS84', 'reported',
                       ${place!.gridId}, ${place!.gridCode}, ${place!.villageCode}, ${place!.townshipCode}, ${place!.districtCode}, now()) returning id::int as id`,
         );
         const [e] = await rows<{ id: number }>(tx, sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role) values (${c.id}, 1, now(), 'report', null, 'reported', 'bench', 'intake_operator') returning id::int as id`);
@@ -111,7 +120,8 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
       await register(i);
       await raw(i);
     }
-    const api = await atRate(n, rate, register);
+    // the API's load comes from a process of its own (the client's work must not share the server's thread)
+    const api = await loadFromChild(base, intake, rate, n, points);
     const base0 = await atRate(n, rate, raw);
 
     // commit → delivery with 100 subscribers over SSE

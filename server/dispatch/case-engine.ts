@@ -460,9 +460,9 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.case_code.${day}`}))`);
     // the day's codes as a range of the unique index on code, [day, day + 1) as digit strings (a LIKE prefix uses
     // the index only under the C collation: on a C.UTF-8 server it read every case, 59 ms at 142k, under the day's lock)
-    const [last] = await rows<{ code: string }>(db, sql`select code from cases where code >= ${day} and code < ${String(Number(day) + 1)} and length(code) = 13 order by code desc limit 1`);
-    const n = last ? Number(last.code.slice(8)) + 1 : 1;
-    const code = `${day}${String(n).padStart(5, '0')}`;
+    // (read inside the insert itself: its snapshot is taken after the lock was granted, so it sees the last writer's code)
+    const serial = sql`(coalesce((select substr(code, 9)::int from cases where code >= ${day} and code < ${String(Number(day) + 1)} and length(code) = 13 order by code desc limit 1), 0) + 1)::text`;
+    const code = sql`${day} || lpad(${serial}, greatest(5, length(${serial})), '0')`;
     const [c] = await rows<CaseAfterRow>(
       db,
       sql`insert into cases as c (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs, status, version,
