@@ -63,6 +63,7 @@ export const PERMISSION_LABELS: Record<string, Label> = {
   'user.manage': { zh: '管理用户与角色', en: 'Manage users and roles' },
   'token.manage': { zh: '管理大屏令牌', en: 'Manage display tokens' },
   'case.callback': { zh: '答复与回访举报人', en: 'Reply to and call back the reporter' },
+  'dispatch.rules.read': { zh: '查看派遣规则', en: 'See the dispatch rules' },
   'dispatch.rules.edit': { zh: '编辑派遣规则', en: 'Edit the dispatch rules' },
 };
 

@@ -489,7 +489,7 @@ describe('the workflow over the API', () => {
       w.advance(60);
       const v2 = await admin.dispatch.saveRule({ replacesId: added.id, priority: winner.priority + 10, categoryCode: 'E0104', districtCode: '350602', departmentId: sanitation, note: '改回环卫' });
       expect(v2.replacesId).toBe(added.id);
-      const history = await w.as('demo-dispatcher').dispatch.rules({ history: true });
+      const history = await admin.dispatch.rules({ history: true });
       expect(history.find((r) => r.id === added.id)).toMatchObject({ inForce: false, validTo: v2.validFrom });
       expect(history.find((r) => r.id === v2.id)).toMatchObject({ inForce: true, replacesId: added.id });
       expect((await w.as('demo-dispatcher').dispatch.rules()).map((r) => r.id)).not.toContain(added.id);

@@ -209,7 +209,7 @@ export const dispatchRouter = router({
   /** Jurisdiction disputes in a period: return and ping-pong rates, hand-offs per department pair, returns by reason. */
   disputes: allowed('indicators.read').input(closedPeriodInput).query(({ ctx, input }) => disputes(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
   /** The dispatch rules in force now (or at `at`), highest priority first; with `history`, every version. */
-  rules: allowed('case.dispatch')
+  rules: allowed('dispatch.rules.read')
     .input(z.object({ at: instant('at').optional(), history: z.boolean().default(false) }).optional())
     .query(({ ctx, input }) => listRules(ctx.engine.db, input?.at ? new Date(input.at) : nowOf(ctx), input?.history ?? false)),
   /** Adds a rule, or a new version of one (`replacesId`: the version in force ends when this one starts); answers with the rules report. */
