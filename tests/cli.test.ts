@@ -16,6 +16,7 @@ import { ensureFirstAdmin, FIRST_ADMIN } from '../server/auth/first-run.ts';
 import { verifyPassword } from '../server/auth/password.ts';
 import { isLoopback, LOCAL_CLI_BODY_LIMIT } from '../server/http/local-cli.ts';
 import { migratedDataDir, testEngine } from './support/test-db.ts';
+import { rolledBackSuite } from './support/rolled-back.ts';
 import { createServerDatabase, dropServerDatabase } from './support/server-db.ts';
 
 const cfg = inject('testDb');
@@ -55,12 +56,14 @@ const localAddress = (remoteAddress: string) => ({ incoming: { socket: { remoteA
 
 describe('the local route', () => {
   const secret = 'A'.repeat(43);
-  let engine: Engine;
+  // in a transaction rolled back at the end: the refusals and the report it audits stay out of the shared city
+  const suite = rolledBackSuite(testEngine);
+  const engine: Engine = suite.engine;
   let app: ReturnType<typeof createApp>;
-  beforeAll(async () => {
-    engine = await testEngine();
+  beforeAll(() => suite.setup(async () => {
     app = createApp(engine, { localCli: { secret } });
-  });
+  }), 120_000);
+  afterAll(() => suite.end());
   const post = (path: string, init: { body?: string; headers?: Record<string, string> } = {}, from = '127.0.0.1') =>
     app.request(`http://127.0.0.1:3000/local/cli/${path}`, { method: 'POST', body: init.body ?? '{}', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}`, ...init.headers } }, localAddress(from));
   const denials = async (reason: string) =>
@@ -71,78 +74,83 @@ describe('the local route', () => {
     for (const a of ['10.0.0.1', '192.0.2.7', '::ffff:192.0.2.7', '2001:db8::1', '', undefined]) expect(isLoopback(a)).toBe(false);
   });
 
-  it('refuses a caller that is not on this machine (403), even with the right secret, and audits it', async () => {
-    const before = await denials('cli.notLocal');
-    const cases = [
-      post('report', {}, '192.0.2.7'),
-      post('report', {}, '::ffff:10.1.2.3'),
-      // a proxy on this machine makes every visitor look local: its headers refuse the request
-      post('report', { headers: { 'x-forwarded-for': '127.0.0.1' } }),
-      post('report', { headers: { forwarded: 'for=127.0.0.1' } }),
-      // a browser (a page on another site, or one whose name was rebound to 127.0.0.1)
-      post('report', { headers: { origin: 'http://127.0.0.1:3000' } }),
-      app.request('http://evil.example:3000/local/cli/report', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${secret}` } }, localAddress('127.0.0.1')),
-      // no socket at all (an in-process request): not known to be local
-      app.request('http://127.0.0.1:3000/local/cli/report', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${secret}` } }),
-    ];
-    for (const res of await Promise.all(cases)) {
-      expect(res.status).toBe(403);
-      expect(await res.json()).toMatchObject({ reason: 'cli.notLocal', error: expect.stringMatching(/straight from this machine/) });
-    }
-    expect(await denials('cli.notLocal')).toBeGreaterThan(before);
-  });
+  it('refuses a caller that is not on this machine (403), even with the right secret, and audits it', () =>
+    suite.run(async () => {
+      const before = await denials('cli.notLocal');
+      const cases = [
+        post('report', {}, '192.0.2.7'),
+        post('report', {}, '::ffff:10.1.2.3'),
+        // a proxy on this machine makes every visitor look local: its headers refuse the request
+        post('report', { headers: { 'x-forwarded-for': '127.0.0.1' } }),
+        post('report', { headers: { forwarded: 'for=127.0.0.1' } }),
+        // a browser (a page on another site, or one whose name was rebound to 127.0.0.1)
+        post('report', { headers: { origin: 'http://127.0.0.1:3000' } }),
+        app.request('http://evil.example:3000/local/cli/report', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${secret}` } }, localAddress('127.0.0.1')),
+        // no socket at all (an in-process request): not known to be local
+        app.request('http://127.0.0.1:3000/local/cli/report', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${secret}` } }),
+      ];
+      for (const res of await Promise.all(cases)) {
+        expect(res.status).toBe(403);
+        expect(await res.json()).toMatchObject({ reason: 'cli.notLocal', error: expect.stringMatching(/straight from this machine/) });
+      }
+      expect(await denials('cli.notLocal')).toBeGreaterThan(before);
+    }));
 
-  it('refuses a missing or wrong secret (401) before it reads the body, and audits it', async () => {
-    const before = await denials('cli.badSecret');
-    for (const authorization of ['', 'Bearer ', `Bearer ${'B'.repeat(43)}`, `Bearer ${secret}x`, `Basic ${secret}`]) {
-      const res = await post('accounts:reset-password', { headers: { authorization }, body: JSON.stringify({ username: FIRST_ADMIN }) });
-      expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ reason: 'cli.badSecret', error: expect.stringMatching(/citygrid\.server\.json/) });
-    }
-    expect(await denials('cli.badSecret')).toBeGreaterThan(before);
-  });
+  it('refuses a missing or wrong secret (401) before it reads the body, and audits it', () =>
+    suite.run(async () => {
+      const before = await denials('cli.badSecret');
+      for (const authorization of ['', 'Bearer ', `Bearer ${'B'.repeat(43)}`, `Bearer ${secret}x`, `Basic ${secret}`]) {
+        const res = await post('accounts:reset-password', { headers: { authorization }, body: JSON.stringify({ username: FIRST_ADMIN }) });
+        expect(res.status).toBe(401);
+        expect(await res.json()).toMatchObject({ reason: 'cli.badSecret', error: expect.stringMatching(/citygrid\.server\.json/) });
+      }
+      expect(await denials('cli.badSecret')).toBeGreaterThan(before);
+    }));
 
-  it('validates the command and its input with the shared primitives, and limits the body', async () => {
-    let res = await post('db:seed');
-    expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ reason: 'cli.unknownCommand', params: { command: 'db:seed', known: 'accounts:reset-password, report, calendar:correct' } });
-    // the calendar correction validates its days with the shared date primitive
-    res = await post('calendar:correct', { body: JSON.stringify({ days: ['2026-02-30'], kind: 'holiday', name: '', apply: false }) });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'days.0', reason: 'input.dateFormat' }] });
-    res = await post('report', { body: JSON.stringify({ from: '2022-02-30T00:00:00+08:00', to: '2022-01-01T00:00:00+08:00' }) });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'from', reason: 'input.instantFormat' }] });
-    res = await post('report', { body: JSON.stringify({ from: '2022-03-01T00:00:00+08:00', to: '2022-01-01T00:00:00+08:00' }) });
-    expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'to', reason: 'input.periodOrder' }] });
-    res = await post('report', { body: JSON.stringify({ from: '2022-01-01T00:00:00+08:00', to: '2022-02-01T00:00:00+08:00', scope: 'x' }) });
-    expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ reason: 'zod.unrecognized_keys' }] });
-    res = await post('report', { body: '{"from":' });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ reason: 'refused.PARSE_ERROR' });
-    res = await post('report', { body: JSON.stringify({ from: 'x'.repeat(LOCAL_CLI_BODY_LIMIT) }) });
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ reason: 'request.tooLarge' });
-    res = await post('accounts:reset-password', { body: JSON.stringify({ username: 'demo-viewer' }) });
-    expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ reason: 'admin.noAccountToReset', error: "No account 'demo-viewer' (demo accounts keep their documented password)." });
-  });
+  it('validates the command and its input with the shared primitives, and limits the body', () =>
+    suite.run(async () => {
+      let res = await post('db:seed');
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ reason: 'cli.unknownCommand', params: { command: 'db:seed', known: 'accounts:reset-password, report, calendar:correct' } });
+      // the calendar correction validates its days with the shared date primitive
+      res = await post('calendar:correct', { body: JSON.stringify({ days: ['2026-02-30'], kind: 'holiday', name: '', apply: false }) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'days.0', reason: 'input.dateFormat' }] });
+      res = await post('report', { body: JSON.stringify({ from: '2022-02-30T00:00:00+08:00', to: '2022-01-01T00:00:00+08:00' }) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'from', reason: 'input.instantFormat' }] });
+      res = await post('report', { body: JSON.stringify({ from: '2022-03-01T00:00:00+08:00', to: '2022-01-01T00:00:00+08:00' }) });
+      expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ path: 'to', reason: 'input.periodOrder' }] });
+      res = await post('report', { body: JSON.stringify({ from: '2022-01-01T00:00:00+08:00', to: '2022-02-01T00:00:00+08:00', scope: 'x' }) });
+      expect(await res.json()).toMatchObject({ reason: 'input.invalid', issues: [{ reason: 'zod.unrecognized_keys' }] });
+      res = await post('report', { body: '{"from":' });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ reason: 'refused.PARSE_ERROR' });
+      res = await post('report', { body: JSON.stringify({ from: 'x'.repeat(LOCAL_CLI_BODY_LIMIT) }) });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ reason: 'request.tooLarge' });
+      res = await post('accounts:reset-password', { body: JSON.stringify({ username: 'demo-viewer' }) });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ reason: 'admin.noAccountToReset', error: "No account 'demo-viewer' (demo accounts keep their documented password)." });
+    }));
 
-  it('answers a report on the server’s own engine, audited as through the server', async () => {
-    const res = await post('report', { body: JSON.stringify({ from: '2022-01-01T00:00:00+08:00', to: '2022-09-01T00:00:00+08:00' }) });
-    expect(res.status).toBe(200);
-    const { lines } = (await res.json()) as { lines: string[] };
-    expect(lines[0]).toBe('CityGrid indicators, city-wide: cases of [2022-01-01T00:00:00+08:00, 2022-09-01T00:00:00+08:00), as of 2022-09-01T00:00:00+08:00');
-    expect(lines.find((l) => l.includes('handling rate'))).toMatch(/handling rate\s+\d+\.\d\d %\s+[\d,]+ \/ [\d,]+\s+处置率$/);
-    const [row] = await rows<{ ip: string; via: string }>(engine.db, sql`select ip, detail->>'via' as via from audit_log where action = 'system.report' order by id desc limit 1`);
-    expect(row).toEqual({ ip: '127.0.0.1', via: VIA_SERVER });
-  });
+  it('answers a report on the server’s own engine, audited as through the server', () =>
+    suite.run(async () => {
+      const res = await post('report', { body: JSON.stringify({ from: '2022-01-01T00:00:00+08:00', to: '2022-09-01T00:00:00+08:00' }) });
+      expect(res.status).toBe(200);
+      const { lines } = (await res.json()) as { lines: string[] };
+      expect(lines[0]).toBe('CityGrid indicators, city-wide: cases of [2022-01-01T00:00:00+08:00, 2022-09-01T00:00:00+08:00), as of 2022-09-01T00:00:00+08:00');
+      expect(lines.find((l) => l.includes('handling rate'))).toMatch(/handling rate\s+\d+\.\d\d %\s+[\d,]+ \/ [\d,]+\s+处置率$/);
+      const [row] = await rows<{ ip: string; via: string }>(engine.db, sql`select ip, detail->>'via' as via from audit_log where action = 'system.report' order by id desc limit 1`);
+      expect(row).toEqual({ ip: '127.0.0.1', via: VIA_SERVER });
+    }));
 
-  it('is not there unless the server wrote a server file', async () => {
-    const plain = createApp(engine);
-    const res = await plain.request('http://127.0.0.1:3000/local/cli/report', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${secret}` } }, localAddress('127.0.0.1'));
-    expect(res.status).toBe(404);
-  });
+  it('is not there unless the server wrote a server file', () =>
+    suite.run(async () => {
+      const plain = createApp(engine);
+      const res = await plain.request('http://127.0.0.1:3000/local/cli/report', { method: 'POST', body: '{}', headers: { authorization: `Bearer ${secret}` } }, localAddress('127.0.0.1'));
+      expect(res.status).toBe(404);
+    }));
 });
 
 describe.skipIf(!embedded)('an embedded data folder', () => {
@@ -305,13 +313,14 @@ describe.skipIf(!embedded)('an embedded data folder', () => {
 
 describe.skipIf(embedded)('a PostgreSQL server (DATABASE_URL)', () => {
   it('the commands connect to it themselves (it takes many processes) and say so', async () => {
-    const report = await run(REPORT, [], { DATABASE_URL: cfg.url! });
-    expect(report.code).toBe(0);
-    expect(report.err.trim()).toMatch(/^\(connected to the PostgreSQL server postgres:\/\/.+\)$/);
-    expect(report.out).toMatch(/handling rate\s+\d+\.\d\d %/);
-
+    // a database of its own (the report audits itself: the shared city stays as it was)
     const url = await createServerDatabase(cfg.adminUrl!, 'citygrid_cli', { template: cfg.migrated });
     try {
+      const report = await run(REPORT, [], { DATABASE_URL: url });
+      expect(report.code).toBe(0);
+      expect(report.err.trim()).toMatch(/^\(connected to the PostgreSQL server postgres:\/\/.+\)$/);
+      expect(report.out).toMatch(/handling rate\s/);
+
       const engine = await openEngine({ databaseUrl: url });
       try {
         await ensureFirstAdmin(engine.db, { password: ADMIN_PASSWORD });
