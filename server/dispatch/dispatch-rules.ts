@@ -88,9 +88,9 @@ const iso = (d: Date) => d.toISOString();
 export async function saveRule(db: Db, now: Date, input: RuleFields & { replacesId?: number; from?: Date }) {
   const from = input.from ?? now;
   if (from.getTime() < now.getTime() - 60_000) throw refuse('BAD_REQUEST', 'rule.fromInPast');
-  await checkFields(db, input);
   let id: number;
   try {
+    await checkFields(db, input);
     if (input.replacesId !== undefined) {
       const [old] = await rows<{ id: number; valid_from: Date | string; valid_to: Date | string | null }>(db, sql`select id, valid_from, valid_to from dispatch_rules where id = ${input.replacesId} for update`);
       if (!old) throw refuse('NOT_FOUND', 'notFound', { what: 'dispatch rule', id: input.replacesId });

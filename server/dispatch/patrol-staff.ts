@@ -6,7 +6,7 @@
 // stand in; a shift lead gives a task to someone else with the 'assign' action.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-import { refuse } from '../query-error.ts';
+import { queryFailed, refuse } from '../query-error.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
 
 export interface Person {
@@ -58,16 +58,20 @@ export async function checkTaskActor(db: Db, actorId: number, c: { id: number; a
 }
 
 /**
- * The person a shift lead gives a visit to: an active account whose role holds the visit's right
- * and whose scope covers the case's district.
+ * Whether the person `u` (with their role `r`) may do site visits in a district: an active
+ * account whose role holds `permission` and whose scope covers `districtCode`. One rule for a
+ * visit given to someone (fitAssignee) and for the people bound to a grid (grids.setPatrolStaff).
  */
+export const fitForVisitsSql = (permission: string, districtCode: string | null) =>
+  sql`(u.disabled_at is null
+       and exists (select 1 from role_permissions rp where rp.role_code = u.role_code and rp.permission = ${permission})
+       and (r.scope = 'city' or (r.scope = 'district' and (cardinality(u.district_codes) = 0 or ${districtCode}::char(6) = any (u.district_codes)))))`;
+
+/** The person a shift lead gives a visit to: fit for the visit's right in the case's district. */
 export async function fitAssignee(db: Db, userId: number, permission: string, districtCode: string | null): Promise<Person> {
   const [u] = await rows<Person & { fit: boolean }>(
     db,
-    sql`select u.id, u.display_name as "displayName",
-               (u.disabled_at is null
-                and exists (select 1 from role_permissions rp where rp.role_code = u.role_code and rp.permission = ${permission})
-                and (r.scope = 'city' or (r.scope = 'district' and (cardinality(u.district_codes) = 0 or ${districtCode}::char(6) = any (u.district_codes))))) as fit
+    sql`select u.id, u.display_name as "displayName", ${fitForVisitsSql(permission, districtCode)} as fit
         from users u join roles r on r.code = u.role_code where u.id = ${userId}`,
   );
   if (!u) throw refuse('BAD_REQUEST', 'notFound', { what: 'user', id: userId });
@@ -77,11 +81,15 @@ export async function fitAssignee(db: Db, userId: number, permission: string, di
 
 /** The open site visits assigned to a person, most urgent first (at most `limit`). */
 export async function tasksOf(db: Db, scope: Scope, userId: number, limit: number) {
-  return rows<{ id: number; code: string; status: string; stage: string | null; stageDueAt: string | null; categoryCode: string; address: string; gridCode: string | null; lng: number; lat: number }>(
+  try {
+    return await rows<{ id: number; code: string; status: string; stage: string | null; stageDueAt: string | null; categoryCode: string; address: string; gridCode: string | null; lng: number; lat: number }>(
     db,
     sql`select c.id::int as id, c.code, c.status, c.stage, to_char(c.stage_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "stageDueAt",
                c.category_code as "categoryCode", c.address, c.grid_code::text as "gridCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat
         from cases c where c.assignee_user_id = ${userId} and c.status in ('verifying', 'handled') and ${caseScopeSql(scope)}
         order by c.stage_due_at nulls last, c.id limit ${limit}`,
-  );
+    );
+  } catch (err) {
+    throw queryFailed('the task list', err);
+  }
 }

@@ -10,6 +10,7 @@ import { extentColumns, labelColumns } from '../geo/bbox-sql.ts';
 import type { PolygonRow } from '../geo/polygon-feed.ts';
 import { refuse } from '../query-error.ts';
 import { refreshPatrolLabels } from '../../db/patrol-labels.ts';
+import { fitForVisitsSql } from '../dispatch/patrol-staff.ts';
 
 export async function gridsSummary(db: Db) {
   const [unitGrids, responsibilityGrids, area] = await Promise.all([
@@ -124,7 +125,7 @@ export async function unitGridById(db: Db, id: number, scope: Scope) {
 }
 
 export async function responsibilityGridById(db: Db, id: number) {
-  let r;
+  let r, staff;
   try {
     [r] = await rows<Extent & { id: number; code: string; name: string; district_code: string; district_name: string; district_name_en: string; assignee_role: string; assignee_name: string; grid_count: number; version: number }>(
       db,
@@ -133,15 +134,15 @@ export async function responsibilityGridById(db: Db, id: number) {
                  ${extentColumns(sql`r.geom`)}, ${labelColumns(sql`r.geom`)}
           from responsibility_grids r join districts d on d.code = r.district_code where r.id = ${id}`,
     );
+    staff = await rows<{ id: number; displayName: string; roleCode: string }>(
+      db,
+      sql`select u.id, u.display_name as "displayName", u.role_code as "roleCode" from responsibility_grid_staff s join users u on u.id = s.user_id
+          where s.responsibility_grid_id = ${id} and u.disabled_at is null order by u.role_code, u.id`,
+    );
   } catch (err) {
     throw queryFailed('responsibility grid details', err);
   }
   if (!r) throw refuse('NOT_FOUND', 'notFound', { what: 'responsibility grid', id });
-  const staff = await rows<{ id: number; displayName: string; roleCode: string }>(
-    db,
-    sql`select u.id, u.display_name as "displayName", u.role_code as "roleCode" from responsibility_grid_staff s join users u on u.id = s.user_id
-        where s.responsibility_grid_id = ${id} and u.disabled_at is null order by u.role_code, u.id`,
-  );
   return {
     id: r.id,
     code: r.code,
@@ -210,9 +211,7 @@ export async function setPatrolStaff(db: Db, scope: Scope, a: { id: number; vers
         db,
         sql`select x.id, u.display_name as name from unnest(${sql.param(a.userIds)}::int[]) as x(id)
             left join users u on u.id = x.id left join roles r on r.code = u.role_code
-            where u.id is null or u.disabled_at is not null
-               or not exists (select 1 from role_permissions rp where rp.role_code = u.role_code and rp.permission = 'case.verify')
-               or not (r.scope = 'city' or (r.scope = 'district' and (cardinality(u.district_codes) = 0 or ${locked.district_code}::char(6) = any (u.district_codes))))
+            where u.id is null or not ${fitForVisitsSql('case.verify', locked.district_code)}
             order by x.id limit 1`,
       );
       if (!unfit.length) {
