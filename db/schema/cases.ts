@@ -1,7 +1,7 @@
 // Cases (案卷) and their append-only event log. The case row is a projection kept in step with
 // its events in the same transaction; indicators are computed from the events.
 import { sql } from 'drizzle-orm';
-import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index, primaryKey, uuid, uniqueIndex, customType } from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.ts';
 import { caseCategories, departments } from './dispatch.ts';
 import { unitGrids } from './grids.ts';
@@ -71,6 +71,11 @@ export const cases = pgTable(
     satisfaction: text('satisfaction'),
     /** Whose task the running verify or check stage is: one of the case's patrol grid's people (migration 0017). */
     assigneeUserId: integer('assignee_user_id').references(() => users.id),
+    /**
+     * The reporting client's idempotency key (migration 0018): a report sent again (a phone that
+     * kept it while offline and retried) finds the case the first sending made, never a second one.
+     */
+    idempotencyKey: uuid('idempotency_key'),
   },
   (t) => [
     index('cases_geom_idx').using('gist', t.geom),
@@ -78,6 +83,7 @@ export const cases = pgTable(
     index('cases_status_idx').on(t.status),
     index('cases_district_idx').on(t.districtCode),
     index('cases_assignee_idx').on(t.assigneeUserId).where(sql`assignee_user_id is not null`),
+    uniqueIndex('cases_idempotency_key_idx').on(t.idempotencyKey).where(sql`idempotency_key is not null`),
   ],
 );
 
@@ -121,4 +127,35 @@ export const caseEscalations = pgTable(
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.stage, t.stageStartedAt, t.level] })],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Case photos (migration 0018, docs/decisions/0017-case-photos.md): re-encoded JPEG and its
+ * thumbnail, in the database so that every server process on one PostgreSQL serves the same
+ * photos. Uploaded before the move that cites it (case_id null until then: only the uploader may
+ * see it); a move citing `photo:<id>` attaches it to its case, and from then on the case's
+ * readers may see it.
+ */
+export const casePhotos = pgTable(
+  'case_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    /** The event that cited it (report, verify, handle, check…). */
+    eventId: bigint('event_id', { mode: 'number' }),
+    uploadedBy: integer('uploaded_by').notNull().references(() => users.id),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull(),
+    /** Pixels of the stored image (after re-encoding; at most photos.max_side on its long side). */
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    /** The stored JPEG and its thumbnail; bytes counted in `bytes` (the budget is counted on it). */
+    image: bytea('image').notNull(),
+    thumb: bytea('thumb').notNull(),
+    bytes: integer('bytes').notNull(),
+    /** sha256 hex of the stored image. */
+    sha256: text('sha256').notNull(),
+  },
+  (t) => [index('case_photos_case_idx').on(t.caseId), index('case_photos_uploader_idx').on(t.uploadedBy, t.uploadedAt)],
 );
