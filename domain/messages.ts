@@ -103,6 +103,14 @@ export const MESSAGES = {
   'request.badQuery': { zh: () => '地址中的查询参数无法解析（百分号编码错误）', en: () => 'The query string could not be read (bad percent-encoding)' },
   'request.notFound': { zh: (p) => `没有这个地址：${s(p.path)}`, en: (p) => `Nothing at ${s(p.path)}` },
 
+  // ---- case photos (POST /api/photos, server/photos; docs/decisions/0017) ----
+  'photo.empty': { zh: () => '没有收到照片内容：请重新拍摄或选择照片后再上传。', en: () => 'No photo arrived (the upload was empty): take or choose the photo again.' },
+  'photo.tooLarge': { zh: (p) => `照片过大（上限 ${s(p.maxMb) || '10'} MB）：请选择较小的图片或降低相机分辨率。`, en: (p) => `The photo is too large (at most ${s(p.maxMb) || '10'} MB): choose a smaller image or lower the camera's resolution.` },
+  'photo.type': { zh: (p) => `照片不是 ${s(p.allowed) || 'JPEG、PNG 或 WebP'} 图片，请重新拍摄或选择图片。`, en: (p) => `The file is not a ${s(p.allowed) || 'JPEG, PNG or WebP'} image: take or choose a photo.` },
+  'photo.unreadable': { zh: () => '照片无法读取（文件不完整、已损坏或像素过多）：请重新拍摄或选择图片。', en: () => 'The photo could not be read (incomplete, damaged or too many pixels): take or choose it again.' },
+  'photo.budget': { zh: (p) => `您 24 小时内上传的照片已达上限（${s(p.max)} 张）：请稍后再传，或联系管理员。`, en: (p) => `You have uploaded as many photos as 24 hours allow (${s(p.max)}): try again later, or ask an administrator.` },
+  'photo.unknown': { zh: (p) => `照片 ${s(p.ref)} 不存在、不是您上传的，或已用于其他案件：请重新上传。`, en: (p) => `Photo ${s(p.ref)} is unknown, was not uploaded by you, or belongs to another case: upload it again.` },
+
   // ---- signing in and rights ----
   'auth.signInFirst': { zh: () => '请先登录（大屏请使用显示令牌：?display=… 或 x-display-token 请求头）', en: () => 'Sign in first (or open the wall screen with its display token: ?display=… or the x-display-token header).' },
   'auth.lacksPermission': { zh: (p) => `您的角色（${roleLabel(s(p.role), 'zh')}）没有“${permissionLabel(s(p.action), 'zh')}”权限，如需请联系管理员`, en: (p) => `Your role (${s(p.role)}) does not have the permission '${s(p.action)}'. Ask an administrator if you need it.` },

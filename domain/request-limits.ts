@@ -9,3 +9,6 @@ export const UNBATCHED = ['auth.login', 'auth.changePassword'] as const;
 
 /** Body limits before parsing, bytes: sign-in and password changes are tiny; other procedures take small JSON. */
 export const BODY_LIMITS = { auth: 8 * 1024, trpc: 64 * 1024 } as const;
+
+/** The hard cap on a photo upload's body, bytes (10 MB), counted while it streams; app_meta 'photos.max_upload_bytes' may lower it. */
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;

@@ -11,6 +11,7 @@ import { withStatementTag, type Engine } from '../db/engine.ts';
 import { appRouter } from './router.ts';
 import { health } from './http/health.ts';
 import { layersHandler } from './http/layers.ts';
+import { mountPhotos } from './http/photos.ts';
 import { authenticate, type RequestAuth } from './http/request-auth.ts';
 import { httpError } from './http/http-error.ts';
 import { databaseReason, PublicError, refuse } from './query-error.ts';
@@ -97,6 +98,8 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   const auth = { production, trustProxy: !!opts.trustProxy };
   const layers = layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth });
   app.get('/api/layers/:file', (c) => withStatementTag({ priority: 'heavy', who: `feed:${c.req.param('file')}` }, () => layers(c)));
+  // case photos: upload, image, thumbnail (server/http/photos.ts)
+  mountPhotos(app, engine, { now, auth });
   app.all('/api/*', (c) => notFound(c));
   if (opts.localCli) mountLocalCli(app, engine, { ...opts.localCli, now });
   // bodies are limited before anything parses them (hono reads at most the limit, a declared
