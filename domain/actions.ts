@@ -14,6 +14,7 @@ export interface Label {
 /** Every action the server can write into the audit log (tests/unit/audit-format.test.ts checks the list against the router and the server's writes). */
 export const ACTION_LABELS: Record<string, Label> = {
   'auth.login': { zh: '登录', en: 'Sign in' },
+  'photos.upload': { zh: '上传照片', en: 'Upload a photo' },
   'auth.logout': { zh: '退出登录', en: 'Sign out' },
   'auth.changePassword': { zh: '修改密码', en: 'Change password' },
   'admin.createUser': { zh: '新建用户', en: 'Create a user' },

@@ -100,6 +100,26 @@ export const CASES_FEED_COLUMNS = {
   dueAt: 'u32',
   closed: 'u8',
 } as const satisfies Record<string, ColumnType>;
+/**
+ * What a live case event (dispatch.events) says of its case: the fields of its cases-feed row,
+ * so a browser patches its layer from the event instead of downloading the period again.
+ */
+export interface LiveCaseRow {
+  caseId: number;
+  status: string;
+  source: string;
+  categoryCode: string;
+  districtCode: string | null;
+  /** WGS-84 degrees. */
+  lng: number;
+  lat: number;
+  /** Unix seconds; the clock marks as the feed's columns (0 none; closed 0 none, 1 on time, 2 late). */
+  reportedAt: number;
+  warnAt: number;
+  dueAt: number;
+  closed: number;
+}
+
 /** The district column's value for a case outside every district. */
 export const NO_DISTRICT = 255;
 /** The category column's value for a case without a known category. */

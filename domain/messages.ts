@@ -55,6 +55,7 @@ const FIELDS_ZH: Record<string, string> = {
   afterPhoto: '处置后照片', suggestedDepartmentId: '建议承办单位', overrideReason: '改派理由', reasonCode: '回退原因', passed: '核查结论',
   amount: '延期时长', unit: '时长单位', satisfaction: '满意度', channel: '渠道', urgency: '紧急程度', description: '问题描述',
   reporter: '举报人', phone: '电话', anonymous: '匿名', items: '案件列表', externalId: '外部编号', lastEventId: '最后收到的事件编号',
+  actions: '操作类型', photos: '照片', idempotencyKey: '上报标识', standLng: '所在位置经度', standLat: '所在位置纬度', standCrs: '所在位置坐标系',
 };
 /** A field named in a refusal, in a language: a known key in Chinese, a dotted path field by field. */
 const field = (v: unknown, lang: 'zh' | 'en') =>
@@ -226,6 +227,10 @@ export const MESSAGES = {
   'workflow.assigneeUnfit': {
     zh: (p) => `${s(p.name)} 不能承担此项现场任务：账号已停用、角色无“${s(p.permission) === 'case.check' ? '核查' : '核实'}”权限，或不负责该案件所在区县。`,
     en: (p) => `This site visit cannot go to ${s(p.name)}: the account is disabled, its role may not ${s(p.permission) === 'case.check' ? 'check' : 'verify'}, or it does not cover the case's district.`,
+  },
+  'intake.keyTaken': {
+    zh: () => '该上报的标识已被他人使用：请重新上报（不会重复立案）。',
+    en: () => 'Someone else already used this report\'s key: report it again (it will not make a duplicate case).',
   },
   'workflow.outsideArea': { zh: (p) => `该位置在区县 ${s(p.district)}，不在您负责的区县（${s(p.yours)}）内。`, en: (p) => `That place is in district ${s(p.district)}, outside your districts (${s(p.yours)}).` },
 

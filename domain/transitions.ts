@@ -40,6 +40,10 @@ export const FIELD_KINDS = {
   lng: 'lng',
   lat: 'lat',
   crs: 'crs',
+  /** Where the person stood on a site visit (verify, check, a fix on the spot), in the system `standCrs` names: the engine measures how far that was from the case. */
+  standLng: 'lng',
+  standLat: 'lat',
+  standCrs: 'crs',
 } as const;
 export type FieldName = keyof typeof FIELD_KINDS;
 
@@ -68,7 +72,7 @@ export interface Transition {
   pending?: Pending;
   /** Sets or clears the pending request. */
   setsPending?: Pending;
-  /** Only for cases from the public (hotlines, app, WeChat): reply and callback. */
+  /** Only for cases from the public (hotlines, app, WeChat): accepting for verification (an inspector's own report needs none), reply and callback. */
   publicOnly?: boolean;
   /** Refused after a check that failed (close) or that passed (rework). */
   check?: 'passed' | 'failed';
@@ -85,10 +89,10 @@ const t = (x: Omit<Transition, 'optional'> & { optional?: readonly FieldName[] }
 
 /** Every move a case can make. The order is the order of the workflow (screens list actions so). */
 export const TRANSITIONS: readonly Transition[] = [
-  t({ action: 'accept', from: ['reported'], to: 'verifying', permission: 'case.create', role: 'intake_operator', required: [], optional: ['note'], zh: '受理并派核实', en: 'Accept and send for verification' }),
+  t({ action: 'accept', from: ['reported'], to: 'verifying', permission: 'case.create', role: 'intake_operator', required: [], optional: ['note'], publicOnly: true, zh: '受理并派核实', en: 'Accept and send for verification' }),
   t({ action: 'assign', from: ['verifying', 'handled'], to: 'same', permission: 'case.file', role: 'shift_lead', required: ['assigneeId'], optional: ['note'], zh: '改派核实/核查人员', en: 'Give the site visit to another person' }),
-  t({ action: 'verify', from: ['verifying'], to: 'verified', permission: 'case.verify', role: 'inspector', required: ['result'], optional: ['afterPhoto'], task: true, zh: '现场核实', en: 'Verify on site' }),
-  t({ action: 'selfHandle', from: ['reported', 'verifying'], to: 'closed', permission: 'case.verify', role: 'inspector', required: ['result', 'afterPhoto'], task: true, zh: '现场自行处置', en: 'Fix on the spot' }),
+  t({ action: 'verify', from: ['verifying'], to: 'verified', permission: 'case.verify', role: 'inspector', required: ['result'], optional: ['afterPhoto', 'standLng', 'standLat', 'standCrs'], task: true, zh: '现场核实', en: 'Verify on site' }),
+  t({ action: 'selfHandle', from: ['reported', 'verifying'], to: 'closed', permission: 'case.verify', role: 'inspector', required: ['result', 'afterPhoto'], optional: ['standLng', 'standLat', 'standCrs'], task: true, zh: '现场自行处置', en: 'Fix on the spot' }),
   t({ action: 'reclassify', from: ['reported', 'verifying', 'verified', 'filed', 'returned'], to: 'same', permission: 'case.file', role: 'shift_lead', required: [], optional: ['categoryCode', 'lng', 'lat', 'crs', 'note'], zh: '更正类别或位置', en: 'Correct the category or location' }),
   t({ action: 'file', from: ['reported', 'verified'], to: 'filed', permission: 'case.file', role: 'shift_lead', required: [], optional: ['note'], zh: '立案', en: 'File' }),
   t({ action: 'void', from: ['reported', 'verifying', 'verified'], to: 'voided', permission: 'case.file', role: 'shift_lead', required: ['reason'], zh: '作废', en: 'Void' }),
@@ -103,13 +107,23 @@ export const TRANSITIONS: readonly Transition[] = [
   t({ action: 'refusePark', from: ['accepted'], to: 'same', permission: 'case.park.approve', role: 'dispatcher', required: ['reason'], pending: 'park', setsPending: null, zh: '驳回挂账', en: 'Refuse parking' }),
   t({ action: 'resume', from: ['parked'], to: 'accepted', permission: 'case.park.approve', role: 'dispatcher', required: [], optional: ['note'], zh: '解除挂账', en: 'Resume the parked case' }),
   t({ action: 'handle', from: ['accepted'], to: 'handled', permission: 'case.handle', role: 'department_handler', required: ['result', 'afterPhoto'], pending: null, zh: '处置反馈', en: 'Report it handled' }),
-  t({ action: 'check', from: ['handled'], to: 'checked', permission: 'case.check', role: 'inspector', required: ['passed'], optional: ['note', 'afterPhoto'], task: true, zh: '现场核查', en: 'Check on site' }),
+  t({ action: 'check', from: ['handled'], to: 'checked', permission: 'case.check', role: 'inspector', required: ['passed'], optional: ['note', 'afterPhoto', 'standLng', 'standLat', 'standCrs'], task: true, zh: '现场核查', en: 'Check on site' }),
   t({ action: 'close', from: ['checked'], to: 'closed', permission: 'case.close', role: 'shift_lead', required: [], optional: ['note'], check: 'passed', zh: '结案', en: 'Close' }),
   t({ action: 'rework', from: ['checked'], to: 'accepted', permission: 'case.close', role: 'shift_lead', required: ['reason'], check: 'failed', zh: '返工', en: 'Send back for rework' }),
   t({ action: 'reply', from: ['closed'], to: 'same', permission: 'case.callback', role: 'intake_operator', required: ['result'], publicOnly: true, zh: '答复举报人', en: 'Reply to the reporter' }),
   t({ action: 'callback', from: ['closed'], to: 'same', permission: 'case.callback', role: 'intake_operator', required: ['satisfaction'], optional: ['note'], publicOnly: true, zh: '回访', en: 'Call back' }),
   t({ action: 'reopen', from: ['closed'], to: 'filed', permission: 'case.close', role: 'shift_lead', required: ['reason'], zh: '重新激活', en: 'Reopen' }),
 ];
+
+/**
+ * The actions that make a case wait for someone: a case is in a person's work queue
+ * (dispatch.queue) while one of these is possible for it and the person holds its right. The
+ * others are alternatives or corrections offered beside them on the case (void beside file,
+ * return and the requests beside handle, refusals beside approvals, reassignment,
+ * reclassification, reopening), and the site visits are the patrol's own task list
+ * (dispatch.myTasks).
+ */
+export const QUEUE_ACTIONS: readonly string[] = ['accept', 'file', 'dispatch', 'signFor', 'handle', 'extend', 'park', 'resume', 'close', 'rework', 'reply', 'callback'];
 
 /** Event types the server writes itself (no person's action): escalations and deadline corrections. */
 export const SYSTEM_EVENTS = ['report', 'escalate', 'deadlineCorrected'] as const;

@@ -15,10 +15,12 @@ import { MapInteractionSlot } from '../lib/map-interaction.ts';
 import { SearchBox, type SearchHit } from '../features/search/SearchBox.tsx';
 import { ErrorBoundary } from '../lib/ErrorBoundary.tsx';
 import { DetailsPanel } from './DetailsPanel.tsx';
+import { DetailsExtras } from './details-extras.tsx';
+import { useLiveCases } from './live-cases.ts';
 import { LayerPanel } from './LayerPanel.tsx';
 import { errorText, t } from '../lib/i18n.ts';
 import { DEFAULT_LAYERS, LAYERS } from './layer-list.ts';
-import { parseUrlState, periodInstants, type UrlDefaults, type UrlState } from '../lib/url-state.ts';
+import { RECENT_DAYS, parseUrlState, periodInstants, recentPeriod, type UrlDefaults, type UrlState } from '../lib/url-state.ts';
 import { useUrlState } from '../lib/use-url-state.ts';
 import { may, useSession } from '../lib/session.ts';
 
@@ -26,8 +28,8 @@ export const URL_DEFAULTS: UrlDefaults = {
   // the whole city (116.9–118.3 E, 23.5–25.2 N) right of the side panel on a 1280 × 800 screen
   view: { lng: 117.12, lat: 24.4, zoom: 8.05, bearing: 0, pitch: 0 },
   layers: DEFAULT_LAYERS,
-  // the evaluation period of the demo city's indicators
-  period: { from: '2022-01-01', to: '2022-08-31' },
+  // what needs doing now: the recent days, as of the page's load (the 2022 history is a period one chooses)
+  period: recentPeriod(RECENT_DAYS),
   filterKeys: LAYERS.flatMap((l) => l.urlFilters ?? []),
 };
 
@@ -93,6 +95,7 @@ export function Console({ title, children, overlay }: { title: string; children?
   const layerPermitted = (l: LayerModule) => !l.permission || permitted(l.permission);
   const on = (l: LayerModule) => state.layers.includes(l.id) && layerPermitted(l);
   const controller = useRef<MapController | null>(null);
+  useLiveCases(permitted('case.read'));
   const [zoom, setZoom] = useState(view.zoom);
 
   // while a panel covers the map (the admin screens), its feeds neither download nor reload
@@ -282,6 +285,7 @@ export function Console({ title, children, overlay }: { title: string; children?
             {selected?.Details && (
               <selected.Details lang={lang} selKey={sel.key} feed={feeds[LAYERS.indexOf(selected)]} onFly={(lng, lat, z) => controller.current?.flyTo({ lng, lat, zoom: z })} />
             )}
+            <DetailsExtras lang={lang} kind={sel.kind} selKey={sel.key} />
           </DetailsPanel>
         </ErrorBoundary>
       )}

@@ -1,7 +1,7 @@
 // The one tRPC client. Types come from the server by `import type` only. Every request carries
 // the session's CSRF token (changes are refused without it) and, on a wall screen, its display
 // token; the session cookie itself is HttpOnly and travels on its own.
-import { createTRPCClient, httpBatchLink, httpLink, splitLink, type HTTPHeaders } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type HTTPHeaders } from '@trpc/client';
 import { MAX_BATCH, UNBATCHED } from '../../domain/request-limits.ts';
 import type { inferRouterOutputs } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
@@ -28,16 +28,33 @@ const fetchNoticingSignOut = async (url: URL | RequestInfo, init?: RequestInit) 
   if (res.status === 401 && !String(url).includes('auth.')) onSignedOut?.();
   return res;
 };
+/** The headers every call carries (the CSRF token, a wall screen's display token): plain-HTTP uploads send them too. */
+export const authHeaders = (): Record<string, string> => ({ ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}), ...(auth.display ? { 'x-display-token': auth.display } : {}) });
 const headers = (): HTTPHeaders => ({ ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}), ...(auth.display ? { 'x-display-token': auth.display } : {}) });
 const alone = new Set<string>(UNBATCHED);
 
-/** Sign-in and password changes go alone (the server refuses them batched); the rest in batches within the server's limit. */
+/**
+ * The live stream (SSE). EventSource sends no custom headers: a wall screen's display token rides
+ * in the address (`display=`, which the server accepts on reads); the session cookie goes by itself.
+ */
+class TokenEventSource extends EventSource {
+  constructor(url: string | URL, init?: EventSourceInit) {
+    const u = String(url);
+    super(auth.display ? `${u}${u.includes('?') ? '&' : '?'}display=${encodeURIComponent(auth.display)}` : u, init);
+  }
+}
+
+/** Subscriptions over SSE; sign-in and password changes go alone (the server refuses them batched); the rest in batches within the server's limit. */
 export const api = createTRPCClient<AppRouter>({
   links: [
     splitLink({
-      condition: (op) => alone.has(op.path),
-      true: httpLink({ url: '/trpc', fetch: fetchNoticingSignOut, headers }),
-      false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH, fetch: fetchNoticingSignOut, headers }),
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({ url: '/trpc', EventSource: TokenEventSource }),
+      false: splitLink({
+        condition: (op) => alone.has(op.path),
+        true: httpLink({ url: '/trpc', fetch: fetchNoticingSignOut, headers }),
+        false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH, fetch: fetchNoticingSignOut, headers }),
+      }),
     }),
   ],
 });

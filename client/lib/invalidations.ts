@@ -7,10 +7,13 @@ import type { QueryClient, QueryFilters, QueryKey } from '@tanstack/react-query'
 import type { TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { AppRouter } from '../../server/router.ts';
 import { feedFilter } from './feed-keys.ts';
+import { ACTIONS } from '../../domain/transitions.ts';
 
 export type Trpc = TRPCOptionsProxy<AppRouter>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each line reads its own mutation's input
 type Input = any;
+
+const caseMoved = (t: Trpc, id: number): QueryFilters[] => [t.cases.byId.queryFilter({ id }), t.dispatch.queue.pathFilter(), t.dispatch.myTasks.pathFilter()];
 
 /** mutation path → the queries it changes (`input`: the mutation's variables). */
 export const INVALIDATIONS: Record<string, (t: Trpc, input: Input) => QueryFilters[]> = {
@@ -25,6 +28,10 @@ export const INVALIDATIONS: Record<string, (t: Trpc, input: Input) => QueryFilte
   'communities.update': (t, input: { id: number }) => [t.communities.byId.queryFilter({ id: input.id }), t.communities.summary.pathFilter(), t.search.query.pathFilter(), feedFilter('communities.bin')],
   // who answers for a responsibility grid: its panel, and the unit grids' panels that name the inspector
   'grids.assignResponsibility': (t, input: { id: number }) => [t.grids.responsibilityById.queryFilter({ id: input.id }), t.grids.byId.pathFilter()],
+  // a move of the workflow: the case's panel and the work lists (the map's layer follows by the live event)
+  ...Object.fromEntries(ACTIONS.map((a) => [`dispatch.${a}`, (t: Trpc, input: { id: number }) => caseMoved(t, input.id)])),
+  'dispatch.bulkDispatch': (t, input: { items: { id: number }[] }) => [...input.items.map((i) => t.cases.byId.queryFilter({ id: i.id })), t.dispatch.queue.pathFilter()],
+  'dispatch.register': (t) => [t.dispatch.queue.pathFilter(), t.dispatch.myTasks.pathFilter(), t.dispatch.intakePreview.pathFilter()],
   // not listed: cases.revealReporter changes no record (its panel shows the answer); auth.* reload the session
 };
 

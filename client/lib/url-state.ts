@@ -104,3 +104,12 @@ export function periodInstants(p: { from: string; to: string }): { from: string;
   next.setUTCDate(next.getUTCDate() + 1);
   return { from: `${p.from}T00:00:00+08:00`, to: `${next.toISOString().slice(0, 10)}T00:00:00+08:00` };
 }
+
+/** Local dates (China Standard Time, UTC+8) of the `days` days ending today, inclusive: what a working screen opens on. */
+export function recentPeriod(days: number, nowMs: number = Date.now()): { from: string; to: string } {
+  const local = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+  return { from: local(nowMs - (days - 1) * 86_400_000), to: local(nowMs) };
+}
+
+/** The days a screen's default period covers: every open case of the demo city (the oldest are ~17 days old) and the recent weeks. */
+export const RECENT_DAYS = 30;

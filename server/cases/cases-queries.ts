@@ -6,6 +6,7 @@ import { createCalendar, type WorkingCalendar } from '../../domain/working-clock
 import { toBbox, type Bbox } from '../geo/bbox.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { lightOf } from '../../domain/case-clock.ts';
+import { photosOfCase } from '../photos/photos-queries.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
 import { maskName, maskPhone } from '../../domain/masking.ts';
 
@@ -361,6 +362,9 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
         lng: number; lat: number; district_code: string | null; district_name: string | null; district_name_en: string | null;
         township_code: string | null; township_name: string | null; village_code: string | null; village_name: string | null; grid_code: string | null;
         community_id: number | null; community_name: string | null; assignee_id: number | null; assignee_name: string | null;
+        version: number; pending: string | null; pending_detail: { amount?: number; unit?: string; reason?: string } | null; check_passed: boolean | null; stage: string | null;
+        stage_due_ms: number | null; sugg_id: number | null; sugg_name: string | null; sugg_name_en: string | null; route_reason: string | null; route_reason_en: string | null;
+        replied_ms: number | null; satisfaction: string | null;
       }>(
         db,
         sql`select c.id::int as id, c.code, c.category_code, cc.name as category_name, cc.name_en as category_name_en, cc.major_name as major,
@@ -369,9 +373,12 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
                    ${msOf(sql`c.closed_at`)} as closed_ms, c.address, c.description, ST_X(c.geom)::float8 as lng, ST_Y(c.geom)::float8 as lat,
                    di.code::text as district_code, di.name as district_name, di.name_en as district_name_en, t.code::text as township_code, t.name as township_name,
                    v.code::text as village_code, v.name as village_name, c.grid_code::text as grid_code, pc.id as community_id, pc.name as community_name,
-                   u.id as assignee_id, u.display_name as assignee_name
+                   u.id as assignee_id, u.display_name as assignee_name,
+                   c.version, c.pending, c.pending_detail, c.check_passed, c.stage, ${msOf(sql`c.stage_due_at`)} as stage_due_ms,
+                   sd.id as sugg_id, sd.name as sugg_name, sd.name_en as sugg_name_en, c.route_reason, c.route_reason_en, ${msOf(sql`c.replied_at`)} as replied_ms, c.satisfaction
             from cases c
             left join users u on u.id = c.assignee_user_id
+            left join departments sd on sd.id = c.suggested_department_id
             join case_categories cc on cc.code = c.category_code
             left join departments d on d.id = c.department_id
             left join districts di on di.code = c.district_code
@@ -380,9 +387,17 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
             left join property_communities pc on pc.id = c.property_community_id
             where c.id = ${id}`,
       ),
-      rows<{ seq: number; at_ms: number; type: string; to_status: string; actor_role: string; reason: string | null }>(
+      rows<{ seq: number; at_ms: number; type: string; to_status: string; actor_role: string; reason: string | null; actor_name: string | null; detail: EventDetail | null }>(
         db,
-        sql`select seq, ${msOf(sql`at`)} as at_ms, type, to_status, actor_role, reason from case_events where case_id = ${id} order by seq`,
+        // the person by their display name (an account; system actors keep their label), and what of the payload a timeline shows
+        sql`select e.seq, ${msOf(sql`e.at`)} as at_ms, e.type, e.to_status, e.actor_role, e.reason, coalesce(a.display_name, e.actor) as actor_name,
+                   case when e.payload is null then null else jsonb_strip_nulls(jsonb_build_object(
+                     'departmentId', e.payload->'departmentId', 'departmentName', (select name from departments where id = (e.payload->>'departmentId')::int),
+                     'suggestedDepartmentName', (select name from departments where id = (e.payload->>'suggestedDepartmentId')::int),
+                     'override', e.payload->'override', 'reasonCode', e.payload->'reasonCode', 'assignee', e.payload->'assignee', 'passed', e.payload->'passed',
+                     'amount', e.payload->'amount', 'unit', e.payload->'unit', 'satisfaction', e.payload->'satisfaction', 'distanceMeters', e.payload->'distanceMeters',
+                     'far', e.payload->'far', 'farMeters', e.payload->'farMeters', 'afterPhoto', e.payload->'afterPhoto', 'photos', e.payload->'photos', 'level', e.payload->'level')) end as detail
+            from case_events e left join users a on a.username = e.actor where e.case_id = ${id} order by e.seq`,
       ),
     ]);
   } catch (err) {
@@ -432,8 +447,40 @@ export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
       gridCode: c.grid_code,
       community: c.community_id === null ? null : { id: c.community_id, name: c.community_name! },
     },
-    events: events.map((e) => ({ seq: e.seq, at: isoOf(e.at_ms)!, type: e.type, toStatus: e.to_status, actorRole: e.actor_role, reason: e.reason })),
+    version: c.version,
+    pending: c.pending,
+    pendingDetail: c.pending_detail,
+    checkPassed: c.check_passed,
+    stage: c.stage,
+    stageDueAt: isoOf(c.stage_due_ms),
+    suggestedDepartment: c.sugg_id === null ? null : { id: c.sugg_id, name: c.sugg_name!, nameEn: c.sugg_name_en! },
+    routeReason: c.route_reason,
+    routeReasonEn: c.route_reason_en,
+    repliedAt: isoOf(c.replied_ms),
+    satisfaction: c.satisfaction,
+    photos: await photosOfCase(db, id),
+    events: events.map((e) => ({ seq: e.seq, at: isoOf(e.at_ms)!, type: e.type, toStatus: e.to_status, actorRole: e.actor_role, actorName: e.actor_name, reason: e.reason, detail: e.detail ?? {} })),
   };
+}
+
+/** What a case's timeline shows of an event's payload (names resolved; nothing personal about the reporter). */
+export interface EventDetail {
+  departmentId?: number;
+  departmentName?: string;
+  suggestedDepartmentName?: string;
+  override?: boolean;
+  reasonCode?: string;
+  assignee?: string;
+  passed?: boolean;
+  amount?: number;
+  unit?: string;
+  satisfaction?: string;
+  distanceMeters?: number;
+  far?: boolean;
+  farMeters?: number;
+  afterPhoto?: string;
+  photos?: string[];
+  level?: number;
 }
 
 export interface Reporter {

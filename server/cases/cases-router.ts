@@ -14,8 +14,8 @@ export const casesRouter = router({
     .input(idInput)
     .query(async ({ ctx, input }) => {
       const c = await caseById(ctx.engine.db, input.id, nowOf(ctx), ctx.actor.scope);
-      // a wall screen's token never sees personal data, not even masked: no reporter field at all
-      if (ctx.actor.kind === 'display') return c;
+      // a wall screen's token never sees personal data, not even masked: no reporter field at all, and the staff by role only
+      if (ctx.actor.kind === 'display') return { ...c, assignee: null, events: c.events.map((e) => ({ ...e, actorName: null, detail: { ...e.detail, assignee: undefined as string | undefined } })) };
       return { ...c, reporter: await caseReporter(ctx.engine.db, input.id, ctx.actor.scope, false) };
     }),
   /** The reporter's name and phone unmasked: an audited action. */

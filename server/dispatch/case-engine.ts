@@ -20,6 +20,7 @@ import { districtInScope } from '../auth/scope-check.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { categoryOf, decideRoute, placeAt, placeInCity, type Place, type RouteDecision } from './dispatch-queries.ts';
 import { checkTaskActor, fitAssignee, taskAssignee, taskPermission, type Person } from './patrol-staff.ts';
+import { attachPhotos, PHOTO_REF } from '../photos/photos-queries.ts';
 
 /** The NOTIFY channel of committed case events (payload: {"eventId":…,"caseId":…}). */
 export const CASE_EVENTS_CHANNEL = 'case_events';
@@ -358,6 +359,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       default:
         throw new Error(`The case engine has no effect for '${x.action}'`);
     }
+    if (input.standLng !== undefined || input.standLat !== undefined) Object.assign(payload, await visitPosition(db, ref, action, input, c));
     if (x.setsPending !== undefined && !('pending' in set)) set.pending = x.setsPending;
     // a site visit (verifying a report, checking a handling) is a task of the case's patrol grid's people
     const gridMoved = 'unit_grid_id' in set && set.unit_grid_id !== c.unit_grid_id;
@@ -368,6 +370,8 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
     } else if (to !== c.status) set.assignee_user_id = null;
 
     const eventId = await appendEvent(db, call.notify, c.id, actor, now, { type: x.action, from: c.status, to, reason: reason?.slice(0, 500) ?? null, payload: Object.keys(payload).length ? payload : null });
+    const photos = photoRefsOf(input.afterPhoto);
+    if (photos.length) await attachPhotos(db, actor.id, c.id, eventId, photos);
     const assignments = Object.entries({ ...set, status: to }).map(([k, v]) => sql`${sql.identifier(k)} = ${(v as unknown) instanceof Date ? (v as unknown as Date).toISOString() : v}`);
     const [after] = await rows<CaseAfterRow>(db, sql`update cases c set ${sql.join(assignments, sql`, `)}, version = c.version + 1 where c.id = ${c.id} returning ${AFTER_COLUMNS}`);
     if (redispatch) {
@@ -378,6 +382,23 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
   } catch (err) {
     throw queryFailed(`case ${action}`, err);
   }
+}
+
+/** The stored photos an action's field cites (`photo:<id>`); other references stay plain text. */
+const photoRefsOf = (...values: unknown[]): string[] => values.filter((v): v is string => typeof v === 'string' && PHOTO_REF.test(v));
+
+/**
+ * Where the visitor stood on a site visit, in WGS-84, and how far that was from the case
+ * (metres, on the spheroid): a visit recorded `workflow.visit_far_meters` or further away is
+ * flagged (`far`), as data on its event, for the shift lead who closes on it.
+ */
+async function visitPosition(db: Db, ref: Reference, action: string, input: ActInput, c: CaseRow): Promise<Record<string, unknown>> {
+  if (input.standLng === undefined || input.standLat === undefined) throw refuse('BAD_REQUEST', 'workflow.missingField', { action, field: input.standLng === undefined ? 'standLng' : 'standLat' });
+  const [lng, lat] = toWgs84([input.standLng as number, input.standLat as number], (input.standCrs as InputCrs | undefined) ?? 'wgs84');
+  const [d] = await rows<{ m: number }>(db, sql`select ST_Distance(ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)::geography, ST_SetSRID(ST_MakePoint(${c.lng}, ${c.lat}), 4326)::geography) as m`);
+  const farMeters = await metaNumber(ref, 'workflow.visit_far_meters', 200);
+  const meters = Number(d.m);
+  return { standLng: lng, standLat: lat, standCrs: undefined, distanceMeters: Math.round(meters), farMeters, far: meters >= farMeters };
 }
 
 /** The routing acting on its own (an automatic re-dispatch): the whole city, named so in the event. */
@@ -432,6 +453,10 @@ export interface RegisterInput {
   address?: string;
   externalId?: string;
   reporter?: { name?: string; phone?: string; anonymous: boolean };
+  /** Photos uploaded before (`photo:<id>`, the uploader's own): attached to the case and its report event. */
+  photos?: string[];
+  /** The reporting client's key: sending the same report again answers with the case it made (`replayed`), never a second case. */
+  idempotencyKey?: string;
 }
 
 /** The intake channels: patrol (an inspector's own report), survey (专项普查), the rest from the public. */
@@ -458,6 +483,11 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     // case codes: local date (UTC+8) + a 5-digit serial within the day; one writer per day at a time
     const day = new Date(now.getTime() + cal.utcOffsetMinutes * 60_000).toISOString().slice(0, 10).replaceAll('-', '');
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.case_code.${day}`}))`);
+    // under the day's lock every registration of the day is serialised: a report sent again sees the first one
+    if (input.idempotencyKey) {
+      const replay = await replayOf(db, actor, input.idempotencyKey);
+      if (replay) return replay;
+    }
     // the day's codes as a range of the unique index on code, [day, day + 1) as digit strings (a LIKE prefix uses
     // the index only under the C collation: on a C.UTF-8 server it read every case, 59 ms at 142k, under the day's lock)
     // (read inside the insert itself: its snapshot is taken after the lock was granted, so it sees the last writer's code)
@@ -467,12 +497,12 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
       db,
       sql`insert into cases as c (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs, status, version,
                              unit_grid_id, grid_code, village_code, township_code, district_code, property_community_id, suggested_department_id, route_rule_id, route_reason, route_reason_en,
-                             reported_at, stage, stage_started_at, stage_due_at)
+                             reported_at, stage, stage_started_at, stage_due_at, idempotency_key)
           values (${code}, ${source}, ${input.channel}, ${input.externalId ?? null}, ${category.code}, ${input.urgency}, ${place.areaClass}, ${input.description},
                   ${input.address?.trim() || place.address}, ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326), ${input.lng}, ${input.lat}, ${STORED_CRS[input.crs]}, ${FIRST_STATUS}, 1,
                   ${place.gridId}, ${place.gridCode}, ${place.villageCode}, ${place.townshipCode}, ${place.districtCode}, ${place.compoundId},
                   ${route?.departmentId ?? null}, ${route?.ruleId ?? null}, ${route?.reason ?? null}, ${route?.reasonEn ?? null},
-                  ${now.toISOString()}::timestamptz, ${firstStage.stage}, ${now.toISOString()}::timestamptz, ${firstStage.due.toISOString()}::timestamptz)
+                  ${now.toISOString()}::timestamptz, ${firstStage.stage}, ${now.toISOString()}::timestamptz, ${firstStage.due.toISOString()}::timestamptz, ${input.idempotencyKey ?? null}::uuid)
           returning ${AFTER_COLUMNS}`,
     );
     if (source === 'public' && input.reporter) {
@@ -481,10 +511,26 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     }
     const eventId = await appendEvent(db, call.notify, c.id, actor, now, {
       type: 'report', from: null, to: FIRST_STATUS, reason: null,
-      payload: { channel: input.channel, categoryCode: category.code, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null },
+      payload: { channel: input.channel, categoryCode: category.code, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null, ...(input.photos?.length ? { photos: input.photos } : {}) },
     });
+    if (input.photos?.length) await attachPhotos(db, actor.id, c.id, eventId, input.photos);
     return toAfter(c, eventId);
   } catch (err) {
     throw queryFailed('registering the case', err);
   }
+}
+
+/**
+ * The case an earlier sending of the same report made (its key), as that sending answered, with
+ * `replayed`; null when the key is new. A key another person used is a CONFLICT: a replay
+ * answers only its own reporter, never reveals someone else's case.
+ */
+async function replayOf(db: Db, actor: Actor, key: string): Promise<(CaseAfter & { replayed: true }) | null> {
+  const [c] = await rows<CaseAfterRow & { reporter: string; event_id: number }>(
+    db,
+    sql`select ${AFTER_COLUMNS}, e.actor as reporter, e.id::int as event_id from cases c join case_events e on e.case_id = c.id and e.seq = 1 where c.idempotency_key = ${key}::uuid`,
+  );
+  if (!c) return null;
+  if (c.reporter !== actor.name) throw refuse('CONFLICT', 'intake.keyTaken');
+  return { ...toAfter(c, c.event_id), replayed: true };
 }

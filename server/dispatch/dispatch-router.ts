@@ -7,13 +7,14 @@ import { router, allowed, mutation, nowOf, publicProcedure, displayTokenInvalid,
 import { CATCH_UP_MAX, eventsAfter, hubOf, lastEventId, stillAllowed, type LiveEvent } from './live.ts';
 import { int32Id, text } from '../inputs.ts';
 import { INPUT_CRS, toWgs84 } from '../../domain/coords.ts';
-import { FIELD_KINDS, RETURN_REASONS, SATISFACTIONS, transitionOf, type FieldName } from '../../domain/transitions.ts';
+import { FIELD_KINDS, QUEUE_ACTIONS, RETURN_REASONS, SATISFACTIONS, transitionOf, type FieldName } from '../../domain/transitions.ts';
 import { actOnCase, registerCase, type ActInput, type EngineCall } from './case-engine.ts';
 import { categoryOf, decideRoute, disputes, placeInCity, rulesReport } from './dispatch-queries.ts';
 import { closedPeriodInput } from '../inputs.ts';
 import { refuse } from '../query-error.ts';
 import { routeLimiter } from './route-limiter.ts';
 import { tasksOf } from './patrol-staff.ts';
+import { QUEUE_MAX, categoryList, departmentList, nearbyOpenCases, workQueue } from './queue-queries.ts';
 import { listRules, retireRule, saveRule } from './dispatch-rules.ts';
 import { placeCode } from '../geo/bbox.ts';
 import { boundedInt, instant } from '../inputs.ts';
@@ -84,6 +85,29 @@ const ruleInput = z.object({
 
 const routeInput = z.object({ lng, lat, crs: crs.optional(), category: categoryCode.optional() });
 
+/** Where a point lies and, with a category, who would handle it and why (the public dry-run and the intake's preview). */
+async function routeAnswer(db: Db, input: z.infer<typeof routeInput>, now: Date) {
+  const [wlng, wlat] = toWgs84([input.lng, input.lat], input.crs ?? 'wgs84');
+  const place = await placeInCity(db, wlng, wlat, now);
+  let unit: { code: string; name: string; nameEn: string } | null = null;
+  let reason: string | null = null;
+  let reasonEn: string | null = null;
+  if (input.category) {
+    const category = await categoryOf(db, input.category);
+    if (!category) throw refuse('BAD_REQUEST', 'route.unknownCategory', { code: input.category });
+    const d = await decideRoute(db, place, category, now, null);
+    if (d) [unit, reason, reasonEn] = [{ code: d.departmentCode, name: d.departmentName, nameEn: d.departmentNameEn }, d.reason, d.reasonEn];
+  }
+  return {
+    lng: wlng, lat: wlat, districtCode: place.districtCode, districtName: place.districtName, townshipCode: place.townshipCode, townshipName: place.townshipName,
+    villageCode: place.villageCode, villageName: place.villageName, gridCode: place.gridCode, areaClass: place.areaClass, inCompound: place.compoundId !== null,
+    unit, reason, reasonEn,
+  };
+}
+
+/** A stored photo, as the upload route answered (`photo:<uuid>`). */
+const photoRef = z.string().regex(/^photo:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a photo reference is photo:<id> as the upload answered');
+
 const registerInput = z.object({
   channel: z.enum(['patrol', 'survey', '12319', '12345', '110', 'app', 'wechat']),
   categoryCode,
@@ -95,6 +119,8 @@ const registerInput = z.object({
   address: text('address', 200).optional(),
   externalId: text('externalId', 60).optional(),
   reporter: z.object({ name: text('name', 40, { name: true }).optional(), phone: z.string().regex(/^\+?\d{5,20}$/, 'a phone number has 5–20 digits').optional(), anonymous: z.boolean().default(false) }).optional(),
+  photos: z.array(photoRef).max(6).optional(),
+  idempotencyKey: z.string().uuid('an idempotency key is a UUID').optional(),
 });
 
 /** How often a live stream checks that its session or display token still stands (ms). */
@@ -118,27 +144,30 @@ export const dispatchRouter = router({
    * Public dry-run (no sign-in, no personal data, rate-limited per address): where a point lies
    * (district, township, village, unit grid) and, with a category, the unit that would handle it and why.
    */
-  route: publicProcedure.input(routeInput).query(async ({ ctx, input }) => {
+  route: publicProcedure.input(routeInput).query(({ ctx, input }) => {
     routeLimiter.check(ctx.http?.ip, nowOf(ctx));
-    const db = ctx.engine.db;
-    const now = nowOf(ctx);
-    const [wlng, wlat] = toWgs84([input.lng, input.lat], input.crs ?? 'wgs84');
-    const place = await placeInCity(db, wlng, wlat, now);
-    let unit: { code: string; name: string; nameEn: string } | null = null;
-    let reason: string | null = null;
-    let reasonEn: string | null = null;
-    if (input.category) {
-      const category = await categoryOf(db, input.category);
-      if (!category) throw refuse('BAD_REQUEST', 'route.unknownCategory', { code: input.category });
-      const d = await decideRoute(db, place, category, now, null);
-      if (d) [unit, reason, reasonEn] = [{ code: d.departmentCode, name: d.departmentName, nameEn: d.departmentNameEn }, d.reason, d.reasonEn];
-    }
-    return {
-      lng: wlng, lat: wlat, districtCode: place.districtCode, districtName: place.districtName, townshipCode: place.townshipCode, townshipName: place.townshipName,
-      villageCode: place.villageCode, villageName: place.villageName, gridCode: place.gridCode, areaClass: place.areaClass, inCompound: place.compoundId !== null,
-      unit, reason, reasonEn,
-    };
+    return routeAnswer(ctx.engine.db, input, nowOf(ctx));
   }),
+  /**
+   * The intake's preview while a case is typed in (an operator's, not rate-limited like the public
+   * dry-run): where the point lies, the unit the rules give and why, and the open cases of the
+   * same subclass nearby inside the asker's scope (a duplicate hint).
+   */
+  intakePreview: allowed('case.create')
+    .input(routeInput.extend({ category: categoryCode }))
+    .query(async ({ ctx, input }) => {
+      const answer = await routeAnswer(ctx.engine.db, input, nowOf(ctx));
+      const nearby = await nearbyOpenCases(ctx.engine.db, ctx.actor.scope, answer.lng, answer.lat, input.category);
+      return { ...answer, nearby };
+    }),
+  /** The category catalogue (大类/小类, filing and closure conditions) for the intake's picker. */
+  categories: allowed('case.read').query(({ ctx }) => categoryList(ctx.engine.db)),
+  /** The departments, for a dispatch override or a return's suggested owner. */
+  departments: allowed('case.read').query(({ ctx }) => departmentList(ctx.engine.db)),
+  /** The cases waiting for one of the asker's actions now (QUEUE_ACTIONS), most urgent first; `actions` narrows it. */
+  queue: allowed('case.read')
+    .input(z.object({ actions: z.array(z.enum(QUEUE_ACTIONS as [string, ...string[]])).max(QUEUE_ACTIONS.length).optional(), limit: z.number().int().min(1).max(QUEUE_MAX).default(100) }).optional())
+    .query(({ ctx, input }) => workQueue(ctx.engine.db, ctx.actor, nowOf(ctx), { limit: input?.limit ?? 100, actions: input?.actions })),
   /**
    * Every committed case event the asker's scope may read, live (SSE). On reconnect the client
    * sends the last id it saw and gets what it missed first (at most CATCH_UP_MAX; further behind,

@@ -11,9 +11,12 @@ import type { Actor, Scope } from '../auth/actor.ts';
 import { caseScopeSql } from '../auth/actor.ts';
 import { hashSecret } from '../auth/secrets.ts';
 import { CASE_EVENTS_CHANNEL } from './case-engine.ts';
+import { reference } from './reference.ts';
+import { clockMarks } from '../../domain/case-clock.ts';
+import type { LiveCaseRow } from '../../domain/feeds.ts';
 
 /** One event as a subscriber sees it: what cases.byId shows of an event, plus where the case now stands. No person's name or contact. */
-export interface LiveEvent {
+export interface LiveEvent extends LiveCaseRow {
   id: number;
   caseId: number;
   code: string;
@@ -32,6 +35,25 @@ export interface LiveEvent {
   categoryCode: string;
   lng: number;
   lat: number;
+  /**
+   * The case as a row of the cases feed would carry it (domain/feeds.ts CASES_FEED_COLUMNS), so a
+   * browser patches its map layer from the event instead of downloading the period again: its
+   * source, reported instant and clock marks (unix seconds, 0 none; closed 0 none, 1 on time, 2 late).
+   */
+  source: string;
+  reportedAt: number;
+  warnAt: number;
+  dueAt: number;
+  closed: number;
+}
+
+interface EventRow extends Omit<LiveEvent, 'warnAt' | 'dueAt' | 'closed'> {
+  dispatchedMs: number | null;
+  handledMs: number | null;
+  handleDueMs: number | null;
+  closeDueMs: number | null;
+  closedMs: number | null;
+  warnRatio: string | null;
 }
 
 /** What the hub needs to filter an event by scope without a query per subscriber. */
@@ -46,10 +68,31 @@ export const CATCH_UP_MAX = 500;
 
 const EVENT_COLUMNS = sql`e.id::int as id, e.case_id::int as "caseId", c.code, e.seq, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, e.type,
   e.from_status as "fromStatus", e.to_status as "toStatus", e.actor_role as "actorRole", e.reason, c.status, c.version, c.district_code::text as "districtCode",
-  c.department_id as "departmentId", c.category_code as "categoryCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat`;
+  c.department_id as "departmentId", c.category_code as "categoryCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat,
+  c.source, extract(epoch from c.reported_at)::int as "reportedAt", (extract(epoch from k.dispatched) * 1000)::float8 as "dispatchedMs", (extract(epoch from k.handled) * 1000)::float8 as "handledMs",
+  (extract(epoch from c.handle_due_at) * 1000)::float8 as "handleDueMs", (extract(epoch from c.close_due_at) * 1000)::float8 as "closeDueMs", (extract(epoch from c.closed_at) * 1000)::float8 as "closedMs",
+  (select value from app_meta where key = 'clock.warn_ratio') as "warnRatio"`;
 
 async function eventsWhere(db: Db, where: SQL, limit: number): Promise<LiveEvent[]> {
-  return rows<LiveEvent>(db, sql`select ${EVENT_COLUMNS} from case_events e join cases c on c.id = e.case_id where ${where} order by e.id limit ${limit}`);
+  const raw = await rows<EventRow>(
+    db,
+    sql`select ${EVENT_COLUMNS} from case_events e join cases c on c.id = e.case_id
+        -- the stage clocks' starts, as the feed reads them (server/cases/cases-queries.ts openCaseClocks)
+        cross join lateral (select max(x.at) filter (where x.type = 'dispatch') as dispatched, max(x.at) filter (where x.type = 'handle') as handled
+                            from case_events x where x.case_id = c.id) k
+        where ${where} order by e.id limit ${limit}`,
+  );
+  if (!raw.length) return [];
+  const cal = (await reference(db)).calendar;
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  return raw.map(({ dispatchedMs, handledMs, handleDueMs, closeDueMs, closedMs, warnRatio, ...e }) => {
+    const marks = clockMarks(
+      { status: e.status, dispatchedAt: date(dispatchedMs), handledAt: date(handledMs), handleDueAt: date(handleDueMs), closeDueAt: date(closeDueMs), closedAt: date(closedMs) },
+      Number(warnRatio) > 0 && Number(warnRatio) < 1 ? Number(warnRatio) : 0.8,
+      cal,
+    );
+    return { ...e, warnAt: marks.warnAt, dueAt: marks.dueAt, closed: marks.closed };
+  });
 }
 
 /** Whether a case row (district, department) is inside a scope: the same rule as caseScopeSql, in memory. */

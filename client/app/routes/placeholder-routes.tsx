@@ -1,4 +1,4 @@
-// The routes whose own panels arrive with their issues (command centre, dispatch, coverage):
+// The routes whose own panels arrive with their issues (command centre, coverage):
 // the map console, and a line saying what is to come.
 import { t, type StringKey } from '../../lib/i18n.ts';
 import type { RouteDef } from './route.ts';
@@ -10,5 +10,4 @@ const placeholder = (path: string, title: StringKey): RouteDef => ({
 });
 
 export const commandRoute = placeholder('/command', 'routeCommand');
-export const dispatchRoute = placeholder('/dispatch', 'routeDispatch');
 export const coverageRoute = placeholder('/coverage', 'routeCoverage');

@@ -2,11 +2,13 @@
 // line here.
 import type { RouteDef } from './route.ts';
 import { mapRoute } from './map-route.tsx';
-import { commandRoute, coverageRoute, dispatchRoute } from './placeholder-routes.tsx';
+import { commandRoute, coverageRoute } from './placeholder-routes.tsx';
+import { dispatchRoute } from './dispatch-route.tsx';
+import { fieldRoute } from './field-route.tsx';
 import { gridsRoute } from './grids-route.tsx';
 import { adminRoute } from './admin-route.tsx';
 
-export const ROUTES: readonly RouteDef[] = [mapRoute, commandRoute, dispatchRoute, gridsRoute, coverageRoute, adminRoute];
+export const ROUTES: readonly RouteDef[] = [mapRoute, commandRoute, dispatchRoute, fieldRoute, gridsRoute, coverageRoute, adminRoute];
 
 /** Whether a path opens a panel over the map (the page does not prefetch the map's feeds for it). */
 export const isOverlayPath = (path: string): boolean => !!ROUTES.find((r) => r.path === path)?.Overlay;

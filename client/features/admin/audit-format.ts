@@ -28,6 +28,7 @@ const TARGETS: Record<string, Label> = {
   displayToken: { zh: '大屏令牌', en: 'display token' },
   case: { zh: '案件', en: 'case' },
   responsibilityGrid: { zh: '责任网格', en: 'responsibility grid' },
+  photo: { zh: '照片', en: 'photo' },
   community: { zh: '物业小区', en: 'managed compound' },
   address: { zh: '地址', en: 'address' },
 };

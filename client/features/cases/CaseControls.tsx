@@ -1,6 +1,7 @@
 // Case layer controls: colouring, display mode, and the filters that run in the browser over
 // the downloaded period (source, state, time-limit light, district, category).
-import { t, tData, formatNumber, type Lang } from '../../lib/i18n.ts';
+import { t, tData, formatNumber, type Lang, type StringKey } from '../../lib/i18n.ts';
+import { RECENT_DAYS, recentPeriod } from '../../lib/url-state.ts';
 import { LIGHT_COLOURS, STATE_COLOURS, DENSITY_RAMP, OVERDUE_RAMP, OVERDUE_STEP, type Rgba } from './case-colours.ts';
 import { LIGHTS } from '../../../domain/case-light.ts';
 import { STATE_GROUP_ORDER } from '../../../domain/workflow.ts';
@@ -55,6 +56,13 @@ function Chips({ lang, values, label, selected, onChange }: { lang: Lang; values
   );
 }
 
+/** Periods one click away: today, the recent days a screen opens on, and the demo city's 2022 evaluation period (Jan–Aug). */
+const PERIOD_PRESETS: [StringKey, () => { from: string; to: string }][] = [
+  ['periodToday', () => recentPeriod(1)],
+  ['periodRecent', () => recentPeriod(RECENT_DAYS)],
+  ['period2022', () => ({ from: '2022-01-01', to: '2022-08-31' })],
+];
+
 export function CaseControls(p: Props) {
   const { lang, meta } = p;
   const setFilter = (k: CaseFilterKey) => (v: string[] | undefined) => p.onFilters({ ...p.filters, [k]: v });
@@ -70,6 +78,16 @@ export function CaseControls(p: Props) {
         <input type="date" aria-label={`${t(lang, 'period')} (from)`} value={p.period.from} max={p.period.to} required onChange={(e) => e.target.value && e.target.value <= p.period.to && p.onPeriod({ ...p.period, from: e.target.value })} />
         <span>–</span>
         <input type="date" aria-label={`${t(lang, 'period')} (to)`} value={p.period.to} min={p.period.from} required onChange={(e) => e.target.value && e.target.value >= p.period.from && p.onPeriod({ ...p.period, to: e.target.value })} />
+      </div>
+      <div className="row segmented period-presets" data-testid="period-presets">
+        {PERIOD_PRESETS.map(([key, period]) => {
+          const q = period();
+          return (
+            <button key={key} data-preset={key} className={q.from === p.period.from && q.to === p.period.to ? 'on' : ''} onClick={() => p.onPeriod(q)}>
+              {t(lang, key)}
+            </button>
+          );
+        })}
       </div>
       <div className="row segmented">
         <span>{t(lang, 'colourBy')}</span>

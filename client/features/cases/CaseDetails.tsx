@@ -1,4 +1,6 @@
-// One case: code, category, source, state, unit, deadlines, where it is, and its history.
+// One case: code, category, source, state, unit, deadlines, where it is, its photos and its timeline
+// (who did what and when, the routing reason, hand-offs, site-visit distances). The workflow's
+// controls are composed below it by the app (client/app/details-extras.ts).
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { trpc, type RouterOutputs } from '../../lib/api.ts';
@@ -9,6 +11,8 @@ import { LIGHT_COLOURS } from './case-colours.ts';
 import { LIGHTS, type Light } from '../../../domain/case-light.ts';
 import { stateGroupOf } from '../../../domain/workflow.ts';
 import { sourceLabel } from './CaseControls.tsx';
+import { ta, taData } from '../../lib/workflow-strings.ts';
+import { transitionOf } from '../../../domain/transitions.ts';
 
 export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly(lng: number, lat: number, zoom: number): void }) {
   const state = useQuery(trpc.cases.byId.queryOptions({ id }));
@@ -35,6 +39,8 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
                 ['f_handleDue', formatTime(lang, c.handleDueAt)],
                 ['f_closeDue', formatTime(lang, c.closeDueAt)],
                 ['f_closed', formatTime(lang, c.closedAt)],
+                ['f_stageDue', c.closedAt ? null : formatTime(lang, c.stageDueAt)],
+                ['f_description', c.description],
                 ['f_address', c.address],
                 ['f_location', where],
                 ['f_grid', loc.gridCode],
@@ -45,11 +51,29 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
             <button className="link" onClick={() => onFly(c.lng, c.lat, 17)}>
               {t(lang, 'flyHere')}
             </button>
-            <h3>{t(lang, 'f_history')}</h3>
-            <ol className="history">
+            {c.routeReason && <p className="route-reason" data-testid="route-reason"><b>{ta(lang, 'routeReason')}</b> {c.suggestedDepartment ? `${ta(lang, 'suggested')} ${lang === 'en' ? c.suggestedDepartment.nameEn : c.suggestedDepartment.name} · ` : ''}{lang === 'en' ? c.routeReasonEn ?? c.routeReason : c.routeReason}</p>}
+            {c.pending && <p className="pending" data-testid="pending"><b>{ta(lang, 'pendingRequest')}</b> {taData(lang, `pending_${c.pending}`, c.pending)}{c.pendingDetail?.amount ? ` · ${c.pendingDetail.amount} ${taData(lang, `unit_${c.pendingDetail.unit}`, c.pendingDetail.unit ?? '')}` : ''}{c.pendingDetail?.reason ? ` · ${c.pendingDetail.reason}` : ''}</p>}
+            {c.assignee && <p className="muted">{ta(lang, 'assignee')}: {c.assignee.displayName}</p>}
+            {c.photos.length > 0 && (
+              <div className="photos" data-testid="case-photos">
+                {c.photos.map((p) => <a key={p.id} href={`/api/photos/${p.id}`} target="_blank" rel="noreferrer"><img className="thumb" src={`/api/photos/${p.id}/thumb`} alt={ta(lang, 'photos')} /></a>)}
+              </div>
+            )}
+            <h3>{ta(lang, 'timeline')}</h3>
+            <ol className="history" data-testid="timeline">
               {c.events.map((e) => (
-                <li key={e.seq}>
-                  <span className="muted">{formatTime(lang, e.at)}</span> {tData(lang, `event_${e.type}`, e.type)} → {tData(lang, `status_${e.toStatus}`, e.toStatus)} <span className="muted">({tData(lang, `role_${e.actorRole}`, e.actorRole)})</span>
+                <li key={e.seq} data-event={e.type}>
+                  <span className="muted">{formatTime(lang, e.at)}</span> <b>{transitionOf(e.type)?.[lang] ?? tData(lang, `event_${e.type}`, e.type)}</b> → {tData(lang, `status_${e.toStatus}`, e.toStatus)}{' '}
+                  <span className="muted">({[e.actorName, tData(lang, `role_${e.actorRole}`, e.actorRole)].filter(Boolean).join(' · ')})</span>
+                  {e.detail.departmentName && <div>{ta(lang, 'to')} {e.detail.departmentName}{e.detail.suggestedDepartmentName && e.detail.suggestedDepartmentName !== e.detail.departmentName ? ` (${ta(lang, 'suggested')} ${e.detail.suggestedDepartmentName})` : ''}</div>}
+                  {e.detail.reasonCode && <div>{taData(lang, `rr_${e.detail.reasonCode}`, e.detail.reasonCode)}{e.detail.suggestedDepartmentName ? ` → ${e.detail.suggestedDepartmentName}` : ''}</div>}
+                  {e.detail.assignee && <div className="muted">{ta(lang, 'assignee')}: {e.detail.assignee}</div>}
+                  {e.detail.distanceMeters !== undefined && (
+                    <div className={e.detail.far ? 'error' : 'muted'} data-testid={e.detail.far ? 'far-visit' : 'visit-distance'}>
+                      {ta(lang, 'distance')} {e.detail.distanceMeters} m{e.detail.far ? ` · ${ta(lang, 'farVisit')} (≥ ${e.detail.farMeters} m)` : ''}
+                    </div>
+                  )}
+                  {e.detail.satisfaction && <div>{taData(lang, `sat_${e.detail.satisfaction}`, e.detail.satisfaction)}</div>}
                   {e.reason && <div className="muted">{e.reason}</div>}
                 </li>
               ))}

@@ -11,11 +11,13 @@ import { CASE_FILTER_KEYS, selectCases, type CaseFilters, type CasesMeta, type S
 import { caseModeAt, createCasesLayers, type CaseMode } from './cases-layer.ts';
 import { CaseControls, CaseLegend } from './CaseControls.tsx';
 import { CaseDetails } from './CaseDetails.tsx';
+import { selectLive } from './cases-live.ts';
 
 const filtersOf = (state: UrlState): CaseFilters => Object.fromEntries(CASE_FILTER_KEYS.filter((k) => state.filters[k]?.length).map((k) => [k, state.filters[k]]));
 const modeOf = (state: UrlState): CaseMode => (state.filters.mode?.[0] as CaseMode | undefined) ?? 'auto';
 /** Lights are read from the clock marks at a minute; only while lights are on screen (colour or filter) does the minute matter. */
 const lightsShown = (state: UrlState) => state.colour === 'light' || !!state.filters.light?.length;
+const deriveKeyOf = (state: UrlState, minute: number) => `${JSON.stringify(filtersOf(state))}|${state.colour}|${lightsShown(state) ? minute : ''}`;
 
 function Controls({ lang, state, update, feed, data }: PanelProps<CasesMeta, SelectedCases>) {
   return (
@@ -44,8 +46,12 @@ export const casesLayer = defineLayer<CasesMeta, SelectedCases>({
   permission: 'case.read',
   urlFilters: [...CASE_FILTER_KEYS, 'mode'],
   selection: { kind: 'case', keyBy: 'id', fitMaxZoom: 17 },
-  derive: (feed, state, minute) => selectCases(feed, filtersOf(state), state.colour, lightsShown(state) ? minute : Date.now()),
-  deriveKey: (state, minute) => `${JSON.stringify(filtersOf(state))}|${state.colour}|${lightsShown(state) ? minute : ''}`,
+  // a live event patches the selection at its row (cases-live.ts); anything else selects afresh
+  derive: (feed, state, minute) => {
+    const now = lightsShown(state) ? minute : Date.now();
+    return selectLive(feed, deriveKeyOf(state, minute), filtersOf(state), state.colour, now, () => selectCases(feed, filtersOf(state), state.colour, now));
+  },
+  deriveKey: (state, minute) => deriveKeyOf(state, minute),
   draw: (v) => createCasesLayers({ selected: v.data, meta: v.feed.meta, visible: v.visible, zoom: v.zoom, mode: modeOf(v.state), colour: v.state.colour, highlight: v.highlight }),
   pick: (info, v) => {
     if (info.layer?.id === 'cases-hex') return info.coordinate ? { flyTo: { lng: info.coordinate[0], lat: info.coordinate[1], zoom: Math.max(v.zoom + 2, 12) } } : null;

@@ -1,0 +1,275 @@
+// Registering a case (受理登记): channel, category by 大类/小类 with search, the place by a click
+// on the map, a place-name search or typed coordinates in their system (WGS-84, GCJ-02, BD-09),
+// address, description, urgency, the caller (stored apart, masked for most roles) and photos.
+// While the place and category are set, the routing answer with its reason and the open cases of
+// the same subclass nearby (a duplicate hint, each a link) follow (dispatch.intakePreview). One
+// idempotency key per report: a double click or a retry never makes two cases. A refusal says
+// what is wrong in the user's language and keeps what was typed.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Marker, type Map as MlMap } from 'maplibre-gl';
+import { trpc } from '../../lib/api.ts';
+import { useMapInteraction } from '../../lib/map-interaction.ts';
+import { errorText, tData, type Lang } from '../../lib/i18n.ts';
+import type { MapInteraction } from '../../map/MapView.tsx';
+import { CategoryPicker, CrsSelect, uploadPhoto } from './CaseActions.tsx';
+import { td, type DispatchStringKey } from './dispatch-strings.ts';
+
+/** The intake channels (server: dispatch.register), hotlines first for the call-taker. */
+export const CHANNELS = ['12345', '12319', '110', 'app', 'wechat', 'patrol', 'survey'] as const;
+type Channel = (typeof CHANNELS)[number];
+
+export interface Draft {
+  channel: Channel;
+  categoryCode: string;
+  lng: string;
+  lat: string;
+  crs: 'wgs84' | 'gcj02' | 'bd09';
+  address: string;
+  description: string;
+  urgency: 'normal' | 'urgent';
+  callerName: string;
+  callerPhone: string;
+  anonymous: boolean;
+  photos: { ref: string; thumbUrl: string }[];
+}
+
+const empty = (channel: Channel): Draft => ({ channel, categoryCode: '', lng: '', lat: '', crs: 'wgs84', address: '', description: '', urgency: 'normal', callerName: '', callerPhone: '', anonymous: false, photos: [] });
+
+/** What is missing before a draft can be sent (field keys of the strings). */
+export function draftMissing(d: Draft): DispatchStringKey[] {
+  const out: DispatchStringKey[] = [];
+  if (!d.categoryCode) out.push('category');
+  if (!Number.isFinite(Number.parseFloat(d.lng)) || !Number.isFinite(Number.parseFloat(d.lat))) out.push('location');
+  if (!d.description.trim()) out.push('description');
+  return out;
+}
+
+/** The register call's input of a draft. */
+export function registerInputOf(d: Draft, idempotencyKey: string) {
+  const publicChannel = d.channel !== 'patrol' && d.channel !== 'survey';
+  return {
+    channel: d.channel,
+    categoryCode: d.categoryCode,
+    lng: Number.parseFloat(d.lng),
+    lat: Number.parseFloat(d.lat),
+    crs: d.crs,
+    urgency: d.urgency,
+    description: d.description.trim(),
+    ...(d.address.trim() ? { address: d.address.trim() } : {}),
+    ...(publicChannel && (d.callerName.trim() || d.callerPhone.trim() || d.anonymous)
+      ? { reporter: { ...(d.callerName.trim() && !d.anonymous ? { name: d.callerName.trim() } : {}), ...(d.callerPhone.trim() ? { phone: d.callerPhone.replace(/[\s-]/g, '') } : {}), anonymous: d.anonymous } }
+      : {}),
+    ...(d.photos.length ? { photos: d.photos.map((p) => p.ref) } : {}),
+    idempotencyKey,
+  };
+}
+
+/** Takes the map's clicks while the form is open: a click places the case (WGS-84, the map's own system). */
+function usePlacePicker(active: boolean, at: [number, number] | null, onPick: (lng: number, lat: number) => void) {
+  const pick = useRef(onPick);
+  pick.current = onPick;
+  const marker = useRef<{ map: MlMap; m: Marker } | null>(null);
+  const mode = useMemo<MapInteraction | null>(
+    () =>
+      active
+        ? {
+            id: 'intake-place',
+            start: ({ map }) => {
+              const canvas = map.getCanvas();
+              canvas.style.cursor = 'crosshair';
+              const onClick = (e: { lngLat: { lng: number; lat: number } }) => pick.current(e.lngLat.lng, e.lngLat.lat);
+              map.on('click', onClick);
+              marker.current = { map, m: new Marker({ color: '#ff3b30' }) };
+              return () => {
+                map.off('click', onClick);
+                canvas.style.cursor = '';
+                marker.current?.m.remove();
+                marker.current = null;
+              };
+            },
+          }
+        : null,
+    [active],
+  );
+  useMapInteraction(mode);
+  useEffect(() => {
+    const mk = marker.current;
+    if (!mk) return;
+    if (at) mk.m.setLngLat(at).addTo(mk.map);
+    else mk.m.remove();
+  }, [at, mode]);
+}
+
+export type RegisterInput = ReturnType<typeof registerInputOf>;
+
+/**
+ * `deliver`: how a report is sent (the phone page keeps it in its outbox while offline and says
+ * 'kept'); by default it is registered at once.
+ * `compact`: the phone's form (no map to click: the GPS button places it).
+ */
+export function IntakeForm({ lang, defaultChannel, onOpen, compact, deliver }: { lang: Lang; defaultChannel: Channel; onOpen(c: { id: number; lng: number; lat: number }): void; compact?: boolean; deliver?: (input: RegisterInput) => Promise<{ id: number; code: string } | 'kept'> }) {
+  const [kept, setKept] = useState(false);
+  const [gps, setGps] = useState<string | null>(null);
+  const [d, setD] = useState<Draft>(() => empty(defaultChannel));
+  const [key, setKey] = useState(() => crypto.randomUUID());
+  const [missing, setMissing] = useState<DispatchStringKey[]>([]);
+  const [photoError, setPhotoError] = useState<string | null>(null);
+  const [place, setPlace] = useState('');
+  const set = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
+  const lng = Number.parseFloat(d.lng);
+  const lat = Number.parseFloat(d.lat);
+  const located = Number.isFinite(lng) && Number.isFinite(lat);
+  // the map speaks WGS-84: the marker shows a typed GCJ-02/BD-09 point where the server will put it (the preview's answer)
+  const preview = useQuery(trpc.dispatch.intakePreview.queryOptions({ lng, lat, crs: d.crs, category: d.categoryCode }, { enabled: located && !!d.categoryCode, retry: false }));
+  const at: [number, number] | null = preview.data ? [preview.data.lng, preview.data.lat] : located && d.crs === 'wgs84' ? [lng, lat] : null;
+  usePlacePicker(!compact, at, (x, y) => set({ lng: x.toFixed(6), lat: y.toFixed(6), crs: 'wgs84' }));
+  const places = useQuery(trpc.search.query.queryOptions({ q: place.trim() }, { enabled: place.trim().length >= 2 }));
+  const registerCall = useMutation(trpc.dispatch.register.mutationOptions());
+  const register = useMutation({
+    mutationFn: (input: RegisterInput) => (deliver ? deliver(input) : registerCall.mutateAsync(input)),
+    onSuccess: (r) => {
+      setKept(r === 'kept');
+      setD(empty(d.channel));
+      setKey(crypto.randomUUID());
+      setMissing([]);
+    },
+  });
+  const publicChannel = d.channel !== 'patrol' && d.channel !== 'survey';
+  const done = register.data && register.data !== 'kept' ? register.data : null;
+  return (
+    <form
+      className="intake-form"
+      data-testid="intake-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const lack = draftMissing(d);
+        setMissing(lack);
+        if (!lack.length) register.mutate(registerInputOf(d, key));
+      }}
+    >
+      {kept && <p className="ok" role="status" data-testid="kept-offline">{td(lang, 'offlineKept')}</p>}
+      {done && (
+        <p className="ok" role="status" data-testid="registered">
+          {td(lang, 'registered')}{' '}
+          <button type="button" className="link" data-code={done.code} onClick={() => onOpen({ id: done.id, lng, lat })}>{done.code}</button>
+        </p>
+      )}
+      <label className={`field ${missing.includes('category') ? 'invalid' : ''}`}>
+        <span>{td(lang, 'category')} *</span>
+        <CategoryPicker lang={lang} value={d.categoryCode} onChange={(categoryCode) => set({ categoryCode })} />
+      </label>
+      <div className={`field ${missing.includes('location') ? 'invalid' : ''}`} data-field="location">
+        <span>{td(lang, 'location')} *</span>
+        {!compact && <span className="muted hint">{td(lang, 'pickOnMap')}</span>}
+        {compact && (
+          <button
+            type="button"
+            name="gps"
+            onClick={() => {
+              setGps(td(lang, 'gps'));
+              navigator.geolocation?.getCurrentPosition(
+                (p) => { set({ lng: p.coords.longitude.toFixed(6), lat: p.coords.latitude.toFixed(6), crs: 'wgs84' }); setGps(null); },
+                (err) => setGps(err.message),
+                { enableHighAccuracy: true, timeout: 15_000 },
+              );
+            }}
+          >
+            {td(lang, 'useGps')}
+          </button>
+        )}
+        {gps && <span className="muted"> {gps}</span>}
+        <span className="coords">
+          <input name="lng" inputMode="decimal" placeholder="117.65" value={d.lng} onChange={(e) => set({ lng: e.target.value })} aria-label="lng" />
+          <input name="lat" inputMode="decimal" placeholder="24.51" value={d.lat} onChange={(e) => set({ lat: e.target.value })} aria-label="lat" />
+          <CrsSelect lang={lang} name="crs" value={d.crs} onChange={(v) => set({ crs: v as Draft['crs'] })} />
+        </span>
+        <input type="search" name="place" placeholder={td(lang, 'placeSearch')} value={place} onChange={(e) => setPlace(e.target.value)} />
+        {place.trim().length >= 2 && places.data && (
+          <ul className="search-results">
+            {places.data.slice(0, 6).map((h) => (
+              <li key={`${h.kind}:${h.id}`}>
+                <button type="button" onClick={() => { set({ lng: ((h.bbox[0] + h.bbox[2]) / 2).toFixed(6), lat: ((h.bbox[1] + h.bbox[3]) / 2).toFixed(6), crs: 'wgs84', address: d.address || h.label }); setPlace(''); }}>
+                  {lang === "en" ? h.labelEn ?? h.label : h.label} <span className="muted">{tData(lang, `kind_${h.kind}`, h.kind)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {preview.data && (
+        <div className="preview" data-testid="route-preview">
+          <b>{td(lang, 'routing')}</b>{' '}
+          {[lang === 'en' ? null : preview.data.districtName, preview.data.townshipName, preview.data.villageName, preview.data.gridCode].filter(Boolean).join(' › ')}
+          <div data-testid="route-unit">
+            {preview.data.unit ? `${td(lang, 'routeUnit')}: ${lang === 'en' ? preview.data.unit.nameEn : preview.data.unit.name} — ${lang === 'en' ? preview.data.reasonEn : preview.data.reason}` : td(lang, 'routeNone')}
+          </div>
+          <div className="nearby" data-testid="nearby">
+            {preview.data.nearby.cases.length ? (
+              <>
+                <b>{td(lang, 'nearby')}</b> ({preview.data.nearby.radiusMeters} m)
+                <ul>
+                  {preview.data.nearby.cases.map((c) => (
+                    <li key={c.id}>
+                      <button type="button" className="link" onClick={() => onOpen({ id: c.id, lng, lat })}>{c.code}</button> {tData(lang, `status_${c.status}`, c.status)} · {c.distanceMeters} m · {c.address}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              <span className="muted">{td(lang, 'nearbyNone')}</span>
+            )}
+          </div>
+        </div>
+      )}
+      {preview.error && <p className="error" role="alert">{errorText(preview.error, lang)}</p>}
+      <label className="field">
+        <span>{td(lang, 'channel')}</span>
+        <select name="channel" value={d.channel} onChange={(e) => set({ channel: e.target.value as Channel })}>
+          {CHANNELS.map((c) => <option key={c} value={c}>{tData(lang, `channel_${c}`, c)}</option>)}
+        </select>
+      </label>
+      <label className="field"><span>{td(lang, 'address')}</span><input name="address" maxLength={200} value={d.address} onChange={(e) => set({ address: e.target.value })} /></label>
+      <label className={`field ${missing.includes('description') ? 'invalid' : ''}`}>
+        <span>{td(lang, 'description')} *</span>
+        <textarea name="description" rows={3} maxLength={1000} value={d.description} onChange={(e) => set({ description: e.target.value })} />
+      </label>
+      <label className="field">
+        <span>{td(lang, 'urgency')}</span>
+        <select name="urgency" value={d.urgency} onChange={(e) => set({ urgency: e.target.value as Draft['urgency'] })}>
+          <option value="normal">{td(lang, 'urgency_normal')}</option>
+          <option value="urgent">{td(lang, 'urgency_urgent')}</option>
+        </select>
+      </label>
+      {publicChannel && (
+        <fieldset className="caller">
+          <legend>{td(lang, 'caller')}</legend>
+          <input name="callerName" placeholder={td(lang, 'callerName')} maxLength={40} value={d.callerName} disabled={d.anonymous} onChange={(e) => set({ callerName: e.target.value })} />
+          <input name="callerPhone" type="tel" placeholder={td(lang, 'callerPhone')} maxLength={24} value={d.callerPhone} onChange={(e) => set({ callerPhone: e.target.value })} />
+          <label><input type="checkbox" name="anonymous" checked={d.anonymous} onChange={(e) => set({ anonymous: e.target.checked })} /> {td(lang, 'anonymous')}</label>
+        </fieldset>
+      )}
+      <label className="field">
+        <span>{td(lang, 'photo')}</span>
+        <input
+          type="file"
+          name="photo"
+          accept="image/jpeg,image/png,image/webp"
+          capture="environment"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (!file) return;
+            setPhotoError(null);
+            uploadPhoto(file).then((p) => set({ photos: [...d.photos, p].slice(0, 6) }), (err) => setPhotoError(errorText(err, lang)));
+          }}
+        />
+        {d.photos.map((p) => <img key={p.ref} className="thumb" src={p.thumbUrl} alt={td(lang, 'photo')} data-testid="intake-photo" />)}
+        {photoError && <span className="error" role="alert" data-testid="photo-error">{photoError}</span>}
+      </label>
+      {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{td(lang, 'needed')}{missing.map((k) => td(lang, k)).join('、')}</p>}
+      {register.error && <p className="error" role="alert" data-testid="form-error">{errorText(register.error, lang)}</p>}
+      <button type="submit" className="primary" data-testid="register" disabled={register.isPending}>{td(lang, 'register')}</button>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+// The phone's outbox: a report made without network is kept in the browser's storage
+// (localStorage, per user) with its idempotency key and sent when the network is back — on the
+// 'online' event, every OUTBOX_RETRY_MS, and at the next start. The server answers a key it has
+// seen with the case it made (dispatch.register `replayed`), so a report that reached the server
+// but whose answer was lost is never registered twice. A refusal (the server said no: a field is
+// wrong) stays in the outbox with its reason until the person discards it.
+import { api } from '../../lib/api.ts';
+import type { RegisterInput } from './IntakeForm.tsx';
+
+export const OUTBOX_RETRY_MS = 20_000;
+
+export interface Kept {
+  key: string;
+  input: RegisterInput;
+  keptAt: string;
+  /** The server's refusal (reason code and params), when it refused it. */
+  refusal?: { reason?: string; params?: Record<string, unknown>; message?: string };
+}
+
+const storeKey = (user: string) => `citygrid.outbox.${user}`;
+
+export function readOutbox(user: string): Kept[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(storeKey(user)) ?? '[]') as Kept[];
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeOutbox(user: string, items: Kept[]): void {
+  localStorage.setItem(storeKey(user), JSON.stringify(items));
+  window.dispatchEvent(new Event('citygrid:outbox'));
+}
+
+/** No answer at all (offline, the server unreachable), as opposed to a refusal. */
+function unreachable(err: unknown): boolean {
+  const e = err as { data?: { httpStatus?: number }; cause?: unknown; message?: string };
+  if (e?.data?.httpStatus) return e.data.httpStatus >= 500 && e.data.httpStatus !== 501;
+  return [err, e?.cause].some((x) => x instanceof TypeError) || /fetch|network/i.test(e?.message ?? '');
+}
+
+/** Sends a report, or keeps it when there is no network ('kept'). */
+export async function sendOrKeep(user: string, input: RegisterInput): Promise<{ id: number; code: string } | 'kept'> {
+  try {
+    return await api.dispatch.register.mutate(input);
+  } catch (err) {
+    if (!unreachable(err)) throw err;
+    writeOutbox(user, [...readOutbox(user).filter((k) => k.key !== input.idempotencyKey), { key: input.idempotencyKey, input, keptAt: new Date().toISOString() }]);
+    return 'kept';
+  }
+}
+
+let flushing: Promise<number> | null = null;
+
+/** Sends what the outbox holds, one at a time, oldest first; resolves to how many were sent. One flush at a time. */
+export function flushOutbox(user: string): Promise<number> {
+  flushing ??= (async () => {
+    let sent = 0;
+    try {
+      for (const k of readOutbox(user)) {
+        if (k.refusal) continue;
+        try {
+          await api.dispatch.register.mutate(k.input);
+          writeOutbox(user, readOutbox(user).filter((x) => x.key !== k.key));
+          sent++;
+        } catch (err) {
+          if (unreachable(err)) break; // still offline: try again later
+          const e = err as { data?: { reason?: string; params?: Record<string, unknown> }; message?: string };
+          writeOutbox(user, readOutbox(user).map((x) => (x.key === k.key ? { ...x, refusal: { reason: e.data?.reason, params: e.data?.params, message: e.message } } : x)));
+        }
+      }
+    } finally {
+      flushing = null;
+    }
+    return sent;
+  })();
+  return flushing;
+}
+
+export function discardKept(user: string, key: string): void {
+  writeOutbox(user, readOutbox(user).filter((x) => x.key !== key));
+}

@@ -1,0 +1,81 @@
+// The strings of the case's workflow controls (the action bar, its forms, the timeline), Chinese
+// first. The actions' own names come from the workflow table (domain/transitions.ts zh/en).
+import type { Lang } from './i18n.ts';
+import type { FieldName } from '../../domain/transitions.ts';
+
+/** Each field an action may carry, in words. */
+export const FIELD_LABELS: Record<FieldName, { zh: string; en: string }> = {
+  note: { zh: '备注', en: 'Note' },
+  result: { zh: '处理结果', en: 'Result' },
+  reason: { zh: '理由', en: 'Reason' },
+  afterPhoto: { zh: '现场照片', en: 'Photo' },
+  departmentId: { zh: '承办单位', en: 'Department' },
+  suggestedDepartmentId: { zh: '建议承办单位', en: 'Suggested department' },
+  assigneeId: { zh: '人员', en: 'Person' },
+  overrideReason: { zh: '改派理由', en: 'Override reason' },
+  reasonCode: { zh: '回退原因', en: 'Why it is returned' },
+  passed: { zh: '核查结论', en: 'Verdict' },
+  amount: { zh: '延期时长', en: 'Extension' },
+  unit: { zh: '单位', en: 'Unit' },
+  satisfaction: { zh: '满意度', en: 'Satisfaction' },
+  categoryCode: { zh: '类别', en: 'Category' },
+  lng: { zh: '经度', en: 'Longitude' },
+  lat: { zh: '纬度', en: 'Latitude' },
+  crs: { zh: '坐标系', en: 'Coordinate system' },
+  standLng: { zh: '所在位置', en: 'Where you stand' },
+  standLat: { zh: '所在位置', en: 'Where you stand' },
+  standCrs: { zh: '所在位置', en: 'Where you stand' },
+};
+
+const strings = {
+  actions: { zh: '办理', en: 'Actions' },
+  noActions: { zh: '当前没有您可办理的操作。', en: 'Nothing for you to do on this case now.' },
+  submit: { zh: '提交', en: 'Submit' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  done: { zh: '已办理：', en: 'Done: ' },
+  missing: { zh: '请填写：', en: 'Please fill in: ' },
+  passedYes: { zh: '通过（符合结案条件）', en: 'Passed (the closure condition holds)' },
+  passedNo: { zh: '不通过（需返工）', en: 'Failed (needs rework)' },
+  unit_hour: { zh: '小时', en: 'hours' },
+  unit_working_hour: { zh: '工作小时', en: 'working hours' },
+  unit_working_day: { zh: '工作日', en: 'working days' },
+  sat_satisfied: { zh: '满意', en: 'Satisfied' },
+  sat_basic: { zh: '基本满意', en: 'Fairly satisfied' },
+  sat_unsatisfied: { zh: '不满意', en: 'Unsatisfied' },
+  rr_notOurDuty: { zh: '非本单位职责', en: 'Not our duty' },
+  rr_wrongLocation: { zh: '位置有误', en: 'Wrong location' },
+  rr_duplicate: { zh: '重复案件', en: 'A duplicate' },
+  rr_needsOtherUnit: { zh: '需其他单位处理', en: 'Needs another unit' },
+  rr_other: { zh: '其他', en: 'Other' },
+  crs_wgs84: { zh: 'WGS-84（GPS）', en: 'WGS-84 (GPS)' },
+  crs_gcj02: { zh: 'GCJ-02（高德/腾讯/微信）', en: 'GCJ-02 (AMap, Tencent, WeChat)' },
+  crs_bd09: { zh: 'BD-09（百度）', en: 'BD-09 (Baidu)' },
+  choose: { zh: '请选择', en: 'Choose' },
+  takePhoto: { zh: '拍照或选择图片', en: 'Take or choose a photo' },
+  uploading: { zh: '正在上传…', en: 'Uploading…' },
+  photoReady: { zh: '照片已上传', en: 'Photo uploaded' },
+  locate: { zh: '记录我的位置', en: 'Record my position' },
+  locating: { zh: '正在定位…', en: 'Locating…' },
+  located: { zh: '已定位', en: 'Located' },
+  noGps: { zh: '无法定位：', en: 'No position: ' },
+  personId: { zh: '人员编号', en: 'Person id' },
+  searchCategory: { zh: '搜索类别（名称或代码）', en: 'Search categories (name or code)' },
+  timeline: { zh: '办理过程', en: 'Timeline' },
+  routeReason: { zh: '派遣依据', en: 'Routing reason' },
+  suggested: { zh: '建议承办', en: 'Suggested unit' },
+  stageDue: { zh: '本环节时限', en: 'Stage due' },
+  pendingRequest: { zh: '待审批', en: 'Waiting for approval' },
+  pending_extension: { zh: '延期申请', en: 'Extension request' },
+  pending_park: { zh: '挂账申请', en: 'Parking request' },
+  farVisit: { zh: '距案件位置较远', en: 'far from the case' },
+  distance: { zh: '距离', en: 'distance' },
+  to: { zh: '转至', en: 'to' },
+  photos: { zh: '照片', en: 'Photos' },
+  assignee: { zh: '核实/核查人员', en: 'Site visit by' },
+  version: { zh: '版本', en: 'version' },
+} as const;
+export type ActionStringKey = keyof typeof strings;
+
+export const ta = (lang: Lang, key: ActionStringKey): string => strings[key][lang];
+/** A string for a data value (a unit, a reason code), the value itself when there is none. */
+export const taData = (lang: Lang, key: string, fallback: string): string => (key in strings ? strings[key as ActionStringKey][lang] : fallback);
