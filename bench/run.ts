@@ -17,6 +17,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['auth', authBench],
   ['abuse', abuseBench],
   ['dispatch', dispatchBench],
+  ['live', async () => (await import('./live.bench.ts')).liveBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);
