@@ -69,7 +69,7 @@ export const CATCH_UP_MAX = 500;
 const EVENT_COLUMNS = sql`e.id::int as id, e.case_id::int as "caseId", c.code, e.seq, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, e.type,
   e.from_status as "fromStatus", e.to_status as "toStatus", e.actor_role as "actorRole", e.reason, c.status, c.version, c.district_code::text as "districtCode",
   c.department_id as "departmentId", c.category_code as "categoryCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat,
-  c.source, extract(epoch from c.reported_at)::int as "reportedAt", (extract(epoch from k.dispatched) * 1000)::float8 as "dispatchedMs", (extract(epoch from k.handled) * 1000)::float8 as "handledMs",
+  c.source, floor(extract(epoch from c.reported_at))::int as "reportedAt", (extract(epoch from k.dispatched) * 1000)::float8 as "dispatchedMs", (extract(epoch from k.handled) * 1000)::float8 as "handledMs",
   (extract(epoch from c.handle_due_at) * 1000)::float8 as "handleDueMs", (extract(epoch from c.close_due_at) * 1000)::float8 as "closeDueMs", (extract(epoch from c.closed_at) * 1000)::float8 as "closedMs",
   (select value from app_meta where key = 'clock.warn_ratio') as "warnRatio"`;
 

@@ -18,6 +18,8 @@ import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, star
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
+/** The demo city's 2022 evaluation period in an address (screens open on the recent days by default). */
+const Y2022 = 'period=2022-01-01..2022-08-31';
 const PERIOD = `from=${encodeURIComponent('2022-01-01T00:00:00+08:00')}&to=${encodeURIComponent('2022-09-01T00:00:00+08:00')}`;
 
 const traces = resolve(root, 'test-results', 'traces');
@@ -87,7 +89,7 @@ async function apiLogin(base: string, username: string): Promise<{ cookie: strin
 
 /** Signs in through the sign-in screen, as a person does. */
 async function signIn(page: Page, base: string, username: string, path = '/') {
-  await page.goto(`${base}${path}`);
+  await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}${Y2022}`);
   const form = page.getByTestId('login');
   await form.waitFor({ timeout: 60_000 });
   await form.locator('input[name="username"]').fill(username);
@@ -133,7 +135,7 @@ async function main() {
     watch(page);
 
     await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
-      await page.goto(base);
+      await page.goto(`${base}/?${Y2022}`);
       const form = page.getByTestId('login');
       await form.waitFor({ timeout: 60_000 });
       const demo = await page.getByTestId('demo-accounts').innerText();
@@ -150,7 +152,7 @@ async function main() {
     });
 
     await check('the console opens in Chinese with the map, layer panel, legend and the demo city counts', async () => {
-      await page.goto(base);
+      await page.goto(`${base}/?${Y2022}`);
       await page.getByTestId('overview').locator('summary').click();
       await page.locator('[data-testid="tile-cases2022"] .value').waitFor({ timeout: 60_000 });
       assert((await page.locator('h1').innerText()).includes('城市网格'), 'Chinese title missing');
@@ -213,11 +215,11 @@ async function main() {
       assert(pick >= 0, 'no isolated case found');
       const expected = (await (await fetch(`${base}/trpc/cases.byId?input=${encodeURIComponent(JSON.stringify({ id: caseId }))}`, { headers: { cookie: viewer.cookie } })).json()) as { result: { data: { code: string } } };
       const view = `${caseLng.toFixed(6)},${caseLat.toFixed(6)},17`;
-      await page.goto(`${base}/?view=${view}&layers=none`);
+      await page.goto(`${base}/?${Y2022}&view=${view}&layers=none`);
       await mapIdle(page);
       const at = await project(page, caseLng, caseLat);
       const without = (await pixelsAround(page, at.x, at.y, 0))[0];
-      await page.goto(`${base}/?view=${view}&layers=cases`);
+      await page.goto(`${base}/?${Y2022}&view=${view}&layers=cases`);
       await casesDrawn(page, cases.length);
       await mapIdle(page);
       const withCase = (await pixelsAround(page, at.x, at.y, 0))[0];
@@ -251,7 +253,7 @@ async function main() {
             bbox[2] = Math.max(bbox[2], gx);
             bbox[3] = Math.max(bbox[3], gy);
           }
-      await page.goto(base);
+      await page.goto(`${base}/?${Y2022}`);
       await mapIdle(page);
       await page.getByTestId('search').locator('input').fill(code);
       await page.getByTestId('search-results').locator('button').first().waitFor({ timeout: 30_000 });
@@ -273,7 +275,7 @@ async function main() {
       for (const n of villages.meta.names) counts.set(n, (counts.get(n) ?? 0) + 1);
       const i = villages.meta.names.findIndex((n, k) => k >= 777 && counts.get(n) === 1);
       const [name, code] = [villages.meta.names[i], villages.meta.codes[i]];
-      await page.goto(base);
+      await page.goto(`${base}/?${Y2022}`);
       await page.getByTestId('search').locator('input').fill(name);
       await page.getByTestId('search-results').locator('button').first().waitFor({ timeout: 30_000 });
       await page.getByTestId('search-results').locator('button', { hasText: name }).first().click();
@@ -284,7 +286,7 @@ async function main() {
     });
 
     await check('the language switch changes labels and is kept in the URL', async () => {
-      await page.goto(base);
+      await page.goto(`${base}/?${Y2022}`);
       await casesDrawn(page);
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByText('Layers', { exact: true }).waitFor();
@@ -300,7 +302,7 @@ async function main() {
     });
 
     await check('a URL reproduces theme, layers, filters and view', async () => {
-      const url = `${base}/?lang=en&theme=light&view=117.66,24.51,13.5&layers=districts,grids,cases&colour=light&src=public`;
+      const url = `${base}/?${Y2022}&lang=en&theme=light&view=117.66,24.51,13.5&layers=districts,grids,cases&colour=light&src=public`;
       await page.goto(url);
       await casesDrawn(page);
       await mapIdle(page);
@@ -334,7 +336,7 @@ async function main() {
     await check('a failing layer says so in the panel and the map keeps drawing', async () => {
       const p2 = await page.context().newPage(); // the same signed-in browser
       await p2.route('**/api/layers/townships.bin', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'townships are unavailable (test)' }) }));
-      await p2.goto(`${base}/?layers=districts,townships`);
+      await p2.goto(`${base}/?${Y2022}&layers=districts,townships`);
       await p2.locator('[data-layer="townships"][data-status="error"]').waitFor({ timeout: 60_000 });
       assert((await p2.locator('[data-layer="townships"]').innerText()).includes('townships are unavailable'), 'the failure message is not shown');
       await mapIdle(p2);
@@ -346,7 +348,7 @@ async function main() {
     });
 
     await check('the theme switch repaints the map in the desk (light) style and back', async () => {
-      await page.goto(`${base}/?layers=districts`);
+      await page.goto(`${base}/?${Y2022}&layers=districts`);
       await mapIdle(page);
       const map = (await page.getByTestId('map').boundingBox())!;
       const probe = { x: map.x + map.width - 160, y: map.y + map.height - 40 };
@@ -363,7 +365,7 @@ async function main() {
     });
 
     await check('the role routes share the map shell', async () => {
-      await page.goto(`${base}/?layers=districts`);
+      await page.goto(`${base}/?${Y2022}&layers=districts`);
       await page.getByRole('link', { name: '指挥中心' }).click();
       await page.getByText('此模块的专用面板').waitFor();
       assert(new URL(page.url()).pathname === '/command', `path is ${new URL(page.url()).pathname}`);
@@ -455,12 +457,12 @@ async function main() {
       assert(pub >= 0, 'no public cases in the feed');
       const row = src.findIndex((s) => s === pub);
       const id = (publicCase = (cases.columns.id as Uint32Array)[row]);
-      await page.goto(`${base}/?layers=districts,cases&sel=case:${id}`);
+      await page.goto(`${base}/?${Y2022}&layers=districts,cases&sel=case:${id}`);
       await page.getByTestId('reporter').waitFor({ timeout: 60_000 });
       assert(/^1\d\d\*{4}\d{4}$/.test((await page.getByTestId('reporter-phone').innerText()).trim()), `phone shown as ${await page.getByTestId('reporter-phone').innerText()}`);
       assert((await page.getByTestId('reveal').count()) === 0, 'the viewer is offered a reveal');
       await asUser('demo-shiftlead', async (p) => {
-        await p.goto(`${base}/?layers=districts,cases&sel=case:${id}`);
+        await p.goto(`${base}/?${Y2022}&layers=districts,cases&sel=case:${id}`);
         await p.getByTestId('reveal').click();
         await p.waitForFunction(() => /^1\d{10}$/.test(document.querySelector('[data-testid="reporter-phone"]')?.textContent?.trim() ?? ''), undefined, { timeout: 30_000 });
         const audit = await auditOf('cases.revealReporter');
@@ -474,11 +476,11 @@ async function main() {
         const ids = rg.columns.id as Uint32Array;
         const own = ids[rg.meta.codes.findIndex((c) => c.startsWith('350602'))];
         const other = ids[rg.meta.codes.findIndex((c) => c.startsWith('350603'))];
-        await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${other}`);
+        await p.goto(`${base}/grids?${Y2022}&layers=districts,rgrids&sel=rgrid:${other}`);
         await p.getByTestId('details-title').waitFor({ timeout: 60_000 });
         await p.locator('[data-field="f_district"]').waitFor();
         assert((await p.getByTestId('edit').count()) === 0, 'an edit control is offered for 龙文区');
-        await p.goto(`${base}/grids?layers=districts,rgrids&sel=rgrid:${own}`);
+        await p.goto(`${base}/grids?${Y2022}&layers=districts,rgrids&sel=rgrid:${own}`);
         await p.getByTestId('edit').click();
         const name = `测试巡查员${Date.now() % 1000}`;
         await p.getByTestId('edit-form').locator('input[name="assigneeName"]').fill(name);
@@ -488,7 +490,7 @@ async function main() {
         assert((await auditOf('grids.assignResponsibility')).some((a) => a.actor === 'demo-coordinator' && a.targetId === String(own)), 'the edit is not in the audit log');
         // the coordinator's map shows only 芗城区's cases
         const mine = await feedAs(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-coordinator')).cookie);
-        await p.goto(`${base}/?layers=districts,cases`);
+        await p.goto(`${base}/?${Y2022}&layers=districts,cases`);
         await casesDrawn(p, mine.length);
         assert(mine.length > 0 && mine.length < cases.length, `coordinator sees ${mine.length} of ${cases.length}`);
       });
@@ -498,10 +500,10 @@ async function main() {
       await asUser('demo-handler', async (p) => {
         const theirs = await feedAs<{ sources: string[] }>(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-handler')).cookie);
         assert(theirs.length > 0 && theirs.length < cases.length / 2, `handler feed has ${theirs.length}`);
-        await p.goto(`${base}/?layers=districts,cases`);
+        await p.goto(`${base}/?${Y2022}&layers=districts,cases`);
         await casesDrawn(p, theirs.length);
         assert((await p.getByTestId('cases-shown').innerText()).replace(/\D/g, '') === String(theirs.length), 'the count on screen is not the department\'s');
-        await p.goto(`${base}/?layers=districts,cases&sel=case:${(theirs.columns.id as Uint32Array)[0]}`);
+        await p.goto(`${base}/?${Y2022}&layers=districts,cases&sel=case:${(theirs.columns.id as Uint32Array)[0]}`);
         await p.locator('[data-field="f_unit"]').waitFor({ timeout: 60_000 });
         assert((await p.locator('[data-field="f_unit"]').innerText()).includes('环境卫生'), 'a case of another department is shown');
         assert((await p.getByTestId('user-menu').innerText()).includes('市环境卫生服务中心'), 'the header does not show the department');
@@ -510,7 +512,7 @@ async function main() {
 
     await check('a health planner (no case rights) gets the map with the case layer locked and no case figures', async () => {
       await asUser('demo-planner', async (p) => {
-        await p.goto(`${base}/coverage?layers=districts,clinics,cases`);
+        await p.goto(`${base}/coverage?${Y2022}&layers=districts,clinics,cases`);
         await p.locator('[data-layer="cases"][data-status="locked"]').waitFor({ timeout: 60_000 });
         assert((await p.locator('[data-layer="cases"]').innerText()).includes('无权限'), 'the locked layer does not say why');
         assert((await p.getByTestId('case-controls').count()) === 0, 'case controls are shown without case rights');
@@ -565,12 +567,12 @@ async function main() {
       const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
       const p = await ctx.newPage();
       watch(p);
-      await p.goto(`${base}/command?display=${token}&layers=districts,cases`);
+      await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts,cases`);
       await casesDrawn(p, cases.length);
       assert((await p.getByTestId('user-menu').innerText()).includes('大屏'), 'the header does not say wall screen');
       assert((await p.getByTestId('login').count()) === 0, 'a wall screen was asked to sign in');
       assert(new URL(p.url()).searchParams.get('display') === token, 'the token left the address');
-      await p.goto(`${base}/command?display=${token}&layers=districts,cases&sel=case:${publicCase}`);
+      await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts,cases&sel=case:${publicCase}`);
       await p.getByTestId('case-code').waitFor({ timeout: 60_000 });
       // a token never sees personal data, not even masked: the reporter section is not there at all
       assert((await p.getByTestId('reporter').count()) === 0, 'the wall screen shows a reporter section');
@@ -589,7 +591,7 @@ async function main() {
     });
 
     await check('English text is set in a Latin face: the apostrophe of “Hua’an” is narrow on the page and on the map, and Chinese still comes from Noto Sans CJK SC', async () => {
-      await page.goto(`${base}/?lang=en&layers=districts`);
+      await page.goto(`${base}/?${Y2022}&lang=en&layers=districts`);
       await page.getByText('Layers', { exact: true }).waitFor();
       const m = await page.evaluate((labelFont) => {
         const span = document.createElement('span');
@@ -620,7 +622,7 @@ async function main() {
       };
       const en = await facesOf('h1');
       assert(en.length > 0 && en.every((f) => !/CJK|SC$/.test(f.familyName)), `the English title is drawn with ${JSON.stringify(en)}`);
-      await page.goto(`${base}/?layers=districts`);
+      await page.goto(`${base}/?${Y2022}&layers=districts`);
       await page.getByText('图层', { exact: true }).waitFor();
       const zh = await facesOf('h1');
       assert(zh.some((f) => f.familyName === 'Noto Sans CJK SC' && f.glyphCount >= 8), `the Chinese title (城市网格运行中心) is drawn with ${JSON.stringify(zh)}`);
@@ -638,7 +640,7 @@ async function main() {
       }
       assert(found, 'no case of a township or street office among 300');
       assert(!/\d{6}/.test(found.nameEn) && !/ office$/.test(found.nameEn), `${found.name} is called “${found.nameEn}” in English`);
-      await page.goto(`${base}/?lang=en&layers=districts,cases&sel=case:${found.id}`);
+      await page.goto(`${base}/?${Y2022}&lang=en&layers=districts,cases&sel=case:${found.id}`);
       const unit = page.locator('[data-field="f_unit"]');
       await unit.waitFor({ timeout: 60_000 });
       const text = await unit.innerText();
@@ -663,7 +665,7 @@ async function main() {
     };
 
     await check('hexagons follow the 时限 colouring: coloured by the share of their cases over the limit, with its legend; by 状态, density', async () => {
-      await page.goto(`${base}/?layers=cases&colour=light`);
+      await page.goto(`${base}/?${Y2022}&layers=cases&colour=light`);
       await casesDrawn(page, cases.length);
       await mapIdle(page);
       const legend = page.getByTestId('legend-cases');
@@ -695,7 +697,7 @@ async function main() {
     });
 
     await check('a hexagon click flies in and leaves no tooltip behind', async () => {
-      await page.goto(`${base}/?layers=cases`);
+      await page.goto(`${base}/?${Y2022}&layers=cases`);
       await casesDrawn(page, cases.length);
       await mapIdle(page);
       const hex = await hexagonOnScreen(page);
@@ -723,7 +725,7 @@ async function main() {
           }
         }
         assert(own !== undefined, 'no compound offers an edit to the coordinator');
-        await p.goto(`${base}/?layers=districts,communities&sel=community:${own}`);
+        await p.goto(`${base}/?${Y2022}&layers=districts,communities&sel=community:${own}`);
         await p.getByTestId('edit').click({ timeout: 60_000 });
         await p.getByTestId('edit-form').locator('input[name="households"]').fill('abc');
         await p.getByTestId('edit-form').locator('button[type="submit"]').click();
@@ -739,7 +741,7 @@ async function main() {
       try {
         const p = await ctx.newPage();
         watch(p);
-        await p.goto(`${base}/command?display=${token}&layers=districts`);
+        await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts`);
         await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
         assert((await post('admin.revokeToken', { id })).ok, 'the token was not revoked');
         await p.getByTestId('search').locator('input').fill('芝山');
@@ -760,7 +762,7 @@ async function main() {
         const p = await ctx.newPage();
         watch(p);
         for (const [q, want] of [['display=bogus', '大屏令牌无效或已撤销'], ['display=bogus&lang=en', 'not valid or was revoked'], [`display=${'x'.repeat(32)}`, '大屏令牌无效或已撤销']]) {
-          await p.goto(`${base}/command?${q}`);
+          await p.goto(`${base}/command?${Y2022}&${q}`);
           await p.getByTestId('wall-token-invalid').waitFor({ timeout: 60_000 });
           const text = await p.getByTestId('wall-token-invalid').innerText();
           assert(text.includes(want), `?${q} reads “${text}”`);
@@ -773,7 +775,7 @@ async function main() {
     });
 
     await check('/admin for a user without admin rights says "no permission" in the UI\'s language, with a way back to the map', async () => {
-      await page.goto(`${base}/admin?layers=districts`); // the viewer
+      await page.goto(`${base}/admin?${Y2022}&layers=districts`); // the viewer
       await page.getByTestId('no-permission').waitFor({ timeout: 60_000 });
       const zh = await page.getByTestId('no-permission').innerText();
       assert(zh.includes('无权访问此页面') && zh.includes('系统管理'), `the screen reads “${zh}”`);
@@ -782,7 +784,7 @@ async function main() {
       await page.getByTestId('back-to-map').click();
       await page.getByTestId('map').waitFor({ timeout: 60_000 });
       assert(new URL(page.url()).pathname === '/' && new URL(page.url()).searchParams.get('layers') === 'districts', `back leads to ${page.url()}`);
-      await page.goto(`${base}/admin?lang=en`);
+      await page.goto(`${base}/admin?${Y2022}&lang=en`);
       await page.getByTestId('no-permission').waitFor({ timeout: 60_000 });
       assert((await page.getByTestId('no-permission').innerText()).includes('You may not open this page'), 'the English screen');
     });
@@ -821,7 +823,7 @@ async function main() {
         const feeds: string[] = [];
         p.on('request', (r) => void (r.url().includes('/api/layers/') && feeds.push(new URL(r.url()).pathname)));
         // opened directly: no prefetch, no downloads
-        await p.goto(`${base}/admin?layers=districts,cases,clinics`);
+        await p.goto(`${base}/admin?${Y2022}&layers=districts,cases,clinics`);
         await p.getByTestId('admin-users').locator('tr[data-user="demo-admin"]').waitFor({ timeout: 60_000 });
         assert(feeds.length === 0, `opening /admin downloaded ${feeds.join(', ')}`);
         // a layer switched on beneath the panel waits; an answer from the server after it shows nothing was sent meanwhile
@@ -838,7 +840,7 @@ async function main() {
 
     await check('the audit table shows each action in words and its note as key/value text (zh and en)', async () => {
       await asUser('demo-admin', async (p) => {
-        await p.goto(`${base}/admin`);
+        await p.goto(`${base}/admin?${Y2022}`);
         await p.locator('[data-tab="audit"]').click();
         const row = p.getByTestId('admin-audit').locator('tr', { has: p.locator('[data-action="admin.createUser"]') }).first();
         await row.waitFor({ timeout: 60_000 });
@@ -848,7 +850,7 @@ async function main() {
         assert(note.includes('用户名：') && note.includes('角色：监督员') && !/[{}"]/.test(note), `the note reads “${note}”`);
         assert((await p.getByTestId('system-info').innerText()).includes('PostGIS'), 'the admin screens lost the engine line');
         await p.screenshot({ path: resolve(shots, 'admin-audit-words-zh.png') });
-        await p.goto(`${base}/admin?lang=en`);
+        await p.goto(`${base}/admin?${Y2022}&lang=en`);
         await p.locator('[data-tab="audit"]').click();
         const en = p.getByTestId('admin-audit').locator('tr', { has: p.locator('[data-action="admin.createUser"]') }).first();
         await en.waitFor({ timeout: 60_000 });
@@ -860,7 +862,7 @@ async function main() {
     await check('the header fits a 1280 px screen in English and Chinese, for the user with the most routes (the administrator)', async () => {
       await asUser('demo-admin', async (p) => {
         for (const lang of ['en', 'zh']) {
-          await p.goto(`${base}/?layers=districts${lang === 'en' ? '&lang=en' : ''}`);
+          await p.goto(`${base}/?${Y2022}&layers=districts${lang === 'en' ? '&lang=en' : ''}`);
           await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
           const over = await p.evaluate(() => {
             const header = document.querySelector('header')!;
