@@ -79,15 +79,22 @@ export async function fitAssignee(db: Db, userId: number, permission: string, di
   return { id: u.id, displayName: u.displayName };
 }
 
-/** The open site visits assigned to a person, most urgent first (at most `limit`). */
+/**
+ * The open site visits of a person: those assigned to them, then the others of the grids they
+ * patrol (a colleague's, which they may do too), most urgent first (at most `limit`). `mine`
+ * tells the two apart.
+ */
 export async function tasksOf(db: Db, scope: Scope, userId: number, limit: number) {
   try {
-    return await rows<{ id: number; code: string; status: string; stage: string | null; stageDueAt: string | null; categoryCode: string; address: string; gridCode: string | null; lng: number; lat: number }>(
+    return await rows<{ id: number; code: string; status: string; stage: string | null; stageDueAt: string | null; categoryCode: string; address: string; gridCode: string | null; lng: number; lat: number; mine: boolean }>(
     db,
     sql`select c.id::int as id, c.code, c.status, c.stage, to_char(c.stage_due_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "stageDueAt",
-               c.category_code as "categoryCode", c.address, c.grid_code::text as "gridCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat
-        from cases c where c.assignee_user_id = ${userId} and c.status in ('verifying', 'handled') and ${caseScopeSql(scope)}
-        order by c.stage_due_at nulls last, c.id limit ${limit}`,
+               c.category_code as "categoryCode", c.address, c.grid_code::text as "gridCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat,
+               coalesce(c.assignee_user_id = ${userId}, false) as mine
+        from cases c where c.status in ('verifying', 'handled') and ${caseScopeSql(scope)}
+          and (c.assignee_user_id = ${userId}
+               or c.unit_grid_id in (select g.id from responsibility_grid_staff s join unit_grids g on g.responsibility_grid_id = s.responsibility_grid_id where s.user_id = ${userId}))
+        order by coalesce(c.assignee_user_id = ${userId}, false) desc, c.stage_due_at nulls last, c.id limit ${limit}`,
     );
   } catch (err) {
     throw queryFailed('the task list', err);

@@ -15,6 +15,7 @@ import { LABEL_FONT } from '../../client/map/fonts.ts';
 import { OVERDUE_RAMP, OVERDUE_STEP } from '../../client/features/cases/case-colours.ts';
 import turfArea from '@turf/area';
 import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
+import { workflowChecks } from './workflow.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
@@ -89,7 +90,7 @@ async function apiLogin(base: string, username: string): Promise<{ cookie: strin
 
 /** Signs in through the sign-in screen, as a person does. */
 async function signIn(page: Page, base: string, username: string, path = '/') {
-  await page.goto(`${base}${path}${path.includes('?') ? '&' : '?'}${Y2022}`);
+  await page.goto(/[?&]period=/.test(path) ? `${base}${path}` : `${base}${path}${path.includes('?') ? '&' : '?'}${Y2022}`);
   const form = page.getByTestId('login');
   await form.waitFor({ timeout: 60_000 });
   await form.locator('input[name="username"]').fill(username);
@@ -133,6 +134,10 @@ async function main() {
       p.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
     };
     watch(page);
+    const kit = { browser, base, shots, check, assert, signIn, apiLogin, watch };
+    // CITYGRID_E2E_ONLY=workflow: only the workflow across windows (tests/e2e/workflow.ts)
+    if (process.env.CITYGRID_E2E_ONLY === 'workflow') await workflowChecks(kit);
+    else {
 
     await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
       await page.goto(`${base}/?${Y2022}`);
@@ -876,6 +881,8 @@ async function main() {
       });
     });
 
+    await workflowChecks(kit);
+    }
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
     });

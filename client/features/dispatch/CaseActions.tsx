@@ -220,7 +220,8 @@ const filled = (v: unknown) => v !== undefined && v !== null && !(typeof v === '
 export function ActionForm({ lang, action, caseId, version, onDone, onCancel, initial }: { lang: Lang; action: string; caseId: number; version?: number; onDone(x: Transition): void; onCancel?(): void; initial?: Values }) {
   const x = transitionOf(action)!;
   const [values, setValues] = useState<Values>(initial ?? {});
-  const [missing, setMissing] = useState<FieldName[]>([]);
+  const [checked, setChecked] = useState(false);
+  const missing: FieldName[] = checked ? x.required.filter((f) => !filled(values[f])) : [];
   const move = useMutation({
     mutationKey: [['dispatch', action]],
     mutationFn: (input: Record<string, unknown>) => (api.dispatch as unknown as Record<string, { mutate(i: unknown): Promise<unknown> }>)[action].mutate(input),
@@ -234,9 +235,8 @@ export function ActionForm({ lang, action, caseId, version, onDone, onCancel, in
       data-form-action={action}
       onSubmit={(e) => {
         e.preventDefault();
-        const lack = x.required.filter((f) => !filled(values[f]));
-        setMissing(lack);
-        if (lack.length) return;
+        setChecked(true);
+        if (x.required.some((f) => !filled(values[f]))) return;
         const input: Record<string, unknown> = { id: caseId, ...(version !== undefined ? { version } : {}) };
         for (const [k, v] of Object.entries(values)) if (filled(v)) input[k] = typeof v === 'string' ? v.trim() : v;
         move.mutate(input);

@@ -84,7 +84,7 @@ export function FieldPage({ lang }: { lang: Lang }) {
           {tasks.data?.map((x) => (
             <li key={x.id} data-case={x.id} data-code={x.code}>
               <button className="task" onClick={() => setOpen(x.id)}>
-                <b>{x.code}</b> {tData(lang, `status_${x.status}`, x.status)}
+                <b>{x.code}</b> {tData(lang, `status_${x.status}`, x.status)}{!x.mine && <span className="badge">{td(lang, 'colleagues')}</span>}
                 <span className="muted"> {formatTime(lang, x.stageDueAt)} · {x.address}</span>
               </button>
             </li>

@@ -113,7 +113,9 @@ export function IntakeForm({ lang, defaultChannel, onOpen, compact, deliver }: {
   const [gps, setGps] = useState<string | null>(null);
   const [d, setD] = useState<Draft>(() => empty(defaultChannel));
   const [key, setKey] = useState(() => crypto.randomUUID());
-  const [missing, setMissing] = useState<DispatchStringKey[]>([]);
+  // after a refused submit, what is still missing follows the typing (a fixed field stops being marked)
+  const [checked, setChecked] = useState(false);
+  const missing: DispatchStringKey[] = checked ? draftMissing(d) : [];
   const [photoError, setPhotoError] = useState<string | null>(null);
   const [place, setPlace] = useState('');
   const set = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
@@ -132,7 +134,7 @@ export function IntakeForm({ lang, defaultChannel, onOpen, compact, deliver }: {
       setKept(r === 'kept');
       setD(empty(d.channel));
       setKey(crypto.randomUUID());
-      setMissing([]);
+      setChecked(false);
     },
   });
   const publicChannel = d.channel !== 'patrol' && d.channel !== 'survey';
@@ -143,9 +145,8 @@ export function IntakeForm({ lang, defaultChannel, onOpen, compact, deliver }: {
       data-testid="intake-form"
       onSubmit={(e) => {
         e.preventDefault();
-        const lack = draftMissing(d);
-        setMissing(lack);
-        if (!lack.length) register.mutate(registerInputOf(d, key));
+        setChecked(true);
+        if (!draftMissing(d).length) register.mutate(registerInputOf(d, key));
       }}
     >
       {kept && <p className="ok" role="status" data-testid="kept-offline">{td(lang, 'offlineKept')}</p>}

@@ -47,6 +47,7 @@ const strings = {
   needed: { zh: '请填写：', en: 'Please fill in: ' },
   myTasks: { zh: '我的核实/核查任务', en: 'My site visits' },
   noTasks: { zh: '暂无任务', en: 'No visits now' },
+  colleagues: { zh: '同网格', en: 'a colleague’s' },
   report: { zh: '上报新问题', en: 'Report a problem' },
   gps: { zh: '定位', en: 'Position' },
   useGps: { zh: '使用我的位置（GPS）', en: 'Use my position (GPS)' },
