@@ -37,11 +37,13 @@ const alone = new Set<string>(UNBATCHED);
  * The live stream (SSE). EventSource sends no custom headers: a wall screen's display token rides
  * in the address (`display=`, which the server accepts on reads); the session cookie goes by itself.
  */
-class TokenEventSource extends EventSource {
-  constructor(url: string | URL, init?: EventSourceInit) {
-    const u = String(url);
-    super(auth.display ? `${u}${u.includes('?') ? '&' : '?'}display=${encodeURIComponent(auth.display)}` : u, init);
-  }
+function tokenEventSource(): typeof EventSource {
+  return class TokenEventSource extends EventSource {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      const u = String(url);
+      super(auth.display ? `${u}${u.includes('?') ? '&' : '?'}display=${encodeURIComponent(auth.display)}` : u, init);
+    }
+  };
 }
 
 /** Subscriptions over SSE; sign-in and password changes go alone (the server refuses them batched); the rest in batches within the server's limit. */
@@ -49,7 +51,8 @@ export const api = createTRPCClient<AppRouter>({
   links: [
     splitLink({
       condition: (op) => op.type === 'subscription',
-      true: httpSubscriptionLink({ url: '/trpc', EventSource: TokenEventSource }),
+      // (made only where there is an EventSource: Node, where the unit tests import this module, has none)
+      true: httpSubscriptionLink({ url: '/trpc', EventSource: typeof EventSource === 'undefined' ? undefined : tokenEventSource() }),
       false: splitLink({
         condition: (op) => alone.has(op.path),
         true: httpLink({ url: '/trpc', fetch: fetchNoticingSignOut, headers }),

@@ -8,6 +8,7 @@ import { applyServerEvent } from '../../client/lib/live-cache.ts';
 import { INVALIDATIONS, mutationPath } from '../../client/lib/invalidations.ts';
 import { isRefusal } from '../../client/lib/query-client.ts';
 import { feedKey } from '../../client/lib/feed-keys.ts';
+import { ACTIONS } from '../../domain/transitions.ts';
 import '../../client/lib/session.ts';
 
 /** The queries the console shows, by name, each seeded with data. */
@@ -36,6 +37,10 @@ function seeded(): [QueryClient, Record<string, QueryKey>] {
     casesFeed: feedKey('cases.bin', '/api/layers/cases.bin?from=2022-01-01T00%3A00%3A00%2B08%3A00&to=2022-09-01T00%3A00%3A00%2B08%3A00'),
     communitiesFeed: feedKey('communities.bin', '/api/layers/communities.bin'),
     gridsFeed: feedKey('grids.bin', '/api/layers/grids.bin'),
+    // the work screens' lists
+    queue: trpc.dispatch.queue.queryKey({ limit: 200 }),
+    tasks: trpc.dispatch.myTasks.queryKey({ limit: 100 }),
+    preview: trpc.dispatch.intakePreview.queryKey({ lng: 117.65, lat: 24.51, crs: 'wgs84', category: 'E0102' }),
   };
   for (const key of Object.values(keys)) qc.setQueryData(key, { seeded: true });
   return [qc, keys];
@@ -51,7 +56,7 @@ describe('live events invalidate the queries that show what changed', () => {
   it('a case event: that case, the period figures and search, no other case', async () => {
     const [qc, keys] = seeded();
     await applyServerEvent(qc, { kind: 'case', id: 1 });
-    expect(invalidated(qc, keys)).toEqual(['case1', 'caseSummary', 'casesFeed', 'indicators', 'search']);
+    expect(invalidated(qc, keys)).toEqual(['case1', 'caseSummary', 'casesFeed', 'indicators', 'queue', 'search', 'tasks']);
     expect(qc.getQueryData(keys.case1)).toEqual({ seeded: true }); // still shown until loaded again
   });
   it('an audit event: the audit list (any filter, any page), nothing else', async () => {
@@ -100,6 +105,10 @@ describe('the invalidation table: a mutation invalidates exactly what it changed
     [trpc.communities.update.mutationKey(), { id: 1 }, ['community1', 'communitiesFeed', 'communitySummary', 'search']],
     [trpc.grids.assignResponsibility.mutationKey(), { id: 2 }, ['grid7', 'rgrid2']],
     [trpc.cases.revealReporter.mutationKey(), { id: 1 }, []],
+    // every move of the workflow: its case and the work lists (the map's layer follows by the live event)
+    ...ACTIONS.map((a): [QueryKey, unknown, string[]] => [[['dispatch', a]], { id: 1 }, ['case1', 'queue', 'tasks']]),
+    [trpc.dispatch.bulkDispatch.mutationKey(), { items: [{ id: 1 }, { id: 2 }] }, ['case1', 'case2', 'queue']],
+    [trpc.dispatch.register.mutationKey(), { channel: '12345' }, ['preview', 'queue', 'tasks']],
   ];
   for (const [key, input, expected] of cases) {
     it(`${mutationPath(key)} → ${expected.join(', ') || 'nothing'}`, async () => {
