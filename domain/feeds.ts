@@ -144,3 +144,16 @@ export function columnMismatches(header: readonly Pick<FeedHeaderColumn, 'name' 
     .filter(([name, type]) => got.get(name) !== type)
     .map(([name, type]) => `${name}: expected ${type}, got ${got.get(name) ?? 'nothing'}`);
 }
+
+/** Index of `id` among the first `length` values of an ascending id column (the feeds are sorted by id), or −1. */
+export function sortedIndexOf(ids: ArrayLike<number>, id: number, length = ids.length): number {
+  let lo = 0;
+  let hi = length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] === id) return mid;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}

@@ -50,6 +50,11 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'dispatch.rulesReport': () => [undefined],
   'dispatch.rules': () => [undefined, { history: true }],
   'dispatch.myTasks': () => [undefined],
+  // the work screens: each person's queue (scoped, no reporter in it), the intake's preview (a place, a unit, nearby open cases), the pickers
+  'dispatch.queue': () => [undefined, { actions: ['dispatch', 'close'] }],
+  'dispatch.intakePreview': () => [{ lng: 117.65, lat: 24.51, category: 'E0102' }],
+  'dispatch.categories': () => [undefined],
+  'dispatch.departments': () => [undefined],
   'dispatch.disputes': () => [{ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd }],
 };
 

@@ -3,7 +3,7 @@
 // domain/feeds.ts (CASES_FEED_COLUMNS, CasesFeedMeta), which the browser decodes against.
 // Nothing here depends on the time of the request: the payload changes only with the data.
 import { STATUSES } from '../../domain/workflow.ts';
-import { NO_CATEGORY, NO_DISTRICT, type CASES_FEED_COLUMNS, type CasesFeedMeta, type FeedColumnsOf } from '../../domain/feeds.ts';
+import { NO_CATEGORY, NO_DISTRICT, sortedIndexOf, type CASES_FEED_COLUMNS, type CasesFeedMeta, type FeedColumnsOf } from '../../domain/feeds.ts';
 import { withStatementTag, type Db } from '../../db/engine.ts';
 import type { FeedInput } from '../http/binary-feed.ts';
 import { clockMarks } from '../../domain/case-clock.ts';
@@ -68,18 +68,6 @@ export async function loadCasesLayer(db: Db, period: Period, opts: { withCodes?:
   });
 }
 
-/** Index of `id` in an ascending array, or −1. */
-function sortedIndexOf(ids: Uint32Array, id: number): number {
-  let lo = 0;
-  let hi = ids.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid] === id) return mid;
-    if (ids[mid] < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
 
 function withExtras(known: string[], seen: string[]): string[] {
   const out = [...known];

@@ -7,7 +7,7 @@
 // of it, a feed was patched from.
 // Positions stay float32 offsets from meta.origin (degrees, WGS-84), as the feed carries them.
 import { caseLight, type Light } from '../../../domain/case-light.ts';
-import { NO_CATEGORY, NO_DISTRICT, type LiveCaseRow } from '../../../domain/feeds.ts';
+import { NO_CATEGORY, NO_DISTRICT, sortedIndexOf, type LiveCaseRow } from '../../../domain/feeds.ts';
 import { stateGroupOf } from '../../../domain/workflow.ts';
 import { LIGHT_COLOURS, STATE_COLOURS } from './case-colours.ts';
 import type { CaseFilters, CasesFeed, SelectedCases } from './cases-data.ts';
@@ -38,15 +38,8 @@ function rowIndexOf(ids: Uint32Array, length: number): RowIndex {
   return x;
 }
 function rowOf(ids: Uint32Array, x: RowIndex, id: number): number | undefined {
-  let lo = 0;
-  let hi = x.sorted - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid] === id) return mid;
-    if (ids[mid] < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return x.extra.get(id);
+  const i = sortedIndexOf(ids, id, x.sorted);
+  return i >= 0 ? i : x.extra.get(id);
 }
 
 const dictIndexes = new WeakMap<object, Map<string, number>>();
