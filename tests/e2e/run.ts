@@ -565,7 +565,7 @@ async function main() {
       assert(after.status === 200, `after the lift the right password got ${after.status}`);
     });
 
-    await check('a wall screen opens with its display token: no sign-in, the city\'s cases, no personal data', async () => {
+    await check('a wall screen opens with its display token: no sign-in, the city\'s cases, no personal data, live', async () => {
       const admin = await apiLogin(base, 'demo-admin');
       const res = await fetch(`${base}/trpc/admin.createToken`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf }, body: JSON.stringify({ name: 'e2e wall' }) });
       const { token } = ((await res.json()) as { result: { data: { token: string } } }).result.data;
@@ -582,6 +582,9 @@ async function main() {
       // a token never sees personal data, not even masked: the reporter section is not there at all
       assert((await p.getByTestId('reporter').count()) === 0, 'the wall screen shows a reporter section');
       assert((await p.getByTestId('reveal').count()) === 0, 'the wall screen is offered a reveal');
+      // and it follows the city live: its event stream opens with the token in the address (EventSource sends no headers)
+      await p.waitForFunction(() => document.body.dataset.live === 'on', undefined, { timeout: 60_000 });
+      assert((await p.getByTestId('case-actions').count()) === 0, 'the wall screen is offered workflow actions');
       await ctx.close();
     });
 
