@@ -154,6 +154,36 @@ describe('live case events', () => {
     expect(hubOf(engine).subscribers).toBe(0);
   });
 
+  it('a move that takes a case out of a scope (to another unit) still reaches who had it: the announcement names where it was', async () => {
+    const handler = await subscribe(actors.handler); // unit A
+    await hubOf(engine).ready();
+    const move = async (was: { districtCode: string; departmentId: number } | null) => {
+      let id = 0;
+      await engine.db.transaction(async (t) => {
+        const tx = t as unknown as Db;
+        id = (await one<{ id: number }>(tx, sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role)
+                                               values (${ids.caseX}, ${seq++}, now(), 'dispatch', 'returned', 'dispatched', 'routing', 'system') returning id::int as id`)).id;
+        await tx.execute(sql`update cases set department_id = ${ids.deptB}, version = version + 1 where id = ${ids.caseX}`);
+        await engine.notify(tx, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: id, caseId: ids.caseX, ...(was ? { was } : {}) }));
+      });
+      return id;
+    };
+    try {
+      const left = await move({ districtCode: '350602', departmentId: ids.deptA });
+      await until('the unit it left to hear it', () => handler.events().some((e) => e.id === left));
+      expect(handler.events().find((e) => e.id === left)).toMatchObject({ caseId: ids.caseX, departmentId: ids.deptB });
+      // without the former place, unit A would never hear that the case is no longer theirs
+      const unheard = await move(null);
+      const marker = await commitEvent(engine, ids.caseY); // another unit's case: not theirs either
+      await new Promise((r) => setTimeout(r, 300));
+      expect(handler.events().map((e) => e.id)).not.toContain(unheard);
+      expect(handler.events().map((e) => e.id)).not.toContain(marker);
+    } finally {
+      await engine.db.execute(sql`update cases set department_id = ${ids.deptA} where id = ${ids.caseX}`);
+      await handler.stop();
+    }
+  });
+
   it('a reconnecting subscriber first gets what it missed since its last event id, then the live ones, each once', async () => {
     const before = await commitEvent(engine, ids.caseX);
     const missed = [await commitEvent(engine, ids.caseX), await commitEvent(engine, ids.caseY)];

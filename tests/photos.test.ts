@@ -415,7 +415,7 @@ describe('serving: the uploader, then whoever may read the case', () => {
       const body = Buffer.from(await res.arrayBuffer());
       const sha = createHash('sha256').update(body).digest('hex');
       expect(res.headers.get('content-type')).toBe('image/jpeg');
-      expect(res.headers.get('cache-control')).toBe('private, max-age=86400');
+      expect(res.headers.get('cache-control')).toBe('private, no-cache');
       expect(res.headers.get('etag')).toBe(`"${sha}"`);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(body.length).toBe(u.bytes);

@@ -47,7 +47,9 @@ export function feedRequests(state: UrlState, may: LayerAccess): FeedRequest[] {
   const { from, to } = periodInstants(state.period);
   return LAYERS.map((l) => {
     const wanted = (l.feed.always || state.layers.includes(l.id)) && (!l.permission || may(l.permission));
-    const params = new URLSearchParams(l.feed.byPeriod ? { from, to } : {});
+    // the default period (the recent days) is open-ended in the feed: a wall screen left on past midnight still takes the new day's cases live
+    const recent = state.period.from === URL_DEFAULTS.period.from && state.period.to === URL_DEFAULTS.period.to;
+    const params = new URLSearchParams(l.feed.byPeriod ? (recent ? { from } : { from, to }) : {});
     if (state.display) params.set('display', state.display);
     const query = params.size ? `?${params.toString()}` : '';
     return { file: l.feed.file, url: wanted ? `/api/layers/${l.feed.file}${query}` : null, columns: l.feed.columns };

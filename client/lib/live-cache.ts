@@ -66,5 +66,22 @@ export async function applyCaseEvent(queryClient: QueryClient, e: LiveCaseRow, p
     figuresTimer = null;
     for (const f of [trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter()]) void queryClient.invalidateQueries(f);
   }, FIGURES_EVERY_MS);
-  await Promise.all(caseQueries(e.caseId).map((f) => queryClient.invalidateQueries(f)));
+  listsSoon(queryClient);
+  await queryClient.invalidateQueries(trpc.cases.byId.queryFilter({ id: e.caseId }));
+}
+
+/** The work lists load again at once on an event, then at most once per LISTS_EVERY_MS while events keep coming (a busy city moves ~100 cases a second). */
+export const LISTS_EVERY_MS = 1000;
+let listsAt = 0;
+let listsTimer: ReturnType<typeof setTimeout> | null = null;
+function listsSoon(queryClient: QueryClient): void {
+  const run = () => {
+    listsAt = Date.now();
+    listsTimer = null;
+    for (const f of [trpc.dispatch.queue.pathFilter(), trpc.dispatch.myTasks.pathFilter()]) void queryClient.invalidateQueries(f);
+  };
+  if (listsTimer) return;
+  const wait = listsAt + LISTS_EVERY_MS - Date.now();
+  if (wait <= 0) run();
+  else listsTimer = setTimeout(run, wait);
 }

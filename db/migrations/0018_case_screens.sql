@@ -22,6 +22,8 @@ ALTER TABLE "case_photos" ADD CONSTRAINT "case_photos_uploaded_by_users_id_fk" F
 CREATE INDEX "case_photos_case_idx" ON "case_photos" USING btree ("case_id");--> statement-breakpoint
 CREATE INDEX "case_photos_uploader_idx" ON "case_photos" USING btree ("uploaded_by","uploaded_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "cases_idempotency_key_idx" ON "cases" USING btree ("idempotency_key") WHERE idempotency_key is not null;--> statement-breakpoint
+CREATE INDEX "cases_closed_public_idx" ON "cases" USING btree ("closed_at") WHERE status = 'closed' and source = 'public';
+--> statement-breakpoint
 INSERT INTO app_meta (key, value) VALUES
   -- an upload's largest body (bytes) and the stored image's longest side and the thumbnail's (pixels)
   ('photos.max_upload_bytes', '10485760'),

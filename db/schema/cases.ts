@@ -84,6 +84,8 @@ export const cases = pgTable(
     index('cases_district_idx').on(t.districtCode),
     index('cases_assignee_idx').on(t.assigneeUserId).where(sql`assignee_user_id is not null`),
     uniqueIndex('cases_idempotency_key_idx').on(t.idempotencyKey).where(sql`idempotency_key is not null`),
+    // the intake's queue: closed public cases still waiting for their reply or callback, by when they closed (migration 0018)
+    index('cases_closed_public_idx').on(t.closedAt).where(sql`status = 'closed' and source = 'public'`),
   ],
 );
 

@@ -136,6 +136,12 @@ export interface EventDraft {
   to: Status;
   reason: string | null;
   payload: Record<string, unknown> | null;
+  /**
+   * Where the case stood before the move (district, department): announced too, so that the
+   * subscribers the case leaves (a unit it was returned from, a district it was moved out of)
+   * hear that it left (server/dispatch/live.ts).
+   */
+  was?: { districtCode: string | null; departmentId: number | null };
 }
 
 /** Appends an event and announces it at commit; returns its id. The case row is locked by the caller. */
@@ -148,7 +154,7 @@ export async function appendEvent(db: Db, notify: Notify, caseId: number, actor:
         from case_events where case_id = ${caseId}
         returning id::int as id`,
   );
-  await notify(db, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: r.id, caseId }));
+  await notify(db, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: r.id, caseId, ...(e.was ? { was: e.was } : {}) }));
   return r.id;
 }
 
@@ -369,7 +375,8 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
       Object.assign(payload, { assigneeId: person?.id ?? null, assignee: person?.displayName ?? null });
     } else if (to !== c.status) set.assignee_user_id = null;
 
-    const eventId = await appendEvent(db, call.notify, c.id, actor, now, { type: x.action, from: c.status, to, reason: reason?.slice(0, 500) ?? null, payload: Object.keys(payload).length ? payload : null });
+    const was = { districtCode: c.district_code, departmentId: c.department_id };
+    const eventId = await appendEvent(db, call.notify, c.id, actor, now, { type: x.action, from: c.status, to, reason: reason?.slice(0, 500) ?? null, payload: Object.keys(payload).length ? payload : null, was });
     const photos = photoRefsOf(input.afterPhoto);
     if (photos.length) await attachPhotos(db, actor.id, c.id, eventId, photos);
     const assignments = Object.entries({ ...set, status: to }).map(([k, v]) => sql`${sql.identifier(k)} = ${(v as unknown) instanceof Date ? (v as unknown as Date).toISOString() : v}`);
@@ -482,12 +489,13 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     const firstStage = source === 'public' ? { stage: 'verify', due: addWorkingTime(cal, now, limits.verify.amount, limits.verify.unit) } : { stage: 'file', due: addWorkingTime(cal, now, limits.file.amount, limits.file.unit) };
     // case codes: local date (UTC+8) + a 5-digit serial within the day; one writer per day at a time
     const day = new Date(now.getTime() + cal.utcOffsetMinutes * 60_000).toISOString().slice(0, 10).replaceAll('-', '');
-    await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.case_code.${day}`}))`);
-    // under the day's lock every registration of the day is serialised: a report sent again sees the first one
+    // a report sent again waits for its first sending (a lock on its key, whatever the day: a resend may cross midnight) and answers with its case
     if (input.idempotencyKey) {
+      await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.report_key.${input.idempotencyKey}`}))`);
       const replay = await replayOf(db, actor, input.idempotencyKey);
       if (replay) return replay;
     }
+    await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.case_code.${day}`}))`);
     // the day's codes as a range of the unique index on code, [day, day + 1) as digit strings (a LIKE prefix uses
     // the index only under the C collation: on a C.UTF-8 server it read every case, 59 ms at 142k, under the day's lock)
     // (read inside the insert itself: its snapshot is taken after the lock was granted, so it sees the last writer's code)

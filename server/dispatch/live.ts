@@ -138,8 +138,11 @@ export class LiveHub {
     this.heard++;
     if (this.subs.size === 0) return;
     let eventId: number;
+    let was: { districtCode: string | null; departmentId: number | null } | null = null;
     try {
-      eventId = Number((JSON.parse(payload) as { eventId: unknown }).eventId);
+      const p = JSON.parse(payload) as { eventId: unknown; was?: { districtCode?: unknown; departmentId?: unknown } };
+      eventId = Number(p.eventId);
+      if (p.was) was = { districtCode: typeof p.was.districtCode === 'string' ? p.was.districtCode : null, departmentId: Number.isInteger(p.was.departmentId) ? (p.was.departmentId as number) : null };
     } catch {
       return;
     }
@@ -147,7 +150,8 @@ export class LiveHub {
     const [event] = await eventsWhere(this.engine.db, sql`e.id = ${eventId}`, 1);
     if (!event) return;
     const routed: Routed = { event, districtCode: event.districtCode, departmentId: event.departmentId };
-    for (const s of this.subs) if (inScope(s.scope, routed)) s.deliver(event);
+    // also to whom the case was in scope before this move (it left them: their lists drop it)
+    for (const s of this.subs) if (inScope(s.scope, routed) || (was && inScope(s.scope, was))) s.deliver(event);
   }
 
   async close(): Promise<void> {

@@ -71,6 +71,9 @@ export async function workQueue(db: Db, actor: Actor, now: Date, opts: { limit: 
   const mine = actionsOf(actor).filter((x) => !opts.actions || opts.actions.includes(x.action));
   if (!mine.length) return [];
   const statuses = [...new Set(mine.flatMap((x) => x.from))];
+  const open = statuses.filter((st) => st !== 'closed');
+  const withClosed = statuses.includes('closed');
+  const mayHandle = mine.some((x) => x.action === 'handle');
   try {
     const ref = await reference(db);
     const reopenDays = Number(ref.meta.get('workflow.reopen_days')) || 7;
@@ -88,10 +91,14 @@ export async function workQueue(db: Db, actor: Actor, now: Date, opts: { limit: 
           join case_categories k on k.code = c.category_code
           left join departments d on d.id = c.department_id
           left join departments s on s.id = c.suggested_department_id
-          where ${caseScopeSql(actor.scope)} and c.status = any(${sql.param(statuses)}::text[])
-            -- a closed case waits only for its reply and callback, and only within the reopening window
-            and (c.status <> 'closed' or (c.source = 'public' and (c.replied_at is null or c.satisfaction is null)
-                                          and c.closed_at > ${nowIso}::timestamptz - make_interval(days => ${reopenDays})))
+          where ${caseScopeSql(actor.scope)}
+            and (c.status = any(${sql.param(open)}::text[])
+                 -- a closed case waits only for its reply and callback, and only within the reopening window
+                 -- (an arm of its own: cases_closed_public_idx reads those days' closed public cases, not every closed case)
+                 or (${withClosed}::boolean and c.status = 'closed' and c.source = 'public' and c.closed_at > ${nowIso}::timestamptz - make_interval(days => ${reopenDays})
+                     and (c.replied_at is null or c.satisfaction is null)))
+            -- an accepted case waits for a dispatcher only with a request pending (SQL says so, not the read's cut-off)
+            and (${mayHandle}::boolean or c.status <> 'accepted' or c.pending is not null)
           order by c.stage_due_at nulls last, c.id
           limit ${QUEUE_READ}`,
     );

@@ -22,7 +22,7 @@ import { PublicError, refuse } from '../query-error.ts';
 import { displayTokenInvalid, lacksPermission, signInFirst } from '../trpc.ts';
 import { storableText } from '../inputs.ts';
 import { acceptableType, encodePhoto, photoTooLarge, photoWrongType } from '../photos/photo-image.ts';
-import { isPhotoId, photoForReader, photoRef, photoSettings, storePhoto, type PhotoSettings } from '../photos/photos-queries.ts';
+import { checkBudget, isPhotoId, photoForReader, photoRef, photoSettings, storePhoto, type PhotoSettings } from '../photos/photos-queries.ts';
 import { authenticate, type AuthOptions, type RequestAuth } from './request-auth.ts';
 import { httpError } from './http-error.ts';
 
@@ -30,7 +30,8 @@ export const PHOTOS_PATH = '/api/photos';
 /** Any one of these lets a person upload: the moves that cite photos (report, verify, handle, check). */
 export const UPLOAD_RIGHTS = ['case.create', 'case.verify', 'case.handle', 'case.check'] as const;
 /** A served photo never changes under its id: a browser keeps it a day (private: it is the asker's to see). */
-const SERVED_CACHE = 'private, max-age=86400';
+// revalidated on every showing (a 304 by the ETag): who may see a photo can change (a sign-out, a case moved to another district)
+const SERVED_CACHE = 'private, no-cache';
 
 export interface PhotosOptions {
   now: () => Date;
@@ -102,6 +103,12 @@ export function mountPhotos(app: Hono, engine: Engine, opts: PhotosOptions): voi
     }
     const declared = Number(c.req.header('content-length'));
     if (Number.isFinite(declared) && declared > settings.maxUploadBytes) return refusedUpload(c, photoTooLarge(settings.maxUploadBytes), auth);
+    // over the day's budget: refused before the body is read or decoded
+    try {
+      await withStatementTag({ priority: 'interactive', who: 'photos:budget' }, () => checkBudget(engine.db, actor.id, opts.now(), settings.perUserDay));
+    } catch (err) {
+      return (err as { reason?: string }).reason === 'photo.budget' ? refusedUpload(c, err as Parameters<typeof refusedUpload>[1], auth) : answer(c, err);
+    }
     uploads.set(c, { actor, ip: auth.ip, settings });
     await next();
   };

@@ -59,6 +59,18 @@ export async function photoSettings(db: Db): Promise<PhotoSettings> {
 /** A 64-bit advisory-lock key per uploader: two uploads of one person count the budget one after the other. */
 const budgetLock = (userId: number) => sql`pg_advisory_xact_lock(hashtext('citygrid.photos.budget'), ${userId}::int)`;
 
+/** Refuses `photo.budget` before an upload is read and decoded, when its uploader has used the day's budget already (storePhoto counts again, under its lock). */
+export async function checkBudget(db: Db, actorUserId: number, now: Date, perUserDay: number): Promise<void> {
+  const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  let n: number;
+  try {
+    [{ n }] = await rows<{ n: number }>(db, sql`select count(*)::int as n from case_photos where uploaded_by = ${actorUserId} and uploaded_at > ${since}::timestamptz`);
+  } catch (err) {
+    throw queryFailed('the photo budget', err);
+  }
+  if (n >= perUserDay) throw refuse('TOO_MANY_REQUESTS', 'photo.budget', { max: perUserDay });
+}
+
 /**
  * Stores an encoded photo (photo-image.ts encodePhoto), unattached, as uploaded by
  * `actorUserId` at `now`. Refuses `photo.budget` (429) when that person already stored

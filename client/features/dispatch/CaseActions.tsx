@@ -220,6 +220,8 @@ const filled = (v: unknown) => v !== undefined && v !== null && !(typeof v === '
 export function ActionForm({ lang, action, caseId, version, onDone, onCancel, initial }: { lang: Lang; action: string; caseId: number; version?: number; onDone(x: Transition): void; onCancel?(): void; initial?: Values }) {
   const x = transitionOf(action)!;
   const [values, setValues] = useState<Values>(initial ?? {});
+  // the version the person saw when they opened the form: a move by someone else meanwhile is a conflict, not overwritten
+  const [seen] = useState(version);
   const [checked, setChecked] = useState(false);
   const missing: FieldName[] = checked ? x.required.filter((f) => !filled(values[f])) : [];
   const move = useMutation({
@@ -237,7 +239,7 @@ export function ActionForm({ lang, action, caseId, version, onDone, onCancel, in
         e.preventDefault();
         setChecked(true);
         if (x.required.some((f) => !filled(values[f]))) return;
-        const input: Record<string, unknown> = { id: caseId, ...(version !== undefined ? { version } : {}) };
+        const input: Record<string, unknown> = { id: caseId, ...(seen !== undefined ? { version: seen } : {}) };
         for (const [k, v] of Object.entries(values)) if (filled(v)) input[k] = typeof v === 'string' ? v.trim() : v;
         move.mutate(input);
       }}

@@ -11,7 +11,7 @@ import { errorText, tData, type Lang } from '../../lib/i18n.ts';
 import { formatTime } from '../../lib/details-kit.tsx';
 import { CaseWork } from './CaseActions.tsx';
 import { IntakeForm } from './IntakeForm.tsx';
-import { OUTBOX_RETRY_MS, discardKept, flushOutbox, readOutbox, sendOrKeep, type Kept } from './outbox.ts';
+import { OUTBOX_RETRY_MS, discardKept, flushOutbox, readOutbox, retryKept, sendOrKeep, type Kept } from './outbox.ts';
 import { td } from './dispatch-strings.ts';
 
 function useOutbox(user: string): Kept[] {
@@ -70,7 +70,7 @@ export function FieldPage({ lang }: { lang: Lang }) {
             {outbox.map((k) => (
               <li key={k.key}>
                 {formatTime(lang, k.keptAt)} · {k.input.description.slice(0, 40)}
-                {k.refusal && <span className="error"> {errorText(k.refusal, lang)} <button onClick={() => discardKept(user, k.key)}>✕</button></span>}
+                {k.refusal && <span className="error"> {errorText(k.refusal, lang)} <button onClick={() => void retryKept(user, k.key)}>{td(lang, 'sendNow')}</button> <button aria-label="discard" onClick={() => discardKept(user, k.key)}>✕</button></span>}
               </li>
             ))}
           </ul>

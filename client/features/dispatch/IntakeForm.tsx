@@ -113,6 +113,9 @@ export function IntakeForm({ lang, defaultChannel, onOpen, compact, deliver }: {
   const [gps, setGps] = useState<string | null>(null);
   const [d, setD] = useState<Draft>(() => empty(defaultChannel));
   const [key, setKey] = useState(() => crypto.randomUUID());
+  const keyRef = useRef(key);
+  keyRef.current = key;
+  const [uploading, setUploading] = useState(0);
   // after a refused submit, what is still missing follows the typing (a fixed field stops being marked)
   const [checked, setChecked] = useState(false);
   const missing: DispatchStringKey[] = checked ? draftMissing(d) : [];
@@ -262,7 +265,12 @@ export function IntakeForm({ lang, defaultChannel, onOpen, compact, deliver }: {
             e.target.value = '';
             if (!file) return;
             setPhotoError(null);
-            uploadPhoto(file).then((p) => set({ photos: [...d.photos, p].slice(0, 6) }), (err) => setPhotoError(errorText(err, lang)));
+            // added to the draft of this report only (a report sent meanwhile has a new key: the photo is not its)
+            const forKey = key;
+            setUploading((n) => n + 1);
+            uploadPhoto(file)
+              .then((p) => keyRef.current === forKey && setD((x) => ({ ...x, photos: [...x.photos, p].slice(0, 6) })), (err) => setPhotoError(errorText(err, lang)))
+              .finally(() => setUploading((n) => n - 1));
           }}
         />
         {d.photos.map((p) => <img key={p.ref} className="thumb" src={p.thumbUrl} alt={td(lang, 'photo')} data-testid="intake-photo" />)}
@@ -270,7 +278,7 @@ export function IntakeForm({ lang, defaultChannel, onOpen, compact, deliver }: {
       </label>
       {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{td(lang, 'needed')}{missing.map((k) => td(lang, k)).join('、')}</p>}
       {register.error && <p className="error" role="alert" data-testid="form-error">{errorText(register.error, lang)}</p>}
-      <button type="submit" className="primary" data-testid="register" disabled={register.isPending}>{td(lang, 'register')}</button>
+      <button type="submit" className="primary" data-testid="register" disabled={register.isPending || uploading > 0}>{td(lang, 'register')}</button>
     </form>
   );
 }

@@ -29,6 +29,8 @@ export function WorkQueue({ lang, onOpen }: { lang: Lang; onOpen(row: { id: numb
   const canBulk = may(me, 'case.dispatch');
   const dispatchable = shown.filter((r) => r.actions.includes('dispatch'));
   const byId = new Map(rows.map((r) => [r.id, r]));
+  // only what is still shown and still waits for dispatch (the queue follows the other windows)
+  const chosen = dispatchable.filter((r) => picked.has(r.id));
   return (
     <section className="work-queue" data-testid="work-queue">
       <div className="queue-head">
@@ -47,8 +49,8 @@ export function WorkQueue({ lang, onOpen }: { lang: Lang; onOpen(row: { id: numb
       {canBulk && dispatchable.length > 0 && (
         <div className="bulk">
           <label><input type="checkbox" data-testid="select-all" checked={dispatchable.every((r) => picked.has(r.id))} onChange={(e) => setPicked(e.target.checked ? new Set(dispatchable.map((r) => r.id)) : new Set())} /> {td(lang, 'selectAll')}</label>
-          <button data-testid="bulk-dispatch" disabled={!picked.size || bulk.isPending} onClick={() => bulk.mutate({ items: [...picked].map((id) => ({ id, version: byId.get(id)?.version })) })}>
-            {td(lang, 'bulkDispatch')} ({picked.size})
+          <button data-testid="bulk-dispatch" disabled={!chosen.length || bulk.isPending} onClick={() => bulk.mutate({ items: chosen.map((r) => ({ id: r.id, version: r.version })) })}>
+            {td(lang, 'bulkDispatch')} ({chosen.length})
           </button>
         </div>
       )}

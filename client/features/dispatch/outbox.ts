@@ -33,19 +33,24 @@ function writeOutbox(user: string, items: Kept[]): void {
   window.dispatchEvent(new Event('citygrid:outbox'));
 }
 
-/** No answer at all (offline, the server unreachable), as opposed to a refusal. */
-function unreachable(err: unknown): boolean {
-  const e = err as { data?: { httpStatus?: number }; cause?: unknown; message?: string };
-  if (e?.data?.httpStatus) return e.data.httpStatus >= 500 && e.data.httpStatus !== 501;
+/**
+ * Worth sending again later: no answer at all (offline, the server unreachable, a 5xx), a
+ * session that ended while the phone was away (401, or a 403 of the sign-in), or a rate limit
+ * (429). Only the server's refusal of the report itself (a field is wrong) is final.
+ */
+function retryLater(err: unknown): boolean {
+  const e = err as { data?: { httpStatus?: number; reason?: string }; cause?: unknown; message?: string };
+  const status = e?.data?.httpStatus;
+  if (status) return status >= 500 || status === 401 || status === 429 || (status === 403 && /^auth\./.test(e.data?.reason ?? ''));
   return [err, e?.cause].some((x) => x instanceof TypeError) || /fetch|network/i.test(e?.message ?? '');
 }
 
-/** Sends a report, or keeps it when there is no network ('kept'). */
+/** Sends a report, or keeps it when it cannot be taken now ('kept': no network, signed out, rate-limited). */
 export async function sendOrKeep(user: string, input: RegisterInput): Promise<{ id: number; code: string } | 'kept'> {
   try {
     return await api.dispatch.register.mutate(input);
   } catch (err) {
-    if (!unreachable(err)) throw err;
+    if (!retryLater(err)) throw err;
     writeOutbox(user, [...readOutbox(user).filter((k) => k.key !== input.idempotencyKey), { key: input.idempotencyKey, input, keptAt: new Date().toISOString() }]);
     return 'kept';
   }
@@ -65,7 +70,7 @@ export function flushOutbox(user: string): Promise<number> {
           writeOutbox(user, readOutbox(user).filter((x) => x.key !== k.key));
           sent++;
         } catch (err) {
-          if (unreachable(err)) break; // still offline: try again later
+          if (retryLater(err)) break; // still offline, or signed out: try again later
           const e = err as { data?: { reason?: string; params?: Record<string, unknown> }; message?: string };
           writeOutbox(user, readOutbox(user).map((x) => (x.key === k.key ? { ...x, refusal: { reason: e.data?.reason, params: e.data?.params, message: e.message } } : x)));
         }
@@ -76,6 +81,12 @@ export function flushOutbox(user: string): Promise<number> {
     return sent;
   })();
   return flushing;
+}
+
+/** Sends a refused report again (after the person fixed what was wrong elsewhere, or signed in again). */
+export function retryKept(user: string, key: string): Promise<number> {
+  writeOutbox(user, readOutbox(user).map((x) => (x.key === key ? { ...x, refusal: undefined } : x)));
+  return flushOutbox(user);
 }
 
 export function discardKept(user: string, key: string): void {
