@@ -572,6 +572,36 @@ describe('the pickers', () => {
     }));
 });
 
+describe('who a site visit may go to (dispatch.visitStaff)', () => {
+  it("the case's grid's people first (its assignee among them), then others fit for the visit in its district; refused without the shift lead's right, and for a case that does not exist", () =>
+    suite.run(async (tx, engine) => {
+      const w = hands(engine);
+      const r = await w.publicReport();
+      await w.act('accept', { id: r.id });
+      const [c] = await rows<{ id: number; assignee: number; district: string }>(
+        tx,
+        sql`select id::int as id, assignee_user_id as assignee, district_code::text as district from cases where id = ${r.id}`,
+      );
+      expect(c.assignee).not.toBeNull();
+      const people = await w.as('demo-shiftlead').dispatch.visitStaff({ id: c.id });
+      expect(people.length).toBeGreaterThan(1);
+      const onGrid = people.filter((p) => p.onGrid);
+      expect(onGrid.map((p) => p.id)).toContain(c.assignee);
+      // the grid's people come first, and everyone offered may verify in the case's district
+      expect(people.slice(0, onGrid.length).every((p) => p.onGrid)).toBe(true);
+      const [fit] = await rows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from users u join roles r on r.code = u.role_code
+            where u.id = any(${sql.param(people.map((p) => p.id))}::int[]) and u.disabled_at is null
+              and exists (select 1 from role_permissions rp where rp.role_code = u.role_code and rp.permission = 'case.verify')
+              and (r.scope = 'city' or cardinality(u.district_codes) = 0 or ${c.district}::char(6) = any(u.district_codes))`,
+      );
+      expect(fit.n).toBe(people.length);
+      expect(await refusal(w.as('demo-handler').dispatch.visitStaff({ id: c.id }))).toMatchObject({ code: 'FORBIDDEN', reason: 'auth.lacksPermission' });
+      expect(await refusal(w.as('demo-shiftlead').dispatch.visitStaff({ id: 2_000_000_000 }))).toMatchObject({ code: 'NOT_FOUND' });
+    }));
+});
+
 describe("a case's timeline (cases.byId)", () => {
   it("after a dispatch shows the unit's name in the event's detail and each person by display name; a wall screen's token sees roles only", () =>
     suite.run(async (_tx, engine) => {

@@ -55,6 +55,7 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'dispatch.intakePreview': () => [{ lng: 117.65, lat: 24.51, category: 'E0102' }],
   'dispatch.categories': () => [undefined],
   'dispatch.departments': () => [undefined],
+  'dispatch.visitStaff': () => reporters.slice(0, 1).map((r) => ({ id: r.id })),
   'dispatch.disputes': () => [{ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd }],
 };
 

@@ -58,7 +58,7 @@ const strings = {
   locating: { zh: '正在定位…', en: 'Locating…' },
   located: { zh: '已定位', en: 'Located' },
   noGps: { zh: '无法定位：', en: 'No position: ' },
-  personId: { zh: '人员编号', en: 'Person id' },
+  onGrid: { zh: '本网格', en: 'on this grid' },
   searchCategory: { zh: '搜索类别（名称或代码）', en: 'Search categories (name or code)' },
   timeline: { zh: '办理过程', en: 'Timeline' },
   routeReason: { zh: '派遣依据', en: 'Routing reason' },

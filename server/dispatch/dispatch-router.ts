@@ -13,7 +13,7 @@ import { categoryOf, decideRoute, disputes, placeInCity, rulesReport } from './d
 import { closedPeriodInput } from '../inputs.ts';
 import { refuse } from '../query-error.ts';
 import { routeLimiter } from './route-limiter.ts';
-import { tasksOf } from './patrol-staff.ts';
+import { tasksOf, visitStaff } from './patrol-staff.ts';
 import { QUEUE_MAX, categoryList, departmentList, nearbyOpenCases, workQueue } from './queue-queries.ts';
 import { listRules, retireRule, saveRule } from './dispatch-rules.ts';
 import { placeCode } from '../geo/bbox.ts';
@@ -160,6 +160,10 @@ export const dispatchRouter = router({
       const nearby = await nearbyOpenCases(ctx.engine.db, ctx.actor.scope, answer.lng, answer.lat, input.category);
       return { ...answer, nearby };
     }),
+  /** Who may be given a case's site visit (the shift lead's assign): its grid's people first, then the least busy. */
+  visitStaff: allowed('case.file')
+    .input(z.object({ id: int32Id('id') }))
+    .query(({ ctx, input }) => visitStaff(ctx.engine.db, ctx.actor.scope, input.id)),
   /** The category catalogue (大类/小类, filing and closure conditions) for the intake's picker. */
   categories: allowed('case.read').query(({ ctx }) => categoryList(ctx.engine.db)),
   /** The departments, for a dispatch override or a return's suggested owner. */

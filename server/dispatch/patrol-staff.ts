@@ -100,3 +100,33 @@ export async function tasksOf(db: Db, scope: Scope, userId: number, limit: numbe
     throw queryFailed('the task list', err);
   }
 }
+
+/** At most this many people offered for one site visit. */
+export const VISIT_STAFF_MAX = 50;
+
+/**
+ * Who may be given a case's site visit (the shift lead's `assign`): the people fit for the
+ * visit's right in the case's district (fitForVisitsSql), those who patrol the case's grid first,
+ * then by their open visits (the least busy first). The case must be in the asker's scope.
+ */
+export async function visitStaff(db: Db, scope: Scope, caseId: number) {
+  try {
+    const [c] = await rows<{ status: string; district_code: string | null; unit_grid_id: number | null }>(
+      db,
+      sql`select c.status, c.district_code::text as district_code, c.unit_grid_id from cases c where c.id = ${caseId} and ${caseScopeSql(scope)}`,
+    );
+    if (!c) throw refuse('NOT_FOUND', 'notFound', { what: 'case', id: caseId });
+    return await rows<{ id: number; displayName: string; roleCode: string; onGrid: boolean; openVisits: number }>(
+      db,
+      sql`select u.id, u.display_name as "displayName", u.role_code as "roleCode",
+                 exists (select 1 from responsibility_grid_staff s join unit_grids g on g.responsibility_grid_id = s.responsibility_grid_id
+                         where s.user_id = u.id and g.id = ${c.unit_grid_id}) as "onGrid",
+                 (select count(*)::int from cases x where x.assignee_user_id = u.id and x.status in ('verifying', 'handled')) as "openVisits"
+          from users u join roles r on r.code = u.role_code
+          where ${fitForVisitsSql(taskPermission(c.status), c.district_code)}
+          order by 4 desc, 5, u.id limit ${VISIT_STAFF_MAX}`,
+    );
+  } catch (err) {
+    throw queryFailed('the people for a site visit', err);
+  }
+}

@@ -16,6 +16,8 @@ type Values = Partial<Record<FieldName, string | number | boolean>>;
 type Kind = (typeof FIELD_KINDS)[FieldName];
 interface WidgetProps {
   lang: Lang;
+  /** The case the form moves. */
+  caseId: number;
   field: FieldName;
   values: Values;
   set(patch: Values): void;
@@ -25,7 +27,7 @@ interface WidgetProps {
 export const FIELD_WIDGETS: Record<Kind, (p: WidgetProps) => ReactNode> = {
   text: ({ field, values, set }) => <textarea name={field} rows={2} maxLength={500} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value })} />,
   ref: (p) => <PhotoInput {...p} />,
-  id: (p) => (p.field === 'assigneeId' ? <input name={p.field} type="number" min={1} placeholder={ta(p.lang, 'personId')} value={String(p.values[p.field] ?? '')} onChange={(e) => p.set({ [p.field]: e.target.value ? Number(e.target.value) : undefined })} /> : <DepartmentSelect {...p} />),
+  id: (p) => (p.field === 'assigneeId' ? <PersonSelect {...p} /> : <DepartmentSelect {...p} />),
   returnReason: ({ lang, field, values, set }) => (
     <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value || undefined })}>
       <option value="">{ta(lang, 'choose')}</option>
@@ -101,6 +103,21 @@ function DepartmentSelect({ lang, field, values, set }: WidgetProps) {
     <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value ? Number(e.target.value) : undefined })}>
       <option value="">{ta(lang, 'choose')}</option>
       {(q.data ?? []).map((d) => <option key={d.id} value={d.id}>{lang === 'en' ? d.nameEn : d.name}</option>)}
+    </select>
+  );
+}
+
+/** The people a site visit may go to (dispatch.visitStaff): the case's grid's people first, each with their open visits. */
+function PersonSelect({ lang, caseId, field, values, set }: WidgetProps) {
+  const q = useQuery(trpc.dispatch.visitStaff.queryOptions({ id: caseId }));
+  return (
+    <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value ? Number(e.target.value) : undefined })}>
+      <option value="">{ta(lang, 'choose')}</option>
+      {(q.data ?? []).map((u) => (
+        <option key={u.id} value={u.id}>
+          {u.displayName}{u.onGrid ? ` · ${ta(lang, 'onGrid')}` : ''} · {u.openVisits}
+        </option>
+      ))}
     </select>
   );
 }
@@ -248,7 +265,7 @@ export function ActionForm({ lang, action, caseId, version, onDone, onCancel, in
       {fields.map((f) => (
         <label key={f} className={`field ${missing.includes(f) ? 'invalid' : ''}`} data-field={f}>
           <span>{FIELD_LABELS[f][lang]}{x.required.includes(f) ? ' *' : ''}</span>
-          {FIELD_WIDGETS[FIELD_KINDS[f]]({ lang, field: f, values, set: (patch) => setValues((v) => ({ ...v, ...patch })) })}
+          {FIELD_WIDGETS[FIELD_KINDS[f]]({ lang, caseId, field: f, values, set: (patch) => setValues((v) => ({ ...v, ...patch })) })}
         </label>
       ))}
       {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{ta(lang, 'missing')}{missing.map((f) => FIELD_LABELS[f][lang]).join('、')}</p>}
