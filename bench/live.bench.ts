@@ -17,7 +17,7 @@ import { CITY } from '../server/auth/actor.ts';
 import { encodeFeed } from '../server/http/binary-feed.ts';
 import { decodeFeed } from '../client/map/binary-feed.ts';
 import { selectCases, type CaseFilters, type CasesFeed, type CasesMeta, type SelectedCases } from '../client/features/cases/cases-data.ts';
-import { patchLiveFeed, selectLive } from '../client/features/cases/cases-live.ts';
+import { liveRowOf, patchLiveFeed, selectLive } from '../client/features/cases/cases-live.ts';
 import { CASES_FEED_COLUMNS, type LiveCaseRow } from '../domain/feeds.ts';
 import { STATUSES } from '../domain/workflow.ts';
 import { entry, type BenchEntry } from './harness.ts';
@@ -46,21 +46,8 @@ function rng(seed: number) {
 
 /** The event a case's row would give, its status moved on one step. */
 function statusChange(feed: CasesFeed, row: number): LiveCaseRow {
-  const { meta, columns: c } = feed;
-  const status = meta.statuses[(c.status as Uint8Array)[row]];
-  return {
-    caseId: (c.id as Uint32Array)[row],
-    status: STATUSES[(STATUSES.indexOf(status as never) + 1) % STATUSES.length],
-    source: meta.sources[(c.source as Uint8Array)[row]],
-    categoryCode: meta.categories[(c.category as Uint16Array)[row]]?.code ?? '',
-    districtCode: meta.districts[(c.district as Uint8Array)[row]]?.code ?? null,
-    lng: meta.origin[0] + (c.x as Float32Array)[row],
-    lat: meta.origin[1] + (c.y as Float32Array)[row],
-    reportedAt: (c.t as Uint32Array)[row],
-    warnAt: (c.warnAt as Uint32Array)[row],
-    dueAt: (c.dueAt as Uint32Array)[row],
-    closed: (c.closed as Uint8Array)[row],
-  };
+  const e = liveRowOf(feed, row);
+  return { ...e, status: STATUSES[(STATUSES.indexOf(e.status as never) + 1) % STATUSES.length] };
 }
 
 /** A case registered in the period's last week, somewhere in the city, as its first event says it. */

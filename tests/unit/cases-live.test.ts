@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFeed } from '../../server/http/binary-feed.ts';
 import { decodeFeed } from '../../client/map/binary-feed.ts';
 import { selectCases, type CaseFilters, type CasesFeed, type CasesMeta, type SelectedCases } from '../../client/features/cases/cases-data.ts';
-import { lineageOf, patchCasesFeed, patchLiveFeed, patchSelection, selectLive } from '../../client/features/cases/cases-live.ts';
+import { lineageOf, liveRowOf, patchCasesFeed, patchLiveFeed, patchSelection, selectLive } from '../../client/features/cases/cases-live.ts';
 import { CASES_FEED_COLUMNS, NO_CATEGORY, NO_DISTRICT, type FeedHeader, type LiveCaseRow } from '../../domain/feeds.ts';
 import { LIGHTS } from '../../domain/case-light.ts';
 import { STATUSES, isClocked } from '../../domain/workflow.ts';
@@ -92,21 +92,8 @@ const decoded = (bytes = feedBytes()): CasesFeed => decodeFeed<CasesMeta>(bytes.
 
 /** The event a case's row would give, changed by `patch`. */
 function eventOf(feed: CasesFeed, row: number, patch: Partial<LiveCaseRow> = {}): LiveCaseRow {
-  const { meta: m, columns: c } = feed;
-  return {
-    caseId: (c.id as Uint32Array)[row],
-    status: m.statuses[(c.status as Uint8Array)[row]],
-    source: m.sources[(c.source as Uint8Array)[row]],
-    categoryCode: m.categories[(c.category as Uint16Array)[row]]?.code ?? 'X9999',
-    districtCode: m.districts[(c.district as Uint8Array)[row]]?.code ?? null,
-    lng: m.origin[0] + (c.x as Float32Array)[row],
-    lat: m.origin[1] + (c.y as Float32Array)[row],
-    reportedAt: (c.t as Uint32Array)[row],
-    warnAt: (c.warnAt as Uint32Array)[row],
-    dueAt: (c.dueAt as Uint32Array)[row],
-    closed: (c.closed as Uint8Array)[row],
-    ...patch,
-  };
+  const e = liveRowOf(feed, row);
+  return { ...e, categoryCode: e.categoryCode || 'X9999', ...patch };
 }
 
 let nextId = 900_000;

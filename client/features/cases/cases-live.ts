@@ -204,3 +204,21 @@ export function selectLive(feed: CasesFeed, key: string, filters: CaseFilters, c
 
 /** One live event on a cached cases feed (client/lib/live-cache.ts applyCaseEvent). */
 export const patchLiveFeed = (feed: CasesFeed, e: LiveCaseRow): CasesFeed | null => patchCasesFeed(feed, e, (f) => selections.has(f));
+
+/** What a live event about the case at `row` would say, as the feed holds it now (the inverse of patchCasesFeed's writes; tests, bench). */
+export function liveRowOf(feed: CasesFeed, row: number): LiveCaseRow {
+  const { meta, columns: c } = feed;
+  return {
+    caseId: (c.id as Uint32Array)[row],
+    status: meta.statuses[(c.status as Uint8Array)[row]],
+    source: meta.sources[(c.source as Uint8Array)[row]],
+    categoryCode: meta.categories[(c.category as Uint16Array)[row]]?.code ?? '',
+    districtCode: meta.districts[(c.district as Uint8Array)[row]]?.code ?? null,
+    lng: meta.origin[0] + (c.x as Float32Array)[row],
+    lat: meta.origin[1] + (c.y as Float32Array)[row],
+    reportedAt: (c.t as Uint32Array)[row],
+    warnAt: (c.warnAt as Uint32Array)[row],
+    dueAt: (c.dueAt as Uint32Array)[row],
+    closed: (c.closed as Uint8Array)[row],
+  };
+}
