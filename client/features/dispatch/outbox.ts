@@ -35,13 +35,15 @@ function writeOutbox(user: string, items: Kept[]): void {
 
 /**
  * Worth sending again later: no answer at all (offline, the server unreachable, a 5xx), a
- * session that ended while the phone was away (401, or a 403 of the sign-in), or a rate limit
- * (429). Only the server's refusal of the report itself (a field is wrong) is final.
+ * session that ended while the phone was away (401; a 403 for a stale CSRF token or the
+ * one-time password not yet changed), or a rate limit (429). Any other refusal (a field is
+ * wrong, the role may not report) is final: it stays in the outbox with its reason.
  */
+const SIGN_IN_AGAIN = new Set(['auth.csrf', 'auth.oneTimePassword']);
 function retryLater(err: unknown): boolean {
   const e = err as { data?: { httpStatus?: number; reason?: string }; cause?: unknown; message?: string };
   const status = e?.data?.httpStatus;
-  if (status) return status >= 500 || status === 401 || status === 429 || (status === 403 && /^auth\./.test(e.data?.reason ?? ''));
+  if (status) return status >= 500 || status === 401 || status === 429 || (status === 403 && SIGN_IN_AGAIN.has(e.data?.reason ?? ''));
   return [err, e?.cause].some((x) => x instanceof TypeError) || /fetch|network/i.test(e?.message ?? '');
 }
 
