@@ -81,4 +81,10 @@ export const SUPERSEDED_MIGRATIONS: Readonly<Record<string, readonly SupersededV
       why: "drizzle-kit's empty placeholder as first committed (478a9f3), before ddea87e made case_facts a table",
     },
   ],
+  '0017_patrol_staff': [
+    {
+      sha256: '5c25fce0d43bace8286a7d6eb64cdc81b4ba70a98b4c4564da23652e10ff8f77',
+      why: "as landed at stop 19, after 5625856 added the right dispatch.rules.read (and its grants) to it; the file is back as first committed and 0019_dispatch_rules_read adds the right",
+    },
+  ],
 };

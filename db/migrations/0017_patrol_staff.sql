@@ -23,15 +23,10 @@ INSERT INTO role_permissions (role_code, permission) VALUES
   ('grid_worker', 'case.read'), ('grid_worker', 'case.create'), ('grid_worker', 'case.verify'), ('grid_worker', 'case.check')
 ON CONFLICT DO NOTHING;
 --> statement-breakpoint
--- the dispatch rules: read by the dispatch centre and the administrator, edited by the administrator (two new rights)
-INSERT INTO permissions (code, description, description_en) VALUES
-  ('dispatch.rules.read', '查看派遣规则', 'See the dispatch rules'),
-  ('dispatch.rules.edit', '编辑派遣规则', 'Edit the dispatch rules')
-ON CONFLICT (code) DO NOTHING;
+-- dispatch rules are edited by an administrator of the routing (a new right; the dispatcher's role holds it)
+INSERT INTO permissions (code, description, description_en) VALUES ('dispatch.rules.edit', '编辑派遣规则', 'Edit the dispatch rules') ON CONFLICT (code) DO NOTHING;
 --> statement-breakpoint
-INSERT INTO role_permissions (role_code, permission) VALUES
-  ('dispatcher', 'dispatch.rules.read'), ('shift_lead', 'dispatch.rules.read'), ('admin', 'dispatch.rules.read'), ('admin', 'dispatch.rules.edit')
-ON CONFLICT DO NOTHING;
+INSERT INTO role_permissions (role_code, permission) VALUES ('admin', 'dispatch.rules.edit') ON CONFLICT DO NOTHING;
 --> statement-breakpoint
 -- the reference data's stamp: a fresh random value with every write to what the case engine
 -- reads per move, so a server process can keep it in memory and re-read it only when it moved
