@@ -3,7 +3,7 @@
 // See docs/decisions/0010-engine-seams-listen-notify-capabilities.md.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'drizzle-orm';
-import type { Db } from './engine.ts';
+import type { Db } from './db.ts';
 
 /** What the engine can do; detected when it opens (server: refreshed by `refreshCapabilities`). */
 export interface EngineCapabilities {

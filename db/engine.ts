@@ -7,8 +7,8 @@ import { mkdirSync, accessSync, constants, writeFileSync, readFileSync, rmSync, 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema/index.ts';
+import type { Db } from './db.ts';
 import { ConfigError } from './config-error.ts';
 import { acceptedLine, checkApplied, readMigrations, type AppliedMigration } from './migration-check.ts';
 import { SUPERSEDED_MIGRATIONS, type SupersededVersion } from './migrations-known.ts';
@@ -16,7 +16,7 @@ import { EMBEDDED_CAPABILITIES, ServerListener, embeddedTransaction, listenEmbed
 
 export type { EngineCapabilities } from './engine-seams.ts';
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type { Db } from './db.ts';
 export type EngineKind = 'embedded' | 'server';
 
 export interface Engine {
