@@ -166,7 +166,8 @@ describe('statement tags and timing on the engine under test', () => {
   it('reports every statement with its tag, inside transactions too', async () => {
     const engine = await testEngine();
     const { statements: seen } = await statementsOf(engine, async () => {
-      await withStatementTag({ priority: 'heavy', who: 'test-heavy' }, () => rows(engine.db, sql`select 1 as heavy_one`));
+      // a statement that takes at least 30 ms (pg_sleep's floor): its timing must cover it
+      await withStatementTag({ priority: 'heavy', who: 'test-heavy' }, () => rows(engine.db, sql`select 1 as heavy_one, pg_sleep(0.03)`));
       await withStatementTag({ priority: 'interactive', who: 'test-tx' }, () =>
         engine.db.transaction(async (tx) => {
           await tx.execute(sql`select 2 as in_tx_a`);
@@ -176,7 +177,8 @@ describe('statement tags and timing on the engine under test', () => {
     });
     const heavy = seen.find((s) => s.sql.includes('heavy_one'));
     expect(heavy?.tag).toEqual({ priority: 'heavy', who: 'test-heavy' });
-    expect(heavy!.ms).toBeGreaterThanOrEqual(0);
+    expect(heavy!.ms).toBeGreaterThanOrEqual(25);
+    expect(Number.isFinite(heavy!.ms)).toBe(true);
     for (const name of ['in_tx_a', 'in_tx_b']) expect(seen.find((s) => s.sql.includes(name))?.tag?.who, name).toBe('test-tx');
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIGHT_COLOURS, STATE_COLOURS } from '../../client/features/cases/case-colours.ts';
 import { LIGHTS } from '../../domain/case-light.ts';
-import { STATE_GROUPS, STATUSES as WORKFLOW_STATUSES, stateGroupOf } from '../../domain/workflow.ts';
+import { STATE_GROUP_ORDER, STATE_GROUPS, STATUSES as WORKFLOW_STATUSES, stateGroupOf } from '../../domain/workflow.ts';
 import { selectCases, type CasesFeed } from '../../client/features/cases/cases-data.ts';
 import { caseModeAt, createCasesLayers, hexRadiusMeters } from '../../client/features/cases/cases-layer.ts';
 
@@ -59,7 +59,14 @@ describe('case colours', () => {
   });
   it('an unknown status is "other", not an error', () => {
     expect(stateGroupOf('archived')).toBe('other');
-    expect(STATE_COLOURS[stateGroupOf('parked')]).toBeDefined();
+    expect(stateGroupOf('parked')).toBe('handling');
+  });
+  it('every state group, "other" included, has its own opaque-enough colour', () => {
+    for (const g of STATE_GROUP_ORDER) {
+      expect(STATE_COLOURS[g], g).toHaveLength(4);
+      expect(STATE_COLOURS[g][3], g).toBeGreaterThanOrEqual(100);
+    }
+    expect(new Set(STATE_GROUP_ORDER.map((g) => STATE_COLOURS[g].join())).size).toBe(STATE_GROUP_ORDER.length);
   });
   it('every light has a colour, red reads red and green reads green', () => {
     for (const l of LIGHTS) expect(LIGHT_COLOURS[l]).toHaveLength(4);
