@@ -48,8 +48,11 @@ async function bareDrawn(page: Page, base: string, view: string): Promise<number
   return page.evaluate(() => window.__bare!.drawnAt!);
 }
 
+/** The period both pages draw, named in the address: the console opens on the recent 30 days by default, the bare page on 2022's. */
+const PERIOD_2022 = 'period=2022-01-01..2022-08-31';
+
 async function appDrawn(page: Page, base: string, view: string, layers?: string): Promise<{ at: number; count: number }> {
-  await page.goto(`${base}/?view=${view}&mode=points&display=${display}${layers ? `&layers=${layers}` : ''}`);
+  await page.goto(`${base}/?view=${view}&mode=points&${PERIOD_2022}&display=${display}${layers ? `&layers=${layers}` : ''}`);
   await page.waitForFunction(() => (window.__citygrid?.casesDrawn?.count ?? 0) > 100_000, undefined, { timeout: 300_000 });
   return page.evaluate(() => window.__citygrid!.casesDrawn!);
 }

@@ -24,11 +24,23 @@ const wanted = process.argv.slice(2);
 const suites = wanted.length ? all.filter(([name]) => wanted.includes(name)) : all;
 
 const results: (BenchEntry & { suite: string })[] = [];
+const failed: { suite: string; error: string }[] = [];
+const out = resolve(import.meta.dirname, 'results.json');
+// written after every suite, so one that fails or hangs never costs the others' results
+const write = () => writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results, failed }, null, 2) + '\n');
 for (const [suite, run] of suites) {
   console.log(`running ${suite} …`);
-  for (const e of await run()) results.push({ suite, ...e });
+  try {
+    for (const e of await run()) results.push({ suite, ...e });
+  } catch (err) {
+    failed.push({ suite, error: (err as Error).message.split('\n')[0] });
+    console.error(`suite ${suite} failed: ${(err as Error).message}`);
+  }
+  write();
 }
-const out = resolve(import.meta.dirname, 'results.json');
-writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
 console.table(results.map((r) => ({ name: r.name, value: `${r.value} ${r.unit}`, baseline: `${r.baseline} ${r.unit}`, ratio: r.ratio, target: r.target, met: r.met ? 'yes' : 'NO' })));
 console.log(`written to ${out}`);
+if (failed.length) {
+  console.error(`${failed.length} suite(s) failed: ${failed.map((f) => f.suite).join(', ')}`);
+  process.exitCode = 1;
+}
