@@ -2,6 +2,8 @@
 // every file that shapes dist/client (client/, domain/, the Vite and TypeScript config, the lock
 // file) and of the VITE_* environment, kept beside the build in dist/client/.build-stamp. The
 // stamp is written only after a build succeeded, so an interrupted build is built again.
+// `npm run build` passes --force (always builds, then stamps); start, the browser tests and the
+// bench build only when needed, so a CI run that built once does not build again.
 // Edit INPUTS when the client starts depending on another folder; server code is imported by
 // the client as types only (lint enforces it), which a build erases, so it is not an input.
 import { spawnSync } from 'node:child_process';
@@ -32,10 +34,10 @@ export function needsBuild(root: string, stamp = inputsStamp(root)): boolean {
   return readFileSync(file, 'utf8').trim() !== stamp;
 }
 
-/** Builds with `build` when needed and records the stamp; answers whether it built. */
-export function buildIfChanged(root: string, build: () => void): boolean {
+/** Builds with `build` when needed (always with `force`) and records the stamp; answers whether it built. */
+export function buildIfChanged(root: string, build: () => void, force = false): boolean {
   const stamp = inputsStamp(root);
-  if (!needsBuild(root, stamp)) return false;
+  if (!force && !needsBuild(root, stamp)) return false;
   build();
   writeFileSync(join(root, STAMP_FILE), `${stamp}\n`);
   return true;
@@ -46,6 +48,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const built = buildIfChanged(root, () => {
     const r = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
-  });
+  }, process.argv.includes('--force'));
   if (!built) console.log('client unchanged since its last build (dist/client/.build-stamp): not rebuilt');
 }

@@ -65,3 +65,12 @@ describe('the client build at start', () => {
     expect(buildIfChanged(root, build)).toBe(true);
   });
 });
+
+describe('npm run build', () => {
+  it('--force builds although nothing changed, and stamps what it built', () => {
+    buildIfChanged(root, build);
+    expect(buildIfChanged(root, build, true)).toBe(true);
+    expect(buildIfChanged(root, build)).toBe(false);
+    expect(builds).toBe(2);
+  });
+});
