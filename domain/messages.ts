@@ -44,7 +44,7 @@ const act = (action: unknown, lang: 'zh' | 'en') => transitionOf(s(action))?.[la
 
 /** Input fields (a procedure's keys and the names its primitives give) in Chinese; English keeps the key. */
 const FIELDS_ZH: Record<string, string> = {
-  input: '输入', value: '取值', id: '编号', version: '版本', name: '名称', username: '用户名', displayName: '姓名', password: '密码',
+  input: '输入', value: '取值', key: '设置项', expected: '原值', id: '编号', version: '版本', name: '名称', username: '用户名', displayName: '姓名', password: '密码',
   currentPassword: '当前密码', newPassword: '新密码', roleCode: '角色', role: '角色', permission: '权限', granted: '授予',
   departmentId: '部门', districtCodes: '区县', code: '代码', disabled: '停用', households: '户数', partyOrgName: '党组织名称',
   'party organisation': '党组织名称', partyOrgKind: '党组织类型', assigneeName: '巡查人员', assigneeRole: '巡查人员类型',
