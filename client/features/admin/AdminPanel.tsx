@@ -393,7 +393,8 @@ function SettingsTab({ lang }: { lang: Lang }) {
     <LoadedView lang={lang} state={state}>
       {(settings) => (
         <div data-testid="admin-settings">
-          {error && <p className="error" role="alert">{error}</p>}
+          {/* a refusal shows beside the value being edited (the list is long); the confirmation at the top */}
+          {error && !editing && <p className="error" role="alert">{error}</p>}
           {saved && !error && <p className="muted" role="status">{t(lang, 'settingSaved')}: {saved}</p>}
           <Table
             lang={lang}
@@ -426,6 +427,11 @@ function SettingsTab({ lang }: { lang: Lang }) {
                   <button type="button" className="link" onClick={() => setEditing(null)}>
                     {t(lang, 'cancel')}
                   </button>
+                  {error && (
+                    <p className="error" role="alert">
+                      {error}
+                    </p>
+                  )}
                 </form>
               ) : (
                 <span key="v" data-setting-value={x.key}>
