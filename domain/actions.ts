@@ -21,6 +21,7 @@ export const ACTION_LABELS: Record<string, Label> = {
   'admin.updateUser': { zh: '修改用户', en: 'Change a user' },
   'admin.resetPassword': { zh: '重置密码', en: 'Reset a password' },
   'admin.setPermission': { zh: '修改角色权限', en: "Change a role's rights" },
+  'admin.saveSetting': { zh: '修改系统设置', en: 'Change a setting' },
   'admin.createToken': { zh: '新建大屏令牌', en: 'Create a display token' },
   'admin.revokeToken': { zh: '撤销大屏令牌', en: 'Revoke a display token' },
   'admin.liftLoginLock': { zh: '解除登录锁定', en: 'Lift a sign-in lock' },

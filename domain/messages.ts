@@ -8,6 +8,7 @@
 import { permissionLabel, roleLabel } from './actions.ts';
 import { statusLabel } from './workflow.ts';
 import { transitionOf } from './transitions.ts';
+import { settingLabel } from './settings-policy.ts';
 
 export type MessageParams = Record<string, string | number | boolean | null | undefined>;
 type Text = (p: MessageParams) => string;
@@ -35,13 +36,15 @@ const THINGS: Record<string, { zh: string; en: string }> = {
   township: { zh: '街道（乡镇）', en: 'township' },
   'village or community': { zh: '村（社区）', en: 'village or community' },
 };
+/** A setting in words (its key when unknown). */
+const setting = (key: unknown, lang: 'zh' | 'en') => settingLabel(s(key), lang);
 const thing = (what: unknown, lang: 'zh' | 'en') => THINGS[s(what)]?.[lang] ?? s(what);
 /** A workflow action in words (its code when unknown). */
 const act = (action: unknown, lang: 'zh' | 'en') => transitionOf(s(action))?.[lang] ?? s(action);
 
 /** Input fields (a procedure's keys and the names its primitives give) in Chinese; English keeps the key. */
 const FIELDS_ZH: Record<string, string> = {
-  input: '输入', value: '取值', id: '编号', version: '版本', name: '名称', username: '用户名', displayName: '姓名', password: '密码',
+  input: '输入', value: '取值', key: '设置项', expected: '原值', id: '编号', version: '版本', name: '名称', username: '用户名', displayName: '姓名', password: '密码',
   currentPassword: '当前密码', newPassword: '新密码', roleCode: '角色', role: '角色', permission: '权限', granted: '授予',
   departmentId: '部门', districtCodes: '区县', code: '代码', disabled: '停用', households: '户数', partyOrgName: '党组织名称',
   'party organisation': '党组织名称', partyOrgKind: '党组织类型', assigneeName: '巡查人员', assigneeRole: '巡查人员类型',
@@ -160,9 +163,36 @@ export const MESSAGES = {
   'password.sameAsCurrent': { zh: () => '新密码必须与当前密码不同。', en: () => 'The new password must differ from the current one.' },
   'db.timeout': { zh: (p) => `数据库响应超时（${s(p.what)}）。请缩小查询范围后重试。`, en: (p) => `The database took too long to answer (${s(p.what)}). Narrow the request and try again.` },
   'db.failed': { zh: (p) => `数据库无法完成请求（${s(p.what)}）。`, en: (p) => `The database could not answer (${s(p.what)}).` },
-  'config.warnRatio': {
-    zh: (p) => `系统设置 clock.warn_ratio 须为 0 到 1 之间的小数（当前为 ${s(p.found)}），请联系管理员。`,
-    en: (p) => `app_meta 'clock.warn_ratio' must be a fraction between 0 and 1, found ${s(p.found)}.`,
+  // ---- settings (domain/settings-policy.ts): a value refused at save, or a stored one refused at start or read ----
+  'settings.empty': { zh: (p) => `“${setting(p.key, 'zh')}”不能为空。`, en: (p) => `'${s(p.key)}' cannot be empty.` },
+  'settings.notNumber': { zh: (p) => `“${setting(p.key, 'zh')}”须为数字（当前为“${s(p.found)}”）。`, en: (p) => `'${s(p.key)}' must be a number, found '${s(p.found)}'.` },
+  'settings.notWhole': { zh: (p) => `“${setting(p.key, 'zh')}”须为整数（当前为“${s(p.found)}”）。`, en: (p) => `'${s(p.key)}' must be a whole number, found '${s(p.found)}'.` },
+  'settings.outOfRange': {
+    zh: (p) => `“${setting(p.key, 'zh')}”须在 ${s(p.min)} 到 ${s(p.max)} 之间${p.open ? '（不含两端）' : ''}（当前为“${s(p.found)}”）。`,
+    en: (p) => `'${s(p.key)}' must be between ${s(p.min)} and ${s(p.max)}${p.open ? ' (exclusive)' : ''}, found '${s(p.found)}'.`,
+  },
+  'settings.badLimit': {
+    zh: (p) => `“${setting(p.key, 'zh')}”须写作“数量 单位”，数量大于 0 且不超过 ${s(p.max)}，单位为 hour、working_hour 或 working_day（当前为“${s(p.found)}”）。`,
+    en: (p) => `'${s(p.key)}' must read '<amount> <hour|working_hour|working_day>' with 0 < amount ≤ ${s(p.max)}, found '${s(p.found)}'.`,
+  },
+  'settings.badShares': {
+    zh: (p) => `“${setting(p.key, 'zh')}”须为逗号分隔、严格递增、大于 0 且不超过 ${s(p.max)} 的数（当前为“${s(p.found)}”）。`,
+    en: (p) => `'${s(p.key)}' must be comma-separated numbers, strictly ascending, each above 0 and at most ${s(p.max)}, found '${s(p.found)}'.`,
+  },
+  'settings.unknownRole': { zh: (p) => `“${setting(p.key, 'zh')}”中的“${s(p.found)}”不是已知角色代码。`, en: (p) => `'${s(p.key)}' names '${s(p.found)}', which is not a known role code.` },
+  'settings.tooMany': { zh: (p) => `“${setting(p.key, 'zh')}”最多 ${s(p.max)} 项。`, en: (p) => `'${s(p.key)}' has at most ${s(p.max)} items.` },
+  'settings.targetsShort': {
+    zh: (p) => `督办对象（${s(p.targets)} 个）少于督办级别（${s(p.levels)} 个）：每一级别需要一个对象。`,
+    en: (p) => `'workflow.escalation_targets' names ${s(p.targets)} roles for ${s(p.levels)} escalation levels: each level needs one.`,
+  },
+  'settings.unknownKey': { zh: (p) => `没有设置项“${s(p.key)}”。`, en: (p) => `There is no setting '${s(p.key)}'.` },
+  'settings.changed': {
+    zh: (p) => `“${setting(p.key, 'zh')}”已被他人改为“${s(p.current)}”，请刷新后再改。`,
+    en: (p) => `'${s(p.key)}' was changed meanwhile to '${s(p.current)}': reload and edit again.`,
+  },
+  'settings.badStored': {
+    zh: (p) => `系统设置“${setting(p.key, 'zh')}”（${s(p.key)}）的存储值“${s(p.found)}”无效：${s(p.whyZh)}请管理员在“设置”中更正。`,
+    en: (p) => `The stored setting '${s(p.key)}' = '${s(p.found)}' is not valid: ${s(p.why)} An administrator corrects it under Settings.`,
   },
   'internal': { zh: () => '服务器未能完成此请求，已记录日志；请重试，如持续出现请报告。', en: () => 'The server could not complete this request. It has been logged; try again, or report it if it persists.' },
 

@@ -1,6 +1,7 @@
 // `npm start`: validate the environment, open the engine, migrate, seed an empty database
 // with the demo city, then serve API + client on HOST:PORT. Operator mistakes (bad URL, no
-// PostGIS, unwritable data folder, port in use) end with one readable line and exit code 1.
+// PostGIS, unwritable data folder, port in use, a stored setting its policy refuses) end with
+// one readable line and exit code 1.
 // On an embedded data folder it also writes the server file beside the lock (pid, address,
 // a secret), so command-line tools go through it while it runs (docs/decisions/0011).
 import { createServer } from 'node:net';
@@ -16,6 +17,7 @@ import { createApp } from './app.ts';
 import { loadCasesLayer } from './cases/cases-feed.ts';
 import { CITY } from './auth/actor.ts';
 import { startEscalations } from './dispatch/escalation.ts';
+import { assertStoredSettings } from './settings/settings.ts';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
   }
   try {
     await migrateEngine(engine);
+    // every stored setting passes its policy, or no start: the refusal names each bad one (key, value, why)
+    await assertStoredSettings(engine.db);
     if (env.CITYGRID_NO_SEED !== '1' && !(await isSeeded(engine.db))) {
       console.log('Empty database: building the Zhangzhou demo city (synthetic geography, illustrative) …');
       const report = await seedCity(engine.db, { seed: env.CITYGRID_SEED, ifEmpty: true, log: (l) => console.log(`  ${l}`) });

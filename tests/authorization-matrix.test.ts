@@ -51,6 +51,7 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
   'admin.setPermission': { input: async () => ({ roleCode: 'command_viewer', permission: 'case.read', granted: true }) },
   'admin.createToken': { input: async () => ({ name: `mx-${tag}-${n++}` }) },
   'admin.liftLoginLock': { input: async () => ({ username: `matrix-target-${tag}` }) },
+  'admin.saveSetting': { input: async () => ({ key: 'workflow.visit_far_meters', value: '250', expected: (await one<{ v: string }>(sql`select value as v from app_meta where key = 'workflow.visit_far_meters'`)).v }) },
   'admin.revokeToken': { input: async () => ({ id: (await createToken(db(), actors[0].actor!, { name: `mx-revoke-${tag}-${n++}`, districtCodes: [] })).id }) },
   'grids.assignResponsibility': {
     input: async (at) => {

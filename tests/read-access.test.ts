@@ -29,6 +29,7 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'admin.users': () => [undefined],
   'admin.options': () => [undefined],
   'admin.tokens': () => [undefined],
+  'admin.settings': () => [undefined],
   'audit.list': () => [{ limit: 200 }],
   'system.info': () => [undefined],
   'places.summary': () => [undefined],

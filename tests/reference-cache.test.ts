@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openEngine, rows, type Db } from '../db/engine.ts';
 import { reference } from '../server/dispatch/reference.ts';
+import { setting } from '../server/settings/settings.ts';
 import { migratedDatabases } from './support/test-db.ts';
 
 const dbs = migratedDatabases('citygrid_reference');
@@ -37,7 +38,8 @@ describe('the reference data cache', () => {
       expect(now).not.toBe(last);
       last = now;
     }
-    expect(last.meta.get('workflow.reopen_days')).toBe('9');
+    expect(last.settings.stored.get('workflow.reopen_days')).toBe('9');
+    expect(await setting(db, 'workflow.reopen_days')).toBe(9);
     expect([...last.departments.values()].some((d) => d.code === 'ref-test')).toBe(true);
     expect(last.rules.some((r) => r.resolve === 'territorial')).toBe(true);
     expect(last.calendarRows.periods).toContainEqual({ startsAt: '19:00', endsAt: '20:00' });
@@ -50,14 +52,14 @@ describe('the reference data cache', () => {
     await db.transaction(async (t) => {
       const tx = t as unknown as Db;
       await tx.execute(sql`insert into app_meta (key, value) values ('workflow.reopen_days', '3') on conflict (key) do update set value = excluded.value`);
-      expect((await reference(tx)).meta.get('workflow.reopen_days')).toBe('3');
+      expect(await setting(tx, 'workflow.reopen_days')).toBe(3);
       throw new Error('roll it back');
     }).catch((e: Error) => {
       if (e.message !== 'roll it back') throw e;
     });
     const after = await reference(db);
     expect(after).toBe(outside);
-    expect(after.meta.get('workflow.reopen_days')).not.toBe('3');
+    expect(await setting(db, 'workflow.reopen_days')).not.toBe(3);
   });
 
   it.skipIf(!process.env.DATABASE_URL)('another server process sees a committed change at its next read', async () => {

@@ -22,6 +22,7 @@ export const INVALIDATIONS: Record<string, (t: Trpc, input: Input) => QueryFilte
   'admin.liftLoginLock': (t) => [t.admin.users.pathFilter()],
   'admin.resetPassword': (t) => [t.admin.users.pathFilter()],
   'admin.setPermission': (t) => [t.admin.options.pathFilter()],
+  'admin.saveSetting': (t) => [t.admin.settings.pathFilter()],
   'admin.createToken': (t) => [t.admin.tokens.pathFilter()],
   'admin.revokeToken': (t) => [t.admin.tokens.pathFilter()],
   // a compound's name, households and party organisation: its panel, the city's figures, search hits, the map's labels

@@ -1,10 +1,13 @@
-// The admin screens: users and their bindings, role rights, display tokens.
+// The admin screens: users and their bindings, role rights, display tokens, the settings.
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { router, allowed, mutation, nowOf } from '../trpc.ts';
 import { idInput, placeCode } from '../geo/bbox.ts';
 import { int32Id, issue, text } from '../inputs.ts';
 import { liftLoginLock, lockedUserNames, sessionPolicy } from '../auth/sessions.ts';
+import { checkSetting, isSettingKey } from '../../domain/settings-policy.ts';
+import { messageOf } from '../../domain/messages.ts';
+import { listSettings, saveSetting } from '../settings/settings.ts';
 import { userExists, adminOptions, createToken, createUser, listTokens, listUsers, resetPassword, revokeToken, setPermission, updateUser } from './admin-queries.ts';
 
 const districtCodes = z.array(placeCode(6)).max(20, 'at most 20 districts');
@@ -18,6 +21,24 @@ const username = text('user name', 40).pipe(
 /** Role and permission codes (e.g. 'department_handler', 'case.reporter.reveal'). */
 const roleCode = text('role', 50, { min: 1 });
 const permission = text('permission', 80, { min: 1 });
+
+/**
+ * A setting to save: a declared key, a value its policy accepts (domain/settings-policy.ts, the
+ * same check the server's start applies), and the text in force when it was read (`expected`: a
+ * change made meanwhile answers CONFLICT instead of being overwritten).
+ */
+const saveSettingInput = z
+  .object({ key: text('key', 100, { min: 1 }), value: text('value', 200), expected: text('expected', 200) })
+  .transform((v, ctx) => {
+    const refused = (path: string, reason: string, params: Record<string, string | number | boolean>) => {
+      ctx.issues.push({ code: 'custom', path: [path], input: v, message: messageOf(reason, params) ?? reason, params: { reason, ...params } });
+      return z.NEVER;
+    };
+    if (!isSettingKey(v.key)) return refused('key', 'settings.unknownKey', { key: v.key });
+    const r = checkSetting(v.key, v.value);
+    if (!r.ok) return refused('value', r.reason, r.params);
+    return { key: v.key, value: { text: v.value, parsed: r.value as unknown }, expected: v.expected };
+  });
 
 export const adminRouter = router({
   /** Every account, with whether its user name is locked by failed sign-ins now (seconds left, else null). */
@@ -113,6 +134,20 @@ export const adminRouter = router({
       if ('username' in input) await userExists(ctx.db, input.username);
       await liftLoginLock(ctx.db, input, nowOf(ctx));
       return { ok: true as const };
+    }),
+
+  /** Every setting: its labels, kind and bounds, default, what is stored and in force (domain/settings-policy.ts). */
+  settings: allowed('user.manage').query(({ ctx }) => listSettings(ctx.engine.db)),
+
+  /** Saves one setting, checked by its policy; audited with the old value. */
+  saveSetting: mutation('user.manage')
+    .input(saveSettingInput)
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.targetKind = 'setting';
+      ctx.audit.targetId = input.key;
+      const r = await saveSetting(ctx.db, input);
+      ctx.audit.detail = { old: r.old, value: r.value };
+      return r;
     }),
 
   revokeToken: mutation('token.manage').input(idInput).mutation(async ({ ctx, input }) => {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
+import { setting } from '../settings/settings.ts';
 import type { Actor } from '../auth/actor.ts';
 
 /** What a mutation tells the audit about its target. */
@@ -69,22 +70,9 @@ export interface AuditActor {
 
 export const auditActor = (a: Actor): AuditActor => ({ name: a.name, roleCode: a.roleCode, userId: a.kind === 'user' ? a.id : null });
 
-/** Minutes within which identical refusals are one counted row (app_meta audit.coalesce_minutes; read at most every 10 s). */
-const coalesceCache = new WeakMap<Db, { at: number; minutes: Promise<number> }>();
-function coalesceMinutes(db: Db): Promise<number> {
-  const hit = coalesceCache.get(db);
-  if (hit && Date.now() - hit.at < 10_000) return hit.minutes;
-  const minutes = rows<{ value: string }>(db, sql`select value from app_meta where key = 'audit.coalesce_minutes'`).then(
-    (r) => (Number(r[0]?.value) > 0 ? Number(r[0].value) : 10),
-    () => 10,
-  );
-  coalesceCache.set(db, { at: Date.now(), minutes });
-  return minutes;
-}
-
 /**
  * Appends an audit row. With `coalesce` (refusals), a row identical in actor, action, target,
- * address and detail (input included) within the last audit.coalesce_minutes is counted
+ * address and detail (input included) within the last audit.coalesce_minutes (a setting) is counted
  * instead (`repeats` + 1, `last_at`): a guessing loop leaves one row, not thousands.
  */
 export async function writeAudit(
@@ -96,13 +84,15 @@ export async function writeAudit(
   const detail = d ? JSON.stringify(redact(d, -1)) : null;
   const targetId = e.note?.targetId === undefined ? null : String(e.note.targetId);
   const values = sql`${e.now.toISOString()}::timestamptz, ${userId}, ${e.actor.name}, ${e.actor.roleCode ?? null}, ${e.action}, ${e.note?.targetKind ?? null}, ${targetId}, ${e.ip ?? null}, ${detail}::jsonb`;
+  // read before the try: a refused setting says so itself, not as a failed audit write
+  const coalesceMinutes = e.coalesce ? await setting(db, 'audit.coalesce_minutes') : 0;
   try {
     if (!e.coalesce) {
       await db.execute(sql`insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail) values (${values})`);
       return;
     }
     const fingerprint = createHash('sha256').update(JSON.stringify([e.actor.name, e.actor.roleCode ?? null, e.action, e.note?.targetKind ?? null, targetId, e.ip ?? null, detail])).digest('base64url');
-    const since = new Date(e.now.getTime() - (await coalesceMinutes(db)) * 60_000).toISOString();
+    const since = new Date(e.now.getTime() - coalesceMinutes * 60_000).toISOString();
     await db.execute(
       sql`with hit as (
             update audit_log set repeats = repeats + 1, last_at = ${e.now.toISOString()}::timestamptz

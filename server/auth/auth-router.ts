@@ -1,5 +1,5 @@
 // Signing in and out. Login is the one public change: it is throttled per user name and per
-// address (limits in app_meta auth.*), refuses demo accounts in production mode, and answers
+// address (limits: the settings auth.*, server/settings/settings.ts), refuses demo accounts in production mode, and answers
 // "wrong user name or password" without saying which. Every outcome is audited.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';

@@ -1,12 +1,13 @@
 // Sessions and login attempts over the database (docs/decisions/0006). The cookie carries a random
 // 256-bit token; the database keeps only its SHA-256, so a leaked table cannot be replayed.
-// Lifetimes and throttling limits are data (app_meta auth.*, migration 0006).
+// Lifetimes and throttling limits are settings (auth.*, server/settings/settings.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import { throttle, type ThrottlePolicy } from './throttle.ts';
 import { hashSecret } from './secrets.ts';
+import { authSettings } from '../settings/settings.ts';
 
 export interface SessionPolicy extends ThrottlePolicy {
   /** Failures from one address before it is locked: higher than per user, since an office shares one address. */
@@ -22,42 +23,13 @@ export interface SessionPolicy extends ThrottlePolicy {
 }
 
 
+/** The session policy as the caller's transaction sees it (auth.*, through server/settings/settings.ts). */
 export async function loadSessionPolicy(db: Db): Promise<SessionPolicy> {
-  try {
-    const r = await rows<{ key: string; value: string }>(db, sql`select key, value from app_meta where key like 'auth.%'`);
-    const get = (k: string) => {
-      const v = Number(r.find((x) => x.key === `auth.${k}`)?.value);
-      if (!Number.isFinite(v) || v <= 0) throw new Error(`app_meta auth.${k} is missing or not a positive number`);
-      return v;
-    };
-    return {
-      maxFailures: get('max_failures'),
-      maxFailuresPerAddress: get('max_failures_per_address'),
-      failureWindowMinutes: get('failure_window_minutes'),
-      lockoutMinutes: get('lockout_minutes'),
-      sessionHours: get('session_hours'),
-      sessionIdleMinutes: get('session_idle_minutes'),
-      maxFailuresPerDevice: get('max_failures_per_device'),
-      deviceDays: get('device_days'),
-      maxConcurrentHashes: get('max_concurrent_hashes'),
-    };
-  } catch (err) {
-    throw queryFailed('session policy', err);
-  }
+  return authSettings(db);
 }
 
-/** The session policy changes rarely: read at most every 10 s per database. */
-const policies = new WeakMap<Db, { at: number; p: Promise<SessionPolicy> }>();
-/** Forget the cached policy (tests that change app_meta auth.*). */
-export const forgetSessionPolicy = (db: Db) => void policies.delete(db);
-export function sessionPolicy(db: Db): Promise<SessionPolicy> {
-  const hit = policies.get(db);
-  if (hit && Date.now() - hit.at < 10_000) return hit.p;
-  const p = loadSessionPolicy(db);
-  policies.set(db, { at: Date.now(), p });
-  p.catch(() => policies.delete(db));
-  return p;
-}
+/** The session policy (kept in memory under the reference stamp: a saved change applies at the next request). */
+export const sessionPolicy = loadSessionPolicy;
 
 /** Opens a session; returns the token for the cookie (never stored) and when it expires. */
 export async function createSession(db: Db, userId: number, from: { ip?: string; userAgent?: string }, now: Date, p: SessionPolicy) {

@@ -1,5 +1,5 @@
 // Login throttling as a pure rule over recent attempts (server/auth/sessions.ts feeds it from
-// login_attempts; the limits are data in app_meta, migration 0006).
+// login_attempts; the limits are the settings auth.*, read through server/settings/settings.ts).
 export interface ThrottlePolicy {
   maxFailures: number;
   failureWindowMinutes: number;

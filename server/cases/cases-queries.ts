@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { CLOCKED_STATUSES, CLOSED_STATUS, FINISHED_STATUSES, isClocked } from '../../domain/workflow.ts';
 import { CLOSED_LATE, CLOSED_NONE, CLOSED_ON_TIME } from '../../domain/case-light.ts';
 import { currentStatementTag, idSlices, rows, textArray, withStatementTag, type Db } from '../../db/engine.ts';
-import { createCalendar, type WorkingCalendar } from '../../domain/working-clock.ts';
+import type { WorkingCalendar } from '../../domain/working-clock.ts';
+import { clockSettings as settingsClock } from '../settings/settings.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { lightOf } from '../../domain/case-clock.ts';
@@ -284,42 +285,25 @@ export async function openCaseClocks(db: Db, p: Period): Promise<OpenCaseClockRo
   }
 }
 
-/** The working calendar (calendar_days, working_periods) and the warning ratio (app_meta). */
+/** The working calendar and the warning share (server/settings/settings.ts: a bad stored share is refused, never replaced). */
 export async function clockSettings(db: Db): Promise<{ calendar: WorkingCalendar; warnRatio: number }> {
-  let days, periods, meta;
-  try {
-    [days, periods, meta] = await Promise.all([
-      rows<{ day: string; kind: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_days`),
-      rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`),
-      rows<{ value: string }>(db, sql`select value from app_meta where key = 'clock.warn_ratio'`),
-    ]);
-  } catch (err) {
-    throw queryFailed('working calendar', err);
-  }
-  const warnRatio = Number(meta[0]?.value);
-  if (!(warnRatio > 0 && warnRatio < 1)) {
-    throw refuse('INTERNAL_SERVER_ERROR', 'config.warnRatio', { found: JSON.stringify(meta[0]?.value ?? null) });
-  }
-  return { calendar: createCalendar(days, periods), warnRatio };
+  return settingsClock(db);
 }
 
 /**
  * Changes whenever a case changes, cheaply (two index lookups, not a count over 140k rows):
  * every change to a case appends an event, so max(case_events.id) moves; cases are never
  * deleted (their events are append-only and reference them); max(cases.id) covers an insert
- * made without an event. Plus the clock settings the marks depend on, and the tables of the
- * dictionaries the feed carries (category and district names).
+ * made without an event. Plus the reference stamp (migration 0017: renewed by every write to the
+ * settings, the working calendar and the categories — the clock settings the marks depend on and
+ * the category names the feed carries), and the districts' table (their names travel in it too).
  */
 export async function caseFeedStamp(db: Db): Promise<string> {
   try {
     const [r] = await rows<{ stamp: string }>(
       db,
       sql`select concat_ws(':', (select max(id) from case_events), (select max(id) from cases),
-                           (select value from app_meta where key = 'clock.warn_ratio'),
-                           (select concat(count(*), '/', max(xmin::text::bigint)) from calendar_days),
-                           (select concat(count(*), '/', max(xmin::text::bigint)) from working_periods),
-                           -- the feed's dictionaries (category and district names) travel in it too
-                           (select concat(count(*), '/', max(xmin::text::bigint)) from case_categories),
+                           (select stamp from reference_stamp where id = 1),
                            (select concat(count(*), '/', max(xmin::text::bigint)) from districts)) as stamp`,
     );
     return r.stamp;

@@ -4,8 +4,8 @@
 // pending request, clocks, routing), appends its event, and announces it with NOTIFY (delivered
 // at commit, never for a rollback). An illegal move is a CONFLICT naming the current state and
 // version. Clocks count working time on the working calendar (domain/working-clock.ts); limits
-// are data (category_time_limits per category × stage × urgency × area class; app_meta
-// 'workflow.limit.*' for the stages that do not depend on the category).
+// are data (category_time_limits per category × stage × urgency × area class; the settings
+// 'workflow.limit.*' for the stages that do not depend on the category, server/settings/settings.ts).
 // docs/decisions/0015-the-case-engine.md says why it is shaped so.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
@@ -18,6 +18,7 @@ import type { Actor } from '../auth/actor.ts';
 import { caseScopeSql } from '../auth/actor.ts';
 import { districtInScope } from '../auth/scope-check.ts';
 import { queryFailed, refuse } from '../query-error.ts';
+import { setting, workflowLimits, workingCalendar, workingCalendarRows, type Limit } from '../settings/settings.ts';
 import { categoryOf, decideRoute, placeAt, placeInCity, type Place, type RouteDecision } from './dispatch-queries.ts';
 import { checkTaskActor, fitAssignee, taskAssignee, taskPermission, type Person } from './patrol-staff.ts';
 import { attachPhotos, PHOTO_REF } from '../photos/photos-queries.ts';
@@ -64,29 +65,17 @@ interface CaseRow {
 const asDate = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The working calendar (calendar_days, working_periods), as of the caller's transaction (server/dispatch/reference.ts). */
+/** The working calendar (calendar_days, working_periods), as of the caller's transaction (server/settings/settings.ts). */
 export async function loadCalendar(src: RefSource): Promise<WorkingCalendar> {
-  return (await refOf(src)).calendar;
+  return workingCalendar(src);
 }
 
 /** The calendar's rows as stored (a correction builds the calendar it would become from them). */
 export async function loadCalendarRows(src: RefSource) {
-  return (await refOf(src)).calendarRows;
+  return workingCalendarRows(src);
 }
 
-export interface Limit {
-  amount: number;
-  unit: LimitUnit;
-}
-
-const UNITS: readonly LimitUnit[] = ['hour', 'working_hour', 'working_day'];
-/** '2 working_hour' → a limit; anything else is a configuration error named by its key. */
-function parseLimit(key: string, v: string | undefined): Limit {
-  const [a, u] = (v ?? '').trim().split(/\s+/);
-  const amount = Number(a);
-  if (!(amount >= 0) || !UNITS.includes(u as LimitUnit)) throw refuse('INTERNAL_SERVER_ERROR', 'db.failed', { what: `app_meta '${key}' must read '<amount> <hour|working_hour|working_day>', found '${v ?? ''}'` });
-  return { amount, unit: u as LimitUnit };
-}
+export type { Limit };
 
 /** The limits of one case's stages: the category's (handle, verify, check) and the workflow's (file, dispatch, accept). */
 export async function limitsOf(src: RefSource, c: { category_code: string; urgency: string; area_class: string }): Promise<Record<'verify' | 'file' | 'dispatch' | 'accept' | 'handle' | 'check', Limit>> {
@@ -96,18 +85,13 @@ export async function limitsOf(src: RefSource, c: { category_code: string; urgen
     if (!l) throw refuse('INTERNAL_SERVER_ERROR', 'db.failed', { what: `no ${stage} limit for category ${c.category_code} (${c.urgency}, ${c.area_class}) in category_time_limits` });
     return l;
   };
-  const acceptKey = `workflow.limit.accept.${c.urgency === 'urgent' ? 'urgent' : 'normal'}`;
+  const w = await workflowLimits(ref);
   return {
     verify: of('verify'), handle: of('handle'), check: of('check'),
-    file: parseLimit('workflow.limit.file', ref.meta.get('workflow.limit.file')),
-    dispatch: parseLimit('workflow.limit.dispatch', ref.meta.get('workflow.limit.dispatch')),
-    accept: parseLimit(acceptKey, ref.meta.get(acceptKey)),
+    file: w.file,
+    dispatch: w.dispatch,
+    accept: c.urgency === 'urgent' ? w.acceptUrgent : w.acceptNormal,
   };
-}
-
-async function metaNumber(src: RefSource, key: string, fallback: number): Promise<number> {
-  const n = Number((await refOf(src)).meta.get(key));
-  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
 const CASE_COLUMNS = sql`c.id::int as id, c.code, c.status, c.version, c.source, c.channel, c.category_code, c.urgency, c.area_class, c.district_code::text as district_code,
@@ -355,7 +339,7 @@ export async function actOnCase(call: EngineCall, action: string, input: ActInpu
         set.satisfaction = input.satisfaction;
         break;
       case 'reopen': {
-        const days = await metaNumber(ref, 'workflow.reopen_days', 7);
+        const days = await setting(ref, 'workflow.reopen_days');
         const closedAt = asDate(c.closed_at);
         if (closedAt && now.getTime() - closedAt.getTime() > days * 86_400_000) throw refuse('CONFLICT', 'workflow.reopenWindow', { id: c.id, days });
         Object.assign(set, { closed_at: null, check_passed: null, satisfaction: null });
@@ -403,7 +387,7 @@ async function visitPosition(db: Db, ref: Reference, action: string, input: ActI
   if (input.standLng === undefined || input.standLat === undefined) throw refuse('BAD_REQUEST', 'workflow.missingField', { action, field: input.standLng === undefined ? 'standLng' : 'standLat' });
   const [lng, lat] = toWgs84([input.standLng as number, input.standLat as number], (input.standCrs as InputCrs | undefined) ?? 'wgs84');
   const [d] = await rows<{ m: number }>(db, sql`select ST_Distance(ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)::geography, ST_SetSRID(ST_MakePoint(${c.lng}, ${c.lat}), 4326)::geography) as m`);
-  const farMeters = await metaNumber(ref, 'workflow.visit_far_meters', 200);
+  const farMeters = await setting(ref, 'workflow.visit_far_meters');
   const meters = Number(d.m);
   return { standLng: lng, standLat: lat, standCrs: undefined, distanceMeters: Math.round(meters), farMeters, far: meters >= farMeters };
 }

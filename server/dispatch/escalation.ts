@@ -1,8 +1,8 @@
 // Escalation (督办): when a running stage passes a level of its limit — by default 100 % (flagged
 // to the dispatcher: a dispatched case not signed for in time comes back to their attention,
 // 催办) and 200 % (to the shift lead's supervision list) — the case gets an 'escalate' event and
-// its flag (cases.escalation_level). Levels and targets are data (app_meta
-// 'workflow.escalation_levels' as shares of the limit, 'workflow.escalation_targets').
+// its flag (cases.escalation_level). Levels and targets are settings ('workflow.escalation_levels'
+// as shares of the limit, 'workflow.escalation_targets', read through server/settings/settings.ts).
 // A level of a limit counts working time like the limit (200 % of 4 working hours is 8 working
 // hours after the stage started). Each level fires once per case and stage run, also with
 // several server processes: the key of case_escalations decides, in the event's transaction.
@@ -13,6 +13,7 @@ import { rows, type Db, type Engine } from '../../db/engine.ts';
 import { addWorkingTime, workingMinutesBetween, type WorkingCalendar } from '../../domain/working-clock.ts';
 import { FINISHED_STATUSES } from '../../domain/workflow.ts';
 import { appendEvent, loadCalendar, type Notify } from './case-engine.ts';
+import { escalationSettings } from '../settings/settings.ts';
 
 export interface EscalationPolicy {
   /** Shares of the stage limit, ascending (1 = due, 2 = twice the limit). */
@@ -21,11 +22,9 @@ export interface EscalationPolicy {
   targets: string[];
 }
 
+/** The escalation settings (workflow.escalation_levels, workflow.escalation_targets) through server/settings/settings.ts. */
 export async function loadEscalationPolicy(db: Db): Promise<EscalationPolicy> {
-  const meta = new Map((await rows<{ key: string; value: string }>(db, sql`select key, value from app_meta where key in ('workflow.escalation_levels', 'workflow.escalation_targets')`)).map((r) => [r.key, r.value]));
-  const levels = (meta.get('workflow.escalation_levels') ?? '1,2').split(',').map(Number).filter((x) => Number.isFinite(x) && x > 0).sort((a, b) => a - b);
-  const targets = (meta.get('workflow.escalation_targets') ?? 'dispatcher,shift_lead').split(',').map((x) => x.trim());
-  return { levels: levels.length ? levels : [1, 2], targets };
+  return escalationSettings(db);
 }
 
 /** The instant a stage run passes `share` of its limit (working time, or calendar time for a limit holding none). */

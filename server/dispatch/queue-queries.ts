@@ -10,6 +10,7 @@ import { QUEUE_ACTIONS, blockedBy, transitionOf, type Pending, type Transition }
 import { workingMinutesBetween } from '../../domain/working-clock.ts';
 import { queryFailed } from '../query-error.ts';
 import { reference } from './reference.ts';
+import { setting } from '../settings/settings.ts';
 
 /** At most this many cases in one queue (the screen pages no further: the most urgent come first). */
 export const QUEUE_MAX = 300;
@@ -76,7 +77,7 @@ export async function workQueue(db: Db, actor: Actor, now: Date, opts: { limit: 
   const mayHandle = mine.some((x) => x.action === 'handle');
   try {
     const ref = await reference(db);
-    const reopenDays = Number(ref.meta.get('workflow.reopen_days')) || 7;
+    const reopenDays = await setting(ref, 'workflow.reopen_days');
     const nowIso = now.toISOString();
     const raw = await rows<Raw>(
       db,
@@ -103,8 +104,7 @@ export async function workQueue(db: Db, actor: Actor, now: Date, opts: { limit: 
           limit ${QUEUE_READ}`,
     );
     const cal = ref.calendar;
-    const [w] = await rows<{ value: string }>(db, sql`select value from app_meta where key = 'clock.warn_ratio'`);
-    const warnRatio = Number(w?.value) > 0 && Number(w?.value) < 1 ? Number(w.value) : 0.8;
+    const warnRatio = await setting(ref, 'clock.warn_ratio');
     const out: QueueRow[] = [];
     for (const r of raw) {
       const facts = { status: r.status, pending: r.pending, checkPassed: r.checkPassed, fromPublic: r.source === 'public' };
@@ -149,13 +149,12 @@ export interface NearbyCase {
 export const NEARBY_MAX = 10;
 
 /**
- * The open cases of a subclass within the intake's duplicate radius (app_meta
+ * The open cases of a subclass within the intake's duplicate radius (the setting
  * 'intake.duplicate_radius_meters', metres) of a WGS-84 point, nearest first, inside the scope.
  */
 export async function nearbyOpenCases(db: Db, scope: Scope, lng: number, lat: number, categoryCode: string): Promise<{ radiusMeters: number; cases: NearbyCase[] }> {
   try {
-    const [meta] = await rows<{ value: string }>(db, sql`select value from app_meta where key = 'intake.duplicate_radius_meters'`);
-    const radiusMeters = Number(meta?.value) > 0 ? Number(meta.value) : 150;
+    const radiusMeters = await setting(db, 'intake.duplicate_radius_meters');
     const cases = await rows<NearbyCase>(
       db,
       sql`with p as (select ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326)::geography as g)

@@ -1,5 +1,6 @@
 // The reference data the case engine reads on every move — the working calendar, the time
-// limits, the workflow settings (app_meta 'workflow.*'), the categories, the departments and the
+// limits, the settings (app_meta, read and checked by server/settings/settings-store.ts and read
+// by everyone through server/settings/settings.ts), the categories, the departments and the
 // dispatch rules — kept in memory and re-read only when the database's reference stamp moved
 // (reference_stamp, migration 0017: statement triggers give it a fresh random value on every
 // write to those tables). A move pays one small query for the stamp instead of seven for the
@@ -9,9 +10,10 @@
 // a change that was rolled back is never matched again (the next stamp is another random value).
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-import { createCalendar, type LimitUnit, type WorkingCalendar } from '../../domain/working-clock.ts';
+import type { LimitUnit, WorkingCalendar } from '../../domain/working-clock.ts';
 import type { DispatchRule } from '../../domain/routing.ts';
 import { queryFailed } from '../query-error.ts';
+import { readSettings, type StoredSettings } from '../settings/settings-store.ts';
 
 export interface CategoryRow {
   code: string;
@@ -35,8 +37,8 @@ export interface Reference {
   calendarRows: { days: { day: string; kind: string }[]; periods: { startsAt: string; endsAt: string }[] };
   /** category|stage|urgency|area class → limit. */
   limits: Map<string, { amount: number; unit: LimitUnit }>;
-  /** app_meta 'workflow.*'. */
-  meta: Map<string, string>;
+  /** The settings (app_meta), checked: read them through server/settings/settings.ts. */
+  settings: StoredSettings;
   categories: Map<string, CategoryRow>;
   departments: Map<number, DepartmentRow>;
   /** Every version of every rule, by id. */
@@ -54,22 +56,20 @@ const RULE_COLUMNS = sql`id, priority, category_code as "categoryCode", major_ki
   department_id as "departmentId", resolve, (extract(epoch from valid_from) * 1000)::float8 as "validFrom", (extract(epoch from valid_to) * 1000)::float8 as "validTo"`;
 
 async function load(db: Db, stamp: string): Promise<Reference> {
-  const days = await rows<{ day: string; kind: string }>(db, sql`select to_char(day, 'YYYY-MM-DD') as day, kind from calendar_days order by day`);
-  const periods = await rows<{ startsAt: string; endsAt: string }>(db, sql`select to_char(starts_at, 'HH24:MI') as "startsAt", to_char(ends_at, 'HH24:MI') as "endsAt" from working_periods order by starts_at`);
+  const { settings, calendar, calendarRows } = await readSettings(db);
   const limits = await rows<{ category_code: string; stage: string; urgency: string; area_class: string; amount: number; unit: LimitUnit }>(
     db,
     sql`select category_code, stage, urgency, area_class, amount::float8 as amount, unit from category_time_limits`,
   );
-  const meta = await rows<{ key: string; value: string }>(db, sql`select key, value from app_meta where key like 'workflow.%'`);
   const categories = await rows<CategoryRow>(db, sql`select code, kind, major_code::text as "majorCode", name, name_en as "nameEn", active from case_categories`);
   const departments = await rows<DepartmentRow>(db, sql`select id, code, name, name_en as "nameEn" from departments`);
   const rules = await rows<DispatchRule>(db, sql`select ${RULE_COLUMNS} from dispatch_rules order by id`);
   return {
     stamp,
-    calendar: createCalendar(days, periods),
-    calendarRows: { days, periods },
+    calendar,
+    calendarRows,
     limits: new Map(limits.map((l) => [limitKey(l.category_code, l.stage, l.urgency, l.area_class), { amount: l.amount, unit: l.unit }])),
-    meta: new Map(meta.map((m) => [m.key, m.value])),
+    settings,
     categories: new Map(categories.map((c) => [c.code, c])),
     departments: new Map(departments.map((d) => [d.id, d])),
     rules,

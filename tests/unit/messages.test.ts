@@ -35,7 +35,7 @@ describe('every reason the server can throw has its text in both languages', () 
     ),
   ];
   it('the source names reasons (the scan finds them)', () => {
-    expect(thrown).toEqual(expect.arrayContaining(['notFound', 'auth.signInFirst', 'scope.notYourDepartment', 'auth.displayTokenInvalid', 'config.warnRatio', 'request.tooLarge']));
+    expect(thrown).toEqual(expect.arrayContaining(['notFound', 'auth.signInFirst', 'scope.notYourDepartment', 'auth.displayTokenInvalid', 'settings.badStored', 'request.tooLarge']));
   });
   it.each(thrown)('%s', (reason) => {
     expect(isReason(reason), `'${reason}' is thrown but has no entry in domain/messages.ts`).toBe(true);

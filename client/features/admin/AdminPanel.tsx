@@ -1,5 +1,5 @@
-// The admin screens: users and their bindings, role rights, wall-screen display tokens, and the
-// audit log. Every action goes through the API, which checks the rights again and audits it.
+// The admin screens: users and their bindings, role rights, wall-screen display tokens, the
+// audit log and the settings. Every action goes through the API, which checks the rights again and audits it.
 import { useState, type ReactNode } from 'react';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { api, trpc, type RouterOutputs } from '../../lib/api.ts';
@@ -7,17 +7,20 @@ import { may, useSession } from '../../lib/session.ts';
 import { LoadedView, formatTime, type Loaded } from '../../lib/details-kit.tsx';
 import { errorText, t, tData, type Lang, type StringKey } from '../../lib/i18n.ts';
 import { actionLabel } from '../../../domain/actions.ts';
+import { messageOf } from '../../../domain/messages.ts';
 import { auditDetailItems, outcomeText, targetText } from './audit-format.ts';
 
 type Options = RouterOutputs['admin']['options'];
 type User = RouterOutputs['admin']['users'][number];
-type Tab = 'users' | 'roles' | 'tokens' | 'audit';
+type Tab = 'users' | 'roles' | 'tokens' | 'audit' | 'settings';
+type SettingRow = RouterOutputs['admin']['settings'][number];
 
 const TABS: { id: Tab; label: StringKey; permission: string }[] = [
   { id: 'users', label: 'adminUsers', permission: 'user.manage' },
   { id: 'roles', label: 'adminRoles', permission: 'user.manage' },
   { id: 'tokens', label: 'adminTokens', permission: 'token.manage' },
   { id: 'audit', label: 'adminAudit', permission: 'audit.read' },
+  { id: 'settings', label: 'adminSettings', permission: 'user.manage' },
 ];
 
 export const adminPermissions = TABS.map((x) => x.permission);
@@ -62,6 +65,7 @@ export function AdminPanel({ lang }: { lang: Lang }) {
       {tab === 'roles' && <RolesTab lang={lang} />}
       {tab === 'tokens' && <TokensTab lang={lang} />}
       {tab === 'audit' && <AuditTab lang={lang} />}
+      {tab === 'settings' && <SettingsTab lang={lang} />}
       <SystemLine lang={lang} />
     </section>
   );
@@ -370,6 +374,82 @@ function TokensTab({ lang }: { lang: Lang }) {
         ])}
       />
     </div>
+  );
+}
+
+/**
+ * The settings (domain/settings-policy.ts): each with its label, description, value in force and
+ * default; one is edited at a time. The server checks the value against the same policy and
+ * refuses a stale edit (someone saved meanwhile); its refusal is shown in the UI's language.
+ */
+function SettingsTab({ lang }: { lang: Lang }) {
+  const state = useQuery(trpc.admin.settings.queryOptions());
+  const save = useMutation(trpc.admin.saveSetting.mutationOptions());
+  const [error, run] = useAction(lang);
+  const [editing, setEditing] = useState<{ key: string; value: string; expected: string } | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const unit = (x: SettingRow) => (x.unit ? ` ${x.unit[lang]}` : '');
+  return (
+    <LoadedView lang={lang} state={state}>
+      {(settings) => (
+        <div data-testid="admin-settings">
+          {/* a refusal shows beside the value being edited (the list is long); the confirmation at the top */}
+          {error && !editing && <p className="error" role="alert">{error}</p>}
+          {saved && !error && <p className="muted" role="status">{t(lang, 'settingSaved')}: {saved}</p>}
+          <Table
+            lang={lang}
+            head={['settingName', 'settingValue', 'settingDefault', 'edit']}
+            rows={settings.map((x) => [
+              <span key="n" title={x.description[lang]}>
+                {x.label[lang]}
+                <br />
+                <code className="muted">{x.key}</code>
+                <br />
+                <small className="muted">{x.description[lang]}</small>
+              </span>,
+              editing?.key === x.key ? (
+                <form
+                  key="f"
+                  className="inline-form"
+                  data-setting={x.key}
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    void run(async () => {
+                      setSaved(null);
+                      await save.mutateAsync({ key: editing.key, value: editing.value, expected: editing.expected });
+                      setSaved(x.label[lang]);
+                      setEditing(null);
+                    });
+                  }}
+                >
+                  <input name="settingValue" aria-label={x.label[lang]} value={editing.value} onChange={(e) => setEditing({ ...editing, value: e.target.value })} />
+                  {unit(x)} <button type="submit">{t(lang, 'save')}</button>{' '}
+                  <button type="button" className="link" onClick={() => setEditing(null)}>
+                    {t(lang, 'cancel')}
+                  </button>
+                  {error && (
+                    <p className="error" role="alert">
+                      {error}
+                    </p>
+                  )}
+                </form>
+              ) : (
+                <span key="v" data-setting-value={x.key}>
+                  {x.value}
+                  {unit(x)}
+                  {x.stored === null && <small className="muted"> {t(lang, 'settingNotStored')}</small>}
+                  {x.problem && <span className="error"> {messageOf(x.problem.reason, x.problem.params, lang)}</span>}
+                </span>
+              ),
+              `${x.default}${unit(x)}`,
+              <button key="e" className="link" data-edit-setting={x.key} onClick={() => setEditing({ key: x.key, value: x.value, expected: x.value })}>
+                {t(lang, 'edit')}
+              </button>,
+            ])}
+          />
+        </div>
+      )}
+    </LoadedView>
   );
 }
 
