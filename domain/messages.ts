@@ -78,6 +78,10 @@ export const MESSAGES = {
   'input.textNul': { zh: (p) => `${field(p.field, 'zh')} 含有不允许的控制字符（U+0000）`, en: (p) => `${s(p.field)} contains a NUL character (U+0000), which is not allowed` },
   'input.textSurrogate': { zh: (p) => `${field(p.field, 'zh')} 含有无效的 Unicode 字符（孤立代理项）`, en: (p) => `${s(p.field)} contains an invalid Unicode character (a lone surrogate)` },
   'input.textBidi': { zh: (p) => `${field(p.field, 'zh')} 含有不允许的文字方向控制字符`, en: (p) => `${s(p.field)} contains a text-direction override character, which is not allowed in names` },
+  'input.coordsSwapped': {
+    zh: (p) => `经度与纬度似乎填反了（经度 ${s(p.lng)}，纬度 ${s(p.lat)}）：漳州约为经度 117.6、纬度 24.5，请交换后再提交。`,
+    en: (p) => `Longitude and latitude look swapped (longitude ${s(p.lng)}, latitude ${s(p.lat)}): Zhangzhou lies near longitude 117.6, latitude 24.5. Swap them and send again.`,
+  },
   'input.textTooLong': { zh: (p) => `${field(p.field, 'zh')} 最多 ${s(p.max)} 个字符`, en: (p) => `${s(p.field)} has at most ${s(p.max)} characters` },
   'input.textEmpty': { zh: (p) => `请填写 ${field(p.field, 'zh')}`, en: (p) => `Enter ${s(p.field)}` },
   // zod's own issue codes (the formatter passes zod's parameters through)

@@ -123,12 +123,12 @@ function PersonSelect({ lang, caseId, field, values, set }: WidgetProps) {
 }
 
 /** Uploads an image through the photo route (its own size limit, checked and re-encoded on the server); resolves to its reference. */
-export async function uploadPhoto(file: Blob): Promise<{ ref: string; thumbUrl: string }> {
-  const res = await fetch('/api/photos', { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream', ...authHeaders() } });
+export async function uploadPhoto(file: Blob, signal?: AbortSignal): Promise<{ ref: string; thumbUrl: string }> {
+  const res = await fetch('/api/photos', { method: 'POST', body: file, signal, headers: { 'content-type': file.type || 'application/octet-stream', ...authHeaders() } });
   const body = (await res.json().catch(() => ({}))) as { ref?: string; thumbUrl?: string; error?: unknown; reason?: string; params?: Record<string, string> };
   if (!res.ok || !body.ref) {
     const refusal = (typeof body.error === 'object' && body.error) || body;
-    throw Object.assign(new Error(`${res.status}`), refusal, { data: refusal });
+    throw Object.assign(new Error(`${res.status}`), refusal, { data: { httpStatus: res.status, ...refusal } });
   }
   return { ref: body.ref, thumbUrl: body.thumbUrl ?? `/api/photos/${body.ref.slice(6)}/thumb` };
 }

@@ -56,6 +56,13 @@ const strings = {
   sent: { zh: '已发送', en: 'Sent' },
   offlineKept: { zh: '网络不可用：上报已保存在本机，恢复网络后自动发送（不会重复）。', en: 'No network: the report is kept on this phone and sent once the network is back (never twice).' },
   back: { zh: '返回', en: 'Back' },
+  lng: { zh: '经度', en: 'Longitude' },
+  lat: { zh: '纬度', en: 'Latitude' },
+  coordsSwapped: { zh: '经度与纬度似乎填反了（漳州约为经度 117.6、纬度 24.5）。', en: 'Longitude and latitude look swapped (Zhangzhou lies near longitude 117.6, latitude 24.5).' },
+  swapCoords: { zh: '交换经纬度', en: 'Swap them' },
+  formFailed: { zh: '表单显示出错，已填写的内容已保留：', en: 'The form failed to show; what you typed is kept: ' },
+  formRestore: { zh: '重新显示表单', en: 'Show the form again' },
+  outboxSending: { zh: '正在发送…', en: 'Sending…' },
   fieldTitle: { zh: '巡查（手机）', en: 'Patrol (phone)' },
 } as const;
 export type DispatchStringKey = keyof typeof strings;
