@@ -8,6 +8,7 @@ import { CATCH_UP_MAX, eventsAfter, hubOf, lastEventId, stillAllowed, type LiveE
 import { int32Id, issue, text } from '../inputs.ts';
 import { INPUT_CRS, coordsCheck, toWgs84 } from '../../domain/coords.ts';
 import { TEXT_LIMITS } from '../../domain/request-limits.ts';
+import { CHANNELS } from '../../domain/vocabulary.ts';
 import { FIELD_KINDS, QUEUE_ACTIONS, RETURN_REASONS, SATISFACTIONS, transitionOf, type FieldName } from '../../domain/transitions.ts';
 import { actOnCase, registerCase, type ActInput, type EngineCall } from './case-engine.ts';
 import { categoryOf, decideRoute, disputes, placeInCity, rulesReport } from './dispatch-queries.ts';
@@ -77,7 +78,7 @@ const ruleInput = z.object({
   townshipCode: placeCode(9).nullish(),
   villageCode: placeCode(12).nullish(),
   inPropertyCommunity: z.boolean().nullish(),
-  channel: z.enum(['patrol', 'survey', '12319', '12345', '110', 'app', 'wechat']).nullish(),
+  channel: z.enum(CHANNELS).nullish(),
   areaClass: z.enum(['core', 'general']).nullish(),
   departmentId: int32Id('departmentId').nullish(),
   resolve: z.enum(['territorial', 'property']).nullish(),
@@ -111,7 +112,7 @@ const photoRef = z.string().regex(/^photo:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 /** dispatch.register's input (exported for the limits test: the form counts against the same numbers). */
 export const registerInput = z.object({
-  channel: z.enum(['patrol', 'survey', '12319', '12345', '110', 'app', 'wechat']),
+  channel: z.enum(CHANNELS),
   categoryCode,
   lng,
   lat,

@@ -7,12 +7,12 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { trpc } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.ts';
-import { errorText, tData, type Lang } from '../../lib/i18n.ts';
+import { errorText, say, type Lang } from '../../lib/i18n.ts';
 import { formatTime } from '../../lib/details-kit.tsx';
 import { CaseWork } from './CaseActions.tsx';
 import { IntakeForm } from './IntakeForm.tsx';
 import { OUTBOX_RETRY_MS, discardKept, flushOutbox, readOutbox, retryKept, sendOrKeep, type Kept } from './outbox.ts';
-import { td } from './dispatch-strings.ts';
+import { sayDispatch } from './dispatch-strings.ts';
 
 /** What the outbox holds (IndexedDB), read again whenever it changes. */
 function useOutbox(user: string): Kept[] {
@@ -73,33 +73,33 @@ export function FieldPage({ lang }: { lang: Lang }) {
   return (
     <div className="field-page" data-testid="field-page" data-online={online ? 'yes' : 'no'}>
       <nav className="field-tabs">
-        <button className={tab === 'tasks' ? 'on' : ''} data-tab="tasks" onClick={() => { setTab('tasks'); setOpen(null); }}>{td(lang, 'myTasks')} ({tasks.data?.length ?? '…'})</button>
-        <button className={tab === 'report' ? 'on' : ''} data-tab="report" onClick={() => setTab('report')}>{td(lang, 'report')}</button>
+        <button className={tab === 'tasks' ? 'on' : ''} data-tab="tasks" onClick={() => { setTab('tasks'); setOpen(null); }}>{sayDispatch(lang, 'myTasks')} ({tasks.data?.length ?? '…'})</button>
+        <button className={tab === 'report' ? 'on' : ''} data-tab="report" onClick={() => setTab('report')}>{sayDispatch(lang, 'report')}</button>
       </nav>
       {outbox.length > 0 && (
         <section className="outbox" data-testid="outbox">
-          <b>{td(lang, 'outbox')}: {outbox.length}</b>
+          <b>{sayDispatch(lang, 'outbox')}: {outbox.length}</b>
           <ul>
             {outbox.map((k) => (
               <li key={k.key}>
                 {formatTime(lang, k.keptAt)} · {k.input.description.slice(0, 40)}
-                {k.photos?.length ? ` · ${td(lang, 'photo')} ×${k.photos.length}` : ''}
-                {k.refusal && <span className="error"> {errorText(k.refusal, lang)} <button onClick={() => void retryKept(user, k.key)}>{td(lang, 'sendNow')}</button> <button aria-label="discard" onClick={() => void discardKept(k.key)}>✕</button></span>}
+                {k.photos?.length ? ` · ${sayDispatch(lang, 'photo')} ×${k.photos.length}` : ''}
+                {k.refusal && <span className="error"> {errorText(k.refusal, lang)} <button onClick={() => void retryKept(user, k.key)}>{sayDispatch(lang, 'sendNow')}</button> <button aria-label="discard" onClick={() => void discardKept(k.key)}>✕</button></span>}
               </li>
             ))}
           </ul>
-          <button data-testid="send-now" onClick={() => sendNow(true)}>{td(lang, 'sendNow')}</button>
-          {sending && <span className="muted"> {td(lang, 'outboxSending')}</span>}
+          <button data-testid="send-now" onClick={() => sendNow(true)}>{sayDispatch(lang, 'sendNow')}</button>
+          {sending && <span className="muted"> {sayDispatch(lang, 'outboxSending')}</span>}
         </section>
       )}
       {tab === 'tasks' && open === null && (
         <ol className="task-list" data-testid="task-list">
           {tasks.error && <p className="error">{errorText(tasks.error, lang)}</p>}
-          {tasks.data?.length === 0 && <p className="muted">{td(lang, 'noTasks')}</p>}
+          {tasks.data?.length === 0 && <p className="muted">{sayDispatch(lang, 'noTasks')}</p>}
           {tasks.data?.map((x) => (
             <li key={x.id} data-case={x.id} data-code={x.code}>
               <button className="task" onClick={() => setOpen(x.id)}>
-                <b>{x.code}</b> {tData(lang, `status_${x.status}`, x.status)}{!x.mine && <span className="badge">{td(lang, 'colleagues')}</span>}
+                <b>{x.code}</b> {say(lang, `status_${x.status}`, x.status)}{!x.mine && <span className="badge">{sayDispatch(lang, 'colleagues')}</span>}
                 <span className="muted"> {formatTime(lang, x.stageDueAt)} · {x.address}</span>
               </button>
             </li>
@@ -108,7 +108,7 @@ export function FieldPage({ lang }: { lang: Lang }) {
       )}
       {tab === 'tasks' && open !== null && (
         <section className="task-open" data-testid="task-open">
-          <button onClick={() => setOpen(null)}>← {td(lang, 'back')}</button>
+          <button onClick={() => setOpen(null)}>← {sayDispatch(lang, 'back')}</button>
           <TaskCase lang={lang} id={open} />
         </section>
       )}

@@ -11,6 +11,7 @@
 // each text shows its limit while typed (the same numbers as the server's, domain/request-limits.ts).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { coordsCheck } from '../../../domain/coords.ts';
+import { CHANNELS, isPublicChannel, type Channel, type ReportField } from '../../../domain/vocabulary.ts';
 import { messageOf } from '../../../domain/messages.ts';
 import { TEXT_LIMITS, overLimits, type LimitedField } from '../../../domain/request-limits.ts';
 import { ErrorBoundary } from '../../lib/ErrorBoundary.tsx';
@@ -19,15 +20,12 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Marker, type Map as MlMap } from 'maplibre-gl';
 import { trpc } from '../../lib/api.ts';
 import { useMapInteraction } from '../../lib/map-interaction.ts';
-import { errorText, tData, type Lang } from '../../lib/i18n.ts';
+import { errorText, say, type Lang } from '../../lib/i18n.ts';
 import type { MapInteraction } from '../../map/MapView.tsx';
 import { CategoryPicker, CrsSelect, uploadPhoto } from './CaseActions.tsx';
 import { retryLater } from './outbox-rules.ts';
-import { td, type DispatchStringKey } from './dispatch-strings.ts';
+import { sayDispatch } from './dispatch-strings.ts';
 
-/** The intake channels (server: dispatch.register), hotlines first for the call-taker. */
-export const CHANNELS = ['12345', '12319', '110', 'app', 'wechat', 'patrol', 'survey'] as const;
-type Channel = (typeof CHANNELS)[number];
 
 export interface Draft {
   channel: Channel;
@@ -49,8 +47,8 @@ export interface Draft {
 const empty = (channel: Channel): Draft => ({ channel, categoryCode: '', lng: '', lat: '', crs: 'wgs84', address: '', description: '', urgency: 'normal', callerName: '', callerPhone: '', anonymous: false, photos: [], key: crypto.randomUUID() });
 
 /** What is missing before a draft can be sent (field keys of the strings); swapped coordinates count as a missing place. */
-export function draftMissing(d: Draft): DispatchStringKey[] {
-  const out: DispatchStringKey[] = [];
+export function draftMissing(d: Draft): ReportField[] {
+  const out: ReportField[] = [];
   if (!d.categoryCode) out.push('category');
   const c = coordsCheck(Number.parseFloat(d.lng), Number.parseFloat(d.lat));
   if (c === 'incomplete' || c === 'swapped') out.push('location');
@@ -68,7 +66,7 @@ function Counter({ value, field, always }: { value: string; field: LimitedField;
 
 /** The register call's input of a draft. */
 export function registerInputOf(d: Draft, idempotencyKey: string) {
-  const publicChannel = d.channel !== 'patrol' && d.channel !== 'survey';
+  const publicChannel = isPublicChannel(d.channel);
   return {
     channel: d.channel,
     categoryCode: d.categoryCode,
@@ -147,8 +145,8 @@ export function IntakeForm(props: FormProps) {
     <ErrorBoundary
       fallback={(message, reset) => (
         <div className="error" role="alert" data-testid="form-crashed">
-          {td(lang, 'formFailed')} {message}{' '}
-          <button type="button" data-testid="form-restore" onClick={reset}>{td(lang, 'formRestore')}</button>
+          {sayDispatch(lang, 'formFailed')} {message}{' '}
+          <button type="button" data-testid="form-restore" onClick={reset}>{sayDispatch(lang, 'formRestore')}</button>
         </div>
       )}
     >
@@ -169,7 +167,7 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
   const [uploading, setUploading] = useState(0);
   // after a refused submit, what is still missing follows the typing (a fixed field stops being marked)
   const [checked, setChecked] = useState(false);
-  const missing: DispatchStringKey[] = checked ? draftMissing(d) : [];
+  const missing: ReportField[] = checked ? draftMissing(d) : [];
   const over = overLimits(d);
   const [photoError, setPhotoError] = useState<string | null>(null);
   const [place, setPlace] = useState('');
@@ -202,7 +200,7 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
       setChecked(false);
     },
   });
-  const publicChannel = d.channel !== 'patrol' && d.channel !== 'survey';
+  const publicChannel = isPublicChannel(d.channel);
   const doneCase = outcome && outcome !== 'kept' ? outcome : null;
   return (
     <form
@@ -214,26 +212,26 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
         if (!draftMissing(d).length && !overLimits(d).length) register.mutate(registerInputOf(d, d.key));
       }}
     >
-      {outcome === 'kept' && <p className="ok" role="status" data-testid="kept-offline">{td(lang, 'offlineKept')}</p>}
+      {outcome === 'kept' && <p className="ok" role="status" data-testid="kept-offline">{sayDispatch(lang, 'offlineKept')}</p>}
       {doneCase && (
         <p className="ok" role="status" data-testid="registered">
-          {td(lang, 'registered')}{' '}
+          {sayDispatch(lang, 'registered')}{' '}
           <button type="button" className="link" data-code={doneCase.code} onClick={() => onOpen(doneCase)}>{doneCase.code}</button>
         </p>
       )}
       <label className={`field ${missing.includes('category') ? 'invalid' : ''}`}>
-        <span>{td(lang, 'category')} *</span>
+        <span>{say(lang, 'field_category')} *</span>
         <CategoryPicker lang={lang} value={d.categoryCode} onChange={(categoryCode) => set({ categoryCode })} />
       </label>
       <div className={`field ${missing.includes('location') || where === 'swapped' ? 'invalid' : ''}`} data-field="location">
-        <span>{td(lang, 'location')} *</span>
-        {!compact && <span className="muted hint">{td(lang, 'pickOnMap')}</span>}
+        <span>{say(lang, 'field_location')} *</span>
+        {!compact && <span className="muted hint">{sayDispatch(lang, 'pickOnMap')}</span>}
         {compact && (
           <button
             type="button"
             name="gps"
             onClick={() => {
-              setGps(td(lang, 'gps'));
+              setGps(sayDispatch(lang, 'gps'));
               navigator.geolocation?.getCurrentPosition(
                 (p) => { set({ lng: p.coords.longitude.toFixed(6), lat: p.coords.latitude.toFixed(6), crs: 'wgs84' }); setGps(null); },
                 (err) => setGps(err.message),
@@ -241,29 +239,29 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
               );
             }}
           >
-            {td(lang, 'useGps')}
+            {sayDispatch(lang, 'useGps')}
           </button>
         )}
         {gps && <span className="muted"> {gps}</span>}
         <span className="coords">
-          <input name="lng" inputMode="decimal" placeholder="117.65" value={d.lng} onChange={(e) => set({ lng: e.target.value })} aria-label={td(lang, 'lng')} />
-          <input name="lat" inputMode="decimal" placeholder="24.51" value={d.lat} onChange={(e) => set({ lat: e.target.value })} aria-label={td(lang, 'lat')} />
+          <input name="lng" inputMode="decimal" placeholder="117.65" value={d.lng} onChange={(e) => set({ lng: e.target.value })} aria-label={say(lang, 'field_lng')} />
+          <input name="lat" inputMode="decimal" placeholder="24.51" value={d.lat} onChange={(e) => set({ lat: e.target.value })} aria-label={say(lang, 'field_lat')} />
           <CrsSelect lang={lang} name="crs" value={d.crs} onChange={(v) => set({ crs: v as Draft['crs'] })} />
         </span>
         {where === 'swapped' && (
           <p className="error" role="alert" data-testid="coords-swapped">
-            {td(lang, 'coordsSwapped')}{' '}
-            <button type="button" data-testid="swap-coords" onClick={() => set({ lng: d.lat, lat: d.lng })}>{td(lang, 'swapCoords')}</button>
+            {sayDispatch(lang, 'coordsSwapped')}{' '}
+            <button type="button" data-testid="swap-coords" onClick={() => set({ lng: d.lat, lat: d.lng })}>{sayDispatch(lang, 'swapCoords')}</button>
           </p>
         )}
-        {where === 'outside' && <p className="error" role="alert" data-testid="coords-outside">{td(lang, 'outsideCity')}</p>}
-        <input type="search" name="place" placeholder={td(lang, 'placeSearch')} value={place} onChange={(e) => setPlace(e.target.value)} />
+        {where === 'outside' && <p className="error" role="alert" data-testid="coords-outside">{sayDispatch(lang, 'outsideCity')}</p>}
+        <input type="search" name="place" placeholder={sayDispatch(lang, 'placeSearch')} value={place} onChange={(e) => setPlace(e.target.value)} />
         {place.trim().length >= 2 && places.data && (
           <ul className="search-results">
             {places.data.slice(0, 6).map((h) => (
               <li key={`${h.kind}:${h.id}`}>
                 <button type="button" onClick={() => { set({ lng: ((h.bbox[0] + h.bbox[2]) / 2).toFixed(6), lat: ((h.bbox[1] + h.bbox[3]) / 2).toFixed(6), crs: 'wgs84', address: d.address || h.label }); setPlace(''); }}>
-                  {lang === "en" ? h.labelEn ?? h.label : h.label} <span className="muted">{tData(lang, `kind_${h.kind}`, h.kind)}</span>
+                  {lang === "en" ? h.labelEn ?? h.label : h.label} <span className="muted">{say(lang, `kind_${h.kind}`, h.kind)}</span>
                 </button>
               </li>
             ))}
@@ -272,62 +270,62 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
       </div>
       {located && preview.data && (
         <div className="preview" data-testid="route-preview">
-          <b>{td(lang, 'routing')}</b>{' '}
+          <b>{sayDispatch(lang, 'routing')}</b>{' '}
           {[lang === 'en' ? null : preview.data.districtName, preview.data.townshipName, preview.data.villageName, preview.data.gridCode].filter(Boolean).join(' › ')}
           <div data-testid="route-unit">
-            {preview.data.unit ? `${td(lang, 'routeUnit')}: ${lang === 'en' ? preview.data.unit.nameEn : preview.data.unit.name} — ${lang === 'en' ? preview.data.reasonEn : preview.data.reason}` : td(lang, 'routeNone')}
+            {preview.data.unit ? `${sayDispatch(lang, 'routeUnit')}: ${lang === 'en' ? preview.data.unit.nameEn : preview.data.unit.name} — ${lang === 'en' ? preview.data.reasonEn : preview.data.reason}` : sayDispatch(lang, 'routeNone')}
           </div>
           <div className="nearby" data-testid="nearby">
             {preview.data.nearby.cases.length ? (
               <>
-                <b>{td(lang, 'nearby')}</b> ({preview.data.nearby.radiusMeters} m)
+                <b>{sayDispatch(lang, 'nearby')}</b> ({preview.data.nearby.radiusMeters} m)
                 <ul>
                   {preview.data.nearby.cases.map((c) => (
                     <li key={c.id}>
-                      <button type="button" className="link" onClick={() => onOpen({ id: c.id, lng, lat })}>{c.code}</button> {tData(lang, `status_${c.status}`, c.status)} · {c.distanceMeters} m · {c.address}
+                      <button type="button" className="link" onClick={() => onOpen({ id: c.id, lng, lat })}>{c.code}</button> {say(lang, `status_${c.status}`, c.status)} · {c.distanceMeters} m · {c.address}
                     </li>
                   ))}
                 </ul>
               </>
             ) : (
-              <span className="muted">{td(lang, 'nearbyNone')}</span>
+              <span className="muted">{sayDispatch(lang, 'nearbyNone')}</span>
             )}
           </div>
         </div>
       )}
       {located && preview.error && <p className="error" role="alert">{errorText(preview.error, lang)}</p>}
       <label className="field">
-        <span>{td(lang, 'channel')}</span>
+        <span>{say(lang, 'field_channel')}</span>
         <select name="channel" value={d.channel} onChange={(e) => set({ channel: e.target.value as Channel })}>
-          {CHANNELS.map((c) => <option key={c} value={c}>{tData(lang, `channel_${c}`, c)}</option>)}
+          {CHANNELS.map((c) => <option key={c} value={c}>{say(lang, `channel_${c}`)}</option>)}
         </select>
       </label>
       <label className={`field ${over.some((o) => o.field === 'address') ? 'invalid' : ''}`}>
-        <span>{td(lang, 'address')} <Counter value={d.address} field="address" /></span>
+        <span>{say(lang, 'field_address')} <Counter value={d.address} field="address" /></span>
         <input name="address" value={d.address} onChange={(e) => set({ address: e.target.value })} />
       </label>
       <label className={`field ${missing.includes('description') || over.some((o) => o.field === 'description') ? 'invalid' : ''}`}>
-        <span>{td(lang, 'description')} * <Counter value={d.description} field="description" always /></span>
+        <span>{say(lang, 'field_description')} * <Counter value={d.description} field="description" always /></span>
         <textarea name="description" rows={3} value={d.description} onChange={(e) => set({ description: e.target.value })} />
       </label>
       <label className="field">
-        <span>{td(lang, 'urgency')}</span>
+        <span>{say(lang, 'field_urgency')}</span>
         <select name="urgency" value={d.urgency} onChange={(e) => set({ urgency: e.target.value as Draft['urgency'] })}>
-          <option value="normal">{td(lang, 'urgency_normal')}</option>
-          <option value="urgent">{td(lang, 'urgency_urgent')}</option>
+          <option value="normal">{sayDispatch(lang, 'urgency_normal')}</option>
+          <option value="urgent">{sayDispatch(lang, 'urgency_urgent')}</option>
         </select>
       </label>
       {publicChannel && (
         <fieldset className="caller">
-          <legend>{td(lang, 'caller')}</legend>
-          <input name="callerName" placeholder={td(lang, 'callerName')} value={d.callerName} disabled={d.anonymous} onChange={(e) => set({ callerName: e.target.value })} />
+          <legend>{sayDispatch(lang, 'caller')}</legend>
+          <input name="callerName" placeholder={sayDispatch(lang, 'callerName')} value={d.callerName} disabled={d.anonymous} onChange={(e) => set({ callerName: e.target.value })} />
           <Counter value={d.callerName} field="callerName" />
-          <input name="callerPhone" type="tel" placeholder={td(lang, 'callerPhone')} value={d.callerPhone} onChange={(e) => set({ callerPhone: e.target.value })} />
-          <label><input type="checkbox" name="anonymous" checked={d.anonymous} onChange={(e) => set({ anonymous: e.target.checked })} /> {td(lang, 'anonymous')}</label>
+          <input name="callerPhone" type="tel" placeholder={sayDispatch(lang, 'callerPhone')} value={d.callerPhone} onChange={(e) => set({ callerPhone: e.target.value })} />
+          <label><input type="checkbox" name="anonymous" checked={d.anonymous} onChange={(e) => set({ anonymous: e.target.checked })} /> {sayDispatch(lang, 'anonymous')}</label>
         </fieldset>
       )}
       <label className="field">
-        <span>{td(lang, 'photo')}</span>
+        <span>{sayDispatch(lang, 'photo')}</span>
         <input
           type="file"
           name="photo"
@@ -351,17 +349,17 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
               .finally(() => setUploading((n) => n - 1));
           }}
         />
-        {d.photos.map((p) => <img key={p.ref ?? p.thumbUrl} className="thumb" src={p.thumbUrl} alt={td(lang, 'photo')} data-testid="intake-photo" data-kept={p.ref ? undefined : 'yes'} />)}
+        {d.photos.map((p) => <img key={p.ref ?? p.thumbUrl} className="thumb" src={p.thumbUrl} alt={sayDispatch(lang, 'photo')} data-testid="intake-photo" data-kept={p.ref ? undefined : 'yes'} />)}
         {photoError && <span className="error" role="alert" data-testid="photo-error">{photoError}</span>}
       </label>
-      {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{td(lang, 'needed')}{missing.map((k) => td(lang, k)).join('、')}</p>}
+      {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{sayDispatch(lang, 'needed')}{missing.map((k) => say(lang, `field_${k}`)).join('、')}</p>}
       {over.length > 0 && (
         <p className="error" role="alert" data-testid="form-too-long">
           {over.map((o) => `${messageOf('input.textTooLong', { field: o.field, max: o.max }, lang)} (${o.length})`).join('；')}
         </p>
       )}
       {register.error && <p className="error" role="alert" data-testid="form-error">{errorText(register.error, lang)}</p>}
-      <button type="submit" className="primary" data-testid="register" disabled={register.isPending || uploading > 0}>{td(lang, 'register')}</button>
+      <button type="submit" className="primary" data-testid="register" disabled={register.isPending || uploading > 0}>{sayDispatch(lang, 'register')}</button>
     </form>
   );
 }
