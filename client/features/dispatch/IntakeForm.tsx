@@ -15,6 +15,7 @@ import { CHANNELS, isPublicChannel, type Channel, type ReportField } from '../..
 import { messageOf } from '../../../domain/messages.ts';
 import { TEXT_LIMITS, overLimits, type LimitedField } from '../../../domain/request-limits.ts';
 import { ErrorBoundary } from '../../lib/ErrorBoundary.tsx';
+import { useSession } from '../../lib/session.ts';
 import { useDraft, type DraftPhoto } from './draft-store.ts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Marker, type Map as MlMap } from 'maplibre-gl';
@@ -139,7 +140,9 @@ interface FormProps {
  */
 export function IntakeForm(props: FormProps) {
   const { lang, defaultChannel, compact } = props;
-  const [d, setD] = useDraft<Draft>(compact ? 'phone' : 'desk', () => empty(defaultChannel));
+  // one draft per person and form (a caller's number typed by one operator is not shown to the next one signing in on this tab)
+  const who = useSession()?.actor?.name ?? 'anonymous';
+  const [d, setD] = useDraft<Draft>(`${who}.${compact ? 'phone' : 'desk'}`, () => empty(defaultChannel));
   const [outcome, setOutcome] = useState<{ id: number; code: string; lng: number; lat: number } | 'kept' | null>(null);
   return (
     <ErrorBoundary
@@ -202,6 +205,9 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
   });
   const publicChannel = isPublicChannel(d.channel);
   const doneCase = outcome && outcome !== 'kept' ? outcome : null;
+  // what became of the report is said at the top of the form: brought into view (on a phone the button is a screen below)
+  const said = useRef<HTMLParagraphElement>(null);
+  useEffect(() => said.current?.scrollIntoView({ block: 'nearest' }), [outcome]);
   return (
     <form
       className="intake-form"
@@ -212,9 +218,9 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
         if (!draftMissing(d).length && !overLimits(d).length) register.mutate(registerInputOf(d, d.key));
       }}
     >
-      {outcome === 'kept' && <p className="ok" role="status" data-testid="kept-offline">{sayDispatch(lang, 'offlineKept')}</p>}
+      {outcome === 'kept' && <p ref={said} className="ok" role="status" data-testid="kept-offline">{sayDispatch(lang, 'offlineKept')}</p>}
       {doneCase && (
-        <p className="ok" role="status" data-testid="registered">
+        <p ref={said} className="ok" role="status" data-testid="registered">
           {sayDispatch(lang, 'registered')}{' '}
           <button type="button" className="link" data-code={doneCase.code} onClick={() => onOpen(doneCase)}>{doneCase.code}</button>
         </p>
@@ -355,7 +361,7 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
       {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{sayDispatch(lang, 'needed')}{missing.map((k) => say(lang, `field_${k}`)).join('、')}</p>}
       {over.length > 0 && (
         <p className="error" role="alert" data-testid="form-too-long">
-          {over.map((o) => `${messageOf('input.textTooLong', { field: o.field, max: o.max }, lang)} (${o.length})`).join('；')}
+          {over.map((o) => `${messageOf('input.textTooLong', { field: o.field, max: o.max }, lang)}${lang === 'zh' ? `（已输入 ${o.length}）` : ` (${o.length} typed)`}`).join(lang === 'zh' ? '；' : '; ')}
         </p>
       )}
       {register.error && <p className="error" role="alert" data-testid="form-error">{errorText(register.error, lang)}</p>}
