@@ -50,7 +50,7 @@ const strings = {
   outbox: { zh: '待发送（无网络时保存在本机）', en: 'Waiting to send (kept on this phone while offline)' },
   sendNow: { zh: '立即重发', en: 'Send now' },
   sent: { zh: '已发送', en: 'Sent' },
-  offlineKept: { zh: '网络不可用：上报已保存在本机，恢复网络后自动发送（不会重复）。', en: 'No network: the report is kept on this phone and sent once the network is back (never twice).' },
+  offlineKept: { zh: '暂时无法送达（无网络或服务器无响应）：上报已保存在本机，恢复连接后自动发送（不会重复）。', en: 'Could not be sent now (no network, or no answer from the server): the report is kept on this phone and sent by itself once the connection is back (never twice).' },
   back: { zh: '返回', en: 'Back' },
   coordsSwapped: { zh: '经度与纬度似乎填反了（漳州约为经度 117.6、纬度 24.5）。', en: 'Longitude and latitude look swapped (Zhangzhou lies near longitude 117.6, latitude 24.5).' },
   swapCoords: { zh: '交换经纬度', en: 'Swap them' },
