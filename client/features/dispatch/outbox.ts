@@ -91,7 +91,8 @@ async function send(k: Kept): Promise<{ id: number; code: string }> {
     else {
       const { ref } = await uploadPhoto(p.blob, timeoutSignal(SEND_TIMEOUT_MS));
       refs.push(ref);
-      await update(k.key, (x) => ({ ...x, photos: x.photos?.map((q, j) => (j === i ? { ...q, ref } : q)) }));
+      // (remembered so that a retry does not upload it again; without IndexedDB there is nothing to remember it in)
+      await update(k.key, (x) => ({ ...x, photos: x.photos?.map((q, j) => (j === i ? { ...q, ref } : q)) })).catch(() => undefined);
     }
   }
   const photos = [...(k.input.photos ?? []), ...refs];
@@ -106,15 +107,16 @@ async function send(k: Kept): Promise<{ id: number; code: string }> {
 export async function sendOrKeep(user: string, input: RegisterInput, blobs: Blob[] = []): Promise<{ id: number; code: string } | 'kept'> {
   askPersistence();
   const k: Kept = { key: input.idempotencyKey, user, input, keptAt: new Date().toISOString(), ...(blobs.length ? { photos: blobs.map((blob) => ({ blob })) } : {}) };
-  await put(k);
-  if (!navigator.onLine) return 'kept';
+  // no IndexedDB (a private window that refuses it): sent directly, and a failure stays in the form (its draft is kept)
+  const stored = await put(k).then(() => true, () => false);
+  if (!navigator.onLine && stored) return 'kept';
   try {
     const r = await send(k);
-    await remove(k.key);
+    if (stored) await remove(k.key);
     return r;
   } catch (err) {
-    if (retryLater(err)) return 'kept';
-    await remove(k.key);
+    if (retryLater(err) && stored) return 'kept';
+    if (stored) await remove(k.key);
     throw err;
   }
 }
