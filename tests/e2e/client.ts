@@ -4,7 +4,8 @@
 // report kept during an outage (the server not answering at all) is sent by itself once the
 // server is back, without a reload or a click; at the desk, longitude and latitude typed the
 // other way round keep the form and offer the swap; a long description shows its limit while
-// typed and is never cut. Screenshots under test-results/screenshots/client-*.
+// typed and is never cut; a render error in the form shows its message in place and the form
+// comes back with everything typed. Screenshots under test-results/screenshots/client-*.
 // CITYGRID_E2E_ONLY=client.
 import { resolve } from 'node:path';
 import sharp from 'sharp';
@@ -177,6 +178,42 @@ export async function clientChecks(k: WorkflowKit): Promise<void> {
       await op.locator('[data-tab="queue"]').click();
       await op.locator('[data-tab="intake"]').click();
       assert((await op.getByTestId('intake-form').locator('textarea[name="description"]').inputValue()) === '来电：路面坑洼，车辆绕行', 'the draft was lost on a tab switch');
+    });
+
+    await check('client: a render error in the intake form shows its message in place, and the form comes back with everything typed', async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      contexts.push(ctx);
+      // (not watched: this page fails on purpose, and React reports the caught error on the console)
+      const op = await ctx.newPage();
+      await k.signIn(op, base, 'demo-intake', '/dispatch?tab=intake&layers=districts');
+      const form = op.getByTestId('intake-form');
+      await form.waitFor({ timeout: 60_000 });
+      await form.locator('select[name="categoryCode"]').selectOption(category);
+      await form.locator('textarea[name="description"]').fill('来电：井盖松动，有行人绊倒');
+      await form.locator('input[name="callerPhone"]').fill('13900139000');
+      // the server's preview answers something the form cannot show (a routing answer without its nearby cases), once
+      const preview = (u: URL) => u.pathname.includes('dispatch.intakePreview');
+      await ctx.route(preview, async (r) => {
+        const res = await r.fetch();
+        const body = (await res.json()) as { result?: { data?: Record<string, unknown> } }[];
+        for (const x of body) if (x.result?.data && 'nearby' in x.result.data) x.result.data.nearby = null;
+        await r.fulfill({ response: res, json: body });
+      });
+      await form.locator('input[name="lng"]').fill(String(at.longitude));
+      await form.locator('input[name="lat"]').fill(String(at.latitude));
+      await op.getByTestId('form-crashed').waitFor({ timeout: 30_000 });
+      // the page is not blank: the header, the tabs and the map are still there
+      assert(await op.getByTestId('dispatch-panel').isVisible(), 'the dispatch panel is gone');
+      assert(await op.getByTestId('map').isVisible(), 'the map is gone');
+      await shot(op, 'desk-3-form-failed');
+      await ctx.unroute(preview);
+      await op.getByTestId('form-restore').click();
+      await form.waitFor({ timeout: 10_000 });
+      assert((await form.locator('textarea[name="description"]').inputValue()) === '来电：井盖松动，有行人绊倒', 'the typed description was lost');
+      assert((await form.locator('input[name="callerPhone"]').inputValue()) === '13900139000', 'the caller was lost');
+      assert((await form.locator('input[name="lng"]').inputValue()) === String(at.longitude), 'the place was lost');
+      await op.getByTestId('route-preview').waitFor({ timeout: 30_000 });
+      await shot(op, 'desk-4-form-restored');
     });
 
     await check('client: a long description shows its limit while typed and is never cut (phone, 375 px)', async () => {

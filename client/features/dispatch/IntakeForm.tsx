@@ -17,7 +17,7 @@ import { TEXT_LIMITS, overLimits, type LimitedField } from '../../../domain/requ
 import { ErrorBoundary } from '../../lib/ErrorBoundary.tsx';
 import { useSession } from '../../lib/session.ts';
 import { useDraft, type DraftPhoto } from './draft-store.ts';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Marker, type Map as MlMap } from 'maplibre-gl';
 import { trpc } from '../../lib/api.ts';
 import { useMapInteraction } from '../../lib/map-interaction.ts';
@@ -144,12 +144,14 @@ export function IntakeForm(props: FormProps) {
   const who = useSession()?.actor?.name ?? 'anonymous';
   const [d, setD] = useDraft<Draft>(`${who}.${compact ? 'phone' : 'desk'}`, () => empty(defaultChannel));
   const [outcome, setOutcome] = useState<{ id: number; code: string; lng: number; lat: number } | 'kept' | null>(null);
+  const qc = useQueryClient();
   return (
     <ErrorBoundary
       fallback={(message, reset) => (
         <div className="error" role="alert" data-testid="form-crashed">
           {sayDispatch(lang, 'formFailed')} {message}{' '}
-          <button type="button" data-testid="form-restore" onClick={reset}>{sayDispatch(lang, 'formRestore')}</button>
+          {/* the form again, with what it shows from the server asked anew (an answer it could not show may be what failed) */}
+          <button type="button" data-testid="form-restore" onClick={() => void qc.resetQueries(trpc.dispatch.intakePreview.pathFilter()).then(reset, reset)}>{sayDispatch(lang, 'formRestore')}</button>
         </div>
       )}
     >
