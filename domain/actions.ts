@@ -5,6 +5,7 @@
 // right or a role says it in the UI's language (domain/messages.ts). A code not listed here
 // (a right added later as data) is shown as it is. Pure: imports nothing of ours.
 import { TRANSITIONS } from './transitions.ts';
+import { ROLE_WORDS } from './vocabulary.ts';
 
 export interface Label {
   zh: string;
@@ -69,20 +70,8 @@ export const PERMISSION_LABELS: Record<string, Label> = {
   'dispatch.rules.edit': { zh: '编辑派遣规则', en: 'Edit the dispatch rules' },
 };
 
-/** The roles as the migrations ship them (roles.name / name_en). */
-export const ROLE_LABELS: Record<string, Label> = {
-  intake_operator: { zh: '受理员', en: 'Intake operator' },
-  inspector: { zh: '监督员', en: 'Inspector' },
-  shift_lead: { zh: '值班长', en: 'Shift lead' },
-  dispatcher: { zh: '派遣员', en: 'Dispatcher' },
-  department_handler: { zh: '专业部门处置员', en: 'Department handler' },
-  district_coordinator: { zh: '区县网格管理员', en: 'District coordinator' },
-  health_planner: { zh: '卫生规划人员', en: 'Health planner' },
-  command_viewer: { zh: '指挥中心观察员', en: 'Command-centre viewer' },
-  admin: { zh: '系统管理员', en: 'Administrator' },
-  grid_worker: { zh: '网格员', en: 'Grid worker' },
-  wall_display: { zh: '大屏展示令牌', en: 'Wall-screen display token' },
-};
+/** The roles in words: domain/vocabulary.ts (one definition). */
+export const ROLE_LABELS: Record<string, Label> = ROLE_WORDS;
 
 const pick = (table: Record<string, Label>, code: string, lang: 'zh' | 'en') => (Object.hasOwn(table, code) ? table[code][lang] : code);
 

@@ -38,3 +38,23 @@ export function transformGeoJson<T extends object>(geojson: T, from: InputCrs, t
   if (from === to) return geojson;
   return gcoord.transform(structuredClone(geojson) as never, GCOORD[from], GCOORD[to]) as unknown as T;
 }
+
+/**
+ * The demo city's area with a margin (Zhangzhou spans about 116.9–118.2 °E, 23.5–25.2 °N; the
+ * GCJ-02 and BD-09 shifts are under 1 km, well inside the margin). A sanity check for typed
+ * coordinates only: whether a point is really in the city is the server's answer (route.outsideCity).
+ */
+export const CITY_AREA = { west: 116.5, south: 23.2, east: 118.6, north: 25.6 } as const;
+
+const inArea = (lng: number, lat: number) => lng >= CITY_AREA.west && lng <= CITY_AREA.east && lat >= CITY_AREA.south && lat <= CITY_AREA.north;
+
+/**
+ * What a typed pair looks like: 'ok' (in the city's area), 'swapped' (longitude and latitude
+ * typed the other way round: swapping them lands in the city), 'outside' (neither way round),
+ * 'incomplete' (not two finite numbers).
+ */
+export function coordsCheck(lng: number, lat: number): 'ok' | 'swapped' | 'outside' | 'incomplete' {
+  if (!Number.isFinite(lng) || !Number.isFinite(lat)) return 'incomplete';
+  if (inArea(lng, lat)) return 'ok';
+  return inArea(lat, lng) ? 'swapped' : 'outside';
+}

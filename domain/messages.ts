@@ -6,9 +6,9 @@
 // To add a refusal: add an entry here (zh and en), then throw `refuse(code, '<reason>', params)`
 // (server/query-error.ts). Parameters are plain values (numbers, short strings).
 import { permissionLabel, roleLabel } from './actions.ts';
-import { statusLabel } from './workflow.ts';
 import { transitionOf } from './transitions.ts';
 import { settingLabel } from './settings-policy.ts';
+import { FIELD_WORDS, wordOf } from './vocabulary.ts';
 
 export type MessageParams = Record<string, string | number | boolean | null | undefined>;
 type Text = (p: MessageParams) => string;
@@ -46,19 +46,18 @@ const act = (action: unknown, lang: 'zh' | 'en') => transitionOf(s(action))?.[la
 const FIELDS_ZH: Record<string, string> = {
   input: '输入', value: '取值', key: '设置项', expected: '原值', id: '编号', version: '版本', name: '名称', username: '用户名', displayName: '姓名', password: '密码',
   currentPassword: '当前密码', newPassword: '新密码', roleCode: '角色', role: '角色', permission: '权限', granted: '授予',
-  departmentId: '部门', districtCodes: '区县', code: '代码', disabled: '停用', households: '户数', partyOrgName: '党组织名称',
+  districtCodes: '区县', code: '代码', disabled: '停用', households: '户数', partyOrgName: '党组织名称',
   'party organisation': '党组织名称', partyOrgKind: '党组织类型', assigneeName: '巡查人员', assigneeRole: '巡查人员类型',
   assigneePhone: '巡查人员电话', from: '开始时间', to: '结束时间', asOf: '评估时间', q: '搜索词', query: '搜索词', limit: '条数',
-  beforeId: '起始编号', actor: '操作人', action: '操作', outcome: '结果', tokenName: '令牌名称', address: '地址', ip: '地址',
+  beforeId: '起始编号', actor: '操作人', action: '操作', outcome: '结果', tokenName: '令牌名称', ip: '地址',
   bbox: '范围', kinds: '类型', targetKind: '对象类型', targetId: '对象编号', 'user name': '用户名', 'display name': '姓名',
-  'assignee name': '巡查人员', search: '搜索词', assigneeId: '核实/核查人员', priority: '优先级', majorKind: '部件或事件', majorCode: '大类代码', districtCode: '区县',
+  'assignee name': '巡查人员', search: '搜索词', priority: '优先级', majorKind: '部件或事件', majorCode: '大类代码', districtCode: '区县',
   townshipCode: '街道（乡镇）', villageCode: '村（社区）', inPropertyCommunity: '物业小区内', areaClass: '区域类别', resolve: '确定方式',
   replacesId: '被替换的规则', history: '历史版本', at: '时间', userIds: '巡查人员', userId: '人员',
-  lng: '经度', lat: '纬度', crs: '坐标系', category: '类别', categoryCode: '类别', note: '备注', result: '处置结果', reason: '原因',
-  afterPhoto: '处置后照片', suggestedDepartmentId: '建议承办单位', overrideReason: '改派理由', reasonCode: '回退原因', passed: '核查结论',
-  amount: '延期时长', unit: '时长单位', satisfaction: '满意度', channel: '渠道', urgency: '紧急程度', description: '问题描述',
-  reporter: '举报人', phone: '电话', anonymous: '匿名', items: '案件列表', externalId: '外部编号', lastEventId: '最后收到的事件编号',
-  actions: '操作类型', photos: '照片', idempotencyKey: '上报标识', standLng: '所在位置经度', standLat: '所在位置纬度', standCrs: '所在位置坐标系',
+  phone: '电话', anonymous: '匿名', items: '案件列表', externalId: '外部编号', lastEventId: '最后收到的事件编号',
+  actions: '操作类型', idempotencyKey: '上报标识',
+  // the fields of a report and of the case actions: their words are domain/vocabulary.ts
+  ...Object.fromEntries(Object.entries(FIELD_WORDS).map(([k, w]) => [k, w.zh])),
 };
 /** A field named in a refusal, in a language: a known key in Chinese, a dotted path field by field. */
 const field = (v: unknown, lang: 'zh' | 'en') =>
@@ -81,6 +80,10 @@ export const MESSAGES = {
   'input.textNul': { zh: (p) => `${field(p.field, 'zh')} 含有不允许的控制字符（U+0000）`, en: (p) => `${s(p.field)} contains a NUL character (U+0000), which is not allowed` },
   'input.textSurrogate': { zh: (p) => `${field(p.field, 'zh')} 含有无效的 Unicode 字符（孤立代理项）`, en: (p) => `${s(p.field)} contains an invalid Unicode character (a lone surrogate)` },
   'input.textBidi': { zh: (p) => `${field(p.field, 'zh')} 含有不允许的文字方向控制字符`, en: (p) => `${s(p.field)} contains a text-direction override character, which is not allowed in names` },
+  'input.coordsSwapped': {
+    zh: (p) => `经度与纬度似乎填反了（经度 ${s(p.lng)}，纬度 ${s(p.lat)}）：漳州约为经度 117.6、纬度 24.5，请交换后再提交。`,
+    en: (p) => `Longitude and latitude look swapped (longitude ${s(p.lng)}, latitude ${s(p.lat)}): Zhangzhou lies near longitude 117.6, latitude 24.5. Swap them and send again.`,
+  },
   'input.textTooLong': { zh: (p) => `${field(p.field, 'zh')} 最多 ${s(p.max)} 个字符`, en: (p) => `${s(p.field)} has at most ${s(p.max)} characters` },
   'input.textEmpty': { zh: (p) => `请填写 ${field(p.field, 'zh')}`, en: (p) => `Enter ${s(p.field)}` },
   // zod's own issue codes (the formatter passes zod's parameters through)
@@ -227,8 +230,8 @@ export const MESSAGES = {
   'route.noRule': { zh: (p) => `没有派遣规则能为该案件（${s(p.category)}）确定承办单位，请派遣员手动指定。`, en: (p) => `No dispatch rule gives a unit for this case (${s(p.category)}): the dispatcher must choose one.` },
   'route.rateLimited': { zh: (p) => `查询过于频繁，请 ${s(p.retryAfterSeconds)} 秒后再试。`, en: (p) => `Too many routing queries from this address: try again in ${s(p.retryAfterSeconds)} s.` },
   'workflow.illegal': {
-    zh: (p) => `案件 ${s(p.id)} 当前状态为“${statusLabel(s(p.status), 'zh')}”，不能执行“${act(p.action, 'zh')}”（版本 ${s(p.version)}）。`,
-    en: (p) => `Case ${s(p.id)} is ${statusLabel(s(p.status), 'en')} (version ${s(p.version)}): '${act(p.action, 'en')}' is not possible now.`,
+    zh: (p) => `案件 ${s(p.id)} 当前状态为“${wordOf('status', s(p.status), 'zh')}”，不能执行“${act(p.action, 'zh')}”（版本 ${s(p.version)}）。`,
+    en: (p) => `Case ${s(p.id)} is ${wordOf('status', s(p.status), 'en')} (version ${s(p.version)}): '${act(p.action, 'en')}' is not possible now.`,
   },
   'workflow.pending': {
     zh: (p) => (p.pending ? `案件 ${s(p.id)} 有待审批的${p.pending === 'park' ? '挂账' : '延期'}申请，请先处理该申请。` : `案件 ${s(p.id)} 没有待审批的申请。`),

@@ -12,3 +12,25 @@ export const BODY_LIMITS = { auth: 8 * 1024, trpc: 64 * 1024 } as const;
 
 /** The hard cap on a photo upload's body, bytes (10 MB), counted while it streams; app_meta 'photos.max_upload_bytes' may lower it. */
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The longest text each field of a report may hold, in characters: the server's input refuses
+ * more (server/dispatch/dispatch-router.ts) and the forms count against the same numbers while
+ * one types (client/features/dispatch/IntakeForm.tsx), so nothing is ever cut silently.
+ */
+export const TEXT_LIMITS = {
+  description: 1000,
+  address: 200,
+  externalId: 60,
+  callerName: 40,
+  callerPhone: 24,
+} as const;
+export type LimitedField = keyof typeof TEXT_LIMITS;
+
+/** The texts longer than their limit (field, limit, length as the server counts it: trimmed): the forms show them and do not send. */
+export function overLimits(values: Partial<Record<LimitedField, string>>): { field: LimitedField; max: number; length: number }[] {
+  return (Object.keys(TEXT_LIMITS) as LimitedField[]).flatMap((field) => {
+    const length = (values[field] ?? '').trim().length;
+    return length > TEXT_LIMITS[field] ? [{ field, max: TEXT_LIMITS[field], length }] : [];
+  });
+}

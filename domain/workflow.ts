@@ -47,20 +47,3 @@ export const FIRST_STATUS = 'reported' satisfies Status;
 
 /** Does this status run a clock? */
 export const isClocked = (status: string) => HANDLING_STATUSES.has(status) || CLOSING_STATUSES.has(status);
-
-/** The statuses in words (the console's panels and the refusals of the workflow say these). */
-export const STATUS_LABELS: Record<Status, { zh: string; en: string }> = {
-  reported: { zh: '已上报', en: 'reported' },
-  verifying: { zh: '核实中', en: 'being verified' },
-  verified: { zh: '已核实', en: 'verified' },
-  filed: { zh: '已立案', en: 'filed' },
-  dispatched: { zh: '已派遣', en: 'dispatched' },
-  accepted: { zh: '已签收', en: 'signed for' },
-  returned: { zh: '已回退', en: 'returned' },
-  parked: { zh: '已挂账', en: 'parked' },
-  handled: { zh: '已处置', en: 'handled' },
-  checked: { zh: '已核查', en: 'checked' },
-  closed: { zh: '已结案', en: 'closed' },
-  voided: { zh: '已作废', en: 'voided' },
-};
-export const statusLabel = (status: string, lang: 'zh' | 'en') => (STATUS_LABELS as Record<string, { zh: string; en: string }>)[status]?.[lang] ?? status;

@@ -22,6 +22,8 @@ import { eventsAfter, lastEventId } from '../server/dispatch/live.ts';
 import { QUEUE_MAX } from '../server/dispatch/queue-queries.ts';
 import { QUEUE_ACTIONS, transitionOf } from '../domain/transitions.ts';
 import { fromWgs84 } from '../domain/coords.ts';
+import { TEXT_LIMITS } from '../domain/request-limits.ts';
+import { messageOf } from '../domain/messages.ts';
 import { actorOf, migratedDatabases, testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
 import { TEST_NOW } from './support/test-config.ts';
@@ -415,6 +417,29 @@ describe('idempotent registration', () => {
       for (const bad of ['not-a-uuid', `${key}x`, '']) {
         expect(await refusal(w.publicReport(spot, { idempotencyKey: bad })), bad).toMatchObject({ code: 'BAD_REQUEST', fields: ['idempotencyKey'] });
       }
+    }));
+
+  it('a report with longitude and latitude swapped is refused with input.coordsSwapped (said in both languages) and makes no case; a description one beyond TEXT_LIMITS is refused, at it taken', () =>
+    suite.run(async (tx, engine) => {
+      const w = hands(engine);
+      const reasonsOf = async (p: Promise<unknown>) => {
+        try {
+          await p;
+          return ['OK'];
+        } catch (err) {
+          const c = (err as { cause?: unknown }).cause;
+          return c instanceof ZodError ? c.issues.map((i) => (i as { params?: { reason?: string } }).params?.reason ?? i.code) : ['not an input refusal'];
+        }
+      };
+      const cases = async () => (await rows<{ n: number }>(tx, sql`select count(*)::int as n from cases`))[0].n;
+      const before = await cases();
+      expect(await reasonsOf(w.publicReport({ lng: spot.lat, lat: spot.lng }))).toContain('input.coordsSwapped');
+      expect(messageOf('input.coordsSwapped', { lng: spot.lat, lat: spot.lng }, 'zh')).toContain('经度与纬度似乎填反了');
+      expect(messageOf('input.coordsSwapped', { lng: spot.lat, lat: spot.lng }, 'en')).toContain('swapped');
+      expect(await reasonsOf(w.publicReport(spot, { description: '路'.repeat(TEXT_LIMITS.description + 1) }))).toEqual(['input.textTooLong']);
+      expect(await cases()).toBe(before);
+      expect(await reasonsOf(w.publicReport(spot, { description: '路'.repeat(TEXT_LIMITS.description) }))).toEqual(['OK']);
+      expect(await cases()).toBe(before + 1);
     }));
 });
 

@@ -2,7 +2,7 @@
 // (client/app/routes/) adds its panels to. Language and theme follow the URL (?lang=en, ?theme=light).
 import { useEffect, useState, type ReactNode } from 'react';
 import { Console } from './Console.tsx';
-import { errorText, t, langFromUrl, type Lang } from '../lib/i18n.ts';
+import { errorText, say, langFromUrl, type Lang } from '../lib/i18n.ts';
 import { loadSession, may, useSession } from '../lib/session.ts';
 import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/LoginScreen.tsx';
 import { dismiss, useNotices } from '../lib/notices.ts';
@@ -37,20 +37,20 @@ function Gate({ lang, children }: { lang: Lang; children: ReactNode }) {
   if (failed) {
     return (
       <div className="login-screen">
-        <p className="error" role="alert">{t(lang, 'failed')}{failed}</p>
-        <button onClick={() => { setFailed(null); loadSession().catch((e: Error) => setFailed(errorText(e, lang))); }}>{t(lang, 'retry')}</button>
+        <p className="error" role="alert">{say(lang, 'failed')}{failed}</p>
+        <button onClick={() => { setFailed(null); loadSession().catch((e: Error) => setFailed(errorText(e, lang))); }}>{say(lang, 'retry')}</button>
       </div>
     );
   }
-  if (!me) return <p className="muted login-screen">{t(lang, 'loading')}</p>;
+  if (!me) return <p className="muted login-screen">{say(lang, 'loading')}</p>;
   if (!me.actor) {
     // a wall screen's address (display=…, even a malformed one) is never answered with the sign-in form
     if (new URLSearchParams(window.location.search).has('display')) {
       return (
         <div className="login-screen" data-testid="wall-token-invalid">
           <div role="alert">
-            <p className="error">{t(lang, 'wallTokenInvalid')}</p>
-            <p className="muted">{t(lang, 'wallTokenHint')}</p>
+            <p className="error">{say(lang, 'wallTokenInvalid')}</p>
+            <p className="muted">{say(lang, 'wallTokenHint')}</p>
           </div>
         </div>
       );
@@ -74,12 +74,12 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.documentElement.dataset.theme = theme;
-    document.title = `${t(lang, route.title)} · CityGrid`;
+    document.title = `${say(lang, route.title)} · CityGrid`;
   }, [lang, theme, route.title]);
   return (
     <div className="app">
       <header>
-        <h1>{t(lang, 'title')}</h1>
+        <h1>{say(lang, 'title')}</h1>
         <nav>
           {routes.map((r) => (
             <a
@@ -91,23 +91,23 @@ export function App() {
                 writeUrl(r.path, window.location.search.slice(1), true);
               }}
             >
-              {t(lang, r.title)}
+              {say(lang, r.title)}
             </a>
           ))}
         </nav>
         <div className="header-tools">
           {me && <UserMenu lang={lang} me={me} />}
-          <button onClick={() => setParam('theme', theme === 'dark' ? 'light' : null)}>{t(lang, theme === 'dark' ? 'theme' : 'themeDark')}</button>
-          <button onClick={() => setParam('lang', lang === 'zh' ? 'en' : null)}>{t(lang, 'switchLang')}</button>
+          <button onClick={() => setParam('theme', theme === 'dark' ? 'light' : null)}>{say(lang, theme === 'dark' ? 'theme' : 'themeDark')}</button>
+          <button onClick={() => setParam('lang', lang === 'zh' ? 'en' : null)}>{say(lang, 'switchLang')}</button>
         </div>
       </header>
-      <p className="note">{t(lang, 'illustrative')}</p>
+      <p className="note">{say(lang, 'illustrative')}</p>
       <Gate lang={lang}>
       {denied ? (
         <div className="login-screen" data-testid="no-permission" data-route={denied.path}>
           <div role="alert">
-            <h2>{t(lang, 'noPermissionTitle')}</h2>
-            <p>{t(lang, 'noPermissionText').replace('{page}', t(lang, denied.title))}</p>
+            <h2>{say(lang, 'noPermissionTitle')}</h2>
+            <p>{say(lang, 'noPermissionText').replace('{page}', say(lang, denied.title))}</p>
             <a
               href={`/${search}`}
               data-testid="back-to-map"
@@ -116,12 +116,12 @@ export function App() {
                 writeUrl('/', window.location.search.slice(1), true);
               }}
             >
-              {t(lang, 'backToMap')}
+              {say(lang, 'backToMap')}
             </a>
           </div>
         </div>
       ) : (
-      <Console title={t(lang, route.title)} overlay={route.Overlay ? <route.Overlay lang={lang} search={search} /> : null}>
+      <Console title={say(lang, route.title)} overlay={route.Overlay ? <route.Overlay lang={lang} search={search} /> : null}>
         {route.Panel && <route.Panel key={route.path} lang={lang} search={search} />}
       </Console>
       )}

@@ -18,7 +18,7 @@ import { DetailsPanel } from './DetailsPanel.tsx';
 import { DetailsExtras } from './details-extras.tsx';
 import { useLiveCases } from './live-cases.ts';
 import { LayerPanel } from './LayerPanel.tsx';
-import { errorText, t } from '../lib/i18n.ts';
+import { errorText, say } from '../lib/i18n.ts';
 import { DEFAULT_LAYERS, LAYERS } from './layer-list.ts';
 import { RECENT_DAYS, parseUrlState, periodInstants, recentPeriod, type UrlDefaults, type UrlState } from '../lib/url-state.ts';
 import { useUrlState } from '../lib/use-url-state.ts';
@@ -245,10 +245,10 @@ export function Console({ title, children, overlay }: { title: string; children?
       />
       <aside className="side" data-testid="side">
         <div className="route-title">{title}</div>
-        <ErrorBoundary fallback={(m) => <div className="error">{t(lang, 'panelFailed')}{m}</div>}>
+        <ErrorBoundary fallback={(m) => <div className="error">{say(lang, 'panelFailed')}{m}</div>}>
           <SearchBox lang={lang} onPick={onSearchPick} />
         </ErrorBoundary>
-        <ErrorBoundary fallback={(m) => <div className="error">{t(lang, 'panelFailed')}{m}</div>}>
+        <ErrorBoundary fallback={(m) => <div className="error">{say(lang, 'panelFailed')}{m}</div>}>
           <LayerPanel
             lang={lang}
             zoom={zoom}
@@ -261,14 +261,14 @@ export function Console({ title, children, overlay }: { title: string; children?
           />
           {LAYERS.map((l, i) => l.Controls && on(l) && <l.Controls key={l.id} {...panelProps(i)} />)}
           <section className="legend" data-testid="legend">
-            <h3>{t(lang, 'legendTitle')}</h3>
+            <h3>{say(lang, 'legendTitle')}</h3>
             {LAYERS.map((l, i) => l.Legend && on(l) && <l.Legend key={l.id} {...panelProps(i)} />)}
             <ul className="legend-block" data-testid="legend-layers">
               {LAYERS.filter((l) => l.swatch && on(l)).map((l) => (
                 <li key={l.id}>
                   <i className={`swatch ${l.swatch!.shape}`} style={{ [l.swatch!.shape === 'line' ? 'borderColor' : 'background']: cssColour(l.swatch!.colour(theme)) }} />
                   {l.label[lang]}
-                  {zoom < l.minZoom && <span className="muted"> ({t(lang, 'zoomIn')})</span>}
+                  {zoom < l.minZoom && <span className="muted"> ({say(lang, 'zoomIn')})</span>}
                 </li>
               ))}
             </ul>
@@ -278,11 +278,11 @@ export function Console({ title, children, overlay }: { title: string; children?
       </aside>
       {overlay && (
         <div className="overlay-panel">
-          <ErrorBoundary fallback={(m) => <div className="error">{t(lang, 'panelFailed')}{m}</div>}>{overlay}</ErrorBoundary>
+          <ErrorBoundary fallback={(m) => <div className="error">{say(lang, 'panelFailed')}{m}</div>}>{overlay}</ErrorBoundary>
         </div>
       )}
       {sel && !overlay && (
-        <ErrorBoundary key={state.sel} fallback={(m) => <div className="details error">{t(lang, 'panelFailed')}{m}</div>}>
+        <ErrorBoundary key={state.sel} fallback={(m) => <div className="details error">{say(lang, 'panelFailed')}{m}</div>}>
           <DetailsPanel lang={lang} kind={sel.kind} onClose={() => update({ sel: null })}>
             {selected?.Details && (
               <selected.Details lang={lang} selKey={sel.key} feed={feeds[LAYERS.indexOf(selected)]} onFly={(lng, lat, z) => controller.current?.flyTo({ lng, lat, zoom: z })} />

@@ -2,7 +2,7 @@
 // rest of the map keeps drawing), and a hint where a layer only shows from a closer zoom.
 import type { FeedState } from '../lib/feeds.ts';
 import type { LayerModule } from '../lib/map-feature.ts';
-import { errorText, t, type Lang } from '../lib/i18n.ts';
+import { errorText, say, type Lang } from '../lib/i18n.ts';
 
 interface Props {
   lang: Lang;
@@ -20,7 +20,7 @@ interface Props {
 export function LayerPanel({ lang, zoom, layers, active, status, locked, onToggle, onRetry }: Props) {
   return (
     <section className="layers" data-testid="layer-panel">
-      <h3>{t(lang, 'layersTitle')}</h3>
+      <h3>{say(lang, 'layersTitle')}</h3>
       <ul>
         {[...layers].reverse().map((l) => {
           const denied = locked(l);
@@ -32,15 +32,15 @@ export function LayerPanel({ lang, zoom, layers, active, status, locked, onToggl
                 <input type="checkbox" checked={on} disabled={denied} onChange={(e) => onToggle(l.id, e.target.checked)} />
                 {l.label[lang]}
               </label>
-              {denied && <span className="muted"> {t(lang, 'noPermission')}</span>}
-              {on && s.status === 'loading' && <span className="muted"> {t(lang, 'loading')}</span>}
-              {on && s.status === 'ready' && zoom < l.minZoom && <span className="muted"> {t(lang, 'zoomIn')}</span>}
+              {denied && <span className="muted"> {say(lang, 'noPermission')}</span>}
+              {on && s.status === 'loading' && <span className="muted"> {say(lang, 'loading')}</span>}
+              {on && s.status === 'ready' && zoom < l.minZoom && <span className="muted"> {say(lang, 'zoomIn')}</span>}
               {on && s.status === 'error' && (
                 <span className="error-inline" title={errorText(s.cause, lang)}>
                   {' '}
-                  {t(lang, 'layerFailed')}: {errorText(s.cause, lang)}{' '}
+                  {say(lang, 'layerFailed')}: {errorText(s.cause, lang)}{' '}
                   <button className="link" onClick={onRetry}>
-                    {t(lang, 'retry')}
+                    {say(lang, 'retry')}
                   </button>
                 </span>
               )}

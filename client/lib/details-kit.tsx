@@ -1,6 +1,6 @@
 // Pieces every details panel uses: show one thing loaded over tRPC (a query), a field list, an edit form.
 import { useState, type ReactNode } from 'react';
-import { errorText, t, type Lang, type StringKey } from './i18n.ts';
+import { errorText, say, type Lang, type StringKey } from './i18n.ts';
 
 /** What `LoadedView` needs of a query: a TanStack `useQuery` result is one. */
 export type Loaded<T> = { status: 'pending'; error: unknown } | { status: 'error'; error: unknown } | { status: 'success'; data: T };
@@ -14,7 +14,7 @@ export function FieldList({ lang, fields }: { lang: Lang; fields: Field[] }) {
         .filter(([, v]) => v !== null && v !== undefined && v !== '')
         .map(([k, v]) => (
           <div key={k} data-field={k}>
-            <dt>{t(lang, k)}</dt>
+            <dt>{say(lang, k)}</dt>
             <dd>{v}</dd>
           </div>
         ))}
@@ -23,8 +23,8 @@ export function FieldList({ lang, fields }: { lang: Lang; fields: Field[] }) {
 }
 
 export function LoadedView<T>({ lang, state, children }: { lang: Lang; state: Loaded<T>; children: (data: T) => ReactNode }) {
-  if (state.status === 'pending') return <p className="muted">{t(lang, 'loading')}</p>;
-  if (state.status === 'error') return <p className="error">{t(lang, 'failed')}{errorText(state.error, lang)}</p>;
+  if (state.status === 'pending') return <p className="muted">{say(lang, 'loading')}</p>;
+  if (state.status === 'error') return <p className="error">{say(lang, 'failed')}{errorText(state.error, lang)}</p>;
   return <>{children(state.data)}</>;
 }
 
@@ -84,7 +84,7 @@ export function EditForm({ lang, fields, initial, onSave }: {
           setOpen(true);
         }}
       >
-        {t(lang, 'edit')}
+        {say(lang, 'edit')}
       </button>
     );
   }
@@ -111,7 +111,7 @@ export function EditForm({ lang, fields, initial, onSave }: {
     >
       {fields.map((f) => (
         <label key={f.key}>
-          {t(lang, f.label)}
+          {say(lang, f.label)}
           {f.kind === 'select' ? (
             <select name={f.key} value={values[f.key]} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}>
               {f.options!.map((o) => (
@@ -126,9 +126,9 @@ export function EditForm({ lang, fields, initial, onSave }: {
         </label>
       ))}
       {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" disabled={busy}>{t(lang, 'save')}</button>{' '}
+      <button type="submit" disabled={busy}>{say(lang, 'save')}</button>{' '}
       <button type="button" className="link" onClick={() => setOpen(false)}>
-        {t(lang, 'cancel')}
+        {say(lang, 'cancel')}
       </button>
     </form>
   );

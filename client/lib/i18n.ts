@@ -1,6 +1,11 @@
-// All UI strings, Chinese first with an English switch. The language lives in the URL (?lang=en).
+// The console's shared words, Chinese first with an English switch (the language lives in the
+// URL, ?lang=en): one lookup, `say(lang, key)`, over the UI's own words below and the city's
+// vocabularies (domain/vocabulary.ts: channels, roles, statuses, events, fields, as
+// `<vocabulary>_<code>`); `say(lang, key, fallback)` for a key built from data. A feature's own
+// strings are a `defineStrings({...})` table of its own, checked against the keys it defines.
 import { describeIssues, messageOf, type InputIssue, type MessageParams } from '../../domain/messages.ts';
-import type { StateGroup, Status } from '../../domain/workflow.ts';
+import type { StateGroup } from '../../domain/workflow.ts';
+import { VOCABULARIES, type Vocabulary, type Words } from '../../domain/vocabulary.ts';
 export type Lang = 'zh' | 'en';
 
 const strings = {
@@ -115,49 +120,7 @@ const strings = {
   f_households: { zh: '户数', en: 'Households' },
   f_grids: { zh: '单元网格数', en: 'Unit grids' },
   flyHere: { zh: '定位', en: 'Show on map' },
-  // data values shown in panels (workflow statuses, event types, roles, channels, kinds)
-  status_reported: { zh: '已上报', en: 'reported' },
-  status_verifying: { zh: '核实中', en: 'verifying' },
-  status_verified: { zh: '已核实', en: 'verified' },
-  status_filed: { zh: '已立案', en: 'filed' },
-  status_dispatched: { zh: '已派遣', en: 'dispatched' },
-  status_accepted: { zh: '已签收', en: 'signed for' },
-  status_parked: { zh: '已挂账', en: 'parked' },
-  status_returned: { zh: '已回退', en: 'returned' },
-  status_handled: { zh: '已处置', en: 'handled' },
-  status_checked: { zh: '已核查', en: 'checked' },
-  status_closed: { zh: '已结案', en: 'closed' },
-  status_voided: { zh: '已作废', en: 'voided' },
-  event_report: { zh: '上报', en: 'Report' },
-  event_accept: { zh: '受理', en: 'Accept' },
-  event_verify: { zh: '核实', en: 'Verify' },
-  event_assign: { zh: '改派核实/核查人员', en: 'Site visit reassigned' },
-  event_void: { zh: '作废', en: 'Void' },
-  event_file: { zh: '立案', en: 'File' },
-  event_dispatch: { zh: '派遣', en: 'Dispatch' },
-  event_redispatch: { zh: '重新派遣', en: 'Re-dispatch' },
-  event_return: { zh: '回退', en: 'Return' },
-  event_extend: { zh: '延期', en: 'Extend' },
-  event_park: { zh: '挂账', en: 'Park' },
-  event_handle: { zh: '处置', en: 'Handle' },
-  event_rework: { zh: '返工', en: 'Rework' },
-  event_check: { zh: '核查', en: 'Check' },
-  event_close: { zh: '结案', en: 'Close' },
-  role_reporter: { zh: '市民', en: 'citizen' },
-  role_inspector: { zh: '监督员', en: 'inspector' },
-  role_grid_worker: { zh: '网格员', en: 'grid worker' },
-  role_intake_operator: { zh: '受理员', en: 'intake operator' },
-  role_shift_lead: { zh: '值班长', en: 'shift lead' },
-  role_dispatcher: { zh: '派遣员', en: 'dispatcher' },
-  role_department_handler: { zh: '专业部门', en: 'department' },
-  role_district_coordinator: { zh: '区县网格管理员', en: 'district coordinator' },
-  role_health_planner: { zh: '卫生规划人员', en: 'health planner' },
-  role_command_viewer: { zh: '指挥中心观察员', en: 'command-centre viewer' },
-  role_admin: { zh: '系统管理员', en: 'administrator' },
-  channel_patrol: { zh: '巡查', en: 'patrol' },
-  channel_app: { zh: 'APP', en: 'app' },
-  channel_wechat: { zh: '微信', en: 'WeChat' },
-  channel_survey: { zh: '普查', en: 'survey' },
+  // data values shown in panels (kinds; the workflow's statuses, events, roles and channels are domain/vocabulary.ts)
   placeKind_community: { zh: '社区（居委会）', en: 'residents’ community' },
   placeKind_village: { zh: '行政村（村委会）', en: 'administrative village' },
   placeKind_other: { zh: '其他', en: 'other' },
@@ -274,18 +237,34 @@ const strings = {
   wallTokenHint: { zh: '请使用管理员新提供的大屏地址（系统管理 → 大屏令牌）。', en: 'Use a new wall-screen address from an administrator (Administration → Display tokens).' },
   errorTitle: { zh: '出错了', en: 'Something went wrong' },
   panelFailed: { zh: '该面板出错，地图不受影响：', en: 'This panel failed; the map is unaffected: ' },
-} as const satisfies Record<`status_${Status}` | `state_${StateGroup}`, unknown> & Record<string, { zh: string; en: string }>;
-// (the satisfies clause: every status and state group of domain/workflow.ts has its label, or this does not compile)
+} as const satisfies Record<`state_${StateGroup}`, unknown> & Record<string, Words>;
+// (the satisfies clause: every state group of domain/workflow.ts has its label, or this does not compile)
 
-export type StringKey = keyof typeof strings;
+/** `<vocabulary>_<code>` for every word of domain/vocabulary.ts. */
+type VocabularyKey = { [V in Vocabulary]: `${V}_${Extract<keyof (typeof VOCABULARIES)[V], string>}` }[Vocabulary];
+export type StringKey = keyof typeof strings | VocabularyKey;
 
-export function t(lang: Lang, key: StringKey): string {
-  return strings[key][lang];
+const words: Record<string, Words> = { ...strings };
+for (const [name, table] of Object.entries(VOCABULARIES)) for (const [code, w] of Object.entries(table as Record<string, Words>)) words[`${name}_${code}`] = w;
+
+/**
+ * A shared word in `lang`: the UI's own or a vocabulary's (`status_dispatched`). With a
+ * fallback, for a key built from data (a source, a status): the data value itself when no word exists.
+ */
+export function say(lang: Lang, key: StringKey): string;
+export function say(lang: Lang, key: string, fallback: string): string;
+export function say(lang: Lang, key: string, fallback?: string): string {
+  return Object.hasOwn(words, key) ? words[key][lang] : (fallback ?? key);
 }
 
-/** For keys built from data (a source, a status): the data value itself when no string exists. */
-export function tData(lang: Lang, key: string, fallback: string): string {
-  return key in strings ? strings[key as StringKey][lang] : fallback;
+/** A feature's own strings: `const sayX = defineStrings({ key: { zh, en } })`, then `sayX(lang, 'key')` (checked against the keys it defines); `sayX(lang, key, fallback)` for a key built from data. */
+export function defineStrings<K extends string>(table: Record<K, Words>) {
+  function sayOwn(lang: Lang, key: K): string;
+  function sayOwn(lang: Lang, key: string, fallback: string): string;
+  function sayOwn(lang: Lang, key: string, fallback?: string): string {
+    return Object.hasOwn(table, key) ? table[key as K][lang] : (fallback ?? key);
+  }
+  return sayOwn;
 }
 
 export function langFromUrl(search: string): Lang {

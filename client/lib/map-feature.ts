@@ -115,10 +115,6 @@ export function defineLayer<M, D = undefined>(m: MapLayerModule<M, D>): LayerMod
   return m as unknown as LayerModule;
 }
 
-/** A feature's own strings: `tf(lang, key)`, checked against the keys it defines. */
-export function defineStrings<K extends string>(table: Record<K, Text>): (lang: Lang, key: K) => string {
-  return (lang, key) => table[key][lang];
-}
 
 declare global {
   interface Window {

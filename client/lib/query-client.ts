@@ -25,7 +25,8 @@ export function makeQueryClient(afterMutation?: AfterMutation): QueryClient {
         retry: (failures, err) => failures < 1 && !isRefusal(err),
         refetchOnWindowFocus: false,
       },
-      mutations: { retry: false },
+      // a change is never paused silently while the browser says offline: it is tried, and a failure is said (the phone's reports go to its outbox, docs/decisions/0022)
+      mutations: { retry: false, networkMode: 'always' },
     },
     queryCache: new QueryCache({
       onError: (err, query) => {

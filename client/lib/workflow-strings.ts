@@ -1,31 +1,7 @@
 // The strings of the case's workflow controls (the action bar, its forms, the timeline), Chinese
-// first. The actions' own names come from the workflow table (domain/transitions.ts zh/en).
-import type { Lang } from './i18n.ts';
-import type { FieldName } from '../../domain/transitions.ts';
-
-/** Each field an action may carry, in words. */
-export const FIELD_LABELS: Record<FieldName, { zh: string; en: string }> = {
-  note: { zh: '备注', en: 'Note' },
-  result: { zh: '处理结果', en: 'Result' },
-  reason: { zh: '理由', en: 'Reason' },
-  afterPhoto: { zh: '现场照片', en: 'Photo' },
-  departmentId: { zh: '承办单位', en: 'Department' },
-  suggestedDepartmentId: { zh: '建议承办单位', en: 'Suggested department' },
-  assigneeId: { zh: '人员', en: 'Person' },
-  overrideReason: { zh: '改派理由', en: 'Override reason' },
-  reasonCode: { zh: '回退原因', en: 'Why it is returned' },
-  passed: { zh: '核查结论', en: 'Verdict' },
-  amount: { zh: '延期时长', en: 'Extension' },
-  unit: { zh: '单位', en: 'Unit' },
-  satisfaction: { zh: '满意度', en: 'Satisfaction' },
-  categoryCode: { zh: '类别', en: 'Category' },
-  lng: { zh: '经度', en: 'Longitude' },
-  lat: { zh: '纬度', en: 'Latitude' },
-  crs: { zh: '坐标系', en: 'Coordinate system' },
-  standLng: { zh: '所在位置', en: 'Where you stand' },
-  standLat: { zh: '所在位置', en: 'Where you stand' },
-  standCrs: { zh: '所在位置', en: 'Where you stand' },
-};
+// first. The actions' own names come from the workflow table (domain/transitions.ts zh/en), the
+// fields' names from domain/vocabulary.ts (`say(lang, 'field_result')`).
+import { defineStrings } from './i18n.ts';
 
 const strings = {
   actions: { zh: '办理', en: 'Actions' },
@@ -76,6 +52,5 @@ const strings = {
 } as const;
 export type ActionStringKey = keyof typeof strings;
 
-export const ta = (lang: Lang, key: ActionStringKey): string => strings[key][lang];
-/** A string for a data value (a unit, a reason code), the value itself when there is none. */
-export const taData = (lang: Lang, key: string, fallback: string): string => (key in strings ? strings[key as ActionStringKey][lang] : fallback);
+/** `sayAction(lang, key)`; `sayAction(lang, key, fallback)` for a data value (a unit, a reason code): the value itself when there is none. */
+export const sayAction = defineStrings(strings);

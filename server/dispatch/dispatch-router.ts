@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { tracked } from '@trpc/server';
 import { router, allowed, mutation, nowOf, publicProcedure, displayTokenInvalid, signInFirst, type Context } from '../trpc.ts';
 import { CATCH_UP_MAX, eventsAfter, hubOf, lastEventId, stillAllowed, type LiveEvent } from './live.ts';
-import { int32Id, text } from '../inputs.ts';
-import { INPUT_CRS, toWgs84 } from '../../domain/coords.ts';
+import { int32Id, issue, text } from '../inputs.ts';
+import { INPUT_CRS, coordsCheck, toWgs84 } from '../../domain/coords.ts';
+import { TEXT_LIMITS } from '../../domain/request-limits.ts';
+import { CHANNELS } from '../../domain/vocabulary.ts';
 import { FIELD_KINDS, QUEUE_ACTIONS, RETURN_REASONS, SATISFACTIONS, transitionOf, type FieldName } from '../../domain/transitions.ts';
 import { actOnCase, registerCase, type ActInput, type EngineCall } from './case-engine.ts';
 import { categoryOf, decideRoute, disputes, placeInCity, rulesReport } from './dispatch-queries.ts';
@@ -76,7 +78,7 @@ const ruleInput = z.object({
   townshipCode: placeCode(9).nullish(),
   villageCode: placeCode(12).nullish(),
   inPropertyCommunity: z.boolean().nullish(),
-  channel: z.enum(['patrol', 'survey', '12319', '12345', '110', 'app', 'wechat']).nullish(),
+  channel: z.enum(CHANNELS).nullish(),
   areaClass: z.enum(['core', 'general']).nullish(),
   departmentId: int32Id('departmentId').nullish(),
   resolve: z.enum(['territorial', 'property']).nullish(),
@@ -108,19 +110,24 @@ async function routeAnswer(db: Db, input: z.infer<typeof routeInput>, now: Date)
 /** A stored photo, as the upload route answered (`photo:<uuid>`). */
 const photoRef = z.string().regex(/^photo:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a photo reference is photo:<id> as the upload answered');
 
-const registerInput = z.object({
-  channel: z.enum(['patrol', 'survey', '12319', '12345', '110', 'app', 'wechat']),
+/** dispatch.register's input (exported for the limits test: the form counts against the same numbers). */
+export const registerInput = z.object({
+  channel: z.enum(CHANNELS),
   categoryCode,
   lng,
   lat,
   crs: crs.default('wgs84'),
   urgency: z.enum(['normal', 'urgent']).default('normal'),
-  description: text('description', 1000, { min: 1 }),
-  address: text('address', 200).optional(),
-  externalId: text('externalId', 60).optional(),
-  reporter: z.object({ name: text('name', 40, { name: true }).optional(), phone: z.string().regex(/^\+?\d{5,20}$/, 'a phone number has 5–20 digits').optional(), anonymous: z.boolean().default(false) }).optional(),
+  description: text('description', TEXT_LIMITS.description, { min: 1 }),
+  address: text('address', TEXT_LIMITS.address).optional(),
+  externalId: text('externalId', TEXT_LIMITS.externalId).optional(),
+  reporter: z.object({ name: text('name', TEXT_LIMITS.callerName, { name: true }).optional(), phone: z.string().regex(/^\+?\d{5,20}$/, 'a phone number has 5–20 digits').optional(), anonymous: z.boolean().default(false) }).optional(),
   photos: z.array(photoRef).max(6).optional(),
   idempotencyKey: z.string().uuid('an idempotency key is a UUID').optional(),
+}).check((ctx) => {
+  // longitude and latitude typed the other way round: said as such (the range check alone would only say "latitude ≤ 90")
+  const { lng: x, lat: y } = ctx.value;
+  if (coordsCheck(x, y) === 'swapped') issue(ctx, 'input.coordsSwapped', { lng: x, lat: y });
 });
 
 /** How often a live stream checks that its session or display token still stands (ms). */

@@ -17,6 +17,7 @@ import turfArea from '@turf/area';
 import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
 import { workflowChecks } from './workflow.ts';
 import { settingsChecks } from './settings.ts';
+import { clientChecks } from './client.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
@@ -140,6 +141,8 @@ async function main() {
     if (process.env.CITYGRID_E2E_ONLY === 'workflow') await workflowChecks(kit);
     // CITYGRID_E2E_ONLY=settings: only the settings tab (tests/e2e/settings.ts)
     else if (process.env.CITYGRID_E2E_ONLY === 'settings') await settingsChecks(kit);
+    // CITYGRID_E2E_ONLY=client: only nothing-lost at the desk and on the phone (tests/e2e/client.ts)
+    else if (process.env.CITYGRID_E2E_ONLY === 'client') await clientChecks(kit);
     else {
 
     await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
@@ -889,6 +892,7 @@ async function main() {
 
     await workflowChecks(kit);
     await settingsChecks(kit);
+    await clientChecks(kit);
     }
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));

@@ -7,7 +7,7 @@ import { may, useSession } from '../../lib/session.ts';
 import { writeUrl } from '../../lib/use-url-state.ts';
 import { WorkQueue } from '../../features/dispatch/WorkQueue.tsx';
 import { IntakeForm } from '../../features/dispatch/IntakeForm.tsx';
-import { td } from '../../features/dispatch/dispatch-strings.ts';
+import { sayDispatch } from '../../features/dispatch/dispatch-strings.ts';
 import type { RouteDef, RouteProps } from './route.ts';
 
 /** Opens a case in the details panel and brings the map to it (through the address, like every screen state). */
@@ -34,8 +34,8 @@ function DispatchPanel({ lang }: RouteProps) {
   return (
     <div className="dispatch-panel" data-testid="dispatch-panel">
       <nav className="tabs">
-        <button data-tab="queue" className={tab === 'queue' ? 'on' : ''} onClick={() => show('queue')}>{td(lang, 'tabQueue')}</button>
-        {canRegister && <button data-tab="intake" className={tab === 'intake' ? 'on' : ''} onClick={() => show('intake')}>{td(lang, 'tabIntake')}</button>}
+        <button data-tab="queue" className={tab === 'queue' ? 'on' : ''} onClick={() => show('queue')}>{sayDispatch(lang, 'tabQueue')}</button>
+        {canRegister && <button data-tab="intake" className={tab === 'intake' ? 'on' : ''} onClick={() => show('intake')}>{sayDispatch(lang, 'tabIntake')}</button>}
       </nav>
       {tab === 'queue' ? <WorkQueue lang={lang} onOpen={openCase} /> : <IntakeForm lang={lang} defaultChannel="12345" onOpen={openCase} />}
     </div>

@@ -1,7 +1,7 @@
 // 网格管理: the map with the area tool (the first user of the map's interaction seam; the grid
 // editor draws through the same seam when it comes).
 import { AreaTool } from '../../features/area/AreaTool.tsx';
-import { t } from '../../lib/i18n.ts';
+import { say } from '../../lib/i18n.ts';
 import type { RouteDef } from './route.ts';
 
 export const gridsRoute: RouteDef = {
@@ -10,7 +10,7 @@ export const gridsRoute: RouteDef = {
   Panel: ({ lang }) => (
     <>
       <AreaTool lang={lang} />
-      <p className="muted placeholder">{t(lang, 'placeholder')}</p>
+      <p className="muted placeholder">{say(lang, 'placeholder')}</p>
     </>
   ),
 };

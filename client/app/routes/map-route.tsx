@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { URL_DEFAULTS } from '../Console.tsx';
 import { OverviewPanel } from '../../features/overview/OverviewPanel.tsx';
-import { t } from '../../lib/i18n.ts';
+import { say } from '../../lib/i18n.ts';
 import { parseUrlState } from '../../lib/url-state.ts';
 import type { RouteDef } from './route.ts';
 
@@ -14,7 +14,7 @@ export const mapRoute: RouteDef = {
     const period = parseUrlState(search, URL_DEFAULTS).period;
     return (
       <details className="overview" data-testid="overview" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-        <summary>{t(lang, 'overviewTitle')}</summary>
+        <summary>{say(lang, 'overviewTitle')}</summary>
         {/* loaded on demand: the indicator queries would otherwise queue before the map's feeds */}
         {open && <OverviewPanel lang={lang} period={period} />}
       </details>

@@ -5,7 +5,7 @@ import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { api, trpc, type RouterOutputs } from '../../lib/api.ts';
 import { may, useSession } from '../../lib/session.ts';
 import { LoadedView, formatTime, type Loaded } from '../../lib/details-kit.tsx';
-import { errorText, t, tData, type Lang, type StringKey } from '../../lib/i18n.ts';
+import { errorText, say as t, say as tData, type Lang, type StringKey } from '../../lib/i18n.ts';
 import { actionLabel } from '../../../domain/actions.ts';
 import { messageOf } from '../../../domain/messages.ts';
 import { auditDetailItems, outcomeText, targetText } from './audit-format.ts';

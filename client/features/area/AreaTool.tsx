@@ -10,10 +10,9 @@ import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import turfArea from '@turf/area';
 import type { MapInteraction } from '../../map/MapView.tsx';
 import { useMapInteraction } from '../../lib/map-interaction.ts';
-import { defineStrings } from '../../lib/map-feature.ts';
-import { formatNumber, type Lang } from '../../lib/i18n.ts';
+import { defineStrings, formatNumber, type Lang } from '../../lib/i18n.ts';
 
-const tf = defineStrings({
+const sayArea = defineStrings({
   title: { zh: '测量区域', en: 'Measure an area' },
   draw: { zh: '绘制区域', en: 'Draw an area' },
   drawing: { zh: '依次点击各角点，再点击起点完成；Esc 取消', en: 'Click each corner, then the first one again to finish; Esc to cancel' },
@@ -85,20 +84,20 @@ export function AreaTool({ lang }: { lang: Lang }) {
   useMapInteraction(interaction);
   return (
     <section className="area-tool" data-testid="area-tool" data-step={state.step}>
-      <h3>{tf(lang, 'title')}</h3>
-      {state.step === 'idle' && <button onClick={() => setState({ step: 'drawing' })}>{tf(lang, 'draw')}</button>}
+      <h3>{sayArea(lang, 'title')}</h3>
+      {state.step === 'idle' && <button onClick={() => setState({ step: 'drawing' })}>{sayArea(lang, 'draw')}</button>}
       {state.step === 'drawing' && (
         <>
-          <p className="muted">{tf(lang, 'drawing')}</p>
-          <button onClick={() => setState({ step: 'idle' })}>{tf(lang, 'cancel')}</button>
+          <p className="muted">{sayArea(lang, 'drawing')}</p>
+          <button onClick={() => setState({ step: 'idle' })}>{sayArea(lang, 'cancel')}</button>
         </>
       )}
       {state.step === 'drawn' && (
         <>
           <p data-testid="area-result" data-m2={Math.round(state.m2)}>
-            {tf(lang, 'area')}: <strong>{formatArea(lang, state.m2)}</strong> · {tf(lang, 'corners')}: {state.ring.length}
+            {sayArea(lang, 'area')}: <strong>{formatArea(lang, state.m2)}</strong> · {sayArea(lang, 'corners')}: {state.ring.length}
           </p>
-          <button onClick={() => setState({ step: 'drawing' })}>{tf(lang, 'draw')}</button> <button onClick={() => setState({ step: 'idle' })}>{tf(lang, 'clear')}</button>
+          <button onClick={() => setState({ step: 'drawing' })}>{sayArea(lang, 'draw')}</button> <button onClick={() => setState({ step: 'idle' })}>{sayArea(lang, 'clear')}</button>
         </>
       )}
     </section>

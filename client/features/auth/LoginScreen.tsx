@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../lib/api.ts';
 import { loadSession, signIn, signOut, type Me } from '../../lib/session.ts';
-import { errorText, t, tData, type Lang } from '../../lib/i18n.ts';
+import { errorText, say, type Lang } from '../../lib/i18n.ts';
 
 export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
   const [username, setUsername] = useState('');
@@ -36,21 +36,21 @@ export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
   return (
     <div className="login-screen" data-testid="login">
       <form className="login-card" onSubmit={submit}>
-        <h2>{t(lang, 'signInTitle')}</h2>
+        <h2>{say(lang, 'signInTitle')}</h2>
         <label>
-          {t(lang, 'username')}
+          {say(lang, 'username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
         </label>
         <label>
-          {t(lang, 'password')}
+          {say(lang, 'password')}
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
         {error && <p className="error" role="alert">{error}</p>}
-        <button type="submit" disabled={busy}>{t(lang, busy ? 'signingIn' : 'signIn')}</button>
+        <button type="submit" disabled={busy}>{say(lang, busy ? 'signingIn' : 'signIn')}</button>
       </form>
       {me.demoAccounts.length > 0 && (
         <section className="login-card demo" data-testid="demo-accounts">
-          <h3>{t(lang, 'demoAccounts')}</h3>
+          <h3>{say(lang, 'demoAccounts')}</h3>
           <ul>
             {me.demoAccounts.map((a) => (
               <li key={a.username}>
@@ -63,14 +63,14 @@ export function LoginScreen({ lang, me }: { lang: Lang; me: Me }) {
                     setPassword(a.password);
                   }}
                 >
-                  {t(lang, 'demoUse')}
+                  {say(lang, 'demoUse')}
                 </button>{' '}
-                <code>{a.username}</code> · {tData(lang, `role_${a.roleCode}`, a.roleCode)} <span className="badge">{t(lang, 'demoBadge')}</span>
+                <code>{a.username}</code> · {say(lang, `role_${a.roleCode}`, a.roleCode)} <span className="badge">{say(lang, 'demoBadge')}</span>
               </li>
             ))}
           </ul>
           <p className="muted">
-            {t(lang, 'password')}: <code>{me.demoAccounts[0].password}</code>
+            {say(lang, 'password')}: <code>{me.demoAccounts[0].password}</code>
           </p>
         </section>
       )}
@@ -95,19 +95,19 @@ export function ChangePasswordScreen({ lang }: { lang: Lang }) {
   return (
     <div className="login-screen" data-testid="change-password">
       <form className="login-card" onSubmit={submit}>
-        <h2>{t(lang, 'mustChangeTitle')}</h2>
+        <h2>{say(lang, 'mustChangeTitle')}</h2>
         <label>
-          {t(lang, 'currentPassword')}
+          {say(lang, 'currentPassword')}
           <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
         </label>
         <label>
-          {t(lang, 'newPassword')}
+          {say(lang, 'newPassword')}
           <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
         </label>
         {error && <p className="error" role="alert">{error}</p>}
-        <button type="submit">{t(lang, 'changePassword')}</button>{' '}
+        <button type="submit">{say(lang, 'changePassword')}</button>{' '}
         <button type="button" className="link" onClick={() => void signOut()}>
-          {t(lang, 'signOut')}
+          {say(lang, 'signOut')}
         </button>
       </form>
     </div>
@@ -122,16 +122,16 @@ export function UserMenu({ lang, me }: { lang: Lang; me: Me }) {
     a.scope.kind === 'department'
       ? (lang === 'en' ? a.scope.department?.nameEn : a.scope.department?.name)
       : a.scope.districts === null
-        ? t(lang, 'scopeCity')
+        ? say(lang, 'scopeCity')
         : a.scope.districts.map((d) => (lang === 'en' ? d.nameEn : d.name)).join('、');
   return (
     <span className="user-menu" data-testid="user-menu" data-user={a.name} data-role={a.role.code}>
-      {a.kind === 'display' ? `${t(lang, 'wallScreen')} · ${a.displayName}` : a.displayName}
+      {a.kind === 'display' ? `${say(lang, 'wallScreen')} · ${a.displayName}` : a.displayName}
       <span className="muted"> · {lang === 'en' ? a.role.nameEn : a.role.name} · {scope}</span>
-      {a.demo && <span className="badge">{t(lang, 'demoBadge')}</span>}
+      {a.demo && <span className="badge">{say(lang, 'demoBadge')}</span>}
       {a.kind === 'user' && (
         <button data-testid="sign-out" onClick={() => void signOut()}>
-          {t(lang, 'signOut')}
+          {say(lang, 'signOut')}
         </button>
       )}
     </span>

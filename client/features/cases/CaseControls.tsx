@@ -1,6 +1,6 @@
 // Case layer controls: colouring, display mode, and the filters that run in the browser over
 // the downloaded period (source, state, time-limit light, district, category).
-import { t, tData, formatNumber, type Lang, type StringKey } from '../../lib/i18n.ts';
+import { say, formatNumber, type Lang, type StringKey } from '../../lib/i18n.ts';
 import { RECENT_DAYS, recentPeriod } from '../../lib/url-state.ts';
 import { LIGHT_COLOURS, STATE_COLOURS, DENSITY_RAMP, OVERDUE_RAMP, OVERDUE_STEP, type Rgba } from './case-colours.ts';
 import { LIGHTS } from '../../../domain/case-light.ts';
@@ -49,7 +49,7 @@ function Chips({ lang, values, label, selected, onChange }: { lang: Lang; values
       ))}
       {set.size > 0 && (
         <button className="link" onClick={() => onChange(undefined)}>
-          {t(lang, 'clear')}
+          {say(lang, 'clear')}
         </button>
       )}
     </fieldset>
@@ -69,50 +69,50 @@ export function CaseControls(p: Props) {
   return (
     <section className="case-controls" data-testid="case-controls">
       <div className="row">
-        <span>{t(lang, 'shownCases')}</span>
+        <span>{say(lang, 'shownCases')}</span>
         <strong data-testid="cases-shown">{p.shown === null ? '…' : formatNumber(lang, p.shown)}</strong>
         {p.total !== null && p.shown !== p.total && <span className="muted">/ {formatNumber(lang, p.total)}</span>}
       </div>
       <div className="row period" data-testid="case-period">
-        <span>{t(lang, 'period')}</span>
-        <input type="date" aria-label={`${t(lang, 'period')} (from)`} value={p.period.from} max={p.period.to} required onChange={(e) => e.target.value && e.target.value <= p.period.to && p.onPeriod({ ...p.period, from: e.target.value })} />
+        <span>{say(lang, 'period')}</span>
+        <input type="date" aria-label={`${say(lang, 'period')} (from)`} value={p.period.from} max={p.period.to} required onChange={(e) => e.target.value && e.target.value <= p.period.to && p.onPeriod({ ...p.period, from: e.target.value })} />
         <span>–</span>
-        <input type="date" aria-label={`${t(lang, 'period')} (to)`} value={p.period.to} min={p.period.from} required onChange={(e) => e.target.value && e.target.value >= p.period.from && p.onPeriod({ ...p.period, to: e.target.value })} />
+        <input type="date" aria-label={`${say(lang, 'period')} (to)`} value={p.period.to} min={p.period.from} required onChange={(e) => e.target.value && e.target.value >= p.period.from && p.onPeriod({ ...p.period, to: e.target.value })} />
       </div>
       <div className="row segmented period-presets" data-testid="period-presets">
         {PERIOD_PRESETS.map(([key, period]) => {
           const q = period();
           return (
             <button key={key} data-preset={key} className={q.from === p.period.from && q.to === p.period.to ? 'on' : ''} onClick={() => p.onPeriod(q)}>
-              {t(lang, key)}
+              {say(lang, key)}
             </button>
           );
         })}
       </div>
       <div className="row segmented">
-        <span>{t(lang, 'colourBy')}</span>
+        <span>{say(lang, 'colourBy')}</span>
         {(['state', 'light'] as const).map((c) => (
           <button key={c} className={p.colour === c ? 'on' : ''} onClick={() => p.onColour(c)}>
-            {t(lang, c === 'state' ? 'byState' : 'byLight')}
+            {say(lang, c === 'state' ? 'byState' : 'byLight')}
           </button>
         ))}
       </div>
       <div className="row segmented">
-        <span>{t(lang, 'caseDisplay')}</span>
+        <span>{say(lang, 'caseDisplay')}</span>
         {(['auto', 'points', 'hex'] as const).map((m) => (
           <button key={m} className={p.mode === m ? 'on' : ''} onClick={() => p.onMode(m)}>
-            {t(lang, m === 'auto' ? 'modeAuto' : m === 'points' ? 'modePoints' : 'modeHex')}
+            {say(lang, m === 'auto' ? 'modeAuto' : m === 'points' ? 'modePoints' : 'modeHex')}
           </button>
         ))}
       </div>
       {meta && (
         <details>
-          <summary>{t(lang, 'filters')}</summary>
-          <Chips lang={lang} label={t(lang, 'filterSource')} selected={p.filters.src} onChange={setFilter('src')} values={meta.sources.map((s) => ({ value: s, text: sourceLabel(lang, s) }))} />
-          <Chips lang={lang} label={t(lang, 'filterState')} selected={p.filters.state} onChange={setFilter('state')} values={STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => ({ value: g, text: t(lang, `state_${g}`), swatch: css(STATE_COLOURS[g]) }))} />
-          <Chips lang={lang} label={t(lang, 'filterLight')} selected={p.filters.light} onChange={setFilter('light')} values={LIGHTS.map((l) => ({ value: l, text: t(lang, `light_${l}`), swatch: css(LIGHT_COLOURS[l]) }))} />
-          <Chips lang={lang} label={t(lang, 'filterDistrict')} selected={p.filters.dist} onChange={setFilter('dist')} values={meta.districts.map((d) => ({ value: d.code, text: lang === 'en' ? d.nameEn : d.name }))} />
-          <Chips lang={lang} label={t(lang, 'filterCategory')} selected={p.filters.cat} onChange={setFilter('cat')} values={meta.categories.map((c) => ({ value: c.code, text: lang === 'en' ? c.nameEn : c.name }))} />
+          <summary>{say(lang, 'filters')}</summary>
+          <Chips lang={lang} label={say(lang, 'filterSource')} selected={p.filters.src} onChange={setFilter('src')} values={meta.sources.map((s) => ({ value: s, text: sourceLabel(lang, s) }))} />
+          <Chips lang={lang} label={say(lang, 'filterState')} selected={p.filters.state} onChange={setFilter('state')} values={STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => ({ value: g, text: say(lang, `state_${g}`), swatch: css(STATE_COLOURS[g]) }))} />
+          <Chips lang={lang} label={say(lang, 'filterLight')} selected={p.filters.light} onChange={setFilter('light')} values={LIGHTS.map((l) => ({ value: l, text: say(lang, `light_${l}`), swatch: css(LIGHT_COLOURS[l]) }))} />
+          <Chips lang={lang} label={say(lang, 'filterDistrict')} selected={p.filters.dist} onChange={setFilter('dist')} values={meta.districts.map((d) => ({ value: d.code, text: lang === 'en' ? d.nameEn : d.name }))} />
+          <Chips lang={lang} label={say(lang, 'filterCategory')} selected={p.filters.cat} onChange={setFilter('cat')} values={meta.categories.map((c) => ({ value: c.code, text: lang === 'en' ? c.nameEn : c.name }))} />
         </details>
       )}
     </section>
@@ -120,7 +120,7 @@ export function CaseControls(p: Props) {
 }
 
 export function sourceLabel(lang: Lang, source: string): string {
-  return tData(lang, `source_${source}`, source);
+  return say(lang, `source_${source}`, source);
 }
 
 /** The overdue-share classes as the legend names them: "0–5%", …, "≥ 20%". */
@@ -134,7 +134,7 @@ export function CaseLegend({ lang, colour, hex }: { lang: Lang; colour: 'state' 
   if (hex && colour === 'light')
     return (
       <div className="legend-block" data-testid="legend-cases" data-legend="overdue-share">
-        <div>{t(lang, 'overdueShare')}</div>
+        <div>{say(lang, 'overdueShare')}</div>
         <ul>
           {overdueClasses().map((label, k) => (
             <li key={label}>
@@ -148,11 +148,11 @@ export function CaseLegend({ lang, colour, hex }: { lang: Lang; colour: 'state' 
   if (hex)
     return (
       <div className="legend-block" data-testid="legend-cases" data-legend="density">
-        <div>{t(lang, 'density')}</div>
+        <div>{say(lang, 'density')}</div>
         <div className="ramp">{DENSITY_RAMP.map((c, i) => <i key={i} style={{ background: css(c) }} />)}</div>
       </div>
     );
-  const items = colour === 'state' ? STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => [t(lang, `state_${g}`), STATE_COLOURS[g]] as const) : LIGHTS.map((l) => [t(lang, `light_${l}`), LIGHT_COLOURS[l]] as const);
+  const items = colour === 'state' ? STATE_GROUP_ORDER.filter((g) => g !== 'other').map((g) => [say(lang, `state_${g}`), STATE_COLOURS[g]] as const) : LIGHTS.map((l) => [say(lang, `light_${l}`), LIGHT_COLOURS[l]] as const);
   return (
     <ul className="legend-block" data-testid="legend-cases">
       {items.map(([label, c]) => (

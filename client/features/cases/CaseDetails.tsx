@@ -6,13 +6,12 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { trpc, type RouterOutputs } from '../../lib/api.ts';
 import { may, useSession } from '../../lib/session.ts';
 import { FieldList, LoadedView, formatTime } from '../../lib/details-kit.tsx';
-import { errorText, t, tData, type Lang } from '../../lib/i18n.ts';
+import { errorText, say, type Lang } from '../../lib/i18n.ts';
 import { LIGHT_COLOURS } from './case-colours.ts';
 import { LIGHTS, type Light } from '../../../domain/case-light.ts';
 import { stateGroupOf } from '../../../domain/workflow.ts';
 import { sourceLabel } from './CaseControls.tsx';
-import { ta, taData } from '../../lib/workflow-strings.ts';
-import { transitionOf } from '../../../domain/transitions.ts';
+import { sayAction } from '../../lib/workflow-strings.ts';
 
 export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly(lng: number, lat: number, zoom: number): void }) {
   const state = useQuery(trpc.cases.byId.queryOptions({ id }));
@@ -25,15 +24,15 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
         return (
           <>
             <h2 data-testid="details-title">
-              {t(lang, 'kind_case')} <span data-testid="case-code">{c.code}</span>
+              {say(lang, 'kind_case')} <span data-testid="case-code">{c.code}</span>
             </h2>
             <FieldList
               lang={lang}
               fields={[
                 ['f_category', lang === 'en' ? c.categoryNameEn : c.categoryName],
-                ['f_source', `${sourceLabel(lang, c.source)} (${tData(lang, `channel_${c.channel}`, c.channel)})`],
-                ['f_state', [...new Set([tData(lang, `state_${stateGroupOf(c.status)}`, c.status), tData(lang, `status_${c.status}`, c.status)])].join(' · ')],
-                ['f_light', <span key="l"><i className="swatch round" style={{ background: `rgb(${LIGHT_COLOURS[light].slice(0, 3).join(',')})` }} /> {t(lang, `light_${light}`)}</span>],
+                ['f_source', `${sourceLabel(lang, c.source)} (${say(lang, `channel_${c.channel}`, c.channel)})`],
+                ['f_state', [...new Set([say(lang, `state_${stateGroupOf(c.status)}`, c.status), say(lang, `status_${c.status}`, c.status)])].join(' · ')],
+                ['f_light', <span key="l"><i className="swatch round" style={{ background: `rgb(${LIGHT_COLOURS[light].slice(0, 3).join(',')})` }} /> {say(lang, `light_${light}`)}</span>],
                 ['f_unit', c.department ? (lang === 'en' ? c.department.nameEn : c.department.name) : null],
                 ['f_reported', formatTime(lang, c.reportedAt)],
                 ['f_handleDue', formatTime(lang, c.handleDueAt)],
@@ -49,31 +48,31 @@ export function CaseDetails({ id, lang, onFly }: { id: number; lang: Lang; onFly
             />
             {'reporter' in c && c.reporter && <ReporterView lang={lang} caseId={c.id} reporter={c.reporter} />}
             <button className="link" onClick={() => onFly(c.lng, c.lat, 17)}>
-              {t(lang, 'flyHere')}
+              {say(lang, 'flyHere')}
             </button>
-            {c.routeReason && <p className="route-reason" data-testid="route-reason"><b>{ta(lang, 'routeReason')}</b> {c.suggestedDepartment ? `${ta(lang, 'suggested')} ${lang === 'en' ? c.suggestedDepartment.nameEn : c.suggestedDepartment.name} · ` : ''}{lang === 'en' ? c.routeReasonEn ?? c.routeReason : c.routeReason}</p>}
-            {c.pending && <p className="pending" data-testid="pending"><b>{ta(lang, 'pendingRequest')}</b> {taData(lang, `pending_${c.pending}`, c.pending)}{c.pendingDetail?.amount ? ` · ${c.pendingDetail.amount} ${taData(lang, `unit_${c.pendingDetail.unit}`, c.pendingDetail.unit ?? '')}` : ''}{c.pendingDetail?.reason ? ` · ${c.pendingDetail.reason}` : ''}</p>}
-            {c.assignee && <p className="muted">{ta(lang, 'assignee')}: {c.assignee.displayName}</p>}
+            {c.routeReason && <p className="route-reason" data-testid="route-reason"><b>{sayAction(lang, 'routeReason')}</b> {c.suggestedDepartment ? `${sayAction(lang, 'suggested')} ${lang === 'en' ? c.suggestedDepartment.nameEn : c.suggestedDepartment.name} · ` : ''}{lang === 'en' ? c.routeReasonEn ?? c.routeReason : c.routeReason}</p>}
+            {c.pending && <p className="pending" data-testid="pending"><b>{sayAction(lang, 'pendingRequest')}</b> {sayAction(lang, `pending_${c.pending}`, c.pending)}{c.pendingDetail?.amount ? ` · ${c.pendingDetail.amount} ${sayAction(lang, `unit_${c.pendingDetail.unit}`, c.pendingDetail.unit ?? '')}` : ''}{c.pendingDetail?.reason ? ` · ${c.pendingDetail.reason}` : ''}</p>}
+            {c.assignee && <p className="muted">{sayAction(lang, 'assignee')}: {c.assignee.displayName}</p>}
             {c.photos.length > 0 && (
               <div className="photos" data-testid="case-photos">
-                {c.photos.map((p) => <a key={p.id} href={`/api/photos/${p.id}`} target="_blank" rel="noreferrer"><img className="thumb" src={`/api/photos/${p.id}/thumb`} alt={ta(lang, 'photos')} /></a>)}
+                {c.photos.map((p) => <a key={p.id} href={`/api/photos/${p.id}`} target="_blank" rel="noreferrer"><img className="thumb" src={`/api/photos/${p.id}/thumb`} alt={sayAction(lang, 'photos')} /></a>)}
               </div>
             )}
-            <h3>{ta(lang, 'timeline')}</h3>
+            <h3>{sayAction(lang, 'timeline')}</h3>
             <ol className="history" data-testid="timeline">
               {c.events.map((e) => (
                 <li key={e.seq} data-event={e.type}>
-                  <span className="muted">{formatTime(lang, e.at)}</span> <b>{transitionOf(e.type)?.[lang] ?? tData(lang, `event_${e.type}`, e.type)}</b> → {tData(lang, `status_${e.toStatus}`, e.toStatus)}{' '}
-                  <span className="muted">({[e.actorName, tData(lang, `role_${e.actorRole}`, e.actorRole)].filter(Boolean).join(' · ')})</span>
-                  {e.detail.departmentName && <div>{ta(lang, 'to')} {e.detail.departmentName}{e.detail.suggestedDepartmentName && e.detail.suggestedDepartmentName !== e.detail.departmentName ? ` (${ta(lang, 'suggested')} ${e.detail.suggestedDepartmentName})` : ''}</div>}
-                  {e.detail.reasonCode && <div>{taData(lang, `rr_${e.detail.reasonCode}`, e.detail.reasonCode)}{e.detail.suggestedDepartmentName ? ` → ${e.detail.suggestedDepartmentName}` : ''}</div>}
-                  {e.detail.assignee && <div className="muted">{ta(lang, 'assignee')}: {e.detail.assignee}</div>}
+                  <span className="muted">{formatTime(lang, e.at)}</span> <b>{say(lang, `event_${e.type}`, e.type)}</b> → {say(lang, `status_${e.toStatus}`, e.toStatus)}{' '}
+                  <span className="muted">({[e.actorName, say(lang, `role_${e.actorRole}`, e.actorRole)].filter(Boolean).join(' · ')})</span>
+                  {e.detail.departmentName && <div>{sayAction(lang, 'to')} {e.detail.departmentName}{e.detail.suggestedDepartmentName && e.detail.suggestedDepartmentName !== e.detail.departmentName ? ` (${sayAction(lang, 'suggested')} ${e.detail.suggestedDepartmentName})` : ''}</div>}
+                  {e.detail.reasonCode && <div>{sayAction(lang, `rr_${e.detail.reasonCode}`, e.detail.reasonCode)}{e.detail.suggestedDepartmentName ? ` → ${e.detail.suggestedDepartmentName}` : ''}</div>}
+                  {e.detail.assignee && <div className="muted">{sayAction(lang, 'assignee')}: {e.detail.assignee}</div>}
                   {e.detail.distanceMeters !== undefined && (
                     <div className={e.detail.far ? 'error' : 'muted'} data-testid={e.detail.far ? 'far-visit' : 'visit-distance'}>
-                      {ta(lang, 'distance')} {e.detail.distanceMeters} m{e.detail.far ? ` · ${ta(lang, 'farVisit')} (≥ ${e.detail.farMeters} m)` : ''}
+                      {sayAction(lang, 'distance')} {e.detail.distanceMeters} m{e.detail.far ? ` · ${sayAction(lang, 'farVisit')} (≥ ${e.detail.farMeters} m)` : ''}
                     </div>
                   )}
-                  {e.detail.satisfaction && <div>{taData(lang, `sat_${e.detail.satisfaction}`, e.detail.satisfaction)}</div>}
+                  {e.detail.satisfaction && <div>{sayAction(lang, `sat_${e.detail.satisfaction}`, e.detail.satisfaction)}</div>}
                   {e.reason && <div className="muted">{e.reason}</div>}
                 </li>
               ))}
@@ -95,17 +94,17 @@ function ReporterView({ lang, caseId, reporter }: { lang: Lang; caseId: number; 
   const reveal = useMutation(trpc.cases.revealReporter.mutationOptions({ onSuccess: (r) => r.reporter && setShown(r.reporter) }));
   return (
     <section className="reporter" data-testid="reporter">
-      <h3>{t(lang, 'reporter')}</h3>
+      <h3>{say(lang, 'reporter')}</h3>
       <FieldList
         lang={lang}
         fields={[
-          ['reporter', shown.anonymous ? t(lang, 'reporterAnonymous') : shown.name],
+          ['reporter', shown.anonymous ? say(lang, 'reporterAnonymous') : shown.name],
           ['reporterPhone', <span key="p" data-testid="reporter-phone">{shown.phone}</span>],
         ]}
       />
       {shown.masked && may(me, 'case.reporter.reveal') && (
         <button className="link" data-testid="reveal" onClick={() => reveal.mutate({ id: caseId })}>
-          {t(lang, 'reveal')}
+          {say(lang, 'reveal')}
         </button>
       )}
       {reveal.error && <p className="error">{errorText(reveal.error, lang)}</p>}

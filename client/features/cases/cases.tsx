@@ -4,7 +4,7 @@
 import { CASES_FEED_COLUMNS } from '../../../domain/feeds.ts';
 import { stateGroupOf } from '../../../domain/workflow.ts';
 import { defineLayer, type PanelProps } from '../../lib/map-feature.ts';
-import { formatNumber, t, tData } from '../../lib/i18n.ts';
+import { formatNumber, say } from '../../lib/i18n.ts';
 import type { UrlState } from '../../lib/url-state.ts';
 import { finishGl } from '../../map/finish-gl.ts';
 import { CASE_FILTER_KEYS, selectCases, type CaseFilters, type CasesMeta, type SelectedCases } from './cases-data.ts';
@@ -61,14 +61,14 @@ export const casesLayer = defineLayer<CasesMeta, SelectedCases>({
   tooltip: (info, v) => {
     if (info.layer?.id === 'cases-hex') {
       const obj = info.object as { count?: number; points?: unknown[]; colorValue?: number } | undefined;
-      const count = `${t(v.lang, 'layerCases')}: ${formatNumber(v.lang, obj?.count ?? obj?.points?.length ?? 0)}`;
+      const count = `${say(v.lang, 'layerCases')}: ${formatNumber(v.lang, obj?.count ?? obj?.points?.length ?? 0)}`;
       const share = obj?.colorValue;
-      return v.state.colour === 'light' && share !== undefined && Number.isFinite(share) ? `${count} · ${t(v.lang, 'overdueShort')} ${Math.round(share * 1000) / 10}%` : count;
+      return v.state.colour === 'light' && share !== undefined && Number.isFinite(share) ? `${count} · ${say(v.lang, 'overdueShort')} ${Math.round(share * 1000) / 10}%` : count;
     }
     const row = v.data.rows[info.index];
     const cat = v.feed.meta.categories[(v.feed.columns.category as Uint16Array)[row]];
     const status = v.feed.meta.statuses[(v.feed.columns.status as Uint8Array)[row]];
-    return `${cat ? (v.lang === 'en' ? cat.nameEn : cat.name) : ''} · ${tData(v.lang, `state_${stateGroupOf(status)}`, status)}`;
+    return `${cat ? (v.lang === 'en' ? cat.nameEn : cat.name) : ''} · ${say(v.lang, `state_${stateGroupOf(status)}`, status)}`;
   },
   Details: ({ lang, selKey, onFly }) => <CaseDetails id={Number(selKey)} lang={lang} onFly={onFly} />,
   Controls,

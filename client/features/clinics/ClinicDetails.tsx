@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { trpc } from '../../lib/api.ts';
 import { RecordDetails } from '../../lib/details-kit.tsx';
-import { tData, type Lang } from '../../lib/i18n.ts';
+import { say, type Lang } from '../../lib/i18n.ts';
 
 export function ClinicDetails({ id, lang }: { id: number; lang: Lang }) {
   return (
@@ -11,7 +11,7 @@ export function ClinicDetails({ id, lang }: { id: number; lang: Lang }) {
       state={useQuery(trpc.clinics.byId.queryOptions({ id }))}
       title={(c) => c.name}
       fields={(c) => [
-        ['f_kind', tData(lang, `clinicKind_${c.kind}`, c.kind)],
+        ['f_kind', say(lang, `clinicKind_${c.kind}`, c.kind)],
         ['f_village', c.village?.name],
         ['f_township', c.township?.name],
         ['f_district', lang === 'en' ? c.district?.nameEn : c.district?.name],

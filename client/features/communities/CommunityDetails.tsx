@@ -2,7 +2,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { trpc } from '../../lib/api.ts';
 import { EditForm, RecordDetails } from '../../lib/details-kit.tsx';
-import { formatNumber, t, tData, type Lang } from '../../lib/i18n.ts';
+import { formatNumber, say, type Lang } from '../../lib/i18n.ts';
 
 export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
   const state = useQuery(trpc.communities.byId.queryOptions({ id }));
@@ -13,7 +13,7 @@ export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
       state={state}
       title={(c) => c.name}
       fields={(c) => [
-        ['f_kind', t(lang, 'kind_community')],
+        ['f_kind', say(lang, 'kind_community')],
         ['f_company', c.company?.name],
         ['f_households', c.households === null ? null : formatNumber(lang, c.households)],
         ['f_partyOrgName', c.partyOrgName],
@@ -28,7 +28,7 @@ export function CommunityDetails({ id, lang }: { id: number; lang: Lang }) {
             fields={[
               { key: 'name', label: 'f_name', kind: 'text' },
               { key: 'households', label: 'f_households', kind: 'int' },
-              { key: 'partyOrgKind', label: 'f_partyOrgKind', kind: 'select', options: ['branch', 'joint_branch', 'none'].map((v) => ({ value: v, label: tData(lang, `party_${v}`, v) })) },
+              { key: 'partyOrgKind', label: 'f_partyOrgKind', kind: 'select', options: ['branch', 'joint_branch', 'none'].map((v) => ({ value: v, label: say(lang, `party_${v}`, v) })) },
               { key: 'partyOrgName', label: 'f_partyOrgName', kind: 'text' },
             ]}
             initial={{ name: c.name, households: c.households, partyOrgKind: c.partyOrgKind, partyOrgName: c.partyOrgName }}

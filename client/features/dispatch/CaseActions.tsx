@@ -7,10 +7,10 @@ import { useState, type ReactNode } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, trpc, authHeaders, type RouterOutputs } from '../../lib/api.ts';
 import { may, useSession } from '../../lib/session.ts';
-import { errorText, type Lang } from '../../lib/i18n.ts';
+import { errorText, say, type Lang } from '../../lib/i18n.ts';
 import { FIELD_KINDS, RETURN_REASONS, SATISFACTIONS, possibleActions, transitionOf, type FieldName, type Transition } from '../../../domain/transitions.ts';
 import { INPUT_CRS } from '../../../domain/coords.ts';
-import { FIELD_LABELS, ta, taData } from '../../lib/workflow-strings.ts';
+import { sayAction } from '../../lib/workflow-strings.ts';
 
 type Values = Partial<Record<FieldName, string | number | boolean>>;
 type Kind = (typeof FIELD_KINDS)[FieldName];
@@ -30,27 +30,27 @@ export const FIELD_WIDGETS: Record<Kind, (p: WidgetProps) => ReactNode> = {
   id: (p) => (p.field === 'assigneeId' ? <PersonSelect {...p} /> : <DepartmentSelect {...p} />),
   returnReason: ({ lang, field, values, set }) => (
     <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value || undefined })}>
-      <option value="">{ta(lang, 'choose')}</option>
-      {RETURN_REASONS.map((r) => <option key={r} value={r}>{taData(lang, `rr_${r}`, r)}</option>)}
+      <option value="">{sayAction(lang, 'choose')}</option>
+      {RETURN_REASONS.map((r) => <option key={r} value={r}>{sayAction(lang, `rr_${r}`, r)}</option>)}
     </select>
   ),
   boolean: ({ lang, field, values, set }) => (
     <span className="choice">
-      <label><input type="radio" name={field} checked={values[field] === true} onChange={() => set({ [field]: true })} /> {ta(lang, 'passedYes')}</label>
-      <label><input type="radio" name={field} checked={values[field] === false} onChange={() => set({ [field]: false })} /> {ta(lang, 'passedNo')}</label>
+      <label><input type="radio" name={field} checked={values[field] === true} onChange={() => set({ [field]: true })} /> {sayAction(lang, 'passedYes')}</label>
+      <label><input type="radio" name={field} checked={values[field] === false} onChange={() => set({ [field]: false })} /> {sayAction(lang, 'passedNo')}</label>
     </span>
   ),
   amount: ({ field, values, set }) => <input name={field} type="number" min={0.5} max={720} step={0.5} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value ? Number(e.target.value) : undefined })} />,
   limitUnit: ({ lang, field, values, set }) => (
     <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value || undefined })}>
-      <option value="">{ta(lang, 'choose')}</option>
-      {(['working_hour', 'working_day', 'hour'] as const).map((u) => <option key={u} value={u}>{taData(lang, `unit_${u}`, u)}</option>)}
+      <option value="">{sayAction(lang, 'choose')}</option>
+      {(['working_hour', 'working_day', 'hour'] as const).map((u) => <option key={u} value={u}>{sayAction(lang, `unit_${u}`, u)}</option>)}
     </select>
   ),
   satisfaction: ({ lang, field, values, set }) => (
     <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value || undefined })}>
-      <option value="">{ta(lang, 'choose')}</option>
-      {SATISFACTIONS.map((x) => <option key={x} value={x}>{taData(lang, `sat_${x}`, x)}</option>)}
+      <option value="">{sayAction(lang, 'choose')}</option>
+      {SATISFACTIONS.map((x) => <option key={x} value={x}>{sayAction(lang, `sat_${x}`, x)}</option>)}
     </select>
   ),
   category: (p) => <CategoryPicker lang={p.lang} value={String(p.values[p.field] ?? '')} onChange={(code) => p.set({ [p.field]: code || undefined })} />,
@@ -65,7 +65,7 @@ const DRAWN_WITH: Partial<Record<FieldName, FieldName>> = { standLat: 'standLng'
 export function CrsSelect({ lang, name, value, onChange }: { lang: Lang; name: string; value: string; onChange(v: string): void }) {
   return (
     <select name={name} value={value} onChange={(e) => onChange(e.target.value)}>
-      {INPUT_CRS.map((c) => <option key={c} value={c}>{taData(lang, `crs_${c}`, c)}</option>)}
+      {INPUT_CRS.map((c) => <option key={c} value={c}>{sayAction(lang, `crs_${c}`, c)}</option>)}
     </select>
   );
 }
@@ -82,9 +82,9 @@ export function CategoryPicker({ lang, value, onChange }: { lang: Lang; value: s
   const majors = [...new Map(shown.map((c) => [`${c.kind}-${c.majorCode}`, c])).values()];
   return (
     <span className="category-picker">
-      <input type="search" name="categorySearch" placeholder={ta(lang, 'searchCategory')} value={search} onChange={(e) => setSearch(e.target.value)} />
+      <input type="search" name="categorySearch" placeholder={sayAction(lang, 'searchCategory')} value={search} onChange={(e) => setSearch(e.target.value)} />
       <select name="categoryCode" value={value} onChange={(e) => onChange(e.target.value)} size={needle ? Math.min(8, shown.length + 1) : undefined}>
-        <option value="">{ta(lang, 'choose')}</option>
+        <option value="">{sayAction(lang, 'choose')}</option>
         {majors.map((m) => (
           <optgroup key={`${m.kind}-${m.majorCode}`} label={`${m.kind === 'component' ? '部件' : '事件'} ${m.majorCode} ${m.majorName}`}>
             {shown.filter((c) => c.kind === m.kind && c.majorCode === m.majorCode).map((c) => (
@@ -101,7 +101,7 @@ function DepartmentSelect({ lang, field, values, set }: WidgetProps) {
   const q = useQuery({ ...trpc.dispatch.departments.queryOptions(), staleTime: Infinity });
   return (
     <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value ? Number(e.target.value) : undefined })}>
-      <option value="">{ta(lang, 'choose')}</option>
+      <option value="">{sayAction(lang, 'choose')}</option>
       {(q.data ?? []).map((d) => <option key={d.id} value={d.id}>{lang === 'en' ? d.nameEn : d.name}</option>)}
     </select>
   );
@@ -112,10 +112,10 @@ function PersonSelect({ lang, caseId, field, values, set }: WidgetProps) {
   const q = useQuery(trpc.dispatch.visitStaff.queryOptions({ id: caseId }));
   return (
     <select name={field} value={String(values[field] ?? '')} onChange={(e) => set({ [field]: e.target.value ? Number(e.target.value) : undefined })}>
-      <option value="">{ta(lang, 'choose')}</option>
+      <option value="">{sayAction(lang, 'choose')}</option>
       {(q.data ?? []).map((u) => (
         <option key={u.id} value={u.id}>
-          {u.displayName}{u.onGrid ? ` · ${ta(lang, 'onGrid')}` : ''} · {u.openVisits}
+          {u.displayName}{u.onGrid ? ` · ${sayAction(lang, 'onGrid')}` : ''} · {u.openVisits}
         </option>
       ))}
     </select>
@@ -123,12 +123,12 @@ function PersonSelect({ lang, caseId, field, values, set }: WidgetProps) {
 }
 
 /** Uploads an image through the photo route (its own size limit, checked and re-encoded on the server); resolves to its reference. */
-export async function uploadPhoto(file: Blob): Promise<{ ref: string; thumbUrl: string }> {
-  const res = await fetch('/api/photos', { method: 'POST', body: file, headers: { 'content-type': file.type || 'application/octet-stream', ...authHeaders() } });
+export async function uploadPhoto(file: Blob, signal?: AbortSignal): Promise<{ ref: string; thumbUrl: string }> {
+  const res = await fetch('/api/photos', { method: 'POST', body: file, signal, headers: { 'content-type': file.type || 'application/octet-stream', ...authHeaders() } });
   const body = (await res.json().catch(() => ({}))) as { ref?: string; thumbUrl?: string; error?: unknown; reason?: string; params?: Record<string, string> };
   if (!res.ok || !body.ref) {
     const refusal = (typeof body.error === 'object' && body.error) || body;
-    throw Object.assign(new Error(`${res.status}`), refusal, { data: refusal });
+    throw Object.assign(new Error(`${res.status}`), refusal, { data: { httpStatus: res.status, ...refusal } });
   }
   return { ref: body.ref, thumbUrl: body.thumbUrl ?? `/api/photos/${body.ref.slice(6)}/thumb` };
 }
@@ -142,7 +142,7 @@ function PhotoInput({ lang, field, values, set }: WidgetProps) {
         name={field}
         accept="image/jpeg,image/png,image/webp"
         capture="environment"
-        aria-label={ta(lang, 'takePhoto')}
+        aria-label={sayAction(lang, 'takePhoto')}
         onChange={(e) => {
           const file = e.target.files?.[0];
           if (!file) return;
@@ -159,8 +159,8 @@ function PhotoInput({ lang, field, values, set }: WidgetProps) {
           );
         }}
       />
-      {state.busy && <span className="muted">{ta(lang, 'uploading')}</span>}
-      {state.thumb && values[field] && <img className="thumb" src={state.thumb} alt={ta(lang, 'photoReady')} data-testid="photo-ready" />}
+      {state.busy && <span className="muted">{sayAction(lang, 'uploading')}</span>}
+      {state.thumb && values[field] && <img className="thumb" src={state.thumb} alt={sayAction(lang, 'photoReady')} data-testid="photo-ready" />}
       {state.error && <span className="error" role="alert" data-testid="photo-error">{state.error}</span>}
     </span>
   );
@@ -175,22 +175,22 @@ function PositionInput({ lang, values, set }: WidgetProps) {
         type="button"
         name="locate"
         onClick={() => {
-          if (!navigator.geolocation) return setState(`${ta(lang, 'noGps')}—`);
+          if (!navigator.geolocation) return setState(`${sayAction(lang, 'noGps')}—`);
           setState('busy');
           navigator.geolocation.getCurrentPosition(
             (p) => {
               set({ standLng: Math.round(p.coords.longitude * 1e6) / 1e6, standLat: Math.round(p.coords.latitude * 1e6) / 1e6, standCrs: 'wgs84' });
               setState('ok');
             },
-            (err) => setState(`${ta(lang, 'noGps')}${err.message}`),
+            (err) => setState(`${sayAction(lang, 'noGps')}${err.message}`),
             { enableHighAccuracy: true, timeout: 15_000 },
           );
         }}
       >
-        {ta(lang, 'locate')}
+        {sayAction(lang, 'locate')}
       </button>
-      {state === 'busy' && <span className="muted"> {ta(lang, 'locating')}</span>}
-      {values.standLng !== undefined && <span className="muted" data-testid="stood"> {ta(lang, 'located')} {Number(values.standLng).toFixed(5)}, {Number(values.standLat).toFixed(5)}</span>}
+      {state === 'busy' && <span className="muted"> {sayAction(lang, 'locating')}</span>}
+      {values.standLng !== undefined && <span className="muted" data-testid="stood"> {sayAction(lang, 'located')} {Number(values.standLng).toFixed(5)}, {Number(values.standLat).toFixed(5)}</span>}
       {state !== 'idle' && state !== 'busy' && state !== 'ok' && <span className="error"> {state}</span>}
     </span>
   );
@@ -214,8 +214,8 @@ export function CaseActions({ lang, c }: { lang: Lang; c: CaseFacts }) {
   const actions = actionsFor(c, (p) => may(me, p));
   return (
     <section className="case-actions" data-testid="case-actions">
-      <h3>{ta(lang, 'actions')}</h3>
-      {!actions.length && <p className="muted">{ta(lang, 'noActions')}</p>}
+      <h3>{sayAction(lang, 'actions')}</h3>
+      {!actions.length && <p className="muted">{sayAction(lang, 'noActions')}</p>}
       <div className="action-buttons">
         {actions.map((x) => (
           <button key={x.action} data-action={x.action} className={open === x.action ? 'on' : ''} onClick={() => setOpen(open === x.action ? null : x.action)}>
@@ -223,7 +223,7 @@ export function CaseActions({ lang, c }: { lang: Lang; c: CaseFacts }) {
           </button>
         ))}
       </div>
-      {done && <p className="ok" role="status" data-testid="action-done">{ta(lang, 'done')}{done}</p>}
+      {done && <p className="ok" role="status" data-testid="action-done">{sayAction(lang, 'done')}{done}</p>}
       {open && actions.some((x) => x.action === open) && (
         <ActionForm key={open} lang={lang} action={open} caseId={c.id} version={c.version} onDone={(x) => { setOpen(null); setDone(x[lang]); }} onCancel={() => setOpen(null)} />
       )}
@@ -264,15 +264,15 @@ export function ActionForm({ lang, action, caseId, version, onDone, onCancel, in
       <h4>{x[lang]}</h4>
       {fields.map((f) => (
         <label key={f} className={`field ${missing.includes(f) ? 'invalid' : ''}`} data-field={f}>
-          <span>{FIELD_LABELS[f][lang]}{x.required.includes(f) ? ' *' : ''}</span>
+          <span>{say(lang, `field_${f}`)}{x.required.includes(f) ? ' *' : ''}</span>
           {FIELD_WIDGETS[FIELD_KINDS[f]]({ lang, caseId, field: f, values, set: (patch) => setValues((v) => ({ ...v, ...patch })) })}
         </label>
       ))}
-      {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{ta(lang, 'missing')}{missing.map((f) => FIELD_LABELS[f][lang]).join('、')}</p>}
+      {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{sayAction(lang, 'missing')}{missing.map((f) => say(lang, `field_${f}`)).join('、')}</p>}
       {move.error && <p className="error" role="alert" data-testid="form-error">{errorText(move.error, lang)}</p>}
       <div className="form-buttons">
-        <button type="submit" disabled={move.isPending}>{ta(lang, 'submit')}</button>
-        {onCancel && <button type="button" onClick={onCancel}>{ta(lang, 'cancel')}</button>}
+        <button type="submit" disabled={move.isPending}>{sayAction(lang, 'submit')}</button>
+        {onCancel && <button type="button" onClick={onCancel}>{sayAction(lang, 'cancel')}</button>}
       </div>
     </form>
   );

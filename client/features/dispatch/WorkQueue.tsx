@@ -7,9 +7,9 @@ import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { trpc, type RouterOutputs } from '../../lib/api.ts';
 import { may, useSession } from '../../lib/session.ts';
-import { errorText, t, tData, type Lang } from '../../lib/i18n.ts';
+import { errorText, say, type Lang } from '../../lib/i18n.ts';
 import { transitionOf } from '../../../domain/transitions.ts';
-import { formatMinutes, td } from './dispatch-strings.ts';
+import { formatMinutes, sayDispatch } from './dispatch-strings.ts';
 
 type Row = RouterOutputs['dispatch']['queue'][number];
 type BulkResult = RouterOutputs['dispatch']['bulkDispatch']['results'][number];
@@ -34,9 +34,9 @@ export function WorkQueue({ lang, onOpen }: { lang: Lang; onOpen(row: { id: numb
   return (
     <section className="work-queue" data-testid="work-queue">
       <div className="queue-head">
-        <b data-testid="queue-count">{shown.length}</b> {td(lang, 'queueCount')}
+        <b data-testid="queue-count">{shown.length}</b> {sayDispatch(lang, 'queueCount')}
         <span className="chips">
-          <button className={only === null ? 'on' : ''} onClick={() => setOnly(null)}>{td(lang, 'queueAll')}</button>
+          <button className={only === null ? 'on' : ''} onClick={() => setOnly(null)}>{sayDispatch(lang, 'queueAll')}</button>
           {kinds.map((k) => (
             <button key={k} data-filter-action={k} className={only === k ? 'on' : ''} onClick={() => setOnly(only === k ? null : k)}>
               {transitionOf(k)?.[lang] ?? k} ({rows.filter((r) => r.actions.includes(k)).length})
@@ -45,23 +45,23 @@ export function WorkQueue({ lang, onOpen }: { lang: Lang; onOpen(row: { id: numb
         </span>
       </div>
       {q.error && <p className="error" role="alert">{errorText(q.error, lang)}</p>}
-      {q.isSuccess && shown.length === 0 && <p className="muted" data-testid="queue-empty">{td(lang, 'queueEmpty')}</p>}
+      {q.isSuccess && shown.length === 0 && <p className="muted" data-testid="queue-empty">{sayDispatch(lang, 'queueEmpty')}</p>}
       {canBulk && dispatchable.length > 0 && (
         <div className="bulk">
-          <label><input type="checkbox" data-testid="select-all" checked={dispatchable.every((r) => picked.has(r.id))} onChange={(e) => setPicked(e.target.checked ? new Set(dispatchable.map((r) => r.id)) : new Set())} /> {td(lang, 'selectAll')}</label>
+          <label><input type="checkbox" data-testid="select-all" checked={dispatchable.every((r) => picked.has(r.id))} onChange={(e) => setPicked(e.target.checked ? new Set(dispatchable.map((r) => r.id)) : new Set())} /> {sayDispatch(lang, 'selectAll')}</label>
           <button data-testid="bulk-dispatch" disabled={!chosen.length || bulk.isPending} onClick={() => bulk.mutate({ items: chosen.map((r) => ({ id: r.id, version: r.version })) })}>
-            {td(lang, 'bulkDispatch')} ({chosen.length})
+            {sayDispatch(lang, 'bulkDispatch')} ({chosen.length})
           </button>
         </div>
       )}
       {bulk.error && <p className="error" role="alert">{errorText(bulk.error, lang)}</p>}
       {results && (
         <div className="bulk-results" data-testid="bulk-results">
-          <b>{td(lang, 'bulkResult')}</b>
+          <b>{sayDispatch(lang, 'bulkResult')}</b>
           <ul>
             {results.map((r) => (
               <li key={r.id} className={r.ok ? 'ok' : 'error'} data-case={r.id}>
-                {byId.get(r.id)?.code ?? r.id}: {r.ok ? td(lang, 'dispatched') : `${td(lang, 'refused')} · ${errorText(r, lang)}`}
+                {byId.get(r.id)?.code ?? r.id}: {r.ok ? sayDispatch(lang, 'dispatched') : `${sayDispatch(lang, 'refused')} · ${errorText(r, lang)}`}
               </li>
             ))}
           </ul>
@@ -76,12 +76,12 @@ export function WorkQueue({ lang, onOpen }: { lang: Lang; onOpen(row: { id: numb
             <button className="row-open" onClick={() => onOpen(r)}>
               <span className="row-top">
                 <i className={`dot ${LIGHT_CLASS[r.light]}`} /> <b>{r.code}</b> {lang === 'en' ? r.categoryNameEn : r.categoryName}
-                {r.urgency === 'urgent' && <span className="badge urgent">{td(lang, 'urgency_urgent')}</span>}
-                {r.escalationLevel ? <span className="badge escalated">{td(lang, 'escalated')} {r.escalationLevel}</span> : null}
-                {r.farVisit && <span className="badge far">{td(lang, 'far')}</span>}
+                {r.urgency === 'urgent' && <span className="badge urgent">{sayDispatch(lang, 'urgency_urgent')}</span>}
+                {r.escalationLevel ? <span className="badge escalated">{sayDispatch(lang, 'escalated')} {r.escalationLevel}</span> : null}
+                {r.farVisit && <span className="badge far">{sayDispatch(lang, 'far')}</span>}
               </span>
               <span className="row-sub muted">
-                {tData(lang, `status_${r.status}`, r.status)} · {formatMinutes(lang, r.minutesLeft)} · {r.address}
+                {say(lang, `status_${r.status}`, r.status)} · {formatMinutes(lang, r.minutesLeft)} · {r.address}
                 {r.departmentName ? ` · ${r.departmentName}` : r.suggestedDepartmentName ? ` · → ${r.suggestedDepartmentName}` : ''}
               </span>
               <span className="row-actions">{r.actions.map((a) => transitionOf(a)?.[lang] ?? a).join(' / ')}</span>
@@ -89,7 +89,7 @@ export function WorkQueue({ lang, onOpen }: { lang: Lang; onOpen(row: { id: numb
           </li>
         ))}
       </ol>
-      {q.isPending && <p className="muted">{t(lang, 'loading')}</p>}
+      {q.isPending && <p className="muted">{say(lang, 'loading')}</p>}
     </section>
   );
 }

@@ -1,5 +1,7 @@
-// The work screens' strings (intake, work queue, the inspector's phone page), Chinese first.
-import type { Lang } from '../../lib/i18n.ts';
+// The work screens' own strings (intake, work queue, the inspector's phone page), Chinese first.
+// Field names, channels, statuses and roles are the city's vocabularies (domain/vocabulary.ts,
+// `say(lang, 'field_description')`), not copied here.
+import { defineStrings, type Lang } from '../../lib/i18n.ts';
 
 const strings = {
   tabQueue: { zh: '待办', en: 'To do' },
@@ -19,16 +21,10 @@ const strings = {
   dispatched: { zh: '已派遣', en: 'dispatched' },
   refused: { zh: '未派遣', en: 'refused' },
   open: { zh: '打开', en: 'Open' },
-  channel: { zh: '来源渠道', en: 'Channel' },
-  category: { zh: '类别', en: 'Category' },
-  location: { zh: '位置', en: 'Location' },
   pickOnMap: { zh: '在地图上点选位置', en: 'Click the map to place it' },
   picking: { zh: '请在地图上点击案件位置…', en: 'Click the case’s place on the map…' },
   typedCoords: { zh: '或输入坐标', en: 'or type coordinates' },
   placeSearch: { zh: '或搜索地名', en: 'or search a place' },
-  address: { zh: '地址', en: 'Address' },
-  description: { zh: '问题描述', en: 'Description' },
-  urgency: { zh: '紧急程度', en: 'Urgency' },
   urgency_normal: { zh: '一般', en: 'Normal' },
   urgency_urgent: { zh: '紧急', en: 'Urgent' },
   caller: { zh: '来电人（单独保存，按角色脱敏）', en: 'Caller (kept apart, masked by role)' },
@@ -54,18 +50,23 @@ const strings = {
   outbox: { zh: '待发送（无网络时保存在本机）', en: 'Waiting to send (kept on this phone while offline)' },
   sendNow: { zh: '立即重发', en: 'Send now' },
   sent: { zh: '已发送', en: 'Sent' },
-  offlineKept: { zh: '网络不可用：上报已保存在本机，恢复网络后自动发送（不会重复）。', en: 'No network: the report is kept on this phone and sent once the network is back (never twice).' },
+  offlineKept: { zh: '暂时无法送达（无网络或服务器无响应）：上报已保存在本机，恢复连接后自动发送（不会重复）。', en: 'Could not be sent now (no network, or no answer from the server): the report is kept on this phone and sent by itself once the connection is back (never twice).' },
   back: { zh: '返回', en: 'Back' },
+  coordsSwapped: { zh: '经度与纬度似乎填反了（漳州约为经度 117.6、纬度 24.5）。', en: 'Longitude and latitude look swapped (Zhangzhou lies near longitude 117.6, latitude 24.5).' },
+  swapCoords: { zh: '交换经纬度', en: 'Swap them' },
+  formFailed: { zh: '表单显示出错，已填写的内容已保留：', en: 'The form failed to show; what you typed is kept: ' },
+  formRestore: { zh: '重新显示表单', en: 'Show the form again' },
+  outboxSending: { zh: '正在发送…', en: 'Sending…' },
   fieldTitle: { zh: '巡查（手机）', en: 'Patrol (phone)' },
 } as const;
 export type DispatchStringKey = keyof typeof strings;
 
-export const td = (lang: Lang, key: DispatchStringKey): string => strings[key][lang];
+export const sayDispatch = defineStrings(strings);
 
 /** Working minutes as the queue shows them: "2 小时 15 分钟" / "超时 40 分钟". */
 export function formatMinutes(lang: Lang, minutes: number | null): string {
   if (minutes === null) return '—';
   const m = Math.abs(minutes);
-  const text = m >= 60 ? `${Math.floor(m / 60)} ${td(lang, 'hours')} ${m % 60} ${td(lang, 'minutes')}` : `${m} ${td(lang, 'minutes')}`;
-  return minutes < 0 ? `${td(lang, 'overdueBy')} ${text}` : `${td(lang, 'timeLeft')} ${text}`;
+  const text = m >= 60 ? `${Math.floor(m / 60)} ${sayDispatch(lang, 'hours')} ${m % 60} ${sayDispatch(lang, 'minutes')}` : `${m} ${sayDispatch(lang, 'minutes')}`;
+  return minutes < 0 ? `${sayDispatch(lang, 'overdueBy')} ${text}` : `${sayDispatch(lang, 'timeLeft')} ${text}`;
 }

@@ -1,96 +1,162 @@
-// The phone's outbox: a report made without network is kept in the browser's storage
-// (localStorage, per user) with its idempotency key and sent when the network is back — on the
-// 'online' event, every OUTBOX_RETRY_MS, and at the next start. The server answers a key it has
-// seen with the case it made (dispatch.register `replayed`), so a report that reached the server
-// but whose answer was lost is never registered twice. A refusal (the server said no: a field is
-// wrong) stays in the outbox with its reason until the person discards it.
+// The phone's outbox: every report is written to the browser's IndexedDB (per user, photos kept
+// as Blobs) *before* it is sent, and leaves it only once the server has taken it — so a report
+// made offline, or during an outage, or in a tab closed mid-send, is never lost. It is sent when
+// the network is back: on the 'online' event, every OUTBOX_RETRY_MS, at the next start, and at
+// once on 立即重发. Every request of a flush has a timeout (SEND_TIMEOUT_MS) and a stuck flush
+// never blocks the next (outbox-rules.ts singleFlight). The server answers a key it has seen with
+// the case it made (dispatch.register `replayed`), so a report that reached the server but whose
+// answer was lost is never registered twice. A refusal (the server said no: a field is wrong)
+// stays in the outbox with its reason until the person discards it or sends it again.
+// The storage is asked to be persistent (navigator.storage.persist()) so the browser does not
+// evict it under pressure. Reports kept by the earlier localStorage outbox are moved in once.
 import { api } from '../../lib/api.ts';
+import { done, inTransaction, openDb } from '../../lib/idb.ts';
+import { uploadPhoto } from './CaseActions.tsx';
 import type { RegisterInput } from './IntakeForm.tsx';
+import { OUTBOX_RETRY_MS, SEND_TIMEOUT_MS, retryLater, singleFlight, timeoutSignal } from './outbox-rules.ts';
 
-export const OUTBOX_RETRY_MS = 20_000;
+export { OUTBOX_RETRY_MS };
 
 export interface Kept {
   key: string;
+  user: string;
   input: RegisterInput;
   keptAt: string;
+  /** Photos taken while offline: the picture itself until it is uploaded, then its reference too. */
+  photos?: { blob: Blob; ref?: string }[];
   /** The server's refusal (reason code and params), when it refused it. */
   refusal?: { reason?: string; params?: Record<string, unknown>; message?: string };
 }
 
-const storeKey = (user: string) => `citygrid.outbox.${user}`;
+const DB = 'citygrid-outbox';
+const STORE = 'kept';
+const db = () => openDb(DB, 1, [STORE]);
+const changed = () => window.dispatchEvent(new Event('citygrid:outbox'));
 
-export function readOutbox(user: string): Kept[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(storeKey(user)) ?? '[]') as Kept[];
-    return Array.isArray(v) ? v : [];
-  } catch {
-    return [];
-  }
+let persistAsked = false;
+function askPersistence() {
+  if (persistAsked) return;
+  persistAsked = true;
+  void navigator.storage?.persist?.().catch(() => false);
 }
 
-function writeOutbox(user: string, items: Kept[]): void {
-  localStorage.setItem(storeKey(user), JSON.stringify(items));
-  window.dispatchEvent(new Event('citygrid:outbox'));
+/** Moves what the localStorage outbox of earlier versions kept into IndexedDB (once). */
+async function moveLegacy(user: string): Promise<void> {
+  const legacyKey = `citygrid.outbox.${user}`;
+  const raw = localStorage.getItem(legacyKey);
+  if (raw === null) return;
+  let items: Omit<Kept, 'user'>[] = [];
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (Array.isArray(v)) items = v as Omit<Kept, 'user'>[];
+  } catch {
+    /* unreadable: nothing to move */
+  }
+  await inTransaction(await db(), STORE, 'readwrite', async (s) => {
+    for (const k of items) await done(s.put({ ...k, user }));
+  });
+  localStorage.removeItem(legacyKey);
+}
+
+/** What the outbox holds for `user`, oldest first. */
+export async function readOutbox(user: string): Promise<Kept[]> {
+  await moveLegacy(user);
+  const all = await inTransaction(await db(), STORE, 'readonly', (s) => done(s.getAll() as IDBRequest<Kept[]>));
+  return all.filter((k) => k.user === user).sort((a, b) => a.keptAt.localeCompare(b.keptAt));
+}
+
+async function put(k: Kept): Promise<void> {
+  await inTransaction(await db(), STORE, 'readwrite', (s) => done(s.put(k)));
+  changed();
+}
+
+async function update(key: string, patch: (k: Kept) => Kept): Promise<void> {
+  await inTransaction(await db(), STORE, 'readwrite', async (s) => {
+    const k = (await done(s.get(key))) as Kept | undefined;
+    if (k) await done(s.put(patch(k)));
+  });
+  changed();
+}
+
+async function remove(key: string): Promise<void> {
+  await inTransaction(await db(), STORE, 'readwrite', (s) => done(s.delete(key)));
+  changed();
+}
+
+/** Uploads a kept report's photos not yet uploaded (saving each reference as it comes), then registers it. */
+async function send(k: Kept): Promise<{ id: number; code: string }> {
+  const refs: string[] = [];
+  for (const [i, p] of (k.photos ?? []).entries()) {
+    if (p.ref) refs.push(p.ref);
+    else {
+      const { ref } = await uploadPhoto(p.blob, timeoutSignal(SEND_TIMEOUT_MS));
+      refs.push(ref);
+      // (remembered so that a retry does not upload it again; without IndexedDB there is nothing to remember it in)
+      await update(k.key, (x) => ({ ...x, photos: x.photos?.map((q, j) => (j === i ? { ...q, ref } : q)) })).catch(() => undefined);
+    }
+  }
+  const photos = [...(k.input.photos ?? []), ...refs];
+  return api.dispatch.register.mutate({ ...k.input, ...(photos.length ? { photos } : {}) }, { signal: timeoutSignal(SEND_TIMEOUT_MS) });
 }
 
 /**
- * Worth sending again later: no answer at all (offline, the server unreachable, a 5xx), a
- * session that ended while the phone was away (401; a 403 for a stale CSRF token or the
- * one-time password not yet changed), or a rate limit (429). Any other refusal (a field is
- * wrong, the role may not report) is final: it stays in the outbox with its reason.
+ * Keeps a report, then sends it when there is a network: the answer, or 'kept' when it could
+ * not be taken now (no network, no answer in time, signed out, rate-limited). A final refusal
+ * leaves the outbox and is thrown: the form shows it and keeps what was typed.
  */
-const SIGN_IN_AGAIN = new Set(['auth.csrf', 'auth.oneTimePassword']);
-function retryLater(err: unknown): boolean {
-  const e = err as { data?: { httpStatus?: number; reason?: string }; cause?: unknown; message?: string };
-  const status = e?.data?.httpStatus;
-  if (status) return status >= 500 || status === 401 || status === 429 || (status === 403 && SIGN_IN_AGAIN.has(e.data?.reason ?? ''));
-  return [err, e?.cause].some((x) => x instanceof TypeError) || /fetch|network/i.test(e?.message ?? '');
-}
-
-/** Sends a report, or keeps it when it cannot be taken now ('kept': no network, signed out, rate-limited). */
-export async function sendOrKeep(user: string, input: RegisterInput): Promise<{ id: number; code: string } | 'kept'> {
+export async function sendOrKeep(user: string, input: RegisterInput, blobs: Blob[] = []): Promise<{ id: number; code: string } | 'kept'> {
+  askPersistence();
+  const k: Kept = { key: input.idempotencyKey, user, input, keptAt: new Date().toISOString(), ...(blobs.length ? { photos: blobs.map((blob) => ({ blob })) } : {}) };
+  // no IndexedDB (a private window that refuses it): sent directly, and a failure stays in the form (its draft is kept)
+  const stored = await put(k).then(() => true, () => false);
+  if (!navigator.onLine && stored) return 'kept';
   try {
-    return await api.dispatch.register.mutate(input);
+    const r = await send(k);
+    if (stored) await remove(k.key);
+    return r;
   } catch (err) {
-    if (!retryLater(err)) throw err;
-    writeOutbox(user, [...readOutbox(user).filter((k) => k.key !== input.idempotencyKey), { key: input.idempotencyKey, input, keptAt: new Date().toISOString() }]);
-    return 'kept';
+    if (retryLater(err) && stored) return 'kept';
+    if (stored) await remove(k.key);
+    throw err;
   }
 }
 
-let flushing: Promise<number> | null = null;
+const flights = new Map<string, (fresh?: boolean) => Promise<number>>();
 
-/** Sends what the outbox holds, one at a time, oldest first; resolves to how many were sent. One flush at a time. */
-export function flushOutbox(user: string): Promise<number> {
-  flushing ??= (async () => {
-    let sent = 0;
-    try {
-      for (const k of readOutbox(user)) {
+/**
+ * Sends what the outbox holds, one at a time, oldest first; resolves to how many were sent.
+ * One flush at a time per user, unless `now` (立即重发) or the one in flight is stale.
+ */
+export function flushOutbox(user: string, now = false): Promise<number> {
+  let f = flights.get(user);
+  if (!f) {
+    f = singleFlight(async () => {
+      let sent = 0;
+      for (const k of await readOutbox(user)) {
         if (k.refusal) continue;
         try {
-          await api.dispatch.register.mutate(k.input);
-          writeOutbox(user, readOutbox(user).filter((x) => x.key !== k.key));
+          await send(k);
+          await remove(k.key);
           sent++;
         } catch (err) {
-          if (retryLater(err)) break; // still offline, or signed out: try again later
+          if (retryLater(err)) break; // still offline, the server still away, or signed out: try again later
           const e = err as { data?: { reason?: string; params?: Record<string, unknown> }; message?: string };
-          writeOutbox(user, readOutbox(user).map((x) => (x.key === k.key ? { ...x, refusal: { reason: e.data?.reason, params: e.data?.params, message: e.message } } : x)));
+          await update(k.key, (x) => ({ ...x, refusal: { reason: e.data?.reason, params: e.data?.params, message: e.message } }));
         }
       }
-    } finally {
-      flushing = null;
-    }
-    return sent;
-  })();
-  return flushing;
+      return sent;
+    }, 2 * SEND_TIMEOUT_MS + 5_000);
+    flights.set(user, f);
+  }
+  return f(now);
 }
 
 /** Sends a refused report again (after the person fixed what was wrong elsewhere, or signed in again). */
-export function retryKept(user: string, key: string): Promise<number> {
-  writeOutbox(user, readOutbox(user).map((x) => (x.key === key ? { ...x, refusal: undefined } : x)));
-  return flushOutbox(user);
+export async function retryKept(user: string, key: string): Promise<number> {
+  await update(key, (x) => ({ ...x, refusal: undefined }));
+  return flushOutbox(user, true);
 }
 
-export function discardKept(user: string, key: string): void {
-  writeOutbox(user, readOutbox(user).filter((x) => x.key !== key));
+export function discardKept(key: string): Promise<void> {
+  return remove(key);
 }

@@ -2,14 +2,14 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { trpc } from '../../lib/api.ts';
 import { EditForm, RecordDetails } from '../../lib/details-kit.tsx';
-import { formatNumber, t, tData, type Lang } from '../../lib/i18n.ts';
+import { formatNumber, say, type Lang } from '../../lib/i18n.ts';
 
 export function GridDetails({ id, lang }: { id: number; lang: Lang }) {
   return (
     <RecordDetails
       lang={lang}
       state={useQuery(trpc.grids.byId.queryOptions({ id }))}
-      title={(g) => `${t(lang, 'kind_grid')} ${g.code}`}
+      title={(g) => `${say(lang, 'kind_grid')} ${g.code}`}
       fields={(g) => [
         ['f_version', g.version],
         ['f_area', `${formatNumber(lang, Math.round(g.areaM2))} m²`],
@@ -31,11 +31,11 @@ export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang
     <RecordDetails
       lang={lang}
       state={state}
-      title={(g) => `${t(lang, 'kind_responsibilityGrid')} ${g.code}`}
+      title={(g) => `${say(lang, 'kind_responsibilityGrid')} ${g.code}`}
       fields={(g) => [
         ['f_name', g.name],
         ['f_assignee', g.inspector],
-        ['f_assigneeRole', tData(lang, `assignee_${g.assigneeRole}`, g.assigneeRole)],
+        ['f_assigneeRole', say(lang, `assignee_${g.assigneeRole}`, g.assigneeRole)],
         ['f_grids', g.gridCount],
         ['f_district', lang === 'en' ? g.district?.nameEn : g.district?.name],
       ]}
@@ -46,7 +46,7 @@ export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang
             lang={lang}
             fields={[
               { key: 'assigneeName', label: 'f_assignee', kind: 'text' },
-              { key: 'assigneeRole', label: 'f_assigneeRole', kind: 'select', options: ['inspector', 'grid_worker'].map((v) => ({ value: v, label: tData(lang, `assignee_${v}`, v) })) },
+              { key: 'assigneeRole', label: 'f_assigneeRole', kind: 'select', options: ['inspector', 'grid_worker'].map((v) => ({ value: v, label: say(lang, `assignee_${v}`, v) })) },
             ]}
             initial={{ assigneeName: g.assigneeName, assigneeRole: g.assigneeRole }}
             onSave={(v) => assign.mutateAsync({ id, version: g.version, assigneeName: String(v.assigneeName), assigneeRole: v.assigneeRole as 'inspector' | 'grid_worker' })}

@@ -3,7 +3,7 @@
 import { POLYGON_FEED_COLUMNS } from '../../../domain/feeds.ts';
 import { defineLayer } from '../../lib/map-feature.ts';
 import { polygonLayer } from '../../lib/feature-kit.ts';
-import { tData } from '../../lib/i18n.ts';
+import { say } from '../../lib/i18n.ts';
 import type { FeedMeta, PolygonShapes } from '../../map/polygon-feed.ts';
 import { createResponsibilityGridsLayers, createUnitGridsLayers, GRID_LINE, GRIDS_MIN_ZOOM, RESPONSIBILITY_LINE, RESPONSIBILITY_MIN_ZOOM } from './grids-layers.ts';
 import { GridDetails, ResponsibilityGridDetails } from './GridDetails.tsx';
@@ -17,7 +17,7 @@ export const responsibilityGridsLayer = defineLayer<FeedMeta, PolygonShapes>({
   selection: { kind: 'rgrid', keyBy: 'id', searchKinds: ['responsibilityGrid'], fitMaxZoom: 15 },
   ...polygonLayer,
   draw: (v) => createResponsibilityGridsLayers({ feed: v.feed, shapes: v.data, visible: v.visible, zoom: v.zoom, theme: v.theme, highlight: v.highlight }),
-  describe: (v, row) => `${tData(v.lang, 'kind_responsibilityGrid', 'rgrid')} ${v.feed.meta.codes[row]}`,
+  describe: (v, row) => `${say(v.lang, 'kind_responsibilityGrid', 'rgrid')} ${v.feed.meta.codes[row]}`,
   Details: ({ lang, selKey }) => <ResponsibilityGridDetails id={Number(selKey)} lang={lang} />,
 });
 
@@ -30,6 +30,6 @@ export const unitGridsLayer = defineLayer<FeedMeta, PolygonShapes>({
   selection: { kind: 'grid', keyBy: 'id', fitMaxZoom: 17 },
   ...polygonLayer,
   draw: (v) => createUnitGridsLayers({ feed: v.feed, shapes: v.data, visible: v.visible, zoom: v.zoom, theme: v.theme, highlight: v.highlight }),
-  describe: (v, row) => `${tData(v.lang, 'kind_grid', 'grid')} ${v.feed.meta.codes[row]}`,
+  describe: (v, row) => `${say(v.lang, 'kind_grid', 'grid')} ${v.feed.meta.codes[row]}`,
   Details: ({ lang, selKey }) => <GridDetails id={Number(selKey)} lang={lang} />,
 });

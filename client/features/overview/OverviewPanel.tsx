@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { trpc, type RouterOutputs } from '../../lib/api.ts';
 import { may, useSession, type SignedIn } from '../../lib/session.ts';
 import { periodInstants } from '../../lib/url-state.ts';
-import { errorText, formatNumber, formatPercent, t, type Lang, type StringKey } from '../../lib/i18n.ts';
+import { errorText, formatNumber, formatPercent, say, type Lang, type StringKey } from '../../lib/i18n.ts';
 
 interface CityFigures {
   places: RouterOutputs['places']['summary'];
@@ -22,10 +22,10 @@ interface CaseFigures {
 
 /** What the asker's case figures cover, in words: the department, the districts, or the whole city. */
 export function scopeName(lang: Lang, actor: SignedIn | null | undefined): string {
-  if (!actor) return t(lang, 'scopeCity');
+  if (!actor) return say(lang, 'scopeCity');
   const s = actor.scope;
-  if (s.kind === 'department') return (lang === 'en' ? s.department?.nameEn : s.department?.name) ?? t(lang, 'scopeCity');
-  if (s.districts === null) return t(lang, 'scopeCity');
+  if (s.kind === 'department') return (lang === 'en' ? s.department?.nameEn : s.department?.name) ?? say(lang, 'scopeCity');
+  if (s.districts === null) return say(lang, 'scopeCity');
   return s.districts.map((d) => (lang === 'en' ? d.nameEn : d.name)).join(lang === 'en' ? ', ' : '、') || '—';
 }
 
@@ -63,10 +63,10 @@ export function OverviewPanel({ lang, period }: { lang: Lang; period: { from: st
   const city: CityFigures | null = places.data && grids.data && communities.data && clinics.data ? { places: places.data, grids: grids.data, communities: communities.data, clinics: clinics.data } : null;
   const figures: CaseFigures | null =
     (!caseRead || cases.data) && (!indicatorsRead || indicators.data) ? { cases: caseRead ? cases.data ?? null : null, indicators: indicatorsRead ? indicators.data ?? null : null } : null;
-  if (error) return <div className="error" role="alert">{t(lang, 'failed')}{error}</div>;
-  if (!city) return <div className="note">{t(lang, 'loading')}</div>;
+  if (error) return <div className="error" role="alert">{say(lang, 'failed')}{error}</div>;
+  if (!city) return <div className="note">{say(lang, 'loading')}</div>;
   const n = (v: number) => formatNumber(lang, v);
-  const label = (tiles: Tile[]) => tiles.map(([id, k, v]): [string, string, string | null] => [id, t(lang, k), v]);
+  const label = (tiles: Tile[]) => tiles.map(([id, k, v]): [string, string, string | null] => [id, say(lang, k), v]);
   const cityTiles: Tile[] = [
     ['districts', 'districts', n(city.places.districts.count)],
     ['townships', 'townships', n(city.places.townships.count)],
@@ -92,12 +92,12 @@ export function OverviewPanel({ lang, period }: { lang: Lang; period: { from: st
       {scoped && (
         <>
           <h4 className="overview-group" data-testid="overview-scoped" data-scope={scope} data-period={key}>
-            {scope} · {t(lang, 'overviewCases')} · {period.from} {t(lang, 'periodTo')} {period.to}
+            {scope} · {say(lang, 'overviewCases')} · {period.from} {say(lang, 'periodTo')} {period.to}
           </h4>
-          {shown ? <Tiles tiles={label(caseTiles)} /> : <div className="note">{t(lang, 'loading')}</div>}
+          {shown ? <Tiles tiles={label(caseTiles)} /> : <div className="note">{say(lang, 'loading')}</div>}
         </>
       )}
-      <h4 className="overview-group" data-testid="overview-city">{t(lang, 'overviewCityWide')}</h4>
+      <h4 className="overview-group" data-testid="overview-city">{say(lang, 'overviewCityWide')}</h4>
       <Tiles tiles={label(cityTiles)} />
     </>
   );

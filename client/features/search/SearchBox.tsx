@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { trpc, type RouterOutputs } from '../../lib/api.ts';
-import { t, tData, type Lang } from '../../lib/i18n.ts';
+import { say, type Lang } from '../../lib/i18n.ts';
 
 export type SearchHit = RouterOutputs['search']['query'][number];
 
@@ -33,8 +33,8 @@ export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit)
       <input
         type="search"
         value={q}
-        placeholder={t(lang, 'searchPlaceholder')}
-        aria-label={t(lang, 'searchPlaceholder')}
+        placeholder={say(lang, 'searchPlaceholder')}
+        aria-label={say(lang, 'searchPlaceholder')}
         onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => {
           // only results of what is typed now, not of the query before the last keystroke
@@ -44,11 +44,11 @@ export function SearchBox({ lang, onPick }: { lang: Lang; onPick(hit: SearchHit)
       />
       {hits && (
         <ul className="search-results" data-testid="search-results">
-          {hits.length === 0 && <li className="muted">{t(lang, 'noResults')}</li>}
+          {hits.length === 0 && <li className="muted">{say(lang, 'noResults')}</li>}
           {hits.map((h) => (
             <li key={`${h.kind}:${h.id}`}>
               <button onClick={() => pick(h)}>
-                <span className="kind">{tData(lang, `kind_${h.kind}`, h.kind)}</span> {(lang === 'en' && h.labelEn) || h.label}
+                <span className="kind">{say(lang, `kind_${h.kind}`, h.kind)}</span> {(lang === 'en' && h.labelEn) || h.label}
                 {h.code && h.code !== h.label && <span className="muted"> {h.code}</span>}
               </button>
             </li>
