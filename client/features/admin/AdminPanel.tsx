@@ -5,7 +5,7 @@ import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { api, trpc, type RouterOutputs } from '../../lib/api.ts';
 import { may, useSession } from '../../lib/session.ts';
 import { LoadedView, formatTime, type Loaded } from '../../lib/details-kit.tsx';
-import { errorText, say as t, say as tData, type Lang, type StringKey } from '../../lib/i18n.ts';
+import { errorText, say, type Lang, type StringKey } from '../../lib/i18n.ts';
 import { actionLabel } from '../../../domain/actions.ts';
 import { messageOf } from '../../../domain/messages.ts';
 import { auditDetailItems, outcomeText, targetText } from './audit-format.ts';
@@ -51,13 +51,13 @@ export function AdminPanel({ lang }: { lang: Lang }) {
   const me = useSession();
   const tabs = TABS.filter((x) => may(me, x.permission));
   const [tab, setTab] = useState<Tab>(tabs[0]?.id ?? 'users');
-  if (!tabs.length) return <p className="error">{t(lang, 'noPermission')}</p>;
+  if (!tabs.length) return <p className="error">{say(lang, 'noPermission')}</p>;
   return (
     <section className="admin-panel" data-testid="admin">
       <nav className="tabs">
         {tabs.map((x) => (
           <button key={x.id} className={x.id === tab ? 'on' : ''} data-tab={x.id} onClick={() => setTab(x.id)}>
-            {t(lang, x.label)}
+            {say(lang, x.label)}
           </button>
         ))}
       </nav>
@@ -77,7 +77,7 @@ function SystemLine({ lang }: { lang: Lang }) {
   if (state.status !== 'success') return null;
   return (
     <p className="muted" data-testid="system-info">
-      {t(lang, 'engine')}: {state.data.engine} · PostGIS {state.data.postgis}
+      {say(lang, 'engine')}: {state.data.engine} · PostGIS {state.data.postgis}
     </p>
   );
 }
@@ -109,7 +109,7 @@ function BindingFields({ lang, options, value, onChange }: { lang: Lang; options
   return (
     <>
       <label>
-        {t(lang, 'role')}
+        {say(lang, 'role')}
         <select name="roleCode" value={value.roleCode} onChange={(e) => onChange({ ...value, roleCode: e.target.value })}>
           {options.roles.filter((r) => r.assignable).map((r) => (
             <option key={r.code} value={r.code}>
@@ -120,7 +120,7 @@ function BindingFields({ lang, options, value, onChange }: { lang: Lang; options
       </label>
       {scope === 'department' && (
         <label>
-          {t(lang, 'department')}
+          {say(lang, 'department')}
           <select name="departmentId" value={value.departmentId ?? ''} onChange={(e) => onChange({ ...value, departmentId: e.target.value ? Number(e.target.value) : null })}>
             <option value="">—</option>
             {options.departments.map((d) => (
@@ -133,7 +133,7 @@ function BindingFields({ lang, options, value, onChange }: { lang: Lang; options
       )}
       {scope === 'district' && (
         <div>
-          {t(lang, 'districtsBound')}: <DistrictPicker lang={lang} options={options} value={value.districtCodes} onChange={(districtCodes) => onChange({ ...value, districtCodes })} />
+          {say(lang, 'districtsBound')}: <DistrictPicker lang={lang} options={options} value={value.districtCodes} onChange={(districtCodes) => onChange({ ...value, districtCodes })} />
         </div>
       )}
     </>
@@ -144,7 +144,7 @@ function bindingLabel(lang: Lang, options: Options, u: User): string {
   const scope = options.roles.find((r) => r.code === u.roleCode)?.scope;
   if (scope === 'department') return options.departments.find((d) => d.id === u.departmentId)?.[lang === 'en' ? 'nameEn' : 'name'] ?? '—';
   if (scope === 'district') return u.districtCodes.map((c) => options.districts.find((d) => d.code === c)).filter(Boolean).map((d) => nameOf(lang, d!)).join('、') || '—';
-  return t(lang, 'scopeCity');
+  return say(lang, 'scopeCity');
 }
 
 function UsersTab({ lang }: { lang: Lang }) {
@@ -166,7 +166,7 @@ function UsersTab({ lang }: { lang: Lang }) {
       {error && <p className="error" role="alert">{error}</p>}
       {secret && (
         <p className="secret" data-testid="one-time-password">
-          {secret.username}: {t(lang, 'oneTimePassword')} <code>{secret.password}</code>
+          {secret.username}: {say(lang, 'oneTimePassword')} <code>{secret.password}</code>
         </p>
       )}
       <form
@@ -180,23 +180,23 @@ function UsersTab({ lang }: { lang: Lang }) {
           });
         }}
       >
-        <strong>{t(lang, 'createUser')}</strong>
+        <strong>{say(lang, 'createUser')}</strong>
         <label>
-          {t(lang, 'username')}
+          {say(lang, 'username')}
           <input name="username" value={draft.username} onChange={(e) => setDraft({ ...draft, username: e.target.value })} required />
         </label>
         <label>
-          {t(lang, 'displayName')}
+          {say(lang, 'displayName')}
           <input name="displayName" value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} required />
         </label>
         <BindingFields lang={lang} options={options} value={draft.binding} onChange={(binding) => setDraft({ ...draft, binding })} />
-        <button type="submit">{t(lang, 'create')}</button>
+        <button type="submit">{say(lang, 'create')}</button>
       </form>
       <table className="admin-table">
         <thead>
           <tr>
             {(['username', 'displayName', 'role', 'scopeOf', 'status', 'lastSeen', 'edit'] as StringKey[]).map((k) => (
-              <th key={k}>{t(lang, k)}</th>
+              <th key={k}>{say(lang, k)}</th>
             ))}
           </tr>
         </thead>
@@ -218,45 +218,45 @@ function UsersTab({ lang }: { lang: Lang }) {
                       })
                     }
                   >
-                    {t(lang, 'save')}
+                    {say(lang, 'save')}
                   </button>
                   <button className="link" onClick={() => setEditing(null)}>
-                    {t(lang, 'cancel')}
+                    {say(lang, 'cancel')}
                   </button>
                 </td>
               </tr>
             ) : (
               <tr key={u.id} data-user={u.username} className={u.disabled ? 'muted' : ''}>
                 <td>
-                  {u.username} {u.demo && <span className="badge">{t(lang, 'demoBadge')}</span>}
+                  {u.username} {u.demo && <span className="badge">{say(lang, 'demoBadge')}</span>}
                 </td>
                 <td>{u.displayName}</td>
-                <td>{tData(lang, `role_${u.roleCode}`, u.roleCode)}</td>
+                <td>{say(lang, `role_${u.roleCode}`, u.roleCode)}</td>
                 <td>{bindingLabel(lang, options, u)}</td>
                 <td>
-                  {t(lang, u.disabled ? 'disabled' : 'enabled')}
+                  {say(lang, u.disabled ? 'disabled' : 'enabled')}
                   {u.lockedForSeconds !== null && (
-                    <span className="badge warn" data-testid="login-locked" title={t(lang, 'loginLockedHint')}>
-                      {t(lang, 'loginLocked')} {Math.ceil(u.lockedForSeconds / 60)} {t(lang, 'minutesShort')}
+                    <span className="badge warn" data-testid="login-locked" title={say(lang, 'loginLockedHint')}>
+                      {say(lang, 'loginLocked')} {Math.ceil(u.lockedForSeconds / 60)} {say(lang, 'minutesShort')}
                     </span>
                   )}
                 </td>
                 <td>{formatTime(lang, u.lastSeenAt) ?? '—'}</td>
                 <td className="actions">
                   <button className="link" onClick={() => setEditing({ user: u, displayName: u.displayName, binding: { roleCode: u.roleCode, departmentId: u.departmentId, districtCodes: u.districtCodes } })}>
-                    {t(lang, 'edit')}
+                    {say(lang, 'edit')}
                   </button>
                   <button className="link" onClick={() => void run(() => updateUser.mutateAsync({ id: u.id, version: u.version, disabled: !u.disabled }))}>
-                    {t(lang, u.disabled ? 'enable' : 'disable')}
+                    {say(lang, u.disabled ? 'enable' : 'disable')}
                   </button>
                   {u.lockedForSeconds !== null && (
                     <button className="link" data-testid="lift-lock" onClick={() => void run(() => liftLoginLock.mutateAsync({ username: u.username }))}>
-                      {t(lang, 'liftLock')}
+                      {say(lang, 'liftLock')}
                     </button>
                   )}
                   {!u.demo && (
                     <button className="link" onClick={() => void run(async () => setSecret({ username: u.username, password: (await resetPassword.mutateAsync({ id: u.id })).oneTimePassword }))}>
-                      {t(lang, 'resetPassword')}
+                      {say(lang, 'resetPassword')}
                     </button>
                   )}
                 </td>
@@ -283,7 +283,7 @@ function RolesTab({ lang }: { lang: Lang }) {
           <tr>
             <th />
             {options.roles.map((r) => (
-              <th key={r.code} title={`${t(lang, 'scopeOf')}: ${t(lang, `scope_${r.scope}` as StringKey)}`}>
+              <th key={r.code} title={`${say(lang, 'scopeOf')}: ${say(lang, `scope_${r.scope}` as StringKey)}`}>
                 {nameOf(lang, r)}
               </th>
             ))}
@@ -333,7 +333,7 @@ function TokensTab({ lang }: { lang: Lang }) {
       {error && <p className="error" role="alert">{error}</p>}
       {made && (
         <p className="secret" data-testid="token-url">
-          {t(lang, 'tokenCreated')} <code>{made}</code>
+          {say(lang, 'tokenCreated')} <code>{made}</code>
         </p>
       )}
       <form
@@ -348,27 +348,27 @@ function TokensTab({ lang }: { lang: Lang }) {
         }}
       >
         <label>
-          {t(lang, 'tokenName')}
+          {say(lang, 'tokenName')}
           <input name="tokenName" value={name} onChange={(e) => setName(e.target.value)} required />
         </label>
         {options && (
           <div>
-            {t(lang, 'districtsBound')} ({t(lang, 'scopeCity')} = —): <DistrictPicker lang={lang} options={options} value={districts} onChange={setDistricts} />
+            {say(lang, 'districtsBound')} ({say(lang, 'scopeCity')} = —): <DistrictPicker lang={lang} options={options} value={districts} onChange={setDistricts} />
           </div>
         )}
-        <button type="submit">{t(lang, 'create')}</button>
+        <button type="submit">{say(lang, 'create')}</button>
       </form>
       <Table
         lang={lang}
         head={['tokenName', 'districtsBound', 'createdAt', 'status', 'revoke']}
         rows={tokens.map((x) => [
           x.name,
-          x.districtCodes.join('、') || t(lang, 'scopeCity'),
+          x.districtCodes.join('、') || say(lang, 'scopeCity'),
           formatTime(lang, x.createdAt),
-          x.revokedAt ? `${t(lang, 'revoked')} ${formatTime(lang, x.revokedAt)}` : t(lang, 'enabled'),
+          x.revokedAt ? `${say(lang, 'revoked')} ${formatTime(lang, x.revokedAt)}` : say(lang, 'enabled'),
           x.revokedAt ? null : (
             <button className="link" onClick={() => void run(() => revokeToken.mutateAsync({ id: x.id }))}>
-              {t(lang, 'revoke')}
+              {say(lang, 'revoke')}
             </button>
           ),
         ])}
@@ -395,7 +395,7 @@ function SettingsTab({ lang }: { lang: Lang }) {
         <div data-testid="admin-settings">
           {/* a refusal shows beside the value being edited (the list is long); the confirmation at the top */}
           {error && !editing && <p className="error" role="alert">{error}</p>}
-          {saved && !error && <p className="muted" role="status">{t(lang, 'settingSaved')}: {saved}</p>}
+          {saved && !error && <p className="muted" role="status">{say(lang, 'settingSaved')}: {saved}</p>}
           <Table
             lang={lang}
             head={['settingName', 'settingValue', 'settingDefault', 'edit']}
@@ -423,9 +423,9 @@ function SettingsTab({ lang }: { lang: Lang }) {
                   }}
                 >
                   <input name="settingValue" aria-label={x.label[lang]} value={editing.value} onChange={(e) => setEditing({ ...editing, value: e.target.value })} />
-                  {unit(x)} <button type="submit">{t(lang, 'save')}</button>{' '}
+                  {unit(x)} <button type="submit">{say(lang, 'save')}</button>{' '}
                   <button type="button" className="link" onClick={() => setEditing(null)}>
-                    {t(lang, 'cancel')}
+                    {say(lang, 'cancel')}
                   </button>
                   {error && (
                     <p className="error" role="alert">
@@ -437,13 +437,13 @@ function SettingsTab({ lang }: { lang: Lang }) {
                 <span key="v" data-setting-value={x.key}>
                   {x.value}
                   {unit(x)}
-                  {x.stored === null && <small className="muted"> {t(lang, 'settingNotStored')}</small>}
+                  {x.stored === null && <small className="muted"> {say(lang, 'settingNotStored')}</small>}
                   {x.problem && <span className="error"> {messageOf(x.problem.reason, x.problem.params, lang)}</span>}
                 </span>
               ),
               `${x.default}${unit(x)}`,
               <button key="e" className="link" data-edit-setting={x.key} onClick={() => setEditing({ key: x.key, value: x.value, expected: x.value })}>
-                {t(lang, 'edit')}
+                {say(lang, 'edit')}
               </button>,
             ])}
           />
@@ -459,7 +459,7 @@ function Table({ lang, head, rows }: { lang: Lang; head: StringKey[]; rows: Reac
       <thead>
         <tr>
           {head.map((k) => (
-            <th key={k}>{t(lang, k)}</th>
+            <th key={k}>{say(lang, k)}</th>
           ))}
         </tr>
       </thead>
@@ -514,19 +514,19 @@ function AuditTab({ lang }: { lang: Lang }) {
           load();
         }}
       >
-        <input name="actor" placeholder={t(lang, 'auditActor')} value={filter.actor} onChange={(e) => setFilter({ ...filter, actor: e.target.value })} />
-        <input name="action" placeholder={t(lang, 'auditAction')} value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })} />
+        <input name="actor" placeholder={say(lang, 'auditActor')} value={filter.actor} onChange={(e) => setFilter({ ...filter, actor: e.target.value })} />
+        <input name="action" placeholder={say(lang, 'auditAction')} value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })} />
         <select name="outcome" value={filter.outcome} onChange={(e) => setFilter({ ...filter, outcome: e.target.value })}>
-          <option value="">{t(lang, 'auditAll')}</option>
+          <option value="">{say(lang, 'auditAll')}</option>
           {['ok', 'denied', 'failed', 'throttled'].map((o) => (
             <option key={o} value={o}>
-              {tData(lang, `outcome_${o}`, o)}
+              {say(lang, `outcome_${o}`, o)}
             </option>
           ))}
         </select>
         <input type="date" name="from" value={filter.from} onChange={(e) => setFilter({ ...filter, from: e.target.value })} />
         <input type="date" name="to" value={filter.to} onChange={(e) => setFilter({ ...filter, to: e.target.value })} />
-        <button type="submit">{t(lang, 'filter')}</button>
+        <button type="submit">{say(lang, 'filter')}</button>
       </form>
       {error && <p className="error" role="alert">{error}</p>}
       <Table
@@ -554,7 +554,7 @@ function AuditTab({ lang }: { lang: Lang }) {
       />
       {more && (
         <button className="link" onClick={() => void audit.fetchNextPage()}>
-          {t(lang, 'more')}
+          {say(lang, 'more')}
         </button>
       )}
     </div>
