@@ -65,9 +65,11 @@ export interface AuditActor {
   name: string;
   roleCode?: string | null;
   userId?: number | null;
+  /** audit_log.actor_kind: 'user', 'display' or 'apiKey' (migration 0020); the system's own work leaves it empty. */
+  kind?: Actor['kind'] | null;
 }
 
-export const auditActor = (a: Actor): AuditActor => ({ name: a.name, roleCode: a.roleCode, userId: a.kind === 'user' ? a.id : null });
+export const auditActor = (a: Actor): AuditActor => ({ name: a.name, roleCode: a.roleCode, userId: a.kind === 'user' ? a.id : null, kind: a.kind });
 
 /** Minutes within which identical refusals are one counted row (app_meta audit.coalesce_minutes; read at most every 10 s). */
 const coalesceCache = new WeakMap<Db, { at: number; minutes: Promise<number> }>();
@@ -95,10 +97,10 @@ export async function writeAudit(
   const d = e.note?.detail ? { ...e.note.detail, ...('input' in e.note.detail ? { input: auditInput(e.note.detail.input) } : {}) } : null;
   const detail = d ? JSON.stringify(redact(d, -1)) : null;
   const targetId = e.note?.targetId === undefined ? null : String(e.note.targetId);
-  const values = sql`${e.now.toISOString()}::timestamptz, ${userId}, ${e.actor.name}, ${e.actor.roleCode ?? null}, ${e.action}, ${e.note?.targetKind ?? null}, ${targetId}, ${e.ip ?? null}, ${detail}::jsonb`;
+  const values = sql`${e.now.toISOString()}::timestamptz, ${userId}, ${e.actor.name}, ${e.actor.roleCode ?? null}, ${e.actor.kind ?? null}, ${e.action}, ${e.note?.targetKind ?? null}, ${targetId}, ${e.ip ?? null}, ${detail}::jsonb`;
   try {
     if (!e.coalesce) {
-      await db.execute(sql`insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail) values (${values})`);
+      await db.execute(sql`insert into audit_log (at, user_id, actor, role_code, actor_kind, action, target_kind, target_id, ip, detail) values (${values})`);
       return;
     }
     const fingerprint = createHash('sha256').update(JSON.stringify([e.actor.name, e.actor.roleCode ?? null, e.action, e.note?.targetKind ?? null, targetId, e.ip ?? null, detail])).digest('base64url');
@@ -108,7 +110,7 @@ export async function writeAudit(
             update audit_log set repeats = repeats + 1, last_at = ${e.now.toISOString()}::timestamptz
             where id = (select id from audit_log where fingerprint = ${fingerprint} and at >= ${since}::timestamptz order by at desc, id desc limit 1)
             returning id)
-          insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail, fingerprint)
+          insert into audit_log (at, user_id, actor, role_code, actor_kind, action, target_kind, target_id, ip, detail, fingerprint)
           select ${values}, ${fingerprint} where not exists (select 1 from hit)`,
     );
   } catch (err) {
