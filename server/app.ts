@@ -74,11 +74,18 @@ function securityHeaders(extraOrigins: string): Record<string, string> {
 
 const notFound = (c: Context) => httpError(c, refuse('NOT_FOUND', 'request.notFound', { path: storableText(c.req.path, 100) ? c.req.path : '(unreadable path)' }), 'http');
 
-/** A refusal in tRPC's error envelope, for limits checked before tRPC runs. */
+/**
+ * A refusal in tRPC's error envelope, for limits checked before tRPC runs. Its body, if any, was
+ * not read (or not to its end): the answer says `Connection: close`, so a client keeping the
+ * connection alive opens a new one for its next request instead of sending it into a connection
+ * the server is about to cut (docs/decisions/0020).
+ */
 const RPC_CODES = { 400: ['BAD_REQUEST', -32600], 404: ['NOT_FOUND', -32004], 413: ['PAYLOAD_TOO_LARGE', -32413] } as const;
 function trpcRefusal(c: Context, status: 400 | 404 | 413, reason: Reason, params: MessageParams = {}) {
   const [code, rpc] = RPC_CODES[status];
-  return c.json({ error: { message: messageOf(reason, params), code: rpc, data: { code, httpStatus: status, reason, params } } }, status);
+  const res = c.json({ error: { message: messageOf(reason, params), code: rpc, data: { code, httpStatus: status, reason, params } } }, status);
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) res.headers.set('Connection', 'close');
+  return res;
 }
 
 export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
