@@ -18,6 +18,7 @@ export class RateLimiter {
   /** Takes one request for `key` at `nowMs`; throws 429 apiKey.rateLimited (with the seconds until the next one) when none is left. */
   take(key: string, ratePerMinute: number, nowMs: number): void {
     const rate = Math.max(1, ratePerMinute);
+    if (this.buckets.size > 10_000) this.sweep(nowMs);
     let b = this.buckets.get(key);
     if (!b || b.rate !== rate) {
       b = { tokens: rate, at: nowMs, rate };
