@@ -7,9 +7,10 @@
 //      (an API key is a header a browser never sends by itself: no CSRF);
 //   3. an API key's requests per minute (rate-limit.ts, 429 with Retry-After);
 //   4. the right: any one of the route's `rights`;
-//   5. the route's own checks before a byte of the body is read (`admit`: the declared type,
-//      settings, a daily budget), the declared Content-Length against the route's body limit, and
-//      whether the expensive-work queue would take the actor's job now;
+//   5. whether the expensive-work queue would take the actor's job now (a flood is refused before
+//      anything else is read), the route's own checks before a byte of the body is read (`admit`:
+//      the declared type, settings, a daily budget), the declared Content-Length against the
+//      route's body limit;
 //   6. the body, counted while it streams and cut off past the limit;
 //   7. the expensive step (`prepare`: decoding, parsing) outside any transaction, through the
 //      bounded queue with a share per actor (work-queue.ts) when the route says `expensive`;
@@ -189,6 +190,11 @@ export function mountWrite<A, P, R>(app: Hono, engine: Engine, route: WriteRoute
       }
     }
     if (!route.rights.some((r) => actor.actions.has(r))) return deny(lacksPermission(actor.roleCode, route.rights[0]));
+    // an actor over its share of the expensive work is refused before anything else is read (a flood costs little)
+    if (route.expensive) {
+      const full = queue.wouldRefuse(actorKey(actor));
+      if (full) return deny(full);
+    }
     let admitted: A;
     try {
       admitted = await withStatementTag({ priority: 'interactive', who: `${actor.roleCode}@${where}:admit` }, () => route.admit({ c, actor, ip, now, admitted: undefined }));
@@ -198,10 +204,6 @@ export function mountWrite<A, P, R>(app: Hono, engine: Engine, route: WriteRoute
     const limit = route.bodyLimit(admitted);
     const declared = Number(c.req.header('content-length'));
     if (Number.isFinite(declared) && declared > limit) return deny(route.tooLarge(limit));
-    if (route.expensive) {
-      const full = queue.wouldRefuse(actorKey(actor));
-      if (full) return deny(full);
-    }
     requests.set(c, { actor, ip, admitted, limit, bodyRead: false });
     await next();
   };
