@@ -50,7 +50,7 @@ const FIELDS_ZH: Record<string, string> = {
   bbox: '范围', kinds: '类型', targetKind: '对象类型', targetId: '对象编号', 'user name': '用户名', 'display name': '姓名',
   'assignee name': '巡查人员', search: '搜索词', assigneeId: '核实/核查人员', priority: '优先级', majorKind: '部件或事件', majorCode: '大类代码', districtCode: '区县',
   townshipCode: '街道（乡镇）', villageCode: '村（社区）', inPropertyCommunity: '物业小区内', areaClass: '区域类别', resolve: '确定方式',
-  replacesId: '被替换的规则', history: '历史版本', at: '时间', userIds: '巡查人员', userId: '人员',
+  replacesId: '被替换的规则', history: '历史版本', at: '时间', userIds: '巡查人员', userId: '人员', rights: '权限', ratePerMinute: '每分钟请求数',
   lng: '经度', lat: '纬度', crs: '坐标系', category: '类别', categoryCode: '类别', note: '备注', result: '处置结果', reason: '原因',
   afterPhoto: '处置后照片', suggestedDepartmentId: '建议承办单位', overrideReason: '改派理由', reasonCode: '回退原因', passed: '核查结论',
   amount: '延期时长', unit: '时长单位', satisfaction: '满意度', channel: '渠道', urgency: '紧急程度', description: '问题描述',
