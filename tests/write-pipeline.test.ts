@@ -121,6 +121,9 @@ describe('API keys: a third kind of actor', () => {
       expect([r.status, r.reason, r.params]).toEqual([403, 'auth.lacksPermission', { role: 'api_key', action: 'case.create' }]);
       expect(await rows(db, sql`select 1 from case_photos where uploaded_by_key = ${k.id}`)).toEqual([]);
       expect(await auditOf(db, `apikey:${k.name}`)).toEqual([{ actor_kind: 'apiKey', outcome: 'denied', reason: 'auth.lacksPermission', repeats: 1, role_code: 'api_key', user_id: null }]);
+      // the audit screen's list says which kind of actor it was
+      const listed = (await trpcGet(app, 'audit.list', { actor: `apikey:${k.name}`, limit: 5 }, { cookie: admin.cookie })).body.result!.data as { rows: { actorKind: string | null; outcome: string }[] };
+      expect(listed.rows.map((r) => [r.actorKind, r.outcome])).toEqual([['apiKey', 'denied']]);
       // an unknown key is told so, not "sign in"
       expect((await refusal(await upload(app, { 'x-api-key': 'cgk_no-such-key' }, png))).reason).toBe('auth.apiKeyInvalid');
     }));

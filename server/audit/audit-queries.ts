@@ -136,6 +136,8 @@ export interface AuditRow {
   at: string;
   actor: string;
   roleCode: string | null;
+  /** 'user', 'display' or 'apiKey' (null: before migration 0020, or the system's own work). */
+  actorKind: string | null;
   action: string;
   targetKind: string | null;
   targetId: string | null;
@@ -159,9 +161,9 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
     f.beforeId ? sql`id < ${f.beforeId}` : null,
   ].filter((c) => c !== null);
   try {
-    const r = await rows<{ id: number; at: Date | string; actor: string; role_code: string | null; action: string; target_kind: string | null; target_id: string | null; ip: string | null; detail: unknown; repeats: number; last_at: Date | string | null }>(
+    const r = await rows<{ id: number; at: Date | string; actor: string; role_code: string | null; actor_kind: string | null; action: string; target_kind: string | null; target_id: string | null; ip: string | null; detail: unknown; repeats: number; last_at: Date | string | null }>(
       db,
-      sql`select id::int as id, at, actor, role_code, action, target_kind, target_id, ip, detail, repeats, last_at from audit_log
+      sql`select id::int as id, at, actor, role_code, actor_kind, action, target_kind, target_id, ip, detail, repeats, last_at from audit_log
           where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by id desc limit ${f.limit + 1}`,
     );
     return {
@@ -169,7 +171,7 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
       rows: r.slice(0, f.limit).map((x) => {
         const detail = typeof x.detail === 'string' ? JSON.parse(x.detail) : x.detail;
         return {
-          id: x.id, at: new Date(x.at).toISOString(), actor: x.actor, roleCode: x.role_code, action: x.action, targetKind: x.target_kind, targetId: x.target_id, ip: x.ip,
+          id: x.id, at: new Date(x.at).toISOString(), actor: x.actor, roleCode: x.role_code, actorKind: x.actor_kind, action: x.action, targetKind: x.target_kind, targetId: x.target_id, ip: x.ip,
           outcome: (detail as { outcome?: string } | null)?.outcome ?? 'ok', detail, repeats: x.repeats, lastAt: x.last_at ? new Date(x.last_at).toISOString() : null,
         };
       }),
