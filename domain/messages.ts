@@ -53,7 +53,7 @@ const FIELDS_ZH: Record<string, string> = {
   bbox: '范围', kinds: '类型', targetKind: '对象类型', targetId: '对象编号', 'user name': '用户名', 'display name': '姓名',
   'assignee name': '巡查人员', search: '搜索词', priority: '优先级', majorKind: '部件或事件', majorCode: '大类代码', districtCode: '区县',
   townshipCode: '街道（乡镇）', villageCode: '村（社区）', inPropertyCommunity: '物业小区内', areaClass: '区域类别', resolve: '确定方式',
-  replacesId: '被替换的规则', history: '历史版本', at: '时间', userIds: '巡查人员', userId: '人员',
+  replacesId: '被替换的规则', history: '历史版本', at: '时间', userIds: '巡查人员', userId: '人员', rights: '权限', ratePerMinute: '每分钟请求数',
   phone: '电话', anonymous: '匿名', items: '案件列表', externalId: '外部编号', lastEventId: '最后收到的事件编号',
   actions: '操作类型', idempotencyKey: '上报标识',
   // the fields of a report and of the case actions: their words are domain/vocabulary.ts
@@ -130,6 +130,11 @@ export const MESSAGES = {
   'auth.oneTimePassword': { zh: () => '此账户仍在使用一次性密码：请先修改密码。', en: () => 'This account still uses a one-time password: change it first.' },
   'auth.unavailable': { zh: () => '暂时无法核实您的身份：数据库未响应，请稍后重试。', en: () => 'Cannot check who you are right now: the database did not answer. Try again.' },
   'auth.displayTokenInvalid': { zh: () => '大屏显示令牌无效或已撤销：请使用管理员提供的新大屏地址。', en: () => 'The wall-screen display token is not valid or was revoked: use a new wall-screen address from an administrator.' },
+  'auth.apiKeyInvalid': { zh: () => 'API 密钥无效或已撤销：请向管理员申请新的密钥。', en: () => 'The API key is not valid or was revoked: ask an administrator for a new one.' },
+  'auth.apiKeyNotHere': { zh: () => '此地址不接受 API 密钥：请登录后使用。', en: () => 'This address does not take API keys: sign in to use it.' },
+  'apiKey.rateLimited': { zh: (p) => `此 API 密钥的请求过于频繁（每分钟最多 ${s(p.perMinute)} 次），请 ${s(p.retryAfterSeconds)} 秒后再试。`, en: (p) => `Too many requests with this API key (at most ${s(p.perMinute)} a minute): try again in ${s(p.retryAfterSeconds)} s.` },
+  'work.actorShare': { zh: (p) => `您已有 ${s(p.max)} 项图片或文件正在排队处理：请等其完成后再上传（${s(p.retryAfterSeconds)} 秒后重试）。`, en: (p) => `You already have ${s(p.max)} images or files waiting to be processed: wait for them before sending more (try again in ${s(p.retryAfterSeconds)} s).` },
+  'work.queueFull': { zh: (p) => `服务器正在处理大量图片或文件，请 ${s(p.retryAfterSeconds)} 秒后重试。`, en: (p) => `The server is processing many images or files: try again in ${s(p.retryAfterSeconds)} s.` },
   'auth.wrongCurrentPassword': { zh: () => '当前密码错误。', en: () => 'The current password is wrong.' },
 
   // ---- things and the database ----
@@ -156,6 +161,8 @@ export const MESSAGES = {
   'admin.userNameTaken': { zh: (p) => `用户名“${s(p.username)}”已被使用。`, en: (p) => `The user name '${s(p.username)}' is taken.` },
   'admin.noSelfLockout': { zh: () => '不能停用自己或更改自己的角色：请让另一位管理员操作。', en: () => 'You cannot disable yourself or change your own role: ask another administrator.' },
   'admin.noUserToReset': { zh: (p) => `找不到用户 ${s(p.id)}（演示账户保留公开的演示密码）。`, en: (p) => `No user ${s(p.id)} (demo accounts keep their documented password).` },
+  'admin.apiKeyNameTaken': { zh: (p) => `API 密钥名称“${s(p.name)}”已被使用（含已撤销的密钥）。`, en: (p) => `The API key name '${s(p.name)}' is taken (revoked keys included).` },
+  'admin.apiKeyRight': { zh: (p) => `API 密钥不能拥有“${s(p.permission)}”权限（账户与令牌的管理只能由人员操作）。`, en: (p) => `An API key may not hold '${s(p.permission)}' (accounts and tokens are managed by people only).` },
   'admin.noAccountToReset': { zh: (p) => `没有账户“${s(p.username)}”（演示账户保留公开的演示密码）。`, en: (p) => `No account '${s(p.username)}' (demo accounts keep their documented password).` },
   'admin.badAddress': { zh: () => '地址须为 IPv4 或 IPv6 地址。', en: () => 'An address is an IPv4 or IPv6 address.' },
   'admin.keepUserManage': { zh: () => '管理员必须保留“user.manage”权限，否则无人能再授予它。', en: () => "Administrators keep 'user.manage', or nobody could give it back." },
@@ -260,6 +267,10 @@ export const MESSAGES = {
   'workflow.assigneeUnfit': {
     zh: (p) => `${s(p.name)} 不能承担此项现场任务：账号已停用、角色无“${s(p.permission) === 'case.check' ? '核查' : '核实'}”权限，或不负责该案件所在区县。`,
     en: (p) => `This site visit cannot go to ${s(p.name)}: the account is disabled, its role may not ${s(p.permission) === 'case.check' ? 'check' : 'verify'}, or it does not cover the case's district.`,
+  },
+  'intake.keyReused': {
+    zh: () => '该上报标识已用于内容不同的另一次上报：同一标识只能重发完全相同的上报，新的上报请使用新标识。',
+    en: () => 'This report key was already used for a report with other content: a key may only resend the very same report; a new report needs a new key.',
   },
   'intake.keyTaken': {
     zh: () => '该上报的标识已被他人使用：请重新上报（不会重复立案）。',

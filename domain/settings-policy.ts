@@ -158,6 +158,11 @@ export const SETTINGS = {
     label: u('每人每日照片数', 'Photos per person per day'),
     description: u('每人每天可上传的照片数，超出的拒绝至次日。', 'Photos one person may upload per day; more are refused until the next day.'),
   },
+  'photos.unattached_purge_hours': {
+    kind: int(1, 24 * 365), default: '24', unit: u('小时', 'hours'),
+    label: u('未引用照片保留时长', 'Unattached photos kept for'),
+    description: u('上传后未被任何案件引用的照片，超过此时长即删除。', 'A photo no case cites is deleted this long after its upload.'),
+  },
   'intake.duplicate_radius_meters': {
     kind: int(10, 5000), default: '150', unit: u('米', 'metres'),
     label: u('疑似重复案件半径', 'Duplicate hint radius'),

@@ -12,6 +12,7 @@ import { appRouter } from './router.ts';
 import { health } from './http/health.ts';
 import { layersHandler } from './http/layers.ts';
 import { mountPhotos } from './http/photos.ts';
+import type { WorkQueue } from './http/work-queue.ts';
 import { authenticate, type RequestAuth } from './http/request-auth.ts';
 import { httpError } from './http/http-error.ts';
 import { databaseReason, PublicError, refuse } from './query-error.ts';
@@ -31,6 +32,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Extra origins the CSP allows for images, fonts and fetches (an external basemap; CITYGRID_CSP_ORIGINS). */
   cspOrigins?: string;
+  /** The queue of expensive work of the write routes (default: the process's; tests and the bench watch their own). */
+  workQueue?: WorkQueue;
   /** Take commands from the command line on this machine (an embedded data folder's server file, docs/decisions/0011). */
   localCli?: LocalCliOptions;
 }
@@ -74,11 +77,18 @@ function securityHeaders(extraOrigins: string): Record<string, string> {
 
 const notFound = (c: Context) => httpError(c, refuse('NOT_FOUND', 'request.notFound', { path: storableText(c.req.path, 100) ? c.req.path : '(unreadable path)' }), 'http');
 
-/** A refusal in tRPC's error envelope, for limits checked before tRPC runs. */
+/**
+ * A refusal in tRPC's error envelope, for limits checked before tRPC runs. Its body, if any, was
+ * not read (or not to its end): the answer says `Connection: close`, so a client keeping the
+ * connection alive opens a new one for its next request instead of sending it into a connection
+ * the server is about to cut (docs/decisions/0020).
+ */
 const RPC_CODES = { 400: ['BAD_REQUEST', -32600], 404: ['NOT_FOUND', -32004], 413: ['PAYLOAD_TOO_LARGE', -32413] } as const;
 function trpcRefusal(c: Context, status: 400 | 404 | 413, reason: Reason, params: MessageParams = {}) {
   const [code, rpc] = RPC_CODES[status];
-  return c.json({ error: { message: messageOf(reason, params), code: rpc, data: { code, httpStatus: status, reason, params } } }, status);
+  const res = c.json({ error: { message: messageOf(reason, params), code: rpc, data: { code, httpStatus: status, reason, params } } }, status);
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) res.headers.set('Connection', 'close');
+  return res;
 }
 
 export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
@@ -99,7 +109,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   const layers = layersHandler(engine, { now, geojsonBaseline: opts.geojsonBaseline, auth });
   app.get('/api/layers/:file', (c) => withStatementTag({ priority: 'heavy', who: `feed:${c.req.param('file')}` }, () => layers(c)));
   // case photos: upload, image, thumbnail (server/http/photos.ts)
-  mountPhotos(app, engine, { now, auth });
+  mountPhotos(app, engine, { now, auth, queue: opts.workQueue });
   app.all('/api/*', (c) => notFound(c));
   if (opts.localCli) mountLocalCli(app, engine, { ...opts.localCli, now });
   // bodies are limited before anything parses them (hono reads at most the limit, a declared

@@ -18,6 +18,7 @@ import { loadCasesLayer } from './cases/cases-feed.ts';
 import { CITY } from './auth/actor.ts';
 import { startEscalations } from './dispatch/escalation.ts';
 import { assertStoredSettings } from './settings/settings.ts';
+import { startPhotoPurge } from './photos/photo-purge.ts';
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -28,9 +29,11 @@ async function main(): Promise<void> {
   const localCli = engine.kind === 'embedded' && engine.location !== 'memory' ? { secret: newCliSecret() } : undefined;
   let unannounce = () => {};
   let stopEscalations = async () => {};
+  let stopPhotoPurge = async () => {};
   const stop = async () => {
     unannounce(); // first: a command arriving now opens the folder itself once the lock is gone
     await stopEscalations().catch(() => {});
+    await stopPhotoPurge().catch(() => {});
     await engine.close().catch(() => {});
   };
   // registered before the (long) first seeding, so Ctrl-C still closes the database cleanly
@@ -65,6 +68,8 @@ async function main(): Promise<void> {
       process.once('exit', () => unannounce()); // any other way out (process.exit) removes it too
     }
     if (env.CITYGRID_ESCALATION_SECONDS > 0) stopEscalations = startEscalations(engine, { intervalMs: env.CITYGRID_ESCALATION_SECONDS * 1000 });
+    // uploads never cited by a case go after app_meta photos.unattached_purge_hours (a pass every 15 minutes)
+    stopPhotoPurge = startPhotoPurge(engine);
     const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`;
     console.log(
       `CityGrid ready in ${((performance.now() - t0) / 1000).toFixed(1)} s — ${info.engine} engine (${engine.location}), PostgreSQL ${info.postgres}, PostGIS ${info.postgis}, ${info.migrations} migrations — ${url}`,

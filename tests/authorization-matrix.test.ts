@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/engine.ts';
 import { appRouter } from '../server/router.ts';
 import { createCallerFactory } from '../server/trpc.ts';
-import { createToken } from '../server/admin/admin-queries.ts';
+import { createApiKey, createToken } from '../server/admin/admin-queries.ts';
 import { testEngine } from './support/test-db.ts';
 import { rolledBackSuite } from './support/rolled-back.ts';
 import { ACTOR_LABELS, HANDLER_DEPARTMENT, IN_DISTRICT, OUT_DISTRICT, ROLE_PASSWORD, roleActors, type RoleActor } from './support/role-actors.ts';
@@ -50,6 +50,8 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
   'admin.resetPassword': { input: async () => ({ id: fx.target }) },
   'admin.setPermission': { input: async () => ({ roleCode: 'command_viewer', permission: 'case.read', granted: true }) },
   'admin.createToken': { input: async () => ({ name: `mx-${tag}-${n++}` }) },
+  'admin.createApiKey': { input: async () => ({ name: `mx-key-${tag}-${n++}`, rights: ['case.create'] }) },
+  'admin.revokeApiKey': { input: async () => ({ id: (await createApiKey(db(), actors[0].actor!, { name: `mx-key-revoke-${tag}-${n++}`, rights: [], districtCodes: [], ratePerMinute: 60 })).id }) },
   'admin.liftLoginLock': { input: async () => ({ username: `matrix-target-${tag}` }) },
   'admin.saveSetting': { input: async () => ({ key: 'workflow.visit_far_meters', value: '250', expected: (await one<{ v: string }>(sql`select value as v from app_meta where key = 'workflow.visit_far_meters'`)).v }) },
   'admin.revokeToken': { input: async () => ({ id: (await createToken(db(), actors[0].actor!, { name: `mx-revoke-${tag}-${n++}`, districtCodes: [] })).id }) },

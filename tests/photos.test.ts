@@ -271,9 +271,11 @@ describe('sizes: cut off while streaming', () => {
       await db.execute(sql`update app_meta set value = ${String(photo.length)} where key = 'photos.max_upload_bytes'`);
       await uploaded(await upload(inspector, photo, 'image/jpeg'));
     }));
-  it('an app_meta limit above the hard cap does not raise it; missing settings fall back to their defaults', () =>
+  it('an app_meta limit above the hard cap does not raise it (it is refused, named: settings once); missing settings fall back to their defaults', () =>
     suite.run(async (db) => {
       await db.execute(sql`update app_meta set value = '999999999' where key = 'photos.max_upload_bytes'`);
+      await expect(photoSettings(db)).rejects.toMatchObject({ reason: 'settings.badStored' });
+      await db.execute(sql`update app_meta set value = ${String(PHOTO_MAX_BYTES)} where key = 'photos.max_upload_bytes'`);
       expect((await photoSettings(db)).maxUploadBytes).toBe(PHOTO_MAX_BYTES);
       await db.execute(sql`delete from app_meta where key like 'photos.%'`);
       expect(await photoSettings(db)).toEqual(PHOTO_DEFAULTS);

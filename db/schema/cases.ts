@@ -1,12 +1,12 @@
 // Cases (案卷) and their append-only event log. The case row is a projection kept in step with
 // its events in the same transaction; indicators are computed from the events.
 import { sql } from 'drizzle-orm';
-import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index, primaryKey, uuid, uniqueIndex, customType } from 'drizzle-orm/pg-core';
+import { pgTable, bigserial, bigint, integer, char, text, timestamp, doublePrecision, jsonb, boolean, index, primaryKey, uuid, uniqueIndex, customType, check } from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.ts';
 import { caseCategories, departments } from './dispatch.ts';
 import { unitGrids } from './grids.ts';
 import { propertyCommunities } from './communities.ts';
-import { users } from './users.ts';
+import { apiKeys, users } from './users.ts';
 
 export const cases = pgTable(
   'cases',
@@ -147,7 +147,9 @@ export const casePhotos = pgTable(
     caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
     /** The event that cited it (report, verify, handle, check…). */
     eventId: bigint('event_id', { mode: 'number' }),
-    uploadedBy: integer('uploaded_by').notNull().references(() => users.id),
+    /** The uploading person, or (migration 0020) the API key that uploaded it: exactly one of the two. */
+    uploadedBy: integer('uploaded_by').references(() => users.id),
+    uploadedByKey: integer('uploaded_by_key').references(() => apiKeys.id),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull(),
     /** Pixels of the stored image (after re-encoding; at most photos.max_side on its long side). */
     width: integer('width').notNull(),
@@ -159,5 +161,12 @@ export const casePhotos = pgTable(
     /** sha256 hex of the stored image. */
     sha256: text('sha256').notNull(),
   },
-  (t) => [index('case_photos_case_idx').on(t.caseId), index('case_photos_uploader_idx').on(t.uploadedBy, t.uploadedAt)],
+  (t) => [
+    index('case_photos_case_idx').on(t.caseId),
+    index('case_photos_uploader_idx').on(t.uploadedBy, t.uploadedAt),
+    index('case_photos_key_uploader_idx').on(t.uploadedByKey, t.uploadedAt),
+    // the purge of uploads never cited by a case (server/photos/photo-purge.ts)
+    index('case_photos_unattached_idx').on(t.uploadedAt).where(sql`case_id is null`),
+    check('case_photos_one_uploader', sql`(uploaded_by is null) <> (uploaded_by_key is null)`),
+  ],
 );

@@ -115,6 +115,8 @@ export const auditLog = pgTable(
     /** The user name or display-token name at the time (kept even if the account goes). */
     actor: text('actor').notNull(),
     roleCode: text('role_code'),
+    /** 'user', 'display' or 'apiKey' (migration 0020; null on rows written before it). */
+    actorKind: text('actor_kind'),
     action: text('action').notNull(),
     targetKind: text('target_kind'),
     targetId: text('target_id'),
@@ -140,6 +142,26 @@ export const displayTokens = pgTable('display_tokens', {
   tokenHash: text('token_hash').notNull().unique(),
   /** Districts the screen may show (empty = the whole city). */
   districtCodes: char('district_codes', { length: 6 }).array().notNull().default([]),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/**
+ * Keys for machines calling the API outside the browser (migration 0020, docs/decisions/0020):
+ * sent in the `x-api-key` header, never a cookie, so no CSRF token applies. Only the SHA-256 of
+ * the key is stored (as for sessions). A key has its own explicit rights (permission codes, no
+ * role), its districts (empty = the whole city), its requests per minute, and is audited as
+ * itself (audit_log.actor_kind 'apiKey', actor 'apikey:<name>').
+ */
+export const apiKeys = pgTable('api_keys', {
+  id: serial('id').primaryKey(),
+  /** Unique, revoked keys included: the audit names a key by it for good. */
+  name: text('name').notNull().unique(),
+  keyHash: text('key_hash').notNull().unique(),
+  rights: text('rights').array().notNull().default([]),
+  districtCodes: char('district_codes', { length: 6 }).array().notNull().default([]),
+  ratePerMinute: integer('rate_per_minute').notNull().default(60),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),

@@ -209,3 +209,55 @@ export async function userExists(db: Db, username: string): Promise<void> {
   const r = await q<{ id: number }>(db, 'user', sql`select id from users where username = ${username}`);
   if (!r.length) throw refuse('NOT_FOUND', 'notFoundBy', { what: 'user', by: username });
 }
+
+/** Rights a key may never hold: managing accounts, rights and tokens is for people (a leaked key must not mint keys). */
+export const RIGHTS_NOT_FOR_KEYS: readonly string[] = ['user.manage', 'token.manage'];
+
+/** API keys (migration 0020, docs/decisions/0020), newest first, revoked last; never the key itself. */
+export async function listApiKeys(db: Db) {
+  const r = await q<{ id: number; name: string; rights: string[] | string; district_codes: string[] | string; rate_per_minute: number; created_at: Date | string; revoked_at: Date | string | null; created_by: string | null }>(
+    db,
+    'API keys',
+    sql`select k.id, k.name, k.rights::text[] as rights, k.district_codes::text[] as district_codes, k.rate_per_minute, k.created_at, k.revoked_at, u.username as created_by
+        from api_keys k left join users u on u.id = k.created_by order by k.revoked_at nulls first, k.id desc`,
+  );
+  return r.map((k) => ({
+    id: k.id, name: k.name, rights: textArray(k.rights), districtCodes: textArray(k.district_codes), ratePerMinute: k.rate_per_minute,
+    createdAt: new Date(k.created_at).toISOString(), revokedAt: k.revoked_at ? new Date(k.revoked_at).toISOString() : null, createdBy: k.created_by,
+  }));
+}
+
+/**
+ * A new API key with its own rights (permission codes, each known and none of RIGHTS_NOT_FOR_KEYS),
+ * districts (empty = the whole city) and requests per minute. The key is returned once: only its
+ * SHA-256 is stored.
+ */
+export async function createApiKey(db: Db, by: Actor, k: { name: string; rights: string[]; districtCodes: string[]; ratePerMinute: number }) {
+  const rights = [...new Set(k.rights)].sort();
+  for (const r of rights) if (RIGHTS_NOT_FOR_KEYS.includes(r)) throw refuse('BAD_REQUEST', 'admin.apiKeyRight', { permission: r });
+  if (rights.length) {
+    const known = await q<{ code: string }>(db, 'check permissions', sql`select code from permissions where code = any(${pgArray(rights)}::text[])`);
+    const missing = rights.find((r) => !known.some((p) => p.code === r));
+    if (missing) throw refuse('BAD_REQUEST', 'admin.unknownPermission', { permission: missing });
+  }
+  if (k.districtCodes.length) {
+    const [n] = await q<{ n: number }>(db, 'check districts', sql`select count(*)::int as n from districts where code::text = any(${pgArray(k.districtCodes)}::text[])`);
+    if (n.n !== new Set(k.districtCodes).size) throw refuse('BAD_REQUEST', 'admin.unknownDistricts', { codes: k.districtCodes.join(', ') });
+  }
+  const key = `cgk_${randomBytes(24).toString('base64url')}`;
+  const [r] = await q<{ id: number }>(
+    db,
+    'create API key',
+    sql`insert into api_keys (name, key_hash, rights, district_codes, rate_per_minute, created_by)
+        values (${k.name}, ${hashSecret(key)}, ${pgArray(rights)}::text[], ${pgArray(k.districtCodes)}::char(6)[], ${k.ratePerMinute}, ${by.kind === 'user' ? by.id : null})
+        on conflict (name) do nothing returning id`,
+  );
+  if (!r) throw refuse('CONFLICT', 'admin.apiKeyNameTaken', { name: k.name });
+  return { id: r.id, name: k.name, key };
+}
+
+export async function revokeApiKey(db: Db, id: number, now: Date) {
+  const r = await q<{ id: number }>(db, 'revoke API key', sql`update api_keys set revoked_at = coalesce(revoked_at, ${now.toISOString()}::timestamptz) where id = ${id} returning id`);
+  if (!r.length) throw refuse('NOT_FOUND', 'notFound', { what: 'API key', id });
+  return { id };
+}

@@ -3,12 +3,12 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { router, allowed, mutation, nowOf } from '../trpc.ts';
 import { idInput, placeCode } from '../geo/bbox.ts';
-import { int32Id, issue, text } from '../inputs.ts';
+import { boundedInt, int32Id, issue, text } from '../inputs.ts';
 import { liftLoginLock, lockedUserNames, sessionPolicy } from '../auth/sessions.ts';
 import { checkSetting, isSettingKey } from '../../domain/settings-policy.ts';
 import { messageOf } from '../../domain/messages.ts';
 import { listSettings, saveSetting } from '../settings/settings.ts';
-import { userExists, adminOptions, createToken, createUser, listTokens, listUsers, resetPassword, revokeToken, setPermission, updateUser } from './admin-queries.ts';
+import { userExists, adminOptions, createApiKey, createToken, createUser, listApiKeys, listTokens, listUsers, resetPassword, revokeApiKey, revokeToken, setPermission, updateUser } from './admin-queries.ts';
 
 const districtCodes = z.array(placeCode(6)).max(20, 'at most 20 districts');
 const displayName = text('display name', 100, { min: 1, name: true });
@@ -50,6 +50,8 @@ export const adminRouter = router({
   /** Roles with their rights, all permissions, departments and districts. */
   options: allowed('user.manage').query(({ ctx }) => adminOptions(ctx.engine.db)),
   tokens: allowed('token.manage').query(({ ctx }) => listTokens(ctx.engine.db)),
+  /** API keys (the machines' tokens, docs/decisions/0020): managed with the right of display tokens. */
+  apiKeys: allowed('token.manage').query(({ ctx }) => listApiKeys(ctx.engine.db)),
 
   /** A new account with a one-time password (shown once; it must be changed at first sign-in). */
   createUser: mutation('user.manage')
@@ -149,6 +151,29 @@ export const adminRouter = router({
       ctx.audit.detail = { old: r.old, value: r.value };
       return r;
     }),
+
+  /** A new API key (returned once): its own rights, districts (empty = the whole city), requests per minute. */
+  createApiKey: mutation('token.manage')
+    .input(
+      z.object({
+        name: text('name', 100, { min: 1, name: true }),
+        rights: z.array(permission).max(50).default([]),
+        districtCodes: districtCodes.default([]),
+        ratePerMinute: boundedInt(1, 10_000).default(60),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const r = await createApiKey(ctx.db, ctx.actor, input);
+      ctx.audit.targetKind = 'apiKey';
+      ctx.audit.targetId = r.id;
+      return r;
+    }),
+
+  revokeApiKey: mutation('token.manage').input(idInput).mutation(async ({ ctx, input }) => {
+    ctx.audit.targetKind = 'apiKey';
+    ctx.audit.targetId = input.id;
+    return revokeApiKey(ctx.db, input.id, nowOf(ctx));
+  }),
 
   revokeToken: mutation('token.manage').input(idInput).mutation(async ({ ctx, input }) => {
     ctx.audit.targetKind = 'displayToken';

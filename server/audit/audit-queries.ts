@@ -66,9 +66,11 @@ export interface AuditActor {
   name: string;
   roleCode?: string | null;
   userId?: number | null;
+  /** audit_log.actor_kind: 'user', 'display' or 'apiKey' (migration 0020); the system's own work leaves it empty. */
+  kind?: Actor['kind'] | null;
 }
 
-export const auditActor = (a: Actor): AuditActor => ({ name: a.name, roleCode: a.roleCode, userId: a.kind === 'user' ? a.id : null });
+export const auditActor = (a: Actor): AuditActor => ({ name: a.name, roleCode: a.roleCode, userId: a.kind === 'user' ? a.id : null, kind: a.kind });
 
 /**
  * Appends an audit row. With `coalesce` (refusals), a row identical in actor, action, target,
@@ -83,12 +85,12 @@ export async function writeAudit(
   const d = e.note?.detail ? { ...e.note.detail, ...('input' in e.note.detail ? { input: auditInput(e.note.detail.input) } : {}) } : null;
   const detail = d ? JSON.stringify(redact(d, -1)) : null;
   const targetId = e.note?.targetId === undefined ? null : String(e.note.targetId);
-  const values = sql`${e.now.toISOString()}::timestamptz, ${userId}, ${e.actor.name}, ${e.actor.roleCode ?? null}, ${e.action}, ${e.note?.targetKind ?? null}, ${targetId}, ${e.ip ?? null}, ${detail}::jsonb`;
+  const values = sql`${e.now.toISOString()}::timestamptz, ${userId}, ${e.actor.name}, ${e.actor.roleCode ?? null}, ${e.actor.kind ?? null}, ${e.action}, ${e.note?.targetKind ?? null}, ${targetId}, ${e.ip ?? null}, ${detail}::jsonb`;
   // read before the try: a refused setting says so itself, not as a failed audit write
   const coalesceMinutes = e.coalesce ? await setting(db, 'audit.coalesce_minutes') : 0;
   try {
     if (!e.coalesce) {
-      await db.execute(sql`insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail) values (${values})`);
+      await db.execute(sql`insert into audit_log (at, user_id, actor, role_code, actor_kind, action, target_kind, target_id, ip, detail) values (${values})`);
       return;
     }
     const fingerprint = createHash('sha256').update(JSON.stringify([e.actor.name, e.actor.roleCode ?? null, e.action, e.note?.targetKind ?? null, targetId, e.ip ?? null, detail])).digest('base64url');
@@ -98,7 +100,7 @@ export async function writeAudit(
             update audit_log set repeats = repeats + 1, last_at = ${e.now.toISOString()}::timestamptz
             where id = (select id from audit_log where fingerprint = ${fingerprint} and at >= ${since}::timestamptz order by at desc, id desc limit 1)
             returning id)
-          insert into audit_log (at, user_id, actor, role_code, action, target_kind, target_id, ip, detail, fingerprint)
+          insert into audit_log (at, user_id, actor, role_code, actor_kind, action, target_kind, target_id, ip, detail, fingerprint)
           select ${values}, ${fingerprint} where not exists (select 1 from hit)`,
     );
   } catch (err) {
@@ -124,6 +126,8 @@ export interface AuditRow {
   at: string;
   actor: string;
   roleCode: string | null;
+  /** 'user', 'display' or 'apiKey' (null: before migration 0020, or the system's own work). */
+  actorKind: string | null;
   action: string;
   targetKind: string | null;
   targetId: string | null;
@@ -147,9 +151,9 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
     f.beforeId ? sql`id < ${f.beforeId}` : null,
   ].filter((c) => c !== null);
   try {
-    const r = await rows<{ id: number; at: Date | string; actor: string; role_code: string | null; action: string; target_kind: string | null; target_id: string | null; ip: string | null; detail: unknown; repeats: number; last_at: Date | string | null }>(
+    const r = await rows<{ id: number; at: Date | string; actor: string; role_code: string | null; actor_kind: string | null; action: string; target_kind: string | null; target_id: string | null; ip: string | null; detail: unknown; repeats: number; last_at: Date | string | null }>(
       db,
-      sql`select id::int as id, at, actor, role_code, action, target_kind, target_id, ip, detail, repeats, last_at from audit_log
+      sql`select id::int as id, at, actor, role_code, actor_kind, action, target_kind, target_id, ip, detail, repeats, last_at from audit_log
           where ${conds.length ? sql.join(conds, sql` and `) : sql`true`} order by id desc limit ${f.limit + 1}`,
     );
     return {
@@ -157,7 +161,7 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ rows: AuditRo
       rows: r.slice(0, f.limit).map((x) => {
         const detail = typeof x.detail === 'string' ? JSON.parse(x.detail) : x.detail;
         return {
-          id: x.id, at: new Date(x.at).toISOString(), actor: x.actor, roleCode: x.role_code, action: x.action, targetKind: x.target_kind, targetId: x.target_id, ip: x.ip,
+          id: x.id, at: new Date(x.at).toISOString(), actor: x.actor, roleCode: x.role_code, actorKind: x.actor_kind, action: x.action, targetKind: x.target_kind, targetId: x.target_id, ip: x.ip,
           outcome: (detail as { outcome?: string } | null)?.outcome ?? 'ok', detail, repeats: x.repeats, lastAt: x.last_at ? new Date(x.last_at).toISOString() : null,
         };
       }),

@@ -1,5 +1,6 @@
-// Who is asking: a signed-in user or a wall-screen display token, with the actions their role
-// may take (role_permissions, data) and the scope those actions apply in. Resolved once per
+// Who is asking: a signed-in user, a wall-screen display token or (outside tRPC, on the write
+// routes that take them) an API key, with the actions their role may take (role_permissions,
+// data; an API key's own explicit rights) and the scope those actions apply in. Resolved once per
 // request, in one query each, by the HTTP layer; procedures only read `ctx.actor`.
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, textArray, type Db } from '../../db/engine.ts';
@@ -15,8 +16,8 @@ export interface Scope {
 }
 
 export interface Actor {
-  kind: 'user' | 'display';
-  /** users.id, or display_tokens.id for a token */
+  kind: 'user' | 'display' | 'apiKey';
+  /** users.id, display_tokens.id for a token, api_keys.id for a key */
   id: number;
   /** The user name, or `display:<token name>` (what the audit log records). */
   name: string;
@@ -27,7 +28,12 @@ export interface Actor {
   /** A one-time password is still in use: only changing it is allowed. */
   mustChangePassword: boolean;
   demo: boolean;
+  /** An API key's requests per minute (api_keys.rate_per_minute); absent for the other kinds. */
+  ratePerMinute?: number;
 }
+
+/** The pseudo-role of API keys: a key has explicit rights, no role (what messages and statement tags name). */
+export const API_KEY_ROLE = 'api_key';
 
 
 type ActorRow = {
@@ -87,6 +93,29 @@ export async function actorFromDisplayToken(db: Db, token: string | undefined): 
     return r ? toActor('display', r) : null;
   } catch (err) {
     throw queryFailed('display token lookup', err);
+  }
+}
+
+/**
+ * The API key sent as `key` (header x-api-key), not revoked: an actor of kind 'apiKey' named
+ * `apikey:<name>`, with the key's own rights and districts (none: the whole city); else null.
+ */
+export async function actorFromApiKey(db: Db, key: string | undefined): Promise<Actor | null> {
+  if (!key || key.length > 100) return null;
+  try {
+    const [r] = await rows<{ id: number; name: string; rights: string[] | string; district_codes: string[] | string; rate_per_minute: number }>(
+      db,
+      sql`select id, name, rights::text[] as rights, district_codes::text[] as district_codes, rate_per_minute from api_keys where key_hash = ${hashSecret(key)} and revoked_at is null`,
+    );
+    if (!r) return null;
+    const districts = textArray(r.district_codes);
+    return {
+      kind: 'apiKey', id: r.id, name: `apikey:${r.name}`, displayName: r.name, roleCode: API_KEY_ROLE, actions: new Set(textArray(r.rights)),
+      scope: districts.length ? { kind: 'district', districts, departmentId: null } : { kind: 'city', districts: null, departmentId: null },
+      mustChangePassword: false, demo: false, ratePerMinute: r.rate_per_minute,
+    };
+  } catch (err) {
+    throw queryFailed('API key lookup', err);
   }
 }
 

@@ -476,7 +476,7 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     // a report sent again waits for its first sending (a lock on its key, whatever the day: a resend may cross midnight) and answers with its case
     if (input.idempotencyKey) {
       await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.report_key.${input.idempotencyKey}`}))`);
-      const replay = await replayOf(db, actor, input.idempotencyKey);
+      const replay = await replayOf(db, actor, input.idempotencyKey, { ...input, categoryCode: category.code });
       if (replay) return replay;
     }
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`citygrid.case_code.${day}`}))`);
@@ -515,14 +515,24 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
 /**
  * The case an earlier sending of the same report made (its key), as that sending answered, with
  * `replayed`; null when the key is new. A key another person used is a CONFLICT: a replay
- * answers only its own reporter, never reveals someone else's case.
+ * answers only its own reporter, never reveals someone else's case. So is a key sent again with
+ * other content (`intake.keyReused`): the channel, category, urgency, description, position, external
+ * id and photos must be those of the first sending (the report event's and the case's as reported).
  */
-async function replayOf(db: Db, actor: Actor, key: string): Promise<(CaseAfter & { replayed: true }) | null> {
-  const [c] = await rows<CaseAfterRow & { reporter: string; event_id: number }>(
+async function replayOf(db: Db, actor: Actor, key: string, input: RegisterInput): Promise<(CaseAfter & { replayed: true }) | null> {
+  const [c] = await rows<CaseAfterRow & { reporter: string; event_id: number; r_channel: string | null; r_category: string | null; r_photos: unknown; urgency: string; description: string; orig_lng: number; orig_lat: number; orig_crs: string; external_id: string | null }>(
     db,
-    sql`select ${AFTER_COLUMNS}, e.actor as reporter, e.id::int as event_id from cases c join case_events e on e.case_id = c.id and e.seq = 1 where c.idempotency_key = ${key}::uuid`,
+    sql`select ${AFTER_COLUMNS}, e.actor as reporter, e.id::int as event_id, e.payload->>'channel' as r_channel, e.payload->>'categoryCode' as r_category, e.payload->'photos' as r_photos,
+               c.urgency, c.description, c.orig_lng, c.orig_lat, c.orig_crs, c.external_id
+        from cases c join case_events e on e.case_id = c.id and e.seq = 1 where c.idempotency_key = ${key}::uuid`,
   );
   if (!c) return null;
   if (c.reporter !== actor.name) throw refuse('CONFLICT', 'intake.keyTaken');
+  const photos = (typeof c.r_photos === 'string' ? JSON.parse(c.r_photos) : c.r_photos) as string[] | null;
+  const same =
+    c.r_channel === input.channel && c.r_category === input.categoryCode && c.urgency === input.urgency && c.description === input.description &&
+    Math.abs(Number(c.orig_lng) - input.lng) < 1e-9 && Math.abs(Number(c.orig_lat) - input.lat) < 1e-9 && c.orig_crs === STORED_CRS[input.crs] &&
+    (c.external_id ?? null) === (input.externalId ?? null) && JSON.stringify(photos ?? []) === JSON.stringify(input.photos ?? []);
+  if (!same) throw refuse('CONFLICT', 'intake.keyReused');
   return { ...toAfter(c, c.event_id), replayed: true };
 }

@@ -14,6 +14,8 @@ import { DEVICE_COOKIE, readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
 
 export const CSRF_HEADER = 'x-csrf-token';
 export const DISPLAY_HEADER = 'x-display-token';
+/** An API key (server/http/write-route.ts: only the routes that take keys read it; never a cookie, so no CSRF). */
+export const API_KEY_HEADER = 'x-api-key';
 
 export interface RequestAuth {
   actor: Actor | null;
@@ -46,6 +48,18 @@ export interface AuthOptions {
   trustProxy?: boolean;
 }
 
+/** The client's address: the socket's, or X-Forwarded-For's first behind a trusted proxy; none for in-process requests. */
+export function clientAddress(c: HonoContext, opts: AuthOptions): string | undefined {
+  let ip: string | undefined;
+  try {
+    ip = getConnInfo(c).remote.address;
+  } catch {
+    ip = undefined; // in-process requests (tests) have no socket
+  }
+  if (opts.trustProxy) ip = c.req.raw.headers.get('x-forwarded-for')?.split(',')[0].trim() || ip;
+  return ip;
+}
+
 export async function authenticate(c: HonoContext, db: Db, now: Date, opts: AuthOptions): Promise<RequestAuth> {
   const req = c.req.raw;
   const sessionToken = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
@@ -56,13 +70,7 @@ export async function authenticate(c: HonoContext, db: Db, now: Date, opts: Auth
   } catch {
     displayToken = undefined; // a badly encoded query string: no token
   }
-  let ip: string | undefined;
-  try {
-    ip = getConnInfo(c).remote.address;
-  } catch {
-    ip = undefined; // in-process requests (tests) have no socket
-  }
-  if (opts.trustProxy) ip = req.headers.get('x-forwarded-for')?.split(',')[0].trim() || ip;
+  const ip = clientAddress(c, opts);
   const actor =
     (sessionToken ? await actorFromSession(db, sessionToken, now, await sessionPolicy(db), { refuseDemo: opts.production }) : null) ??
     (displayToken ? await actorFromDisplayToken(db, displayToken) : null);

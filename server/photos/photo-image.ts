@@ -4,7 +4,9 @@
 // behind a JPEG's first bytes, is refused), and are re-encoded: EXIF orientation applied, fit
 // inside photos.max_side, JPEG without any metadata (a phone photo's GPS position is personal
 // data), plus a thumbnail. CPU work only, no database: it runs before the one short insert, never
-// inside a transaction (on the embedded engine a transaction holds the only connection).
+// inside a transaction (on the embedded engine a transaction holds the only connection). sharp
+// decodes on libuv's threads; the upload route runs it through the bounded queue of expensive
+// work with a share per actor (server/http/work-queue.ts), which decides how many run at once.
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { refuse } from '../query-error.ts';
@@ -66,22 +68,6 @@ export const acceptableType = (contentType: string | null | undefined) => {
 export const photoTooLarge = (maxUploadBytes: number) => refuse('PAYLOAD_TOO_LARGE', 'photo.tooLarge', { maxMb: Math.round((maxUploadBytes / (1024 * 1024)) * 10) / 10 });
 export const photoWrongType = () => refuse('UNSUPPORTED_MEDIA_TYPE', 'photo.type', { allowed: PHOTO_ALLOWED });
 
-// decoding and encoding take a full core and up to ~200 MB for the largest allowed image: a few at once per process
-const MAX_AT_ONCE = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
-async function oneOfFew<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_AT_ONCE) await new Promise<void>((r) => waiting.push(r));
-  else running++;
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next(); // the slot passes on
-    else running--;
-  }
-}
-
 /**
  * Checks an upload and re-encodes it. Refusals, in this order: nothing sent (`photo.empty`);
  * more than `maxUploadBytes` (`photo.tooLarge`, 413); not a JPEG, PNG or WebP by its first
@@ -93,7 +79,8 @@ export async function encodePhoto(input: Uint8Array, declaredType: string | null
   if (input.byteLength > limits.maxUploadBytes) throw photoTooLarge(limits.maxUploadBytes);
   if (!sniffPhoto(input) || !acceptableType(declaredType)) throw photoWrongType();
   const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  return oneOfFew(async () => {
+  // how many of these run at once, and whose turn it is, is the caller's: the write pipeline's queue (server/http/work-queue.ts)
+  return (async () => {
     let image: Buffer;
     let width: number;
     let height: number;
@@ -121,5 +108,5 @@ export async function encodePhoto(input: Uint8Array, declaredType: string | null
       throw refuse('BAD_REQUEST', 'photo.unreadable', {}, err);
     }
     return { image, thumb, width, height, sha256: createHash('sha256').update(image).digest('hex') };
-  });
+  })();
 }

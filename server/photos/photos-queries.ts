@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { caseScopeSql, type Actor } from '../auth/actor.ts';
-import { PHOTO_MAX_BYTES } from '../../domain/request-limits.ts';
+import { SETTINGS } from '../../domain/settings-policy.ts';
+import { photoSettings as settingsPhotoSettings } from '../settings/settings.ts';
 import type { EncodedPhoto, PhotoLimits } from './photo-image.ts';
 
 /** A move cites an upload as `photo:<id>`. */
@@ -23,48 +24,59 @@ export interface PhotoSettings extends PhotoLimits {
   perUserDay: number;
 }
 
-/** The settings when app_meta lacks them (migration 0018 writes the same values). */
-export const PHOTO_DEFAULTS: Readonly<PhotoSettings> = Object.freeze({ maxUploadBytes: 10_485_760, maxSide: 2048, thumbSide: 320, perUserDay: 300 });
-
-const KEYS: Record<string, keyof PhotoSettings> = {
-  'photos.max_upload_bytes': 'maxUploadBytes',
-  'photos.max_side': 'maxSide',
-  'photos.thumb_side': 'thumbSide',
-  'photos.per_user_day': 'perUserDay',
-};
+const declared = (key: 'photos.max_upload_bytes' | 'photos.max_side' | 'photos.thumb_side' | 'photos.per_user_day') => Number(SETTINGS[key].default);
+/** The settings when app_meta lacks them: their declared defaults (domain/settings-policy.ts; migration 0018 writes the same values). */
+export const PHOTO_DEFAULTS: Readonly<PhotoSettings> = Object.freeze({
+  maxUploadBytes: declared('photos.max_upload_bytes'),
+  maxSide: declared('photos.max_side'),
+  thumbSide: declared('photos.thumb_side'),
+  perUserDay: declared('photos.per_user_day'),
+});
 
 /**
- * app_meta photos.*, each falling back to its default when missing or not a positive whole
- * number; the upload limit never above PHOTO_MAX_BYTES (the cap the route streams against).
+ * The photo settings (photos.*) through the one settings reader (server/settings/settings.ts):
+ * a missing row reads as its default; a stored value outside its bounds (the upload limit above
+ * the 10 MB cap the route streams against, say) is refused, named, never silently replaced.
  */
-export async function photoSettings(db: Db): Promise<PhotoSettings> {
-  let found: { key: string; value: string }[];
-  try {
-    found = await rows<{ key: string; value: string }>(db, sql`select key, value from app_meta where key like 'photos.%'`);
-  } catch (err) {
-    throw queryFailed('photo settings', err);
-  }
-  const out: PhotoSettings = { ...PHOTO_DEFAULTS };
-  for (const { key, value } of found) {
-    const name = KEYS[key];
-    const v = Number(value);
-    if (!name) continue;
-    if (Number.isSafeInteger(v) && v > 0) out[name] = v;
-    else console.error(`[photos] app_meta '${key}' is not a positive whole number ('${value}'): using ${PHOTO_DEFAULTS[name]}`);
-  }
-  out.maxUploadBytes = Math.min(out.maxUploadBytes, PHOTO_MAX_BYTES);
-  return out;
+export function photoSettings(db: Db): Promise<PhotoSettings> {
+  return settingsPhotoSettings(db);
 }
 
-/** A 64-bit advisory-lock key per uploader: two uploads of one person count the budget one after the other. */
-const budgetLock = (userId: number) => sql`pg_advisory_xact_lock(hashtext('citygrid.photos.budget'), ${userId}::int)`;
+/** Who uploads: a person (case_photos.uploaded_by) or an API key (uploaded_by_key, migration 0020); each has its own budget. */
+export interface Uploader {
+  kind: 'user' | 'apiKey';
+  id: number;
+}
+export const uploaderOf = (a: Actor): Uploader => ({ kind: a.kind === 'apiKey' ? 'apiKey' : 'user', id: a.id });
+const uploaderColumn = (u: Uploader) => (u.kind === 'apiKey' ? sql`uploaded_by_key` : sql`uploaded_by`);
 
-/** Refuses `photo.budget` before an upload is read and decoded, when its uploader has used the day's budget already (storePhoto counts again, under its lock). */
-export async function checkBudget(db: Db, actorUserId: number, now: Date, perUserDay: number): Promise<void> {
+/** A 64-bit advisory-lock key per uploader: two uploads of one uploader count the budget one after the other. */
+const budgetLock = (u: Uploader) => sql`pg_advisory_xact_lock(hashtext(${u.kind === 'apiKey' ? 'citygrid.photos.budget.key' : 'citygrid.photos.budget'}), ${u.id}::int)`;
+
+/**
+ * Photos an uploader used of the day's budget at `now`: those stored in the 24 hours before, and
+ * the uploads refused as unreadable in that time (each made the server decode an image: counted
+ * from the audit log, where a repeated refusal is one row with its repeats). The key's audit rows
+ * are found by its name and kind.
+ */
+async function budgetUsed(db: Db, u: Uploader, now: Date): Promise<number> {
   const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  const who = u.kind === 'apiKey' ? sql`a.actor_kind = 'apiKey' and a.actor = (select 'apikey:' || name from api_keys where id = ${u.id})` : sql`a.user_id = ${u.id}`;
+  const [{ n }] = await rows<{ n: number }>(
+    db,
+    sql`select (select count(*) from case_photos where ${uploaderColumn(u)} = ${u.id} and uploaded_at > ${since}::timestamptz)::int
+             + (select coalesce(sum(a.repeats), 0) from audit_log a
+                where a.action = 'photos.upload' and a.at > ${since}::timestamptz and ${who}
+                  and a.detail->>'outcome' = 'denied' and a.detail->>'reason' = 'photo.unreadable')::int as n`,
+  );
+  return n;
+}
+
+/** Refuses `photo.budget` before an upload is read and decoded, when its uploader has used the day's budget already (stored photos and failed decodes; storePhoto counts again, under its lock). */
+export async function checkBudget(db: Db, uploader: Uploader, now: Date, perUserDay: number): Promise<void> {
   let n: number;
   try {
-    [{ n }] = await rows<{ n: number }>(db, sql`select count(*)::int as n from case_photos where uploaded_by = ${actorUserId} and uploaded_at > ${since}::timestamptz`);
+    n = await budgetUsed(db, uploader, now);
   } catch (err) {
     throw queryFailed('the photo budget', err);
   }
@@ -72,26 +84,24 @@ export async function checkBudget(db: Db, actorUserId: number, now: Date, perUse
 }
 
 /**
- * Stores an encoded photo (photo-image.ts encodePhoto), unattached, as uploaded by
- * `actorUserId` at `now`. Refuses `photo.budget` (429) when that person already stored
- * photos.per_user_day photos in the 24 hours before `now`. One short transaction (the budget's
- * lock, the count, the insert); call it after encoding, never with the encoding inside.
+ * Stores an encoded photo (photo-image.ts encodePhoto), unattached, as uploaded by `uploader`
+ * at `now`. Refuses `photo.budget` (429) when that uploader already used photos.per_user_day
+ * in the 24 hours before `now` (stored photos and failed decodes). One short transaction (the
+ * budget's lock, the count, the insert); call it after encoding, never with the encoding inside.
  */
-export async function storePhoto(db: Db, actorUserId: number, now: Date, encoded: EncodedPhoto): Promise<{ id: string; width: number; height: number; bytes: number }> {
+export async function storePhoto(db: Db, uploader: Uploader, now: Date, encoded: EncodedPhoto): Promise<{ id: string; width: number; height: number; bytes: number }> {
   const { perUserDay } = await photoSettings(db);
   const at = now.toISOString();
-  const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
   try {
     return await db.transaction(async (t) => {
       const tx = t as unknown as Db;
-      await tx.execute(sql`select ${budgetLock(actorUserId)}`);
-      const [{ n }] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from case_photos where uploaded_by = ${actorUserId} and uploaded_at > ${since}::timestamptz`);
-      if (n >= perUserDay) throw refuse('TOO_MANY_REQUESTS', 'photo.budget', { max: perUserDay });
+      await tx.execute(sql`select ${budgetLock(uploader)}`);
+      if ((await budgetUsed(tx, uploader, now)) >= perUserDay) throw refuse('TOO_MANY_REQUESTS', 'photo.budget', { max: perUserDay });
       const [r] = await rows<{ id: string; width: number; height: number; bytes: number }>(
         tx,
-        sql`insert into case_photos (uploaded_by, uploaded_at, width, height, image, thumb, bytes, sha256)
-            values (${actorUserId}, ${at}::timestamptz, ${encoded.width}, ${encoded.height}, ${encoded.image}::bytea, ${encoded.thumb}::bytea,
-                    ${encoded.image.byteLength}, ${encoded.sha256})
+        sql`insert into case_photos (uploaded_by, uploaded_by_key, uploaded_at, width, height, image, thumb, bytes, sha256)
+            values (${uploader.kind === 'user' ? uploader.id : null}, ${uploader.kind === 'apiKey' ? uploader.id : null}, ${at}::timestamptz, ${encoded.width}, ${encoded.height},
+                    ${encoded.image}::bytea, ${encoded.thumb}::bytea, ${encoded.image.byteLength}, ${encoded.sha256})
             returning id::text as id, width, height, bytes`,
       );
       return r;
@@ -109,7 +119,8 @@ export async function storePhoto(db: Db, actorUserId: number, now: Date, encoded
 export async function photoForReader(db: Db, actor: Actor, id: string, which: 'image' | 'thumb'): Promise<{ bytes: Buffer; sha256: string } | null> {
   if (!isPhotoId(id)) return null;
   const data = which === 'thumb' ? sql`p.thumb` : sql`p.image`;
-  const uploader = actor.kind === 'user' ? sql`p.uploaded_by = ${actor.id}` : sql`false`; // a display token's id is no user's
+  // a display token's id is no user's; an API key sees its own unattached uploads
+  const uploader = actor.kind === 'user' ? sql`p.uploaded_by = ${actor.id}` : actor.kind === 'apiKey' ? sql`p.uploaded_by_key = ${actor.id}` : sql`false`;
   const caseReader = actor.actions.has('case.read') ? caseScopeSql(actor.scope, 'c') : sql`false`;
   let found: { data: Uint8Array; sha256: string }[];
   try {
