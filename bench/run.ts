@@ -18,6 +18,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['abuse', abuseBench],
   ['dispatch', dispatchBench],
   ['live', async () => (await import('./live.bench.ts')).liveBench()],
+  ['livehub', async () => (await import('./live-hub.bench.ts')).liveHubBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);
