@@ -98,7 +98,7 @@ export function Console({ title, children, overlay }: { title: string; children?
   const layerPermitted = (l: LayerModule) => !l.permission || permitted(l.permission);
   const on = (l: LayerModule) => state.layers.includes(l.id) && layerPermitted(l);
   const controller = useRef<MapController | null>(null);
-  const live = useLiveStream(!!me);
+  const live = useLiveStream(!!me?.actor);
   const [zoom, setZoom] = useState(view.zoom);
 
   // while a panel covers the map (the admin screens), its feeds neither download nor reload

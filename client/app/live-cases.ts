@@ -93,6 +93,7 @@ export function useLiveStream(enabled: boolean): LiveState {
       if (reopen) clearTimeout(reopen);
       sub?.unsubscribe();
       document.body.dataset.live = 'off';
+      setState({ phase: 'off', reason: null });
     };
   }, [enabled]);
   return state;

@@ -49,13 +49,17 @@ export class LiveHub {
   /** Starts listening (once); resolves when every LISTEN is in place, so no commit after it is missed. */
   ready(): Promise<void> {
     // the listeners run in this context (db/engine-seams.ts deliverer): their reads are interactive
-    this.listening ??= statement(() =>
-      Promise.all([
-        this.engine.listen(CASE_EVENTS_CHANNEL, (p) => this.onCase(p)),
-        this.engine.listen(GRID_EVENTS_CHANNEL, (p) => this.onPlace('grid', p)),
-        this.engine.listen(COMMUNITY_EVENTS_CHANNEL, (p) => this.onPlace('community', p)),
-      ]),
-    );
+    // one channel after another: the server engine's LISTEN connection takes one statement at a time
+    this.listening ??= statement(async () => {
+      const channels: [string, (payload: string) => void][] = [
+        [CASE_EVENTS_CHANNEL, (p) => this.onCase(p)],
+        [GRID_EVENTS_CHANNEL, (p) => this.onPlace('grid', p)],
+        [COMMUNITY_EVENTS_CHANNEL, (p) => this.onPlace('community', p)],
+      ];
+      const offs: (() => Promise<void>)[] = [];
+      for (const [channel, on] of channels) offs.push(await this.engine.listen(channel, on));
+      return offs;
+    });
     return this.listening.then(() => {});
   }
 

@@ -16,6 +16,7 @@ import { OVERDUE_RAMP, OVERDUE_STEP } from '../../client/features/cases/case-col
 import turfArea from '@turf/area';
 import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, startServer, stopServer } from './browser.ts';
 import { workflowChecks } from './workflow.ts';
+import { liveChecks } from './live.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
@@ -137,6 +138,8 @@ async function main() {
     const kit = { browser, base, shots, check, assert, signIn, apiLogin, watch };
     // CITYGRID_E2E_ONLY=workflow: only the workflow across windows (tests/e2e/workflow.ts)
     if (process.env.CITYGRID_E2E_ONLY === 'workflow') await workflowChecks(kit);
+    // CITYGRID_E2E_ONLY=live: only the live stream's promises (tests/e2e/live.ts)
+    else if (process.env.CITYGRID_E2E_ONLY === 'live') await liveChecks(kit);
     else {
 
     await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
@@ -885,6 +888,7 @@ async function main() {
     });
 
     await workflowChecks(kit);
+    await liveChecks(kit);
     }
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
