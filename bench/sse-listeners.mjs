@@ -22,12 +22,13 @@ await Promise.all(
           counted = true;
           if (++ready === Number(n)) process.stdout.write('ready\n');
         }
-        // one message per block ("id: <event id>.<bitmap>" then its data); only case events count
+        // one message per block (its resume token, then its data); only case events count
         const blocks = text.split('\n\n');
         text = blocks.pop();
         for (const b of blocks) {
-          const m = /^id: (\d+)/m.exec(b);
-          if (m && b.includes('"kind":"case"')) out.push(`${m[1]} ${t}`);
+          // the event's own id (the resume token's number is the newest id delivered, not this one's)
+          const m = /"kind":"case","event":\{"id":(\d+)/.exec(b);
+          if (m) out.push(`${m[1]} ${t}`);
         }
       }
     })();

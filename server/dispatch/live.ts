@@ -63,13 +63,15 @@ const EVENT_COLUMNS = sql`e.id::int as id, e.case_id::int as "caseId", c.code, e
   (select value from app_meta where key = 'clock.warn_ratio') as "warnRatio"`;
 
 async function eventsWhere(db: Db, where: SQL, limit: number): Promise<LiveEvent[]> {
+  // the stage clocks' starts, as the feed reads them (server/cases/cases-queries.ts openCaseClocks),
+  // once per case of the page (a busy case's history is read once, not once per event of it)
   const raw = await rows<EventRow>(
     db,
-    sql`select ${EVENT_COLUMNS} from case_events e join cases c on c.id = e.case_id
-        -- the stage clocks' starts, as the feed reads them (server/cases/cases-queries.ts openCaseClocks)
-        cross join lateral (select max(x.at) filter (where x.type = 'dispatch') as dispatched, max(x.at) filter (where x.type = 'handle') as handled
-                            from case_events x where x.case_id = c.id) k
-        where ${where} order by e.id limit ${limit}`,
+    sql`with picked as (select e.id, e.case_id from case_events e join cases c on c.id = e.case_id where ${where} order by e.id limit ${limit}),
+             k as (select x.case_id, max(x.at) filter (where x.type = 'dispatch') as dispatched, max(x.at) filter (where x.type = 'handle') as handled
+                   from case_events x where x.case_id in (select distinct case_id from picked) group by x.case_id)
+        select ${EVENT_COLUMNS} from picked p join case_events e on e.id = p.id join cases c on c.id = e.case_id left join k on k.case_id = c.id
+        order by e.id`,
   );
   if (!raw.length) return [];
   const cal = (await reference(db)).calendar;

@@ -16,6 +16,9 @@ import { hubOf, type Listener } from './live-hub.ts';
 import { CATCH_UP_MAX, catchUps, recheck } from './live-guard.ts';
 import { LOOKBACK, TOKEN_PATTERN, decodeCursor, encodeCursor, markSeen, wasSeen, type Cursor, type LiveCaseEvent, type LiveMessage } from './live-events.ts';
 
+/** A catch-up reads the events it sends at most this many at a time. */
+const CATCH_UP_PAGE = 100;
+
 /** How often a live stream reads its asker again (ms). */
 export const LIVE_RECHECK_MS = 3000;
 
@@ -39,7 +42,10 @@ async function missedEvents(db: Db, scope: Scope, c: Cursor): Promise<LiveCaseEv
     const ids = await eventIdsAfter(db, scope, Math.max(0, c.last - LOOKBACK), CATCH_UP_MAX + LOOKBACK + 1);
     const missing = ids.filter((id) => !wasSeen(c, id));
     if (missing.length > CATCH_UP_MAX) return null;
-    return caseEventsByIds(db, missing);
+    // in pages: each its own statement, so others' statements are served between two pages
+    const out: LiveCaseEvent[] = [];
+    for (let i = 0; i < missing.length; i += CATCH_UP_PAGE) out.push(...(await caseEventsByIds(db, missing.slice(i, i + CATCH_UP_PAGE))));
+    return out;
   });
 }
 
@@ -77,7 +83,13 @@ export const liveRouter = router({
         const emit = (m: LiveMessage) => tracked(encodeCursor(cursor), m);
         if (token !== null && readsCases) {
           const a = actor;
-          const missed = await catchUps.run(`${a.kind}:${a.id}`, signal, () => missedEvents(db, a.scope, cursor));
+          let missed: LiveCaseEvent[] | null;
+          try {
+            missed = await catchUps.run(`${a.kind}:${a.id}`, signal, () => missedEvents(db, a.scope, cursor));
+          } catch (err) {
+            if (signal?.aborted) return; // gone while waiting for its turn
+            throw err;
+          }
           if (!missed) {
             cursor = await freshCursor(db);
             yield emit({ kind: 'resync', reason: 'live.behind' });

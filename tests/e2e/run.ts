@@ -103,7 +103,7 @@ async function signIn(page: Page, base: string, username: string, path = '/') {
 async function main() {
   mkdirSync(shots, { recursive: true });
   const port = await freePort();
-  const server = await startServer(port, dataDir);
+  let server = await startServer(port, dataDir);
   const base = `http://127.0.0.1:${port}`;
   let browser: Browser | undefined;
   try {
@@ -135,7 +135,16 @@ async function main() {
       p.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
     };
     watch(page);
-    const kit = { browser, base, shots, check, assert, signIn, apiLogin, watch };
+    /** Stops the server and starts it again on the same port and data (the live checks: a stream that drops). */
+    const restartServer = async (whileDown: () => Promise<void> = async () => {}) => {
+      await stopServer(server);
+      try {
+        await whileDown();
+      } finally {
+        server = await startServer(port, dataDir);
+      }
+    };
+    const kit = { browser, base, shots, check, assert, signIn, apiLogin, watch, restartServer };
     // CITYGRID_E2E_ONLY=workflow: only the workflow across windows (tests/e2e/workflow.ts)
     if (process.env.CITYGRID_E2E_ONLY === 'workflow') await workflowChecks(kit);
     // CITYGRID_E2E_ONLY=live: only the live stream's promises (tests/e2e/live.ts)
