@@ -213,6 +213,27 @@ describe('each domain reaches only who may read it', () => {
     await stopAll(subs);
   });
 
+  it('the grid and compound edits announce themselves (communities.update, grids.assignResponsibility), and a refused edit does not', async () => {
+    const viewer = await subscribe('viewer');
+    const display = await subscribe('display'); // 350603: neither is its
+    const editor = createCaller({ engine, actor: actors.coordinator });
+    const [compound] = await rows<{ version: number }>(engine.db, sql`select version from property_communities where id = ${ids.compoundX}`);
+    const [grid] = await rows<{ version: number }>(engine.db, sql`select version from responsibility_grids where id = ${ids.gridX}`);
+    // a stale version is refused: nothing announced (the next edit is the first the viewer hears)
+    await expect(editor.communities.update({ id: ids.compoundX, version: compound.version + 5, name: '甲小区', households: 120, partyOrgName: null, partyOrgKind: 'none' })).rejects.toThrow();
+    await editor.communities.update({ id: ids.compoundX, version: compound.version, name: '甲小区', households: 120, partyOrgName: null, partyOrgKind: 'none' });
+    await editor.grids.assignResponsibility({ id: ids.gridX, version: grid.version, assigneeRole: 'grid_worker', assigneeName: '某某' });
+    await until('both edits', () => viewer.of('grid').length >= 1);
+    expect(viewer.got.filter((m) => m.kind === 'grid' || m.kind === 'community')).toEqual([
+      { kind: 'community', id: ids.compoundX, districtCode: '350602', version: compound.version + 1 },
+      { kind: 'grid', id: ids.gridX, districtCode: '350602', version: grid.version + 1 },
+    ]);
+    const marker = await commitEvent(engine, ids.caseY);
+    await until('the wall to hear a later event', () => display.caseIds().includes(marker));
+    expect(display.got.filter((m) => m.kind === 'grid' || m.kind === 'community')).toEqual([]);
+    await stopAll({ viewer, display });
+  });
+
   it('a move that takes a case out of a scope (to another unit) still reaches who had it: the announcement names where it was', async () => {
     const handler = await subscribe('handler'); // unit A
     const viewer = await subscribe('viewer');
