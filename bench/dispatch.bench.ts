@@ -4,7 +4,7 @@
 //   PostGIS place lookup, the case code under its advisory lock, the case row, the event, the
 //   NOTIFY, in one transaction). Target on the server engine: ratio ≤ 2 and p99 ≤ 25 ms at
 //   200 req/s; the embedded engine (one connection, one thread) is reported at 20 req/s.
-// - commit → delivery: 100 subscribers on dispatch.events over SSE, 100 committed moves; the
+// - commit → delivery: 100 subscribers on live.events over SSE, 100 committed moves; the
 //   time from each commit returning to each subscriber reading its event, p50 and p99
 //   (target p99 ≤ 250 ms).
 // The server engine runs when DATABASE_URL is set (seeded first if empty, as npm start does).

@@ -1,13 +1,13 @@
 // A separate process of SSE subscribers for bench/dispatch.bench.ts, so that reading 100 streams
-// does not share the server's thread: opens N streams on dispatch.events with the given cookie,
-// prints "ready" once all are listening, then one line per event read: "<event id> <epoch ms>"
+// does not share the server's thread: opens N streams on live.events with the given cookie,
+// prints "ready" once all are listening, then one line per case event read: "<event id> <epoch ms>"
 // (performance.timeOrigin + performance.now(), the clock the parent uses too). Plain .mjs: no tsx.
 const [base, cookie, n] = process.argv.slice(2);
 let ready = 0;
 const out = [];
 await Promise.all(
   Array.from({ length: Number(n) }, async () => {
-    const res = await fetch(`${base}/trpc/dispatch.events`, { headers: { cookie, accept: 'text/event-stream' } });
+    const res = await fetch(`${base}/trpc/live.events`, { headers: { cookie, accept: 'text/event-stream' } });
     const reader = res.body.getReader();
     const dec = new TextDecoder();
     let text = '';
@@ -22,8 +22,14 @@ await Promise.all(
           counted = true;
           if (++ready === Number(n)) process.stdout.write('ready\n');
         }
-        for (const m of text.matchAll(/^id: (\d+)$/gm)) out.push(`${m[1]} ${t}`);
-        text = text.slice(text.lastIndexOf('\n') + 1);
+        // one message per block (its resume token, then its data); only case events count
+        const blocks = text.split('\n\n');
+        text = blocks.pop();
+        for (const b of blocks) {
+          // the event's own id (the resume token's number is the newest id delivered, not this one's)
+          const m = /"kind":"case","event":\{"id":(\d+)/.exec(b);
+          if (m) out.push(`${m[1]} ${t}`);
+        }
       }
     })();
   }),

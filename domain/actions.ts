@@ -16,6 +16,7 @@ export interface Label {
 export const ACTION_LABELS: Record<string, Label> = {
   'auth.login': { zh: '登录', en: 'Sign in' },
   'photos.upload': { zh: '上传照片', en: 'Upload a photo' },
+  'photos.purge': { zh: '清理未引用照片', en: 'Purge unattached photos' },
   'auth.logout': { zh: '退出登录', en: 'Sign out' },
   'auth.changePassword': { zh: '修改密码', en: 'Change password' },
   'admin.createUser': { zh: '新建用户', en: 'Create a user' },
@@ -24,6 +25,8 @@ export const ACTION_LABELS: Record<string, Label> = {
   'admin.setPermission': { zh: '修改角色权限', en: "Change a role's rights" },
   'admin.saveSetting': { zh: '修改系统设置', en: 'Change a setting' },
   'admin.createToken': { zh: '新建大屏令牌', en: 'Create a display token' },
+  'admin.createApiKey': { zh: '新建接口密钥', en: 'Create an API key' },
+  'admin.revokeApiKey': { zh: '吊销接口密钥', en: 'Revoke an API key' },
   'admin.revokeToken': { zh: '撤销大屏令牌', en: 'Revoke a display token' },
   'admin.liftLoginLock': { zh: '解除登录锁定', en: 'Lift a sign-in lock' },
   'cases.revealReporter': { zh: '查看举报人信息', en: "Reveal a reporter's contact" },

@@ -101,7 +101,7 @@ export const CASES_FEED_COLUMNS = {
   closed: 'u8',
 } as const satisfies Record<string, ColumnType>;
 /**
- * What a live case event (dispatch.events) says of its case: the fields of its cases-feed row,
+ * What a live case event (live.events) says of its case: the fields of its cases-feed row,
  * so a browser patches its layer from the event instead of downloading the period again.
  */
 export interface LiveCaseRow {

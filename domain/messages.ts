@@ -293,6 +293,16 @@ export const MESSAGES = {
   'request.unreachable': { zh: () => '无法连接服务器：请检查网络后重试。', en: () => 'Cannot reach the server: check the network and try again.' },
   'feed.malformed': { zh: (p) => `图层数据无法读取${zh(p)}`, en: (p) => `The layer's data could not be read.${en(p)}` },
   'layer.drawFailed': { zh: (p) => `图层无法绘制${zh(p)}`, en: (p) => `The layer could not be drawn.${en(p)}` },
+  // ---- the live stream (server/live/live-router.ts): why it ended, or asks the page to reload ----
+  'live.sessionEnded': { zh: () => '您已退出登录（或会话已被撤销），实时数据已停止：请重新登录。', en: () => 'You were signed out (or the session was revoked); live data stopped. Sign in again.' },
+  'live.sessionExpired': { zh: () => '会话已过期，实时数据已停止：请重新登录。', en: () => 'The session expired; live data stopped. Sign in again.' },
+  'live.sessionIdle': { zh: () => '长时间无操作，会话已超时，实时数据已停止：请重新登录。', en: () => 'The session timed out after a long idle time; live data stopped. Sign in again.' },
+  'live.accountDisabled': { zh: () => '此账户已停用，实时数据已停止。', en: () => 'This account was disabled; live data stopped.' },
+  'live.tokenRevoked': { zh: () => '此大屏的显示令牌已撤销，实时数据已停止：请使用管理员提供的新大屏地址。', en: () => 'This wall screen\'s display token was revoked; live data stopped. Use a new wall-screen address from an administrator.' },
+  'live.rightsChanged': { zh: () => '您的权限已变更，实时数据已停止：请重新加载页面。', en: () => 'Your rights changed; live data stopped. Reload the page.' },
+  'live.scopeChanged': { zh: () => '您的管辖范围已变更，正在重新加载数据。', en: () => 'Your area of responsibility changed; reloading what is shown.' },
+  'live.behind': { zh: () => '实时连接中断过久，正在重新加载数据。', en: () => 'The live connection was away too long; reloading what is shown.' },
+  'live.reconnecting': { zh: () => '实时连接已断开，正在重新连接…', en: () => 'Live connection lost; reconnecting…' },
 } satisfies Record<string, Entry>;
 
 export type Reason = keyof typeof MESSAGES;

@@ -12,6 +12,7 @@ import { searchRouter } from './search/search-router.ts';
 import { authRouter } from './auth/auth-router.ts';
 import { adminRouter } from './admin/admin-router.ts';
 import { auditRouter } from './audit/audit-router.ts';
+import { liveRouter } from './live/live-router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -26,6 +27,7 @@ export const appRouter = router({
   dispatch: dispatchRouter,
   indicators: indicatorsRouter,
   search: searchRouter,
+  live: liveRouter,
 });
 
 export type AppRouter = typeof appRouter;

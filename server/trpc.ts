@@ -52,6 +52,9 @@ export interface Meta {
 }
 
 const t = initTRPC.context<Context>().meta<Meta>().create({
+  // live streams (server/live/live-router.ts): a ping every 2 s, and the browser reconnects after
+  // 5 s without a byte, so a dropped stream shows as reconnecting within seconds
+  sse: { ping: { enabled: true, intervalMs: 2000 }, client: { reconnectAfterInactivityMs: 5000 } },
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
     // unexpected failures (a raw driver error carries its SQL) never reach the client as they are

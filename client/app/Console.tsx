@@ -16,7 +16,8 @@ import { SearchBox, type SearchHit } from '../features/search/SearchBox.tsx';
 import { ErrorBoundary } from '../lib/ErrorBoundary.tsx';
 import { DetailsPanel } from './DetailsPanel.tsx';
 import { DetailsExtras } from './details-extras.tsx';
-import { useLiveCases } from './live-cases.ts';
+import { useLiveStream } from './live-cases.ts';
+import { messageOf } from '../../domain/messages.ts';
 import { LayerPanel } from './LayerPanel.tsx';
 import { errorText, say } from '../lib/i18n.ts';
 import { DEFAULT_LAYERS, LAYERS } from './layer-list.ts';
@@ -97,7 +98,7 @@ export function Console({ title, children, overlay }: { title: string; children?
   const layerPermitted = (l: LayerModule) => !l.permission || permitted(l.permission);
   const on = (l: LayerModule) => state.layers.includes(l.id) && layerPermitted(l);
   const controller = useRef<MapController | null>(null);
-  useLiveCases(permitted('case.read'));
+  const live = useLiveStream(!!me?.actor);
   const [zoom, setZoom] = useState(view.zoom);
 
   // while a panel covers the map (the admin screens), its feeds neither download nor reload
@@ -243,6 +244,19 @@ export function Console({ title, children, overlay }: { title: string; children?
         onAfterRender={onAfterRender}
         interaction={overlay ? null : interaction}
       />
+      {live.phase === 'reconnecting' && (
+        <div className="live-reconnecting" role="status" data-testid="live-reconnecting">
+          {messageOf('live.reconnecting', {}, lang)}
+        </div>
+      )}
+      {live.phase === 'ended' && (
+        <div className="live-ended" role="alertdialog" data-testid="live-ended" data-reason={live.reason ?? ''}>
+          <p>{messageOf(live.reason ?? 'live.sessionEnded', {}, lang) ?? live.reason}</p>
+          <button type="button" onClick={() => window.location.reload()}>
+            {lang === 'zh' ? '重新加载' : 'Reload'}
+          </button>
+        </div>
+      )}
       <aside className="side" data-testid="side">
         <div className="route-title">{title}</div>
         <ErrorBoundary fallback={(m) => <div className="error">{say(lang, 'panelFailed')}{m}</div>}>

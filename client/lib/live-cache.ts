@@ -1,22 +1,21 @@
 // Where the server's live events meet the cache: each event names what changed, and the
 // queries that show it are invalidated (the ones on screen load again; the rest when next shown).
-// A case event from the stream (dispatch.events, useLiveCases below) patches the map's case
-// layer in place (client/features/cases/cases-live.ts) rather than downloading the period again;
-// a 'resync' (a stream too far behind) invalidates everything a case event could change.
+// The stream's messages (live.events, client/app/live-cases.ts) are the server's own type
+// (`LiveMessage`, import type only): a case event patches the map's case layer in place
+// (client/features/cases/cases-live.ts) rather than downloading the period again; a grid or
+// compound event reloads what shows it; 'indicators' the figures; a 'resync' (too far behind, a
+// narrowed scope) everything.
 import type { QueryClient, QueryFilters } from '@tanstack/react-query';
+import type { LiveMessage } from '../../server/live/live-events.ts';
 import { trpc } from './api.ts';
 import { feedFilter } from './feed-keys.ts';
 import type { LiveCaseRow } from '../../domain/feeds.ts';
 import type { Feed } from '../map/binary-feed.ts';
 
-export type ServerEvent =
-  | { kind: 'case'; id: number }
-  | { kind: 'audit' }
-  | { kind: 'user' }
-  | { kind: 'token' }
-  | { kind: 'rights' }
-  | { kind: 'community'; id: number }
-  | { kind: 'responsibilityGrid'; id: number };
+export type { LiveMessage };
+
+/** What a live message names as changed (the stream's grid and compound events, a case by id). */
+export type ServerEvent = { kind: 'case'; id: number } | { kind: 'community'; id: number } | { kind: 'responsibilityGrid'; id: number };
 
 /** A case's own panel, and the lists it may enter or leave (work queues, task lists). */
 const caseQueries = (id: number): QueryFilters[] => [trpc.cases.byId.queryFilter({ id }), trpc.dispatch.queue.pathFilter(), trpc.dispatch.myTasks.pathFilter()];
@@ -28,14 +27,6 @@ export function filtersFor(event: ServerEvent): QueryFilters[] {
     // (the feed is downloaded again; the browser revalidates it with its ETag)
     case 'case':
       return [...caseQueries(event.id), trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter(), trpc.search.query.pathFilter(), feedFilter('cases.bin')];
-    case 'audit':
-      return [trpc.audit.list.pathFilter()];
-    case 'user':
-      return [trpc.admin.users.pathFilter()];
-    case 'token':
-      return [trpc.admin.tokens.pathFilter()];
-    case 'rights':
-      return [trpc.admin.options.pathFilter()];
     case 'community':
       return [trpc.communities.byId.queryFilter({ id: event.id }), trpc.communities.summary.pathFilter(), trpc.search.query.pathFilter(), feedFilter('communities.bin')];
     case 'responsibilityGrid':
@@ -45,6 +36,32 @@ export function filtersFor(event: ServerEvent): QueryFilters[] {
 
 export async function applyServerEvent(queryClient: QueryClient, event: ServerEvent): Promise<void> {
   await Promise.all(filtersFor(event).map((f) => queryClient.invalidateQueries(f)));
+}
+
+const figures = (): QueryFilters[] => [trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter()];
+
+/** One message of the live stream on the cache. */
+export async function applyLiveMessage(queryClient: QueryClient, m: LiveMessage, patchFeed: (feed: Feed<unknown>, e: LiveCaseRow) => Feed<unknown> | null): Promise<void> {
+  switch (m.kind) {
+    case 'case':
+      return applyCaseEvent(queryClient, m.event, patchFeed);
+    case 'grid':
+      return applyServerEvent(queryClient, { kind: 'responsibilityGrid', id: m.id });
+    case 'community':
+      return applyServerEvent(queryClient, { kind: 'community', id: m.id });
+    case 'indicators':
+      await Promise.all(figures().map((f) => queryClient.invalidateQueries(f)));
+      return;
+    case 'resync':
+      await queryClient.invalidateQueries();
+      return;
+    case 'ready':
+      // after a drop, what no token replays (grid and compound changes, figures) loads again
+      if (m.resumed) await Promise.all([...figures(), trpc.grids.pathFilter(), trpc.communities.pathFilter(), feedFilter('communities.bin')].map((f) => queryClient.invalidateQueries(f)));
+      return;
+    case 'end':
+      return;
+  }
 }
 
 /** Figures (the period's summary, indicators) follow live events at most this often (ms): a busy city would otherwise reload them with every move. */

@@ -60,8 +60,11 @@ function toActor(kind: Actor['kind'], r: ActorRow): Actor {
   };
 }
 
-/** The user of a live session (not revoked, expired or idle, account enabled), touching it; else null. */
-export async function actorFromSession(db: Db, token: string | undefined, now: Date, p: SessionPolicy, opts: { refuseDemo: boolean }): Promise<Actor | null> {
+/**
+ * The user of a live session (not revoked, expired or idle, account enabled), touching it; else
+ * null. `touch: false` reads without touching (a live stream's re-check is no sign of activity).
+ */
+export async function actorFromSession(db: Db, token: string | undefined, now: Date, p: SessionPolicy, opts: { refuseDemo: boolean; touch?: boolean }): Promise<Actor | null> {
   if (!token || token.length > 100) return null;
   const at = now.toISOString();
   try {
@@ -71,7 +74,7 @@ export async function actorFromSession(db: Db, token: string | undefined, now: D
       sql`select * from cg_session_actor(${hashSecret(token)}, ${at}::timestamptz, ${p.sessionIdleMinutes}::int)`,
     );
     // last_seen_at (the idle timeout) is written at most once a minute, so most requests cost one read
-    if (r?.stale) await db.execute(sql`update sessions set last_seen_at = ${at}::timestamptz where token_hash = ${hashSecret(token)}`);
+    if (r?.stale && opts.touch !== false) await db.execute(sql`update sessions set last_seen_at = ${at}::timestamptz where token_hash = ${hashSecret(token)}`);
     if (!r || (opts.refuseDemo && r.demo)) return null;
     return toActor('user', r);
   } catch (err) {
@@ -82,13 +85,20 @@ export async function actorFromSession(db: Db, token: string | undefined, now: D
 /** A display token that has not been revoked, acting as the role 'wall_display'. */
 export async function actorFromDisplayToken(db: Db, token: string | undefined): Promise<Actor | null> {
   if (!token || token.length > 100) return null;
+  return displayActorWhere(db, sql`t.token_hash = ${hashSecret(token)}`);
+}
+
+/** The actor of a display token by its id, while it is not revoked (a live stream's re-check). */
+export const displayActorById = (db: Db, id: number): Promise<Actor | null> => displayActorWhere(db, sql`t.id = ${id}`);
+
+async function displayActorWhere(db: Db, where: SQL): Promise<Actor | null> {
   try {
     const [r] = await rows<ActorRow>(
       db,
       sql`select t.id, 'display:' || t.name as name, t.name as display_name, r.code as role_code, r.scope, null::int as department_id,
                  t.district_codes::text[] as district_codes, ${actions} as actions, false as must_change_password, false as demo
           from display_tokens t join roles r on r.code = 'wall_display'
-          where t.token_hash = ${hashSecret(token)} and t.revoked_at is null`,
+          where ${where} and t.revoked_at is null`,
     );
     return r ? toActor('display', r) : null;
   } catch (err) {

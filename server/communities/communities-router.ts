@@ -4,6 +4,7 @@ import { communitiesSummary, communityById, updateCommunity } from './communitie
 import { idInput } from '../geo/bbox.ts';
 import { int32Id, text } from '../inputs.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
+import { announceCommunity } from '../live/live-channels.ts';
 
 export const communitiesRouter = router({
   /** Property-managed compounds and their companies. */
@@ -28,6 +29,8 @@ export const communitiesRouter = router({
     .mutation(async ({ ctx, input }) => {
       ctx.audit.targetKind = 'community';
       ctx.audit.targetId = input.id;
-      return updateCommunity(ctx.db, ctx.actor.scope, { ...input, partyOrgName: input.partyOrgKind === 'none' ? null : input.partyOrgName || null });
+      const done = await updateCommunity(ctx.db, ctx.actor.scope, { ...input, partyOrgName: input.partyOrgKind === 'none' ? null : input.partyOrgName || null });
+      await announceCommunity(ctx.db, input.id); // live: delivered at commit (server/live/live-hub.ts)
+      return done;
     }),
 });

@@ -2,9 +2,7 @@
 // the workflow table (domain/transitions.ts; tests/dispatch-workflow.test.ts checks that the
 // list below is the table), bulk dispatch, and the rules report.
 import { z } from 'zod';
-import { tracked } from '@trpc/server';
-import { router, allowed, mutation, nowOf, publicProcedure, displayTokenInvalid, signInFirst, type Context } from '../trpc.ts';
-import { CATCH_UP_MAX, eventsAfter, hubOf, lastEventId, stillAllowed, type LiveEvent } from './live.ts';
+import { router, allowed, mutation, nowOf, publicProcedure, type Context } from '../trpc.ts';
 import { int32Id, issue, text } from '../inputs.ts';
 import { INPUT_CRS, coordsCheck, toWgs84 } from '../../domain/coords.ts';
 import { TEXT_LIMITS } from '../../domain/request-limits.ts';
@@ -130,16 +128,6 @@ export const registerInput = z.object({
   if (coordsCheck(x, y) === 'swapped') issue(ctx, 'input.coordsSwapped', { lng: x, lat: y });
 });
 
-/** How often a live stream checks that its session or display token still stands (ms). */
-export const LIVE_RECHECK_MS = 3000;
-
-/**
- * A live message: 'ready' first (the stream is listening; what the client reads from now on plus
- * what follows is complete), then events; for a subscriber too far behind to catch up, 'resync'
- * (reload what is shown, then go on from here).
- */
-export type LiveMessage = { kind: 'ready'; lastEventId: number } | { kind: 'event'; event: LiveEvent } | { kind: 'resync'; lastEventId: number };
-
 /** At most this many tasks in one task list. */
 export const TASKS_MAX = 200;
 
@@ -179,73 +167,6 @@ export const dispatchRouter = router({
   queue: allowed('case.read')
     .input(z.object({ actions: z.array(z.enum(QUEUE_ACTIONS as [string, ...string[]])).max(QUEUE_ACTIONS.length).optional(), limit: z.number().int().min(1).max(QUEUE_MAX).default(100) }).optional())
     .query(({ ctx, input }) => workQueue(ctx.engine.db, ctx.actor, nowOf(ctx), { limit: input?.limit ?? 100, actions: input?.actions })),
-  /**
-   * Every committed case event the asker's scope may read, live (SSE). On reconnect the client
-   * sends the last id it saw and gets what it missed first (at most CATCH_UP_MAX; further behind,
-   * a 'resync' message to reload). A revoked session or display token ends the stream within
-   * LIVE_RECHECK_MS.
-   */
-  events: allowed('case.read')
-    .input(z.object({ lastEventId: z.string().regex(/^\d{1,15}$/, 'lastEventId is an event id').nullish() }).optional())
-    .subscription(async function* ({ ctx, input, signal }) {
-      const db = ctx.engine.db;
-      const hub = hubOf(ctx.engine);
-      await hub.ready();
-      const queue: LiveEvent[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = hub.subscribe(ctx.actor.scope, (e) => {
-        queue.push(e);
-        wake?.();
-      });
-      try {
-        // subscribed before reading where to start: an event committed meanwhile is queued, and
-        // skipped only if the catch-up already sent it (ids are not in commit order: two
-        // transactions may commit in the other order than they took their ids)
-        let last = input?.lastEventId ? Number(input.lastEventId) : await lastEventId(db);
-        const caughtUp = new Set<number>();
-        if (!input?.lastEventId) yield tracked(String(last), { kind: 'ready', lastEventId: last } satisfies LiveMessage);
-        if (input?.lastEventId) {
-          const missed = await eventsAfter(db, ctx.actor.scope, last);
-          if (missed.length > CATCH_UP_MAX) {
-            last = await lastEventId(db);
-            yield tracked(String(last), { kind: 'resync', lastEventId: last } satisfies LiveMessage);
-          } else {
-            for (const e of missed) {
-              last = e.id;
-              caughtUp.add(e.id);
-              yield tracked(String(e.id), { kind: 'event', event: e } satisfies LiveMessage);
-            }
-          }
-          yield tracked(String(last), { kind: 'ready', lastEventId: last } satisfies LiveMessage);
-        }
-        let nextCheck = Date.now() + LIVE_RECHECK_MS;
-        while (!signal?.aborted) {
-          while (queue.length) {
-            const e = queue.shift()!;
-            if (caughtUp.delete(e.id)) continue; // already sent in the catch-up
-            yield tracked(String(e.id), { kind: 'event', event: e } satisfies LiveMessage);
-          }
-          if (Date.now() >= nextCheck) {
-            if (!(await stillAllowed(db, ctx.actor, ctx.http?.sessionToken, new Date()))) throw ctx.actor.kind === 'display' ? displayTokenInvalid() : signInFirst();
-            nextCheck = Date.now() + LIVE_RECHECK_MS;
-          }
-          if (queue.length) continue;
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(done, Math.max(0, nextCheck - Date.now()));
-            function done() {
-              clearTimeout(timer);
-              signal?.removeEventListener('abort', done);
-              wake = null;
-              resolve();
-            }
-            wake = done;
-            signal?.addEventListener('abort', done, { once: true });
-          });
-        }
-      } finally {
-        unsubscribe();
-      }
-    }),
   /** Jurisdiction disputes in a period: return and ping-pong rates, hand-offs per department pair, returns by reason. */
   disputes: allowed('indicators.read').input(closedPeriodInput).query(({ ctx, input }) => disputes(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
   /** The dispatch rules in force now (or at `at`), highest priority first; with `history`, every version. */

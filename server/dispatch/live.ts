@@ -1,17 +1,13 @@
-// Live case events: every committed transition is announced by the engine's NOTIFY (channel
-// 'case_events', sent in the move's transaction, so only committed moves are heard) and each
-// server process relays it to its own subscribers (tRPC subscription over SSE). A notification
-// is a hint, not the data (docs/decisions/0010): the hub reads the event once per message and
-// hands it to every subscriber whose scope may read the case; a reconnecting subscriber catches
-// up from the last event id it saw, in bounded pages. Several processes on one PostgreSQL each
-// LISTEN, so all of them show the same live picture.
+// Dispatch as a producer of the live hub (server/live/live-hub.ts): every committed transition is
+// announced by the engine's NOTIFY (channel 'case_events', sent in the move's transaction, so
+// only committed moves are heard). A notification is a hint, not the data (docs/decisions/0010):
+// the hub reads each burst of notified events here in one query (`caseEventsByIds`) and routes
+// them with `inScope`; a resuming subscriber catches up with `eventsAfter` (bounded).
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db, type Engine } from '../../db/engine.ts';
-import type { Actor, Scope } from '../auth/actor.ts';
+import { rows, type Db } from '../../db/engine.ts';
+import type { Scope } from '../auth/actor.ts';
 import { caseScopeSql } from '../auth/actor.ts';
-import { hashSecret } from '../auth/secrets.ts';
-import { CASE_EVENTS_CHANNEL } from './case-engine.ts';
-import { reference } from './reference.ts';
+import { clockSettings } from '../settings/settings.ts';
 import { clockMarks } from '../../domain/case-clock.ts';
 import type { LiveCaseRow } from '../../domain/feeds.ts';
 
@@ -53,14 +49,6 @@ interface EventRow extends Omit<LiveEvent, 'warnAt' | 'dueAt' | 'closed'> {
   handleDueMs: number | null;
   closeDueMs: number | null;
   closedMs: number | null;
-  warnRatio: string | null;
-}
-
-/** What the hub needs to filter an event by scope without a query per subscriber. */
-interface Routed {
-  event: LiveEvent;
-  districtCode: string | null;
-  departmentId: number | null;
 }
 
 /** At most this many events per catch-up page; a subscriber further behind is told to reload. */
@@ -70,25 +58,27 @@ const EVENT_COLUMNS = sql`e.id::int as id, e.case_id::int as "caseId", c.code, e
   e.from_status as "fromStatus", e.to_status as "toStatus", e.actor_role as "actorRole", e.reason, c.status, c.version, c.district_code::text as "districtCode",
   c.department_id as "departmentId", c.category_code as "categoryCode", ST_X(c.geom) as lng, ST_Y(c.geom) as lat,
   c.source, floor(extract(epoch from c.reported_at))::int as "reportedAt", (extract(epoch from k.dispatched) * 1000)::float8 as "dispatchedMs", (extract(epoch from k.handled) * 1000)::float8 as "handledMs",
-  (extract(epoch from c.handle_due_at) * 1000)::float8 as "handleDueMs", (extract(epoch from c.close_due_at) * 1000)::float8 as "closeDueMs", (extract(epoch from c.closed_at) * 1000)::float8 as "closedMs",
-  (select value from app_meta where key = 'clock.warn_ratio') as "warnRatio"`;
+  (extract(epoch from c.handle_due_at) * 1000)::float8 as "handleDueMs", (extract(epoch from c.close_due_at) * 1000)::float8 as "closeDueMs", (extract(epoch from c.closed_at) * 1000)::float8 as "closedMs"`;
 
 async function eventsWhere(db: Db, where: SQL, limit: number): Promise<LiveEvent[]> {
+  // the stage clocks' starts, as the feed reads them (server/cases/cases-queries.ts openCaseClocks),
+  // once per case of the page (a busy case's history is read once, not once per event of it)
   const raw = await rows<EventRow>(
     db,
-    sql`select ${EVENT_COLUMNS} from case_events e join cases c on c.id = e.case_id
-        -- the stage clocks' starts, as the feed reads them (server/cases/cases-queries.ts openCaseClocks)
-        cross join lateral (select max(x.at) filter (where x.type = 'dispatch') as dispatched, max(x.at) filter (where x.type = 'handle') as handled
-                            from case_events x where x.case_id = c.id) k
-        where ${where} order by e.id limit ${limit}`,
+    sql`with picked as (select e.id, e.case_id from case_events e join cases c on c.id = e.case_id where ${where} order by e.id limit ${limit}),
+             k as (select x.case_id, max(x.at) filter (where x.type = 'dispatch') as dispatched, max(x.at) filter (where x.type = 'handle') as handled
+                   from case_events x where x.case_id in (select distinct case_id from picked) group by x.case_id)
+        select ${EVENT_COLUMNS} from picked p join case_events e on e.id = p.id join cases c on c.id = e.case_id left join k on k.case_id = c.id
+        order by e.id`,
   );
   if (!raw.length) return [];
-  const cal = (await reference(db)).calendar;
+  // the calendar and the warning share through the one settings reader (a bad stored share is refused, named: never a silent 0.8)
+  const { calendar: cal, warnRatio } = await clockSettings(db);
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-  return raw.map(({ dispatchedMs, handledMs, handleDueMs, closeDueMs, closedMs, warnRatio, ...e }) => {
+  return raw.map(({ dispatchedMs, handledMs, handleDueMs, closeDueMs, closedMs, ...e }) => {
     const marks = clockMarks(
       { status: e.status, dispatchedAt: date(dispatchedMs), handledAt: date(handledMs), handleDueAt: date(handleDueMs), closeDueAt: date(closeDueMs), closedAt: date(closedMs) },
-      Number(warnRatio) > 0 && Number(warnRatio) < 1 ? Number(warnRatio) : 0.8,
+      warnRatio,
       cal,
     );
     return { ...e, warnAt: marks.warnAt, dueAt: marks.dueAt, closed: marks.closed };
@@ -102,74 +92,6 @@ export function inScope(scope: Scope, r: { districtCode: string | null; departme
   return r.districtCode !== null && scope.districts.includes(r.districtCode);
 }
 
-type Deliver = (e: LiveEvent) => void;
-
-/** One process's relay: one LISTEN, one read per notification, a fan-out filtered by scope. */
-export class LiveHub {
-  private readonly subs = new Set<{ scope: Scope; deliver: Deliver }>();
-  private listening: Promise<() => Promise<void>> | null = null;
-  /** Notifications are handled one after another, in the order they arrive (the commit order): reads of two could finish out of order. */
-  private chain: Promise<void> = Promise.resolve();
-  /** Notifications heard and events relayed (tests, bench). */
-  heard = 0;
-
-  constructor(private readonly engine: Engine) {}
-
-  /** Starts listening (once); resolves when LISTEN is in place, so no commit after it is missed. */
-  ready(): Promise<void> {
-    this.listening ??= this.engine.listen(CASE_EVENTS_CHANNEL, (payload) => {
-      this.chain = this.chain.then(() => this.onMessage(payload)).catch((err) => console.error('[live] relaying an event failed', err));
-      return this.chain;
-    });
-    return this.listening.then(() => {});
-  }
-
-  subscribe(scope: Scope, deliver: Deliver): () => void {
-    const sub = { scope, deliver };
-    this.subs.add(sub);
-    return () => this.subs.delete(sub);
-  }
-
-  get subscribers(): number {
-    return this.subs.size;
-  }
-
-  private async onMessage(payload: string): Promise<void> {
-    this.heard++;
-    if (this.subs.size === 0) return;
-    let eventId: number;
-    let was: { districtCode: string | null; departmentId: number | null } | null = null;
-    try {
-      const p = JSON.parse(payload) as { eventId: unknown; was?: { districtCode?: unknown; departmentId?: unknown } };
-      eventId = Number(p.eventId);
-      if (p.was) was = { districtCode: typeof p.was.districtCode === 'string' ? p.was.districtCode : null, departmentId: Number.isInteger(p.was.departmentId) ? (p.was.departmentId as number) : null };
-    } catch {
-      return;
-    }
-    if (!Number.isInteger(eventId) || eventId < 1) return;
-    const [event] = await eventsWhere(this.engine.db, sql`e.id = ${eventId}`, 1);
-    if (!event) return;
-    const routed: Routed = { event, districtCode: event.districtCode, departmentId: event.departmentId };
-    // also to whom the case was in scope before this move (it left them: their lists drop it)
-    for (const s of this.subs) if (inScope(s.scope, routed) || (was && inScope(s.scope, was))) s.deliver(event);
-  }
-
-  async close(): Promise<void> {
-    const l = this.listening;
-    this.listening = null;
-    this.subs.clear();
-    if (l) await (await l)();
-  }
-}
-
-const hubs = new WeakMap<Engine, LiveHub>();
-/** The hub of an engine (one per process and engine). */
-export const hubOf = (engine: Engine) => {
-  let h = hubs.get(engine);
-  if (!h) hubs.set(engine, (h = new LiveHub(engine)));
-  return h;
-};
-
 /** Events after `afterId` that the scope may read, oldest first, at most CATCH_UP_MAX (+1 to tell whether more remain). */
 export function eventsAfter(db: Db, scope: Scope, afterId: number): Promise<LiveEvent[]> {
   return eventsWhere(db, sql`e.id > ${afterId} and ${caseScopeSql(scope)}`, CATCH_UP_MAX + 1);
@@ -181,21 +103,17 @@ export async function lastEventId(db: Db): Promise<number> {
   return r?.id ?? 0;
 }
 
+/** The events of these ids (a burst of notifications, read in one query), in id order; ids no longer there are left out. */
+export function caseEventsByIds(db: Db, ids: readonly number[]): Promise<LiveEvent[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return eventsWhere(db, sql`e.id = any(${`{${ids.map((i) => Math.trunc(i)).join(',')}}`}::bigint[])`, ids.length);
+}
+
 /**
- * Whether the subscriber may still listen: its session is live (not revoked, expired, its
- * account not disabled) or its display token not revoked. Checked every few seconds, so a
- * revoked session or token ends its stream within seconds.
+ * The ids (only) of the events after `afterId` that the scope may read, oldest first, at most
+ * `limit`: a catch-up learns how far behind it is from these before reading any event in full.
  */
-export async function stillAllowed(db: Db, actor: Actor, sessionToken: string | undefined, now: Date): Promise<boolean> {
-  if (actor.kind === 'display') {
-    const [t] = await rows<{ ok: boolean }>(db, sql`select revoked_at is null as ok from display_tokens where id = ${actor.id}`);
-    return !!t?.ok;
-  }
-  if (!sessionToken) return true; // an in-process caller (tests, the command line) has no session to revoke
-  const [s] = await rows<{ ok: boolean }>(
-    db,
-    sql`select (s.revoked_at is null and s.expires_at > ${now.toISOString()}::timestamptz and u.disabled_at is null) as ok
-        from sessions s join users u on u.id = s.user_id where s.token_hash = ${hashSecret(sessionToken)}`,
-  );
-  return !!s?.ok;
+export async function eventIdsAfter(db: Db, scope: Scope, afterId: number, limit: number): Promise<number[]> {
+  const r = await rows<{ id: number }>(db, sql`select e.id::int as id from case_events e join cases c on c.id = e.case_id where e.id > ${afterId} and ${caseScopeSql(scope)} order by e.id limit ${limit}`);
+  return r.map((x) => x.id);
 }

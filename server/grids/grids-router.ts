@@ -5,6 +5,7 @@ import { idInput } from '../geo/bbox.ts';
 import { int32Id, text } from '../inputs.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
 import { NOWHERE } from '../auth/actor.ts';
+import { announceGrid } from '../live/live-channels.ts';
 
 export const gridsRouter = router({
   /** Active unit grids (count, extent, area) and responsibility grids. */
@@ -32,7 +33,9 @@ export const gridsRouter = router({
     .mutation(async ({ ctx, input }) => {
       ctx.audit.targetKind = 'responsibilityGrid';
       ctx.audit.targetId = input.id;
-      return assignResponsibilityGrid(ctx.db, ctx.actor.scope, input);
+      const done = await assignResponsibilityGrid(ctx.db, ctx.actor.scope, input);
+      await announceGrid(ctx.db, input.id); // live: delivered at commit (server/live/live-hub.ts)
+      return done;
     }),
   /** The people who patrol a responsibility grid, as accounts (its site visits go to them); `version` as read. */
   setPatrolStaff: mutation('grid.edit', { scoped: 'district' })
@@ -40,6 +43,8 @@ export const gridsRouter = router({
     .mutation(async ({ ctx, input }) => {
       ctx.audit.targetKind = 'responsibilityGrid';
       ctx.audit.targetId = input.id;
-      return setPatrolStaff(ctx.db, ctx.actor.scope, { ...input, userIds: [...new Set(input.userIds)] });
+      const done = await setPatrolStaff(ctx.db, ctx.actor.scope, { ...input, userIds: [...new Set(input.userIds)] });
+      await announceGrid(ctx.db, input.id);
+      return done;
     }),
 });

@@ -18,6 +18,7 @@ import { colourDistance, freePort, hex, launchChromium, pixelsAround, root, star
 import { workflowChecks } from './workflow.ts';
 import { settingsChecks } from './settings.ts';
 import { clientChecks } from './client.ts';
+import { liveChecks } from './live.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
@@ -104,7 +105,7 @@ async function signIn(page: Page, base: string, username: string, path = '/') {
 async function main() {
   mkdirSync(shots, { recursive: true });
   const port = await freePort();
-  const server = await startServer(port, dataDir);
+  let server = await startServer(port, dataDir);
   const base = `http://127.0.0.1:${port}`;
   let browser: Browser | undefined;
   try {
@@ -136,13 +137,24 @@ async function main() {
       p.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
     };
     watch(page);
-    const kit = { browser, base, shots, check, assert, signIn, apiLogin, watch };
+    /** Stops the server and starts it again on the same port and data (the live checks: a stream that drops). */
+    const restartServer = async (whileDown: () => Promise<void> = async () => {}) => {
+      await stopServer(server);
+      try {
+        await whileDown();
+      } finally {
+        server = await startServer(port, dataDir);
+      }
+    };
+    const kit = { browser, base, shots, check, assert, signIn, apiLogin, watch, restartServer };
     // CITYGRID_E2E_ONLY=workflow: only the workflow across windows (tests/e2e/workflow.ts)
     if (process.env.CITYGRID_E2E_ONLY === 'workflow') await workflowChecks(kit);
     // CITYGRID_E2E_ONLY=settings: only the settings tab (tests/e2e/settings.ts)
     else if (process.env.CITYGRID_E2E_ONLY === 'settings') await settingsChecks(kit);
     // CITYGRID_E2E_ONLY=client: only nothing-lost at the desk and on the phone (tests/e2e/client.ts)
     else if (process.env.CITYGRID_E2E_ONLY === 'client') await clientChecks(kit);
+    // CITYGRID_E2E_ONLY=live: only the live stream's promises (tests/e2e/live.ts)
+    else if (process.env.CITYGRID_E2E_ONLY === 'live') await liveChecks(kit);
     else {
 
     await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
@@ -893,6 +905,7 @@ async function main() {
     await workflowChecks(kit);
     await settingsChecks(kit);
     await clientChecks(kit);
+    await liveChecks(kit);
     }
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MutationObserver, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import { api, newQueryClient, queryClient, trpc } from '../../client/lib/api.ts';
-import { applyServerEvent } from '../../client/lib/live-cache.ts';
+import { applyLiveMessage, applyServerEvent } from '../../client/lib/live-cache.ts';
 import { INVALIDATIONS, mutationPath } from '../../client/lib/invalidations.ts';
 import { isRefusal } from '../../client/lib/query-client.ts';
 import { feedKey } from '../../client/lib/feed-keys.ts';
@@ -60,17 +60,25 @@ describe('live events invalidate the queries that show what changed', () => {
     expect(invalidated(qc, keys)).toEqual(['case1', 'caseSummary', 'casesFeed', 'indicators', 'queue', 'search', 'tasks']);
     expect(qc.getQueryData(keys.case1)).toEqual({ seeded: true }); // still shown until loaded again
   });
-  it('an audit event: the audit list (any filter, any page), nothing else', async () => {
-    const [qc, keys] = seeded();
-    await applyServerEvent(qc, { kind: 'audit' });
-    expect(invalidated(qc, keys)).toEqual(['audit']);
-  });
-  it('admin events: users, tokens, rights each alone', async () => {
-    for (const [kind, name] of [['user', 'users'], ['token', 'tokens'], ['rights', 'options']] as const) {
-      const [qc, keys] = seeded();
-      await applyServerEvent(qc, { kind });
-      expect(invalidated(qc, keys)).toEqual([name]);
-    }
+  it('the stream messages: grid and compound events reload what shows them, figures the figures, a resumed stream what no token replays', async () => {
+    const noPatch = () => null;
+    let [qc, keys] = seeded();
+    await applyLiveMessage(qc, { kind: 'grid', id: 1, districtCode: '350602', version: 3 }, noPatch);
+    expect(invalidated(qc, keys)).toEqual(['grid7', 'rgrid1']);
+    [qc, keys] = seeded();
+    await applyLiveMessage(qc, { kind: 'community', id: 2, districtCode: '350602', version: 3 }, noPatch);
+    expect(invalidated(qc, keys)).toEqual(['communitiesFeed', 'community2', 'communitySummary', 'search']);
+    [qc, keys] = seeded();
+    await applyLiveMessage(qc, { kind: 'indicators', districtCodes: ['350602'] }, noPatch);
+    expect(invalidated(qc, keys)).toEqual(['caseSummary', 'indicators']);
+    [qc, keys] = seeded();
+    await applyLiveMessage(qc, { kind: 'ready', resumed: false }, noPatch);
+    expect(invalidated(qc, keys)).toEqual([]);
+    await applyLiveMessage(qc, { kind: 'ready', resumed: true }, noPatch);
+    expect(invalidated(qc, keys)).toEqual(['caseSummary', 'communitiesFeed', 'community1', 'community2', 'communitySummary', 'grid7', 'gridSummary', 'indicators', 'rgrid1', 'rgrid2']);
+    [qc, keys] = seeded();
+    await applyLiveMessage(qc, { kind: 'resync', reason: 'live.scopeChanged' }, noPatch);
+    expect(invalidated(qc, keys)).toEqual(Object.keys(keys).sort());
   });
   it('a community or responsibility-grid event: that record and what lists it', async () => {
     let [qc, keys] = seeded();

@@ -1,8 +1,6 @@
 // One reader of the settings (docs/decisions/0021-settings-once.md): no server source but
-// server/settings/settings-store.ts reads app_meta, calendar_days or working_periods. The two
-// files listed as WAITING were being rewritten on other branches when the module landed; they
-// switch to server/settings/settings.ts (warnRatio / clockSettings, photoSettings) and leave
-// the list — the test then keeps them off it.
+// server/settings/settings-store.ts reads app_meta, calendar_days or working_periods (the live
+// events and photos read theirs through server/settings/settings.ts like everyone else).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +10,6 @@ const sources = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
 
 const THE_READER = 'server/settings/settings-store.ts';
-const WAITING = new Set(['server/dispatch/live.ts']);
 /** A read of a settings table in SQL (a write — insert, update, delete — is not a read). */
 const READ = /(?<!delete\s+)\b(?:from|join)\s+(?:app_meta|calendar_days|working_periods)\b/i;
 
@@ -27,9 +24,6 @@ describe('the settings have one reader', () => {
     expect(files.find((f) => f.file === THE_READER)?.lines.length).toBeGreaterThan(0);
   });
   it('no other server or domain source reads app_meta or the working calendar', () => {
-    expect(files.filter((f) => f.lines.length && f.file !== THE_READER && !WAITING.has(f.file)).map((f) => `${f.file}: ${f.lines[0].trim()}`)).toEqual([]);
-  });
-  it('a file on the waiting list still reads (else it leaves the list)', () => {
-    expect([...WAITING].filter((w) => !files.find((f) => f.file === w)?.lines.length)).toEqual([]);
+    expect(files.filter((f) => f.lines.length && f.file !== THE_READER).map((f) => `${f.file}: ${f.lines[0].trim()}`)).toEqual([]);
   });
 });

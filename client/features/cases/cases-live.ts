@@ -1,4 +1,4 @@
-// Live events on the map's case layer: one event (dispatch.events, server/dispatch/live.ts)
+// Live events on the map's case layer: one event (live.events, server/live/live-hub.ts)
 // changes one row of the decoded cases feed in place, or appends the new case, and the drawn
 // selection is patched at that row instead of being selected again from all 141,818 cases
 // (bench: a patch against a rebuild, bench/live.bench.ts). The feed object is new after each
