@@ -30,6 +30,7 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'admin.options': () => [undefined],
   'admin.tokens': () => [undefined],
   'admin.settings': () => [undefined],
+  'admin.apiKeys': () => [undefined],
   'audit.list': () => [{ limit: 200 }],
   'system.info': () => [undefined],
   'places.summary': () => [undefined],

@@ -33,7 +33,7 @@ function sourceHash(): string {
  * What a test could leave behind in the shared city (rows it adds, versions it bumps, settings
  * it changes). Tests write only in rolled-back transactions (tests/support/rolled-back.ts) or
  * databases of their own, so on the server engine, where the city outlives the test workers,
- * the run ends by saying what changed, if anything did.
+ * the run fails when anything changed, saying what.
  */
 async function traces(db: Db): Promise<Record<string, string>> {
   const [r] = await rows<Record<string, string>>(
@@ -84,12 +84,12 @@ export default async function setup(project: TestProject) {
     log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     project.provide('testDb', { engine: 'server', url, adminUrl: process.env.DATABASE_URL, migrated, seededNow: TEST_NOW.toISOString() });
     return async () => {
+      let changed: string[] = [];
       try {
         const engine = await openEngine({ databaseUrl: url });
         try {
           const after = await traces(engine.db);
-          const changed = Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => `${k} ${before[k]} → ${after[k]}`);
-          log(changed.length ? `the shared city changed during the run (a test wrote outside a rolled-back transaction): ${changed.join('; ')}` : 'the shared city is as it was seeded');
+          changed = Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => `${k} ${before[k]} → ${after[k]}`);
         } finally {
           await engine.close();
         }
@@ -99,6 +99,12 @@ export default async function setup(project: TestProject) {
         await dropServerDatabase(process.env.DATABASE_URL!, url);
         await dropServerDatabase(process.env.DATABASE_URL!, migrated);
       }
+      if (!changed.length) return log('the shared city is as it was seeded');
+      // a failure, not a note: a later file would read a city its known answers do not describe
+      const message = `the shared city changed during the run (a test wrote outside a rolled-back transaction): ${changed.join('; ')}`;
+      log(message);
+      process.exitCode = 1;
+      throw new Error(message);
     };
   }
   const cacheDir = join(root, '.data', 'test-cache');
