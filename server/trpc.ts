@@ -4,6 +4,7 @@
 // Every procedure is built from `signedIn`, `allowed(action)` or `mutation(action)`; only
 // auth.login and auth.me are public. Scope (districts, department) is applied in each query's
 // SQL through `ctx.actor.scope` (server/auth/actor.ts).
+import { afterCommitHooks } from './after-commit.ts';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Db, Engine } from '../db/engine.ts';
@@ -126,8 +127,6 @@ export const allowed = (action: string) =>
     return next();
   });
 
-/** Registers work to run once the mutation's transaction has committed (never after a rollback). */
-export type AfterCommit = (fn: () => void | Promise<void>) => void;
 
 export interface MutationOptions extends Omit<Meta, 'permission'> {
   /**
@@ -174,19 +173,7 @@ export const mutation = (action: string | null, { prepare, ...meta }: MutationOp
       if (action && !actor.actions.has(action)) return deny(forbidden(actor, action));
       const prepared = prepare ? await prepare(ctx, input) : undefined;
       const note: AuditNote = {};
-      const hooks: (() => void | Promise<void>)[] = [];
-      let state: 'open' | 'committed' | 'rolledBack' = 'open';
-      const runHook = async (fn: () => void | Promise<void>) => {
-        try {
-          await fn();
-        } catch (err) {
-          console.error(`[after-commit] ${path}: a hook failed`, err);
-        }
-      };
-      const afterCommit: AfterCommit = (fn) => {
-        if (state === 'open') hooks.push(fn);
-        else if (state === 'committed') void runHook(fn); // registered late (by a hook): it is after the commit already
-      };
+      const { afterCommit, committed, rolledBack } = afterCommitHooks(path);
       const run = (db: Db) => next({ ctx: { db, audit: note, prepared, afterCommit } });
       let result: Awaited<ReturnType<typeof run>> | undefined;
       try {
@@ -196,7 +183,7 @@ export const mutation = (action: string | null, { prepare, ...meta }: MutationOp
           await writeAudit(tx as unknown as Db, { actor: auditActor(actor), action: path, ip: ctx.http?.ip, note: { ...note, detail: { ...note.detail, input } }, now: nowOf(ctx) });
         });
       } catch (err) {
-        state = 'rolledBack';
+        rolledBack();
         if (result && !result.ok && err === result.error) {
           // refused inside the procedure (out of scope, or not found — which is how an out-of-scope case answers): rolled back, then recorded as denied
           if (result.error.code === 'FORBIDDEN' || result.error.code === 'NOT_FOUND') await auditDenied(result.error);
@@ -204,7 +191,6 @@ export const mutation = (action: string | null, { prepare, ...meta }: MutationOp
         }
         throw err;
       }
-      state = 'committed';
-      for (const fn of hooks.splice(0)) await runHook(fn);
+      await committed();
       return result!;
     });

@@ -29,7 +29,8 @@ import { withStatementTag, type Db, type Engine } from '../../db/engine.ts';
 import { actorFromApiKey, type Actor } from '../auth/actor.ts';
 import { auditActor, writeAudit, type AuditNote } from '../audit/audit-queries.ts';
 import { PublicError, refuse } from '../query-error.ts';
-import { displayTokenInvalid, lacksPermission, signInFirst, type AfterCommit } from '../trpc.ts';
+import { displayTokenInvalid, lacksPermission, signInFirst } from '../trpc.ts';
+import { afterCommitHooks, type AfterCommit } from '../after-commit.ts';
 import { API_KEY_HEADER, authenticate, clientAddress, type AuthOptions, type RequestAuth } from './request-auth.ts';
 import { httpError } from './http-error.ts';
 import { expensiveWork, type WorkQueue } from './work-queue.ts';
@@ -225,19 +226,7 @@ export function mountWrite<A, P, R>(app: Hono, engine: Engine, route: WriteRoute
       const prepared = route.expensive ? await queue.run(actorKey(actor), () => route.prepare(call, body)) : await route.prepare(call, body);
       const now = opts.now();
       const note: AuditNote = {};
-      const hooks: (() => void | Promise<void>)[] = [];
-      let state: 'open' | 'committed' | 'rolledBack' = 'open';
-      const runHook = async (fn: () => void | Promise<void>) => {
-        try {
-          await fn();
-        } catch (err) {
-          console.error(`[after-commit] ${where}: a hook failed`, err);
-        }
-      };
-      const afterCommit: AfterCommit = (fn) => {
-        if (state === 'open') hooks.push(fn);
-        else if (state === 'committed') void runHook(fn);
-      };
+      const { afterCommit, committed, rolledBack } = afterCommitHooks(where);
       let result: R;
       try {
         result = await withStatementTag({ priority: 'heavy', who: `${actor.roleCode}@${where}` }, () =>
@@ -249,11 +238,10 @@ export function mountWrite<A, P, R>(app: Hono, engine: Engine, route: WriteRoute
           }),
         );
       } catch (err) {
-        state = 'rolledBack';
+        rolledBack();
         throw err;
       }
-      state = 'committed';
-      for (const fn of hooks.splice(0)) await runHook(fn);
+      await committed();
       const res = route.respond(c, result);
       for (const [k, v] of Object.entries(route.headers ?? {})) res.headers.set(k, v);
       return res;
