@@ -127,7 +127,6 @@ export const allowed = (action: string) =>
     return next();
   });
 
-
 export interface MutationOptions extends Omit<Meta, 'permission'> {
   /**
    * Work done after the checks but before the transaction opens (a password hash: on the
