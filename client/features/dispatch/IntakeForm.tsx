@@ -16,7 +16,7 @@ import { messageOf } from '../../../domain/messages.ts';
 import { TEXT_LIMITS, overLimits, type LimitedField } from '../../../domain/request-limits.ts';
 import { ErrorBoundary } from '../../lib/ErrorBoundary.tsx';
 import { useSession } from '../../lib/session.ts';
-import { useDraft, type DraftPhoto } from './draft-store.ts';
+import { draftAfterSent, useDraft, type DraftPhoto } from './draft-store.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Marker, type Map as MlMap } from 'maplibre-gl';
 import { trpc } from '../../lib/api.ts';
@@ -201,10 +201,13 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
     },
     onSuccess: (r) => {
       setOutcome(r === 'kept' ? 'kept' : { ...r, lng, lat });
-      setD(empty(d.channel));
+      // (the fields are read-only while it is sent; a map click or a GPS fix that came meanwhile is not lost either)
+      const was = sentDraft.current;
+      setD((cur) => (was ? draftAfterSent(cur, was, () => empty(was.channel)) : empty(cur.channel)));
       setChecked(false);
     },
   });
+  const sentDraft = useRef<Draft | null>(null);
   const publicChannel = isPublicChannel(d.channel);
   const doneCase = outcome && outcome !== 'kept' ? outcome : null;
   // what became of the report is said at the top of the form: brought into view (on a phone the button is a screen below)
@@ -217,7 +220,10 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
       onSubmit={(e) => {
         e.preventDefault();
         setChecked(true);
-        if (!draftMissing(d).length && !overLimits(d).length) register.mutate(registerInputOf(d, d.key));
+        if (!draftMissing(d).length && !overLimits(d).length) {
+          sentDraft.current = d;
+          register.mutate(registerInputOf(d, d.key));
+        }
       }}
     >
       {outcome === 'kept' && <p ref={said} className="ok" role="status" data-testid="kept-offline">{sayDispatch(lang, 'offlineKept')}</p>}
@@ -227,139 +233,142 @@ function IntakeFields({ lang, onOpen, compact, deliver, d, setD, outcome, setOut
           <button type="button" className="link" data-code={doneCase.code} onClick={() => onOpen(doneCase)}>{doneCase.code}</button>
         </p>
       )}
-      <label className={`field ${missing.includes('category') ? 'invalid' : ''}`}>
-        <span>{say(lang, 'field_category')} *</span>
-        <CategoryPicker lang={lang} value={d.categoryCode} onChange={(categoryCode) => set({ categoryCode })} />
-      </label>
-      <div className={`field ${missing.includes('location') || where === 'swapped' ? 'invalid' : ''}`} data-field="location">
-        <span>{say(lang, 'field_location')} *</span>
-        {!compact && <span className="muted hint">{sayDispatch(lang, 'pickOnMap')}</span>}
-        {compact && (
-          <button
-            type="button"
-            name="gps"
-            onClick={() => {
-              setGps(sayDispatch(lang, 'gps'));
-              navigator.geolocation?.getCurrentPosition(
-                (p) => { set({ lng: p.coords.longitude.toFixed(6), lat: p.coords.latitude.toFixed(6), crs: 'wgs84' }); setGps(null); },
-                (err) => setGps(err.message),
-                { enableHighAccuracy: true, timeout: 15_000 },
-              );
-            }}
-          >
-            {sayDispatch(lang, 'useGps')}
-          </button>
-        )}
-        {gps && <span className="muted"> {gps}</span>}
-        <span className="coords">
-          <input name="lng" inputMode="decimal" placeholder="117.65" value={d.lng} onChange={(e) => set({ lng: e.target.value })} aria-label={say(lang, 'field_lng')} />
-          <input name="lat" inputMode="decimal" placeholder="24.51" value={d.lat} onChange={(e) => set({ lat: e.target.value })} aria-label={say(lang, 'field_lat')} />
-          <CrsSelect lang={lang} name="crs" value={d.crs} onChange={(v) => set({ crs: v as Draft['crs'] })} />
-        </span>
-        {where === 'swapped' && (
-          <p className="error" role="alert" data-testid="coords-swapped">
-            {sayDispatch(lang, 'coordsSwapped')}{' '}
-            <button type="button" data-testid="swap-coords" onClick={() => set({ lng: d.lat, lat: d.lng })}>{sayDispatch(lang, 'swapCoords')}</button>
-          </p>
-        )}
-        {where === 'outside' && <p className="error" role="alert" data-testid="coords-outside">{sayDispatch(lang, 'outsideCity')}</p>}
-        <input type="search" name="place" placeholder={sayDispatch(lang, 'placeSearch')} value={place} onChange={(e) => setPlace(e.target.value)} />
-        {place.trim().length >= 2 && places.data && (
-          <ul className="search-results">
-            {places.data.slice(0, 6).map((h) => (
-              <li key={`${h.kind}:${h.id}`}>
-                <button type="button" onClick={() => { set({ lng: ((h.bbox[0] + h.bbox[2]) / 2).toFixed(6), lat: ((h.bbox[1] + h.bbox[3]) / 2).toFixed(6), crs: 'wgs84', address: d.address || h.label }); setPlace(''); }}>
-                  {lang === "en" ? h.labelEn ?? h.label : h.label} <span className="muted">{say(lang, `kind_${h.kind}`, h.kind)}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-      {located && preview.data && (
-        <div className="preview" data-testid="route-preview">
-          <b>{sayDispatch(lang, 'routing')}</b>{' '}
-          {[lang === 'en' ? null : preview.data.districtName, preview.data.townshipName, preview.data.villageName, preview.data.gridCode].filter(Boolean).join(' › ')}
-          <div data-testid="route-unit">
-            {preview.data.unit ? `${sayDispatch(lang, 'routeUnit')}: ${lang === 'en' ? preview.data.unit.nameEn : preview.data.unit.name} — ${lang === 'en' ? preview.data.reasonEn : preview.data.reason}` : sayDispatch(lang, 'routeNone')}
-          </div>
-          <div className="nearby" data-testid="nearby">
-            {preview.data.nearby.cases.length ? (
-              <>
-                <b>{sayDispatch(lang, 'nearby')}</b> ({preview.data.nearby.radiusMeters} m)
-                <ul>
-                  {preview.data.nearby.cases.map((c) => (
-                    <li key={c.id}>
-                      <button type="button" className="link" onClick={() => onOpen({ id: c.id, lng, lat })}>{c.code}</button> {say(lang, `status_${c.status}`, c.status)} · {c.distanceMeters} m · {c.address}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : (
-              <span className="muted">{sayDispatch(lang, 'nearbyNone')}</span>
-            )}
-          </div>
+      {/* read-only while the report is being sent (up to SEND_TIMEOUT_MS): what is typed then would be lost when the form empties */}
+      <fieldset className="intake-fields" disabled={register.isPending} data-testid="intake-fields" style={{ display: 'contents' }}>
+        <label className={`field ${missing.includes('category') ? 'invalid' : ''}`}>
+          <span>{say(lang, 'field_category')} *</span>
+          <CategoryPicker lang={lang} value={d.categoryCode} onChange={(categoryCode) => set({ categoryCode })} />
+        </label>
+        <div className={`field ${missing.includes('location') || where === 'swapped' ? 'invalid' : ''}`} data-field="location">
+          <span>{say(lang, 'field_location')} *</span>
+          {!compact && <span className="muted hint">{sayDispatch(lang, 'pickOnMap')}</span>}
+          {compact && (
+            <button
+              type="button"
+              name="gps"
+              onClick={() => {
+                setGps(sayDispatch(lang, 'gps'));
+                navigator.geolocation?.getCurrentPosition(
+                  (p) => { set({ lng: p.coords.longitude.toFixed(6), lat: p.coords.latitude.toFixed(6), crs: 'wgs84' }); setGps(null); },
+                  (err) => setGps(err.message),
+                  { enableHighAccuracy: true, timeout: 15_000 },
+                );
+              }}
+            >
+              {sayDispatch(lang, 'useGps')}
+            </button>
+          )}
+          {gps && <span className="muted"> {gps}</span>}
+          <span className="coords">
+            <input name="lng" inputMode="decimal" placeholder="117.65" value={d.lng} onChange={(e) => set({ lng: e.target.value })} aria-label={say(lang, 'field_lng')} />
+            <input name="lat" inputMode="decimal" placeholder="24.51" value={d.lat} onChange={(e) => set({ lat: e.target.value })} aria-label={say(lang, 'field_lat')} />
+            <CrsSelect lang={lang} name="crs" value={d.crs} onChange={(v) => set({ crs: v as Draft['crs'] })} />
+          </span>
+          {where === 'swapped' && (
+            <p className="error" role="alert" data-testid="coords-swapped">
+              {sayDispatch(lang, 'coordsSwapped')}{' '}
+              <button type="button" data-testid="swap-coords" onClick={() => set({ lng: d.lat, lat: d.lng })}>{sayDispatch(lang, 'swapCoords')}</button>
+            </p>
+          )}
+          {where === 'outside' && <p className="error" role="alert" data-testid="coords-outside">{sayDispatch(lang, 'outsideCity')}</p>}
+          <input type="search" name="place" placeholder={sayDispatch(lang, 'placeSearch')} value={place} onChange={(e) => setPlace(e.target.value)} />
+          {place.trim().length >= 2 && places.data && (
+            <ul className="search-results">
+              {places.data.slice(0, 6).map((h) => (
+                <li key={`${h.kind}:${h.id}`}>
+                  <button type="button" onClick={() => { set({ lng: ((h.bbox[0] + h.bbox[2]) / 2).toFixed(6), lat: ((h.bbox[1] + h.bbox[3]) / 2).toFixed(6), crs: 'wgs84', address: d.address || h.label }); setPlace(''); }}>
+                    {lang === "en" ? h.labelEn ?? h.label : h.label} <span className="muted">{say(lang, `kind_${h.kind}`, h.kind)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
-      )}
-      {located && preview.error && <p className="error" role="alert">{errorText(preview.error, lang)}</p>}
-      <label className="field">
-        <span>{say(lang, 'field_channel')}</span>
-        <select name="channel" value={d.channel} onChange={(e) => set({ channel: e.target.value as Channel })}>
-          {CHANNELS.map((c) => <option key={c} value={c}>{say(lang, `channel_${c}`)}</option>)}
-        </select>
-      </label>
-      <label className={`field ${over.some((o) => o.field === 'address') ? 'invalid' : ''}`}>
-        <span>{say(lang, 'field_address')} <Counter value={d.address} field="address" /></span>
-        <input name="address" value={d.address} onChange={(e) => set({ address: e.target.value })} />
-      </label>
-      <label className={`field ${missing.includes('description') || over.some((o) => o.field === 'description') ? 'invalid' : ''}`}>
-        <span>{say(lang, 'field_description')} * <Counter value={d.description} field="description" always /></span>
-        <textarea name="description" rows={3} value={d.description} onChange={(e) => set({ description: e.target.value })} />
-      </label>
-      <label className="field">
-        <span>{say(lang, 'field_urgency')}</span>
-        <select name="urgency" value={d.urgency} onChange={(e) => set({ urgency: e.target.value as Draft['urgency'] })}>
-          <option value="normal">{sayDispatch(lang, 'urgency_normal')}</option>
-          <option value="urgent">{sayDispatch(lang, 'urgency_urgent')}</option>
-        </select>
-      </label>
-      {publicChannel && (
-        <fieldset className="caller">
-          <legend>{sayDispatch(lang, 'caller')}</legend>
-          <input name="callerName" placeholder={sayDispatch(lang, 'callerName')} value={d.callerName} disabled={d.anonymous} onChange={(e) => set({ callerName: e.target.value })} />
-          <Counter value={d.callerName} field="callerName" />
-          <input name="callerPhone" type="tel" placeholder={sayDispatch(lang, 'callerPhone')} value={d.callerPhone} onChange={(e) => set({ callerPhone: e.target.value })} />
-          <label><input type="checkbox" name="anonymous" checked={d.anonymous} onChange={(e) => set({ anonymous: e.target.checked })} /> {sayDispatch(lang, 'anonymous')}</label>
-        </fieldset>
-      )}
-      <label className="field">
-        <span>{sayDispatch(lang, 'photo')}</span>
-        <input
-          type="file"
-          name="photo"
-          accept="image/jpeg,image/png,image/webp"
-          capture="environment"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (!file) return;
-            setPhotoError(null);
-            // added to the draft of this report only (a report sent meanwhile has a new key: the photo is not its)
-            const forKey = d.key;
-            const add = (p: DraftPhoto) => keyRef.current === forKey && setD((x) => ({ ...x, photos: [...x.photos, p].slice(0, 6) }));
-            setUploading((n) => n + 1);
-            uploadPhoto(file)
-              .then(add, (err) => {
-                // no network (or no answer): the picture itself is kept with the report and sent with it
-                if (retryLater(err)) add({ blob: file, thumbUrl: URL.createObjectURL(file) });
-                else setPhotoError(errorText(err, lang));
-              })
-              .finally(() => setUploading((n) => n - 1));
-          }}
-        />
-        {d.photos.map((p) => <img key={p.ref ?? p.thumbUrl} className="thumb" src={p.thumbUrl} alt={sayDispatch(lang, 'photo')} data-testid="intake-photo" data-kept={p.ref ? undefined : 'yes'} />)}
-        {photoError && <span className="error" role="alert" data-testid="photo-error">{photoError}</span>}
-      </label>
+        {located && preview.data && (
+          <div className="preview" data-testid="route-preview">
+            <b>{sayDispatch(lang, 'routing')}</b>{' '}
+            {[lang === 'en' ? null : preview.data.districtName, preview.data.townshipName, preview.data.villageName, preview.data.gridCode].filter(Boolean).join(' › ')}
+            <div data-testid="route-unit">
+              {preview.data.unit ? `${sayDispatch(lang, 'routeUnit')}: ${lang === 'en' ? preview.data.unit.nameEn : preview.data.unit.name} — ${lang === 'en' ? preview.data.reasonEn : preview.data.reason}` : sayDispatch(lang, 'routeNone')}
+            </div>
+            <div className="nearby" data-testid="nearby">
+              {preview.data.nearby.cases.length ? (
+                <>
+                  <b>{sayDispatch(lang, 'nearby')}</b> ({preview.data.nearby.radiusMeters} m)
+                  <ul>
+                    {preview.data.nearby.cases.map((c) => (
+                      <li key={c.id}>
+                        <button type="button" className="link" onClick={() => onOpen({ id: c.id, lng, lat })}>{c.code}</button> {say(lang, `status_${c.status}`, c.status)} · {c.distanceMeters} m · {c.address}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : (
+                <span className="muted">{sayDispatch(lang, 'nearbyNone')}</span>
+              )}
+            </div>
+          </div>
+        )}
+        {located && preview.error && <p className="error" role="alert">{errorText(preview.error, lang)}</p>}
+        <label className="field">
+          <span>{say(lang, 'field_channel')}</span>
+          <select name="channel" value={d.channel} onChange={(e) => set({ channel: e.target.value as Channel })}>
+            {CHANNELS.map((c) => <option key={c} value={c}>{say(lang, `channel_${c}`)}</option>)}
+          </select>
+        </label>
+        <label className={`field ${over.some((o) => o.field === 'address') ? 'invalid' : ''}`}>
+          <span>{say(lang, 'field_address')} <Counter value={d.address} field="address" /></span>
+          <input name="address" value={d.address} onChange={(e) => set({ address: e.target.value })} />
+        </label>
+        <label className={`field ${missing.includes('description') || over.some((o) => o.field === 'description') ? 'invalid' : ''}`}>
+          <span>{say(lang, 'field_description')} * <Counter value={d.description} field="description" always /></span>
+          <textarea name="description" rows={3} value={d.description} onChange={(e) => set({ description: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>{say(lang, 'field_urgency')}</span>
+          <select name="urgency" value={d.urgency} onChange={(e) => set({ urgency: e.target.value as Draft['urgency'] })}>
+            <option value="normal">{sayDispatch(lang, 'urgency_normal')}</option>
+            <option value="urgent">{sayDispatch(lang, 'urgency_urgent')}</option>
+          </select>
+        </label>
+        {publicChannel && (
+          <fieldset className="caller">
+            <legend>{sayDispatch(lang, 'caller')}</legend>
+            <input name="callerName" placeholder={sayDispatch(lang, 'callerName')} value={d.callerName} disabled={d.anonymous} onChange={(e) => set({ callerName: e.target.value })} />
+            <Counter value={d.callerName} field="callerName" />
+            <input name="callerPhone" type="tel" placeholder={sayDispatch(lang, 'callerPhone')} value={d.callerPhone} onChange={(e) => set({ callerPhone: e.target.value })} />
+            <label><input type="checkbox" name="anonymous" checked={d.anonymous} onChange={(e) => set({ anonymous: e.target.checked })} /> {sayDispatch(lang, 'anonymous')}</label>
+          </fieldset>
+        )}
+        <label className="field">
+          <span>{sayDispatch(lang, 'photo')}</span>
+          <input
+            type="file"
+            name="photo"
+            accept="image/jpeg,image/png,image/webp"
+            capture="environment"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              setPhotoError(null);
+              // added to the draft of this report only (a report sent meanwhile has a new key: the photo is not its)
+              const forKey = d.key;
+              const add = (p: DraftPhoto) => keyRef.current === forKey && setD((x) => ({ ...x, photos: [...x.photos, p].slice(0, 6) }));
+              setUploading((n) => n + 1);
+              uploadPhoto(file)
+                .then(add, (err) => {
+                  // no network (or no answer): the picture itself is kept with the report and sent with it
+                  if (retryLater(err)) add({ blob: file, thumbUrl: URL.createObjectURL(file) });
+                  else setPhotoError(errorText(err, lang));
+                })
+                .finally(() => setUploading((n) => n - 1));
+            }}
+          />
+          {d.photos.map((p) => <img key={p.ref ?? p.thumbUrl} className="thumb" src={p.thumbUrl} alt={sayDispatch(lang, 'photo')} data-testid="intake-photo" data-kept={p.ref ? undefined : 'yes'} />)}
+          {photoError && <span className="error" role="alert" data-testid="photo-error">{photoError}</span>}
+        </label>
+      </fieldset>
       {missing.length > 0 && <p className="error" role="alert" data-testid="form-missing">{sayDispatch(lang, 'needed')}{missing.map((k) => say(lang, `field_${k}`)).join('、')}</p>}
       {over.length > 0 && (
         <p className="error" role="alert" data-testid="form-too-long">

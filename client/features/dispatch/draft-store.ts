@@ -58,3 +58,21 @@ export function useDraft<T extends { photos?: DraftPhoto[] }>(name: string, init
   );
   return [d, set];
 }
+
+/**
+ * The draft after its report was taken (registered, or kept in the outbox): a new empty draft
+ * when it still says what was sent; otherwise — the person typed on while the call was pending,
+ * up to SEND_TIMEOUT_MS — what they typed stays, under a new key (the old one is the sent
+ * report's) and without the photos that went with the sent report. A draft that already has
+ * another key is left alone.
+ */
+export function draftAfterSent<D extends { key: string; photos?: DraftPhoto[] }>(current: D, sent: D, fresh: () => D): D {
+  if (current.key !== sent.key) return current;
+  const text = (d: D) => JSON.stringify({ ...d, key: undefined, photos: undefined });
+  const photo = (p: DraftPhoto) => p.ref ?? p.thumbUrl;
+  const sentPhotos = new Set((sent.photos ?? []).map(photo));
+  const samePhotos = (current.photos ?? []).length === sentPhotos.size && (current.photos ?? []).every((p) => sentPhotos.has(photo(p)));
+  const next = fresh();
+  if (samePhotos && text(current) === text(sent)) return next;
+  return { ...current, key: next.key, photos: (current.photos ?? []).filter((p) => !sentPhotos.has(photo(p))) };
+}

@@ -52,3 +52,52 @@ export function timeoutSignal(ms: number): AbortSignal {
   setTimeout(() => c.abort(new DOMException('timed out', 'TimeoutError')), ms);
   return c.signal;
 }
+
+/** What `claim` answers when the report is already being sent (by this tab's other sender, or another tab). */
+export const BUSY: unique symbol = Symbol('busy');
+
+/** The part of the Web Locks API the outbox uses (navigator.locks; absent in some browsers). */
+export interface LocksLike {
+  request(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<unknown>): Promise<unknown>;
+}
+
+/**
+ * One sender per report: the phone's own send (sendOrKeep) and a flush of the outbox (the 20 s
+ * tick, the `online` event, 立即重发) would otherwise send the same report at the same time —
+ * both uploading its photos, the second answered `intake.keyReused` or shown an error for a case
+ * that was made. `claim(key, task)` runs the task unless that key is in flight in this tab (a
+ * set in memory) or, where the browser has Web Locks, in another tab (`citygrid-outbox-<key>`,
+ * asked for only if available); then it answers BUSY at once and the caller leaves the report
+ * to the one sending it.
+ */
+export function keyGate(locks?: LocksLike | null) {
+  const inFlight = new Set<string>();
+  return {
+    busy: (key: string) => inFlight.has(key),
+    async claim<T>(key: string, task: () => Promise<T>): Promise<T | typeof BUSY> {
+      if (inFlight.has(key)) return BUSY;
+      inFlight.add(key);
+      try {
+        if (!locks) return await task();
+        return (await locks.request(`citygrid-outbox-${key}`, { ifAvailable: true }, (lock) => (lock ? task() : Promise.resolve(BUSY)))) as T | typeof BUSY;
+      } finally {
+        inFlight.delete(key);
+      }
+    },
+  };
+}
+
+/**
+ * The kept photos to upload again after the server answered `photo.unknown`: an upload whose
+ * reference was saved but whose report could not be registered then is purged as unattached
+ * after photos.unattached_purge_hours, and its reference is dead for good. Each photo that still
+ * has its picture loses its reference (so the next send uploads it anew); null when none has
+ * both (nothing to upload again: the refusal stands).
+ */
+export function forgetDeadRefs<P extends { blob?: Blob; ref?: string }>(photos: readonly P[] | undefined): P[] | null {
+  if (!photos?.some((p) => p.ref && p.blob)) return null;
+  return photos.map((p) => (p.ref && p.blob ? { ...p, ref: undefined } : p));
+}
+
+/** The refusal that says a cited photo is gone (or was never the sender's). */
+export const isDeadPhoto = (err: unknown) => (err as { data?: { reason?: string } } | null)?.data?.reason === 'photo.unknown';

@@ -13,7 +13,7 @@ import { api } from '../../lib/api.ts';
 import { done, inTransaction, openDb } from '../../lib/idb.ts';
 import { uploadPhoto } from './CaseActions.tsx';
 import type { RegisterInput } from './IntakeForm.tsx';
-import { OUTBOX_RETRY_MS, SEND_TIMEOUT_MS, retryLater, singleFlight, timeoutSignal } from './outbox-rules.ts';
+import { BUSY, OUTBOX_RETRY_MS, SEND_TIMEOUT_MS, forgetDeadRefs, isDeadPhoto, keyGate, retryLater, singleFlight, timeoutSignal, type LocksLike } from './outbox-rules.ts';
 
 export { OUTBOX_RETRY_MS };
 
@@ -32,6 +32,8 @@ const DB = 'citygrid-outbox';
 const STORE = 'kept';
 const db = () => openDb(DB, 1, [STORE]);
 const changed = () => window.dispatchEvent(new Event('citygrid:outbox'));
+/** One sender per report, in this tab and (Web Locks) across tabs: the form's own send and a flush never send the same report at once. */
+const gate = keyGate(typeof navigator !== 'undefined' && navigator.locks ? (navigator.locks as unknown as LocksLike) : null);
 
 let persistAsked = false;
 function askPersistence() {
@@ -68,6 +70,10 @@ export async function readOutbox(user: string): Promise<Kept[]> {
 async function put(k: Kept): Promise<void> {
   await inTransaction(await db(), STORE, 'readwrite', (s) => done(s.put(k)));
   changed();
+}
+
+async function get(key: string): Promise<Kept | undefined> {
+  return (await inTransaction(await db(), STORE, 'readonly', (s) => done(s.get(key)))) as Kept | undefined;
 }
 
 async function update(key: string, patch: (k: Kept) => Kept): Promise<void> {
@@ -107,18 +113,23 @@ async function send(k: Kept): Promise<{ id: number; code: string }> {
 export async function sendOrKeep(user: string, input: RegisterInput, blobs: Blob[] = []): Promise<{ id: number; code: string } | 'kept'> {
   askPersistence();
   const k: Kept = { key: input.idempotencyKey, user, input, keptAt: new Date().toISOString(), ...(blobs.length ? { photos: blobs.map((blob) => ({ blob })) } : {}) };
-  // no IndexedDB (a private window that refuses it): sent directly, and a failure stays in the form (its draft is kept)
-  const stored = await put(k).then(() => true, () => false);
-  if (!navigator.onLine && stored) return 'kept';
-  try {
-    const r = await send(k);
-    if (stored) await remove(k.key);
-    return r;
-  } catch (err) {
-    if (retryLater(err) && stored) return 'kept';
-    if (stored) await remove(k.key);
-    throw err;
-  }
+  // claimed before it is stored: a flush that reads the outbox meanwhile skips it (it is being sent here)
+  const r = await gate.claim(k.key, async () => {
+    // no IndexedDB (a private window that refuses it): sent directly, and a failure stays in the form (its draft is kept)
+    const stored = await put(k).then(() => true, () => false);
+    if (!navigator.onLine && stored) return 'kept' as const;
+    try {
+      const r = await send(k);
+      if (stored) await remove(k.key);
+      return r;
+    } catch (err) {
+      if (retryLater(err) && stored) return 'kept' as const;
+      if (stored) await remove(k.key);
+      throw err;
+    }
+  });
+  // (the same key already being sent, by another tab: it is in the outbox and that sender delivers it)
+  return r === BUSY ? 'kept' : r;
 }
 
 const flights = new Map<string, (fresh?: boolean) => Promise<number>>();
@@ -134,15 +145,14 @@ export function flushOutbox(user: string, now = false): Promise<number> {
       let sent = 0;
       for (const k of await readOutbox(user)) {
         if (k.refusal) continue;
-        try {
-          await send(k);
-          await remove(k.key);
-          sent++;
-        } catch (err) {
-          if (retryLater(err)) break; // still offline, the server still away, or signed out: try again later
-          const e = err as { data?: { reason?: string; params?: Record<string, unknown> }; message?: string };
-          await update(k.key, (x) => ({ ...x, refusal: { reason: e.data?.reason, params: e.data?.params, message: e.message } }));
-        }
+        // (read again once claimed: the sender that just let it go may have delivered it)
+        const r = await gate.claim(k.key, async () => {
+          const cur = await get(k.key);
+          return cur && !cur.refusal ? deliverKept(cur) : 'gone';
+        });
+        if (r === BUSY) continue; // being sent right now (the form's own send, another flush, another tab)
+        if (r === 'later') break; // still offline, the server still away, or signed out: try again later
+        if (r === 'sent') sent++;
       }
       return sent;
     }, 2 * SEND_TIMEOUT_MS + 5_000);
@@ -151,9 +161,39 @@ export function flushOutbox(user: string, now = false): Promise<number> {
   return f(now);
 }
 
-/** Sends a refused report again (after the person fixed what was wrong elsewhere, or signed in again). */
+/**
+ * Sends one kept report (its key claimed): 'sent', 'later' (worth trying again), or 'refused'
+ * (its reason kept with it). A photo reference the server no longer knows (`photo.unknown`: the
+ * upload was purged while the report waited) is dropped and the photo uploaded again, once.
+ */
+async function deliverKept(k: Kept): Promise<'sent' | 'later' | 'refused' | 'gone'> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await send(k);
+      await remove(k.key);
+      return 'sent';
+    } catch (err) {
+      if (retryLater(err)) return 'later';
+      const fresh = attempt === 0 && isDeadPhoto(err) ? forgetDeadRefs(k.photos) : null;
+      if (fresh) {
+        k = { ...k, photos: fresh };
+        await update(k.key, (x) => ({ ...x, photos: forgetDeadRefs(x.photos) ?? x.photos }));
+        continue;
+      }
+      const e = err as { data?: { reason?: string; params?: Record<string, unknown> }; message?: string };
+      await update(k.key, (x) => ({ ...x, refusal: { reason: e.data?.reason, params: e.data?.params, message: e.message } }));
+      return 'refused';
+    }
+  }
+}
+
+/**
+ * Sends a refused report again (after the person fixed what was wrong elsewhere, or signed in
+ * again); its photos that still have their picture are uploaded anew (a saved reference may
+ * have been purged meanwhile).
+ */
 export async function retryKept(user: string, key: string): Promise<number> {
-  await update(key, (x) => ({ ...x, refusal: undefined }));
+  await update(key, (x) => ({ ...x, refusal: undefined, photos: forgetDeadRefs(x.photos) ?? x.photos }));
   return flushOutbox(user, true);
 }
 
