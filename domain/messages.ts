@@ -162,6 +162,11 @@ export const MESSAGES = {
   'admin.noSelfLockout': { zh: () => '不能停用自己或更改自己的角色：请让另一位管理员操作。', en: () => 'You cannot disable yourself or change your own role: ask another administrator.' },
   'admin.noUserToReset': { zh: (p) => `找不到用户 ${s(p.id)}（演示账户保留公开的演示密码）。`, en: (p) => `No user ${s(p.id)} (demo accounts keep their documented password).` },
   'admin.apiKeyNameTaken': { zh: (p) => `API 密钥名称“${s(p.name)}”已被使用（含已撤销的密钥）。`, en: (p) => `The API key name '${s(p.name)}' is taken (revoked keys included).` },
+  'admin.apiKeyBeyondCreator': { zh: (p) => `你没有“${s(p.permission)}”权限，不能把它授予 API 密钥。`, en: (p) => `You do not hold '${s(p.permission)}', so you cannot give it to an API key.` },
+  'admin.apiKeyOutsideScope': {
+    zh: (p) => (p.area === 'department' ? '部门账户不能创建 API 密钥。' : p.area === 'city' ? 'API 密钥的范围须在你的辖区之内：请选择你的区县，而不是全市。' : `区县 ${s(p.area)} 不在你的辖区之内，API 密钥不能覆盖它。`),
+    en: (p) => (p.area === 'department' ? "A department's account cannot create API keys." : p.area === 'city' ? 'An API key may reach only your own districts: choose them, not the whole city.' : `District ${s(p.area)} is outside your own, so an API key cannot reach it.`),
+  },
   'admin.apiKeyRight': { zh: (p) => `API 密钥不能拥有“${s(p.permission)}”权限（账户与令牌的管理只能由人员操作）。`, en: (p) => `An API key may not hold '${s(p.permission)}' (accounts and tokens are managed by people only).` },
   'admin.noAccountToReset': { zh: (p) => `没有账户“${s(p.username)}”（演示账户保留公开的演示密码）。`, en: (p) => `No account '${s(p.username)}' (demo accounts keep their documented password).` },
   'admin.badAddress': { zh: () => '地址须为 IPv4 或 IPv6 地址。', en: () => 'An address is an IPv4 or IPv6 address.' },
@@ -302,6 +307,7 @@ export const MESSAGES = {
   'live.rightsChanged': { zh: () => '您的权限已变更，实时数据已停止：请重新加载页面。', en: () => 'Your rights changed; live data stopped. Reload the page.' },
   'live.scopeChanged': { zh: () => '您的管辖范围已变更，正在重新加载数据。', en: () => 'Your area of responsibility changed; reloading what is shown.' },
   'live.behind': { zh: () => '实时连接中断过久，正在重新加载数据。', en: () => 'The live connection was away too long; reloading what is shown.' },
+  'live.tooManyStreams': { zh: () => '您在其他窗口打开了过多的实时连接，此窗口的实时数据已停止：请关闭不用的窗口后重新加载页面。', en: () => 'Too many live connections are open in your other windows; live data stopped here. Close the windows you do not use and reload the page.' },
   'live.reconnecting': { zh: () => '实时连接已断开，正在重新连接…', en: () => 'Live connection lost; reconnecting…' },
 } satisfies Record<string, Entry>;
 

@@ -235,13 +235,23 @@ export async function listApiKeys(db: Db) {
 export async function createApiKey(db: Db, by: Actor, k: { name: string; rights: string[]; districtCodes: string[]; ratePerMinute: number }) {
   const rights = [...new Set(k.rights)].sort();
   for (const r of rights) if (RIGHTS_NOT_FOR_KEYS.includes(r)) throw refuse('BAD_REQUEST', 'admin.apiKeyRight', { permission: r });
+  // a key never holds more than its creator: only rights the creator holds (whoever manages
+  // accounts edits every role's rights anyway, so may give any) ...
+  const notHeld = by.actions.has('user.manage') ? undefined : rights.find((r) => !by.actions.has(r));
+  if (notHeld) throw refuse('FORBIDDEN', 'admin.apiKeyBeyondCreator', { permission: notHeld });
+  // ... in districts inside the creator's scope (the whole city only for a city-wide creator; none for a department's)
+  if (by.scope.kind === 'department') throw refuse('FORBIDDEN', 'admin.apiKeyOutsideScope', { area: 'department' });
+  if (by.scope.districts !== null) {
+    const outside = k.districtCodes.length ? k.districtCodes.find((d) => !by.scope.districts!.includes(d)) : 'city';
+    if (outside) throw refuse('FORBIDDEN', 'admin.apiKeyOutsideScope', { area: outside });
+  }
   if (rights.length) {
-    const known = await q<{ code: string }>(db, 'check permissions', sql`select code from permissions where code = any(${pgArray(rights)}::text[])`);
+    const known = await q<{ code: string }>(db, 'check permissions', sql`select code from permissions where code = any(${sql.param(rights)}::text[])`);
     const missing = rights.find((r) => !known.some((p) => p.code === r));
     if (missing) throw refuse('BAD_REQUEST', 'admin.unknownPermission', { permission: missing });
   }
   if (k.districtCodes.length) {
-    const [n] = await q<{ n: number }>(db, 'check districts', sql`select count(*)::int as n from districts where code::text = any(${pgArray(k.districtCodes)}::text[])`);
+    const [n] = await q<{ n: number }>(db, 'check districts', sql`select count(*)::int as n from districts where code::text = any(${sql.param(k.districtCodes)}::text[])`);
     if (n.n !== new Set(k.districtCodes).size) throw refuse('BAD_REQUEST', 'admin.unknownDistricts', { codes: k.districtCodes.join(', ') });
   }
   const key = `cgk_${randomBytes(24).toString('base64url')}`;
@@ -249,7 +259,7 @@ export async function createApiKey(db: Db, by: Actor, k: { name: string; rights:
     db,
     'create API key',
     sql`insert into api_keys (name, key_hash, rights, district_codes, rate_per_minute, created_by)
-        values (${k.name}, ${hashSecret(key)}, ${pgArray(rights)}::text[], ${pgArray(k.districtCodes)}::char(6)[], ${k.ratePerMinute}, ${by.kind === 'user' ? by.id : null})
+        values (${k.name}, ${hashSecret(key)}, ${sql.param(rights)}::text[], ${sql.param(k.districtCodes)}::char(6)[], ${k.ratePerMinute}, ${by.kind === 'user' ? by.id : null})
         on conflict (name) do nothing returning id`,
   );
   if (!r) throw refuse('CONFLICT', 'admin.apiKeyNameTaken', { name: k.name });
