@@ -19,7 +19,8 @@ import { appRouter } from '../server/router.ts';
 import { createCallerFactory } from '../server/trpc.ts';
 import { PublicError } from '../server/query-error.ts';
 import type { Actor } from '../server/auth/actor.ts';
-import { loadSessionPolicy } from '../server/auth/sessions.ts';
+import { createSession, loadSessionPolicy, requestSessionPolicy } from '../server/auth/sessions.ts';
+import { actorFromSession } from '../server/auth/actor.ts';
 import { clockSettings } from '../server/cases/cases-queries.ts';
 import { workQueue } from '../server/dispatch/queue-queries.ts';
 import { assertStoredSettings, listSettings, setting, warnRatio } from '../server/settings/settings.ts';
@@ -242,4 +243,22 @@ describe('the server start', () => {
     expect(out).toContain("workflow.limit.file = '2 fortnights'");
     expect(out).not.toMatch(/\n\s+at /);
   }, 60_000);
+});
+
+describe('a bad sign-in setting stored by hand refuses sign-ins only', () => {
+  it('auth.max_concurrent_hashes = 0: the full policy is refused, named; a signed-in request still finds its actor (the admin screen that repairs it stays reachable)', async () => {
+    const engine = await testEngine();
+    const admin = await actorOf('demo-admin');
+    await inRolledBackTransaction(engine, async (tx) => {
+      const now = new Date();
+      const { token } = await createSession(tx, admin.id, {}, now, await loadSessionPolicy(tx));
+      await tx.execute(sql`update app_meta set value = '0' where key = 'auth.max_concurrent_hashes'`);
+      await expect(loadSessionPolicy(tx)).rejects.toMatchObject({ reason: 'settings.badStored' });
+      const found = await actorFromSession(tx, token, now, await requestSessionPolicy(tx), { refuseDemo: false });
+      expect(found?.name).toBe('demo-admin');
+      // the idle timeout itself bad: then every request is refused, naming it
+      await tx.execute(sql`update app_meta set value = 'soon' where key = 'auth.session_idle_minutes'`);
+      await expect(requestSessionPolicy(tx)).rejects.toMatchObject({ reason: 'settings.badStored' });
+    });
+  });
 });

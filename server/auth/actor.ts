@@ -64,7 +64,7 @@ function toActor(kind: Actor['kind'], r: ActorRow): Actor {
  * The user of a live session (not revoked, expired or idle, account enabled), touching it; else
  * null. `touch: false` reads without touching (a live stream's re-check is no sign of activity).
  */
-export async function actorFromSession(db: Db, token: string | undefined, now: Date, p: SessionPolicy, opts: { refuseDemo: boolean; touch?: boolean }): Promise<Actor | null> {
+export async function actorFromSession(db: Db, token: string | undefined, now: Date, p: Pick<SessionPolicy, 'sessionIdleMinutes'>, opts: { refuseDemo: boolean; touch?: boolean }): Promise<Actor | null> {
   if (!token || token.length > 100) return null;
   const at = now.toISOString();
   try {

@@ -7,7 +7,7 @@ import { rows, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
 import { throttle, type ThrottlePolicy } from './throttle.ts';
 import { hashSecret } from './secrets.ts';
-import { authSettings } from '../settings/settings.ts';
+import { authSettings, setting } from '../settings/settings.ts';
 
 export interface SessionPolicy extends ThrottlePolicy {
   /** Failures from one address before it is locked: higher than per user, since an office shares one address. */
@@ -30,6 +30,15 @@ export async function loadSessionPolicy(db: Db): Promise<SessionPolicy> {
 
 /** The session policy (kept in memory under the reference stamp: a saved change applies at the next request). */
 export const sessionPolicy = loadSessionPolicy;
+
+/**
+ * What every signed-in request needs of the policy: the idle timeout alone. Read on its own, so
+ * that a bad value stored (by hand, in SQL) in a setting only sign-in uses refuses sign-ins
+ * only, not every request — the admin screen that repairs it stays reachable.
+ */
+export async function requestSessionPolicy(db: Db): Promise<Pick<SessionPolicy, 'sessionIdleMinutes'>> {
+  return { sessionIdleMinutes: await setting(db, 'auth.session_idle_minutes') };
+}
 
 /** Opens a session; returns the token for the cookie (never stored) and when it expires. */
 export async function createSession(db: Db, userId: number, from: { ip?: string; userAgent?: string }, now: Date, p: SessionPolicy) {

@@ -9,7 +9,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Db } from '../../db/engine.ts';
 import { actorFromDisplayToken, actorFromSession, type Actor } from '../auth/actor.ts';
 import { csrfTokenFor } from '../auth/secrets.ts';
-import { sessionPolicy } from '../auth/sessions.ts';
+import { requestSessionPolicy } from '../auth/sessions.ts';
 import { DEVICE_COOKIE, readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -72,7 +72,7 @@ export async function authenticate(c: HonoContext, db: Db, now: Date, opts: Auth
   }
   const ip = clientAddress(c, opts);
   const actor =
-    (sessionToken ? await actorFromSession(db, sessionToken, now, await sessionPolicy(db), { refuseDemo: opts.production }) : null) ??
+    (sessionToken ? await actorFromSession(db, sessionToken, now, await requestSessionPolicy(db), { refuseDemo: opts.production }) : null) ??
     (displayToken ? await actorFromDisplayToken(db, displayToken) : null);
   const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
   const origin = sameOrigin(req);
