@@ -69,6 +69,31 @@ export class WorkQueue {
     return null;
   }
 
+  /** Requests admitted per actor and not yet ended (their bodies may be being read: memory held before the queue sees them). */
+  private readonly admitted = new Map<string, number>();
+
+  /**
+   * Admits a request of `actor` before its body is read, until it ends (call the answer to
+   * release it): at most perActor + perActorWaiting per actor at once, so parallel uploads from
+   * one account are refused before each is read into memory, not once they reach the queue.
+   * Answers the refusal instead when the actor's share or the queue is full.
+   */
+  reserve(actor: string): PublicError | (() => void) {
+    const full = this.wouldRefuse(actor);
+    if (full) return full;
+    const n = this.admitted.get(actor) ?? 0;
+    if (n >= this.opts.perActor + this.opts.perActorWaiting) return refuse('TOO_MANY_REQUESTS', 'work.actorShare', { max: this.opts.perActorWaiting, retryAfterSeconds: this.opts.retryAfterSeconds });
+    this.admitted.set(actor, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const m = (this.admitted.get(actor) ?? 1) - 1;
+      if (m <= 0) this.admitted.delete(actor);
+      else this.admitted.set(actor, m);
+    };
+  }
+
   /** Runs `work` for `actor` when its turn comes; refuses at once when the actor's share or the queue is full. */
   async run<T>(actor: string, work: () => Promise<T>): Promise<T> {
     const full = this.wouldRefuse(actor);

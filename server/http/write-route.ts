@@ -191,22 +191,29 @@ export function mountWrite<A, P, R>(app: Hono, engine: Engine, route: WriteRoute
       }
     }
     if (!route.rights.some((r) => actor.actions.has(r))) return deny(lacksPermission(actor.roleCode, route.rights[0]));
-    // an actor over its share of the expensive work is refused before anything else is read (a flood costs little)
+    // an actor over its share of the expensive work is refused before anything else is read (a flood
+    // costs little); an admitted request holds its place until it ends, its body's reading included
+    let release = () => {};
     if (route.expensive) {
-      const full = queue.wouldRefuse(actorKey(actor));
-      if (full) return deny(full);
+      const place = queue.reserve(actorKey(actor));
+      if (place instanceof PublicError) return deny(place);
+      release = place;
     }
-    let admitted: A;
     try {
-      admitted = await withStatementTag({ priority: 'interactive', who: `${actor.roleCode}@${where}:admit` }, () => route.admit({ c, actor, ip, now, admitted: undefined }));
-    } catch (err) {
-      return deny(err);
+      let admitted: A;
+      try {
+        admitted = await withStatementTag({ priority: 'interactive', who: `${actor.roleCode}@${where}:admit` }, () => route.admit({ c, actor, ip, now, admitted: undefined }));
+      } catch (err) {
+        return deny(err);
+      }
+      const limit = route.bodyLimit(admitted);
+      const declared = Number(c.req.header('content-length'));
+      if (Number.isFinite(declared) && declared > limit) return deny(route.tooLarge(limit));
+      requests.set(c, { actor, ip, admitted, limit, bodyRead: false });
+      await next();
+    } finally {
+      release();
     }
-    const limit = route.bodyLimit(admitted);
-    const declared = Number(c.req.header('content-length'));
-    if (Number.isFinite(declared) && declared > limit) return deny(route.tooLarge(limit));
-    requests.set(c, { actor, ip, admitted, limit, bodyRead: false });
-    await next();
   };
 
   // 6. the body, counted while it streams: past the limit it is cut off

@@ -75,4 +75,18 @@ describe('the expensive-work queue', () => {
     expect(q.state()).toEqual({ running: 0, waiting: 0, actors: {} });
     expect(await q.run('A', async () => 7)).toBe(7);
   });
+
+  it('admits at most perActor + perActorWaiting requests of one actor before their bodies are read; another actor is not held back; a release frees the place once', () => {
+    const q = new WorkQueue({ slots: 2, perActor: 1, perActorWaiting: 2, maxWaiting: 32 });
+    const places = [1, 2, 3].map(() => q.reserve('A'));
+    expect(places.every((p) => typeof p === 'function')).toBe(true);
+    const fourth = q.reserve('A');
+    expect(fourth).toMatchObject({ code: 'TOO_MANY_REQUESTS', reason: 'work.actorShare' });
+    expect(typeof q.reserve('B')).toBe('function');
+    const release = places[0] as () => void;
+    release();
+    release(); // twice: still one place
+    expect(typeof q.reserve('A')).toBe('function');
+    expect(q.reserve('A')).toMatchObject({ reason: 'work.actorShare' });
+  });
 });
