@@ -287,6 +287,43 @@ describe('a report key sent again', () => {
         expect(err, JSON.stringify(other)).toMatchObject({ code: 'CONFLICT', reason: 'intake.keyReused' });
       }
     }));
+
+  it('is compared with what its first sending said (a digest), not with the case as it is now: a resend after a reclassify moved the case is a replay', () =>
+    suite.run(async (_db, eng) => {
+      const [spot] = await rows<{ category: string; lng: number; lat: number }>(
+        eng.db,
+        sql`select category_code as category, ST_X(geom) as lng, ST_Y(geom) as lat from cases where district_code = '350602' order by id limit 1`,
+      );
+      const intake = createCallerFactory(appRouter)({ engine: eng, actor: await actorOf('demo-intake', eng), now: () => TEST_NOW });
+      const lead = createCallerFactory(appRouter)({ engine: eng, actor: await actorOf('demo-shiftlead', eng), now: () => TEST_NOW });
+      const report = { channel: '12345' as const, categoryCode: spot.category, lng: spot.lng, lat: spot.lat, crs: 'wgs84' as const, description: '井盖缺失，改位后重发', idempotencyKey: randomUUID() };
+      const first = await intake.dispatch.register(report);
+      await lead.dispatch.reclassify({ id: first.id, lng: spot.lng + 0.0005, lat: spot.lat + 0.0005, note: '位置更正' });
+      const [moved] = await rows<{ lng: number }>(eng.db, sql`select orig_lng as lng from cases where id = ${first.id}`);
+      expect(Number(moved.lng)).not.toBeCloseTo(spot.lng, 6);
+      expect(await intake.dispatch.register(report)).toMatchObject({ id: first.id, replayed: true });
+      const err = await intake.dispatch.register({ ...report, description: '另一件事' }).then(() => null, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'CONFLICT', reason: 'intake.keyReused' });
+    }));
+
+  it('with its photos uploaded again (other references, as many) is a replay; with another number of photos or other text a CONFLICT', () =>
+    suite.run(async (db, eng) => {
+      const [spot] = await rows<{ category: string; lng: number; lat: number }>(
+        eng.db,
+        sql`select category_code as category, ST_X(geom) as lng, ST_Y(geom) as lat from cases where district_code = '350602' order by id limit 1`,
+      );
+      const [{ id: userId }] = await rows<{ id: number }>(db, sql`select id from users where username = 'demo-intake'`);
+      const photo = async () =>
+        `photo:${(await rows<{ id: string }>(db, sql`insert into case_photos (case_id, uploaded_by, uploaded_at, width, height, image, thumb, bytes, sha256) values (null, ${userId}, ${TEST_NOW.toISOString()}::timestamptz, 1, 1, '\\x00'::bytea, '\\x00'::bytea, 1, 'x') returning id::text as id`))[0].id}`;
+      const intake = createCallerFactory(appRouter)({ engine: eng, actor: await actorOf('demo-intake', eng), now: () => TEST_NOW });
+      const report = { channel: '12345' as const, categoryCode: spot.category, lng: spot.lng, lat: spot.lat, crs: 'wgs84' as const, description: '井盖缺失，带照片重发', idempotencyKey: randomUUID() };
+      const first = await intake.dispatch.register({ ...report, photos: [await photo()] });
+      expect(await intake.dispatch.register({ ...report, photos: [await photo()] })).toMatchObject({ id: first.id, replayed: true });
+      for (const other of [{ photos: [await photo(), await photo()] }, { photos: [] }, { photos: [await photo()], description: '另一件事' }]) {
+        const err = await intake.dispatch.register({ ...report, ...other }).then(() => null, (e: unknown) => e);
+        expect(err, JSON.stringify(other)).toMatchObject({ code: 'CONFLICT', reason: 'intake.keyReused' });
+      }
+    }));
 });
 
 describe('the purge of unattached photos', () => {

@@ -7,6 +7,7 @@
 // are data (category_time_limits per category × stage × urgency × area class; the settings
 // 'workflow.limit.*' for the stages that do not depend on the category, server/settings/settings.ts).
 // docs/decisions/0015-the-case-engine.md says why it is shaped so.
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { addWorkingTime, workingMinutesBetween, type LimitUnit, type WorkingCalendar } from '../../domain/working-clock.ts';
@@ -503,7 +504,7 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
     }
     const eventId = await appendEvent(db, call.notify, c.id, actor, now, {
       type: 'report', from: null, to: FIRST_STATUS, reason: null,
-      payload: { channel: input.channel, categoryCode: category.code, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null, ...(input.photos?.length ? { photos: input.photos } : {}) },
+      payload: { channel: input.channel, categoryCode: category.code, gridCode: place.gridCode, suggestedDepartmentId: route?.departmentId ?? null, ruleId: route?.ruleId ?? null, ...(input.photos?.length ? { photos: input.photos } : {}), inputDigest: reportDigest({ ...input, categoryCode: category.code }) },
     });
     if (input.photos?.length) await attachPhotos(db, actor.id, c.id, eventId, input.photos);
     return toAfter(c, eventId);
@@ -513,26 +514,40 @@ export async function registerCase(call: EngineCall, input: RegisterInput): Prom
 }
 
 /**
+ * What a report said when it was first sent, as a digest kept in its report event's payload
+ * (`inputDigest`): the channel, category, urgency, description, position as entered (with its
+ * CRS), external id and the NUMBER of photos — not their references, which a resend gets anew
+ * (its photos are uploaded again). A resend is compared with this, never with the case as it is
+ * now (a reclassify may have moved it since).
+ */
+export function reportDigest(input: RegisterInput): string {
+  const norm = [input.channel, input.categoryCode, input.urgency, input.description, input.lng, input.lat, STORED_CRS[input.crs], input.externalId ?? null, input.photos?.length ?? 0];
+  return createHash('sha256').update(JSON.stringify(norm)).digest('hex');
+}
+
+/**
  * The case an earlier sending of the same report made (its key), as that sending answered, with
  * `replayed`; null when the key is new. A key another person used is a CONFLICT: a replay
  * answers only its own reporter, never reveals someone else's case. So is a key sent again with
- * other content (`intake.keyReused`): the channel, category, urgency, description, position, external
- * id and photos must be those of the first sending (the report event's and the case's as reported).
+ * other content (`intake.keyReused`): the report's digest (reportDigest) must be that of the
+ * first sending. A case registered before the digest was kept is compared field by field with
+ * the report event and the case's columns, as before.
  */
 async function replayOf(db: Db, actor: Actor, key: string, input: RegisterInput): Promise<(CaseAfter & { replayed: true }) | null> {
-  const [c] = await rows<CaseAfterRow & { reporter: string; event_id: number; r_channel: string | null; r_category: string | null; r_photos: unknown; urgency: string; description: string; orig_lng: number; orig_lat: number; orig_crs: string; external_id: string | null }>(
+  const [c] = await rows<CaseAfterRow & { reporter: string; event_id: number; r_digest: string | null; r_channel: string | null; r_category: string | null; r_photos: unknown; urgency: string; description: string; orig_lng: number; orig_lat: number; orig_crs: string; external_id: string | null }>(
     db,
-    sql`select ${AFTER_COLUMNS}, e.actor as reporter, e.id::int as event_id, e.payload->>'channel' as r_channel, e.payload->>'categoryCode' as r_category, e.payload->'photos' as r_photos,
+    sql`select ${AFTER_COLUMNS}, e.actor as reporter, e.id::int as event_id, e.payload->>'inputDigest' as r_digest, e.payload->>'channel' as r_channel, e.payload->>'categoryCode' as r_category, e.payload->'photos' as r_photos,
                c.urgency, c.description, c.orig_lng, c.orig_lat, c.orig_crs, c.external_id
         from cases c join case_events e on e.case_id = c.id and e.seq = 1 where c.idempotency_key = ${key}::uuid`,
   );
   if (!c) return null;
   if (c.reporter !== actor.name) throw refuse('CONFLICT', 'intake.keyTaken');
   const photos = (typeof c.r_photos === 'string' ? JSON.parse(c.r_photos) : c.r_photos) as string[] | null;
-  const same =
-    c.r_channel === input.channel && c.r_category === input.categoryCode && c.urgency === input.urgency && c.description === input.description &&
-    Math.abs(Number(c.orig_lng) - input.lng) < 1e-9 && Math.abs(Number(c.orig_lat) - input.lat) < 1e-9 && c.orig_crs === STORED_CRS[input.crs] &&
-    (c.external_id ?? null) === (input.externalId ?? null) && JSON.stringify(photos ?? []) === JSON.stringify(input.photos ?? []);
+  const same = c.r_digest
+    ? c.r_digest === reportDigest(input)
+    : c.r_channel === input.channel && c.r_category === input.categoryCode && c.urgency === input.urgency && c.description === input.description &&
+      Math.abs(Number(c.orig_lng) - input.lng) < 1e-9 && Math.abs(Number(c.orig_lat) - input.lat) < 1e-9 && c.orig_crs === STORED_CRS[input.crs] &&
+      (c.external_id ?? null) === (input.externalId ?? null) && JSON.stringify(photos ?? []) === JSON.stringify(input.photos ?? []);
   if (!same) throw refuse('CONFLICT', 'intake.keyReused');
   return { ...toAfter(c, c.event_id), replayed: true };
 }
