@@ -21,7 +21,7 @@ import { createSession, loadSessionPolicy } from '../server/auth/sessions.ts';
 import { hashSecret } from '../server/auth/secrets.ts';
 import { randomBytes } from 'node:crypto';
 import { CASE_EVENTS_CHANNEL, announceCommunity, announceGrid } from '../server/live/live-channels.ts';
-import { LIVE_RECHECK_MS } from '../server/live/live-router.ts';
+import { CATCH_UP_SPAN, LIVE_RECHECK_MS, liveLimits } from '../server/live/live-router.ts';
 import { hubOf, INDICATORS_EVERY_MS } from '../server/live/live-hub.ts';
 import { CatchUpGate } from '../server/live/live-guard.ts';
 import { decodeCursor, encodeCursor, markSeen, wasSeen, type LiveCaseEvent, type LiveMessage } from '../server/live/live-events.ts';
@@ -29,6 +29,7 @@ import { createApp } from '../server/app.ts';
 import { SESSION_COOKIE } from '../server/auth/cookies.ts';
 import { migratedDatabases } from './support/test-db.ts';
 import { readSse, sseError } from './support/http-session.ts';
+import { statementsOf } from './support/statements.ts';
 
 const server = inject('testDb').engine === 'server';
 const databases = migratedDatabases('citygrid_live');
@@ -139,6 +140,7 @@ async function subscribe(who: Who, opts: { lastEventId?: string; session?: boole
     state,
     cases: () => got.filter((m): m is Extract<LiveMessage, { kind: 'case' }> => m.kind === 'case').map((m) => m.event),
     caseIds: () => got.flatMap((m) => (m.kind === 'case' ? [m.event.id] : [])),
+    leftIds: () => got.flatMap((m) => (m.kind === 'caseLeft' ? [m.id] : [])),
     of: <K extends LiveMessage['kind']>(kind: K) => got.filter((m): m is Extract<LiveMessage, { kind: K }> => m.kind === kind),
     stop: async () => {
       ac.abort();
@@ -153,6 +155,28 @@ async function until(what: string, ok: () => boolean, ms = 10_000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A stream whose reader pulls only when told (a slow reader): `next()` is its next message. */
+async function pulled(who: Who) {
+  const ac = new AbortController();
+  const actor = actors[who];
+  const caller = createCaller({ engine, actor, http: actor.kind === 'user' ? ({ sessionToken: tokens[who] } as never) : undefined }, { signal: ac.signal });
+  const it = ((await caller.live.events(undefined)) as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  const next = async (): Promise<LiveMessage> => {
+    const r = await it.next();
+    if (r.done) throw new Error('the stream ended');
+    const v = r.value;
+    return (Array.isArray(v) ? v[1] : ((v as { data?: unknown }).data ?? v)) as LiveMessage;
+  };
+  expect((await next()).kind).toBe('ready');
+  return {
+    next,
+    stop: async () => {
+      ac.abort();
+      await it.return?.(undefined);
+    },
+  };
 }
 
 const stopAll = (subs: Record<string, Stream>) => Promise.all(Object.values(subs).map((s) => s.stop()));
@@ -240,17 +264,37 @@ describe('each domain reaches only who may read it', () => {
     try {
       await engine.db.execute(sql`update cases set department_id = ${ids.deptB} where id = ${ids.caseX}`);
       const left = await commitEvent(engine, ids.caseX, { was: { districtCode: '350602', departmentId: ids.deptA } });
-      await until('the unit it left to hear it', () => handler.caseIds().includes(left));
-      expect(handler.cases().find((e) => e.id === left)).toMatchObject({ caseId: ids.caseX, departmentId: ids.deptB });
+      await until('the unit it left to hear it', () => handler.leftIds().includes(left));
+      // that it left, and nothing of where it went (it is no longer theirs to see)
+      expect(handler.of('caseLeft').find((m) => m.id === left)).toEqual({ kind: 'caseLeft', id: left, caseId: ids.caseX });
+      expect(handler.caseIds()).not.toContain(left);
       // without the former place, unit A would never hear that the case is no longer theirs
       const unheard = await commitEvent(engine, ids.caseX);
       await until('the viewer to hear it', () => viewer.caseIds().includes(unheard));
       const marker = await commitEvent(engine, ids.caseY, { was: { districtCode: '350603', departmentId: ids.deptA } });
-      await until('the unit to hear a later one', () => handler.caseIds().includes(marker));
-      expect(handler.caseIds()).not.toContain(unheard);
+      await until('the unit to hear a later one', () => handler.leftIds().includes(marker));
+      expect([...handler.caseIds(), ...handler.leftIds()]).not.toContain(unheard);
     } finally {
       await engine.db.execute(sql`update cases set department_id = ${ids.deptA} where id = ${ids.caseX}`);
       await Promise.all([handler.stop(), viewer.stop()]);
+    }
+  });
+
+  it('a case moved out of a district: who saw it only there gets caseLeft (no place, category or reason), the new district the full event', async () => {
+    const inspector = await subscribe('inspector'); // 350602
+    const display = await subscribe('display'); // 350603
+    try {
+      await engine.db.execute(sql`update cases set district_code = '350603' where id = ${ids.caseX}`);
+      const moved = await commitEvent(engine, ids.caseX, { was: { districtCode: '350602', departmentId: ids.deptA } });
+      await until('both to hear it', () => inspector.leftIds().includes(moved) && display.caseIds().includes(moved));
+      expect(inspector.of('caseLeft')).toEqual([{ kind: 'caseLeft', id: moved, caseId: ids.caseX }]);
+      expect(inspector.caseIds()).not.toContain(moved);
+      for (const leak of ['lng', 'lat', 'districtCode', 'categoryCode', 'reason', '350603', 'LIVE-X']) expect(JSON.stringify(inspector.got)).not.toContain(leak);
+      expect(display.cases().find((e) => e.id === moved)).toMatchObject({ caseId: ids.caseX, districtCode: '350603', code: 'LIVE-X', lng: 117.65 });
+      expect(display.leftIds()).toEqual([]);
+    } finally {
+      await engine.db.execute(sql`update cases set district_code = '350602' where id = ${ids.caseX}`);
+      await Promise.all([inspector.stop(), display.stop()]);
     }
   });
 
@@ -350,6 +394,24 @@ describe('a stream ends or narrows when who listens changes', () => {
     }
   });
 
+  it('narrowing drops what is queued under the former scope in every domain (a grid of a district no longer theirs)', async () => {
+    const s = await pulled('coordinator'); // reads nothing until told
+    const watcher = await subscribe('display'); // 350603: hears grid Y, after grid X (the order heard)
+    await engine.db.execute(sql`update users set district_codes = '{350603}' where id = ${actors.coordinator.id}`);
+    try {
+      await new Promise((r) => setTimeout(r, LIVE_RECHECK_MS + 200)); // the re-check is due before the next message
+      await engine.db.transaction((t) => announceGrid(t as unknown as Db, ids.gridX)); // 350602: queued under the former scope
+      await engine.db.transaction((t) => announceGrid(t as unknown as Db, ids.gridY));
+      await until('both grids to be delivered', () => watcher.of('grid').some((g) => g.id === ids.gridY));
+      const got: LiveMessage[] = [];
+      while (!got.some((m) => m.kind === 'grid' && m.id === ids.gridY)) got.push(await s.next());
+      expect(got.filter((m) => m.kind !== 'indicators')).toEqual([{ kind: 'resync', reason: 'live.scopeChanged' }, { kind: 'grid', id: ids.gridY, districtCode: '350603', version: expect.any(Number) }]);
+    } finally {
+      await Promise.all([s.stop(), watcher.stop()]);
+      await engine.db.execute(sql`update users set district_codes = '{350602,350603}' where id = ${actors.coordinator.id}`);
+    }
+  });
+
   it('a handler moved to another unit: a resync, then that unit’s cases only', async () => {
     const s = await subscribe('mover');
     await engine.db.execute(sql`update users set department_id = ${ids.deptB} where id = ${actors.mover.id}`);
@@ -444,6 +506,30 @@ describe('resuming loses and doubles nothing', () => {
     await far.stop();
   });
 
+  it('a token far behind the newest id (old or forged) is told to reload without a scan of the events', async () => {
+    await engine.db.execute(sql`select setval('case_events_id_seq', (select max(id) from case_events) + ${CATCH_UP_SPAN + 10})`);
+    await commitEvent(engine, ids.caseY);
+    const { result: far, statements } = await statementsOf(engine, () => subscribe('viewer', { lastEventId: '129.0' }));
+    expect(far.got.map((m) => m.kind)).toEqual(['resync', 'ready']);
+    expect(far.of('resync')[0].reason).toBe('live.behind');
+    expect(statements.some((x) => /max\(id\)/.test(x.sql))).toBe(true); // the newest id was read: the recorder saw the stream's statements
+    expect(statements.filter((x) => /e\.id >/.test(x.sql))).toEqual([]);
+    await far.stop();
+  });
+
+  it('an event announced again (by a process behind the one before) is not sent twice after a resume', async () => {
+    const s = await subscribe('viewer');
+    const seen = await commitEvent(engine, ids.caseX);
+    await until('it', () => s.caseIds().includes(seen));
+    await s.stop();
+    const again = await subscribe('viewer', { lastEventId: s.state.token! });
+    await engine.db.transaction((t) => engine.notify(t as unknown as Db, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: seen, caseId: ids.caseX })));
+    const marker = await commitEvent(engine, ids.caseY);
+    await until('a later event', () => again.caseIds().includes(marker));
+    expect(again.caseIds()).toEqual([marker]);
+    await again.stop();
+  });
+
   it('catch-ups run one at a time per viewer; another viewer’s go by', async () => {
     const gate = new CatchUpGate(100, 1);
     let running = 0;
@@ -465,6 +551,53 @@ describe('resuming loses and doubles nothing', () => {
     await Promise.all(storm);
     expect(order.filter((o) => o === 'storm')).toHaveLength(39);
     expect(most).toBe(2); // the other viewer's beside the first of the storm, never two of one viewer
+  });
+});
+
+describe('limits on streams', () => {
+  beforeAll(async () => {
+    // a session of its own (an earlier test left the viewer's idle): these streams live past a re-check
+    const { token } = await createSession(engine.db, actors.viewer.id, {}, new Date(), await loadSessionPolicy(engine.db));
+    tokens.viewer = token;
+  });
+  it('one asker’s streams on a process are capped: the oldest ends (live.tooManyStreams), the others go on', async () => {
+    const streams: Stream[] = [];
+    for (let i = 0; i < liveLimits.streamsPerActor; i++) streams.push(await subscribe('viewer'));
+    expect(streams.some((x) => x.state.ended)).toBe(false);
+    const newest = await subscribe('viewer');
+    try {
+      await until('the oldest to end', () => streams[0].state.ended);
+      expect(streams[0].state.error).toBeNull();
+      expect(streams[0].got.at(-1)).toEqual({ kind: 'end', reason: 'live.tooManyStreams' });
+      const marker = await commitEvent(engine, ids.caseX);
+      const rest = [...streams.slice(1), newest];
+      await until('the rest to hear a later event', () => rest.every((x) => x.caseIds().includes(marker)));
+      expect(rest.some((x) => x.state.ended)).toBe(false);
+    } finally {
+      await Promise.all([...streams, newest].map((x) => x.stop()));
+    }
+  });
+
+  it('a stream whose reader is slow holds at most queueMax messages: past it, a resync (live.behind) instead of the backlog', async () => {
+    const max = liveLimits.queueMax;
+    liveLimits.queueMax = 3;
+    const s = await pulled('viewer');
+    const watcher = await subscribe('viewer');
+    try {
+      const made: number[] = [];
+      for (let i = 0; i < 4; i++) made.push(await commitEvent(engine, ids.caseX));
+      await until('the four to be delivered', () => made.every((id) => watcher.caseIds().includes(id)));
+      expect(await s.next()).toEqual({ kind: 'resync', reason: 'live.behind' });
+      const after = await commitEvent(engine, ids.caseY);
+      let m: LiveMessage;
+      const got: LiveMessage[] = [];
+      do got.push((m = await s.next()));
+      while (!(m.kind === 'case' && m.event.id === after));
+      expect(got.flatMap((x) => (x.kind === 'case' ? [x.event.id] : []))).toEqual([after]);
+    } finally {
+      liveLimits.queueMax = max;
+      await Promise.all([s.stop(), watcher.stop()]);
+    }
   });
 });
 

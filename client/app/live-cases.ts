@@ -1,6 +1,7 @@
 // The page's one live stream (live.events over SSE, server/live/live-router.ts), started once
 // signed in: a case event patches the map's case layer at its row (client/features/cases/
-// cases-live.ts) and makes the case's panel and the work lists load again; a grid or compound
+// cases-live.ts) and makes the case's panel and the work lists load again (a case that left the
+// viewer's scope, 'caseLeft', is taken off the layer); a grid or compound
 // event, the figures ('indicators') and a 'resync' make what they name load again
 // (client/lib/live-cache.ts). The stream resumes from its last token after a drop (tRPC's
 // tracked ids; the server catches up, each event once); after an error answer (which ends the
@@ -11,11 +12,12 @@
 import { useEffect, useState } from 'react';
 import { api, queryClient } from '../lib/api.ts';
 import { applyLiveMessage, type LiveMessage } from '../lib/live-cache.ts';
-import { patchLiveFeed } from '../features/cases/cases-live.ts';
+import { dropCasesFeedRow, patchLiveFeed } from '../features/cases/cases-live.ts';
 import type { CasesFeed } from '../features/cases/cases-data.ts';
 import type { Feed } from '../map/binary-feed.ts';
 
 const patch = (feed: Feed<unknown>, e: Parameters<typeof patchLiveFeed>[1]) => patchLiveFeed(feed as CasesFeed, e);
+const drop = (feed: Feed<unknown>, caseId: number) => dropCasesFeedRow(feed as CasesFeed, caseId);
 
 /** How long after an error answer the stream is opened again (ms). */
 export const REOPEN_AFTER_MS = 2000;
@@ -73,8 +75,8 @@ export function useLiveStream(enabled: boolean): LiveState {
             wasOn = true;
             phase('on');
           }
-          void applyLiveMessage(queryClient, m, patch);
-          if (m.kind === 'case') document.body.dataset.liveEvents = String(++applied);
+          void applyLiveMessage(queryClient, m, patch, drop);
+          if (m.kind === 'case' || m.kind === 'caseLeft') document.body.dataset.liveEvents = String(++applied);
         },
         onError: (err) => {
           const reason = (err as { data?: { reason?: string } }).data?.reason;

@@ -41,10 +41,17 @@ export async function applyServerEvent(queryClient: QueryClient, event: ServerEv
 const figures = (): QueryFilters[] => [trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter()];
 
 /** One message of the live stream on the cache. */
-export async function applyLiveMessage(queryClient: QueryClient, m: LiveMessage, patchFeed: (feed: Feed<unknown>, e: LiveCaseRow) => Feed<unknown> | null): Promise<void> {
+export async function applyLiveMessage(
+  queryClient: QueryClient,
+  m: LiveMessage,
+  patchFeed: (feed: Feed<unknown>, e: LiveCaseRow) => Feed<unknown> | null,
+  dropFromFeed: (feed: Feed<unknown>, caseId: number) => Feed<unknown> | null = () => null,
+): Promise<void> {
   switch (m.kind) {
     case 'case':
       return applyCaseEvent(queryClient, m.event, patchFeed);
+    case 'caseLeft':
+      return applyCaseLeft(queryClient, m.caseId, dropFromFeed);
     case 'grid':
       return applyServerEvent(queryClient, { kind: 'responsibilityGrid', id: m.id });
     case 'community':
@@ -56,8 +63,13 @@ export async function applyLiveMessage(queryClient: QueryClient, m: LiveMessage,
       await queryClient.invalidateQueries();
       return;
     case 'ready':
-      // after a drop, what no token replays (grid and compound changes, figures) loads again
-      if (m.resumed) await Promise.all([...figures(), trpc.grids.pathFilter(), trpc.communities.pathFilter(), feedFilter('communities.bin')].map((f) => queryClient.invalidateQueries(f)));
+      // after a drop, what no token replays loads again: grid and compound changes, figures, and
+      // the cases that left the viewer's scope meanwhile (a catch-up replays only the cases in it
+      // now): the map's case layer and the work lists
+      if (m.resumed) {
+        const stale = [...figures(), trpc.grids.pathFilter(), trpc.communities.pathFilter(), feedFilter('communities.bin'), feedFilter('cases.bin'), trpc.dispatch.queue.pathFilter(), trpc.dispatch.myTasks.pathFilter()];
+        await Promise.all(stale.map((f) => queryClient.invalidateQueries(f)));
+      }
       return;
     case 'end':
       return;
@@ -79,12 +91,32 @@ export async function applyCaseEvent(queryClient: QueryClient, e: LiveCaseRow, p
     const next = patchFeed(feed, e);
     if (next) queryClient.setQueryData(key, next);
   }
+  figuresSoon(queryClient);
+  listsSoon(queryClient);
+  await queryClient.invalidateQueries(trpc.cases.byId.queryFilter({ id: e.caseId }));
+}
+
+function figuresSoon(queryClient: QueryClient): void {
   figuresTimer ??= setTimeout(() => {
     figuresTimer = null;
     for (const f of [trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter()]) void queryClient.invalidateQueries(f);
   }, FIGURES_EVERY_MS);
+}
+
+/**
+ * A case that left the viewer's scope: taken off the case layer's feeds (every period in the
+ * cache), its panel and the work lists load again (the server then refuses or drops it), the
+ * figures follow within FIGURES_EVERY_MS.
+ */
+export async function applyCaseLeft(queryClient: QueryClient, caseId: number, dropFromFeed: (feed: Feed<unknown>, caseId: number) => Feed<unknown> | null): Promise<void> {
+  for (const [key, feed] of queryClient.getQueriesData<Feed<unknown>>(feedFilter('cases.bin'))) {
+    if (!feed) continue;
+    const next = dropFromFeed(feed, caseId);
+    if (next) queryClient.setQueryData(key, next);
+  }
+  figuresSoon(queryClient);
   listsSoon(queryClient);
-  await queryClient.invalidateQueries(trpc.cases.byId.queryFilter({ id: e.caseId }));
+  await queryClient.invalidateQueries(trpc.cases.byId.queryFilter({ id: caseId }));
 }
 
 /** The work lists load again at once on an event, then at most once per LISTS_EVERY_MS while events keep coming (a busy city moves ~100 cases a second). */

@@ -12,7 +12,9 @@ export type LiveEndReason =
   | 'live.sessionIdle'
   | 'live.accountDisabled'
   | 'live.tokenRevoked'
-  | 'live.rightsChanged';
+  | 'live.rightsChanged'
+  /** The asker opened more than LIVE_STREAMS_PER_ACTOR streams on this process: the oldest ends. */
+  | 'live.tooManyStreams';
 
 /** Why a stream asks the page to reload what it shows. */
 export type LiveResyncReason = 'live.behind' | 'live.scopeChanged';
@@ -28,6 +30,12 @@ export type LiveMessage =
   | { kind: 'ready'; resumed: boolean }
   /** A case moved (dispatch): the event and where the case stands now, as a cases-feed row. */
   | { kind: 'case'; event: LiveCaseEvent }
+  /**
+   * A case this asker saw only where it was before the move (its district or unit then) left
+   * their scope: no more of it than its ids (not where it is now, what it is, or why it moved).
+   * `id`: the case event's id (the resume token counts it), `caseId`: the case to take off.
+   */
+  | { kind: 'caseLeft'; id: number; caseId: number }
   /** A responsibility grid's people changed (grids.assignResponsibility, grids.setPatrolStaff). */
   | { kind: 'grid'; id: number; districtCode: string; version: number }
   /** A compound's published facts changed (communities.update). */
@@ -73,6 +81,12 @@ export function markSeen(c: Cursor, id: number): void {
     c.seen = shift >= LOOKBACK ? 1n : ((c.seen << BigInt(shift)) | 1n) & MASK;
     c.last = id;
   } else if (c.last - id < LOOKBACK) c.seen |= 1n << BigInt(c.last - id);
+}
+
+/** Whether an id is marked delivered inside the window (an id below it is unknown: false). The live loop skips these (a process behind another may announce them again). */
+export function markedSeen(c: Cursor, id: number): boolean {
+  if (id > c.last || c.last - id >= LOOKBACK) return false;
+  return ((c.seen >> BigInt(c.last - id)) & 1n) === 1n;
 }
 
 /** Whether an id was delivered (one below the window counts as delivered: it is never replayed). */

@@ -111,8 +111,14 @@ export class LiveHub {
         const event = byId.get(eventId);
         if (!event) continue;
         const msg: LiveMessage = { kind: 'case', event };
-        // also to whom the case was in scope before this move (it left them: their lists drop it)
-        for (const s of this.subs) if (s.actions.has('case.read') && (inScope(s.scope, event) || (was && inScope(s.scope, was)))) s.deliver(msg);
+        // to whom the case was in scope only before this move: that it left them, and nothing of
+        // where it is now or what it is (it is no longer theirs to see); their map and lists drop it
+        const left: LiveMessage = { kind: 'caseLeft', id: event.id, caseId: event.caseId };
+        for (const s of this.subs) {
+          if (!s.actions.has('case.read')) continue;
+          if (inScope(s.scope, event)) s.deliver(msg);
+          else if (was && inScope(s.scope, was)) s.deliver(left);
+        }
         this.touch(event);
         if (was) this.touch(was);
       }

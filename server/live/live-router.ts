@@ -10,11 +10,11 @@ import { tracked } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { rows, withStatementTag, type Db } from '../../db/engine.ts';
 import { router, signedIn, nowOf } from '../trpc.ts';
-import { caseEventsByIds, eventIdsAfter, inScope } from '../dispatch/live.ts';
-import type { Scope } from '../auth/actor.ts';
-import { hubOf, type Listener } from './live-hub.ts';
+import { caseEventsByIds, inScope, lastEventId } from '../dispatch/live.ts';
+import { caseScopeSql, type Scope } from '../auth/actor.ts';
+import { hubOf, inDistricts, type Listener } from './live-hub.ts';
 import { CATCH_UP_MAX, catchUps, recheck } from './live-guard.ts';
-import { LOOKBACK, TOKEN_PATTERN, decodeCursor, encodeCursor, markSeen, wasSeen, type Cursor, type LiveCaseEvent, type LiveMessage } from './live-events.ts';
+import { LOOKBACK, TOKEN_PATTERN, decodeCursor, encodeCursor, markSeen, markedSeen, wasSeen, type Cursor, type LiveCaseEvent, type LiveMessage } from './live-events.ts';
 
 /** A catch-up reads the events it sends at most this many at a time. */
 const CATCH_UP_PAGE = 100;
@@ -32,14 +32,40 @@ async function freshCursor(db: Db): Promise<Cursor> {
   return c;
 }
 
+/** A resume token further behind the newest event id than this is answered with a reload (`live.behind`) before any scan. */
+export const CATCH_UP_SPAN = 20 * CATCH_UP_MAX;
+
+/**
+ * Limits on streams (per process): an asker's open streams (the oldest ends, `live.tooManyStreams`,
+ * when one more opens), and the messages a stream holds for its reader (while it waits at the
+ * catch-up gate, or its reader is slow): past `queueMax` they are dropped and the page told to
+ * reload (`live.behind`). Mutable for tests.
+ */
+export const liveLimits = { streamsPerActor: 8, queueMax: CATCH_UP_MAX };
+
+/** Each asker's open streams on this process, oldest first: how to end one. */
+const openStreams = new Map<string, Set<(reason: 'live.tooManyStreams') => void>>();
+
 /**
  * The case events a resuming stream missed: those in its scope after the window's start that its
- * cursor does not mark delivered, oldest first; null when more than CATCH_UP_MAX (reload instead).
- * The ids are read first (cheap), the events in full only when the catch-up is to be sent.
+ * cursor does not mark delivered, oldest first; null when more than CATCH_UP_MAX (reload instead),
+ * or when the token is more than CATCH_UP_SPAN ids behind the newest (told without a scan: an old
+ * or forged token would otherwise walk case_events from its start for a scope with few events).
+ * The ids are read first (cheap, within (window start, newest]), the events in full only when the
+ * catch-up is to be sent.
  */
 async function missedEvents(db: Db, scope: Scope, c: Cursor): Promise<LiveCaseEvent[] | null> {
   return withStatementTag({ priority: 'heavy', who: 'live catch-up' }, async () => {
-    const ids = await eventIdsAfter(db, scope, Math.max(0, c.last - LOOKBACK), CATCH_UP_MAX + LOOKBACK + 1);
+    const newest = await interactive(() => lastEventId(db));
+    if (newest - c.last > CATCH_UP_SPAN) return null;
+    const from = Math.max(0, c.last - LOOKBACK);
+    const ids = (
+      await rows<{ id: number }>(
+        db,
+        sql`select e.id::int as id from case_events e join cases c on c.id = e.case_id
+            where e.id > ${from} and e.id <= ${newest} and ${caseScopeSql(scope)} order by e.id limit ${CATCH_UP_MAX + LOOKBACK + 1}`,
+      )
+    ).map((r) => r.id);
     const missing = ids.filter((id) => !wasSeen(c, id));
     if (missing.length > CATCH_UP_MAX) return null;
     // in pages: each its own statement, so others' statements are served between two pages
@@ -49,10 +75,31 @@ async function missedEvents(db: Db, scope: Scope, c: Cursor): Promise<LiveCaseEv
   });
 }
 
+/** What is queued under a scope that narrowed, as much as the new one may see (the resync that follows reloads the rest). Messages are shared by every subscriber: never changed in place. */
+function underScope(scope: Scope, m: LiveMessage): LiveMessage[] {
+  switch (m.kind) {
+    case 'case':
+      return inScope(scope, m.event) ? [m] : [];
+    case 'grid':
+    case 'community':
+      return inDistricts(scope, m.districtCode) ? [m] : [];
+    case 'indicators': {
+      // figures name districts: under a unit's scope there is no telling which were its cases'
+      const districtCodes = m.districtCodes.filter((d) => inDistricts(scope, d));
+      return districtCodes.length ? [{ kind: 'indicators', districtCodes }] : [];
+    }
+    case 'caseLeft': // it left the former scope; the resync reloads what the new one shows
+      return [];
+    default:
+      return [m];
+  }
+}
+
 export const liveRouter = router({
   /**
-   * Every event the asker may read, live (SSE): case moves (with `case.read`, in scope), grid and
-   * compound changes (in the asker's districts), figures to reload (with `indicators.read`).
+   * Every event the asker may read, live (SSE): case moves (with `case.read`, in scope; a case that
+   * left the scope by the move: only `caseLeft`), grid and compound changes (in the asker's
+   * districts), figures to reload (with `indicators.read`).
    * `lastEventId`: the resume token of the last message seen (the browser sends it by itself).
    */
   events: signedIn
@@ -62,16 +109,40 @@ export const liveRouter = router({
       const hub = hubOf(ctx.engine);
       await hub.ready();
       let actor = ctx.actor;
-      const queue: LiveMessage[] = [];
+      let queue: LiveMessage[] = [];
+      let behind = false;
+      let ended: 'live.tooManyStreams' | null = null;
       let wake: (() => void) | null = null;
       const listener: Listener = {
         scope: actor.scope,
         actions: actor.actions,
         deliver: (m) => {
+          if (queue.length >= liveLimits.queueMax) {
+            // its reader is too slow (or it waits too long at the catch-up gate): the page reloads instead
+            queue = [];
+            behind = true;
+          }
           queue.push(m);
           wake?.();
         },
       };
+      // at most liveLimits.streamsPerActor streams per asker on this process: the oldest ends
+      const who = `${actor.kind}:${actor.id}`;
+      const stop = new AbortController();
+      const gone = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+      const endMe = (reason: 'live.tooManyStreams') => {
+        ended = reason;
+        stop.abort();
+        wake?.();
+      };
+      let mine = openStreams.get(who);
+      if (!mine) openStreams.set(who, (mine = new Set()));
+      mine.add(endMe);
+      for (const other of mine) {
+        if (mine.size <= liveLimits.streamsPerActor) break;
+        mine.delete(other);
+        other('live.tooManyStreams');
+      }
       // subscribed before reading where to start: an event committed meanwhile is queued, and
       // skipped only if the catch-up already sent it
       const unsubscribe = hub.subscribe(listener);
@@ -81,17 +152,24 @@ export const liveRouter = router({
         let cursor = token !== null && readsCases ? decodeCursor(token) : await freshCursor(db);
         const caughtUp = new Set<number>();
         const emit = (m: LiveMessage) => tracked(encodeCursor(cursor), m);
+        let nextCheck = Date.now() + LIVE_RECHECK_MS;
         if (token !== null && readsCases) {
           const a = actor;
           let missed: LiveCaseEvent[] | null;
           try {
-            missed = await catchUps.run(`${a.kind}:${a.id}`, signal, () => missedEvents(db, a.scope, cursor));
+            missed = await catchUps.run(who, gone, () => missedEvents(db, a.scope, cursor));
           } catch (err) {
-            if (signal?.aborted) return; // gone while waiting for its turn
+            if (ended) {
+              yield emit({ kind: 'end', reason: ended });
+              return;
+            }
+            if (gone.aborted) return; // gone while waiting for its turn
             throw err;
           }
-          if (!missed) {
+          if (!missed || behind) {
             cursor = await freshCursor(db);
+            queue = [];
+            behind = false;
             yield emit({ kind: 'resync', reason: 'live.behind' });
           } else {
             for (const event of missed) {
@@ -102,16 +180,20 @@ export const liveRouter = router({
           }
         }
         yield emit({ kind: 'ready', resumed: token !== null });
-        let nextCheck = Date.now() + LIVE_RECHECK_MS;
         while (!signal?.aborted) {
-          while (queue.length) {
-            const m = queue.shift()!;
-            if (m.kind === 'case') {
-              if (caughtUp.delete(m.event.id)) continue; // already sent in the catch-up
-              markSeen(cursor, m.event.id);
-            }
-            yield emit(m);
+          if (ended) {
+            yield emit({ kind: 'end', reason: ended });
+            return;
           }
+          if (behind) {
+            behind = false;
+            queue = [];
+            caughtUp.clear();
+            cursor = await freshCursor(db);
+            yield emit({ kind: 'resync', reason: 'live.behind' });
+            continue;
+          }
+          // the re-check comes before what is queued: nothing queued under a former scope is sent after it narrowed
           if (Date.now() >= nextCheck) {
             const r = await interactive(() => recheck(db, actor, ctx.http?.sessionToken, nowOf(ctx), { refuseDemo: !!ctx.production }));
             if (!r.ok) {
@@ -120,19 +202,28 @@ export const liveRouter = router({
             }
             actor = r.actor;
             listener.actions = actor.actions;
+            nextCheck = Date.now() + LIVE_RECHECK_MS;
             if (r.scopeChanged) {
-              // narrowed (or moved): what is queued under the former scope is dropped, the page reloads what it shows
+              // narrowed (or moved): what is queued under the former scope is dropped (every domain), the page reloads what it shows
               listener.scope = actor.scope;
               const now = actor.scope;
-              for (let i = queue.length - 1; i >= 0; i--) {
-                const m = queue[i];
-                if (m.kind === 'case' && !inScope(now, m.event)) queue.splice(i, 1);
-              }
+              queue = queue.flatMap((m) => underScope(now, m));
               yield emit({ kind: 'resync', reason: 'live.scopeChanged' });
             }
-            nextCheck = Date.now() + LIVE_RECHECK_MS;
+            continue;
           }
-          if (queue.length) continue;
+          const m = queue.shift();
+          if (m) {
+            if (m.kind === 'case' || m.kind === 'caseLeft') {
+              const id = m.kind === 'case' ? m.event.id : m.id;
+              if (caughtUp.delete(id)) continue; // already sent in the catch-up
+              // already delivered before a resume (a process behind the one before may announce it again)
+              if (markedSeen(cursor, id)) continue;
+              markSeen(cursor, id);
+            }
+            yield emit(m);
+            continue;
+          }
           await new Promise<void>((resolve) => {
             const timer = setTimeout(done, Math.max(0, nextCheck - Date.now()));
             function done() {
@@ -147,6 +238,8 @@ export const liveRouter = router({
         }
       } finally {
         unsubscribe();
+        mine.delete(endMe);
+        if (!mine.size && openStreams.get(who) === mine) openStreams.delete(who);
       }
     }),
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeFeed } from '../../server/http/binary-feed.ts';
 import { decodeFeed } from '../../client/map/binary-feed.ts';
 import { selectCases, type CaseFilters, type CasesFeed, type CasesMeta, type SelectedCases } from '../../client/features/cases/cases-data.ts';
-import { lineageOf, liveRowOf, patchCasesFeed, patchLiveFeed, patchSelection, selectLive } from '../../client/features/cases/cases-live.ts';
+import { dropCasesFeedRow, lineageOf, liveRowOf, patchCasesFeed, patchLiveFeed, patchSelection, selectLive } from '../../client/features/cases/cases-live.ts';
 import { CASES_FEED_COLUMNS, NO_CATEGORY, NO_DISTRICT, type FeedHeader, type LiveCaseRow } from '../../domain/feeds.ts';
 import { LIGHTS } from '../../domain/case-light.ts';
 import { STATUSES, isClocked } from '../../domain/workflow.ts';
@@ -381,5 +381,33 @@ describe('a selection patched again (the layer derived once more)', () => {
     expectSameCases(select(b), b, f, 'state');
     expectSameCases(select(c), c, f, 'state');
     expectSameCases(select(c), c, f, 'state');
+  });
+});
+
+describe('a case that left the viewer\'s scope (caseLeft)', () => {
+  const f: CaseFilters = {};
+  const select = (fd: CasesFeed) => selectLive(fd, 'k', f, 'state', NOW, () => selectCases(fd, f, 'state', NOW));
+
+  it('is taken off the feed and off the drawn selection (selected afresh, as a drawn case filtered out), the rest untouched', () => {
+    const a = decoded();
+    const before = select(a);
+    const row = 42;
+    const gone = liveRowOf(a, row);
+    const b = dropCasesFeedRow(a, gone.caseId)!;
+    expect(b.length).toBe(a.length - 1);
+    expect(lineageOf(b)).toBeUndefined();
+    const ids = [...(b.columns.id as Uint32Array).subarray(0, b.length)];
+    expect(ids).not.toContain(gone.caseId);
+    // every other case as it was, in order
+    expect(Array.from({ length: b.length }, (_, i) => liveRowOf(b, i))).toEqual(Array.from({ length: a.length }, (_, i) => liveRowOf(a, i)).filter((r) => r.caseId !== gone.caseId));
+    const sel = select(b);
+    expect(sel.length).toBe(before.length - (before.rows.subarray(0, before.length).includes(row) ? 1 : 0));
+    expectSameCases(sel, b, f, 'state');
+    // a live event after it patches the new feed as usual
+    const c = patchLiveFeed(b, { ...liveRowOf(b, 0), status: 'dispatched' })!;
+    expectSameCases(select(c), c, f, 'state');
+  });
+  it('a case the feed does not hold changes nothing', () => {
+    expect(dropCasesFeedRow(decoded(), 1)).toBeNull();
   });
 });

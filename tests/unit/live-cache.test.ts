@@ -75,10 +75,32 @@ describe('live events invalidate the queries that show what changed', () => {
     await applyLiveMessage(qc, { kind: 'ready', resumed: false }, noPatch);
     expect(invalidated(qc, keys)).toEqual([]);
     await applyLiveMessage(qc, { kind: 'ready', resumed: true }, noPatch);
-    expect(invalidated(qc, keys)).toEqual(['caseSummary', 'communitiesFeed', 'community1', 'community2', 'communitySummary', 'grid7', 'gridSummary', 'indicators', 'rgrid1', 'rgrid2']);
+    // the cases that left the viewer's scope while the stream was down: the case layer and the work lists
+    expect(invalidated(qc, keys)).toEqual(['caseSummary', 'casesFeed', 'communitiesFeed', 'community1', 'community2', 'communitySummary', 'grid7', 'gridSummary', 'indicators', 'queue', 'rgrid1', 'rgrid2', 'tasks']);
     [qc, keys] = seeded();
     await applyLiveMessage(qc, { kind: 'resync', reason: 'live.scopeChanged' }, noPatch);
     expect(invalidated(qc, keys)).toEqual(Object.keys(keys).sort());
+  });
+  it('a case that left the viewer\'s scope (caseLeft): off the case layer, its panel and the work lists load again, no other case', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const [qc, keys] = seeded();
+      const dropped: number[] = [];
+      const drop = (_feed: unknown, caseId: number) => {
+        dropped.push(caseId);
+        return { dropped: caseId } as never;
+      };
+      await applyLiveMessage(qc, { kind: 'caseLeft', id: 77, caseId: 1 }, () => null, drop);
+      expect(dropped).toEqual([1]);
+      expect(qc.getQueryData(keys.casesFeed)).toEqual({ dropped: 1 });
+      expect(qc.getQueryData(keys.case1)).toEqual({ seeded: true });
+      expect(invalidated(qc, keys)).toEqual(expect.arrayContaining(['case1']));
+      expect(invalidated(qc, keys)).not.toContain('case2');
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(invalidated(qc, keys)).toEqual(['case1', 'caseSummary', 'indicators', 'queue', 'tasks']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
   it('a community or responsibility-grid event: that record and what lists it', async () => {
     let [qc, keys] = seeded();

@@ -202,6 +202,30 @@ export function selectLive(feed: CasesFeed, key: string, filters: CaseFilters, c
   return sel;
 }
 
+/**
+ * The feed without the case `caseId` (it left the viewer's scope: a 'caseLeft' message, which says
+ * nothing of where it went), as new columns; null when the feed does not hold it. The new feed has
+ * no lineage, so the layer selects it afresh, as when a drawn case is filtered out (patchSelection
+ * answers null): no drawn position is left to it.
+ */
+export function dropCasesFeedRow(feed: CasesFeed, caseId: number): CasesFeed | null {
+  const ids = feed.columns.id as Uint32Array;
+  const row = rowOf(ids, rowIndexOf(ids, feed.length), caseId);
+  if (row === undefined) return null;
+  const length = feed.length - 1;
+  const columns = Object.fromEntries(
+    Object.entries(feed.columns).map(([k, c]) => {
+      const col = c as Column;
+      const C = col.constructor as { new (l: number): Column };
+      const out = new C(length);
+      out.set(col.subarray(0, row));
+      out.set(col.subarray(row + 1, feed.length), row);
+      return [k, out];
+    }),
+  ) as CasesFeed['columns'];
+  return { length, meta: feed.meta, columns };
+}
+
 /** One live event on a cached cases feed (client/lib/live-cache.ts applyCaseEvent). */
 export const patchLiveFeed = (feed: CasesFeed, e: LiveCaseRow): CasesFeed | null => patchCasesFeed(feed, e, (f) => selections.has(f));
 
