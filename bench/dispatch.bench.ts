@@ -23,6 +23,7 @@ import { DEMO_PASSWORD } from '../server/auth/demo-accounts.ts';
 import { placeAt } from '../server/dispatch/dispatch-queries.ts';
 import { CASE_EVENTS_CHANNEL } from '../server/dispatch/case-engine.ts';
 import { entry, type BenchEntry } from './harness.ts';
+import { markerEvent } from './marker-event.ts';
 import { openSeeded } from './seeded-engine.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -144,17 +145,7 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
     await waitFor('ready');
     const [target] = await rows<{ id: number }>(db, sql`select id::int as id from cases where description like 'bench %' order by id limit 1`);
     await atRate(EVENTS, 20, async () => {
-      let id = 0;
-      await db.transaction(async (t) => {
-        const tx = t as unknown as typeof db;
-        const [e] = await rows<{ id: number }>(
-          tx,
-          sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role)
-              select ${target.id}, max(seq) + 1, now(), 'reclassify', 'reported', 'reported', 'bench', 'shift_lead' from case_events where case_id = ${target.id} returning id::int as id`,
-        );
-        id = e.id;
-        await engine.notify(tx, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: e.id, caseId: target.id }));
-      });
+      const id = await markerEvent(engine, target.id);
       committedAt.set(id, performance.timeOrigin + performance.now());
     });
     await new Promise((r) => setTimeout(r, 2000)); // the last deliveries

@@ -20,8 +20,8 @@ import { isSeeded, seedCity } from '../data/seed.ts';
 import { createApp } from '../server/app.ts';
 import { ensureDemoAccounts } from '../server/auth/first-run.ts';
 import { DEMO_PASSWORD } from '../server/auth/demo-accounts.ts';
-import { CASE_EVENTS_CHANNEL } from '../server/live/live-channels.ts';
 import { entry, type BenchEntry } from './harness.ts';
+import { markerEvent } from './marker-event.ts';
 import { openSeeded } from './seeded-engine.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -89,17 +89,7 @@ async function suite(engine: Engine, label: string, rate: number): Promise<Bench
       const committedAt = new Map<number, number>();
       if (load) await sleep(2000); // the load under way
       for (let i = 0; i < MARKERS; i++) {
-        let id = 0;
-        await db.transaction(async (t) => {
-          const tx = t as unknown as typeof db;
-          const [e] = await rows<{ id: number }>(
-            tx,
-            sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role)
-                select ${target.id}, max(seq) + 1, now(), 'reclassify', 'reported', 'reported', 'bench', 'shift_lead' from case_events where case_id = ${target.id} returning id::int as id`,
-          );
-          id = e.id;
-          await engine.notify(tx, CASE_EVENTS_CHANNEL, JSON.stringify({ eventId: e.id, caseId: target.id }));
-        });
+        const id = await markerEvent(engine, target.id);
         committedAt.set(id, performance.timeOrigin + performance.now());
         await sleep(200);
       }
