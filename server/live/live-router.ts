@@ -150,6 +150,9 @@ export const liveRouter = router({
         const token = input?.lastEventId ?? null;
         const readsCases = actor.actions.has('case.read');
         let cursor = token !== null && readsCases ? decodeCursor(token) : await freshCursor(db);
+        // the cursor came from the page (what it was sent): a live event it marks is not sent again.
+        // Not so a fresh cursor (it marks the newest committed ids whether or not the page's load showed them)
+        let fromToken = token !== null && readsCases;
         const caughtUp = new Set<number>();
         const emit = (m: LiveMessage) => tracked(encodeCursor(cursor), m);
         let nextCheck = Date.now() + LIVE_RECHECK_MS;
@@ -168,6 +171,7 @@ export const liveRouter = router({
           }
           if (!missed || behind) {
             cursor = await freshCursor(db);
+            fromToken = false;
             queue = [];
             behind = false;
             yield emit({ kind: 'resync', reason: 'live.behind' });
@@ -190,6 +194,7 @@ export const liveRouter = router({
             queue = [];
             caughtUp.clear();
             cursor = await freshCursor(db);
+            fromToken = false;
             yield emit({ kind: 'resync', reason: 'live.behind' });
             continue;
           }
@@ -218,7 +223,7 @@ export const liveRouter = router({
               const id = m.kind === 'case' ? m.event.id : m.id;
               if (caughtUp.delete(id)) continue; // already sent in the catch-up
               // already delivered before a resume (a process behind the one before may announce it again)
-              if (markedSeen(cursor, id)) continue;
+              if (fromToken && markedSeen(cursor, id)) continue;
               markSeen(cursor, id);
             }
             yield emit(m);
