@@ -22,6 +22,7 @@ import { ensureDemoAccounts } from '../server/auth/first-run.ts';
 import { DEMO_PASSWORD } from '../server/auth/demo-accounts.ts';
 import { entry, type BenchEntry } from './harness.ts';
 import { markerEvent } from './marker-event.ts';
+import { liveLimits } from '../server/live/live-router.ts';
 import { openSeeded } from './seeded-engine.ts';
 
 const pct = (xs: number[], p: number) => {
@@ -74,6 +75,8 @@ async function suite(engine: Engine, label: string, rate: number): Promise<Bench
   const db = engine.db;
   await ensureDemoAccounts(db);
   const port = await freePort();
+  // the bench opens many streams under one viewer: lift the per-person cap of this (in-process) server
+  liveLimits.streamsPerActor = 1000;
   const server = serve({ fetch: createApp(engine).fetch, hostname: '127.0.0.1', port });
   const base = `http://127.0.0.1:${port}`;
   try {

@@ -37,11 +37,11 @@ export const CATCH_UP_SPAN = 20 * CATCH_UP_MAX;
 
 /**
  * Limits on streams (per process): an asker's open streams (the oldest ends, `live.tooManyStreams`,
- * when one more opens), and the messages a stream holds for its reader (while it waits at the
+ * when one more opens; a display token may drive a whole wall of screens, so it has a larger share), and the messages a stream holds for its reader (while it waits at the
  * catch-up gate, or its reader is slow): past `queueMax` they are dropped and the page told to
  * reload (`live.behind`). Mutable for tests.
  */
-export const liveLimits = { streamsPerActor: 8, queueMax: CATCH_UP_MAX };
+export const liveLimits = { streamsPerActor: 8, streamsPerDisplay: 64, queueMax: CATCH_UP_MAX };
 
 /** Each asker's open streams on this process, oldest first: how to end one. */
 const openStreams = new Map<string, Set<(reason: 'live.tooManyStreams') => void>>();
@@ -138,8 +138,9 @@ export const liveRouter = router({
       let mine = openStreams.get(who);
       if (!mine) openStreams.set(who, (mine = new Set()));
       mine.add(endMe);
+      const cap = actor.kind === 'display' ? liveLimits.streamsPerDisplay : liveLimits.streamsPerActor;
       for (const other of mine) {
-        if (mine.size <= liveLimits.streamsPerActor) break;
+        if (mine.size <= cap) break;
         mine.delete(other);
         other('live.tooManyStreams');
       }
