@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { actorFromSession, displayActorById, scopeKey, type Actor } from '../auth/actor.ts';
 import { hashSecret } from '../auth/secrets.ts';
-import { sessionPolicy } from '../auth/sessions.ts';
+import { requestSessionPolicy } from '../auth/sessions.ts';
 import type { LiveEndReason } from './live-events.ts';
 
 export type Recheck = { ok: true; actor: Actor; scopeChanged: boolean } | { ok: false; reason: LiveEndReason };
@@ -25,7 +25,7 @@ export async function recheck(db: Db, actor: Actor, sessionToken: string | undef
   } else if (!sessionToken) {
     return { ok: true, actor, scopeChanged: false }; // an in-process caller (the command line) has no session to end
   } else {
-    next = await actorFromSession(db, sessionToken, now, await sessionPolicy(db), { refuseDemo: opts.refuseDemo, touch: false });
+    next = await actorFromSession(db, sessionToken, now, await requestSessionPolicy(db), { refuseDemo: opts.refuseDemo, touch: false });
     if (!next) return { ok: false, reason: await whySessionEnded(db, sessionToken, now) };
   }
   for (const a of actor.actions) if (!next.actions.has(a)) return { ok: false, reason: 'live.rightsChanged' };
