@@ -87,9 +87,14 @@ export async function seedCity(db: Db, opts: SeedOptions & { ifEmpty?: boolean }
     // the event trigger that keeps case_facts current (migration 0011) would refresh every
     // case once per COPY chunk: skip it for the load and fill the facts once at the end
     await t.execute(sql`select set_config('citygrid.bulk_load', 'on', true)`);
+    // … and disabled outright: a statement trigger with a transition table (REFERENCING NEW
+    // TABLE) copies every inserted row aside even when it returns at once. Inside this
+    // transaction only (the ALTER locks the table until commit); real writes keep it.
+    await t.execute(sql`alter table case_events disable trigger case_events_refresh_facts`);
     await step('cases and events', async () => {
       result = await seedCases(t, { seed, now });
     });
+    await t.execute(sql`alter table case_events enable trigger case_events_refresh_facts`);
     await step('case facts', () => fillCaseFacts(t));
     await t.execute(sql`select set_config('citygrid.bulk_load', 'off', true)`);
     await t.execute(sql`insert into app_meta (key, value) values ('seed', ${String(seed)}), ('seeded_now', ${now.toISOString()})`);

@@ -601,7 +601,8 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     reported_at timestamptz, handle_due_at timestamptz, close_due_at timestamptz, closed_at timestamptz, orig_lng float8, orig_lat float8,
     rule_id int, reason text, reason_en text, pending text, check_passed boolean, stage text, stage_started_at timestamptz, stage_due_at timestamptz,
     replied_at timestamptz, satisfaction text) on commit drop`);
-  await bulkInsert(db, 'case_rows', [
+  trace('case rows built');
+  const caseColumns = [
     col('code', 'text', (c) => c.code), col('source', 'text', (c) => c.source), col('channel', 'text', (c) => c.channel),
     col('category', 'text', (c) => c.category), col('urgency', 'text', (c) => c.urgency), col('area_class', 'text', (c) => c.areaClass),
     col('point', 'int', (c) => c.point), col('status', 'text', (c) => c.status), col('version', 'int', (c) => c.events.length),
@@ -616,7 +617,13 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     col('stage', 'text', (c) => projection(c).stage), col('stage_started_at', 'timestamptz', (c) => iso(projection(c).stageStartedAt)),
     col('stage_due_at', 'timestamptz', (c) => iso(projection(c).stageDueAt)), col('replied_at', 'timestamptz', (c) => iso(projection(c).repliedAt)),
     col('satisfaction', 'text', (c) => projection(c).satisfaction),
-  ]);
+  ];
+  trace('case columns');
+  // unnest() on the server, not COPY: the insert … select below numbers the cases in the order
+  // its plan reads case_rows, and a case_rows filled by COPY gave the same cases other ids
+  // (measured: same codes and events, ids permuted). The events below take COPY.
+  await bulkInsert(db, 'case_rows', caseColumns, { serverCopy: false });
+  trace('case rows loaded');
   // Public reports arrive from phone apps in GCJ-02: keep what was received and its system
   // (domain/coords.ts, the conversion the API applies on the way in); the stored geom is the
   // WGS-84 truth.
