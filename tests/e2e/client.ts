@@ -76,8 +76,14 @@ export async function clientChecks(k: WorkflowKit): Promise<void> {
   const categories = await call<{ code: string; name: string }[]>(base, inspector, 'dispatch.categories', undefined);
   const category = (categories.find((c) => c.name.includes('暴露垃圾')) ?? categories[0]).code;
   /** The case a report key made, asked of the server by sending the same key again (a replay answers with the case, never a second one). */
-  const caseOfKey = async (key: string, description: string) =>
-    call<{ id: number; code: string; replayed?: boolean }>(base, inspector, 'dispatch.register', { channel: 'patrol', categoryCode: category, lng: at.longitude, lat: at.latitude, description, idempotencyKey: key }, true);
+  // the case a key made, found by sending the same report again (a replay answers with it): the
+  // same content, and as many photos as it had — a replay compares the photos' number, not their
+  // references, which a resend gets anew (so any well-formed ones stand in here)
+  const caseOfKey = async (key: string, description: string, photoCount = 0) =>
+    call<{ id: number; code: string; replayed?: boolean }>(base, inspector, 'dispatch.register', {
+      channel: 'patrol', categoryCode: category, lng: at.longitude, lat: at.latitude, description, idempotencyKey: key,
+      ...(photoCount ? { photos: Array.from({ length: photoCount }, (_, i) => `photo:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`) } : {}),
+    }, true);
 
   try {
     await check('client: a report made offline on the phone is kept at once, survives closing the page, and is sent when the network returns', async () => {
@@ -111,7 +117,7 @@ export async function clientChecks(k: WorkflowKit): Promise<void> {
         throw new Error(`${e.message}\n    the outbox still says: ${await p.getByTestId('outbox').innerText().catch(() => '?')}`);
       });
       assert((await outboxInDb(p)).length === 0, 'the outbox is not empty after sending');
-      const c = await caseOfKey(kept[0].key, description);
+      const c = await caseOfKey(kept[0].key, description, 1);
       assert(c.replayed === true && /^\d{13}$/.test(c.code), `the kept report was not registered: ${JSON.stringify(c)}`);
       const detail = await call<{ description: string; photos: unknown[] }>(base, inspector, 'cases.byId', { id: c.id });
       assert(detail.description === description, `the case says ${detail.description}`);
