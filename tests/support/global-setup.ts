@@ -1,33 +1,15 @@
-// Builds the seeded test city once per run. Embedded: seeded in memory, dumped to a tarball
-// cached under .data/test-cache by a hash of everything that shapes it (so an unchanged
-// generator restores in seconds). Server: a fresh database named for this run, dropped after.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Builds the seeded test city once per run. Embedded: the cached snapshot of
+// tests/support/city-snapshot.ts (seeded once per source hash, shared with the browser tests).
+// Server: a fresh database named for this run, dropped after.
 import type { TestProject } from 'vitest/node';
 import { migrateEngine, openEngine, redactUrl } from '../../db/engine.ts';
 import { seedCity } from '../../data/seed.ts';
 import { ensureDemoAccounts } from '../../server/auth/first-run.ts';
 import { TEST_NOW } from './test-config.ts';
 import { createServerDatabase, dropServerDatabase } from './server-db.ts';
+import { ensureEmbeddedCity } from './city-snapshot.ts';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
-
-const root = resolve(import.meta.dirname, '../..');
-
-function sourceHash(): string {
-  const h = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!name.endsWith('.test.ts')) h.update(p).update(readFileSync(p));
-    }
-  };
-  ['db', 'data', 'domain', 'server/auth/first-run.ts', 'server/auth/demo-accounts.ts', 'package-lock.json'].forEach((d) => (statSync(join(root, d)).isDirectory() ? walk(join(root, d)) : h.update(readFileSync(join(root, d)))));
-  h.update(TEST_NOW.toISOString());
-  return h.digest('hex').slice(0, 16);
-}
 
 /**
  * What a test could leave behind in the shared city (rows it adds, versions it bumps, settings
@@ -107,37 +89,6 @@ export default async function setup(project: TestProject) {
       throw new Error(message);
     };
   }
-  const cacheDir = join(root, '.data', 'test-cache');
-  const hash = sourceHash();
-  const snapshot = join(cacheDir, `city-${hash}.tar`);
-  const migrated = join(cacheDir, `migrated-${hash}.tar`);
-  const keep = (file: string, blob: Blob) => {
-    mkdirSync(cacheDir, { recursive: true });
-    // written aside and renamed: an interrupted run never leaves a truncated snapshot behind
-    return blob.arrayBuffer().then((b) => {
-      const partial = `${file}.${process.pid}.partial`;
-      writeFileSync(partial, Buffer.from(b));
-      renameSync(partial, file);
-    });
-  };
-  if (existsSync(snapshot) && existsSync(migrated)) {
-    log(`embedded engine: reusing ${snapshot}`);
-  } else {
-    log('embedded engine: seeding the test city (cached for later runs) …');
-    const engine = await openEngine({ dataDir: 'memory://' });
-    try {
-      await migrateEngine(engine);
-      // the migrated, empty database: tests that need one of their own load it (~2 s) instead of migrating (~10 s)
-      await keep(migrated, await engine.dump!());
-      await seedCity(engine.db, { now: TEST_NOW, log });
-      await ensureDemoAccounts(engine.db);
-      await keep(snapshot, await engine.dump!());
-      // snapshots of older sources are ~600 MB each: keep only this one
-      for (const old of readdirSync(cacheDir)) if ((old.startsWith('city-') || old.startsWith('migrated-')) && ![snapshot, migrated].includes(join(cacheDir, old))) rmSync(join(cacheDir, old), { force: true });
-    } finally {
-      await engine.close();
-    }
-    log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  }
+  const { snapshot, migrated } = await ensureEmbeddedCity(log);
   project.provide('testDb', { engine: 'embedded', snapshot, migrated, seededNow: TEST_NOW.toISOString() });
 }
