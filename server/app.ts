@@ -161,7 +161,8 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     res.headers.set('Cache-Control', 'no-store');
     return res;
   });
-  if (existsSync(clientDir)) {
+  // the built client, when there is one (a build in progress has emptied the folder: no page yet)
+  if (existsSync(resolve(clientDir, 'index.html'))) {
     const index = readFileSync(resolve(clientDir, 'index.html'), 'utf8');
     // hashed build assets never change under their name
     app.use('/assets/*', async (c, next) => {

@@ -534,9 +534,10 @@ function truncateAt(c: CaseDraft, now: number): void {
 async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGrids: number[]): Promise<{ cases: number; events: number }> {
   const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
   // where each point lies: its village (and so township and district) and managed compound
-  const facts = await rows<{ n: number; x: number; y: number; village_code: string; township_code: string; district_code: string; address: string; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null }>(
+  const facts = await rows<{ n: number; x: number; y: number; grid_id: number | null; grid_code: string | null; village_code: string; township_code: string; district_code: string; address: string; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null }>(
     db,
-    sql`select pt.n, ST_X(pt.geom) as x, ST_Y(pt.geom) as y, v.code as village_code, v.township_code, v.district_code, d.name || t.name || v.name as address,
+    sql`select pt.n, ST_X(pt.geom) as x, ST_Y(pt.geom) as y, pt.grid_id, (select g.code from unit_grids g where g.id = pt.grid_id) as grid_code,
+               v.code as village_code, v.township_code, v.district_code, d.name || t.name || v.name as address,
                pc.id as compound_id, co.department_id as property_department_id, tg.id as territorial_department_id
         from case_points pt
         join villages v on v.code = pt.village_code
@@ -596,55 +597,36 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
   trace('routed');
   const received = drafts.map((c): LngLat => (c.source === 'public' ? fromWgs84([at(c).x, at(c).y], 'gcj02') : [at(c).x, at(c).y]));
   const col = (name: string, type: string, f: (c: CaseDraft, i: number) => string | number | null | undefined) => ({ name, type, values: drafts.map((c, i) => f(c, i) ?? null) });
-  await db.execute(sql`create temp table case_rows (code text, source text, channel text, category text, urgency text, area_class text, point int,
-    status text, version int, address text, village_code text, township_code text, district_code text, compound_id int, department_id int,
-    reported_at timestamptz, handle_due_at timestamptz, close_due_at timestamptz, closed_at timestamptz, orig_lng float8, orig_lat float8,
-    rule_id int, reason text, reason_en text, pending text, check_passed boolean, stage text, stage_started_at timestamptz, stage_due_at timestamptz,
-    replied_at timestamptz, satisfaction text) on commit drop`);
   trace('case rows built');
+  // Straight into cases with one COPY (ids in the drafts' order, reported_at order, on both
+  // engines): every column is known here, the point included — written as EWKT from the
+  // coordinates read back from case_points (float8 text is exact both ways, so the same point).
   const caseColumns = [
     col('code', 'text', (c) => c.code), col('source', 'text', (c) => c.source), col('channel', 'text', (c) => c.channel),
-    col('category', 'text', (c) => c.category), col('urgency', 'text', (c) => c.urgency), col('area_class', 'text', (c) => c.areaClass),
-    col('point', 'int', (c) => c.point), col('status', 'text', (c) => c.status), col('version', 'int', (c) => c.events.length),
-    col('address', 'text', (c) => at(c).address), col('village_code', 'text', (c) => at(c).village_code),
-    col('township_code', 'text', (c) => at(c).township_code), col('district_code', 'text', (c) => at(c).district_code),
-    col('compound_id', 'int', (c) => at(c).compound_id), col('department_id', 'int', (_, i) => departments[i]),
+    col('external_id', 'text', (c) => (c.source === 'public' ? `${c.channel}-${c.code}` : null)),
+    col('category_code', 'text', (c) => c.category), col('urgency', 'text', (c) => c.urgency), col('area_class', 'text', (c) => c.areaClass),
+    col('description', 'text', (c) => catNames.get(c.category)!.name), col('address', 'text', (c) => at(c).address),
+    col('geom', 'geometry', (c) => `SRID=4326;POINT(${at(c).x} ${at(c).y})`),
+    col('orig_lng', 'float8', (_, i) => received[i][0]), col('orig_lat', 'float8', (_, i) => received[i][1]),
+    col('orig_crs', 'text', (c) => (c.source === 'public' ? STORED_CRS.gcj02 : STORED_CRS.wgs84)),
+    col('status', 'text', (c) => c.status), col('version', 'int', (c) => c.events.length),
+    col('unit_grid_id', 'int', (c) => at(c).grid_id), col('grid_code', 'text', (c) => at(c).grid_code),
+    col('village_code', 'text', (c) => at(c).village_code), col('township_code', 'text', (c) => at(c).township_code),
+    col('district_code', 'text', (c) => at(c).district_code), col('property_community_id', 'int', (c) => at(c).compound_id),
+    col('department_id', 'int', (_, i) => departments[i]),
     col('reported_at', 'timestamptz', (c) => iso(c.reportedAt)), col('handle_due_at', 'timestamptz', (c) => iso(c.handleDue)),
     col('close_due_at', 'timestamptz', (c) => iso(c.closeDue)), col('closed_at', 'timestamptz', (c) => iso(c.closedAt)),
-    col('orig_lng', 'float8', (_, i) => received[i][0]), col('orig_lat', 'float8', (_, i) => received[i][1]),
-    col('rule_id', 'int', (_, i) => routes[i].ruleId), col('reason', 'text', (_, i) => routes[i].reason[0]), col('reason_en', 'text', (_, i) => routes[i].reason[1]),
+    col('suggested_department_id', 'int', (_, i) => departments[i]),
+    col('route_rule_id', 'int', (_, i) => routes[i].ruleId), col('route_reason', 'text', (_, i) => routes[i].reason[0]), col('route_reason_en', 'text', (_, i) => routes[i].reason[1]),
     col('pending', 'text', (c) => projection(c).pending), col('check_passed', 'boolean', (c) => projection(c).checkPassed as unknown as string),
     col('stage', 'text', (c) => projection(c).stage), col('stage_started_at', 'timestamptz', (c) => iso(projection(c).stageStartedAt)),
-    col('stage_due_at', 'timestamptz', (c) => iso(projection(c).stageDueAt)), col('replied_at', 'timestamptz', (c) => iso(projection(c).repliedAt)),
-    col('satisfaction', 'text', (c) => projection(c).satisfaction),
+    col('stage_due_at', 'timestamptz', (c) => iso(projection(c).stageDueAt)), col('next_escalation_at', 'timestamptz', (c) => iso(projection(c).stageDueAt)),
+    col('replied_at', 'timestamptz', (c) => iso(projection(c).repliedAt)), col('satisfaction', 'text', (c) => projection(c).satisfaction),
   ];
   trace('case columns');
-  // unnest() on the server, not COPY: the insert … select below numbers the cases in the order
-  // its plan reads case_rows, and a case_rows filled by COPY gave the same cases other ids
-  // (measured: same codes and events, ids permuted). The events below take COPY.
-  await bulkInsert(db, 'case_rows', caseColumns, { serverCopy: false });
-  trace('case rows loaded');
-  // Public reports arrive from phone apps in GCJ-02: keep what was received and its system
-  // (domain/coords.ts, the conversion the API applies on the way in); the stored geom is the
-  // WGS-84 truth.
-  await withBulkLoad(db, 'cases', () =>
-    insertChecked(db, drafts.length, sql`
-    insert into cases (code, source, channel, external_id, category_code, urgency, area_class, description, address, geom, orig_lng, orig_lat, orig_crs,
-                       status, version, unit_grid_id, grid_code, village_code, township_code, district_code, property_community_id, department_id,
-                       reported_at, handle_due_at, close_due_at, closed_at, suggested_department_id, route_rule_id, route_reason, route_reason_en,
-                       pending, check_passed, stage, stage_started_at, stage_due_at, next_escalation_at, replied_at, satisfaction)
-    select d.code, d.source, d.channel,
-           case when d.source = 'public' then d.channel || '-' || d.code end,
-           d.category, d.urgency, d.area_class, cat.name, d.address, pt.geom,
-           d.orig_lng, d.orig_lat, case when d.source = 'public' then ${STORED_CRS.gcj02} else ${STORED_CRS.wgs84} end,
-           d.status, d.version, g.id, g.code, d.village_code, d.township_code, d.district_code, d.compound_id, d.department_id,
-           d.reported_at, d.handle_due_at, d.close_due_at, d.closed_at, d.department_id, d.rule_id, d.reason, d.reason_en,
-           d.pending, d.check_passed, d.stage, d.stage_started_at, d.stage_due_at, d.stage_due_at, d.replied_at, d.satisfaction
-    from case_rows d
-    join case_points pt on pt.n = d.point
-    join case_categories cat on cat.code = d.category
-    left join unit_grids g on g.id = pt.grid_id`, 'cases'),
-  );
+  await withBulkLoad(db, 'cases', () => bulkInsert(db, 'cases', caseColumns));
+  const [landedCases] = await rows<{ n: number }>(db, sql`select count(*)::int as n from cases`);
+  if (landedCases.n !== drafts.length) throw new Error(`Seeding cases: ${landedCases.n} of ${drafts.length} rows were inserted`);
   trace('cases inserted');
 
   const ids = await rows<{ id: number; code: string; department_id: number }>(db, sql`select id, code, department_id from cases`);

@@ -47,15 +47,15 @@ export interface BulkColumn {
  * Appends rows to a table, column-wise, through COPY … FROM of one CSV text on both engines:
  * the embedded engine reads it as a blob, the server as COPY FROM STDIN (copyFromStdin below).
  * The same text either way, so the same rows. COPY was 2-4× faster than parameters on both
- * (unnest() of array parameters on the server). `serverCopy: false` keeps unnest() on the
- * server, for a table whose physical row order a later statement depends on.
+ * (unnest() of array parameters on the server). Rows land in the order given, so a serial key
+ * numbers them in that order on both engines.
  */
-export async function bulkInsert(db: Db, table: string, columns: BulkColumn[], opts: { serverCopy?: boolean } = {}): Promise<void> {
+export async function bulkInsert(db: Db, table: string, columns: BulkColumn[]): Promise<void> {
   const n = columns[0]?.values.length ?? 0;
   if (n === 0) return;
   const names = columns.map((c) => `"${c.name}"`).join(', ');
   const pglite = embeddedClient(db);
-  const server = pglite || opts.serverCopy === false ? null : serverClient(db);
+  const server = pglite ? null : serverClient(db);
   if (pglite || server) {
     const lines: string[] = new Array(n);
     for (let i = 0; i < n; i++) lines[i] = columns.map((c) => csvField(c.values[i])).join(',');
