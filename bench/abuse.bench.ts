@@ -21,11 +21,12 @@ import { createSession, loadSessionPolicy } from '../server/auth/sessions.ts';
 import { hostileProcedures, largestInputs } from '../tests/support/hostile.ts';
 import { entry, type BenchEntry } from './harness.ts';
 import { openSeeded } from './seeded-engine.ts';
+import { sized } from './smoke.ts';
 
-const ABUSERS = 5;
-const PROBES = 40; // per probe kind and phase
-const ABUSE_MAX_REQUESTS = 400; // per abuser
-const ABUSE_MAX_MS = 180_000;
+const ABUSERS = sized(5, 2);
+const PROBES = sized(40, 4); // per probe kind and phase
+const ABUSE_MAX_REQUESTS = sized(400, 15); // per abuser
+const ABUSE_MAX_MS = sized(180_000, 20_000);
 const ms = (x: number) => Math.round(x);
 
 const pct = (xs: number[], p: number) => {

@@ -26,6 +26,7 @@ import { entry, type BenchEntry } from './harness.ts';
 import { markerEvent } from './marker-event.ts';
 import { liveLimits } from '../server/live/live-router.ts';
 import { openSeeded } from './seeded-engine.ts';
+import { sized } from './smoke.ts';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -120,7 +121,7 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
       });
     };
     // warm both paths (plans, the JIT, the WebAssembly engine)
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < sized(40, 3); i++) {
       await register(i);
       await raw(i);
     }
@@ -130,8 +131,8 @@ async function suite(engine: Engine, label: string, rate: number, n: number): Pr
 
     // commit → delivery with 100 subscribers over SSE
     const viewer = await signIn(base, 'demo-viewer');
-    const SUBS = Number(process.env.BENCH_SUBSCRIBERS ?? 100);
-    const EVENTS = 100;
+    const SUBS = Number(process.env.BENCH_SUBSCRIBERS ?? sized(100, 5));
+    const EVENTS = sized(100, 10);
     const committedAt = new Map<number, number>();
     const delays: number[] = [];
     // the subscribers run in a process of their own: reading 100 streams must not share the server's thread
@@ -192,7 +193,7 @@ export async function dispatchBench(): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];
   const { engine, cleanup } = await openSeeded();
   try {
-    out.push(...(await suite(engine, 'embedded', 20, 200)));
+    out.push(...(await suite(engine, 'embedded', 20, sized(200, 20))));
   } finally {
     await engine.close();
     cleanup();

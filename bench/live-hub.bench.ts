@@ -24,6 +24,7 @@ import { entry, type BenchEntry } from './harness.ts';
 import { markerEvent } from './marker-event.ts';
 import { liveLimits } from '../server/live/live-router.ts';
 import { openSeeded } from './seeded-engine.ts';
+import { sized } from './smoke.ts';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,8 +85,8 @@ async function suite(engine: Engine, label: string, rate: number): Promise<Bench
     const viewer = await signIn(base, 'demo-viewer');
     const points = await rows<{ lng: number; lat: number }>(db, sql`select ST_X(ST_PointOnSurface(geom)) as lng, ST_Y(ST_PointOnSurface(geom)) as lat from unit_grids where valid_to is null order by code limit 200`);
     const [target] = await rows<{ id: number }>(db, sql`select id::int as id from cases order by id desc limit 1`);
-    const SUBS = 5;
-    const MARKERS = 40;
+    const SUBS = sized(5, 2);
+    const MARKERS = sized(40, 5);
     /** Marker moves at 5/s, each timed from its commit; the delays to each subscriber's reading. */
     const markers = async (load: Promise<unknown> | null) => {
       const subs = await listeners(base, viewer.cookie, SUBS);

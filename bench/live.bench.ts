@@ -11,6 +11,7 @@
 // The feed is the server's (loadCasesLayer + casesFeed, encoded as CGB1) decoded as the
 // browser decodes it. The data folder: see seeded-engine.ts.
 import { openSeeded } from './seeded-engine.ts';
+import { sized } from './smoke.ts';
 import { CASE_TARGETS } from '../data/generators/cases.ts';
 import { casesFeed, loadCasesLayer } from '../server/cases/cases-feed.ts';
 import { CITY } from '../server/auth/actor.ts';
@@ -22,9 +23,9 @@ import { CASES_FEED_COLUMNS, type LiveCaseRow } from '../domain/feeds.ts';
 import { STATUSES } from '../domain/workflow.ts';
 import { entry, type BenchEntry } from './harness.ts';
 
-const REBUILDS = 40;
-const EVENTS = 2000;
-const FIRSTS = 15;
+const REBUILDS = sized(40, 3);
+const EVENTS = sized(2000, 50);
+const FIRSTS = sized(15, 2);
 const FILTERS: CaseFilters = {};
 const COLOURING = 'state' as const;
 const KEY = `${JSON.stringify(FILTERS)}|${COLOURING}|`;

@@ -23,10 +23,12 @@ import { ensureDemoAccounts } from '../server/auth/first-run.ts';
 import { createSession, loadSessionPolicy } from '../server/auth/sessions.ts';
 import { csrfTokenFor } from '../server/auth/secrets.ts';
 import { entry, median, type BenchEntry } from './harness.ts';
+import { sized } from './smoke.ts';
+import { SETTINGS } from '../domain/settings-policy.ts';
 
-const FLOOD = Number(process.env.CITYGRID_BENCH_FLOOD) || 30;
-const SIDE = 7071;
-const PROBES = 5;
+const FLOOD = Number(process.env.CITYGRID_BENCH_FLOOD) || sized(30, 6);
+const SIDE = sized(7071, 1500);
+const PROBES = sized(5, 1);
 
 export async function photosBench(): Promise<BenchEntry[]> {
   const url = process.env.DATABASE_URL;
@@ -51,7 +53,8 @@ export async function photosBench(): Promise<BenchEntry[]> {
   try {
     await migrateEngine(engine);
     await ensureDemoAccounts(db);
-    await db.execute(sql`update app_meta set value = '1000000' where key = 'photos.per_user_day'`);
+    // the setting's upper bound (domain/settings-policy.ts): a value past it reads as a corrupt setting (500 settings.badStored)
+    await db.execute(sql`update app_meta set value = ${String(SETTINGS['photos.per_user_day'].kind.max)} where key = 'photos.per_user_day'`);
     const policy = await loadSessionPolicy(db);
     const headersOf = async (username: string) => {
       const [u] = await rows<{ id: number }>(db, sql`select id from users where username = ${username}`);

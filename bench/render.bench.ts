@@ -9,10 +9,11 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { freePort, launchChromium, root, startServer, stopServer } from '../tests/e2e/browser.ts';
 import { entry, median, type BenchEntry } from './harness.ts';
+import { SMOKE, sized, smokeCity } from './smoke.ts';
 import { DEMO_PASSWORD } from '../server/auth/demo-accounts.ts';
 
-const RUNS = 3;
-const REDRAWS = 5;
+const RUNS = sized(3, 1);
+const REDRAWS = sized(5, 2);
 const CITY = '117.12,24.4,8.05';
 const STREET = '117.66,24.51,13.5';
 const ALL_LAYERS = 'districts,townships,communities,grids,rgrids,villages,clinics,cases';
@@ -42,24 +43,31 @@ async function displayToken(base: string): Promise<string> {
   return ((await res.json()) as { result: { data: { token: string } } }).result.data.token;
 }
 
+/** The smoke pass draws one week of March 2022 (~4,000 cases), not the whole 2022 period. */
+const WEEK = { from: '2022-03-01', to: '2022-03-07' };
+const BARE_PERIOD = SMOKE ? `&from=${encodeURIComponent(`${WEEK.from}T00:00:00+08:00`)}&to=${encodeURIComponent('2022-03-08T00:00:00+08:00')}` : '';
+const DRAWN_AT_LEAST = sized(100_000, 1_000);
+
 async function bareDrawn(page: Page, base: string, view: string): Promise<number> {
-  await page.goto(`${base}/bench/bare.html?view=${view}&display=${display}`);
+  await page.goto(`${base}/bench/bare.html?view=${view}&display=${display}${BARE_PERIOD}`);
   await page.waitForFunction(() => window.__bare?.drawnAt != null, undefined, { timeout: 300_000 });
   return page.evaluate(() => window.__bare!.drawnAt!);
 }
 
 /** The period both pages draw, named in the address: the console opens on the recent 30 days by default, the bare page on 2022's. */
-const PERIOD_2022 = 'period=2022-01-01..2022-08-31';
+const PERIOD_2022 = SMOKE ? `period=${WEEK.from}..${WEEK.to}` : 'period=2022-01-01..2022-08-31';
 
 async function appDrawn(page: Page, base: string, view: string, layers?: string): Promise<{ at: number; count: number }> {
   await page.goto(`${base}/?view=${view}&mode=points&${PERIOD_2022}&display=${display}${layers ? `&layers=${layers}` : ''}`);
-  await page.waitForFunction(() => (window.__citygrid?.casesDrawn?.count ?? 0) > 100_000, undefined, { timeout: 300_000 });
+  await page.waitForFunction((n) => (window.__citygrid?.casesDrawn?.count ?? 0) > n, DRAWN_AT_LEAST, { timeout: 300_000 });
   return page.evaluate(() => window.__citygrid!.casesDrawn!);
 }
 
 export async function renderBench(): Promise<BenchEntry[]> {
   const port = await freePort();
-  const server = await startServer(port, process.env.CITYGRID_BENCH_DATA_DIR ?? resolve(root, '.data', 'bench-render'), () => {});
+  // the smoke pass draws the test city
+  const dataDir = SMOKE ? await smokeCity() : process.env.CITYGRID_BENCH_DATA_DIR ?? resolve(root, '.data', 'bench-render');
+  const server = await startServer(port, dataDir, () => {});
   const base = `http://127.0.0.1:${port}`;
   const browser = await launchChromium();
   try {

@@ -1,16 +1,18 @@
 // The demo city for the database benchmarks: CITYGRID_DATA_DIR or the default data folder,
 // seeded first if empty (as npm start does); if another process holds it, a throwaway folder
-// is seeded instead (~1–2 min).
+// is seeded instead (~1–2 min). The smoke pass opens the test city restored once (bench/smoke.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultDataDir, migrateEngine, openEngine, type Engine } from '../db/engine.ts';
 import { ConfigError } from '../db/config-error.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
+import { SMOKE, smokeCity } from './smoke.ts';
 
 export async function openSeeded(): Promise<{ engine: Engine; cleanup: () => void }> {
   let dir: string | undefined;
   let engine: Engine;
+  if (SMOKE) return { engine: await openEngine({ dataDir: await smokeCity() }), cleanup: () => {} };
   try {
     engine = await openEngine({ dataDir: process.env.CITYGRID_DATA_DIR || defaultDataDir() });
   } catch (err) {

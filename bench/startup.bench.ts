@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { migrateEngine, openEngine, rows } from '../db/engine.ts';
 import { entry, seconds, type BenchEntry } from './harness.ts';
+import { SMOKE, smokeCity } from './smoke.ts';
 
 interface PgliteLike {
   exec(q: string): Promise<unknown>;
@@ -52,7 +53,8 @@ const TABLES = [
 
 export async function startupBench(): Promise<BenchEntry[]> {
   const dir = mkdtempSync(join(tmpdir(), 'citygrid-bench-'));
-  const dataDir = join(dir, 'data');
+  // the smoke pass starts on the restored test city (no seed) and copies a few rows a table
+  const dataDir = SMOKE ? await smokeCity() : join(dir, 'data');
   try {
     // baselines first, on a folder of their own
     let t = performance.now();
@@ -66,8 +68,9 @@ export async function startupBench(): Promise<BenchEntry[]> {
     await reopened.close();
     const bareWarm = performance.now() - t;
 
-    const first = await startToReady(dataDir);
+    const first = SMOKE ? { ms: NaN, seedMs: NaN, log: '' } : await startToReady(dataDir);
     const warm = await startToReady(dataDir);
+    const limit = SMOKE ? ' limit 100' : '';
 
     // bare bulk insert of the same rows the seed wrote: every table dumped to CSV, then only
     // the COPY back into a twin with the same indexes and constraints is timed
@@ -79,7 +82,7 @@ export async function startupBench(): Promise<BenchEntry[]> {
       const pg = (engine.db as unknown as { $client: PgliteLike }).$client;
       await pg.exec('begin');
       for (const table of TABLES) {
-        const out = await pg.query(`copy "${table}" to '/dev/blob' with (format csv)`);
+        const out = await pg.query(`copy (select * from "${table}"${limit}) to '/dev/blob' with (format csv)`);
         await pg.exec(`create temp table "bench_${table}" (like "${table}" including all)`);
         const t1 = performance.now();
         const res = await pg.query(`copy "bench_${table}" from '/dev/blob' with (format csv)`, [], { blob: out.blob });
@@ -88,7 +91,7 @@ export async function startupBench(): Promise<BenchEntry[]> {
         // the harsher floor: a server-side INSERT … SELECT (no parsing at all)
         await pg.exec(`create temp table "bench2_${table}" (like "${table}" including all)`);
         const t2 = performance.now();
-        await pg.exec(`insert into "bench2_${table}" select * from "${table}"`);
+        await pg.exec(`insert into "bench2_${table}" select * from "${table}"${limit}`);
         selectMs += performance.now() - t2;
       }
       await pg.exec('rollback');
