@@ -561,10 +561,15 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
   // the rules in force at each case's report (versions): one sorted list per stretch between rule changes
   const changes = [...new Set(allRules.flatMap((r) => [r.validFrom, r.validTo]).filter((x): x is number => x != null))].sort((a, b) => a - b);
   const ruleSets = new Map<number, DispatchRule[]>();
-  const rulesAt = (t: number) => {
+  // … and per category, the rules that can apply to it, in the same order: routeCase skips any
+  // other rule, so the route is the same, tried against a handful of rules instead of all
+  const ruleSetsByCategory = new Map<string, DispatchRule[]>();
+  const rulesAt = (t: number, category: string) => {
     const k = changes.filter((x) => x <= t).length;
     if (!ruleSets.has(k)) ruleSets.set(k, sortRules(rulesValidAt(allRules, t)));
-    return ruleSets.get(k)!;
+    const key = `${k}|${category}`;
+    if (!ruleSetsByCategory.has(key)) ruleSetsByCategory.set(key, ruleSets.get(k)!.filter((r) => r.categoryCode == null || r.categoryCode === category));
+    return ruleSetsByCategory.get(key)!;
   };
   const names = async (q: ReturnType<typeof sql>) => new Map((await rows<{ code: string; name: string; name_en: string }>(db, q)).map((r) => [String(r.code), r]));
   const placeNames = await names(sql`select code::text as code, name, name as name_en from districts union all select code::text, name, name from townships union all select code::text, name, name from villages`);
@@ -575,7 +580,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
   const routes = drafts.map((c) => {
     const f = at(c);
     const k = categories.get(c.category)!;
-    const rules = rulesAt(c.reportedAt);
+    const rules = rulesAt(c.reportedAt, c.category);
     const route = routeCase(rules, {
       categoryCode: c.category, categoryKind: k.kind, majorCode: k.major_code, districtCode: f.district_code, townshipCode: f.township_code,
       villageCode: f.village_code, propertyDepartmentId: f.property_department_id, territorialDepartmentId: f.territorial_department_id,
