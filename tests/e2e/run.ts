@@ -19,6 +19,7 @@ import { workflowChecks } from './workflow.ts';
 import { settingsChecks } from './settings.ts';
 import { clientChecks } from './client.ts';
 import { liveChecks } from './live.ts';
+import { wallChecks } from './wall.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
@@ -155,6 +156,8 @@ async function main() {
     else if (process.env.CITYGRID_E2E_ONLY === 'client') await clientChecks(kit);
     // CITYGRID_E2E_ONLY=live: only the live stream's promises (tests/e2e/live.ts)
     else if (process.env.CITYGRID_E2E_ONLY === 'live') await liveChecks(kit);
+    // CITYGRID_E2E_ONLY=wall: only the command centre's wall screen (tests/e2e/wall.ts)
+    else if (process.env.CITYGRID_E2E_ONLY === 'wall') await wallChecks(kit);
     else {
 
     await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
@@ -389,10 +392,11 @@ async function main() {
 
     await check('the role routes share the map shell', async () => {
       await page.goto(`${base}/?${Y2022}&layers=districts`);
-      await page.getByRole('link', { name: '指挥中心' }).click();
+      // (指挥中心 is the full-screen wall: tests/e2e/wall.ts)
+      await page.getByRole('link', { name: '医疗覆盖' }).click();
       await page.getByText('此模块的专用面板').waitFor();
-      assert(new URL(page.url()).pathname === '/command', `path is ${new URL(page.url()).pathname}`);
-      assert((await page.getByTestId('map').count()) === 1, 'no map on the command route');
+      assert(new URL(page.url()).pathname === '/coverage', `path is ${new URL(page.url()).pathname}`);
+      assert((await page.getByTestId('map').count()) === 1, 'no map on the coverage route');
       assert(new URL(page.url()).searchParams.get('layers') === 'districts', 'the route change lost the screen state');
     });
 
@@ -590,12 +594,13 @@ async function main() {
       const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
       const p = await ctx.newPage();
       watch(p);
-      await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts,cases`);
+      // the console with a display token (the wall itself, /command, is tests/e2e/wall.ts)
+      await p.goto(`${base}/?${Y2022}&display=${token}&layers=districts,cases`);
       await casesDrawn(p, cases.length);
       assert((await p.getByTestId('user-menu').innerText()).includes('大屏'), 'the header does not say wall screen');
       assert((await p.getByTestId('login').count()) === 0, 'a wall screen was asked to sign in');
       assert(new URL(p.url()).searchParams.get('display') === token, 'the token left the address');
-      await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts,cases&sel=case:${publicCase}`);
+      await p.goto(`${base}/?${Y2022}&display=${token}&layers=districts,cases&sel=case:${publicCase}`);
       await p.getByTestId('case-code').waitFor({ timeout: 60_000 });
       // a token never sees personal data, not even masked: the reporter section is not there at all
       assert((await p.getByTestId('reporter').count()) === 0, 'the wall screen shows a reporter section');
@@ -767,7 +772,7 @@ async function main() {
       try {
         const p = await ctx.newPage();
         watch(p);
-        await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts`);
+        await p.goto(`${base}/?${Y2022}&display=${token}&layers=districts`);
         await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
         assert((await post('admin.revokeToken', { id })).ok, 'the token was not revoked');
         await p.getByTestId('search').locator('input').fill('芝山');
@@ -906,6 +911,7 @@ async function main() {
     await settingsChecks(kit);
     await clientChecks(kit);
     await liveChecks(kit);
+    await wallChecks(kit);
     }
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
