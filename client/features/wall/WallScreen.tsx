@@ -43,6 +43,7 @@ const sayWall = defineStrings({
   perDay: { zh: '每日受理', en: 'Cases per day' },
   topCategories: { zh: '高发小类', en: 'Top subclasses' },
   channelSplit: { zh: '渠道占比', en: 'Channel split' },
+  otherChannels: { zh: '其他渠道', en: 'Other channels' },
   ticker: { zh: '最新案件', en: 'New cases' },
   tickerEmpty: { zh: '等待新案件…', en: 'Waiting for new cases…' },
   illustrative: { zh: '演示数据（漳州，合成示意）', en: 'Demo data (Zhangzhou, synthetic)' },
@@ -124,7 +125,7 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
           {sayWall(lang, 'period')} {period.from} – {period.to}
         </span>
         <span className="wall-asof" data-testid="wall-asof" data-computed-at={whole?.computedAt ?? ''}>
-          {sayWall(lang, 'asOf')} {whole ? `${whole.computedAt.slice(0, 10)} ${chinaTime(whole.computedAt)}` : '—'}
+          {sayWall(lang, 'asOf')} {whole ? `${chinaDate(Date.parse(whole.computedAt))} ${chinaTime(whole.computedAt)}` : '—'}
         </span>
       </header>
       <section className="wall-kpis" data-testid="wall-kpis">
@@ -138,7 +139,11 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
           <Tile id="accepted" label={sayWall(lang, 'accepted')} value={whole ? num(lang, whole.counts.accepted) : '—'} />
           <Tile id="open" label={sayWall(lang, 'open')} value={whole ? num(lang, whole.counts.open) : '—'} />
           <Tile id="overdue" label={sayWall(lang, 'overdue')} value={whole ? num(lang, whole.counts.overdue) : '—'} warn={!!whole?.counts.overdue} />
-          {todayTaken !== null && <Tile id="today" label={sayWall(lang, 'today')} value={num(lang, todayTaken)} />}
+          {todayTaken !== null ? (
+            <Tile id="today" label={sayWall(lang, 'today')} value={num(lang, todayTaken)} />
+          ) : (
+            <Tile id="filingRate" label={lang === 'en' ? rateByKey('filingRate').en : rateByKey('filingRate').zh} value={whole ? pctText(lang, whole.counts.filed, whole.counts.accepted) : '—'} />
+          )}
         </div>
         <h2>{sayWall(lang, 'byChannel')}</h2>
         <ul className="wall-channels" data-testid="wall-channels">
@@ -167,7 +172,7 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
         <Ticker lang={lang} categories={byCategory.data?.groups ?? []} districts={whole?.groups ?? []} />
       </section>
       <section className="wall-charts">
-        <Charts lang={lang} fontPx={sizes.body} days={byDay.data?.groups ?? []} channels={byChannel.data?.groups ?? []} categories={byCategory.data?.groups ?? []} />
+        <Charts lang={lang} fontPx={sizes.body} period={period} days={byDay.data?.groups ?? []} channels={byChannel.data?.groups ?? []} categories={byCategory.data?.groups ?? []} />
       </section>
       <footer className="wall-foot">{sayWall(lang, 'illustrative')}</footer>
     </div>
@@ -269,19 +274,23 @@ const CHART_TEXT = '#c9d6ea';
 const CHART_LINE = '#24324a';
 const CHART_COLOURS = ['#3fb6ff', '#5ad8a6', '#f6bd16', '#e8684a', '#9270ca', '#ff9d4d', '#6dc8ec', '#ff99c3'];
 
-function Charts({ lang, fontPx, days, channels, categories }: { lang: Lang; fontPx: number; days: Group[]; channels: Group[]; categories: Group[] }) {
+function Charts({ lang, fontPx, period, days, channels, categories }: { lang: Lang; fontPx: number; period: { from: string; to: string }; days: Group[]; channels: Group[]; categories: Group[] }) {
   const text = { color: CHART_TEXT, fontSize: fontPx, fontFamily: LABEL_FONT };
   const perDay = useMemo<ChartOption>(() => {
-    const list = days.filter((d) => d.key !== '');
+    // every day of the period up to today, a day with no case at 0 (China-time dates)
+    const taken = new Map(days.map((d) => [d.key, d.counts.accepted]));
+    const last = period.to < chinaDate(Date.now()) ? period.to : chinaDate(Date.now());
+    const dates: string[] = [];
+    for (let t = Date.parse(`${period.from}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`) && dates.length <= 400; t += 86_400_000) dates.push(new Date(t).toISOString().slice(0, 10));
     return {
       animation: false,
       textStyle: text,
-      grid: { left: fontPx * 3.6, right: fontPx, top: fontPx * 0.8, bottom: fontPx * 1.8 },
-      xAxis: { type: 'category', data: list.map((d) => d.key.slice(5)), axisLabel: { ...text }, axisLine: { lineStyle: { color: CHART_LINE } } },
+      grid: { left: fontPx * 3.6, right: fontPx, top: fontPx * 0.8, bottom: fontPx * 2.2 },
+      xAxis: { type: 'category', data: dates.map((d) => d.slice(5)), axisLabel: { ...text }, axisLine: { lineStyle: { color: CHART_LINE } } },
       yAxis: { type: 'value', axisLabel: { ...text }, splitLine: { lineStyle: { color: CHART_LINE } } },
-      series: [{ type: 'line', data: list.map((d) => d.counts.accepted), showSymbol: false, lineStyle: { width: fontPx / 8, color: CHART_COLOURS[0] }, areaStyle: { color: 'rgba(63,182,255,0.18)' } }],
+      series: [{ type: 'line', data: dates.map((d) => taken.get(d) ?? 0), showSymbol: false, lineStyle: { width: fontPx / 8, color: CHART_COLOURS[0] }, areaStyle: { color: 'rgba(63,182,255,0.18)' } }],
     };
-  }, [days, fontPx]);
+  }, [days, fontPx, period.from, period.to]);
   const top = useMemo<ChartOption>(() => {
     const list = [...categories].sort((a, b) => b.counts.accepted - a.counts.accepted).slice(0, 6).reverse();
     return {
@@ -290,11 +299,18 @@ function Charts({ lang, fontPx, days, channels, categories }: { lang: Lang; font
       grid: { left: fontPx * 6.5, right: fontPx * 3.5, top: fontPx * 0.4, bottom: fontPx * 0.4 },
       xAxis: { type: 'value', show: false },
       yAxis: { type: 'category', data: list.map((g) => nameIn(lang, g)), axisLabel: { ...text }, axisLine: { show: false }, axisTick: { show: false } },
-      series: [{ type: 'bar', data: list.map((g) => g.counts.accepted), itemStyle: { color: CHART_COLOURS[1] }, barWidth: '60%', label: { show: true, position: 'right', ...text } }],
+      series: [{ type: 'bar', data: list.map((g) => g.counts.accepted), itemStyle: { color: CHART_COLOURS[1] }, barWidth: '60%', label: { show: true, position: 'right', distance: fontPx * 0.3, ...text, formatter: (x: { value: number }) => num(lang, x.value) } }],
     };
   }, [categories, fontPx, lang]);
   const split = useMemo<ChartOption>(() => {
-    const list = channels.filter((g) => g.counts.accepted > 0).sort((a, b) => b.counts.accepted - a.counts.accepted);
+    // channels under 5 % of the intake share one slice (their labels would pile up)
+    const total = channels.reduce((n, g) => n + g.counts.accepted, 0);
+    const sorted = channels.filter((g) => g.counts.accepted > 0).sort((a, b) => b.counts.accepted - a.counts.accepted);
+    const small = sorted.filter((g) => g.counts.accepted < total * 0.05);
+    const list = [
+      ...sorted.filter((g) => g.counts.accepted >= total * 0.05).map((g) => ({ name: nameIn(lang, g), value: g.counts.accepted })),
+      ...(small.length ? [{ name: sayWall(lang, 'otherChannels'), value: small.reduce((n, g) => n + g.counts.accepted, 0) }] : []),
+    ];
     return {
       animation: false,
       textStyle: text,
@@ -304,7 +320,7 @@ function Charts({ lang, fontPx, days, channels, categories }: { lang: Lang; font
           type: 'pie',
           radius: ['38%', '68%'],
           center: ['50%', '52%'],
-          data: list.map((g) => ({ name: nameIn(lang, g), value: g.counts.accepted })),
+          data: list,
           label: { ...text, formatter: '{b} {d}%' },
           labelLine: { length: fontPx * 0.4, length2: fontPx * 0.4 },
         },
@@ -363,8 +379,8 @@ function WallMap({ lang, Map, districtsFeed, fontPx, districts }: { lang: Lang; 
   const labels = useMemo(() => {
     if (!map || !feed) return [];
     const { origin, names, namesEn, codes } = feed.meta;
-    const x = feed.columns.x as Float32Array;
-    const y = feed.columns.y as Float32Array;
+    const x = feed.columns.labelX as Float32Array;
+    const y = feed.columns.labelY as Float32Array;
     const boxes: (LabelBox & { name: string })[] = [];
     for (let i = 0; i < feed.length; i++) {
       const name = (lang === 'en' && namesEn?.[i]) || names[i];
