@@ -319,6 +319,7 @@ function Charts({ lang, fontPx, period, days, channels, categories }: { lang: La
         {
           type: 'pie',
           radius: ['38%', '68%'],
+          showEmptyCircle: false,
           center: ['50%', '52%'],
           data: list,
           label: { ...text, formatter: '{b} {d}%' },
@@ -354,14 +355,9 @@ function WallMap({ lang, Map, districtsFeed, fontPx, districts }: { lang: Lang; 
   const [moved, setMoved] = useState(0);
   const [feedState] = useFeeds([districtsFeed]).states;
   const feed = feedState?.status === 'ready' ? (feedState.feed as Feed<FeedMeta>) : null;
-  const list = useQuery(trpc.places.districts.queryOptions());
 
-  // fit: the union of the districts shown (a token's districts, or all)
-  const bbox = useMemo(() => {
-    const shown = (list.data ?? []).filter((d) => (districts === null || districts.includes(d.code)) && d.bbox);
-    if (!shown.length) return null;
-    return shown.reduce<[number, number, number, number]>((b, d) => [Math.min(b[0], d.bbox![0]), Math.min(b[1], d.bbox![1]), Math.max(b[2], d.bbox![2]), Math.max(b[3], d.bbox![3])], [180, 90, -180, -90]);
-  }, [list.data, districts]);
+  // fit: the outline of the districts shown (a token's districts, or all), from the feed itself
+  const bbox = useMemo(() => (feed ? outlineBox(feed, districts) : null), [feed, districts]);
   useEffect(() => {
     if (!map) return;
     return map.onMoved(() => setMoved((n) => n + 1));
@@ -405,4 +401,25 @@ function WallMap({ lang, Map, districtsFeed, fontPx, districts }: { lang: Lang; 
       </div>
     </div>
   );
+}
+
+/** [west, south, east, north] of the districts' outlines (`only`: these codes; null: all), degrees. */
+function outlineBox(feed: Feed<FeedMeta>, only: string[] | null): [number, number, number, number] | null {
+  const positions = feed.columns.positions as Float32Array;
+  const parts = feed.columns.polygonIndices as Uint32Array;
+  const partFeature = feed.columns.partFeature as Uint32Array;
+  const [ox, oy] = feed.meta.origin;
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let p = 0; p < partFeature.length; p++) {
+    if (only && !only.includes(feed.meta.codes[partFeature[p]])) continue;
+    for (let v = parts[p]; v < parts[p + 1]; v++) {
+      const x = ox + positions[2 * v];
+      const y = oy + positions[2 * v + 1];
+      if (x < b[0]) b[0] = x;
+      if (y < b[1]) b[1] = y;
+      if (x > b[2]) b[2] = x;
+      if (y > b[3]) b[3] = y;
+    }
+  }
+  return b[0] <= b[2] ? b : null;
 }
