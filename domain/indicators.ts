@@ -42,7 +42,7 @@ export const COUNT_WORDS: Record<CountKey, Words & { what: string }> = {
   closedOnTime: { zh: '按期结案数', en: 'Closed on time', what: 'closed by its closure due time' },
   reworked: { zh: '返工数', en: 'Reworked', what: 'due for closure, with a rework' },
   extended: { zh: '延期数', en: 'Extended', what: 'due for closure, with an extension' },
-  open: { zh: '在办数', en: 'Open', what: 'reported in the period, neither closed nor voided by asOf' },
+  open: { zh: '在办数', en: 'Open', what: 'reported in the period and by asOf (or now), neither closed nor voided then' },
   overdue: { zh: '超期在办数', en: 'Open and overdue', what: 'open, past its handling due time and not handled by asOf' },
 };
 

@@ -117,11 +117,13 @@ export async function wallChecks(k: WorkflowKit): Promise<void> {
       const loaded = await p.evaluate(() => performance.timeOrigin);
       const inspector = await k.apiLogin(base, 'demo-inspector');
       const cats = await trpcGet<{ code: string }[]>(base, { cookie: inspector.cookie }, 'dispatch.categories', undefined);
+      const t0 = Date.now();
       const res = await post('dispatch.register', { channel: 'patrol', categoryCode: cats[0].code, lng: 117.6536, lat: 24.5101, crs: 'wgs84', description: `大屏联动测试 ${Date.now()}` }, inspector);
       const text = await res.text();
       assert(res.ok, `register: ${res.status} ${text}`);
       const code = (JSON.parse(text) as { result: { data: { code: string } } }).result.data.code;
       await p.waitForFunction((n) => Number(document.querySelector('[data-testid="wall-kpi-accepted"] .value')?.textContent?.replace(/,/g, '')) === n, before + 1, { timeout: 30_000 });
+      console.log(`    the wall's figures followed the commit ${Date.now() - t0} ms after it was sent`);
       await p.locator(`[data-testid="wall-ticker-item"][data-code="${code}"]`).waitFor({ timeout: 30_000 });
       assert((await p.evaluate(() => performance.timeOrigin)) === loaded, 'the page was reloaded');
       await p.screenshot({ path: resolve(shots, 'wall-after-commit.png') });
