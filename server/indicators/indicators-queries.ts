@@ -202,6 +202,11 @@ function sliceCounts(p: PeriodQuestion, asOf: string, lo: number, hi: number, by
       sql`case_facts f join cases c on c.id = f.case_id where f.case_id between ${lo} and ${hi} and c.id between ${lo} and ${hi} and ${caseScopeSql(p.scope)}`
     : sql`case_facts f where f.case_id between ${lo} and ${hi}`;
   const g = by ? GROUP_COLUMN[by] : sql`null::text`;
+  // every count needs one of these instants in the period: a case with none is dropped before the
+  // join and the aggregate (a short period, a wall's 30 days, then touches a few rows per slice)
+  const relevant = sql.raw(
+    ['reported_at', 'filed_at', 'handle_due_at', 'close_due_at'].map((c) => `(f.${c} >= w.s and f.${c} < w.e)`).join(' or '),
+  );
   // w.n: "now" for the open and overdue counts — asOf, or the present for a period still running
   return sql`with w as (select ${p.from}::timestamptz as s, ${p.to}::timestamptz as e, ${asOf}::timestamptz as a,
                                least(${asOf}::timestamptz, now()) as n)
@@ -221,6 +226,6 @@ function sliceCounts(p: PeriodQuestion, asOf: string, lo: number, hi: number, by
         count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e and ${OPEN_AT_N})::int as open,
         count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e and ${OPEN_AT_N}
                            and f.handle_due_at < w.n and (f.handled_at is null or f.handled_at >= w.n))::int as overdue
-      from w, ${from}
+      from w, ${from} and (${relevant})
       ${by ? sql`group by 1` : sql``}`;
 }
