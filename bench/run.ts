@@ -21,6 +21,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['live', async () => (await import('./live.bench.ts')).liveBench()],
   ['photos', async () => (await import('./photos.bench.ts')).photosBench()],
   ['livehub', async () => (await import('./live-hub.bench.ts')).liveHubBench()],
+  ['indicators', async () => (await import('./indicators.bench.ts')).indicatorsBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);

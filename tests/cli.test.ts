@@ -188,6 +188,14 @@ describe.skipIf(!embedded)('an embedded data folder', () => {
     expect(report.err.trim()).toBe(`(opened the data folder ${dir} directly)`);
     expect(report.out).toMatch(/^CityGrid indicators, city-wide: cases of \[2022-01-01T00:00:00\+08:00, 2022-09-01T00:00:00\+08:00\)/);
     expect(report.out).toMatch(/handling rate\s+—\s+0 \/ 0\s+处置率/); // an unseeded folder: nothing was due
+    const csv = await run(REPORT, ['--from', '2022-01-01', '--to', '2022-08-31', '--format', 'csv'], env());
+    expect(csv.code).toBe(0);
+    expect(csv.err.trim()).toBe(`(opened the data folder ${dir} directly)`);
+    expect(csv.out.trim().split('\n')).toHaveLength(2); // the header and the city
+    expect(csv.out).toMatch(/^group,key,name,nameEn,accepted,/);
+    const reversed = await run(REPORT, ['--from', '2022-08-31', '--to', '2022-01-01'], env());
+    expect(reversed.code).toBe(1);
+    expect(reversed.err).toMatch(/Report failed: .*from must be before to/);
     const reset = await run(RESET, [FIRST_ADMIN], env());
     expect(reset.code).toBe(0);
     expect(reset.err.trim()).toBe(`(opened the data folder ${dir} directly)`);
@@ -244,6 +252,11 @@ describe.skipIf(!embedded)('an embedded data folder', () => {
     expect(report.code).toBe(0);
     expect(report.err.trim()).toBe(through);
     expect(report.out).toMatch(/^CityGrid indicators, city-wide: cases of \[2022-01-01T00:00:00\+08:00, 2022-02-01T00:00:00\+08:00\)/);
+    // China-time dates (both included), grouped, as JSON: the same through the server
+    const json = await run(REPORT, ['--from', '2022-01-01', '--to', '2022-01-31', '--by', 'district', '--format', 'json'], env());
+    expect(json.code).toBe(0);
+    expect(json.err.trim()).toBe(through);
+    expect(JSON.parse(json.out)).toMatchObject({ from: '2022-01-01T00:00:00+08:00', to: '2022-02-01T00:00:00+08:00', by: 'district', accepted: 0, handlingRatePct: null, groups: [] });
     const reset = await run(RESET, [], env());
     expect(reset.code).toBe(0);
     expect(reset.err.trim()).toBe(through);
@@ -277,12 +290,12 @@ describe.skipIf(!embedded)('an embedded data folder', () => {
         sql`select action, detail->>'via' as via, detail->>'reason' as reason, ip, sum(repeats)::int as n from audit_log
             where action in ('system.resetPassword', 'system.report', 'system.localCli') group by 1, 2, 3, 4 order by 1, 2, 3`,
       );
-      // one reset each way (the refused one changed nothing); each report; the refusals, counted
+      // one reset each way (the refused one changed nothing); each report that ran; the refusals, counted
       expect(audit).toEqual([
         { action: 'system.localCli', via: null, reason: 'admin.noAccountToReset', ip: '127.0.0.1', n: 1 },
         { action: 'system.localCli', via: null, reason: 'cli.badSecret', ip: '127.0.0.1', n: 2 },
-        { action: 'system.report', via: VIA_DIRECT, reason: null, ip: null, n: 1 },
-        { action: 'system.report', via: VIA_SERVER, reason: null, ip: '127.0.0.1', n: 1 },
+        { action: 'system.report', via: VIA_DIRECT, reason: null, ip: null, n: 2 }, // text and CSV (a reversed period is refused before it runs)
+        { action: 'system.report', via: VIA_SERVER, reason: null, ip: '127.0.0.1', n: 2 }, // text and JSON
         { action: 'system.resetPassword', via: VIA_DIRECT, reason: null, ip: null, n: 1 },
         { action: 'system.resetPassword', via: VIA_SERVER, reason: null, ip: '127.0.0.1', n: 1 },
       ]);

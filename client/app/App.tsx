@@ -76,6 +76,26 @@ export function App() {
     document.documentElement.dataset.theme = theme;
     document.title = `${say(lang, route.title)} · CityGrid`;
   }, [lang, theme, route.title]);
+  const notes = (
+    <div className="notices" role="status">
+      {notices.map((n) => (
+        <div key={n.id} className="notice" onClick={() => dismiss(n.id)}>
+          {n.text}
+        </div>
+      ))}
+    </div>
+  );
+  // a wall screen: the route's own screen, full screen (no header, note or side panel)
+  if (route.layout === 'wall' && route.Screen && !denied) {
+    return (
+      <div className="app app-wall">
+        <Gate lang={lang}>
+          <route.Screen lang={lang} search={search} />
+        </Gate>
+        {notes}
+      </div>
+    );
+  }
   return (
     <div className="app">
       <header>
@@ -126,13 +146,7 @@ export function App() {
       </Console>
       )}
       </Gate>
-      <div className="notices" role="status">
-        {notices.map((n) => (
-          <div key={n.id} className="notice" onClick={() => dismiss(n.id)}>
-            {n.text}
-          </div>
-        ))}
-      </div>
+      {notes}
     </div>
   );
 }

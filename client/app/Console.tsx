@@ -86,9 +86,10 @@ const keyOfRow = (l: LayerModule, feed: Feed<unknown>) => (row: number): string 
 /**
  * `overlay`: a full panel over the map (the admin screens); the map stays mounted beneath.
  * `children`: the route's own panels; one of them may take the map's clicks and drags
- * (client/lib/map-interaction.ts).
+ * (client/lib/map-interaction.ts). `bare`: the map and the live stream's banners only, no side
+ * panel or details (a wall screen, client/features/wall/); `onMapReady` hands it the map.
  */
-export function Console({ title, children, overlay }: { title: string; children?: ReactNode; overlay?: ReactNode }) {
+export function Console({ title, children, overlay, bare = false, onMapReady }: { title: string; children?: ReactNode; overlay?: ReactNode; bare?: boolean; onMapReady?(c: MapController): void }) {
   const [interaction, setInteraction] = useState<MapInteraction | null>(null);
   const [state, update] = useUrlState(URL_DEFAULTS);
   const { lang, theme, view } = state;
@@ -125,7 +126,7 @@ export function Console({ title, children, overlay }: { title: string; children?
     const feed = feeds[i];
     if (!feed) return null;
     const highlight = sel && l.selection?.kind === sel.kind ? rowOf(feed, l.selection.keyBy, sel.key) : null;
-    return { feed, data: derived[i], lang, theme, zoom, visible: on(l), highlight, state, keyOf: keyOfRow(l, feed) };
+    return { feed, data: derived[i], lang, theme, zoom, visible: on(l), highlight, state, screenLabels: bare, keyOf: keyOfRow(l, feed) };
   });
 
   // the URL is parsed afresh on every write (each pan): the drawing is keyed on content, not identity
@@ -240,7 +241,10 @@ export function Console({ title, children, overlay }: { title: string; children?
         }}
         onClick={onClick}
         getTooltip={getTooltip}
-        onReady={(c) => (controller.current = c)}
+        onReady={(c) => {
+          controller.current = c;
+          onMapReady?.(c);
+        }}
         onAfterRender={onAfterRender}
         interaction={overlay ? null : interaction}
       />
@@ -257,6 +261,7 @@ export function Console({ title, children, overlay }: { title: string; children?
           </button>
         </div>
       )}
+      {!bare && (
       <aside className="side" data-testid="side">
         <div className="route-title">{title}</div>
         <ErrorBoundary fallback={(m) => <div className="error">{say(lang, 'panelFailed')}{m}</div>}>
@@ -290,12 +295,13 @@ export function Console({ title, children, overlay }: { title: string; children?
         </ErrorBoundary>
         <MapInteractionSlot.Provider value={setInteraction}>{children}</MapInteractionSlot.Provider>
       </aside>
+      )}
       {overlay && (
         <div className="overlay-panel">
           <ErrorBoundary fallback={(m) => <div className="error">{say(lang, 'panelFailed')}{m}</div>}>{overlay}</ErrorBoundary>
         </div>
       )}
-      {sel && !overlay && (
+      {sel && !overlay && !bare && (
         <ErrorBoundary key={state.sel} fallback={(m) => <div className="details error">{say(lang, 'panelFailed')}{m}</div>}>
           <DetailsPanel lang={lang} kind={sel.kind} onClose={() => update({ sel: null })}>
             {selected?.Details && (

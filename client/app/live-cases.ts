@@ -11,7 +11,7 @@
 // ended | off (the browser tests wait on it); `body[data-live-events]`: case events applied.
 import { useEffect, useState } from 'react';
 import { api, queryClient } from '../lib/api.ts';
-import { applyLiveMessage, type LiveMessage } from '../lib/live-cache.ts';
+import { applyLiveMessage, LIVE_MESSAGE_EVENT, type LiveMessage } from '../lib/live-cache.ts';
 import { dropCasesFeedRow, patchLiveFeed } from '../features/cases/cases-live.ts';
 import type { CasesFeed } from '../features/cases/cases-data.ts';
 import type { Feed } from '../map/binary-feed.ts';
@@ -76,6 +76,7 @@ export function useLiveStream(enabled: boolean): LiveState {
             phase('on');
           }
           void applyLiveMessage(queryClient, m, patch, drop);
+          window.dispatchEvent(new CustomEvent(LIVE_MESSAGE_EVENT, { detail: m }));
           if (m.kind === 'case' || m.kind === 'caseLeft') document.body.dataset.liveEvents = String(++applied);
         },
         onError: (err) => {

@@ -6,7 +6,10 @@
 import { describeIssues, messageOf, type InputIssue, type MessageParams } from '../../domain/messages.ts';
 import type { StateGroup } from '../../domain/workflow.ts';
 import { VOCABULARIES, type Vocabulary, type Words } from '../../domain/vocabulary.ts';
+import { RATES, type RateKey } from '../../domain/indicators.ts';
 export type Lang = 'zh' | 'en';
+
+const RATE_WORDS = Object.fromEntries(RATES.map((r) => [r.key, { zh: r.zh, en: r.en }])) as Record<RateKey, Words>;
 
 const strings = {
   title: { zh: 'CityGrid 城市网格运行中心', en: 'CityGrid city operations' },
@@ -21,8 +24,8 @@ const strings = {
   clinics: { zh: '村卫生所', en: 'Village clinics' },
   cases2022: { zh: '2022年1–8月案件', en: 'Cases Jan–Aug 2022' },
   openCases: { zh: '在办案件', en: 'Open cases' },
-  handlingRate: { zh: '处置率', en: 'Handling rate' },
-  closureRate: { zh: '结案率', en: 'Closure rate' },
+  // the rates' names (处置率, 结案率 …) are domain/indicators.ts's, under their keys
+  ...RATE_WORDS,
   loading: { zh: '加载中…', en: 'Loading…' },
   failed: { zh: '数据加载失败：', en: 'Could not load: ' },
   engine: { zh: '数据库引擎', en: 'Database engine' },

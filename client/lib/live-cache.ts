@@ -14,6 +14,9 @@ import type { Feed } from '../map/binary-feed.ts';
 
 export type { LiveMessage };
 
+/** The window event each message of the page's stream is also announced as (`detail`: the LiveMessage), for a screen that shows the stream itself (the wall's ticker). */
+export const LIVE_MESSAGE_EVENT = 'citygrid:live-message';
+
 /** What a live message names as changed (the stream's grid and compound events, a case by id). */
 export type ServerEvent = { kind: 'case'; id: number } | { kind: 'community'; id: number } | { kind: 'responsibilityGrid'; id: number };
 
@@ -38,7 +41,8 @@ export async function applyServerEvent(queryClient: QueryClient, event: ServerEv
   await Promise.all(filtersFor(event).map((f) => queryClient.invalidateQueries(f)));
 }
 
-const figures = (): QueryFilters[] => [trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter()];
+// every indicators question (the period's, the grouped ones a wall screen shows)
+const figures = (): QueryFilters[] => [trpc.cases.summary.pathFilter(), trpc.indicators.pathFilter()];
 
 /** One message of the live stream on the cache. */
 export async function applyLiveMessage(
@@ -99,7 +103,7 @@ export async function applyCaseEvent(queryClient: QueryClient, e: LiveCaseRow, p
 function figuresSoon(queryClient: QueryClient): void {
   figuresTimer ??= setTimeout(() => {
     figuresTimer = null;
-    for (const f of [trpc.cases.summary.pathFilter(), trpc.indicators.period.pathFilter()]) void queryClient.invalidateQueries(f);
+    for (const f of figures()) void queryClient.invalidateQueries(f);
   }, FIGURES_EVERY_MS);
 }
 

@@ -28,6 +28,8 @@ export interface LayerView<M, D> {
   /** Row of the selected feature in this feed, when the selection is this layer's. */
   highlight: number | null;
   state: UrlState;
+  /** The screen writes place names itself, above every layer (a wall screen): the map draws none. */
+  screenLabels?: boolean;
   /** What the selection of a feed row is called in the URL (its id, or its code). */
   keyOf(row: number): string | number | undefined;
 }

@@ -20,6 +20,12 @@ export interface MapController {
   flyTo(view: Partial<ViewState> & { lng: number; lat: number }): void;
   /** [west, south, east, north] in degrees */
   fitBounds(bbox: [number, number, number, number], maxZoom?: number): void;
+  /** Fits the box at once (no flight) with `padding` pixels around it (a wall screen's city filling its area). */
+  fit(bbox: [number, number, number, number], padding: number): void;
+  /** The pixel (from the map's top left) of a WGS-84 position. */
+  project(lng: number, lat: number): [number, number];
+  /** Calls `cb` after every move and resize; returns how to stop. */
+  onMoved(cb: () => void): () => void;
 }
 
 /** What an interaction mode is handed when it starts: the map, and our own picking at a pixel. */
@@ -201,6 +207,19 @@ export function MapView(props: MapViewProps) {
     latest.current.onReady?.({
       flyTo: (t) => map.flyTo({ center: [t.lng, t.lat], zoom: t.zoom ?? Math.max(map.getZoom(), 14), bearing: t.bearing, pitch: t.pitch, essential: true }),
       fitBounds: (b, maxZoom = 16) => map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 60, maxZoom, essential: true }),
+      fit: (b, padding) => map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding, animate: false }),
+      project: (lng, lat) => {
+        const p = map.project([lng, lat]);
+        return [p.x, p.y];
+      },
+      onMoved: (cb) => {
+        map.on('moveend', cb);
+        map.on('resize', cb);
+        return () => {
+          map.off('moveend', cb);
+          map.off('resize', cb);
+        };
+      },
     });
     return () => {
       loaded.current = false;

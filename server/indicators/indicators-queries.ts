@@ -1,47 +1,43 @@
-// The standard indicators, computed only from the event log through case_facts (a table the
-// event trigger keeps current, migration 0011). Rates are over the cases DUE in the period, not
-// the cases created in it (docs/indicators.md). Counted in slices of case ids (each statement
-// stays short on the one embedded connection) and cached per question and event stamp.
-import { PromiseCache } from '../promise-cache.ts';
+// The indicators, computed only from the event log through case_facts (a table the event
+// trigger keeps current, migration 0011), whole or split by a grouping (district, township, unit
+// grid, department, channel, category: a column of the case). What is counted and every rate
+// come from one table, domain/indicators.ts (docs/indicators.md). Counted in slices of case ids
+// (each statement stays short on the one embedded connection) and cached per question, scope
+// and event stamp; a question whose stamp moved is counted again at most once a second, and
+// every asker of it shares that one count (a wall of screens, a burst of commits).
+import { sql, type SQL } from 'drizzle-orm';
 import { caseScopeSql, scopeKey, type Scope } from '../auth/actor.ts';
-import { sql } from 'drizzle-orm';
 import { idSlices, rows, withStatementTag, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
+import { COUNT_KEYS, NO_GROUP, ratesOf, zeroCounts, type Grouping, type IndicatorCounts, type Rates } from '../../domain/indicators.ts';
+import { CHANNEL_WORDS, type Channel } from '../../domain/vocabulary.ts';
 
-export interface IndicatorCounts {
-  accepted: number;
-  filed: number;
-  dispatched: number;
-  dispatchedAccurately: number;
-  dueForHandling: number;
-  handled: number;
-  handledOnTime: number;
-  dueForClosure: number;
-  closed: number;
-  closedOnTime: number;
-  reworked: number;
-  extended: number;
-}
-
-export type Rate = number | null;
+export type { IndicatorCounts };
 
 export interface Indicators {
   from: string;
   to: string;
   asOf: string;
+  /** When this count started (the server's clock): what a screen's "data as of" says. */
+  computedAt: string;
   counts: IndicatorCounts;
   /** Ratios in [0, 1]; null when nothing was due. */
-  rates: {
-    filingRate: Rate; // 立案率
-    dispatchRate: Rate; // 派遣率
-    dispatchAccuracy: Rate; // 派遣准确率
-    handlingRate: Rate; // 处置率
-    handlingOnTimeRate: Rate; // 按期处置率
-    closureRate: Rate; // 结案率
-    closureOnTimeRate: Rate; // 按期结案率
-    reworkRate: Rate; // 返工率
-    extensionRate: Rate; // 延期率
-  };
+  rates: Rates;
+}
+
+export interface IndicatorGroup {
+  /** The column's value ('' for cases with none yet: not placed, not dispatched). */
+  key: string;
+  name: string;
+  nameEn: string;
+  counts: IndicatorCounts;
+  rates: Rates;
+}
+
+export interface GroupedIndicators extends Indicators {
+  by: Grouping;
+  /** One row per value met in the scope's cases of the period, by key. */
+  groups: IndicatorGroup[];
 }
 
 export interface PeriodQuestion {
@@ -54,86 +50,182 @@ export interface PeriodQuestion {
 /** Case ids per counting statement: ~25 ms each city-wide, ~60 ms for a district scope (embedded engine, demo city). */
 export const INDICATOR_SLICE = 25_000;
 const CACHE_ENTRIES = 64;
-/** A cached answer is also dropped after this long (the stamp could miss a late commit of a lower id). */
+/** A cached answer is also counted again after this long (the stamp could miss a late commit of a lower id). */
 const CACHE_TTL_MS = 5 * 60_000;
+/** A question is counted again at most this often (ms), however many commits move its stamp. */
+export const RECOUNT_EVERY_MS = 1000;
 
-/** Answers per database handle (a test's fresh engine never sees another's), LRU, in-flight shared. */
-const caches = new WeakMap<Db, PromiseCache<Indicators>>();
+/** The case column each grouping splits by (the place and unit a case was filed with). */
+const GROUP_COLUMN: Record<Grouping, SQL> = {
+  district: sql`c.district_code::text`,
+  township: sql`c.township_code::text`,
+  grid: sql`c.grid_code::text`,
+  department: sql`c.department_id::text`,
+  channel: sql`c.channel`,
+  category: sql`c.category_code`,
+  // the China-time calendar day (UTC+8, no DST; no time-zone table needed on either engine)
+  day: sql`to_char((f.reported_at at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD')`,
+};
 
-const COUNT_KEYS: (keyof IndicatorCounts)[] = [
-  'accepted', 'filed', 'dispatched', 'dispatchedAccurately', 'dueForHandling', 'handled', 'handledOnTime',
-  'dueForClosure', 'closed', 'closedOnTime', 'reworked', 'extended',
-];
+/**
+ * Answers by question, kept fresh by the event stamp: a question asked again with the stamp it
+ * was counted at is answered at once; with a newer stamp it is counted again, no sooner than
+ * RECOUNT_EVERY_MS after the last count started, and those who ask meanwhile share that count.
+ */
+class FreshCache<T> {
+  private readonly map = new Map<string, { stamp: string; startsAt: number; value: Promise<T> }>();
 
+  get(key: string, stamp: string, make: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.map.get(key);
+    if (hit) {
+      this.map.delete(key);
+      this.map.set(key, hit); // most recently used last
+      if (hit.stamp === stamp && now - hit.startsAt < CACHE_TTL_MS) return hit.value;
+      // a count not started yet will see this stamp's data too
+      if (hit.startsAt > now) return (hit.stamp = stamp), hit.value;
+    }
+    const startsAt = hit ? Math.max(now, hit.startsAt + RECOUNT_EVERY_MS) : now;
+    const wait = startsAt - now;
+    const value = wait > 0 ? new Promise<void>((r) => setTimeout(r, wait)).then(make) : make();
+    const entry = { stamp, startsAt, value };
+    this.map.set(key, entry);
+    // a failure is not kept — but only this entry goes, not a newer one under the same key
+    value.catch(() => {
+      if (this.map.get(key) === entry) this.map.delete(key);
+    });
+    while (this.map.size > CACHE_ENTRIES) this.map.delete(this.map.keys().next().value!);
+    return value;
+  }
+}
+
+/** Answers per database handle (a test's fresh engine or transaction never sees another's). */
+const caches = new WeakMap<Db, FreshCache<GroupedIndicators | Indicators>>();
+
+/** The whole scope's figures for a period. */
 export async function periodIndicators(db: Db, p: PeriodQuestion): Promise<Indicators> {
+  return cached(db, p, null, () => compute(db, p, null));
+}
+
+/** The scope's figures for a period, whole and split by `by`. */
+export async function groupedIndicators(db: Db, p: PeriodQuestion & { by: Grouping }): Promise<GroupedIndicators> {
+  return cached(db, p, p.by, () => compute(db, p, p.by)) as Promise<GroupedIndicators>;
+}
+
+async function cached<T extends Indicators>(db: Db, p: PeriodQuestion, by: Grouping | null, make: () => Promise<T>): Promise<T> {
   return withStatementTag({ priority: 'heavy', who: 'indicators.period' }, async () => {
     let stamp;
     try {
       // every change to the facts appends an event: max(id) is one index lookup
-      [stamp] = await rows<{ events: string | number | null; lo: string | number | null; hi: string | number | null }>(
-        db,
-        sql`select (select max(id) from case_events) as events, (select min(case_id) from case_facts) as lo, (select max(case_id) from case_facts) as hi`,
-      );
+      [stamp] = await rows<{ events: string | number | null }>(db, sql`select (select max(id) from case_events) as events`);
     } catch (err) {
       throw queryFailed('period indicators', err);
     }
-    const key = JSON.stringify([p.from, p.to, p.asOf ?? null, scopeKey(p.scope), stamp.events, stamp.lo, stamp.hi]);
+    const key = JSON.stringify([p.from, p.to, p.asOf ?? null, scopeKey(p.scope), by]);
     let cache = caches.get(db);
-    if (!cache) caches.set(db, (cache = new PromiseCache<Indicators>(CACHE_ENTRIES, CACHE_TTL_MS)));
-    const ids: [number, number] | null = stamp.lo === null ? null : [Number(stamp.lo), Number(stamp.hi)];
-    return cache.get(key, () => computeIndicators(db, p, ids));
+    if (!cache) caches.set(db, (cache = new FreshCache()));
+    return cache.get(key, String(stamp.events), make) as Promise<T>;
   });
 }
 
-async function computeIndicators(db: Db, p: PeriodQuestion, ids: [number, number] | null): Promise<Indicators> {
+type GroupRow = IndicatorCounts & { g: string | null };
+
+async function compute(db: Db, p: PeriodQuestion, by: Grouping | null): Promise<GroupedIndicators | Indicators> {
   const asOf = p.asOf ?? p.to;
-  const c = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as unknown as IndicatorCounts;
+  const computedAt = new Date().toISOString();
+  const total = zeroCounts();
+  const groups = new Map<string, IndicatorCounts>();
   try {
-    for (const [lo, hi] of ids ? idSlices(ids[0], ids[1], INDICATOR_SLICE) : []) {
-      const [part] = await rows<IndicatorCounts>(db, sliceCounts(p, asOf, lo, hi));
-      for (const k of COUNT_KEYS) c[k] += Number(part[k]);
+    // the id range is read when the count starts (a delayed recount sees the cases added meanwhile)
+    const [range] = await rows<{ lo: string | number | null; hi: string | number | null }>(db, sql`select min(case_id) as lo, max(case_id) as hi from case_facts`);
+    const slices = range.lo === null ? [] : idSlices(Number(range.lo), Number(range.hi), INDICATOR_SLICE);
+    for (const [lo, hi] of slices) {
+      for (const part of await rows<GroupRow>(db, sliceCounts(p, asOf, lo, hi, by))) {
+        const key = part.g ?? NO_GROUP;
+        let g = groups.get(key);
+        if (by && !g) groups.set(key, (g = zeroCounts()));
+        for (const k of COUNT_KEYS) {
+          const n = Number(part[k]);
+          total[k] += n;
+          if (g) g[k] += n;
+        }
+      }
     }
   } catch (err) {
     throw queryFailed('period indicators', err);
   }
-  const r = (num: number, den: number): Rate => (den === 0 ? null : num / den);
-  return {
-    from: p.from,
-    to: p.to,
-    asOf,
-    counts: c,
-    rates: {
-      filingRate: r(c.filed, c.accepted),
-      dispatchRate: r(c.dispatched, c.filed),
-      dispatchAccuracy: r(c.dispatchedAccurately, c.dispatched),
-      handlingRate: r(c.handled, c.dueForHandling),
-      handlingOnTimeRate: r(c.handledOnTime, c.dueForHandling),
-      closureRate: r(c.closed, c.dueForClosure),
-      closureOnTimeRate: r(c.closedOnTime, c.dueForClosure),
-      reworkRate: r(c.reworked, c.dueForClosure),
-      extensionRate: r(c.extended, c.dueForClosure),
-    },
-  };
+  const whole: Indicators = { from: p.from, to: p.to, asOf, computedAt, counts: total, rates: ratesOf(total) };
+  if (!by) return whole;
+  const names = await groupNames(db, by, [...groups.keys()]);
+  const out = [...groups.entries()]
+    .filter(([, c]) => COUNT_KEYS.some((k) => c[k] > 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, counts]) => ({ key, ...(names.get(key) ?? { name: key || '—', nameEn: key || '—' }), counts, rates: ratesOf(counts) }));
+  return { ...whole, by, groups: out };
 }
 
-/** The counts of the cases with ids in [lo, hi]. */
-function sliceCounts(p: PeriodQuestion, asOf: string, lo: number, hi: number) {
-  const scoped =
-    p.scope.kind === 'city' ? sql`true` : sql`f.case_id in (select c.id from cases c where c.id between ${lo} and ${hi} and ${caseScopeSql(p.scope)})`;
-  return sql`with f as (select f.* from case_facts f where f.case_id between ${lo} and ${hi} and ${scoped}),
-                  w as (select ${p.from}::timestamptz as s, ${p.to}::timestamptz as e, ${asOf}::timestamptz as a)
-      select
-        count(*) filter (where reported_at >= w.s and reported_at < w.e)::int as accepted,
-        count(*) filter (where reported_at >= w.s and reported_at < w.e and filed_at < w.a)::int as filed,
-        count(*) filter (where filed_at >= w.s and filed_at < w.e and dispatched_at < w.a)::int as dispatched,
-        count(*) filter (where filed_at >= w.s and filed_at < w.e and dispatched_at < w.a and returns = 0)::int as "dispatchedAccurately",
-        count(*) filter (where handle_due_at >= w.s and handle_due_at < w.e)::int as "dueForHandling",
-        count(*) filter (where handle_due_at >= w.s and handle_due_at < w.e and handled_at < w.a)::int as handled,
-        count(*) filter (where handle_due_at >= w.s and handle_due_at < w.e and handled_at < w.a and handled_at <= handle_due_at)::int as "handledOnTime",
-        count(*) filter (where close_due_at >= w.s and close_due_at < w.e)::int as "dueForClosure",
-        count(*) filter (where close_due_at >= w.s and close_due_at < w.e and closed_at < w.a)::int as closed,
-        count(*) filter (where close_due_at >= w.s and close_due_at < w.e and closed_at < w.a and closed_at <= close_due_at)::int as "closedOnTime",
-        count(*) filter (where close_due_at >= w.s and close_due_at < w.e and reworks > 0)::int as reworked,
-        count(*) filter (where close_due_at >= w.s and close_due_at < w.e and extensions > 0)::int as extended
-      from f, w`;
+/** The names of the groups met (their own tables; channels from the vocabulary; a unit grid or a day is its key). */
+async function groupNames(db: Db, by: Grouping, keys: string[]): Promise<Map<string, { name: string; nameEn: string }>> {
+  const out = new Map<string, { name: string; nameEn: string }>();
+  const wanted = keys.filter((k) => k !== NO_GROUP);
+  if (by === 'channel') {
+    for (const k of wanted) {
+      const w = CHANNEL_WORDS[k as Channel];
+      if (w) out.set(k, { name: w.zh, nameEn: w.en });
+    }
+    return out;
+  }
+  if (by === 'grid' || by === 'day' || !wanted.length) return out;
+  const list = sql`(select unnest(${sql.param(wanted)}::text[]))`;
+  const q = {
+    district: sql`select code::text as k, name, name_en as "nameEn" from districts where code::text in ${list}`,
+    township: sql`select code::text as k, name, name as "nameEn" from townships where code::text in ${list}`,
+    department: sql`select id::text as k, name, name_en as "nameEn" from departments where id::text in ${list}`,
+    category: sql`select code as k, name, name_en as "nameEn" from case_categories where code in ${list}`,
+  }[by];
+  try {
+    for (const r of await rows<{ k: string; name: string; nameEn: string }>(db, q)) out.set(r.k, { name: r.name, nameEn: r.nameEn });
+  } catch (err) {
+    throw queryFailed('indicator group names', err);
+  }
+  return out;
+}
+
+/** Reported, and neither closed nor voided, at w.n. */
+const OPEN_AT_N = sql.raw('f.reported_at < w.n and (f.closed_at is null or f.closed_at >= w.n) and (f.voided_at is null or f.voided_at >= w.n)');
+
+/** The counts of the cases with ids in [lo, hi] in the scope, one row per group (one row in all without `by`). */
+function sliceCounts(p: PeriodQuestion, asOf: string, lo: number, hi: number, by: Grouping | null) {
+  const needCase = by !== null || p.scope.kind !== 'city';
+  const from = needCase
+    ? // both sides bounded to the slice: the planner joins two range scans rather than probing cases once per fact
+      sql`case_facts f join cases c on c.id = f.case_id where f.case_id between ${lo} and ${hi} and c.id between ${lo} and ${hi} and ${caseScopeSql(p.scope)}`
+    : sql`case_facts f where f.case_id between ${lo} and ${hi}`;
+  const g = by ? GROUP_COLUMN[by] : sql`null::text`;
+  // every count needs one of these instants in the period: a case with none is dropped before the
+  // join and the aggregate (a short period, a wall's 30 days, then touches a few rows per slice)
+  const relevant = sql.raw(
+    ['reported_at', 'filed_at', 'handle_due_at', 'close_due_at'].map((c) => `(f.${c} >= w.s and f.${c} < w.e)`).join(' or '),
+  );
+  // w.n: "now" for the open and overdue counts — asOf, or the present for a period still running
+  return sql`with w as (select ${p.from}::timestamptz as s, ${p.to}::timestamptz as e, ${asOf}::timestamptz as a,
+                               least(${asOf}::timestamptz, now()) as n)
+      select ${g} as g,
+        count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e)::int as accepted,
+        count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e and f.filed_at < w.a)::int as filed,
+        count(*) filter (where f.filed_at >= w.s and f.filed_at < w.e and f.dispatched_at < w.a)::int as dispatched,
+        count(*) filter (where f.filed_at >= w.s and f.filed_at < w.e and f.dispatched_at < w.a and f.returns = 0)::int as "dispatchedAccurately",
+        count(*) filter (where f.handle_due_at >= w.s and f.handle_due_at < w.e)::int as "dueForHandling",
+        count(*) filter (where f.handle_due_at >= w.s and f.handle_due_at < w.e and f.handled_at < w.a)::int as handled,
+        count(*) filter (where f.handle_due_at >= w.s and f.handle_due_at < w.e and f.handled_at < w.a and f.handled_at <= f.handle_due_at)::int as "handledOnTime",
+        count(*) filter (where f.close_due_at >= w.s and f.close_due_at < w.e)::int as "dueForClosure",
+        count(*) filter (where f.close_due_at >= w.s and f.close_due_at < w.e and f.closed_at < w.a)::int as closed,
+        count(*) filter (where f.close_due_at >= w.s and f.close_due_at < w.e and f.closed_at < w.a and f.closed_at <= f.close_due_at)::int as "closedOnTime",
+        count(*) filter (where f.close_due_at >= w.s and f.close_due_at < w.e and f.reworks > 0)::int as reworked,
+        count(*) filter (where f.close_due_at >= w.s and f.close_due_at < w.e and f.extensions > 0)::int as extended,
+        count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e and ${OPEN_AT_N})::int as open,
+        count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e and ${OPEN_AT_N}
+                           and f.handle_due_at < w.n and (f.handled_at is null or f.handled_at >= w.n))::int as overdue
+      from w, ${from} and (${relevant})
+      ${by ? sql`group by 1` : sql``}`;
 }

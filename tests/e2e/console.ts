@@ -297,10 +297,10 @@ export async function consoleChecks(k: PageKit): Promise<void> {
 
   await check('the role routes share the map shell', async () => {
     await page.goto(`${base}/?${Y2022}&layers=districts`);
-    await page.getByRole('link', { name: '指挥中心' }).click();
-    await page.getByText('此模块的专用面板').waitFor();
-    assert(new URL(page.url()).pathname === '/command', `path is ${new URL(page.url()).pathname}`);
-    assert((await page.getByTestId('map').count()) === 1, 'no map on the command route');
+    // (指挥中心 is the full-screen wall, with a map of its own: tests/e2e/wall.ts)
+    await page.getByRole('link', { name: '网格管理' }).click();
+    await page.waitForURL((u) => u.pathname === '/grids');
+    assert((await page.getByTestId('map').count()) === 1, 'no map on the grids route');
     assert(new URL(page.url()).searchParams.get('layers') === 'districts', 'the route change lost the screen state');
   });
 
@@ -448,12 +448,13 @@ export async function consoleChecks(k: PageKit): Promise<void> {
     const ctx = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     const p = await ctx.newPage();
     watch(p);
-    await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts,cases`);
+    // the console with a display token (the wall itself, /command, is tests/e2e/wall.ts)
+    await p.goto(`${base}/?${Y2022}&display=${token}&layers=districts,cases`);
     await casesDrawn(p, cases.length);
     assert((await p.getByTestId('user-menu').innerText()).includes('大屏'), 'the header does not say wall screen');
     assert((await p.getByTestId('login').count()) === 0, 'a wall screen was asked to sign in');
     assert(new URL(p.url()).searchParams.get('display') === token, 'the token left the address');
-    await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts,cases&sel=case:${publicCase}`);
+    await p.goto(`${base}/?${Y2022}&display=${token}&layers=districts,cases&sel=case:${publicCase}`);
     await p.getByTestId('case-code').waitFor({ timeout: 60_000 });
     // a token never sees personal data, not even masked: the reporter section is not there at all
     assert((await p.getByTestId('reporter').count()) === 0, 'the wall screen shows a reporter section');
@@ -625,7 +626,7 @@ export async function consoleChecks(k: PageKit): Promise<void> {
     try {
       const p = await ctx.newPage();
       watch(p);
-      await p.goto(`${base}/command?${Y2022}&display=${token}&layers=districts`);
+      await p.goto(`${base}/?${Y2022}&display=${token}&layers=districts`);
       await p.getByTestId('user-menu').waitFor({ timeout: 60_000 });
       assert((await post('admin.revokeToken', { id })).ok, 'the token was not revoked');
       await p.getByTestId('search').locator('input').fill('芝山');

@@ -24,6 +24,7 @@ import { workflowChecks } from './workflow.ts';
 import { settingsChecks } from './settings.ts';
 import { clientChecks } from './client.ts';
 import { liveChecks } from './live.ts';
+import { wallChecks } from './wall.ts';
 
 /** Every screen's checks, in the order a full run takes them. */
 const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
@@ -33,6 +34,7 @@ const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
   settings: settingsChecks,
   client: clientChecks,
   live: liveChecks,
+  wall: wallChecks,
 };
 
 const shots = resolve(root, 'test-results', 'screenshots');

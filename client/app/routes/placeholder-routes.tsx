@@ -1,5 +1,5 @@
-// The routes whose own panels arrive with their issues (command centre, coverage):
-// the map console, and a line saying what is to come.
+// The routes whose own panels arrive with their issues (coverage): the map console, and a
+// line saying what is to come.
 import { say, type StringKey } from '../../lib/i18n.ts';
 import type { RouteDef } from './route.ts';
 
@@ -9,5 +9,4 @@ const placeholder = (path: string, title: StringKey): RouteDef => ({
   Panel: ({ lang }) => <p className="muted placeholder">{say(lang, 'placeholder')}</p>,
 });
 
-export const commandRoute = placeholder('/command', 'routeCommand');
 export const coverageRoute = placeholder('/coverage', 'routeCoverage');

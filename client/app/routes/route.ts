@@ -19,4 +19,10 @@ export interface RouteDef {
   Panel?: ComponentType<RouteProps>;
   /** A full panel over the map, whose feeds wait meanwhile (the page does not prefetch them either). */
   Overlay?: ComponentType<RouteProps>;
+  /**
+   * 'wall': the route is its `Screen`, full screen, with no header, note or side panel (a wall
+   * screen read from across the room, client/features/wall/); otherwise the map console.
+   */
+  layout?: 'console' | 'wall';
+  Screen?: ComponentType<RouteProps>;
 }

@@ -13,6 +13,8 @@ interface PolygonInput {
   zoom: number;
   highlight?: number | null;
   theme: 'dark' | 'light';
+  /** The screen writes the names itself (a wall): none on the map. */
+  noLabels?: boolean;
 }
 
 export const DISTRICT_LINE: Record<'dark' | 'light', [number, number, number, number]> = { dark: [120, 170, 230, 230], light: [60, 80, 110, 230] };
@@ -30,7 +32,7 @@ export function createDistrictsLayers(o: PolygonInput): MapLayers {
     // no fill: the base map draws the land, and districts are picked by point-in-polygon
     line: DISTRICT_LINE[o.theme],
     lineWidthPixels: 2,
-    label: o.zoom < 11 ? nameOf(o.feed.meta, o.lang) : null,
+    label: o.zoom < 11 && !o.noLabels ? nameOf(o.feed.meta, o.lang) : null,
     labelSize: 16,
     theme: o.theme,
     triggers: [o.lang],
@@ -47,7 +49,7 @@ export function createTownshipsLayers(o: PolygonInput): MapLayers {
     minZoom: TOWNSHIPS_MIN_ZOOM,
     line: TOWNSHIP_LINE[o.theme],
     lineWidthPixels: 1,
-    label: o.zoom >= 9 && o.zoom < 13 ? nameOf(o.feed.meta, o.lang) : null,
+    label: o.zoom >= 9 && o.zoom < 13 && !o.noLabels ? nameOf(o.feed.meta, o.lang) : null,
     labelSize: 12,
     theme: o.theme,
     triggers: [o.lang],

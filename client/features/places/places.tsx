@@ -20,7 +20,7 @@ export const districtsLayer = defineLayer<FeedMeta, PolygonShapes>({
   swatch: { shape: 'line', colour: (t) => DISTRICT_LINE[t] },
   selection: { kind: 'district', keyBy: 'code', fitMaxZoom: 15 },
   ...polygonLayer,
-  draw: (v) => createDistrictsLayers({ feed: v.feed, shapes: v.data, lang: v.lang, visible: v.visible, zoom: v.zoom, theme: v.theme, highlight: v.highlight }),
+  draw: (v) => createDistrictsLayers({ feed: v.feed, shapes: v.data, lang: v.lang, visible: v.visible, zoom: v.zoom, theme: v.theme, highlight: v.highlight, noLabels: v.screenLabels }),
   describe: (v, row) => nameOf(v.feed.meta, row, v.lang),
   Details: areaDetails('district'),
 });
@@ -33,7 +33,7 @@ export const townshipsLayer = defineLayer<FeedMeta, PolygonShapes>({
   swatch: { shape: 'line', colour: (t) => TOWNSHIP_LINE[t] },
   selection: { kind: 'township', keyBy: 'code', fitMaxZoom: 15 },
   ...polygonLayer,
-  draw: (v) => createTownshipsLayers({ feed: v.feed, shapes: v.data, lang: v.lang, visible: v.visible, zoom: v.zoom, theme: v.theme, highlight: v.highlight }),
+  draw: (v) => createTownshipsLayers({ feed: v.feed, shapes: v.data, lang: v.lang, visible: v.visible, zoom: v.zoom, theme: v.theme, highlight: v.highlight, noLabels: v.screenLabels }),
   describe: (v, row) => nameOf(v.feed.meta, row, v.lang),
   Details: areaDetails('township'),
 });
