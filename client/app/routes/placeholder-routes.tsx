@@ -1,4 +1,4 @@
-// The routes whose own panels arrive with their issues (command centre, coverage):
+// The routes whose own panels arrive with their issues (the command centre):
 // the map console, and a line saying what is to come.
 import { say, type StringKey } from '../../lib/i18n.ts';
 import type { RouteDef } from './route.ts';
@@ -10,4 +10,3 @@ const placeholder = (path: string, title: StringKey): RouteDef => ({
 });
 
 export const commandRoute = placeholder('/command', 'routeCommand');
-export const coverageRoute = placeholder('/coverage', 'routeCoverage');

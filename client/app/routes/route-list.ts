@@ -2,7 +2,8 @@
 // line here.
 import type { RouteDef } from './route.ts';
 import { mapRoute } from './map-route.tsx';
-import { commandRoute, coverageRoute } from './placeholder-routes.tsx';
+import { commandRoute } from './placeholder-routes.tsx';
+import { coverageRoute } from './coverage-route.tsx';
 import { dispatchRoute } from './dispatch-route.tsx';
 import { fieldRoute } from './field-route.tsx';
 import { gridsRoute } from './grids-route.tsx';
