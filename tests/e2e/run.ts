@@ -19,6 +19,7 @@ import { workflowChecks } from './workflow.ts';
 import { settingsChecks } from './settings.ts';
 import { clientChecks } from './client.ts';
 import { liveChecks } from './live.ts';
+import { coverageChecks } from './coverage.ts';
 
 const shots = resolve(root, 'test-results', 'screenshots');
 const dataDir = process.env.CITYGRID_E2E_DATA_DIR ?? resolve(root, '.data', 'e2e');
@@ -155,6 +156,8 @@ async function main() {
     else if (process.env.CITYGRID_E2E_ONLY === 'client') await clientChecks(kit);
     // CITYGRID_E2E_ONLY=live: only the live stream's promises (tests/e2e/live.ts)
     else if (process.env.CITYGRID_E2E_ONLY === 'live') await liveChecks(kit);
+    // CITYGRID_E2E_ONLY=coverage: only the clinic coverage planner (tests/e2e/coverage.ts)
+    else if (process.env.CITYGRID_E2E_ONLY === 'coverage') await coverageChecks(kit);
     else {
 
     await check('sign-in: the demo accounts are listed as demo, a wrong password is refused, the viewer gets in', async () => {
@@ -906,6 +909,7 @@ async function main() {
     await settingsChecks(kit);
     await clientChecks(kit);
     await liveChecks(kit);
+    await coverageChecks(kit);
     }
     await check('the page raised no script errors', async () => {
       assert(errors.length === 0, errors.join('; '));
