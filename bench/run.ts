@@ -20,6 +20,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['live', async () => (await import('./live.bench.ts')).liveBench()],
   ['photos', async () => (await import('./photos.bench.ts')).photosBench()],
   ['livehub', async () => (await import('./live-hub.bench.ts')).liveHubBench()],
+  ['coverage', async () => (await import('./coverage.bench.ts')).coverageBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);

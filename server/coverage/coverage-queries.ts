@@ -19,7 +19,6 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { type Scope } from '../auth/actor.ts';
 import { queryFailed, refuse } from '../query-error.ts';
-import { tableStamp } from '../geo/table-stamp.ts';
 import { PromiseCache } from '../promise-cache.ts';
 import { COVERAGE_MODEL, DETOUR_FACTOR, MODE_SPEEDS_KMH, isCovered, reachMetres, reachMm, type TravelMode } from '../../domain/coverage.ts';
 
@@ -104,17 +103,31 @@ export interface Base {
   clinics: { id: number; villageCode: string; lng: number; lat: number }[];
 }
 
-const baseCache = new WeakMap<Db, PromiseCache<Base>>();
+/**
+ * Kept per state of the data, not per connection: the key is the database's name and, for each
+ * table the answer reads, its row count and newest row version (xmin). A test's rolled-back
+ * transaction that changes a clinic sees its own key; two handles on one database share.
+ */
+const baseCache = new PromiseCache<Base>(4);
+
+async function coverageStamp(db: Db): Promise<string> {
+  const part = (t: string) => sql`(select concat(count(*), '/', max(xmin::text::bigint)) from ${sql.identifier(t)})`;
+  try {
+    const [r] = await rows<{ stamp: string }>(db, sql`select concat_ws(':', current_database(), ${part('clinics')}, ${part('demand_cells')}, ${part('villages')}) as stamp`);
+    return r.stamp;
+  } catch (err) {
+    throw queryFailed('coverage data stamp', err);
+  }
+}
 
 /** Today's nearest clinic of every cell and village centre, city-wide (scopes filter afterwards). */
 export async function baseNearest(db: Db): Promise<Base> {
-  const stamp = await tableStamp(db, ['clinics', 'demand_cells', 'villages']);
-  let c = baseCache.get(db);
-  if (!c) baseCache.set(db, (c = new PromiseCache(2)));
-  return c.get(stamp, () => computeBase(db, stamp));
+  const stamp = await coverageStamp(db);
+  return baseCache.get(stamp, () => computeBase(db, stamp));
 }
 
-async function computeBase(db: Db, stamp: string): Promise<Base> {
+/** The nearest clinic of every place, computed now (no cache): what the bench times. */
+export async function computeBase(db: Db, stamp: string): Promise<Base> {
   try {
     const villages = await rows<{ code: string; name: string; kind: string; township_code: string; district_code: string; population: number; lng: number; lat: number; clinic_id: number | null; metres: number | null; clinics: string | number[] | null }>(
       db,
@@ -248,7 +261,7 @@ export interface CoverageSummary {
   districts: Group[];
 }
 
-const summaryCache = new WeakMap<Db, PromiseCache<CoverageSummary>>();
+const summaryCache = new PromiseCache<CoverageSummary>(32);
 
 /** The coverage measures of a scenario in the asker's districts (the plain scenario is kept per table stamp). */
 export async function coverageSummary(db: Db, p: CoverageParams): Promise<CoverageSummary> {
@@ -256,9 +269,7 @@ export async function coverageSummary(db: Db, p: CoverageParams): Promise<Covera
   if (!plain) await checkScenario(db, p.scenario);
   const base = await baseNearest(db);
   if (!plain) return summarise(base, await judgeScenario(db, base, p.scenario, reachMetres(p.mode, p.thresholdMinutes)), p);
-  let c = summaryCache.get(db);
-  if (!c) summaryCache.set(db, (c = new PromiseCache(32)));
-  return c.get(JSON.stringify([base.stamp, p.mode, p.thresholdMinutes, p.scope.kind, p.scope.districts]), async () => summarise(base, await judgeScenario(db, base, NO_SCENARIO, 0), p));
+  return summaryCache.get(JSON.stringify([base.stamp, p.mode, p.thresholdMinutes, p.scope.kind, p.scope.districts]), async () => summarise(base, await judgeScenario(db, base, NO_SCENARIO, 0), p));
 }
 
 export const inScope = (scope: Scope, districtCode: string) => scope.kind !== 'department' && (scope.districts === null || scope.districts.includes(districtCode));
