@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { migrateEngine, openEngine, type Engine } from '../db/engine.ts';
 import { isSeeded, seedCity } from '../data/seed.ts';
 import { CITY } from '../server/auth/actor.ts';
-import { computeBase, coverageSummary, sitingData } from '../server/coverage/coverage-queries.ts';
+import { baseNearest, computeBase, coverageSummary, sitingData } from '../server/coverage/coverage-queries.ts';
 import { greedyCover } from '../server/coverage/siting.ts';
 import { WhatIf } from '../client/features/coverage/what-if.ts';
 import { greatCircleMetres, isCovered, reachMm } from '../domain/coverage.ts';
@@ -23,12 +23,12 @@ import { openSeeded } from './seeded-engine.ts';
 const SMOKE = process.env.CITYGRID_BENCH_SMOKE === '1';
 const ms = (x: number) => Math.round(x * 10) / 10;
 
-/** Every cell against every clinic (and the proposed sites), no index: the naive reference. */
+/** Every cell against every clinic (and the proposed sites), no index: the naive reference (smoke: every 20th cell, scaled up). */
 function allPairs(w: WhatIf, extra: { lng: number; lat: number }[] = []): number {
   const d = w.data;
   const mm = reachMm('walking', 15);
   let covered = 0;
-  for (let i = 0; i < d.lng.length; i++) {
+  for (let i = 0; i < d.lng.length; i += SMOKE ? 20 : 1) {
     let best = Infinity;
     for (const c of d.clinics) best = Math.min(best, greatCircleMetres(c.lng, c.lat, d.lng[i], d.lat[i]));
     for (const c of extra) best = Math.min(best, greatCircleMetres(c.lng, c.lat, d.lng[i], d.lat[i]));
@@ -37,11 +37,14 @@ function allPairs(w: WhatIf, extra: { lng: number; lat: number }[] = []): number
   return covered;
 }
 
-async function engineBench(engine: Engine, label: string, reps: number): Promise<{ entries: BenchEntry[]; full: number }> {
-  const full = await repeat(reps, () => computeBase(engine.db, 'bench'));
-  const base = await computeBase(engine.db, 'bench');
+async function engineBench(engine: Engine, label: string, reps: number): Promise<{ entries: BenchEntry[]; full: number; base: Awaited<ReturnType<typeof computeBase>> }> {
+  // the first is the server's own first request (kept for the calls below); more runs bypass the cache
+  const t0 = performance.now();
+  const base = await baseNearest(engine.db);
+  const first = performance.now() - t0;
+  const full = reps > 1 ? await repeat(reps - 1, () => computeBase(engine.db, 'bench')) : first;
   const w = new WhatIf({ ...base.cells, clinics: base.clinics });
-  const naive = await repeat(1, () => allPairs(w));
+  const naive = (await repeat(1, () => allPairs(w))) * (SMOKE ? 20 : 1);
   // a proposed site at the cell farthest from any clinic, and the first clinic closed
   let far = 0;
   base.cells.metres.forEach((m, i) => m > base.cells.metres[far] && (far = i));
@@ -51,6 +54,7 @@ async function engineBench(engine: Engine, label: string, reps: number): Promise
   const cells = base.cells.id.length;
   return {
     full,
+    base,
     entries: [
       entry({ name: `coverage full recompute, ${label} (${cells} cells × ${base.clinics.length} clinics, PostGIS)`, value: ms(full), unit: 'ms', baseline: ms(naive), target: label === 'server' ? '≤ 100 ms' : 'reported', met: label !== 'server' || full <= 100, note: 'baseline: naive all-pairs great circle in JS' }),
       entry({ name: `coverage scenario summary, ${label} (1 proposed, 1 closed)`, value: ms(what), unit: 'ms', baseline: ms(full), target: 'ratio < 1', met: what < full, note: 'baseline: the full recompute' }),
@@ -73,14 +77,14 @@ export async function coverageBench(): Promise<BenchEntry[]> {
     out.push(...embedded.entries);
 
     // the browser's what-if: one drag move (a proposed site 100 m further each move)
-    const base = await computeBase(engine.db, 'bench');
+    const base = embedded.base;
     const w = new WhatIf({ ...base.cells, clinics: base.clinics });
     let far = 0;
     base.cells.metres.forEach((m, i) => m > base.cells.metres[far] && (far = i));
     w.evaluate('walking', 15, new Set(), []);
     let step = 0;
     const move = await repeat(SMOKE ? 20 : 200, () => w.evaluate('walking', 15, new Set(), [{ lng: base.cells.lng[far] + (step++ % 50) * 0.001, lat: base.cells.lat[far] }]));
-    const naiveMove = await repeat(1, () => allPairs(w, [{ lng: base.cells.lng[far], lat: base.cells.lat[far] }]));
+    const naiveMove = (await repeat(1, () => allPairs(w, [{ lng: base.cells.lng[far], lat: base.cells.lat[far] }]))) * (SMOKE ? 20 : 1);
     out.push(entry({ name: 'coverage what-if per drag move (browser computation alone)', value: ms(move), unit: 'ms', baseline: ms(naiveMove), target: '≤ 16 ms', met: move <= 16, note: 'baseline: naive all-pairs recompute of the move' }));
 
     // suggestions
