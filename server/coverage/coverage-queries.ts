@@ -233,7 +233,7 @@ export interface Group {
   code: string;
   name: string;
   districtCode: string;
-  /** Residents of villages (村) and other places, communities (社区) excluded; covered ones. */
+  /** Residents of administrative villages (村); covered ones. */
   population: number;
   covered: number;
   villages: number;
@@ -249,13 +249,15 @@ export interface CoverageSummary {
   thresholdMinutes: number;
   reachMetres: number;
   cells: number;
-  /** Residents outside urban communities (villages and other places) and those within the threshold. */
+  /** Residents of administrative villages (村) and those within the threshold. */
   population: { total: number; covered: number; uncovered: number };
   /** Administrative villages (村): the one-clinic-per-village check, and the share within the threshold (by their centre). */
   villages: { count: number; withClinic: number; within: number; withoutClinic: { code: string; name: string; township: string; population: number }[] };
   /** Urban communities (社区), served by community health centres that are not in the data: reported apart. */
   communities: { count: number; population: number; covered: number };
-  /** Villages by residents beyond the threshold, most first (at most LIST_LIMIT; communities excluded). */
+  /** Other places (farms, forest farms, zones: code segment 400+), not villages: reported apart too. */
+  otherPlaces: { count: number; population: number; covered: number };
+  /** Administrative villages by residents beyond the threshold, most first (at most LIST_LIMIT). */
   uncovered: { code: string; name: string; township: string; districtCode: string; population: number; uncovered: number }[];
   townships: Group[];
   districts: Group[];
@@ -288,6 +290,7 @@ export function summarise(base: Base, j: Judged, p: CoverageParams): CoverageSum
   let total = 0;
   let covered = 0;
   const communities = { count: 0, population: 0, covered: 0 };
+  const otherPlaces = { count: 0, population: 0, covered: 0 };
   const C = base.cells;
   for (let i = 0; i < C.id.length; i++) {
     const v = V[C.village[i]];
@@ -295,9 +298,10 @@ export function summarise(base: Base, j: Judged, p: CoverageParams): CoverageSum
     cells++;
     const pop = C.population[i];
     const ok = isCovered(j.cellMetres[i], mm);
-    if (v.kind === 'community') {
-      communities.population += pop;
-      if (ok) communities.covered += pop;
+    if (v.kind !== 'village') {
+      const apart = v.kind === 'community' ? communities : otherPlaces;
+      apart.population += pop;
+      if (ok) apart.covered += pop;
       continue;
     }
     total += pop;
@@ -312,13 +316,12 @@ export function summarise(base: Base, j: Judged, p: CoverageParams): CoverageSum
   const uncovered: CoverageSummary['uncovered'] = [];
   V.forEach((v, i) => {
     if (!inScope(p.scope, v.districtCode)) return;
-    if (v.kind === 'community') {
-      communities.count++;
+    if (v.kind !== 'village') {
+      (v.kind === 'community' ? communities : otherPlaces).count++;
       return;
     }
     const township = base.townships.get(v.townshipCode) ?? v.townshipCode;
     if (uncoveredOf[i] > 0) uncovered.push({ code: v.code, name: v.name, township, districtCode: v.districtCode, population: v.population, uncovered: uncoveredOf[i] });
-    if (v.kind !== 'village') return;
     const within = isCovered(j.villageMetres[i], mm);
     villages.count++;
     if (j.hasClinic[i]) villages.withClinic++;
@@ -346,6 +349,7 @@ export function summarise(base: Base, j: Judged, p: CoverageParams): CoverageSum
     population: { total, covered, uncovered: total - covered },
     villages,
     communities,
+    otherPlaces,
     uncovered,
     townships: all.filter((g) => g.code.length === 9),
     districts: all.filter((g) => g.code.length === 6),
@@ -355,7 +359,7 @@ export function summarise(base: Base, j: Judged, p: CoverageParams): CoverageSum
 // ---- the cells, for the browser's what-if
 
 export interface CoverageCells {
-  /** Column arrays, one entry per demand cell of the scope outside urban communities (id order). */
+  /** Column arrays, one entry per demand cell of the scope's administrative villages (id order). */
   id: number[];
   lng: number[];
   lat: number[];
@@ -367,7 +371,7 @@ export interface CoverageCells {
 }
 
 /**
- * The demand cells of the asker's districts (communities excluded, as in the headline figure)
+ * The demand cells of the administrative villages of the asker's districts (as in the headline figure)
  * with today's nearest clinic, and every clinic: what the planner's what-if recomputes from in
  * the browser (client/features/coverage/what-if.ts) with the same rule. A distance, so one
  * answer serves every mode and threshold.
@@ -378,7 +382,7 @@ export async function coverageCells(db: Db, scope: Scope): Promise<CoverageCells
   const C = base.cells;
   for (let i = 0; i < C.id.length; i++) {
     const v = base.villages[C.village[i]];
-    if (v.kind === 'community' || !inScope(scope, v.districtCode)) continue;
+    if (v.kind !== 'village' || !inScope(scope, v.districtCode)) continue;
     out.id.push(C.id[i]);
     out.lng.push(C.lng[i]);
     out.lat.push(C.lat[i]);
@@ -394,7 +398,7 @@ export async function coverageCells(db: Db, scope: Scope): Promise<CoverageCells
 export interface SitingData {
   /** Candidate sites: the centres of the administrative villages (村) of the scope, by code. */
   candidates: { code: string; name: string; lng: number; lat: number }[];
-  /** Demand cells the scenario leaves uncovered (ids, communities excluded) and their residents. */
+  /** Demand cells of administrative villages the scenario leaves uncovered (ids) and their residents. */
   cellIds: number[];
   weights: number[];
   /** Per candidate, indices into cellIds of the cells it would cover. */
@@ -411,7 +415,7 @@ export async function sitingData(db: Db, p: CoverageParams): Promise<SitingData>
   const C = base.cells;
   for (let i = 0; i < C.id.length; i++) {
     const v = base.villages[C.village[i]];
-    if (v.kind === 'community' || !inScope(p.scope, v.districtCode) || C.population[i] <= 0 || isCovered(j.cellMetres[i], mm)) continue;
+    if (v.kind !== 'village' || !inScope(p.scope, v.districtCode) || C.population[i] <= 0 || isCovered(j.cellMetres[i], mm)) continue;
     cellIds.push(C.id[i]);
     weights.push(C.population[i]);
   }

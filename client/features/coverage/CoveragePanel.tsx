@@ -144,7 +144,7 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
         add('coverage-closed', EMPTY);
         map.addLayer({ id: 'coverage-reach-fill', type: 'fill', source: 'coverage-reach', paint: { 'fill-color': '#a855f7', 'fill-opacity': 0.12 } });
         map.addLayer({ id: 'coverage-reach-line', type: 'line', source: 'coverage-reach', paint: { 'line-color': '#a855f7', 'line-width': 1.5 } });
-        map.addLayer({ id: 'coverage-uncovered', type: 'circle', source: 'coverage-uncovered', paint: { 'circle-color': '#ef4444', 'circle-opacity': 0.55, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 12, 4, 15, 8] } });
+        map.addLayer({ id: 'coverage-uncovered', type: 'circle', source: 'coverage-uncovered', paint: { 'circle-color': '#f59e0b', 'circle-opacity': 0.75, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 12, 4, 15, 8] } });
         map.addLayer({ id: 'coverage-newly', type: 'circle', source: 'coverage-newly', paint: { 'circle-color': '#22c55e', 'circle-opacity': 0.9, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2, 12, 5, 15, 9] } });
         map.addLayer({ id: 'coverage-closed', type: 'circle', source: 'coverage-closed', paint: { 'circle-color': '#6b7280', 'circle-radius': 7, 'circle-stroke-color': '#ef4444', 'circle-stroke-width': 2 } });
         parts.current = { map, markers: [] };
@@ -194,15 +194,15 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
   return (
     <section className="coverage-panel" data-testid="coverage-panel">
       <div className="coverage-params">
-        <label>
+        <label className="row">
           {sayCoverage(lang, 'mode')}{' '}
           <select data-testid="coverage-mode" value={mode} onChange={(e) => setParams({ mode: e.target.value as TravelMode, minutes })}>
             {TRAVEL_MODES.map((m) => (
               <option key={m} value={m}>{MODE_WORDS[m][lang]}</option>
             ))}
           </select>
-        </label>{' '}
-        <label>
+        </label>
+        <label className="row">
           {sayCoverage(lang, 'threshold')}{' '}
           <select data-testid="coverage-minutes" value={minutes} onChange={(e) => setParams({ mode, minutes: Number(e.target.value) })}>
             {[5, 10, 15, 20, 30, 45, 60].map((m) => (
@@ -238,6 +238,9 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
           <p className="muted small" data-testid="coverage-communities">
             {sayCoverage(lang, 'communities')}: {n(s.communities.count)} · {sayCoverage(lang, 'population')} {n(s.communities.population)}
           </p>
+          <p className="muted small">
+            {sayCoverage(lang, 'otherPlaces')}: {n(s.otherPlaces.count)} · {sayCoverage(lang, 'population')} {n(s.otherPlaces.population)}
+          </p>
           <h4>{sayCoverage(lang, 'withoutClinic')}</h4>
           <p data-testid="coverage-without-clinic">
             {s.villages.withoutClinic.length ? s.villages.withoutClinic.map((v) => `${v.name}（${v.code}）`).join('、') : sayCoverage(lang, 'none')}
@@ -268,7 +271,7 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
           </ol>
           <GroupTable lang={lang} summary={s} />
           <ul className="legend-block small">
-            <li><i className="swatch round" style={{ background: '#ef4444' }} /> {sayCoverage(lang, 'legendUncovered')}</li>
+            <li><i className="swatch round" style={{ background: '#f59e0b' }} /> {sayCoverage(lang, 'legendUncovered')}</li>
             <li><i className="swatch round" style={{ background: '#22c55e' }} /> {sayCoverage(lang, 'legendNewly')}</li>
           </ul>
         </>
