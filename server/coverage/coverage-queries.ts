@@ -396,7 +396,11 @@ export async function coverageCells(db: Db, scope: Scope): Promise<CoverageCells
 // ---- the siting instance
 
 export interface SitingData {
-  /** Candidate sites: the centres of the administrative villages (村) of the scope, by code. */
+  /**
+   * Candidate sites: the centres of the administrative villages (村) of the scope (code: the
+   * village's), then the centres of the uncovered demand cells (code: `cell:<id>`, named after
+   * their village) — a ~700 m lattice over where people are beyond reach.
+   */
   candidates: { code: string; name: string; lng: number; lat: number }[];
   /** Demand cells of administrative villages the scenario leaves uncovered (ids) and their residents. */
   cellIds: number[];
@@ -405,40 +409,55 @@ export interface SitingData {
   covers: number[][];
 }
 
-/** The maximal covering instance of a scenario: who is uncovered, and whom each village centre would cover. */
+const idList = (v: string | number[]) => (Array.isArray(v) ? v.map(Number) : v.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number));
+
+/** The maximal covering instance of a scenario: who is uncovered, and whom each candidate site would cover. */
 export async function sitingData(db: Db, p: CoverageParams): Promise<SitingData> {
   const mm = reachMm(p.mode, p.thresholdMinutes);
   const base = await baseNearest(db);
   const j = await judgeScenario(db, base, p.scenario, reachMetres(p.mode, p.thresholdMinutes));
   const cellIds: number[] = [];
   const weights: number[] = [];
+  const cellVillage: number[] = [];
   const C = base.cells;
   for (let i = 0; i < C.id.length; i++) {
     const v = base.villages[C.village[i]];
     if (v.kind !== 'village' || !inScope(p.scope, v.districtCode) || C.population[i] <= 0 || isCovered(j.cellMetres[i], mm)) continue;
     cellIds.push(C.id[i]);
     weights.push(C.population[i]);
+    cellVillage.push(i);
   }
-  const candidates = base.villages.filter((v) => v.kind === 'village' && inScope(p.scope, v.districtCode));
+  const villages = base.villages.filter((v) => v.kind === 'village' && inScope(p.scope, v.districtCode));
+  const deg = degreesFor(reachMetres(p.mode, p.thresholdMinutes));
   let pairs;
   try {
-    pairs = await rows<{ code: string; ids: string | number[] }>(
+    pairs = await rows<{ kind: string; key: string; ids: string | number[] }>(
       db,
-      sql`select v.code::text as code, array_agg(d.id order by d.id) as ids
-          from villages v join demand_cells d on ST_DWithin(d.geom, v.geom, ${degreesFor(reachMetres(p.mode, p.thresholdMinutes))}::float8)
-          where v.code::text = any(${sql.param(candidates.map((c) => c.code))}::text[]) and d.id = any(${ints(cellIds)})
+      sql`select 'village' as kind, v.code::text as key, array_agg(d.id order by d.id) as ids
+          from villages v join demand_cells d on ST_DWithin(d.geom, v.geom, ${deg}::float8)
+          where v.code::text = any(${sql.param(villages.map((c) => c.code))}::text[]) and d.id = any(${ints(cellIds)})
             and round(ST_Distance(d.geom::geography, v.geom::geography, false) * 1000) <= ${mm}
-          group by v.code`,
+          group by v.code
+          union all
+          select 'cell', c.id::text, array_agg(d.id order by d.id)
+          from demand_cells c join demand_cells d on ST_DWithin(d.geom, c.geom, ${deg}::float8)
+          where c.id = any(${ints(cellIds)}) and d.id = any(${ints(cellIds)})
+            and round(ST_Distance(d.geom::geography, c.geom::geography, false) * 1000) <= ${mm}
+          group by c.id`,
     );
   } catch (err) {
     throw queryFailed('clinic siting (coverage sets)', err);
   }
   const at = new Map(cellIds.map((id, i) => [id, i]));
-  const byCode = new Map(pairs.map((r) => [r.code, Array.isArray(r.ids) ? r.ids.map(Number) : r.ids.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number)]));
+  const byKey = new Map(pairs.map((r) => [`${r.kind}:${r.key}`, idList(r.ids)]));
+  const cover = (key: string) => (byKey.get(key) ?? []).map((id) => at.get(id)!);
   return {
-    candidates: candidates.map((c) => ({ code: c.code, name: c.name, lng: c.lng, lat: c.lat })),
+    candidates: [
+      ...villages.map((c) => ({ code: c.code, name: c.name, lng: c.lng, lat: c.lat })),
+      ...cellIds.map((id, n) => ({ code: `cell:${id}`, name: base.villages[C.village[cellVillage[n]]].name, lng: C.lng[cellVillage[n]], lat: C.lat[cellVillage[n]] })),
+    ],
     cellIds,
     weights,
-    covers: candidates.map((c) => (byCode.get(c.code) ?? []).map((id) => at.get(id)!)),
+    covers: [...villages.map((c) => cover(`village:${c.code}`)), ...cellIds.map((id) => cover(`cell:${id}`))],
   };
 }

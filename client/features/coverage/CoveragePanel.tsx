@@ -142,10 +142,13 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
         add('coverage-newly', EMPTY);
         add('coverage-reach', EMPTY);
         add('coverage-closed', EMPTY);
+        add('coverage-suggested', EMPTY);
         map.addLayer({ id: 'coverage-reach-fill', type: 'fill', source: 'coverage-reach', paint: { 'fill-color': '#a855f7', 'fill-opacity': 0.12 } });
         map.addLayer({ id: 'coverage-reach-line', type: 'line', source: 'coverage-reach', paint: { 'line-color': '#a855f7', 'line-width': 1.5 } });
         map.addLayer({ id: 'coverage-uncovered', type: 'circle', source: 'coverage-uncovered', paint: { 'circle-color': '#f59e0b', 'circle-opacity': 0.75, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 12, 4, 15, 8] } });
         map.addLayer({ id: 'coverage-newly', type: 'circle', source: 'coverage-newly', paint: { 'circle-color': '#22c55e', 'circle-opacity': 0.9, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2, 12, 5, 15, 9] } });
+        // suggestions: greedy's picks filled cyan, the exact answer's as white rings (both where they agree)
+        map.addLayer({ id: 'coverage-suggested', type: 'circle', source: 'coverage-suggested', paint: { 'circle-color': ['case', ['get', 'greedy'], '#22d3ee', 'rgba(0,0,0,0)'], 'circle-radius': 7, 'circle-stroke-color': ['case', ['get', 'exact'], '#ffffff', '#0e7490'], 'circle-stroke-width': ['case', ['get', 'exact'], 3, 1] } });
         map.addLayer({ id: 'coverage-closed', type: 'circle', source: 'coverage-closed', paint: { 'circle-color': '#6b7280', 'circle-radius': 7, 'circle-stroke-color': '#ef4444', 'circle-stroke-width': 2 } });
         parts.current = { map, markers: [] };
         const onClick = (e: MapMouseEvent) => {
@@ -166,8 +169,8 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
           map.off('click', onClick);
           parts.current?.markers.forEach((m) => m.remove());
           parts.current = null;
-          for (const id of ['coverage-closed', 'coverage-newly', 'coverage-uncovered', 'coverage-reach-line', 'coverage-reach-fill']) if (map.getLayer(id)) map.removeLayer(id);
-          for (const id of ['coverage-closed', 'coverage-newly', 'coverage-uncovered', 'coverage-reach']) if (map.getSource(id)) map.removeSource(id);
+          for (const id of ['coverage-suggested', 'coverage-closed', 'coverage-newly', 'coverage-uncovered', 'coverage-reach-line', 'coverage-reach-fill']) if (map.getLayer(id)) map.removeLayer(id);
+          for (const id of ['coverage-suggested', 'coverage-closed', 'coverage-newly', 'coverage-uncovered', 'coverage-reach']) if (map.getSource(id)) map.removeSource(id);
         };
       },
     }),
@@ -179,6 +182,23 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
     placeMarkers();
     recompute(proposed, false);
   }, [whatIf, mode, minutes, JSON.stringify(proposed), JSON.stringify(closed)]);
+
+  // the suggested sites on the map, and the map brought to them
+  const shownSuggestion = asked?.key === scenarioKey ? suggestion.data : undefined;
+  useEffect(() => {
+    const map = parts.current?.map;
+    const src = map?.getSource('coverage-suggested') as GeoJSONSource | undefined;
+    if (!map || !src) return;
+    const byCode = new Map<string, { lng: number; lat: number; greedy: boolean; exact: boolean }>();
+    for (const p of shownSuggestion?.greedy.picks ?? []) byCode.set(p.code, { lng: p.lng, lat: p.lat, greedy: true, exact: false });
+    for (const p of shownSuggestion?.exact?.picks ?? []) byCode.set(p.code, { ...(byCode.get(p.code) ?? { lng: p.lng, lat: p.lat, greedy: false }), exact: true });
+    const sites = [...byCode.values()];
+    src.setData({ type: 'FeatureCollection', features: sites.map((x) => ({ type: 'Feature', properties: { greedy: x.greedy, exact: x.exact }, geometry: { type: 'Point', coordinates: [x.lng, x.lat] } })) });
+    if (!sites.length) return;
+    const lngs = sites.map((x) => x.lng);
+    const lats = sites.map((x) => x.lat);
+    map.fitBounds([[Math.min(...lngs), Math.min(...lats)], [Math.max(...lngs), Math.max(...lats)]], { padding: { top: 60, bottom: 60, left: 380, right: 60 }, maxZoom: 12.5, duration: 0 });
+  }, [shownSuggestion]);
 
   const addSite = () => {
     const map = parts.current?.map;
@@ -262,7 +282,7 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
               {sayCoverage(lang, 'scenario')} {proposed.length} · {sayCoverage(lang, 'closed')} {closed.length}. {proposed.length > 0 && sayCoverage(lang, 'dragHint')}
             </p>
           )}
-          {canPlan && <Suggest lang={lang} k={k} setK={setK} onRun={() => setAsked({ k, key: scenarioKey })} data={asked?.key === scenarioKey ? suggestion.data : undefined} loading={suggestion.isFetching} error={suggestion.error} onAdopt={(sites) => setProposed((xs) => [...xs, ...sites])} />}
+          {canPlan && <Suggest lang={lang} k={k} setK={setK} onRun={() => setAsked({ k, key: scenarioKey })} data={shownSuggestion} loading={suggestion.isFetching} error={suggestion.error} onAdopt={(sites) => setProposed((xs) => [...xs, ...sites])} />}
           <h4>{sayCoverage(lang, 'mostUncovered')}</h4>
           <ol className="coverage-list" data-testid="coverage-uncovered-list">
             {s.uncovered.slice(0, 10).map((v) => (
@@ -273,6 +293,7 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
           <ul className="legend-block small">
             <li><i className="swatch round" style={{ background: '#f59e0b' }} /> {sayCoverage(lang, 'legendUncovered')}</li>
             <li><i className="swatch round" style={{ background: '#22c55e' }} /> {sayCoverage(lang, 'legendNewly')}</li>
+            <li><i className="swatch round" style={{ background: '#22d3ee', border: '2px solid #fff' }} /> {sayCoverage(lang, 'legendGreedy')}</li>
           </ul>
         </>
       )}
@@ -308,7 +329,7 @@ function Suggest(props: { lang: Lang; k: number; setK: (k: number) => void; onRu
             )}
           </p>
           <ol className="coverage-list small">
-            {data.greedy.picks.map((p) => <li key={p.code}>{p.name} · {sayCoverage(lang, 'added')} {n(p.added)}</li>)}
+            {data.greedy.picks.map((p) => <li key={p.code}>{p.name}{p.code.startsWith('cell:') ? ` (${sayCoverage(lang, 'gridPoint')})` : ''} · {sayCoverage(lang, 'added')} {n(p.added)}</li>)}
           </ol>
           {data.exact && <p className="muted small">{sayCoverage(lang, 'exactPool')} ({data.exact.pool}) · {data.exact.ms} ms</p>}
           <button onClick={() => props.onAdopt(data.greedy.picks.map((p) => ({ lng: p.lng, lat: p.lat })))}>{sayCoverage(lang, 'adopt')}</button>

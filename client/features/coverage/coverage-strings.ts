@@ -38,10 +38,12 @@ export const sayCoverage = defineStrings({
   exact: { zh: '精确最优', en: 'Exact optimum' },
   gap: { zh: '差距', en: 'Gap' },
   added: { zh: '新增覆盖', en: 'adds' },
+  gridPoint: { zh: '村内格网点', en: 'grid point' },
   adopt: { zh: '采用贪心方案', en: 'Use the greedy sites' },
   exactPool: { zh: '精确解在最强的候选点中求解', en: 'exact over the strongest candidates' },
   timedout: { zh: '（超时，给出已找到的最好解）', en: ' (time budget spent: best found)' },
   computing: { zh: '计算中…', en: 'Computing…' },
   legendUncovered: { zh: '阈值外的人口格网', en: 'Population cells beyond reach' },
   legendNewly: { zh: '拟建后新覆盖', en: 'Newly covered' },
+  legendGreedy: { zh: '建议站点（贪心）；白圈：精确最优', en: 'Suggested sites (greedy); white ring: exact optimum' },
 });
