@@ -83,8 +83,8 @@ export function CoveragePanel({ lang }: { lang: Lang }) {
   const suggestion = useQuery({ ...trpc.coverage.suggest.queryOptions({ ...scenario, k: asked?.k ?? 1, exact: true }), enabled: !!asked && asked.key === scenarioKey && canPlan });
   const whatIf = useMemo(() => (cells.data ? new WhatIf(cells.data) : null), [cells.data]);
   const clinicIndex = useMemo(() => {
-    if (!cells.data) return null;
-    const ix = new KDBush(Math.max(1, cells.data.clinics.length));
+    if (!cells.data?.clinics.length) return null;
+    const ix = new KDBush(cells.data.clinics.length);
     for (const c of cells.data.clinics) ix.add(c.lng, c.lat);
     return ix.finish();
   }, [cells.data]);

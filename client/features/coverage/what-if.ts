@@ -33,20 +33,21 @@ export interface WhatIfAnswer {
 }
 
 export class WhatIf {
-  private readonly cells: KDBush;
-  private readonly clinicIndex: KDBush;
+  /** Null when there is nothing to index (kdbush refuses an empty index). */
+  private readonly cells: KDBush | null;
+  private readonly clinicIndex: KDBush | null;
   readonly total: number;
   private nearestCache: { key: string; metres: Float64Array } | null = null;
   private flagsCache: { key: string; flags: Uint8Array; covered: number } | null = null;
 
   constructor(readonly data: WhatIfCells) {
     const n = data.lng.length;
-    this.cells = new KDBush(Math.max(1, n));
-    for (let i = 0; i < n; i++) this.cells.add(data.lng[i], data.lat[i]);
-    this.cells.finish();
-    this.clinicIndex = new KDBush(Math.max(1, data.clinics.length));
-    for (const c of data.clinics) this.clinicIndex.add(c.lng, c.lat);
-    this.clinicIndex.finish();
+    this.cells = n ? new KDBush(n) : null;
+    for (let i = 0; i < n; i++) this.cells!.add(data.lng[i], data.lat[i]);
+    this.cells?.finish();
+    this.clinicIndex = data.clinics.length ? new KDBush(data.clinics.length) : null;
+    for (const c of data.clinics) this.clinicIndex!.add(c.lng, c.lat);
+    this.clinicIndex?.finish();
     let t = 0;
     for (const p of data.population) t += p;
     this.total = t;
@@ -61,7 +62,7 @@ export class WhatIf {
     if (closed.size) {
       for (let i = 0; i < metres.length; i++) {
         if (!closed.has(d.clinicId[i])) continue;
-        const [j] = around(this.clinicIndex, d.lng[i], d.lat[i], 1, Infinity, (k: number) => !closed.has(d.clinics[k].id));
+        const [j] = this.clinicIndex ? around(this.clinicIndex, d.lng[i], d.lat[i], 1, Infinity, (k: number) => !closed.has(d.clinics[k].id)) : [];
         metres[i] = j === undefined ? Infinity : greatCircleMetres(d.clinics[j].lng, d.clinics[j].lat, d.lng[i], d.lat[i]);
       }
     }
@@ -86,7 +87,7 @@ export class WhatIf {
       this.flagsCache = { key, flags, covered };
     }
     const base = this.flagsCache;
-    if (!proposed.length) return { total: this.total, covered: base.covered, flags: base.flags };
+    if (!proposed.length || !this.cells) return { total: this.total, covered: base.covered, flags: base.flags };
     const flags = base.flags.slice();
     let covered = base.covered;
     // geokdbush's sphere (6371 km) differs from ours by 0.0001 %: a metre of margin, then our own rule decides
