@@ -3,6 +3,7 @@
 // a clinic where many are uncovered and drags it, and sees the figure follow the drag; then asks
 // for suggestions and reads greedy, exact and the gap. Screenshots under
 // test-results/screenshots/coverage-*. Run alone: CITYGRID_E2E_ONLY=coverage npm run test:e2e.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { WorkflowKit } from './workflow.ts';
@@ -27,6 +28,11 @@ export async function coverageChecks(k: WorkflowKit): Promise<void> {
       const text = await p.getByTestId('coverage-panel').innerText();
       assert(text.includes('分钟以内（含）') && text.includes('有卫生所的行政村'), 'the panel does not say the threshold is inclusive, or lacks the village check');
       assert((await p.getByTestId('coverage-table').locator('tbody tr').count()) > 100, 'the township table is not filled');
+      // the table as CSV: one row per township, the Chinese names readable
+      const [download] = await Promise.all([p.waitForEvent('download', { timeout: 30_000 }), p.getByTestId('coverage-export').click()]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r\n/);
+      assert(lines[0].startsWith('code,name,district_code,residents') && lines.length > 100 && /\p{Script=Han}/u.test(lines[1]), `the CSV export: ${lines.slice(0, 2).join(' | ')} (${lines.length} lines)`);
       // the browser has the cells (the what-if) once the map holds them
       await p.waitForFunction(() => !!window.__citygridCoverage?.whatIf && !!window.__citygridMap?.map.getSource('coverage-uncovered'), undefined, { timeout: 120_000 });
 

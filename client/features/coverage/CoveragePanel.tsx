@@ -359,11 +359,23 @@ function GroupTable({ lang, summary }: { lang: Lang; summary: Summary }) {
       {label}{sort.col === c ? (sort.desc ? ' ▾' : ' ▴') : ''}
     </th>
   );
+  // the table as shown (its order), as CSV with a BOM so spreadsheet programs read the Chinese names
+  const exportCsv = () => {
+    const cell = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+    const lines = [['code', 'name', 'district_code', 'residents', 'residents_within', 'villages', 'villages_with_clinic', 'villages_within'].join(',')];
+    for (const g of sorted) lines.push([g.code, g.name, g.districtCode, g.population.toFixed(1), g.covered.toFixed(1), g.villages, g.villagesWithClinic, g.villagesWithin].map(cell).join(','));
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }));
+    a.download = `coverage-${level}-${summary.mode}-${summary.thresholdMinutes}min.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  };
   return (
     <div className="coverage-table">
       <nav className="tabs">
         <button className={level === 'township' ? 'on' : ''} onClick={() => setLevel('township')}>{sayCoverage(lang, 'byTownship')}</button>
-        <button className={level === 'district' ? 'on' : ''} onClick={() => setLevel('district')}>{sayCoverage(lang, 'byDistrict')}</button>
+        <button className={level === 'district' ? 'on' : ''} onClick={() => setLevel('district')}>{sayCoverage(lang, 'byDistrict')}</button>{' '}
+        <button data-testid="coverage-export" onClick={exportCsv}>{sayCoverage(lang, 'exportCsv')}</button>
       </nav>
       <table className="admin-table" data-testid="coverage-table">
         <thead>

@@ -16,6 +16,7 @@ export const sayCoverage = defineStrings({
   none: { zh: '无', en: 'None' },
   mostUncovered: { zh: '阈值外人口最多的村', en: 'Villages with most residents beyond reach' },
   byTownship: { zh: '按乡镇（街道）', en: 'By township' },
+  exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
   byDistrict: { zh: '按区县', en: 'By district' },
   name: { zh: '名称', en: 'Name' },
   population: { zh: '人口', en: 'Residents' },
