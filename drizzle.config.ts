@@ -4,7 +4,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./db/schema/places.ts', './db/schema/grids.ts', './db/schema/communities.ts', './db/schema/clinics.ts', './db/schema/dispatch.ts', './db/schema/cases.ts', './db/schema/users.ts', './db/schema/meta.ts'],
+  schema: ['./db/schema/places.ts', './db/schema/grids.ts', './db/schema/communities.ts', './db/schema/clinics.ts', './db/schema/dispatch.ts', './db/schema/cases.ts', './db/schema/users.ts', './db/schema/meta.ts', './db/schema/coverage.ts'],
   out: './db/migrations',
   extensionsFilters: ['postgis'],
 });

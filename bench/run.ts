@@ -22,6 +22,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['photos', async () => (await import('./photos.bench.ts')).photosBench()],
   ['livehub', async () => (await import('./live-hub.bench.ts')).liveHubBench()],
   ['indicators', async () => (await import('./indicators.bench.ts')).indicatorsBench()],
+  ['coverage', async () => (await import('./coverage.bench.ts')).coverageBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);

@@ -9,6 +9,7 @@ import { seedGrids } from './generators/grids.ts';
 import { seedPatrolStaff } from './generators/staff.ts';
 import { seedCommunities } from './generators/communities.ts';
 import { seedClinics } from './generators/clinics.ts';
+import { seedDemand } from './generators/demand.ts';
 import { seedCases } from './generators/cases.ts';
 import { withBulkLoad } from './generators/insert-checked.ts';
 
@@ -84,6 +85,7 @@ export async function seedCity(db: Db, opts: SeedOptions & { ifEmpty?: boolean }
     await step('patrol staff', () => seedPatrolStaff(t, seed));
     await step('property communities', () => seedCommunities(t, seed));
     await step('village clinics', () => seedClinics(t, seed));
+    await step('demand cells (coverage)', () => seedDemand(t));
     // the event trigger that keeps case_facts current (migration 0011) would refresh every
     // case once per COPY chunk: skip it for the load and fill the facts once at the end
     await t.execute(sql`select set_config('citygrid.bulk_load', 'on', true)`);

@@ -137,6 +137,11 @@ export const MESSAGES = {
   'work.queueFull': { zh: (p) => `服务器正在处理大量图片或文件，请 ${s(p.retryAfterSeconds)} 秒后重试。`, en: (p) => `The server is processing many images or files: try again in ${s(p.retryAfterSeconds)} s.` },
   'auth.wrongCurrentPassword': { zh: () => '当前密码错误。', en: () => 'The current password is wrong.' },
 
+  // ---- clinic coverage (server/coverage) ----
+  'coverage.outsideCity': { zh: (p) => `第 ${s(p.index)} 个拟建站点（${s(p.lng)}, ${s(p.lat)}）不在本市范围内。`, en: (p) => `Proposed site ${s(p.index)} (${s(p.lng)}, ${s(p.lat)}) lies outside the city.` },
+  'coverage.noClinics': { zh: () => '方案中没有任何卫生所（全部关闭且没有拟建站点），无法计算覆盖。', en: () => 'The scenario has no clinic left (all closed and none proposed): there is nothing to measure coverage from.' },
+  'coverage.exactTooLarge': { zh: (p) => `精确求解最多 ${s(p.max)} 个站点（请求了 ${s(p.k)} 个）：请减少站点数，或只看贪心结果。`, en: (p) => `The exact solve takes at most ${s(p.max)} sites (${s(p.k)} asked): ask for fewer, or for the greedy answer only.` },
+  'coverage.tooManyPicks': { zh: (p) => `选址数 ${s(p.k)} 超过候选站点数（${s(p.candidates)}）。`, en: (p) => `Asked for ${s(p.k)} sites, but there are only ${s(p.candidates)} candidates.` },
   // ---- things and the database ----
   'notFound': { zh: (p) => `找不到${thing(p.what, 'zh')}（${s(p.id)}）。`, en: (p) => `No ${thing(p.what, 'en')} with id ${s(p.id)}.` },
   'notFoundBy': { zh: (p) => `找不到${thing(p.what, 'zh')}（${s(p.by)}）。`, en: (p) => `No ${thing(p.what, 'en')} with ${s(p.by)}.` },

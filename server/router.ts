@@ -13,6 +13,7 @@ import { authRouter } from './auth/auth-router.ts';
 import { adminRouter } from './admin/admin-router.ts';
 import { auditRouter } from './audit/audit-router.ts';
 import { liveRouter } from './live/live-router.ts';
+import { coverageRouter } from './coverage/coverage-router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -28,6 +29,7 @@ export const appRouter = router({
   indicators: indicatorsRouter,
   search: searchRouter,
   live: liveRouter,
+  coverage: coverageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,5 +8,6 @@ import * as dispatch from './dispatch.ts';
 import * as cases from './cases.ts';
 import * as users from './users.ts';
 import * as meta from './meta.ts';
+import * as coverage from './coverage.ts';
 
-export const schema = { ...places, ...grids, ...communities, ...clinics, ...dispatch, ...cases, ...users, ...meta };
+export const schema = { ...places, ...grids, ...communities, ...clinics, ...dispatch, ...cases, ...users, ...meta, ...coverage };

@@ -25,6 +25,7 @@ import { settingsChecks } from './settings.ts';
 import { clientChecks } from './client.ts';
 import { liveChecks } from './live.ts';
 import { wallChecks } from './wall.ts';
+import { coverageChecks } from './coverage.ts';
 
 /** Every screen's checks, in the order a full run takes them. */
 const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
@@ -35,6 +36,7 @@ const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
   client: clientChecks,
   live: liveChecks,
   wall: wallChecks,
+  coverage: coverageChecks,
 };
 
 const shots = resolve(root, 'test-results', 'screenshots');

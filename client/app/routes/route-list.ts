@@ -2,8 +2,8 @@
 // line here.
 import type { RouteDef } from './route.ts';
 import { mapRoute } from './map-route.tsx';
-import { coverageRoute } from './placeholder-routes.tsx';
 import { commandRoute } from './command-route.tsx';
+import { coverageRoute } from './coverage-route.tsx';
 import { dispatchRoute } from './dispatch-route.tsx';
 import { fieldRoute } from './field-route.tsx';
 import { gridsRoute } from './grids-route.tsx';
