@@ -48,7 +48,7 @@ const FIELDS_ZH: Record<string, string> = {
   currentPassword: '当前密码', newPassword: '新密码', roleCode: '角色', role: '角色', permission: '权限', granted: '授予',
   districtCodes: '区县', code: '代码', disabled: '停用', households: '户数', partyOrgName: '党组织名称',
   'party organisation': '党组织名称', partyOrgKind: '党组织类型', assigneeName: '巡查人员', assigneeRole: '巡查人员类型',
-  assigneePhone: '巡查人员电话', from: '开始时间', to: '结束时间', asOf: '评估时间', q: '搜索词', query: '搜索词', limit: '条数',
+  assigneePhone: '巡查人员电话', from: '开始时间', to: '结束时间', asOf: '评估时间', by: '分组', q: '搜索词', query: '搜索词', limit: '条数',
   beforeId: '起始编号', actor: '操作人', action: '操作', outcome: '结果', tokenName: '令牌名称', ip: '地址',
   bbox: '范围', kinds: '类型', targetKind: '对象类型', targetId: '对象编号', 'user name': '用户名', 'display name': '姓名',
   'assignee name': '巡查人员', search: '搜索词', priority: '优先级', majorKind: '部件或事件', majorCode: '大类代码', districtCode: '区县',

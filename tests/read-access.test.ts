@@ -46,6 +46,11 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'cases.summary': () => [{ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd }],
   'cases.byId': () => reporters.map((r) => ({ id: r.id })),
   'indicators.period': () => [{ from: '2022-03-01T00:00:00+08:00', to: '2022-04-01T00:00:00+08:00' }],
+  'indicators.grouped': () => [{ from: '2022-03-01T00:00:00+08:00', to: '2022-04-01T00:00:00+08:00', by: 'district' }],
+  // the planner's measures, cells and suggestions (numbers of residents and places: no person in them)
+  'coverage.summary': () => [{}],
+  'coverage.cells': () => [undefined],
+  'coverage.suggest': () => [{ k: 2 }],
   'search.query': () => reporters.slice(0, 3).map((r) => ({ q: r.code })),
   // public: a citizen's app asks who will handle a report at a place (no case, no person in the answer)
   'dispatch.route': () => [{ lng: 117.65, lat: 24.51, category: 'E0104' }],

@@ -12,17 +12,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { decodeFeed } from '../../client/map/binary-feed.ts';
 import { RECENT_DAYS, recentPeriod } from '../../client/lib/url-state.ts';
 import type { FeedMeta } from '../../client/map/polygon-feed.ts';
+import type { Kit } from './kit.ts';
 
-export interface WorkflowKit {
-  browser: Browser;
-  base: string;
-  shots: string;
-  check(name: string, fn: () => Promise<void>): Promise<void>;
-  assert(cond: unknown, message: string): asserts cond;
-  signIn(page: Page, base: string, username: string, path?: string): Promise<void>;
-  apiLogin(base: string, username: string): Promise<{ cookie: string; csrf: string }>;
-  watch(page: Page): void;
-}
+/** What a screen's checks get from the runner (tests/e2e/kit.ts); the name the screens' files import. */
+export type WorkflowKit = Kit;
 
 /** A tRPC query over HTTP as a signed-in user (what the screens are compared against). */
 async function query<T>(base: string, cookie: string, path: string, input?: unknown): Promise<T> {
