@@ -21,7 +21,7 @@ const verticesOf = (g: CellGeometry) => (g.type === 'Polygon' ? g.coordinates : 
 /** A Polygon or MultiPolygon of at most `maxVertices` positions in all. */
 export const polygonSchema = (maxVertices: number) =>
   z
-    .union([
+    .discriminatedUnion('type', [
       z.object({ type: z.literal('Polygon'), coordinates: z.array(ring(maxVertices)).min(1).max(64) }),
       z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring(maxVertices)).min(1).max(64)).min(1).max(16) }),
     ])

@@ -156,7 +156,7 @@ async function gapsOf(db: Db, rules: GridRules, villages: string[], extra: SQL, 
                (select json_agg(json_build_object('m2', p.m2, 'at', ST_AsGeoJSON(p.g, ${GEOJSON_DIGITS})::json) order by p.m2 desc)
                 from (select d.geom as g, ${sphereArea(sql`d.geom`)} as m2
                       from ST_Dump(ST_CollectionExtract(ST_Difference(v.area,
-                             coalesce((select ST_Union(c.g) from cells c where c.village = v.code), 'POLYGON EMPTY'::geometry)), 3)) d) p
+                             coalesce((select ST_Union(c.g) from cells c where c.village = v.code), ST_SetSRID('POLYGON EMPTY'::geometry, 4326))), 3)) d) p
                 where p.m2 > ${rules.minGapM2}) as gaps
         from villages v where v.code = any(${sql.param(villages)}::text[]) and v.area is not null order by v.code`,
   );

@@ -345,7 +345,7 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
       db,
       sql`update responsibility_grids r set geom = coalesce(
             (select ST_Multi(ST_CollectionExtract(ST_Union(u.geom), 3)) from unit_grids u where u.valid_to is null and u.responsibility_grid_id = r.id),
-            'MULTIPOLYGON EMPTY'::geometry)
+            ST_SetSRID('MULTIPOLYGON EMPTY'::geometry, 4326))
           where r.id = any(${sql.param(rgs.map((g) => g.id))}::int[]) returning r.id`,
     );
     if (redrawn.length !== rgs.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'redrawing the responsibility grids' });
@@ -483,9 +483,9 @@ export interface ImportFeature {
 }
 
 /**
- * A desktop-GIS file of a district's cells turned into a draft: each feature's vertices snapped
- * (PostGIS ST_Snap) within `toleranceM` metres to the community boundaries and to the other
- * features, then a feature naming a current code of the district updates that cell, any other
+ * A desktop-GIS file of a district's cells turned into a draft: each vertex within `toleranceM`
+ * metres of a vertex of the community boundaries or of the current cells around is moved onto
+ * it, else onto the nearest such line (so a file's loose edges meet the boundary exactly), then a feature naming a current code of the district updates that cell, any other
  * is added to the community holding its inner point. Returns the changes, what was snapped
  * (vertices moved per feature) and the problems the draft still has; nothing is written.
  */
@@ -499,17 +499,33 @@ export async function importPreview(db: Db, scope: Scope, rules: GridRules, inpu
       sql`with f as materialized (
             select x.n, x.code, ${cellFromGeoJson(sql`x.gj`)} as g
             from unnest(${sql.param(gj)}::text[], ${sql.param(input.features.map((f) => f.code ?? null))}::text[]) with ordinality as x(gj, code, n)),
+          -- what vertices snap to: the community boundaries and the current cells around (not those the file replaces)
           ref as materialized (
-            select ST_Collect(ST_Boundary(v.area)) as g from villages v
-            where v.area is not null and v.area && (select ST_Expand(ST_Envelope(ST_Collect(g)), ${tolDeg}::float8) from f)),
+            select ST_Collect(b.g) as lines, ST_Collect(p.geom) as points
+            from (select ST_Boundary(v.area) as g from villages v
+                  where v.area is not null and v.area && (select ST_Expand(ST_Envelope(ST_Collect(g)), ${tolDeg}::float8) from f)
+                  union all
+                  select ST_Boundary(u.geom) from unit_grids u
+                  where u.valid_to is null and u.geom && (select ST_Expand(ST_Envelope(ST_Collect(g)), ${tolDeg}::float8) from f)
+                    and not exists (select 1 from f where f.code = u.code)) b
+            cross join lateral ST_DumpPoints(b.g) p),
+          -- each vertex: onto the nearest reference vertex within the tolerance, else onto the nearest reference line, else kept
+          pts as (
+            select f.n, d.path[1] as ring, d.path[2] as idx, d.geom as p,
+                   case when ST_DWithin(d.geom, r.points, ${tolDeg}::float8) then ST_ClosestPoint(r.points, d.geom)
+                        when ST_DWithin(d.geom, r.lines, ${tolDeg}::float8) then ST_ClosestPoint(r.lines, d.geom)
+                        else d.geom end as q
+            from f cross join ref r cross join lateral ST_DumpPoints(ST_GeometryN(f.g, 1)) d),
+          rings as (select n, ring, ST_MakeLine(array_agg(q order by idx)) as line, count(*) filter (where not ST_Equals(p, q) and idx > 1)::int as moved from pts group by n, ring),
           snapped as (
-            select f.n, f.code, f.g as before,
-                   ST_Snap(ST_Snap(f.g, (select g from ref), ${tolDeg}::float8),
-                           coalesce((select ST_Collect(o.g) from f o where o.n < f.n and o.g && ST_Expand(f.g, ${tolDeg}::float8)), 'POLYGON EMPTY'::geometry), ${tolDeg}::float8) as g
+            select f.n, f.code,
+                   ST_Multi(ST_MakePolygon((select line from rings r where r.n = f.n and r.ring = 1),
+                                           array(select line from rings r where r.n = f.n and r.ring > 1 order by r.ring))) as g,
+                   (select sum(moved)::int from rings r where r.n = f.n) as moved
             from f)
           select s.n::int as n, s.code, u.id, u.version,
                  coalesce(u.village_code::text, (select v.code::text from villages v where v.area is not null and ST_Intersects(v.area, ST_PointOnSurface(s.g)) order by v.code limit 1)) as village,
-                 (select count(*)::int from ST_DumpPoints(s.g) p where not exists (select 1 from ST_DumpPoints(s.before) q where ST_Equals(p.geom, q.geom))) as moved,
+                 s.moved,
                  ST_AsGeoJSON(s.g, 15) as geojson
           from snapped s left join unit_grids u on u.code = s.code and u.valid_to is null and u.district_code = ${input.districtCode}
           order by s.n`,
