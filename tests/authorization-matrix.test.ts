@@ -69,6 +69,16 @@ const MATRIX: Record<string, { input: (at: 'in' | 'out') => Promise<unknown> }> 
       return { id, version: r.version, userIds: r.ids };
     },
   },
+  // the grid editor: an attribute-only change of one cell (the coverage is as it was), on the base read now
+  'grids.publish': {
+    input: async (at) => {
+      const g = await one<{ id: number; version: number; village: string; revision: number }>(
+        sql`select u.id, u.version, u.village_code::text as village, v.grid_revision as revision from unit_grids u join villages v on v.code = u.village_code
+            where u.district_code = ${at === 'in' ? IN : OUT} and u.valid_to is null order by u.id limit 1`,
+      );
+      return { districtCode: at === 'in' ? IN : OUT, base: { [g.village]: g.revision }, changes: [{ op: 'update', id: g.id, version: g.version, attributes: { landUse: 'mixed' } }], note: 'matrix' };
+    },
+  },
   'dispatch.saveRule': { input: async () => ({ priority: 1, categoryCode: 'E0104', districtCode: IN, departmentId: sanitation, note: 'matrix' }) },
   'dispatch.retireRule': { input: async () => ({ id: (await one<{ id: number }>(sql`insert into dispatch_rules (priority, department_id, note) values (0, ${sanitation}, 'matrix') returning id`)).id }) },
   'communities.update': {

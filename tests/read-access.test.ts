@@ -19,7 +19,10 @@ const suite = rolledBackSuite(testEngine);
 let actors: RoleActor[] = [];
 /** Public cases in the test district, assigned to the test department: every case reader in the matrix may see them. */
 let reporters: { id: number; code: string; name: string | null; phone: string }[] = [];
-const ids = {} as { grid: number; rgrid: number; community: number; clinic: number };
+const ids = {} as {
+  grid: number; rgrid: number; community: number; clinic: number;
+  gridVersion: number; gridCode: string; gridBox: [number, number, number, number]; gridCut: [number, number][]; gridGeometry: unknown; pair: number[];
+};
 
 const queries = listProcedures().filter((p) => p.type === 'query');
 
@@ -39,6 +42,15 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'grids.summary': () => [undefined],
   'grids.byId': () => [{ id: ids.grid }],
   'grids.responsibilityById': () => [{ id: ids.rgrid }],
+  // the grid editor (a coordinator's reads, in their district; the previews write nothing)
+  'grids.editArea': () => [{ districtCode: IN_DISTRICT, bbox: ids.gridBox }],
+  'grids.validate': () => [{ districtCode: IN_DISTRICT, base: {}, changes: [{ op: 'update', id: ids.grid, version: ids.gridVersion, attributes: { landUse: 'mixed' } }] }],
+  'grids.report': () => [{ districtCode: IN_DISTRICT }],
+  'grids.split': () => [{ id: ids.grid, version: ids.gridVersion, line: ids.gridCut }],
+  'grids.merge': () => [{ ids: ids.pair }],
+  'grids.history': () => [{ code: ids.gridCode }],
+  'grids.exportDistrict': () => [{ districtCode: IN_DISTRICT }],
+  'grids.importPreview': () => [{ districtCode: IN_DISTRICT, toleranceM: 0.5, features: [{ code: ids.gridCode, geometry: ids.gridGeometry }] }],
   'communities.summary': () => [undefined],
   'communities.byId': () => [{ id: ids.community }],
   'clinics.summary': () => [undefined],
@@ -75,6 +87,18 @@ beforeAll(() => suite.setup(async (db, engine) => {
   );
   const first = async (q: ReturnType<typeof sql>) => (await rows<{ id: number }>(db, q))[0].id;
   ids.grid = await first(sql`select id from unit_grids where district_code = ${IN_DISTRICT} order by id limit 1`);
+  const [g] = await rows<{ version: number; code: string; w: number; s: number; e: number; n: number; geojson: string }>(
+    db,
+    sql`select version, code::text as code, ST_XMin(geom) as w, ST_YMin(geom) as s, ST_XMax(geom) as e, ST_YMax(geom) as n, ST_AsGeoJSON(geom, 15) as geojson from unit_grids where id = ${ids.grid}`,
+  );
+  Object.assign(ids, { gridVersion: g.version, gridCode: g.code, gridBox: [g.w, g.s, g.e, g.n], gridCut: [[g.w - 0.001, (g.s + g.n) / 2], [g.e + 0.001, (g.s + g.n) / 2]], gridGeometry: JSON.parse(g.geojson) });
+  ids.pair = Object.values(
+    (await rows<{ a: number; b: number }>(
+      db,
+      sql`select a.id as a, b.id as b from unit_grids a join unit_grids b on b.village_code = a.village_code and a.id < b.id and a.geom && b.geom and ST_Relate(a.geom, b.geom, '****1****')
+          where a.district_code = ${IN_DISTRICT} and a.valid_to is null and b.valid_to is null order by a.id, b.id limit 1`,
+    ))[0],
+  );
   ids.rgrid = await first(sql`select id from responsibility_grids where district_code = ${IN_DISTRICT} order by id limit 1`);
   ids.community = await first(sql`select id from property_communities order by id limit 1`);
   ids.clinic = await first(sql`select id from clinics order by id limit 1`);

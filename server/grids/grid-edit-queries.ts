@@ -104,9 +104,16 @@ export interface DraftInput {
 /** A draft resolved against the database: what it checks and writes. */
 interface Resolved {
   targets: Map<number, Target>;
+  /** The cells the draft adds or reshapes (checked). */
   subjects: Subject[];
+  /** The ids whose geometry leaves the coverage (reshaped or retired). */
   gone: number[];
+  /** Every id the draft writes a new version of or retires. */
+  replaced: number[];
+  /** Every community the draft touches (locked, revision bumped). */
   villages: string[];
+  /** The communities whose coverage changes (their gaps are checked). */
+  checked: string[];
 }
 
 /**
@@ -156,20 +163,20 @@ async function resolveDraft(db: Db, scope: Scope, input: DraftInput, lock: boole
   const gone: number[] = [];
   for (const c of input.changes) {
     if (c.op === 'add') subjects.push({ ref: c.key, villageCode: c.villageCode, geometry: c.geometry });
-    else {
-      const t = byId.get(c.id)!;
+    else if (c.op === 'retire' || c.geometry) {
+      // an attribute-only update leaves the coverage as it is: nothing to check
       gone.push(c.id);
-      if (c.op === 'update') subjects.push({ ref: changeRef(c), villageCode: t.village_code, geometry: c.geometry ?? JSON.parse(t.geojson) });
+      if (c.op === 'update') subjects.push({ ref: changeRef(c), villageCode: byId.get(c.id)!.village_code, geometry: c.geometry! });
     }
   }
   const touched = [...new Set([...addVillages, ...targets.map((t) => t.village_code)])].sort();
-  return { targets: byId, subjects, gone, villages: touched };
+  return { targets: byId, subjects, gone, replaced: ids, villages: touched, checked: [...new Set([...addVillages, ...gone.map((id) => byId.get(id)!.village_code)])].sort() };
 }
 
 /** The problems of a draft (nothing written). */
 export async function validateDraft(db: Db, scope: Scope, rules: GridRules, input: DraftInput): Promise<{ problems: GridProblem[] }> {
   const r = await resolveDraft(db, scope, input, false);
-  return { problems: await checkCells(db, rules, r.subjects, r.gone, r.villages) };
+  return { problems: await checkCells(db, rules, r.subjects, r.gone, r.checked) };
 }
 
 export interface PublishInput extends DraftInput {
@@ -208,7 +215,7 @@ export async function publishDraft(db: Db, actor: Actor, rules: GridRules, input
     const [t] = await rows<{ version: number; current: boolean; code: string }>(db, sql`select version, (valid_to is null) as current, code::text as code from unit_grids where id = ${c.id} for update`);
     if (!t?.current || t.version !== c.version) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: t?.code ?? String(c.id), current: t?.current ? t.version : '—' });
   }
-  const problems = await checkCells(db, rules, r.subjects, r.gone, r.villages);
+  const problems = await checkCells(db, rules, r.subjects, r.gone, r.checked);
   if (problems.length) {
     const first = problems[0];
     throw refuse('BAD_REQUEST', 'grid.draftInvalid', { count: problems.length, first: messageOf(first.reason, first.params, 'zh') ?? first.reason });
@@ -237,9 +244,9 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
   // 1. retire what the draft replaces or retires
   const retired = await rows<{ id: number }>(
     db,
-    sql`update unit_grids set valid_to = ${at}::timestamptz, status = 'retired' where id = any(${sql.param(r.gone)}::int[]) and valid_to is null returning id`,
+    sql`update unit_grids set valid_to = ${at}::timestamptz, status = 'retired' where id = any(${sql.param(r.replaced)}::int[]) and valid_to is null returning id`,
   );
-  if (retired.length !== r.gone.length) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: '—', current: '—' });
+  if (retired.length !== r.replaced.length) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: '—', current: '—' });
   const written: { ref: string; id: number; code: string; version: number }[] = [];
   // 2. updates: the same code, the next version
   if (updates.length) {
@@ -322,7 +329,7 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
   // 4. the communities' revisions and the log
   const byVillage = new Map<string, { written: string[]; retired: string[] }>(r.villages.map((v) => [v, { written: [], retired: [] }]));
   for (const w of written) byVillage.get(w.code.slice(0, 12))?.written.push(w.code);
-  for (const id of r.gone) {
+  for (const id of r.replaced) {
     const t = r.targets.get(id)!;
     if (!updates.some((u) => u.id === id)) byVillage.get(t.village_code)?.retired.push(t.code);
   }
@@ -338,7 +345,7 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
   const rgs = await rows<{ id: number }>(
     db,
     sql`select distinct responsibility_grid_id as id from unit_grids
-        where responsibility_grid_id is not null and (id = any(${sql.param(r.gone)}::int[]) or id = any(${sql.param(written.map((w) => w.id))}::int[]))`,
+        where responsibility_grid_id is not null and (id = any(${sql.param(r.replaced)}::int[]) or id = any(${sql.param(written.map((w) => w.id))}::int[]))`,
   );
   if (rgs.length) {
     const redrawn = await rows<{ id: number }>(
@@ -351,10 +358,10 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
     if (redrawn.length !== rgs.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'redrawing the responsibility grids' });
   }
   // 6. open site visits of retired cells go to the patrol staff of the cell that now holds the case
-  const moved = await moveSiteVisits(db, actor, r.gone, now, notify);
+  const moved = await moveSiteVisits(db, actor, r.replaced, now, notify);
   // 7. announce (delivered at commit)
   await notify(db, GRID_CELL_EVENTS_CHANNEL, JSON.stringify({ districtCode: input.districtCode, villageCodes: r.villages, at }));
-  return { written, retired: r.gone, revisions: Object.fromEntries(locked.map((l) => [l.code, l.revision + 1])), siteVisitsMoved: moved };
+  return { written, retired: r.replaced, revisions: Object.fromEntries(locked.map((l) => [l.code, l.revision + 1])), siteVisitsMoved: moved };
 }
 
 /** Site visits (verify, check) of cases filed in a retired cell: to the patrol of the current cell at the case's point. */
