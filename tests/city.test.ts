@@ -105,7 +105,7 @@ describe('unit grids', () => {
       from (select village_code, ST_Area(ST_Union(geom)::geography) as m2 from unit_grids group by village_code) u
       join villages v on v.code = u.village_code`);
     expect(worst.communities).toBeGreaterThan(150);
-    // tolerance: cells are clipped with millimetre snap-rounding (data/generators/tessellate.ts)
+    // cells and villages are unions of the same faces (data/generators/grids.ts): exact up to float rounding
     expect(worst.worst).toBeLessThan(5e-5);
   });
 });

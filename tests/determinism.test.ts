@@ -20,9 +20,9 @@ import { inject } from 'vitest';
  * by tests/indicators.test.ts.) A deliberate change to the generators updates the pin.
  */
 const PINNED_EMBEDDED = {
-  cases: 'c123b1d1633093b174d4fdb7b77049be',
-  events: 'b101d3d91f12b44435e6b1704a32a952',
-  facts: 'c15765fc77d79e17423129408cb4a613',
+  cases: '819b1d905d9864b2cd9aa61142e41c25',
+  events: '564ae113967aae0d15327ccb8bcf2c25',
+  facts: 'c960bd856256ad8f440e2ae1537f5f5d',
 };
 
 

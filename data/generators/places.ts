@@ -121,6 +121,43 @@ export async function seedPlaces(db: Db, seed: number): Promise<void> {
         from ${cells}`,
     });
   }
+  await settleVillageTerritories(db);
+}
+
+/**
+ * Makes the village territories one clean coverage, and each township the union of its villages.
+ * Each village was clipped from its own township's Voronoi diagram, and the townships from
+ * district outlines that overlap and gap a little (the registry's outlines, up to ~1 ha at two
+ * district borders): neighbours did not share identical edges, so they overlapped in slivers.
+ * Here every village boundary is noded at once on the 1e-9° grid (snap-rounding; the inputs are
+ * already on it), the linework polygonized into faces, and each face given to the village that
+ * holds its interior point (the lowest code where two overlapped; a face in none, a gap between
+ * the registry's districts, to none). A village is the union of its faces, so neighbours share
+ * identical vertices and no two overlap; the unit grids are cut from this coverage (grids.ts).
+ * Top-level statements, each checked (docs/decisions/0003-pglite-geos-traps.md).
+ */
+async function settleVillageTerritories(db: Db): Promise<void> {
+  const [n] = await rows<{ villages: number }>(db, sql`select count(*)::int as villages from villages`);
+  await db.execute(sql`create temp table village_faces as
+    select v.code, f.face
+    from (select ST_Polygonize(lines) as faces from (select ST_UnaryUnion(ST_Collect(ST_Boundary(area)), 1e-9) as lines from villages) l) p,
+         lateral (select d.geom as face, ST_PointOnSurface(d.geom) as inner from ST_Dump(p.faces) d) f,
+         lateral (select v.code from villages v where v.area && f.inner and ST_Intersects(v.area, f.inner) order by v.code limit 1) v`);
+  await insertChecked(db, n.villages, sql`
+    update villages v set area = u.area
+    from (select code, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(face), 1e-9), 3)) as area from village_faces group by code) u
+    where u.code = v.code and not ST_IsEmpty(u.area)`, 'village territories (one coverage)');
+  await db.execute(sql`drop table village_faces`);
+  await uniteTownships(db);
+}
+
+/** Redraws every township as the union of its villages' territories (they share exact edges: a plain union). Checked. */
+export async function uniteTownships(db: Db): Promise<void> {
+  const [n] = await rows<{ townships: number }>(db, sql`select count(distinct township_code)::int as townships from villages`);
+  await insertChecked(db, n.townships, sql`
+    update townships t set geom = u.geom
+    from (select township_code, ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(area)), 3)) as geom from villages group by township_code) u
+    where u.township_code = t.code and not ST_IsEmpty(u.geom)`, 'townships (unions of their villages)');
 }
 
 interface TessellatedRow {

@@ -15,12 +15,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 
 /** Local plane: origin (117.65°E, 24.5°N), metres east/north (spherical approximation). */
-const ORIGIN = { lng: 117.65, lat: 24.5 };
-const KX = 111_320 * Math.cos((ORIGIN.lat * Math.PI) / 180);
-const KY = 110_574;
-const toLocal = (g: SQL) => sql`ST_SetSRID(ST_Affine(${g}, ${KX}::float8, 0, 0, ${KY}::float8, ${-ORIGIN.lng * KX}::float8, ${-ORIGIN.lat * KY}::float8), 0)`;
-const toLngLat = (g: SQL) => sql`ST_SetSRID(ST_Affine(${g}, ${1 / KX}::float8, 0, 0, ${1 / KY}::float8, ${ORIGIN.lng}::float8, ${ORIGIN.lat}::float8), 4326)`;
-const localRegion = (region: SQL) => sql`ST_CollectionExtract(ST_MakeValid(${toLocal(region)}), 3)`;
+export const ORIGIN = { lng: 117.65, lat: 24.5 };
+export const KX = 111_320 * Math.cos((ORIGIN.lat * Math.PI) / 180);
+export const KY = 110_574;
+export const toLocal = (g: SQL) => sql`ST_SetSRID(ST_Affine(${g}, ${KX}::float8, 0, 0, ${KY}::float8, ${-ORIGIN.lng * KX}::float8, ${-ORIGIN.lat * KY}::float8), 0)`;
+export const toLngLat = (g: SQL) => sql`ST_SetSRID(ST_Affine(${g}, ${1 / KX}::float8, 0, 0, ${1 / KY}::float8, ${ORIGIN.lng}::float8, ${ORIGIN.lat}::float8), 4326)`;
+export const localRegion = (region: SQL) => sql`ST_CollectionExtract(ST_MakeValid(${toLocal(region)}), 3)`;
 
 /** Samples per cell and Lloyd iterations: enough for cells within ~15 % of equal area. */
 const SAMPLES_PER_CELL = 40;
