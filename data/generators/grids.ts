@@ -9,6 +9,7 @@
 // rule). A cell is the union of its faces, so neighbouring cells share identical vertices,
 // within and across villages, every cell lies in its village and a village's cells add up to
 // the village. Every statement is checked (docs/decisions/0003-pglite-geos-traps.md).
+import { sphereArea } from '../../db/cell-area.ts';
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { apportion, createRandom, hashSeed, type Random } from './random.ts';
@@ -108,7 +109,7 @@ export async function seedGrids(db: Db, seed: number): Promise<void> {
   }
   await insertChecked(db, cells.length, sql`
     insert into unit_grids (code, version, status, valid_from, village_code, township_code, district_code, area_m2, geom)
-    select n.code, 1, 'active', ${GRID_TARGETS.validFrom}::timestamptz, v.code, v.township_code, v.district_code, ST_Area(c.geom::geography), c.geom
+    select n.code, 1, 'active', ${GRID_TARGETS.validFrom}::timestamptz, v.code, v.township_code, v.district_code, ${sphereArea(sql`c.geom`)}, c.geom
     from grid_cells c
     join unnest(${sql.param(cells.map((c) => c.village_code))}::text[], ${sql.param(cells.map((c) => c.k))}::int[],
                 ${sql.param(cells.map((c) => codes.get(`${c.village_code}:${c.k}`)!))}::text[]) as n(village_code, k, code)

@@ -8,6 +8,7 @@
 // here returns one row per thing it was given, and fewer rows is a refusal, never a pass.
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
+import { sphereArea } from '../../db/cell-area.ts';
 import { refuse } from '../query-error.ts';
 import { databaseReason } from '../query-error.ts';
 import { ringsOf, spikes, type CellGeometry, type GridProblem, type GridRules } from '../../domain/grid-rules.ts';
@@ -23,15 +24,8 @@ export interface Subject {
 export const cellFromGeoJson = (geojson: SQL) =>
   sql`ST_ForcePolygonCCW(ST_Multi(ST_RemoveRepeatedPoints(ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326))))`;
 
-/**
- * Area in m² on the sphere of radius 6,371,008.8 m, as turf measures it: the planar area in
- * degrees scaled at the shape's middle latitude (exact to well under 0.01 % for a cell or a
- * community). Not ST_Area(geography, false): its spherical excess loses all precision on the
- * thin slivers an overlap or a gap check measures (a 1e-12 deg² sliver read as 46,000 m²).
- */
-export const sphereArea = (g: SQL) =>
-  sql`(ST_Area(${g}) * ${M2_PER_DEG2}::float8 * cos(radians((ST_YMin(${g}) + ST_YMax(${g})) / 2)))`;
-const M2_PER_DEG2 = ((Math.PI / 180) * 6_371_008.8) ** 2;
+/** Area in m² on turf's sphere (db/cell-area.ts). */
+export { sphereArea };
 
 const GEOJSON_DIGITS = 9;
 
