@@ -276,9 +276,9 @@ export const MESSAGES = {
   'grid.spike': { zh: (p) => `边界有 ${s(p.degrees)}° 的尖刺（小于 ${s(p.max)}°）：请删除或移动该顶点。`, en: (p) => `The outline has a ${s(p.degrees)}° spike (sharper than ${s(p.max)}°): delete or move that vertex.` },
   'grid.tooSmall': { zh: (p) => `网格面积 ${s(p.m2)} 平方米，小于下限 ${s(p.min)} 平方米：请与相邻网格合并。`, en: (p) => `The grid covers ${s(p.m2)} m², below the smallest allowed ${s(p.min)} m²: merge it with a neighbour.` },
   'grid.tooLarge': { zh: (p) => `网格面积 ${s(p.m2)} 平方米，超过上限 ${s(p.max)} 平方米：请拆分。`, en: (p) => `The grid covers ${s(p.m2)} m², above the largest allowed ${s(p.max)} m²: split it.` },
-  'grid.outsideCommunity': { zh: (p) => `网格有 ${s(p.m2)} 平方米超出所属社区（村）边界：请将顶点吸附到边界上。`, en: (p) => `${s(p.m2)} m² of the grid lies outside its community: snap its vertices onto the boundary.` },
+  'grid.outsideCommunity': { zh: (p) => `网格有 ${s(p.m2)} 平方米超出所属社区（村）边界：请将顶点吸附到边界上。`, en: (p) => `Part of the grid (${s(p.m2)} m²) lies outside its community: snap its vertices onto the boundary.` },
   'grid.overlap': { zh: (p) => `与网格 ${s(p.other)} 重叠 ${s(p.m2)} 平方米：请将公共边吸附到相邻网格上。`, en: (p) => `Overlaps grid ${s(p.other)} by ${s(p.m2)} m²: snap the shared edge onto the neighbour.` },
-  'grid.gap': { zh: (p) => `社区（村）${s(p.village)} 内有 ${s(p.m2)} 平方米未被任何网格覆盖：请扩展相邻网格或新建网格填补。`, en: (p) => `${s(p.m2)} m² of community ${s(p.village)} is covered by no grid: stretch a neighbour or draw a grid to fill it.` },
+  'grid.gap': { zh: (p) => `社区（村）${s(p.village)} 内有 ${s(p.m2)} 平方米未被任何网格覆盖：请扩展相邻网格或新建网格填补。`, en: (p) => `Community ${s(p.village)} has ${s(p.m2)} m² that no grid covers: stretch a neighbour or draw a grid to fill it.` },
   'grid.geometryFailed': { zh: (p) => `空间计算失败（${s(p.what)}）：几何可能有误，请检查后重试。未作任何修改。`, en: (p) => `A geometry operation failed (${s(p.what)}): the shapes may be broken. Nothing was changed.` },
   // the grid editor: refusals of a request
   'grid.draftInvalid': { zh: (p) => `草稿有 ${s(p.count)} 个问题（首个：${s(p.first)}），未发布：请先修正。`, en: (p) => `The draft has ${s(p.count)} problems (first: ${s(p.first)}); nothing was published: fix them first.` },

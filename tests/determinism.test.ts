@@ -20,9 +20,9 @@ import { inject } from 'vitest';
  * by tests/indicators.test.ts.) A deliberate change to the generators updates the pin.
  */
 const PINNED_EMBEDDED = {
-  cases: '819b1d905d9864b2cd9aa61142e41c25',
-  events: '564ae113967aae0d15327ccb8bcf2c25',
-  facts: 'c960bd856256ad8f440e2ae1537f5f5d',
+  cases: '0b879b9b39e55c5ba5fb2f5b8e5b01c2',
+  events: '5e09fddd15f3d7b1633021ae4f0b05c8',
+  facts: 'c6c3a54074986b6c93b266602cd00bc1',
 };
 
 

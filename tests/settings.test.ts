@@ -65,7 +65,7 @@ function badValues(kind: SettingKind): [string, string][] {
     case 'int':
       return [...empty, ['many', 'settings.notNumber'], ['1e3', 'settings.notNumber'], ['0x10', 'settings.notNumber'], [`${kind.min}.5`, 'settings.notWhole'], [String(kind.min - 1), 'settings.outOfRange'], [String(kind.max + 1), 'settings.outOfRange']];
     case 'fraction':
-      return [...empty, ['most', 'settings.notNumber'], ['80%', 'settings.notNumber'], [String(kind.min), 'settings.outOfRange'], [String(kind.max), 'settings.outOfRange'], ['1.5', 'settings.outOfRange']];
+      return [...empty, ['most', 'settings.notNumber'], ['80%', 'settings.notNumber'], [String(kind.min), 'settings.outOfRange'], [String(kind.max), 'settings.outOfRange'], [String(kind.max + 0.5), 'settings.outOfRange']];
     case 'limit':
       return [...empty, ['2', 'settings.badLimit'], ['2 days', 'settings.badLimit'], ['0 hour', 'settings.badLimit'], ['-1 hour', 'settings.badLimit'], [`${kind.max + 1} hour`, 'settings.badLimit'], ['2 hour later', 'settings.badLimit']];
     case 'shares':
