@@ -71,6 +71,8 @@ export interface CellAttributes {
   managementLevel?: ManagementLevel | null;
   /** The responsible party (责任主体); none means the territory's office. */
   responsibleParty?: string | null;
+  /** The responsibility grid (责任网格) the cell belongs to (one of its district's). */
+  responsibilityGridId?: number;
 }
 
 /** One change of a draft (ADR 0027). */

@@ -235,6 +235,14 @@ async function staleRefusal(db: Db, stale: { code: string; base: number }[]) {
   return refuse('CONFLICT', 'grid.stale', { villages: stale.map((s) => s.code).join(', '), changes: changes.slice(0, 400) });
 }
 
+/** A responsibility grid a cell is given to must be one of the draft's district. */
+async function checkResponsibilityGrids(db: Db, districtCode: string, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  const found = await rows<{ id: number }>(db, sql`select id from responsibility_grids where id = any(${sql.param(ids)}::int[]) and district_code = ${districtCode}`);
+  const missing = ids.find((id) => !found.some((f) => f.id === id));
+  if (missing !== undefined) throw refuse('BAD_REQUEST', 'grid.otherDistrict', { code: `R${missing}`, district: districtCode });
+}
+
 /** Writes the versions of a checked draft (caller holds the community locks). */
 async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved, locked: { code: string; revision: number; top: number }[], now: Date, notify: Notify) {
   const at = now.toISOString();
@@ -250,12 +258,13 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
   const written: { ref: string; id: number; code: string; version: number }[] = [];
   // 2. updates: the same code, the next version
   if (updates.length) {
-    const attr = (c: { attributes?: CellAttributes }, k: keyof CellAttributes) => (c.attributes && k in c.attributes ? c.attributes[k] ?? '' : null);
+    const attr = (c: { attributes?: CellAttributes }, k: 'landUse' | 'managementLevel' | 'responsibleParty') => (c.attributes && k in c.attributes ? c.attributes[k] ?? '' : null);
+    await checkResponsibilityGrids(db, input.districtCode, updates.flatMap((c) => (c.attributes?.responsibilityGridId ? [c.attributes.responsibilityGridId] : [])));
     const rowsOut = await rows<{ id: number; code: string; version: number; old: number }>(
       db,
       sql`insert into unit_grids (code, version, status, valid_from, village_code, township_code, district_code, responsibility_grid_id, area_m2, geom,
                                   land_use, management_level, responsible_party, published_by)
-          select o.code, o.version + 1, 'active', ${at}::timestamptz, o.village_code, o.township_code, o.district_code, o.responsibility_grid_id,
+          select o.code, o.version + 1, 'active', ${at}::timestamptz, o.village_code, o.township_code, o.district_code, coalesce(x.rg, o.responsibility_grid_id),
                  ${sphereArea(sql`n.g`)}, n.g,
                  case when x.land_use is null then o.land_use else nullif(x.land_use, '') end,
                  case when x.level is null then o.management_level else nullif(x.level, '') end,
@@ -263,7 +272,8 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
                  ${userId}
           from unnest(${sql.param(updates.map((c) => c.id))}::int[], ${sql.param(updates.map((c) => (c.geometry ? JSON.stringify(c.geometry) : null)))}::text[],
                       ${sql.param(updates.map((c) => attr(c, 'landUse')))}::text[], ${sql.param(updates.map((c) => attr(c, 'managementLevel')))}::text[],
-                      ${sql.param(updates.map((c) => attr(c, 'responsibleParty')))}::text[]) as x(id, gj, land_use, level, party)
+                      ${sql.param(updates.map((c) => attr(c, 'responsibleParty')))}::text[],
+                      ${sql.param(updates.map((c) => c.attributes?.responsibilityGridId ?? null))}::int[]) as x(id, gj, land_use, level, party, rg)
           join unit_grids o on o.id = x.id
           cross join lateral (select case when x.gj is null then o.geom else ${cellFromGeoJson(sql`x.gj`)} end as g) n
           returning id, code::text as code, version, 0 as old`,
@@ -283,6 +293,7 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
           from unnest(${sql.param(adds.map((a) => a.key))}::text[], ${sql.param(adds.map((a) => JSON.stringify(a.geometry)))}::text[]) as x(key, gj)
           cross join lateral (select ${cellFromGeoJson(sql`x.gj`)} as g) c`,
     );
+    await checkResponsibilityGrids(db, input.districtCode, adds.flatMap((a) => (a.attributes?.responsibilityGridId ? [a.attributes.responsibilityGridId] : [])));
     if (centres.length !== adds.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'placing the new cells' });
     const serials = await rows<{ village: string; top: number }>(
       db,
@@ -307,15 +318,16 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
       sql`insert into unit_grids (code, version, status, valid_from, village_code, township_code, district_code, responsibility_grid_id, area_m2, geom,
                                   land_use, management_level, responsible_party, published_by)
           select x.code, 1, 'active', ${at}::timestamptz, v.code, v.township_code, v.district_code,
-                 -- the responsibility grid of the cell it covers most (the retired one it came from, or a neighbour)
-                 (select u.responsibility_grid_id from unit_grids u
+                 -- the one asked for, else the responsibility grid of the cell it covers most (the retired one it came from, or a neighbour)
+                 coalesce(x.rg, (select u.responsibility_grid_id from unit_grids u
                   where u.village_code = v.code and (u.valid_to is null or u.id = any(${sql.param(r.gone)}::int[])) and u.geom && n.g and u.responsibility_grid_id is not null
-                  order by ST_Area(ST_Intersection(u.geom, n.g)) desc, ST_Distance(u.geom, n.g), u.id limit 1),
+                  order by ST_Area(ST_Intersection(u.geom, n.g)) desc, ST_Distance(u.geom, n.g), u.id limit 1)),
                  ${sphereArea(sql`n.g`)}, n.g, nullif(x.land_use, ''), nullif(x.level, ''), nullif(x.party, ''), ${userId}
           from unnest(${sql.param(adds.map((a) => codes.get(a.key)!))}::text[], ${sql.param(adds.map((a) => a.villageCode))}::text[],
                       ${sql.param(adds.map((a) => JSON.stringify(a.geometry)))}::text[], ${sql.param(adds.map((a) => a.attributes?.landUse ?? null))}::text[],
-                      ${sql.param(adds.map((a) => a.attributes?.managementLevel ?? null))}::text[], ${sql.param(adds.map((a) => a.attributes?.responsibleParty ?? null))}::text[])
-               as x(code, village, gj, land_use, level, party)
+                      ${sql.param(adds.map((a) => a.attributes?.managementLevel ?? null))}::text[], ${sql.param(adds.map((a) => a.attributes?.responsibleParty ?? null))}::text[],
+                      ${sql.param(adds.map((a) => a.attributes?.responsibilityGridId ?? null))}::int[])
+               as x(code, village, gj, land_use, level, party, rg)
           join villages v on v.code = x.village
           cross join lateral (select ${cellFromGeoJson(sql`x.gj`)} as g) n
           returning id, code::text as code, version`,

@@ -23,6 +23,7 @@ const attributes = z
     landUse: z.enum(Object.keys(LAND_USES) as [LandUse, ...LandUse[]]).nullable().optional(),
     managementLevel: z.enum(Object.keys(MANAGEMENT_LEVELS) as [ManagementLevel, ...ManagementLevel[]]).nullable().optional(),
     responsibleParty: text('responsible party', 60, { name: true }).nullable().optional(),
+    responsibilityGridId: int32Id('responsibilityGridId').optional(),
   })
   .strict();
 const changeKey = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'key: 1–40 letters, digits, _ or -');
