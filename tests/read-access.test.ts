@@ -43,6 +43,7 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'grids.byId': () => [{ id: ids.grid }],
   'grids.responsibilityById': () => [{ id: ids.rgrid }],
   // the grid editor (a coordinator's reads, in their district; the previews write nothing)
+  'grids.patrolCandidates': () => [{ id: ids.rgrid }],
   'grids.editArea': () => [{ districtCode: IN_DISTRICT, bbox: ids.gridBox }],
   'grids.validate': () => [{ districtCode: IN_DISTRICT, base: {}, changes: [{ op: 'update', id: ids.grid, version: ids.gridVersion, attributes: { landUse: 'mixed' } }] }],
   'grids.report': () => [{ districtCode: IN_DISTRICT }],

@@ -29,6 +29,10 @@ export const INVALIDATIONS: Record<string, (t: Trpc, input: Input) => QueryFilte
   'communities.update': (t, input: { id: number }) => [t.communities.byId.queryFilter({ id: input.id }), t.communities.summary.pathFilter(), t.search.query.pathFilter(), feedFilter('communities.bin')],
   // who answers for a responsibility grid: its panel, and the unit grids' panels that name the inspector
   'grids.assignResponsibility': (t, input: { id: number }) => [t.grids.responsibilityById.queryFilter({ id: input.id }), t.grids.byId.pathFilter()],
+  // who patrols it (accounts): the same panels, and the picker's list
+  'grids.setPatrolStaff': (t, input: { id: number }) => [t.grids.responsibilityById.queryFilter({ id: input.id }), t.grids.byId.pathFilter(), t.grids.patrolCandidates.queryFilter({ id: input.id })],
+  // a published draft: every grid read (the editor's cells, details, history), the grid layers (the live event does the same for others)
+  'grids.publish': (t) => [t.grids.pathFilter(), feedFilter('grids.bin'), feedFilter('responsibility-grids.bin')],
   // a move of the workflow: the case's panel and the work lists (the map's layer follows by the live event)
   ...Object.fromEntries(ACTIONS.map((a) => [`dispatch.${a}`, (t: Trpc, input: { id: number }) => caseMoved(t, input.id)])),
   'dispatch.bulkDispatch': (t, input: { items: { id: number }[] }) => [...input.items.map((i) => t.cases.byId.queryFilter({ id: i.id })), t.dispatch.queue.pathFilter()],

@@ -233,3 +233,29 @@ export async function setPatrolStaff(db: Db, scope: Scope, a: { id: number; vers
   }
   return { id: a.id, version: a.version + 1, userIds: a.userIds };
 }
+
+/**
+ * Who may patrol a responsibility grid (the patrol picker): every active person fit for site
+ * visits in its district (fitForVisitsSql), those bound to it first, then by name; with the
+ * number of grids each already patrols. At most STAFF_CANDIDATES_MAX.
+ */
+export async function patrolCandidates(db: Db, id: number) {
+  try {
+    const [r] = await rows<{ district_code: string }>(db, sql`select district_code::text as district_code from responsibility_grids where id = ${id}`);
+    if (!r) throw refuse('NOT_FOUND', 'notFound', { what: 'responsibility grid', id });
+    return await rows<{ id: number; displayName: string; roleCode: string; bound: boolean; grids: number }>(
+      db,
+      sql`select u.id, u.display_name as "displayName", u.role_code as "roleCode",
+                 exists (select 1 from responsibility_grid_staff s where s.user_id = u.id and s.responsibility_grid_id = ${id}) as bound,
+                 (select count(*)::int from responsibility_grid_staff s where s.user_id = u.id) as grids
+          from users u join roles r on r.code = u.role_code
+          where ${fitForVisitsSql('case.verify', r.district_code)}
+          order by 4 desc, u.role_code, u.display_name, u.id limit ${STAFF_CANDIDATES_MAX}`,
+    );
+  } catch (err) {
+    throw queryFailed('the patrol candidates', err);
+  }
+}
+
+/** At most this many people offered in the patrol picker. */
+export const STAFF_CANDIDATES_MAX = 200;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router, signedIn, mutation, allowed, nowOf } from '../trpc.ts';
-import { assignResponsibilityGrid, gridsSummary, responsibilityGridById, setPatrolStaff, STAFF_MAX, unitGridById } from './grids-queries.ts';
+import { assignResponsibilityGrid, gridsSummary, patrolCandidates, responsibilityGridById, setPatrolStaff, STAFF_MAX, unitGridById } from './grids-queries.ts';
 import { idInput } from '../geo/bbox.ts';
 import { int32Id, text } from '../inputs.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
@@ -82,6 +82,8 @@ export const gridsRouter = router({
       await announceGrid(ctx.db, input.id); // live: delivered at commit (server/live/live-hub.ts)
       return done;
     }),
+  /** Who may patrol a responsibility grid (the picker of grids.setPatrolStaff): people fit for site visits in its district. */
+  patrolCandidates: allowed('grid.edit').input(idInput).query(({ ctx, input }) => patrolCandidates(ctx.engine.db, input.id)),
   /** The people who patrol a responsibility grid, as accounts (its site visits go to them); `version` as read. */
   setPatrolStaff: mutation('grid.edit', { scoped: 'district' })
     .input(z.object({ id: int32Id('id'), version: int32Id('version'), userIds: z.array(int32Id('userId')).max(STAFF_MAX, `at most ${STAFF_MAX} people`) }))

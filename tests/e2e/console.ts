@@ -401,13 +401,19 @@ export async function consoleChecks(k: PageKit): Promise<void> {
       await p.locator('[data-field="f_district"]').waitFor();
       assert((await p.getByTestId('edit').count()) === 0, 'an edit control is offered for 龙文区');
       await p.goto(`${base}/grids?${Y2022}&layers=districts,rgrids&sel=rgrid:${own}`);
-      await p.getByTestId('edit').click();
-      const name = `测试巡查员${Date.now() % 1000}`;
-      await p.getByTestId('edit-form').locator('input[name="assigneeName"]').fill(name);
-      await p.getByTestId('edit-form').locator('button[type="submit"]').click();
+      // the patrol is picked among the people the case engine can send (no free text): add one more person
+      await p.getByTestId('patrol-edit').click();
+      const picker = p.getByTestId('patrol-picker');
+      // one of the grid's patrol role (the label names the people of that role)
+      const role = ((await p.locator('[data-field="f_assigneeRole"] dd').textContent()) ?? '').trim();
+      await picker.locator('input[name="patrol"]').first().waitFor({ timeout: 30_000 });
+      const free = picker.locator('li', { hasText: role }).locator('input[name="patrol"]:not(:checked)').first();
+      const name = ((await free.locator('xpath=..').textContent()) ?? '').split(' ')[0].trim();
+      await free.check();
+      await picker.locator('button[type="submit"]').click();
       await p.locator('[data-field="f_assignee"]', { hasText: name }).waitFor({ timeout: 30_000 });
       await p.screenshot({ path: resolve(shots, 'coordinator-edit.png') });
-      assert((await auditOf('grids.assignResponsibility')).some((a) => a.actor === 'demo-coordinator' && a.targetId === String(own)), 'the edit is not in the audit log');
+      assert((await auditOf('grids.setPatrolStaff')).some((a) => a.actor === 'demo-coordinator' && a.targetId === String(own)), 'the edit is not in the audit log');
       // the coordinator's map shows only 芗城区's cases
       const mine = await feedAs(`cases.bin?${PERIOD}`, (await apiLogin(base, 'demo-coordinator')).cookie);
       await p.goto(`${base}/?${Y2022}&layers=districts,cases`);

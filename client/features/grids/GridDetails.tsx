@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { trpc } from '../../lib/api.ts';
 import { EditForm, RecordDetails } from '../../lib/details-kit.tsx';
 import { formatNumber, say, type Lang } from '../../lib/i18n.ts';
+import { PatrolPicker } from './PatrolPicker.tsx';
 
 export function GridDetails({ id, lang }: { id: number; lang: Lang }) {
   return (
@@ -40,17 +41,18 @@ export function ResponsibilityGridDetails({ id, lang }: { id: number; lang: Lang
         ['f_district', lang === 'en' ? g.district?.nameEn : g.district?.name],
       ]}
       after={(g) =>
-        // only where the server says this user may edit (grid.edit inside their districts); it checks again on save
+        // only where the server says this user may edit (grid.edit inside their districts); it checks again on save.
+        // The patrol is chosen among the people the case engine can send, never typed in.
         g.editable && (
-          <EditForm
-            lang={lang}
-            fields={[
-              { key: 'assigneeName', label: 'f_assignee', kind: 'text' },
-              { key: 'assigneeRole', label: 'f_assigneeRole', kind: 'select', options: ['inspector', 'grid_worker'].map((v) => ({ value: v, label: say(lang, `assignee_${v}`, v) })) },
-            ]}
-            initial={{ assigneeName: g.assigneeName, assigneeRole: g.assigneeRole }}
-            onSave={(v) => assign.mutateAsync({ id, version: g.version, assigneeName: String(v.assigneeName), assigneeRole: v.assigneeRole as 'inspector' | 'grid_worker' })}
-          />
+          <>
+            <PatrolPicker id={id} version={g.version} lang={lang} />
+            <EditForm
+              lang={lang}
+              fields={[{ key: 'assigneeRole', label: 'f_assigneeRole', kind: 'select', options: ['inspector', 'grid_worker'].map((v) => ({ value: v, label: say(lang, `assignee_${v}`, v) })) }]}
+              initial={{ assigneeRole: g.assigneeRole }}
+              onSave={(v) => assign.mutateAsync({ id, version: g.version, assigneeName: g.assigneeName, assigneeRole: v.assigneeRole as 'inspector' | 'grid_worker' })}
+            />
+          </>
         )
       }
     />
