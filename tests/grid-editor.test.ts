@@ -12,6 +12,8 @@ import { inRolledBackTransaction } from './support/rolled-back.ts';
 import { placeAt } from '../server/dispatch/dispatch-queries.ts';
 import { spikes, type CellGeometry, type GridChange, type Position } from '../domain/grid-rules.ts';
 import { hashPassword } from '../server/auth/password.ts';
+import { actOnCase, registerCase } from '../server/dispatch/case-engine.ts';
+import { fixtureActor } from './support/workflow-fixtures.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -264,6 +266,37 @@ describe('publishing: versions, codes, history, routing', () => {
       // retired cells are no longer merged; cells meeting at a corner only, or of two communities, never
       expect(await refusal(api.grids.merge({ ids: [f.ids.sw, f.ids.nw] }))).toMatchObject({ code: 'CONFLICT', reason: 'grid.changedMeanwhile' });
       expect(await refusal(api.grids.merge({ ids: [f.ids.nw, out.written[0].id] }))).toMatchObject({ code: 'OK' });
+    }));
+
+  it('an open site visit of a retired cell goes to the patrol of the cell that now holds the case, as an assign event', () =>
+    asCoordinator(async (api, f, tx, eng) => {
+      const call = { db: tx, actor: await fixtureActor(tx), now: new Date(), notify: eng.notify };
+      const c = await registerCase(call, { channel: '12345', categoryCode: 'E0104', lng: X0 + D, lat: Y0 + 3.5 * D, crs: 'wgs84', urgency: 'normal', description: 'grid change' });
+      await actOnCase(call, 'accept', { id: c.id }); // a site visit to do: verifying
+      const state = () => rows<{ status: string; cell: number; assignee: number | null }>(tx, sql`select status, unit_grid_id as cell, assignee_user_id as assignee from cases where id = ${c.id}`);
+      const [before] = await state();
+      expect(before).toMatchObject({ status: 'verifying', cell: f.ids.nw });
+      // another responsibility grid of the district whose patrol may verify
+      const [rg] = await rows<{ id: number; people: number[] }>(
+        tx,
+        sql`select r.id, array_agg(s.user_id order by s.user_id) as people from responsibility_grids r join responsibility_grid_staff s on s.responsibility_grid_id = r.id
+            join users u on u.id = s.user_id and u.disabled_at is null
+            where r.district_code = '350602' and r.id <> (select responsibility_grid_id from unit_grids where id = ${f.ids.nw})
+              and exists (select 1 from role_permissions p where p.role_code = u.role_code and p.permission = 'case.verify')
+              and not (${before.assignee ?? 0} = any(select user_id from responsibility_grid_staff where responsibility_grid_id = r.id))
+            group by r.id order by r.id limit 1`,
+      );
+      const { pieces } = await api.grids.split({ id: f.ids.nw, version: 1, line: [[X0 - D, Y0 + 3 * D], [X0 + 3 * D, Y0 + 3 * D]] });
+      const out = await api.grids.publish({
+        districtCode: f.district, base: await base(api, f), note: '拆分并改派',
+        changes: [{ op: 'retire', id: f.ids.nw, version: 1 }, ...pieces.map((g, i): GridChange => ({ op: 'add', key: `p${i}`, villageCode: f.village, geometry: g, attributes: i === 0 ? { responsibilityGridId: rg.id } : {} }))],
+      });
+      expect(out.siteVisitsMoved).toBe(1);
+      const [after] = await state();
+      expect(after.cell).toBe(f.ids.nw); // the case keeps the cell it was filed in
+      expect(rg.people).toContain(after.assignee);
+      const [e] = await rows<{ type: string }>(tx, sql`select type from case_events where case_id = ${c.id} order by seq desc limit 1`);
+      expect(e.type).toBe('assign');
     }));
 
   it('a serial run out (999) is a clear refusal', () =>

@@ -258,6 +258,24 @@ describe('each domain reaches only who may read it', () => {
     await stopAll({ viewer, display });
   });
 
+  it('a published grid draft is announced to the district (gridCells), and not to another district', async () => {
+    const viewer = await subscribe('viewer');
+    const display = await subscribe('display'); // 350603
+    const editor = createCaller({ engine, actor: actors.coordinator });
+    const [cell] = await rows<{ id: number }>(
+      engine.db,
+      sql`insert into unit_grids (code, version, status, valid_from, village_code, township_code, district_code, area_m2, geom)
+          values ('350602001001001', 1, 'active', now(), '350602001001', '350602001', '350602', 1, ${square}) returning id`,
+    );
+    await editor.grids.publish({ districtCode: '350602', base: { '350602001001': 0 }, changes: [{ op: 'update', id: cell.id, version: 1, attributes: { landUse: 'green' } }], note: 'live' });
+    await until('the publish', () => viewer.got.some((m) => m.kind === 'gridCells'));
+    expect(viewer.got.filter((m) => m.kind === 'gridCells')).toEqual([{ kind: 'gridCells', districtCode: '350602', villageCodes: ['350602001001'], at: expect.any(String) }]);
+    const marker = await commitEvent(engine, ids.caseY);
+    await until('the wall to hear a later event', () => display.caseIds().includes(marker));
+    expect(display.got.filter((m) => m.kind === 'gridCells')).toEqual([]);
+    await stopAll({ viewer, display });
+  });
+
   it('a move that takes a case out of a scope (to another unit) still reaches who had it: the announcement names where it was', async () => {
     const handler = await subscribe('handler'); // unit A
     const viewer = await subscribe('viewer');
