@@ -3,11 +3,15 @@
 // tiled by four quadrant cells), in rolled-back transactions, through the API as a coordinator
 // uses it: validate, publish (versions, codes, revisions, CONFLICT, scope), split, merge, history,
 // export and import, routing at an instant before and after a split, a forced GEOS failure.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { ZodError } from 'zod';
 import { rows, type Db, type Engine } from '../db/engine.ts';
-import { testCaller, testEngine } from './support/test-db.ts';
+import { migratedDatabases, testCaller, testEngine } from './support/test-db.ts';
+import { appRouter } from '../server/router.ts';
+import { createCallerFactory } from '../server/trpc.ts';
+import { actorFromSession } from '../server/auth/actor.ts';
+import { createSession, loadSessionPolicy } from '../server/auth/sessions.ts';
 import { inRolledBackTransaction } from './support/rolled-back.ts';
 import { placeAt } from '../server/dispatch/dispatch-queries.ts';
 import { spikes, type CellGeometry, type GridChange, type Position } from '../domain/grid-rules.ts';
@@ -366,4 +370,35 @@ describe('publishing: versions, codes, history, routing', () => {
       expect(await refusal(api.grids.validate({ districtCode: f.district, base: {}, changes: [{ op: 'retire', id: f.ids.nw, version: 1 }, update(f, 'nw', QUADS.nw)] }))).toMatchObject({ reason: 'grid.changeTwice' });
       expect(await refusal(api.grids.validate({ districtCode: f.district, base: {}, changes: [{ op: 'update', id: f.ids.nw, version: 7, geometry: poly(QUADS.nw) }] }))).toMatchObject({ code: 'CONFLICT', reason: 'grid.changedMeanwhile' });
     }));
+});
+
+describe('two coordinators at once (concurrent transactions on the server engine; one after the other on the embedded one)', () => {
+  const databases = migratedDatabases('citygrid_grid_publish');
+  afterAll(() => databases.dispose());
+
+  it('two drafts filling the same gap, published at the same moment: one lands, the other is a CONFLICT, and the community holds one cell', async () => {
+    const eng = await databases.next();
+    const db = eng.db;
+    const area = JSON.stringify({ type: 'MultiPolygon', coordinates: [[sq(X0, Y0, X0 + 4 * D, Y0 + 4 * D)]] });
+    const square = sql`ST_SetSRID(ST_GeomFromGeoJSON(${area}), 4326)`;
+    await db.execute(sql`insert into districts (code, name, name_en, population, population_source, geom) values ('350602', '芗城区', 'Xiangcheng', 1, 'test', ${square})`);
+    await db.execute(sql`insert into townships (code, district_code, name, kind, population, geom) values ('350602001', '350602', '甲街道', 'street', 1, ${square})`);
+    await db.execute(sql`insert into villages (code, township_code, district_code, name, kind, population, geom, area, lng, lat)
+                         values ('350602001001', '350602001', '350602', '甲社区', 'community', 1, ST_Centroid(${square}), ${square}, ${X0}, ${Y0})`);
+    const policy = await loadSessionPolicy(db);
+    const coordinator = async (name: string) => {
+      const [u] = await rows<{ id: number }>(db, sql`insert into users (username, display_name, role_code, district_codes) values (${name}, ${name}, 'district_coordinator', '{350602}') returning id`);
+      const { token } = await createSession(db, u.id, {}, new Date(), policy);
+      return createCallerFactory(appRouter)({ engine: eng, actor: (await actorFromSession(db, token, new Date(), policy, { refuseDemo: false }))! });
+    };
+    const [a, b] = [await coordinator('coord-a'), await coordinator('coord-b')];
+    // each fills the whole (empty) community with one cell of its own
+    const draft = (key: string) => ({ districtCode: '350602', base: { '350602001001': 0 }, changes: [{ op: 'add' as const, key, villageCode: '350602001001', geometry: poly(sq(X0, Y0, X0 + 4 * D, Y0 + 4 * D)) }], note: key });
+    expect((await a.grids.validate(draft('a'))).problems).toEqual([]);
+    const results = await Promise.all([refusal(a.grids.publish(draft('a'))), refusal(b.grids.publish(draft('b')))]);
+    expect(results.map((r) => r.code).sort()).toEqual(['CONFLICT', 'OK']);
+    expect(results.find((r) => r.code === 'CONFLICT')!.reason).toBe('grid.stale');
+    const [n] = await rows<{ n: number; revision: number }>(db, sql`select (select count(*)::int from unit_grids where valid_to is null) as n, grid_revision as revision from villages`);
+    expect(n).toEqual({ n: 1, revision: 1 });
+  });
 });
