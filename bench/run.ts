@@ -23,6 +23,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['livehub', async () => (await import('./live-hub.bench.ts')).liveHubBench()],
   ['indicators', async () => (await import('./indicators.bench.ts')).indicatorsBench()],
   ['coverage', async () => (await import('./coverage.bench.ts')).coverageBench()],
+  ['grideditor', async () => (await import('./grid-editor.bench.ts')).gridEditorBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);
