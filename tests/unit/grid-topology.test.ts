@@ -153,6 +153,13 @@ describe('inserting and deleting vertices', () => {
     expect(t.cellsAt(keyOf(at(0.001, 0.0004))).sort()).toEqual(['A', 'B']);
   });
 
+  it('inserting a vertex into an edge shared with another district\'s cell is refused (pinned, as its ends are)', () => {
+    const t = city();
+    const ring = (t.geometry('C').coordinates as Position[][])[0];
+    const i = ring.findIndex((p) => keyOf(p) === keyOf(at(0.003, 0)));
+    expect(t.insertVertex({ cell: 'C', part: 0, ring: 0, i }, at(0.003, 0.0005))).toMatchObject({ ok: false, refused: 'pinned' });
+  });
+
   it('deleting a shared vertex deletes it from all sharing cells', () => {
     const t = city();
     const edit = t.deleteVertex(keyOf(at(0.001, 0.001)));

@@ -274,9 +274,11 @@ export class Topology {
     for (const r of this.refs(ka)) {
       if (targets.has(r.cell)) continue;
       const cell = this.cellsById.get(r.cell)!;
-      if (!cell.editable) continue;
       const rg = cell.parts[r.part][r.ring];
       const next = rg[(r.i + 1) % rg.length], prev = rg[(r.i + rg.length - 1) % rg.length];
+      // an edge shared with a cell of another district is pinned as its ends are: a vertex there could only break it
+      if (!cell.editable && (keyOf(next) === kb || keyOf(prev) === kb)) return { ok: false, refused: 'pinned', changed: new Set() };
+      if (!cell.editable) continue;
       if (keyOf(next) === kb) targets.set(r.cell, r);
       else if (keyOf(prev) === kb) targets.set(r.cell, { ...r, i: (r.i + rg.length - 1) % rg.length });
     }
