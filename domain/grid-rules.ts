@@ -20,6 +20,7 @@ export interface GridRules {
 export const GRID_PROBLEMS = [
   'grid.selfIntersection',
   'grid.invalid',
+  'grid.parts',
   'grid.spike',
   'grid.tooSmall',
   'grid.tooLarge',

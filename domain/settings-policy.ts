@@ -168,6 +168,32 @@ export const SETTINGS = {
     label: u('疑似重复案件半径', 'Duplicate hint radius'),
     description: u('登记时提示此半径内同一小类的未结案件。', 'Registering a case shows open cases of the same subclass within this radius.'),
   },
+  // the grid editor's rules (domain/grid-rules.ts; docs/decisions/0027-grid-editor.md)
+  'grid.overlap_tolerance_m2': {
+    kind: { type: 'fraction', min: 0, max: 100 }, default: '0.01', unit: u('平方米', 'm²'),
+    label: u('网格重叠容差', 'Grid overlap tolerance'),
+    description: u('两个单元网格重叠、或网格超出所属社区（村）的面积不超过此值时视为无误（浮点误差）。', 'Two unit grids may overlap, or a grid stick out of its community, by at most this area (rounding), and still pass.'),
+  },
+  'grid.min_gap_m2': {
+    kind: { type: 'fraction', min: 0, max: 10_000 }, default: '1', unit: u('平方米', 'm²'),
+    label: u('网格缝隙下限', 'Smallest grid gap reported'),
+    description: u('社区（村）内未被单元网格覆盖的空隙，面积超过此值即报告。', 'A part of a community no unit grid covers is reported once it is larger than this.'),
+  },
+  'grid.spike_degrees': {
+    kind: { type: 'fraction', min: 0, max: 45 }, default: '1', unit: u('度', 'degrees'),
+    label: u('尖刺角度', 'Spike angle'),
+    description: u('网格边界上小于此角度的尖角视为尖刺（数字化错误）并拒绝。', 'A corner of a grid outline sharper than this is a spike (a digitising slip) and is refused.'),
+  },
+  'grid.min_area_m2': {
+    kind: int(1, 1_000_000), default: '1000', unit: u('平方米', 'm²'),
+    label: u('单元网格最小面积', 'Smallest unit grid'),
+    description: u('面积小于此值的单元网格被拒绝。', 'A unit grid smaller than this is refused.'),
+  },
+  'grid.max_area_m2': {
+    kind: int(1, 10_000_000), default: '200000', unit: u('平方米', 'm²'),
+    label: u('单元网格最大面积', 'Largest unit grid'),
+    description: u('面积大于此值的单元网格被拒绝。', 'A unit grid larger than this is refused.'),
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -188,7 +214,7 @@ export type SettingValue<K extends SettingKey> = ValueOf<(typeof SETTINGS)[K]['k
 
 /** A refusal of a value: a reason code of domain/messages.ts and its parameters. */
 export interface SettingRefusal {
-  reason: 'settings.empty' | 'settings.notNumber' | 'settings.notWhole' | 'settings.outOfRange' | 'settings.badLimit' | 'settings.badShares' | 'settings.unknownRole' | 'settings.tooMany' | 'settings.targetsShort';
+  reason: 'settings.empty' | 'settings.notNumber' | 'settings.notWhole' | 'settings.outOfRange' | 'settings.badLimit' | 'settings.badShares' | 'settings.unknownRole' | 'settings.tooMany' | 'settings.targetsShort' | 'settings.gridAreaOrder';
   params: Record<string, string | number | boolean>;
 }
 
@@ -249,6 +275,11 @@ export function checkTogether(get: <K extends SettingKey>(key: K) => SettingValu
   const targets = get('workflow.escalation_targets');
   if (levels && targets && targets.length < levels.length) {
     return [{ key: 'workflow.escalation_targets', reason: 'settings.targetsShort', params: { key: 'workflow.escalation_targets', levels: levels.length, targets: targets.length } }];
+  }
+  const least = get('grid.min_area_m2');
+  const most = get('grid.max_area_m2');
+  if (least !== undefined && most !== undefined && least >= most) {
+    return [{ key: 'grid.max_area_m2', reason: 'settings.gridAreaOrder', params: { key: 'grid.max_area_m2', min: least, max: most } }];
   }
   return [];
 }

@@ -60,6 +60,10 @@ export async function applyLiveMessage(
       return applyServerEvent(queryClient, { kind: 'responsibilityGrid', id: m.id });
     case 'community':
       return applyServerEvent(queryClient, { kind: 'community', id: m.id });
+    case 'gridCells':
+      // the grid layers and every grid read (the editor's cells, details, history) load again
+      await Promise.all([feedFilter('grids.bin'), feedFilter('responsibility-grids.bin'), trpc.grids.pathFilter()].map((f) => queryClient.invalidateQueries(f)));
+      return;
     case 'indicators':
       await Promise.all(figures().map((f) => queryClient.invalidateQueries(f)));
       return;

@@ -1,5 +1,6 @@
 // Unit grids (单元网格) and responsibility grids (责任网格). Unit grids are versioned: a code
 // keeps its identity across versions; a case keeps the grid row (id) it was filed in.
+import { sql } from 'drizzle-orm';
 import { pgTable, serial, char, text, integer, timestamp, index, uniqueIndex, doublePrecision, primaryKey } from 'drizzle-orm/pg-core';
 import { geometry } from './geometry.ts';
 import { villages, districts, townships } from './places.ts';
@@ -38,9 +39,19 @@ export const unitGrids = pgTable(
     responsibilityGridId: integer('responsibility_grid_id').references(() => responsibilityGrids.id),
     areaM2: doublePrecision('area_m2').notNull(),
     geom: geometry('geom', 'MultiPolygon').notNull(),
+    // ---- the standard's attributes (GB/T 30428.1; vocabularies in domain/grid-rules.ts), migration 0022
+    landUse: text('land_use'),
+    managementLevel: text('management_level'),
+    /** 责任主体; null: the territory's office. */
+    responsibleParty: text('responsible_party'),
+    /** Who published this version (null: the seed). */
+    publishedBy: integer('published_by').references(() => users.id),
   },
   (t) => [
     uniqueIndex('unit_grids_code_version_idx').on(t.code, t.version),
+    /** One current version per code. */
+    uniqueIndex('unit_grids_current_code_idx').on(t.code).where(sql`valid_to is null`),
+    index('unit_grids_current_geom_idx').using('gist', t.geom).where(sql`valid_to is null`),
     index('unit_grids_geom_idx').using('gist', t.geom),
     index('unit_grids_village_idx').on(t.villageCode),
   ],
@@ -58,4 +69,24 @@ export const responsibilityGridStaff = pgTable(
     userId: integer('user_id').notNull().references(() => users.id),
   },
   (t) => [primaryKey({ columns: [t.responsibilityGridId, t.userId] }), index('responsibility_grid_staff_user_idx').on(t.userId)],
+);
+
+/**
+ * The grid editor's publishes, one row per community touched (migration 0022): the revision it
+ * made, who, when, why, and the codes it wrote and retired. A draft built on an older revision
+ * is refused with these rows as what changed meanwhile.
+ */
+export const gridChanges = pgTable(
+  'grid_changes',
+  {
+    id: serial('id').primaryKey(),
+    villageCode: char('village_code', { length: 12 }).notNull().references(() => villages.code),
+    revision: integer('revision').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    userId: integer('user_id').references(() => users.id),
+    note: text('note').notNull().default(''),
+    written: text('written').array().notNull(),
+    retired: text('retired').array().notNull(),
+  },
+  (t) => [uniqueIndex('grid_changes_village_revision_idx').on(t.villageCode, t.revision)],
 );

@@ -51,6 +51,8 @@ export const villages = pgTable(
     area: geometry('area', 'MultiPolygon'),
     lng: doublePrecision('lng').notNull(),
     lat: doublePrecision('lat').notNull(),
+    /** Bumped by every publish of the grid editor that touches this community's unit grids (a draft's base). */
+    gridRevision: integer('grid_revision').notNull().default(0),
   },
   (t) => [
     index('villages_geom_idx').using('gist', t.geom),

@@ -11,6 +11,7 @@ import { candidateRoutes, explainRoute, routeCase, rulesValidAt, sortRules, rule
 import { refOf, type RefSource } from './reference.ts';
 import { queryFailed, refuse } from '../query-error.ts';
 import { caseScopeSql, type Scope } from '../auth/actor.ts';
+import { gridValidAt } from '../grids/grid-validity.ts';
 
 /** 1e-9° ≈ 0.1 mm: closer than this to a polygon counts as on it. */
 const ON_EDGE_DEGREES = 1e-9;
@@ -43,8 +44,7 @@ export async function placeAt(db: Db, lng: number, lat: number, at: Date): Promi
       sql`with p as (select ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326) as g),
           grid as (
             select u.id, u.code::text as code, u.village_code from unit_grids u, p
-            where ST_DWithin(u.geom, p.g, ${ON_EDGE_DEGREES}) and u.valid_from <= ${at.toISOString()}::timestamptz
-              and (u.valid_to is null or u.valid_to > ${at.toISOString()}::timestamptz)
+            where ST_DWithin(u.geom, p.g, ${ON_EDGE_DEGREES}) and ${gridValidAt('u', at)}
             order by u.code, u.version desc limit 1),
           village as (
             select v.code, v.name, v.township_code from villages v

@@ -11,12 +11,13 @@ import type { PolygonRow } from '../geo/polygon-feed.ts';
 import { refuse } from '../query-error.ts';
 import { refreshPatrolLabels } from '../../db/patrol-labels.ts';
 import { fitForVisitsSql } from '../dispatch/patrol-staff.ts';
+import { currentGrid } from './grid-validity.ts';
 
 export async function gridsSummary(db: Db) {
   const [unitGrids, responsibilityGrids, area] = await Promise.all([
-    layerSummary(db, 'unit_grids', 'geom', sql`status = 'active'`),
+    layerSummary(db, 'unit_grids', 'geom', currentGrid('unit_grids')),
     layerSummary(db, 'responsibility_grids'),
-    rows<{ km2: number; mean_m2: number }>(db, sql`select coalesce(sum(area_m2), 0)::float8 / 1e6 as km2, coalesce(avg(area_m2), 0)::float8 as mean_m2 from unit_grids where status = 'active'`),
+    rows<{ km2: number; mean_m2: number }>(db, sql`select coalesce(sum(area_m2), 0)::float8 / 1e6 as km2, coalesce(avg(area_m2), 0)::float8 as mean_m2 from unit_grids g where ${currentGrid('g')}`),
   ]);
   return { unitGrids: { ...unitGrids, areaKm2: area[0].km2, meanAreaM2: area[0].mean_m2 }, responsibilityGrids };
 }
@@ -29,7 +30,7 @@ export async function unitGridFeedRows(db: Db): Promise<PolygonRow[]> {
       db,
       sql`select g.id, g.code::text as code, g.village_code::text as village_code, v.name as village_name, r.code as rg_code, g.area_m2::float8 as area_m2,
                  ST_X(g.l)::float8 as lng, ST_Y(g.l)::float8 as lat, ST_AsGeoJSON(g.geom) as geojson
-          from (select *, ST_PointOnSurface(geom) as l from unit_grids where status = 'active') g
+          from (select *, ST_PointOnSurface(geom) as l from unit_grids u where ${currentGrid('u')}) g
           join villages v on v.code = g.village_code
           left join responsibility_grids r on r.id = g.responsibility_grid_id
           order by g.code`,
@@ -55,7 +56,7 @@ export async function responsibilityGridFeedRows(db: Db): Promise<PolygonRow[]> 
       sql`select r.id, r.code, r.name, r.district_code::text as district_code, r.assignee_role, r.assignee_name, coalesce(n.grid_count, 0)::int as grid_count,
                  ST_X(ST_PointOnSurface(r.geom))::float8 as lng, ST_Y(ST_PointOnSurface(r.geom))::float8 as lat, ST_AsGeoJSON(r.geom) as geojson
           from responsibility_grids r
-          left join (select responsibility_grid_id, count(*) as grid_count from unit_grids where status = 'active' group by 1) n on n.responsibility_grid_id = r.id
+          left join (select responsibility_grid_id, count(*) as grid_count from unit_grids u where ${currentGrid('u')} group by 1) n on n.responsibility_grid_id = r.id
           order by r.code`,
     );
     return list.map((r) => ({
@@ -130,7 +131,7 @@ export async function responsibilityGridById(db: Db, id: number) {
     [r] = await rows<Extent & { id: number; code: string; name: string; district_code: string; district_name: string; district_name_en: string; assignee_role: string; assignee_name: string; grid_count: number; version: number }>(
       db,
       sql`select r.id, r.code, r.name, r.version, d.code::text as district_code, d.name as district_name, d.name_en as district_name_en, r.assignee_role, r.assignee_name,
-                 (select count(*)::int from unit_grids g where g.responsibility_grid_id = r.id and g.status = 'active') as grid_count,
+                 (select count(*)::int from unit_grids g where g.responsibility_grid_id = r.id and ${currentGrid('g')}) as grid_count,
                  ${extentColumns(sql`r.geom`)}, ${labelColumns(sql`r.geom`)}
           from responsibility_grids r join districts d on d.code = r.district_code where r.id = ${id}`,
     );

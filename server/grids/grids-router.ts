@@ -1,11 +1,55 @@
 import { z } from 'zod';
-import { router, signedIn, mutation } from '../trpc.ts';
+import { router, signedIn, mutation, allowed, nowOf } from '../trpc.ts';
 import { assignResponsibilityGrid, gridsSummary, responsibilityGridById, setPatrolStaff, STAFF_MAX, unitGridById } from './grids-queries.ts';
 import { idInput } from '../geo/bbox.ts';
 import { int32Id, text } from '../inputs.ts';
 import { mayEditDistrict } from '../auth/scope-check.ts';
 import { NOWHERE } from '../auth/actor.ts';
 import { announceGrid } from '../live/live-channels.ts';
+import { bboxSchema, placeCode } from '../geo/bbox.ts';
+import { lineSchema, polygonSchema, vertexCount } from '../geo/geometry-input.ts';
+import { issue } from '../inputs.ts';
+import { DRAFT_LIMITS, LAND_USES, MANAGEMENT_LEVELS, type CellGeometry, type LandUse, type ManagementLevel } from '../../domain/grid-rules.ts';
+import { gridRules } from '../settings/settings.ts';
+import { districtInScope, outOfScope } from '../auth/scope-check.ts';
+import { cellHistory, editArea, exportDistrict, importPreview, mergePreview, publishDraft, splitPreview, validateDraft } from './grid-edit-queries.ts';
+import { districtReport } from './grid-check-queries.ts';
+import type { Actor } from '../auth/actor.ts';
+
+// ---- the grid editor's inputs (docs/decisions/0027-grid-editor.md)
+const cellGeometry = polygonSchema(DRAFT_LIMITS.verticesPerCell);
+const attributes = z
+  .object({
+    landUse: z.enum(Object.keys(LAND_USES) as [LandUse, ...LandUse[]]).nullable().optional(),
+    managementLevel: z.enum(Object.keys(MANAGEMENT_LEVELS) as [ManagementLevel, ...ManagementLevel[]]).nullable().optional(),
+    responsibleParty: text('responsible party', 60, { name: true }).nullable().optional(),
+  })
+  .strict();
+const changeKey = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'key: 1–40 letters, digits, _ or -');
+const change = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('update'), id: int32Id('id'), version: int32Id('version'), geometry: cellGeometry.optional(), attributes: attributes.optional() }).strict(),
+  z.object({ op: z.literal('add'), key: changeKey, villageCode: placeCode(12), geometry: cellGeometry, attributes: attributes.optional() }).strict(),
+  z.object({ op: z.literal('retire'), id: int32Id('id'), version: int32Id('version') }).strict(),
+]);
+const draft = z
+  .object({
+    districtCode: placeCode(6),
+    /** Community code → the grid revision the draft was built on (grids.editArea's `revisions`). */
+    base: z.record(z.string().regex(/^\d{12}$/), z.int().min(0).max(2_147_483_647)).refine((b) => Object.keys(b).length <= 2000, 'base: at most 2000 communities'),
+    changes: z.array(change).max(DRAFT_LIMITS.changes),
+  })
+  .check((ctx) => {
+    const n = ctx.value.changes.reduce((m, c) => m + (c.op === 'retire' || !c.geometry ? 0 : vertexCount(c.geometry as CellGeometry)), 0);
+    if (n > DRAFT_LIMITS.vertices) issue(ctx, 'input.tooManyVertices', { max: DRAFT_LIMITS.vertices });
+    const keys = ctx.value.changes.flatMap((c) => (c.op === 'add' ? [c.key] : []));
+    if (new Set(keys).size !== keys.length) issue(ctx, 'input.invalid', { details: 'each added cell needs its own key' });
+  });
+const districtInput = z.object({ districtCode: placeCode(6) });
+
+/** A coordinator works in their own districts: refused (FORBIDDEN) elsewhere. */
+function ownDistrict(actor: Actor, districtCode: string) {
+  if (!districtInScope(actor.scope, districtCode)) throw outOfScope({ what: 'district', id: districtCode }, actor.scope, districtCode);
+}
 
 export const gridsRouter = router({
   /** Active unit grids (count, extent, area) and responsibility grids. */
@@ -47,4 +91,71 @@ export const gridsRouter = router({
       await announceGrid(ctx.db, input.id);
       return done;
     }),
+  // ---- the grid editor (docs/decisions/0027-grid-editor.md)
+  /** The current cells of a district at full precision (and their pinned neighbours), its communities and their revisions. */
+  editArea: allowed('grid.edit')
+    .input(z.object({ districtCode: placeCode(6), bbox: bboxSchema.optional() }))
+    .query(async ({ ctx, input }) => {
+      ownDistrict(ctx.actor, input.districtCode);
+      return { ...(await editArea(ctx.engine.db, ctx.actor.scope, input)), rules: await gridRules(ctx.engine.db) };
+    }),
+  /** The problems of a draft (nothing written). */
+  validate: allowed('grid.edit')
+    .input(draft)
+    .query(async ({ ctx, input }) => {
+      ownDistrict(ctx.actor, input.districtCode);
+      return validateDraft(ctx.engine.db, ctx.actor.scope, await gridRules(ctx.engine.db), input);
+    }),
+  /** A district's published cells against the rules (invalid, outside, overlapping, gaps). */
+  report: allowed('grid.edit')
+    .input(districtInput)
+    .query(async ({ ctx, input }) => {
+      ownDistrict(ctx.actor, input.districtCode);
+      return { problems: await districtReport(ctx.engine.db, await gridRules(ctx.engine.db), input.districtCode) };
+    }),
+  /** Publishes a draft: checked again under lock; CONFLICT when a community changed since the draft's base. */
+  publish: mutation('grid.edit', { scoped: 'district' })
+    .input(draft.and(z.object({ note: text('note', 200, { min: 0 }) })))
+    .mutation(async ({ ctx, input }) => {
+      ctx.audit.targetKind = 'district';
+      ctx.audit.targetId = Number(input.districtCode);
+      return publishDraft(ctx.db, ctx.actor, await gridRules(ctx.db), input, nowOf(ctx), ctx.engine.notify);
+    }),
+  /** The pieces of a cell cut by a line (preview; the draft retires it and adds them). */
+  split: allowed('grid.edit')
+    .input(z.object({ id: int32Id('id'), version: int32Id('version'), line: lineSchema(500) }))
+    .query(({ ctx, input }) => splitPreview(ctx.engine.db, ctx.actor.scope, input)),
+  /** The union of adjacent cells of one community (preview). */
+  merge: allowed('grid.edit')
+    .input(z.object({ ids: z.array(int32Id('id')).min(2).max(20) }))
+    .query(({ ctx, input }) => mergePreview(ctx.engine.db, ctx.actor.scope, { ids: [...new Set(input.ids)] })),
+  /** Every version of a unit grid's code, oldest first. */
+  history: signedIn.input(z.object({ code: z.string().regex(/^\d{15}$/, 'code: 15 digits') })).query(({ ctx, input }) => cellHistory(ctx.engine.db, input.code)),
+  /** A district's current cells as GeoJSON (codes and attributes). */
+  exportDistrict: allowed('grid.edit')
+    .input(districtInput)
+    .query(({ ctx, input }) => {
+      ownDistrict(ctx.actor, input.districtCode);
+      return exportDistrict(ctx.engine.db, input.districtCode);
+    }),
+  /** A GeoJSON file turned into a draft: snapped within toleranceM metres, then checked (nothing written). */
+  importPreview: allowed('grid.edit')
+    .input(
+      z.object({
+        districtCode: placeCode(6),
+        toleranceM: z.number().min(0).max(5),
+        features: z
+          .array(z.object({ code: z.string().regex(/^\d{15}$/).nullable().optional(), geometry: cellGeometry, attributes: attributes.optional() }))
+          .min(1)
+          .max(DRAFT_LIMITS.importFeatures)
+          .check((ctx) => {
+            if (ctx.value.reduce((n, f) => n + vertexCount(f.geometry as CellGeometry), 0) > DRAFT_LIMITS.vertices) issue(ctx, 'input.tooManyVertices', { max: DRAFT_LIMITS.vertices });
+          }),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      ownDistrict(ctx.actor, input.districtCode);
+      return importPreview(ctx.engine.db, ctx.actor.scope, await gridRules(ctx.engine.db), input as Parameters<typeof importPreview>[3]);
+    }),
 });
+

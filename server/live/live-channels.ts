@@ -7,6 +7,8 @@ import { CASE_EVENTS_CHANNEL } from '../dispatch/case-engine.ts';
 
 export { CASE_EVENTS_CHANNEL };
 export const GRID_EVENTS_CHANNEL = 'grid_events';
+/** The grid editor's publishes (server/grids/grid-edit-queries.ts): the district and communities whose unit grids changed. */
+export const GRID_CELL_EVENTS_CHANNEL = 'grid_cell_events';
 export const COMMUNITY_EVENTS_CHANNEL = 'community_events';
 
 /** Announces a responsibility grid's change (its id, district, new version), in `db`'s transaction. */

@@ -38,6 +38,8 @@ export type LiveMessage =
   | { kind: 'caseLeft'; id: number; caseId: number }
   /** A responsibility grid's people changed (grids.assignResponsibility, grids.setPatrolStaff). */
   | { kind: 'grid'; id: number; districtCode: string; version: number }
+  /** The grid editor published unit grids of these communities (grids.publish): maps reload the grid layers. */
+  | { kind: 'gridCells'; districtCode: string; villageCodes: string[]; at: string }
   /** A compound's published facts changed (communities.update). */
   | { kind: 'community'; id: number; districtCode: string; version: number }
   /** The figures of these districts moved (case events; debounced): a wall refetches its indicators. */

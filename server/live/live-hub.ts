@@ -10,7 +10,7 @@
 import { withStatementTag, type Engine } from '../../db/engine.ts';
 import type { Scope } from '../auth/actor.ts';
 import { caseEventsByIds, inScope } from '../dispatch/live.ts';
-import { CASE_EVENTS_CHANNEL, COMMUNITY_EVENTS_CHANNEL, GRID_EVENTS_CHANNEL } from './live-channels.ts';
+import { CASE_EVENTS_CHANNEL, COMMUNITY_EVENTS_CHANNEL, GRID_CELL_EVENTS_CHANNEL, GRID_EVENTS_CHANNEL } from './live-channels.ts';
 import type { LiveMessage } from './live-events.ts';
 
 /** What the hub routes by: the subscriber's scope and rights now (a re-check may narrow them). */
@@ -55,6 +55,7 @@ export class LiveHub {
         [CASE_EVENTS_CHANNEL, (p) => this.onCase(p)],
         [GRID_EVENTS_CHANNEL, (p) => this.onPlace('grid', p)],
         [COMMUNITY_EVENTS_CHANNEL, (p) => this.onPlace('community', p)],
+        [GRID_CELL_EVENTS_CHANNEL, (p) => this.onGridCells(p)],
       ];
       const offs: (() => Promise<void>)[] = [];
       for (const [channel, on] of channels) offs.push(await this.engine.listen(channel, on));
@@ -136,6 +137,19 @@ export class LiveHub {
     }
     const msg: LiveMessage = { kind, ...m };
     for (const s of this.subs) if (inDistricts(s.scope, m.districtCode)) s.deliver(msg);
+  }
+
+  private onGridCells(payload: string): void {
+    let m: LiveMessage;
+    try {
+      const p = JSON.parse(payload) as Record<string, unknown>;
+      if (typeof p.districtCode !== 'string' || !Array.isArray(p.villageCodes) || typeof p.at !== 'string') return;
+      m = { kind: 'gridCells', districtCode: p.districtCode, villageCodes: p.villageCodes.filter((v): v is string => typeof v === 'string').slice(0, 500), at: p.at };
+    } catch {
+      return;
+    }
+    // grids are public within the city map: every listener in the district hears it
+    for (const s of this.subs) if (inDistricts(s.scope, m.districtCode)) s.deliver(m);
   }
 
   /** A case event moves its district's (and unit's) figures: said once per INDICATORS_EVERY_MS to who may read them. */

@@ -81,6 +81,7 @@ function underScope(scope: Scope, m: LiveMessage): LiveMessage[] {
     case 'case':
       return inScope(scope, m.event) ? [m] : [];
     case 'grid':
+    case 'gridCells':
     case 'community':
       return inDistricts(scope, m.districtCode) ? [m] : [];
     case 'indicators': {

@@ -7,6 +7,7 @@ import { rows, type Db } from '../../db/engine.ts';
 import { toBbox, type Bbox } from '../geo/bbox.ts';
 import { extentColumns } from '../geo/bbox-sql.ts';
 import { queryFailed } from '../query-error.ts';
+import { currentGrid } from '../grids/grid-validity.ts';
 
 export type SearchKind = 'case' | 'grid' | 'responsibilityGrid' | 'district' | 'township' | 'village' | 'community' | 'clinic';
 
@@ -43,7 +44,7 @@ export async function search(db: Db, q: string, limit: number, caseScope: Scope)
         ...(await rows<Row>(
           db,
           sql`select 'grid' as kind, id, code::text as code, code::text as label, null as label_en, ${extentColumns(sql`geom`)}
-              from unit_grids where status = 'active' and code::text like ${`${q}%`} order by code limit ${limit}`,
+              from unit_grids g where ${currentGrid('g')} and code::text like ${`${q}%`} order by code limit ${limit}`,
         )),
       );
     }

@@ -13,6 +13,7 @@ import { ConfigError } from '../../db/config-error.ts';
 import { messageOf } from '../../domain/messages.ts';
 import { checkTogether, SETTING_KEYS, SETTINGS, type Limit, type SettingKey, type SettingKind, type SettingLabel, type SettingValue } from '../../domain/settings-policy.ts';
 import type { WorkingCalendar } from '../../domain/working-clock.ts';
+import type { GridRules } from '../../domain/grid-rules.ts';
 import { refOf, type RefSource } from '../dispatch/reference.ts';
 import { refuse } from '../query-error.ts';
 import { storedValue, writeSetting, type SettingProblem, type StoredSettings } from './settings-store.ts';
@@ -160,3 +161,13 @@ export interface SettingValueText {
   text: string;
   parsed: unknown;
 }
+
+/** The grid editor's rules (grid.*; domain/grid-rules.ts). */
+export const gridRules = (src: RefSource): Promise<GridRules> =>
+  settingsOf(src, {
+    overlapToleranceM2: 'grid.overlap_tolerance_m2',
+    minGapM2: 'grid.min_gap_m2',
+    spikeDegrees: 'grid.spike_degrees',
+    minAreaM2: 'grid.min_area_m2',
+    maxAreaM2: 'grid.max_area_m2',
+  });

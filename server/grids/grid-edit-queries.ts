@@ -1,0 +1,538 @@
+// The grid editor's reads and writes (docs/decisions/0027-grid-editor.md): the cells of an edit at
+// full precision, a draft checked, a draft published in one transaction (communities locked, their
+// revisions compared with the draft's base, checked again under the lock, versions written,
+// responsibility-grid outlines redrawn, open site visits moved, the change announced), a cell's
+// split and merge previews, its history, and a district's export. Geometry is GeoJSON in lng/lat
+// (WGS-84, SRID 4326). Scope is checked in SQL: a coordinator edits only their own districts' cells.
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../../db/engine.ts';
+import { districtScopeSql, type Actor, type Scope } from '../auth/actor.ts';
+import { districtInScope, outOfScope } from '../auth/scope-check.ts';
+import { queryFailed, refuse } from '../query-error.ts';
+import { gridCode, gridNumbering, MAX_GRID_SERIAL } from '../../domain/codes.ts';
+import { changeRef, type CellAttributes, type CellGeometry, type GridChange, type GridProblem, type GridRules } from '../../domain/grid-rules.ts';
+import { messageOf } from '../../domain/messages.ts';
+import { cellFromGeoJson, checkCells, sphereArea, type Subject } from './grid-check-queries.ts';
+import { currentGrid } from './grid-validity.ts';
+import { appendEvent, type Notify } from '../dispatch/case-engine.ts';
+import { taskAssignee, taskPermission } from '../dispatch/patrol-staff.ts';
+import { GRID_CELL_EVENTS_CHANNEL } from '../live/live-channels.ts';
+
+/** The most cells one edit loads (a district of the demo city has about 2,100). */
+export const EDIT_AREA_MAX_CELLS = 3000;
+
+export interface EditCell {
+  id: number;
+  code: string;
+  version: number;
+  villageCode: string;
+  districtCode: string;
+  editable: boolean;
+  areaM2: number;
+  landUse: string | null;
+  managementLevel: string | null;
+  responsibleParty: string | null;
+  responsibilityGridId: number | null;
+  geometry: CellGeometry;
+}
+
+/**
+ * The current cells of a district (and the cells of other districts within `bbox` or touching the
+ * district's, not editable), at full precision, with the communities they lie in and their grid
+ * revisions (a draft's base).
+ */
+export async function editArea(db: Db, scope: Scope, input: { districtCode: string; bbox?: [number, number, number, number] }) {
+  const box = input.bbox ? sql`ST_MakeEnvelope(${input.bbox[0]}, ${input.bbox[1]}, ${input.bbox[2]}, ${input.bbox[3]}, 4326)` : null;
+  let count, cells, communities;
+  try {
+    [count] = await rows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from unit_grids u where ${currentGrid('u')} and u.district_code = ${input.districtCode} ${box ? sql`and u.geom && ${box}` : sql``}`,
+    );
+    if (count.n > EDIT_AREA_MAX_CELLS) throw refuse('BAD_REQUEST', 'grid.areaTooLarge', { count: count.n, max: EDIT_AREA_MAX_CELLS });
+    // the district's cells, and any other current cell touching them (shown, pinned)
+    const own = sql`(select u.* from unit_grids u where ${currentGrid('u')} and u.district_code = ${input.districtCode} ${box ? sql`and u.geom && ${box}` : sql``})`;
+    cells = await rows<{ id: number; code: string; version: number; village_code: string; district_code: string; area_m2: number; land_use: string | null; management_level: string | null; responsible_party: string | null; rg: number | null; geojson: string }>(
+      db,
+      sql`with own as materialized ${own},
+          other as (select u.* from unit_grids u where ${currentGrid('u')} and u.district_code <> ${input.districtCode}
+                    and exists (select 1 from own o where o.geom && u.geom and ST_Intersects(o.geom, u.geom)))
+          select x.id, x.code::text as code, x.version, x.village_code::text as village_code, x.district_code::text as district_code, x.area_m2::float8 as area_m2,
+                 x.land_use, x.management_level, x.responsible_party, x.responsibility_grid_id as rg, ST_AsGeoJSON(x.geom, 15) as geojson
+          from (select * from own union all select * from other) x order by x.code`,
+    );
+    communities = await rows<{ code: string; name: string; district_code: string; revision: number; geojson: string }>(
+      db,
+      sql`select v.code::text as code, v.name, v.district_code::text as district_code, v.grid_revision as revision, ST_AsGeoJSON(v.area, 15) as geojson
+          from villages v where v.area is not null and v.code in (select distinct village_code from unit_grids u where ${currentGrid('u')} and u.district_code = ${input.districtCode})
+             or v.code in (${sql.join([sql`null`, ...cells.map((c) => sql`${c.village_code}`)], sql`, `)})
+          order by v.code`,
+    );
+  } catch (err) {
+    throw queryFailed('the cells to edit', err);
+  }
+  const editable = (d: string) => districtInScope(scope, d);
+  return {
+    districtCode: input.districtCode,
+    cells: cells.map((c): EditCell => ({
+      id: c.id, code: c.code, version: c.version, villageCode: c.village_code, districtCode: c.district_code, editable: editable(c.district_code),
+      areaM2: c.area_m2, landUse: c.land_use, managementLevel: c.management_level, responsibleParty: c.responsible_party, responsibilityGridId: c.rg,
+      geometry: JSON.parse(c.geojson),
+    })),
+    communities: communities.map((v) => ({ code: v.code, name: v.name, districtCode: v.district_code, editable: editable(v.district_code), revision: v.revision, geometry: JSON.parse(v.geojson) })),
+    /** Community code → grid revision: the base a draft built on this answer carries. */
+    revisions: Object.fromEntries(communities.map((v) => [v.code, v.revision])),
+  };
+}
+
+interface Target {
+  id: number;
+  code: string;
+  version: number;
+  current: boolean;
+  village_code: string;
+  district_code: string;
+  geojson: string;
+}
+
+export interface DraftInput {
+  districtCode: string;
+  base: Record<string, number>;
+  changes: GridChange[];
+}
+
+/** A draft resolved against the database: what it checks and writes. */
+interface Resolved {
+  targets: Map<number, Target>;
+  subjects: Subject[];
+  gone: number[];
+  villages: string[];
+}
+
+/**
+ * Reads the cells a draft changes and the communities it adds to; refuses a draft that names a
+ * cell twice, a cell or community of another district, or a cell changed meanwhile.
+ */
+async function resolveDraft(db: Db, scope: Scope, input: DraftInput, lock: boolean): Promise<Resolved> {
+  const ids = input.changes.flatMap((c) => (c.op === 'add' ? [] : [c.id]));
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw refuse('BAD_REQUEST', 'grid.changeTwice', { id: twice });
+  const addVillages = [...new Set(input.changes.flatMap((c) => (c.op === 'add' ? [c.villageCode] : [])))];
+  let targets: Target[], villages: { code: string; district_code: string }[];
+  try {
+    targets = await rows<Target>(
+      db,
+      sql`select u.id, u.code::text as code, u.version, (u.valid_to is null) as current, u.village_code::text as village_code, u.district_code::text as district_code,
+                 ST_AsGeoJSON(u.geom, 15) as geojson
+          from unit_grids u where u.id = any(${sql.param(ids)}::int[]) order by u.id`,
+    );
+    villages = await rows<{ code: string; district_code: string }>(
+      db,
+      sql`select v.code::text as code, v.district_code::text as district_code from villages v where v.code = any(${sql.param(addVillages)}::text[]) and v.area is not null`,
+    );
+  } catch (err) {
+    throw queryFailed('the cells of the draft', err);
+  }
+  const byId = new Map(targets.map((t) => [t.id, t]));
+  for (const id of ids) if (!byId.has(id)) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id });
+  for (const v of addVillages) if (!villages.some((x) => x.code === v)) throw refuse('NOT_FOUND', 'notFound', { what: 'village or community', id: v });
+  for (const t of targets) {
+    if (t.district_code !== input.districtCode) throw refuse('FORBIDDEN', 'grid.otherDistrict', { code: t.code, district: input.districtCode });
+    if (!districtInScope(scope, t.district_code)) throw outOfScope({ what: 'unit grid', id: t.id }, scope, t.district_code);
+  }
+  for (const v of villages) {
+    if (v.district_code !== input.districtCode) throw refuse('FORBIDDEN', 'grid.otherDistrict', { code: v.code, district: input.districtCode });
+    if (!districtInScope(scope, v.district_code)) throw outOfScope({ what: 'village or community', id: v.code }, scope, v.district_code);
+  }
+  if (!lock) {
+    // a validation may run on a draft a little behind; the publish refuses it under the lock
+    for (const c of input.changes) {
+      if (c.op === 'add') continue;
+      const t = byId.get(c.id)!;
+      if (!t.current || t.version !== c.version) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: t.code, current: t.current ? t.version : '—' });
+    }
+  }
+  const subjects: Subject[] = [];
+  const gone: number[] = [];
+  for (const c of input.changes) {
+    if (c.op === 'add') subjects.push({ ref: c.key, villageCode: c.villageCode, geometry: c.geometry });
+    else {
+      const t = byId.get(c.id)!;
+      gone.push(c.id);
+      if (c.op === 'update') subjects.push({ ref: changeRef(c), villageCode: t.village_code, geometry: c.geometry ?? JSON.parse(t.geojson) });
+    }
+  }
+  const touched = [...new Set([...addVillages, ...targets.map((t) => t.village_code)])].sort();
+  return { targets: byId, subjects, gone, villages: touched };
+}
+
+/** The problems of a draft (nothing written). */
+export async function validateDraft(db: Db, scope: Scope, rules: GridRules, input: DraftInput): Promise<{ problems: GridProblem[] }> {
+  const r = await resolveDraft(db, scope, input, false);
+  return { problems: await checkCells(db, rules, r.subjects, r.gone, r.villages) };
+}
+
+export interface PublishInput extends DraftInput {
+  note: string;
+}
+
+/**
+ * Publishes a draft in the caller's transaction (a mutation's `ctx.db`). Refuses: a community of
+ * the draft changed since its base (CONFLICT 'grid.stale', naming what changed), a problem left
+ * (BAD_REQUEST 'grid.draftInvalid'), a serial run out ('grid.serialsExhausted').
+ */
+export async function publishDraft(db: Db, actor: Actor, rules: GridRules, input: PublishInput, now: Date, notify: Notify) {
+  if (!input.changes.length) throw refuse('BAD_REQUEST', 'grid.nothingToPublish');
+  const r = await resolveDraft(db, actor.scope, input, true);
+  // lock the touched communities in code order (two publishes never wait on each other crosswise)
+  let locked: { code: string; district_code: string; revision: number; top: number }[];
+  try {
+    locked = await rows(
+      db,
+      sql`select v.code::text as code, v.district_code::text as district_code, v.grid_revision as revision, ST_YMax(v.area)::float8 as top
+          from villages v where v.code = any(${sql.param(r.villages)}::text[]) and ${districtScopeSql(actor.scope, sql`v.district_code`)}
+          order by v.code for update`,
+    );
+  } catch (err) {
+    throw queryFailed('locking the communities', err);
+  }
+  if (locked.length !== r.villages.length) {
+    const missing = r.villages.find((v) => !locked.some((l) => l.code === v))!;
+    throw outOfScope({ what: 'village or community', id: missing }, actor.scope, missing.slice(0, 6));
+  }
+  const stale = locked.filter((l) => (input.base[l.code] ?? -1) !== l.revision);
+  if (stale.length) throw await staleRefusal(db, stale.map((l) => ({ code: l.code, base: input.base[l.code] ?? -1 })));
+  // the cells themselves (a base can be right while a row moved: checked anyway)
+  for (const c of input.changes) {
+    if (c.op === 'add') continue;
+    const [t] = await rows<{ version: number; current: boolean; code: string }>(db, sql`select version, (valid_to is null) as current, code::text as code from unit_grids where id = ${c.id} for update`);
+    if (!t?.current || t.version !== c.version) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: t?.code ?? String(c.id), current: t?.current ? t.version : '—' });
+  }
+  const problems = await checkCells(db, rules, r.subjects, r.gone, r.villages);
+  if (problems.length) {
+    const first = problems[0];
+    throw refuse('BAD_REQUEST', 'grid.draftInvalid', { count: problems.length, first: messageOf(first.reason, first.params, 'zh') ?? first.reason });
+  }
+  return writeDraft(db, actor, input, r, locked, now, notify);
+}
+
+async function staleRefusal(db: Db, stale: { code: string; base: number }[]) {
+  const since = await rows<{ village_code: string; revision: number; at: string; who: string | null; written: string[]; retired: string[] }>(
+    db,
+    sql`select g.village_code::text as village_code, g.revision, to_char(g.at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') as at, u.display_name as who, g.written, g.retired
+        from grid_changes g left join users u on u.id = g.user_id
+        join unnest(${sql.param(stale.map((s) => s.code))}::text[], ${sql.param(stale.map((s) => s.base))}::int[]) as s(code, base) on s.code = g.village_code and g.revision > s.base
+        order by g.at, g.id limit 20`,
+  );
+  const changes = since.map((c) => `${c.at} ${c.who ?? '—'}: +${c.written.join('/') || '0'} −${c.retired.join('/') || '0'}`).join('; ') || '—';
+  return refuse('CONFLICT', 'grid.stale', { villages: stale.map((s) => s.code).join(', '), changes: changes.slice(0, 400) });
+}
+
+/** Writes the versions of a checked draft (caller holds the community locks). */
+async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved, locked: { code: string; revision: number; top: number }[], now: Date, notify: Notify) {
+  const at = now.toISOString();
+  const userId = actor.kind === 'user' ? actor.id : null;
+  const updates = input.changes.filter((c): c is Extract<GridChange, { op: 'update' }> => c.op === 'update');
+  const adds = input.changes.filter((c): c is Extract<GridChange, { op: 'add' }> => c.op === 'add');
+  // 1. retire what the draft replaces or retires
+  const retired = await rows<{ id: number }>(
+    db,
+    sql`update unit_grids set valid_to = ${at}::timestamptz, status = 'retired' where id = any(${sql.param(r.gone)}::int[]) and valid_to is null returning id`,
+  );
+  if (retired.length !== r.gone.length) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: '—', current: '—' });
+  const written: { ref: string; id: number; code: string; version: number }[] = [];
+  // 2. updates: the same code, the next version
+  if (updates.length) {
+    const attr = (c: { attributes?: CellAttributes }, k: keyof CellAttributes) => (c.attributes && k in c.attributes ? c.attributes[k] ?? '' : null);
+    const rowsOut = await rows<{ id: number; code: string; version: number; old: number }>(
+      db,
+      sql`insert into unit_grids (code, version, status, valid_from, village_code, township_code, district_code, responsibility_grid_id, area_m2, geom,
+                                  land_use, management_level, responsible_party, published_by)
+          select o.code, o.version + 1, 'active', ${at}::timestamptz, o.village_code, o.township_code, o.district_code, o.responsibility_grid_id,
+                 ${sphereArea(sql`n.g`)}, n.g,
+                 case when x.land_use is null then o.land_use else nullif(x.land_use, '') end,
+                 case when x.level is null then o.management_level else nullif(x.level, '') end,
+                 case when x.party is null then o.responsible_party else nullif(x.party, '') end,
+                 ${userId}
+          from unnest(${sql.param(updates.map((c) => c.id))}::int[], ${sql.param(updates.map((c) => (c.geometry ? JSON.stringify(c.geometry) : null)))}::text[],
+                      ${sql.param(updates.map((c) => attr(c, 'landUse')))}::text[], ${sql.param(updates.map((c) => attr(c, 'managementLevel')))}::text[],
+                      ${sql.param(updates.map((c) => attr(c, 'responsibleParty')))}::text[]) as x(id, gj, land_use, level, party)
+          join unit_grids o on o.id = x.id
+          cross join lateral (select case when x.gj is null then o.geom else ${cellFromGeoJson(sql`x.gj`)} end as g) n
+          returning id, code::text as code, version, 0 as old`,
+    );
+    if (rowsOut.length !== updates.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'writing the changed cells' });
+    for (const c of updates) {
+      const t = r.targets.get(c.id)!;
+      const w = rowsOut.find((x) => x.code === t.code)!;
+      written.push({ ref: changeRef(c), id: w.id, code: w.code, version: w.version });
+    }
+  }
+  // 3. adds: the next free serials of each community, in the numbering order among the new cells
+  if (adds.length) {
+    const centres = await rows<{ key: string; x: number; y: number; m2: number }>(
+      db,
+      sql`select x.key, ST_X(ST_PointOnSurface(g))::float8 as x, ST_Y(ST_PointOnSurface(g))::float8 as y, ${sphereArea(sql`g`)}::float8 as m2
+          from unnest(${sql.param(adds.map((a) => a.key))}::text[], ${sql.param(adds.map((a) => JSON.stringify(a.geometry)))}::text[]) as x(key, gj)
+          cross join lateral (select ${cellFromGeoJson(sql`x.gj`)} as g) c`,
+    );
+    if (centres.length !== adds.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'placing the new cells' });
+    const serials = await rows<{ village: string; top: number }>(
+      db,
+      sql`select v.code::text as village, coalesce(max(substr(u.code, 13, 3)::int), 0) as top
+          from villages v left join unit_grids u on u.village_code = v.code
+          where v.code = any(${sql.param([...new Set(adds.map((a) => a.villageCode))])}::text[]) group by v.code`,
+    );
+    const codes = new Map<string, string>();
+    for (const s of serials) {
+      const own = centres.filter((c) => adds.some((a) => a.key === c.key && a.villageCode === s.village));
+      const top = locked.find((l) => l.code === s.village)!.top;
+      const rowHeight = Math.sqrt(own.reduce((m, c) => m + c.m2, 0) / own.length) / 111_320;
+      own.sort(gridNumbering(top, rowHeight));
+      own.forEach((c, i) => {
+        const serial = s.top + i + 1;
+        if (serial > MAX_GRID_SERIAL) throw refuse('BAD_REQUEST', 'grid.serialsExhausted', { village: s.village });
+        codes.set(c.key, gridCode(s.village, serial));
+      });
+    }
+    const added = await rows<{ id: number; code: string; version: number }>(
+      db,
+      sql`insert into unit_grids (code, version, status, valid_from, village_code, township_code, district_code, responsibility_grid_id, area_m2, geom,
+                                  land_use, management_level, responsible_party, published_by)
+          select x.code, 1, 'active', ${at}::timestamptz, v.code, v.township_code, v.district_code,
+                 -- the responsibility grid of the cell it covers most (the retired one it came from, or a neighbour)
+                 (select u.responsibility_grid_id from unit_grids u
+                  where u.village_code = v.code and (u.valid_to is null or u.id = any(${sql.param(r.gone)}::int[])) and u.geom && n.g and u.responsibility_grid_id is not null
+                  order by ST_Area(ST_Intersection(u.geom, n.g)) desc, ST_Distance(u.geom, n.g), u.id limit 1),
+                 ${sphereArea(sql`n.g`)}, n.g, nullif(x.land_use, ''), nullif(x.level, ''), nullif(x.party, ''), ${userId}
+          from unnest(${sql.param(adds.map((a) => codes.get(a.key)!))}::text[], ${sql.param(adds.map((a) => a.villageCode))}::text[],
+                      ${sql.param(adds.map((a) => JSON.stringify(a.geometry)))}::text[], ${sql.param(adds.map((a) => a.attributes?.landUse ?? null))}::text[],
+                      ${sql.param(adds.map((a) => a.attributes?.managementLevel ?? null))}::text[], ${sql.param(adds.map((a) => a.attributes?.responsibleParty ?? null))}::text[])
+               as x(code, village, gj, land_use, level, party)
+          join villages v on v.code = x.village
+          cross join lateral (select ${cellFromGeoJson(sql`x.gj`)} as g) n
+          returning id, code::text as code, version`,
+    );
+    if (added.length !== adds.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'writing the new cells' });
+    for (const a of adds) {
+      const w = added.find((x) => x.code === codes.get(a.key))!;
+      written.push({ ref: a.key, id: w.id, code: w.code, version: w.version });
+    }
+  }
+  // 4. the communities' revisions and the log
+  const byVillage = new Map<string, { written: string[]; retired: string[] }>(r.villages.map((v) => [v, { written: [], retired: [] }]));
+  for (const w of written) byVillage.get(w.code.slice(0, 12))?.written.push(w.code);
+  for (const id of r.gone) {
+    const t = r.targets.get(id)!;
+    if (!updates.some((u) => u.id === id)) byVillage.get(t.village_code)?.retired.push(t.code);
+  }
+  await db.execute(sql`update villages set grid_revision = grid_revision + 1 where code = any(${sql.param(r.villages)}::text[])`);
+  await db.execute(
+    sql`insert into grid_changes (village_code, revision, at, user_id, note, written, retired)
+        select v.code, v.grid_revision, ${at}::timestamptz, ${userId}, ${input.note}, string_to_array(x.w, ','), string_to_array(x.r, ',')
+        from unnest(${sql.param([...byVillage.keys()])}::text[], ${sql.param([...byVillage.values()].map((b) => b.written.join(',')))}::text[],
+                    ${sql.param([...byVillage.values()].map((b) => b.retired.join(',')))}::text[]) as x(code, w, r)
+        join villages v on v.code = x.code`,
+  );
+  // 5. the responsibility grids' outlines (unions of their current cells)
+  const rgs = await rows<{ id: number }>(
+    db,
+    sql`select distinct responsibility_grid_id as id from unit_grids
+        where responsibility_grid_id is not null and (id = any(${sql.param(r.gone)}::int[]) or id = any(${sql.param(written.map((w) => w.id))}::int[]))`,
+  );
+  if (rgs.length) {
+    const redrawn = await rows<{ id: number }>(
+      db,
+      sql`update responsibility_grids r set geom = coalesce(
+            (select ST_Multi(ST_CollectionExtract(ST_Union(u.geom), 3)) from unit_grids u where u.valid_to is null and u.responsibility_grid_id = r.id),
+            'MULTIPOLYGON EMPTY'::geometry)
+          where r.id = any(${sql.param(rgs.map((g) => g.id))}::int[]) returning r.id`,
+    );
+    if (redrawn.length !== rgs.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'redrawing the responsibility grids' });
+  }
+  // 6. open site visits of retired cells go to the patrol staff of the cell that now holds the case
+  const moved = await moveSiteVisits(db, actor, r.gone, now, notify);
+  // 7. announce (delivered at commit)
+  await notify(db, GRID_CELL_EVENTS_CHANNEL, JSON.stringify({ districtCode: input.districtCode, villageCodes: r.villages, at }));
+  return { written, retired: r.gone, revisions: Object.fromEntries(locked.map((l) => [l.code, l.revision + 1])), siteVisitsMoved: moved };
+}
+
+/** Site visits (verify, check) of cases filed in a retired cell: to the patrol of the current cell at the case's point. */
+async function moveSiteVisits(db: Db, actor: Actor, gone: number[], now: Date, notify: Notify): Promise<number> {
+  if (!gone.length) return 0;
+  const open = await rows<{ id: number; status: string; assignee: number | null; cell: number | null }>(
+    db,
+    sql`select c.id::int as id, c.status, c.assignee_user_id as assignee,
+               (select u.id from unit_grids u where u.valid_to is null and ST_DWithin(u.geom, c.geom, 1e-9) order by u.code limit 1) as cell
+        from cases c where c.unit_grid_id = any(${sql.param(gone)}::int[]) and c.status in ('verifying', 'handled')
+        order by c.id for update of c`,
+  );
+  let n = 0;
+  for (const c of open) {
+    const person = await taskAssignee(db, c.cell, taskPermission(c.status));
+    if (!person || person.id === c.assignee) continue;
+    await db.execute(sql`update cases set assignee_user_id = ${person.id}, version = version + 1 where id = ${c.id}`);
+    await appendEvent(db, notify, c.id, { name: actor.displayName, roleCode: actor.roleCode }, now, {
+      type: 'assign', from: c.status as never, to: c.status as never, reason: '单元网格调整（grid changed）',
+      payload: { assigneeId: person.id, assignee: person.displayName, previousAssigneeId: c.assignee, gridChange: true },
+    });
+    n++;
+  }
+  return n;
+}
+
+// ---- previews and reads
+
+/** The pieces of a current cell cut by a line (PostGIS ST_Split), not written. */
+export async function splitPreview(db: Db, scope: Scope, input: { id: number; version: number; line: [number, number][] }) {
+  const line = JSON.stringify({ type: 'LineString', coordinates: input.line });
+  let out: { current: boolean | null; version: number | null; district: string | null; pieces: string[] | null }[];
+  try {
+    out = await rows(
+      db,
+      sql`select (u.valid_to is null) as current, u.version, u.district_code::text as district,
+                 (select array_agg(ST_AsGeoJSON(d.geom, 15) order by ST_Y(ST_PointOnSurface(d.geom)) desc, ST_X(ST_PointOnSurface(d.geom)))
+                  from ST_Dump(ST_CollectionExtract(ST_Split(ST_GeometryN(u.geom, 1), ST_SetSRID(ST_GeomFromGeoJSON(${line}), 4326)), 3)) d) as pieces
+          from unit_grids u where u.id = ${input.id}
+          union all select null, null, null, null`,
+    );
+  } catch (err) {
+    throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the split' }, err);
+  }
+  if (out.length !== 2) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the split' });
+  const c = out[0];
+  if (c.current === null) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id: input.id });
+  if (!districtInScope(scope, c.district!)) throw outOfScope({ what: 'unit grid', id: input.id }, scope, c.district);
+  if (!c.current || c.version !== input.version) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: String(input.id), current: c.current ? c.version! : '—' });
+  if (!c.pieces || c.pieces.length < 2) throw refuse('BAD_REQUEST', 'grid.splitMiss');
+  return { pieces: c.pieces.map((p) => JSON.parse(p) as CellGeometry) };
+}
+
+/** The union of adjacent current cells of one community (sharing an edge, not a corner), not written. */
+export async function mergePreview(db: Db, scope: Scope, input: { ids: number[] }) {
+  let out: { n: number; villages: number; current: number; district: string | null; parts: number | null; geojson: string | null }[];
+  try {
+    out = await rows(
+      db,
+      sql`select count(*)::int as n, count(distinct village_code)::int as villages, count(*) filter (where valid_to is null)::int as current,
+                 min(district_code)::text as district, ST_NumGeometries(ST_Union(geom)) as parts, ST_AsGeoJSON(ST_Union(geom), 15) as geojson
+          from unit_grids where id = any(${sql.param(input.ids)}::int[])`,
+    );
+  } catch (err) {
+    throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the merge' }, err);
+  }
+  const m = out[0];
+  if (!m || m.n !== input.ids.length) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id: input.ids.join(', ') });
+  if (!districtInScope(scope, m.district!)) throw outOfScope({ what: 'unit grid', id: input.ids.join(', ') }, scope, m.district);
+  if (m.current !== m.n) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: input.ids.join(', '), current: '—' });
+  if (m.villages !== 1 || m.parts !== 1 || !m.geojson) throw refuse('BAD_REQUEST', 'grid.mergeApart');
+  const g = JSON.parse(m.geojson) as CellGeometry;
+  return { geometry: g.type === 'MultiPolygon' ? ({ type: 'Polygon', coordinates: g.coordinates[0] } as CellGeometry) : g };
+}
+
+/** Every version of a code, oldest first. */
+export async function cellHistory(db: Db, code: string) {
+  let list;
+  try {
+    list = await rows<{ id: number; version: number; status: string; valid_from: string; valid_to: string | null; area_m2: number; who: string | null; geojson: string }>(
+      db,
+      sql`select u.id, u.version, u.status, to_char(u.valid_from at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as valid_from,
+                 to_char(u.valid_to at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as valid_to, u.area_m2::float8 as area_m2, p.display_name as who,
+                 ST_AsGeoJSON(u.geom, 9) as geojson
+          from unit_grids u left join users p on p.id = u.published_by where u.code = ${code} order by u.version limit 200`,
+    );
+  } catch (err) {
+    throw queryFailed('the history of a unit grid', err);
+  }
+  if (!list.length) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id: code });
+  return {
+    code,
+    versions: list.map((v) => ({ id: v.id, version: v.version, status: v.status, validFrom: v.valid_from, validTo: v.valid_to, areaM2: v.area_m2, publishedBy: v.who, geometry: JSON.parse(v.geojson) as CellGeometry })),
+  };
+}
+
+/** A district's current cells as a GeoJSON FeatureCollection (codes and the standard's attributes). */
+export async function exportDistrict(db: Db, districtCode: string) {
+  let list;
+  try {
+    list = await rows<{ id: number; code: string; version: number; village_code: string; valid_from: string; area_m2: number; land_use: string | null; management_level: string | null; responsible_party: string | null; rg: string | null; geojson: string }>(
+      db,
+      sql`select u.id, u.code::text as code, u.version, u.village_code::text as village_code, to_char(u.valid_from at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as valid_from,
+                 u.area_m2::float8 as area_m2, u.land_use, u.management_level, u.responsible_party, r.code as rg, ST_AsGeoJSON(u.geom, 15) as geojson
+          from unit_grids u left join responsibility_grids r on r.id = u.responsibility_grid_id
+          where ${currentGrid('u')} and u.district_code = ${districtCode} order by u.code`,
+    );
+  } catch (err) {
+    throw queryFailed('the export of a district', err);
+  }
+  return {
+    type: 'FeatureCollection' as const,
+    features: list.map((c) => ({
+      type: 'Feature' as const,
+      id: c.code,
+      properties: { code: c.code, version: c.version, villageCode: c.village_code, validFrom: c.valid_from, areaM2: Math.round(c.area_m2 * 10) / 10, landUse: c.land_use, managementLevel: c.management_level, responsibleParty: c.responsible_party, responsibilityGrid: c.rg },
+      geometry: JSON.parse(c.geojson) as CellGeometry,
+    })),
+  };
+}
+
+export interface ImportFeature {
+  code?: string | null;
+  geometry: CellGeometry;
+  attributes?: CellAttributes;
+}
+
+/**
+ * A desktop-GIS file of a district's cells turned into a draft: each feature's vertices snapped
+ * (PostGIS ST_Snap) within `toleranceM` metres to the community boundaries and to the other
+ * features, then a feature naming a current code of the district updates that cell, any other
+ * is added to the community holding its inner point. Returns the changes, what was snapped
+ * (vertices moved per feature) and the problems the draft still has; nothing is written.
+ */
+export async function importPreview(db: Db, scope: Scope, rules: GridRules, input: { districtCode: string; features: ImportFeature[]; toleranceM: number }) {
+  const tolDeg = input.toleranceM / 111_320;
+  const gj = input.features.map((f) => JSON.stringify(f.geometry));
+  let out: { n: number; code: string | null; id: number | null; version: number | null; village: string | null; moved: number; geojson: string | null }[];
+  try {
+    out = await rows(
+      db,
+      sql`with f as materialized (
+            select x.n, x.code, ${cellFromGeoJson(sql`x.gj`)} as g
+            from unnest(${sql.param(gj)}::text[], ${sql.param(input.features.map((f) => f.code ?? null))}::text[]) with ordinality as x(gj, code, n)),
+          ref as materialized (
+            select ST_Collect(ST_Boundary(v.area)) as g from villages v
+            where v.area is not null and v.area && (select ST_Expand(ST_Envelope(ST_Collect(g)), ${tolDeg}::float8) from f)),
+          snapped as (
+            select f.n, f.code, f.g as before,
+                   ST_Snap(ST_Snap(f.g, (select g from ref), ${tolDeg}::float8),
+                           coalesce((select ST_Collect(o.g) from f o where o.n < f.n and o.g && ST_Expand(f.g, ${tolDeg}::float8)), 'POLYGON EMPTY'::geometry), ${tolDeg}::float8) as g
+            from f)
+          select s.n::int as n, s.code, u.id, u.version,
+                 coalesce(u.village_code::text, (select v.code::text from villages v where v.area is not null and ST_Intersects(v.area, ST_PointOnSurface(s.g)) order by v.code limit 1)) as village,
+                 (select count(*)::int from ST_DumpPoints(s.g) p where not exists (select 1 from ST_DumpPoints(s.before) q where ST_Equals(p.geom, q.geom))) as moved,
+                 ST_AsGeoJSON(s.g, 15) as geojson
+          from snapped s left join unit_grids u on u.code = s.code and u.valid_to is null and u.district_code = ${input.districtCode}
+          order by s.n`,
+    );
+  } catch (err) {
+    throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the import' }, err);
+  }
+  if (out.length !== input.features.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the import' });
+  const changes: GridChange[] = [];
+  const snapped: { ref: string; vertices: number }[] = [];
+  for (const o of out) {
+    const f = input.features[o.n - 1];
+    const geometry = JSON.parse(o.geojson!) as CellGeometry;
+    if (o.id !== null) changes.push({ op: 'update', id: o.id, version: o.version!, geometry, ...(f.attributes ? { attributes: f.attributes } : {}) });
+    else {
+      if (!o.village) throw refuse('BAD_REQUEST', 'grid.importOutside', { n: o.n });
+      changes.push({ op: 'add', key: `import-${o.n}`, villageCode: o.village, geometry, ...(f.attributes ? { attributes: f.attributes } : {}) });
+    }
+    if (o.moved) snapped.push({ ref: changeRef(changes[changes.length - 1]), vertices: o.moved });
+  }
+  const base = Object.fromEntries(
+    (await rows<{ code: string; revision: number }>(db, sql`select code::text as code, grid_revision as revision from villages where district_code = ${input.districtCode} and area is not null`)).map((v) => [v.code, v.revision]),
+  );
+  const { problems } = await validateDraft(db, scope, rules, { districtCode: input.districtCode, base, changes });
+  return { changes, snapped, problems, base };
+}
