@@ -17,6 +17,7 @@ const area: EditArea = {
   cells: [cell(1, square(0, 0, 0.001, 0.001)), cell(2, square(0.001, 0, 0.002, 0.001)), cell(3, square(0.002, 0, 0.003, 0.001))],
   communities: [{ code: V, name: '示例社区', districtCode: '350602', editable: true, revision: 4, geometry: square(0, 0, 0.003, 0.001) }],
   revisions: { [V]: 4 },
+  rules: RULES,
 };
 const model = () => new EditorModel(area, emptyDraft('350602', area.revisions), RULES);
 

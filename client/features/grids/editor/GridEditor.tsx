@@ -6,7 +6,7 @@
 // refusal is. Opens on the coordinator's own district; other districts' cells are shown dimmed
 // and pinned, and a district that is not the user's is read-only.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { LAND_USES, MANAGEMENT_LEVELS, type CellAttributes, type CellGeometry, type GridProblem, type GridRules, type LandUse, type ManagementLevel } from '../../../../domain/grid-rules.ts';
+import { LAND_USES, MANAGEMENT_LEVELS, type CellAttributes, type CellGeometry, type GridProblem, type LandUse, type ManagementLevel } from '../../../../domain/grid-rules.ts';
 import { messageOf } from '../../../../domain/messages.ts';
 import { errorText, formatNumber, type Lang } from '../../../lib/i18n.ts';
 import { useMapInteraction } from '../../../lib/map-interaction.ts';
@@ -23,7 +23,7 @@ type Conflict = { message: string; villages: string; stale: string[] };
 /** "{n} cells" with the numbers put in. */
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
 
-export function GridEditor({ lang, api, districtCode, districts, rules, onClose }: { lang: Lang; api: EditorApi; districtCode: string; districts: { code: string; name: string }[]; rules: GridRules; onClose(): void }) {
+export function GridEditor({ lang, api, districtCode, districts, onClose }: { lang: Lang; api: EditorApi; districtCode: string; districts: { code: string; name: string }[]; onClose(): void }) {
   const [district, setDistrict] = useState(districtCode);
   const [area, setArea] = useState<EditArea | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -56,7 +56,7 @@ export function GridEditor({ lang, api, districtCode, districts, rules, onClose 
         const kept = keepDraft ? store.load() : null;
         const d = kept ?? emptyDraft(district, a.revisions);
         if (!keepDraft) store.clear();
-        model.current = new EditorModel(a, d, rules);
+        model.current = new EditorModel(a, d, a.rules);
         setDraftState(d);
         setArea(a);
         setInstant(model.current.checkDraft());
@@ -67,7 +67,7 @@ export function GridEditor({ lang, api, districtCode, districts, rules, onClose 
         setLoadError(errorText(err, lang));
       }
     },
-    [api, district, store, rules, lang],
+    [api, district, store, lang],
   );
   useEffect(() => {
     void load(true);

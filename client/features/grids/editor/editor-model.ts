@@ -24,6 +24,8 @@ export interface EditArea {
   }[];
   communities: { code: string; name: string; districtCode: string; editable: boolean; revision: number; geometry: CellGeometry }[];
   revisions: Record<string, number>;
+  /** The thresholds in force (settings grid.*). */
+  rules: GridRules;
 }
 
 export class EditorModel {
@@ -36,7 +38,7 @@ export class EditorModel {
   constructor(
     readonly area: EditArea,
     public draft: Draft,
-    readonly rules: GridRules,
+    readonly rules: GridRules = area.rules,
   ) {
     this.published = new Map(
       area.cells.map((c) => [
