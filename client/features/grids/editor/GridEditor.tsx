@@ -258,10 +258,13 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
     setNotice(null);
     try {
       const done = await api.publish({ districtCode: district, base: m.draft.base, changes: m.draft.changes, note });
+      // what the draft did, in its own terms (the answer's `retired` also counts the old versions of updated cells)
+      const did = { update: 0, add: 0, retire: 0 };
+      for (const c of m.draft.changes) did[c.op]++;
       store.clear();
       setNote('');
       await load(false);
-      setNotice({ kind: 'ok', text: fill(sayEditor(lang, 'published'), { written: done.written.length, retired: done.retired.length }) });
+      setNotice({ kind: 'ok', text: fill(sayEditor(lang, 'published'), { codes: done.written.length, ...did }) });
     } catch (err) {
       const data = (err as { data?: { reason?: string; params?: Record<string, string | number> } }).data;
       if (data?.reason === 'grid.stale') {
@@ -437,68 +440,6 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
             </div>
           )}
 
-          {selection.cells.length > 1 && <p data-testid="grid-selection">{fill(say('selectedMany'), { n: selection.cells.length })}</p>}
-          {selectedCell && (
-            <div className="grid-selected" data-testid="grid-selected" data-ref={selectedCell.ref} data-state={selectedCell.state}>
-              <h4>{say('selected')}</h4>
-              <p>
-                <strong>{selectedCell.code ?? say('newCell')}</strong> · {say(`state_${selectedCell.state}`)} {selectedCell.version !== null && `· v${selectedCell.version}`}
-              </p>
-              {selectedCell.editable && <AttributesForm key={selectedCell.ref + JSON.stringify(selectedCell.attributes)} lang={lang} value={selectedCell.attributes} onApply={(a) => setAttributes(selectedCell.ref, a)} />}
-              {selectedCell.code && (
-                <p>
-                  {history?.code === selectedCell.code ? (
-                    <button onClick={hideHistory}>{say('historyHide')}</button>
-                  ) : (
-                    <button data-testid="grid-history" onClick={() => void showHistory(selectedCell.code!)}>
-                      {say('historyShow')}
-                    </button>
-                  )}
-                </p>
-              )}
-            </div>
-          )}
-          {selection.vertex && m && (
-            <div className="grid-vertex" data-testid="grid-vertex" data-freedom={m.topo.freedom(selection.vertex)}>
-              <h4>{say('vertex')}</h4>
-              <p className="small">
-                {sayEditor(lang, `freedom_${m.topo.freedom(selection.vertex)}`, '')} · {say('sharedBy')} {m.topo.cellsAt(selection.vertex).length}
-              </p>
-              <button disabled={m.topo.freedom(selection.vertex) === 'pinned'} onClick={() => mapPart.current?.deleteVertex()}>
-                {say('deleteVertex')}
-              </button>
-            </div>
-          )}
-          {history && (
-            <div className="grid-history" data-testid="grid-history-list">
-              <h4>
-                {say('history')} {history.code}
-              </h4>
-              <table className="small">
-                <thead>
-                  <tr>
-                    <th>{say('version')}</th>
-                    <th>{say('validFrom')}</th>
-                    <th>{say('validTo')}</th>
-                    <th>{say('by')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {history.versions.map((v) => (
-                    <tr key={v.version}>
-                      <td>
-                        v{v.version} {v.validTo ? say('retired') : say('current')}
-                      </td>
-                      <td>{v.validFrom.slice(0, 16).replace('T', ' ')}</td>
-                      <td>{v.validTo?.slice(0, 16).replace('T', ' ') ?? '—'}</td>
-                      <td>{v.publishedBy ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-
           <h4>{say('draft')}</h4>
           {draft && draft.changes.length === 0 ? (
             <p className="muted small">{say('draftEmpty')}</p>
@@ -551,6 +492,68 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
                 {busy === 'publish' ? say('publishing') : say('publish')}
               </button>
             </>
+          )}
+
+          {selection.cells.length > 1 && <p data-testid="grid-selection">{fill(say('selectedMany'), { n: selection.cells.length })}</p>}
+          {selectedCell && (
+            <div className="grid-selected" data-testid="grid-selected" data-ref={selectedCell.ref} data-state={selectedCell.state}>
+              <h4>{say('selected')}</h4>
+              <p>
+                <strong>{selectedCell.code ?? say('newCell')}</strong> · {say(`state_${selectedCell.state}`)} {selectedCell.version !== null && `· v${selectedCell.version}`}
+              </p>
+              {selectedCell.editable && <AttributesForm key={selectedCell.ref + JSON.stringify(selectedCell.attributes)} lang={lang} value={selectedCell.attributes} onApply={(a) => setAttributes(selectedCell.ref, a)} />}
+              {selectedCell.code && (
+                <p>
+                  {history?.code === selectedCell.code ? (
+                    <button onClick={hideHistory}>{say('historyHide')}</button>
+                  ) : (
+                    <button data-testid="grid-history" onClick={() => void showHistory(selectedCell.code!)}>
+                      {say('historyShow')}
+                    </button>
+                  )}
+                </p>
+              )}
+            </div>
+          )}
+          {selection.vertex && m && (
+            <div className="grid-vertex" data-testid="grid-vertex" data-freedom={m.topo.freedom(selection.vertex)}>
+              <h4>{say('vertex')}</h4>
+              <p className="small">
+                {sayEditor(lang, `freedom_${m.topo.freedom(selection.vertex)}`, '')} · {say('sharedBy')} {m.topo.cellsAt(selection.vertex).length}
+              </p>
+              <button disabled={m.topo.freedom(selection.vertex) === 'pinned'} onClick={() => mapPart.current?.deleteVertex()}>
+                {say('deleteVertex')}
+              </button>
+            </div>
+          )}
+          {history && (
+            <div className="grid-history" data-testid="grid-history-list">
+              <h4>
+                {say('history')} {history.code}
+              </h4>
+              <table className="small">
+                <thead>
+                  <tr>
+                    <th>{say('version')}</th>
+                    <th>{say('validFrom')}</th>
+                    <th>{say('validTo')}</th>
+                    <th>{say('by')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {history.versions.map((v) => (
+                    <tr key={v.version}>
+                      <td>
+                        v{v.version} {v.validTo ? say('retired') : say('current')}
+                      </td>
+                      <td>{localTime(lang, v.validFrom)}</td>
+                      <td>{v.validTo ? localTime(lang, v.validTo) : '—'}</td>
+                      <td>{v.publishedBy ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
 
           <h4>{say('exportImport')}</h4>
@@ -647,6 +650,10 @@ function staleRefs(m: EditorModel, villages: string): string[] {
   const named = new Set(villages.split(/[,，、\s]+/).filter(Boolean));
   return m.cells.filter((c) => c.state !== 'published' && named.has(c.villageCode)).map((c) => c.code ?? c.ref);
 }
+
+/** An instant in China Standard Time (the city's clock), to the minute. */
+const localTime = (lang: Lang, iso: string) =>
+  new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 
 function bboxOf(gs: CellGeometry[]): [number, number, number, number] | null {
   let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;

@@ -62,7 +62,7 @@ const WORDS = {
   notePlaceholder: { zh: '例如：按2022年社区调整重划', en: 'e.g. redrawn after the 2022 community change' },
   publish: { zh: '发布', en: 'Publish' },
   publishing: { zh: '发布中…', en: 'Publishing…' },
-  published: { zh: '已发布：{written} 个网格写入新版本，{retired} 个注销。', en: 'Published: {written} cells written, {retired} retired.' },
+  published: { zh: '已发布（{codes} 个编码写入新版本）：修改 {update} · 新增 {add} · 注销 {retire}。', en: 'Published ({codes} codes got a new version): {update} changed · {add} added · {retire} retired.' },
   conflictTitle: { zh: '发布冲突', en: 'Publish conflict' },
   conflictText: { zh: '您编辑期间，以下社区（村）的网格已被他人发布了新版本。您的草稿未发布，仍保存在本浏览器中。', en: 'While you edited, someone published new versions of the grids of these communities. Your draft was not published; it is still kept in this browser.' },
   conflictReload: { zh: '载入最新网格（保留草稿，修改过的网格需重做）', en: 'Load the latest cells (keeping the draft; redo the cells that changed)' },
