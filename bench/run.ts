@@ -24,6 +24,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['indicators', async () => (await import('./indicators.bench.ts')).indicatorsBench()],
   ['coverage', async () => (await import('./coverage.bench.ts')).coverageBench()],
   ['grids', async () => (await import('./grids.bench.ts')).gridsBench()],
+  ['grideditor', async () => (await import('./grid-editor.bench.ts')).gridEditorBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);

@@ -26,6 +26,7 @@ import { clientChecks } from './client.ts';
 import { liveChecks } from './live.ts';
 import { wallChecks } from './wall.ts';
 import { coverageChecks } from './coverage.ts';
+import { gridsChecks } from './grids.ts';
 
 /** Every screen's checks, in the order a full run takes them. */
 const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
@@ -37,6 +38,7 @@ const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
   live: liveChecks,
   wall: wallChecks,
   coverage: coverageChecks,
+  grids: gridsChecks,
 };
 
 const shots = resolve(root, 'test-results', 'screenshots');
