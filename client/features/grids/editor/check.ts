@@ -2,8 +2,8 @@
 // the rules of domain/grid-rules.ts applied with turf in the browser, for feedback within a frame.
 // The server checks the same rules in PostGIS and is the authority (grids.validate, and again on
 // publish); the problem codes are the server's, so one message table (domain/messages.ts) words both.
-// Geometry is GeoJSON lng/lat (WGS-84); areas are m² on the ellipsoid (turf's area, as the server's
-// ST_Area on geography); angles are degrees in a local plane (domain/grid-rules.ts spikes()).
+// Geometry is GeoJSON lng/lat (WGS-84); areas are m² on turf's sphere (R = 6,371,008.8 m; the
+// server measures the same way, db/cell-area.ts); angles are degrees in a local plane (spikes()).
 // Gaps (a part of a community no cell covers) need the whole community: the server reports them.
 import turfArea from '@turf/area';
 import turfDifference from '@turf/difference';
