@@ -43,7 +43,7 @@ export interface EditCell {
  */
 export async function editArea(db: Db, scope: Scope, input: { districtCode: string; bbox?: [number, number, number, number] }) {
   const box = input.bbox ? sql`ST_MakeEnvelope(${input.bbox[0]}, ${input.bbox[1]}, ${input.bbox[2]}, ${input.bbox[3]}, 4326)` : null;
-  let count, cells, communities;
+  let count, cells, communities, responsibilityGrids;
   try {
     [count] = await rows<{ n: number }>(
       db,
@@ -68,6 +68,10 @@ export async function editArea(db: Db, scope: Scope, input: { districtCode: stri
              or v.code in (${sql.join([sql`null`, ...cells.map((c) => sql`${c.village_code}`)], sql`, `)})
           order by v.code`,
     );
+    responsibilityGrids = await rows<{ id: number; code: string; name: string }>(
+      db,
+      sql`select id, code, name from responsibility_grids where district_code = ${input.districtCode} order by code limit 500`,
+    );
   } catch (err) {
     throw queryFailed('the cells to edit', err);
   }
@@ -82,6 +86,8 @@ export async function editArea(db: Db, scope: Scope, input: { districtCode: stri
     communities: communities.map((v) => ({ code: v.code, name: v.name, districtCode: v.district_code, editable: editable(v.district_code), revision: v.revision, geometry: JSON.parse(v.geojson) })),
     /** Community code → grid revision: the base a draft built on this answer carries. */
     revisions: Object.fromEntries(communities.map((v) => [v.code, v.revision])),
+    /** The district's responsibility grids (a cell's responsibilityGridId is one of them). */
+    responsibilityGrids,
   };
 }
 

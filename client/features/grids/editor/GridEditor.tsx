@@ -172,18 +172,11 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
     mapPart.current?.select([r.key]);
   }
 
-  async function split(line: GeoJSON.LineString) {
-    const m = model.current;
-    const ref = selection.cells[0];
-    if (!m || selection.cells.length !== 1 || !m.byRef.get(ref)?.editable) return setNotice({ kind: 'error', text: sayEditor(lang, 'selectFirst') });
-    if (!m.isPublishedUnchanged(ref)) return setNotice({ kind: 'error', text: sayEditor(lang, 'splitPublishedOnly') });
-    const c = m.byRef.get(ref)!;
-    setBusy('split');
+  /** One server call with its busy mark; a failure becomes an error notice. */
+  async function busyWith(kind: string, fn: () => Promise<void>) {
+    setBusy(kind);
     try {
-      const { pieces } = await api.split({ id: c.id!, version: c.version!, line: line.coordinates as [number, number][] });
-      const r = m.replace('split', [ref], pieces, c.villageCode, c.attributes);
-      afterModelChange(r.draft, m.check(r.keys));
-      mapPart.current?.select(r.keys);
+      await fn();
     } catch (err) {
       setNotice({ kind: 'error', text: errorText(err, lang) });
     } finally {
@@ -191,22 +184,31 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
     }
   }
 
+  async function split(line: GeoJSON.LineString) {
+    const m = model.current;
+    const ref = selection.cells[0];
+    if (!m || selection.cells.length !== 1 || !m.byRef.get(ref)?.editable) return setNotice({ kind: 'error', text: sayEditor(lang, 'selectFirst') });
+    if (!m.isPublishedUnchanged(ref)) return setNotice({ kind: 'error', text: sayEditor(lang, 'splitPublishedOnly') });
+    const c = m.byRef.get(ref)!;
+    await busyWith('split', async () => {
+      const { pieces } = await api.split({ id: c.id!, version: c.version!, line: line.coordinates as [number, number][] });
+      const r = m.replace('split', [ref], pieces, c.villageCode, c.attributes);
+      afterModelChange(r.draft, m.check(r.keys));
+      mapPart.current?.select(r.keys);
+    });
+  }
+
   async function merge() {
     const m = model.current;
     if (!m || selection.cells.length < 2) return setNotice({ kind: 'error', text: sayEditor(lang, 'mergeTwo') });
     if (!selection.cells.every((r) => m.isPublishedUnchanged(r) && m.byRef.get(r)!.editable)) return setNotice({ kind: 'error', text: sayEditor(lang, 'mergePublishedOnly') });
-    setBusy('merge');
-    try {
+    await busyWith('merge', async () => {
       const { geometry } = await api.merge({ ids: selection.cells.map((r) => idOfRef(r)!) });
       const first = m.byRef.get(selection.cells[0])!;
       const r = m.replace('merge', selection.cells, [geometry], first.villageCode, first.attributes);
       afterModelChange(r.draft, m.check(r.keys));
       mapPart.current?.select(r.keys);
-    } catch (err) {
-      setNotice({ kind: 'error', text: errorText(err, lang) });
-    } finally {
-      setBusy(null);
-    }
+    });
   }
 
   /** Retires the selected cell and leaves its place empty, to be drawn again (snapping onto its neighbours). */
@@ -238,17 +240,12 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
   async function validate() {
     const m = model.current;
     if (!m) return;
-    setBusy('validate');
     setNotice(null);
-    try {
+    await busyWith('validate', async () => {
       const { problems } = await api.validate({ districtCode: district, base: m.draft.base, changes: m.draft.changes });
       setServerProblems(problems);
       mapPart.current?.setProblems(problems);
-    } catch (err) {
-      setNotice({ kind: 'error', text: errorText(err, lang) });
-    } finally {
-      setBusy(null);
-    }
+    });
   }
 
   async function publish() {
@@ -279,16 +276,11 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
   }
 
   async function showHistory(code: string) {
-    setBusy('history');
-    try {
+    await busyWith('history', async () => {
       const h = await api.history({ code });
       setHistory(h);
       mapPart.current?.setHistory(h.versions.map((v) => ({ version: v.version, current: !v.validTo, geometry: v.geometry })));
-    } catch (err) {
-      setNotice({ kind: 'error', text: errorText(err, lang) });
-    } finally {
-      setBusy(null);
-    }
+    });
   }
 
   function hideHistory() {
@@ -297,8 +289,7 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
   }
 
   async function exportFile() {
-    setBusy('export');
-    try {
+    await busyWith('export', async () => {
       const fc = await api.exportDistrict({ districtCode: district });
       const blob = new Blob([JSON.stringify(fc)], { type: 'application/geo+json' });
       const a = document.createElement('a');
@@ -308,11 +299,7 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    } catch (err) {
-      setNotice({ kind: 'error', text: errorText(err, lang) });
-    } finally {
-      setBusy(null);
-    }
+    });
   }
 
   async function importFile(file: File) {
@@ -501,7 +488,7 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
               <p>
                 <strong>{selectedCell.code ?? say('newCell')}</strong> · {say(`state_${selectedCell.state}`)} {selectedCell.version !== null && `· v${selectedCell.version}`}
               </p>
-              {selectedCell.editable && <AttributesForm key={selectedCell.ref + JSON.stringify(selectedCell.attributes)} lang={lang} value={selectedCell.attributes} onApply={(a) => setAttributes(selectedCell.ref, a)} />}
+              {selectedCell.editable && <AttributesForm key={selectedCell.ref + JSON.stringify(selectedCell.attributes)} lang={lang} value={selectedCell.attributes} responsibilityGrids={model.current?.area.responsibilityGrids ?? []} onApply={(a) => setAttributes(selectedCell.ref, a)} />}
               {selectedCell.code && (
                 <p>
                   {history?.code === selectedCell.code ? (
@@ -593,46 +580,51 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
   );
 }
 
-function AttributesForm({ lang, value, onApply }: { lang: Lang; value: CellAttributes; onApply(a: CellAttributes): void }) {
+function AttributesForm({ lang, value, onApply, responsibilityGrids }: { lang: Lang; value: CellAttributes; onApply(a: CellAttributes): void; responsibilityGrids: EditArea['responsibilityGrids'] }) {
   const [landUse, setLandUse] = useState<string>(value.landUse ?? '');
   const [level, setLevel] = useState<string>(value.managementLevel ?? '');
   const [party, setParty] = useState(value.responsibleParty ?? '');
+  const [rg, setRg] = useState<string>(value.responsibilityGridId ? String(value.responsibilityGridId) : '');
+  const rgOptions = Object.fromEntries(responsibilityGrids.map((r) => [String(r.id), { zh: `${r.code} ${r.name}`, en: `${r.code} ${r.name}` }]));
   return (
     <form
       className="grid-attributes"
       data-testid="grid-attributes"
       onSubmit={(e) => {
         e.preventDefault();
-        onApply({ landUse: (landUse || null) as LandUse | null, managementLevel: (level || null) as ManagementLevel | null, responsibleParty: party.trim() || null });
+        onApply({
+          landUse: (landUse || null) as LandUse | null,
+          managementLevel: (level || null) as ManagementLevel | null,
+          responsibleParty: party.trim() || null,
+          ...(rg ? { responsibilityGridId: Number(rg) } : {}),
+        });
       }}
     >
-      <label className="row">
-        {sayEditor(lang, 'landUse')}{' '}
-        <select value={landUse} onChange={(e) => setLandUse(e.target.value)} data-testid="grid-landuse">
-          <option value="">{sayEditor(lang, 'none')}</option>
-          {Object.entries(LAND_USES).map(([k, w]) => (
-            <option key={k} value={k}>
-              {w[lang]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="row">
-        {sayEditor(lang, 'managementLevel')}{' '}
-        <select value={level} onChange={(e) => setLevel(e.target.value)}>
-          <option value="">{sayEditor(lang, 'none')}</option>
-          {Object.entries(MANAGEMENT_LEVELS).map(([k, w]) => (
-            <option key={k} value={k}>
-              {w[lang]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <WordSelect lang={lang} label={sayEditor(lang, 'landUse')} words={LAND_USES} value={landUse} onChange={setLandUse} testId="grid-landuse" />
+      <WordSelect lang={lang} label={sayEditor(lang, 'managementLevel')} words={MANAGEMENT_LEVELS} value={level} onChange={setLevel} />
+      <WordSelect lang={lang} label={sayEditor(lang, 'responsibilityGrid')} words={rgOptions} value={rg} onChange={setRg} testId="grid-rgrid" />
       <label className="row">
         {sayEditor(lang, 'responsibleParty')} <input value={party} maxLength={60} onChange={(e) => setParty(e.target.value)} />
       </label>
       <button type="submit">{sayEditor(lang, 'apply')}</button>
     </form>
+  );
+}
+
+/** A select over a vocabulary (domain/grid-rules.ts), with an empty choice. */
+function WordSelect(p: { lang: Lang; label: string; words: Record<string, { zh: string; en: string }>; value: string; onChange(v: string): void; testId?: string }) {
+  return (
+    <label className="row">
+      {p.label}{' '}
+      <select value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={p.testId}>
+        <option value="">{sayEditor(p.lang, 'none')}</option>
+        {Object.entries(p.words).map(([k, w]) => (
+          <option key={k} value={k}>
+            {w[p.lang]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

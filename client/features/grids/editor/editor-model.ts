@@ -20,8 +20,11 @@ export interface EditArea {
     landUse: string | null;
     managementLevel: string | null;
     responsibleParty: string | null;
+    responsibilityGridId: number | null;
     geometry: CellGeometry;
   }[];
+  /** The district's responsibility grids. */
+  responsibilityGrids: { id: number; code: string; name: string }[];
   communities: { code: string; name: string; districtCode: string; editable: boolean; revision: number; geometry: CellGeometry }[];
   revisions: Record<string, number>;
   /** The thresholds in force (settings grid.*). */
@@ -50,7 +53,7 @@ export class EditorModel {
           villageCode: c.villageCode,
           geometry: c.geometry,
           editable: c.editable,
-          attributes: { landUse: c.landUse as LandUse | null, managementLevel: c.managementLevel as ManagementLevel | null, responsibleParty: c.responsibleParty },
+          attributes: { landUse: c.landUse as LandUse | null, managementLevel: c.managementLevel as ManagementLevel | null, responsibleParty: c.responsibleParty, ...(c.responsibilityGridId ? { responsibilityGridId: c.responsibilityGridId } : {}) },
         },
       ]),
     );

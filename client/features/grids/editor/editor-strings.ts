@@ -77,6 +77,7 @@ const WORDS = {
   validFrom: { zh: '生效', en: 'From' },
   validTo: { zh: '失效', en: 'To' },
   by: { zh: '发布人', en: 'By' },
+  responsibilityGrid: { zh: '责任网格', en: 'Responsibility grid' },
   exportImport: { zh: '导出 / 导入', en: 'Export / import' },
   export: { zh: '导出 GeoJSON', en: 'Export GeoJSON' },
   import: { zh: '导入 GeoJSON 文件', en: 'Import a GeoJSON file' },
