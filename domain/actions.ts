@@ -33,6 +33,7 @@ export const ACTION_LABELS: Record<string, Label> = {
   'communities.update': { zh: '编辑物业小区', en: 'Edit a managed compound' },
   'grids.assignResponsibility': { zh: '指派责任网格巡查人员', en: 'Assign a responsibility grid' },
   'grids.setPatrolStaff': { zh: '设置责任网格巡查人员（账号）', en: "Set a responsibility grid's patrol staff" },
+  'grids.publish': { zh: '发布单元网格修改', en: 'Publish unit grid changes' },
   'dispatch.saveRule': { zh: '新增或修改派遣规则', en: 'Add or change a dispatch rule' },
   'dispatch.retireRule': { zh: '停用派遣规则', en: 'Retire a dispatch rule' },
   'system.firstAdmin': { zh: '创建首个管理员', en: 'Create the first administrator' },

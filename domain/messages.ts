@@ -241,6 +241,9 @@ export const MESSAGES = {
   'input.userName': { zh: () => '用户名为 3–40 个小写字母、数字、点、短横线或下划线', en: () => 'A user name has 3–40 lower-case letters, digits, dots, dashes or underscores' },
   'input.ringOpen': { zh: () => '多边形的每个环须闭合（首尾坐标相同）且至少有 4 个坐标', en: () => 'Each ring of a polygon must be closed (first = last) and have at least 4 positions' },
   'input.tooManyVertices': { zh: (p) => `几何的顶点过多（最多 ${s(p.max)} 个）`, en: (p) => `The geometry has too many vertices (at most ${s(p.max)})` },
+  'input.changeKey': { zh: () => '新建网格的键须为 1–40 个字母、数字、下划线或短横线', en: () => "An added cell's key has 1–40 letters, digits, _ or -" },
+  'input.gridCode': { zh: () => '单元网格编码为 15 位数字', en: () => 'A unit grid code has 15 digits' },
+  'input.tooMany': { zh: (p) => `${field(p.field, 'zh')} 最多 ${s(p.max)} 项`, en: (p) => `${s(p.field)} has at most ${s(p.max)} items` },
   'input.bboxOrder': { zh: () => '范围须为 [西, 南, 东, 北]，且西 < 东、南 < 北', en: () => 'bbox must be [west, south, east, north] with west < east and south < north' },
   'input.asOfBeforeFrom': { zh: () => '评估时间（asOf）不得早于开始时间', en: () => 'asOf must not be before from' },
 

@@ -75,7 +75,7 @@ export async function applyLiveMessage(
       // the cases that left the viewer's scope meanwhile (a catch-up replays only the cases in it
       // now): the map's case layer and the work lists
       if (m.resumed) {
-        const stale = [...figures(), trpc.grids.pathFilter(), trpc.communities.pathFilter(), feedFilter('communities.bin'), feedFilter('cases.bin'), trpc.dispatch.queue.pathFilter(), trpc.dispatch.myTasks.pathFilter()];
+        const stale = [...figures(), trpc.grids.pathFilter(), feedFilter('grids.bin'), feedFilter('responsibility-grids.bin'), trpc.communities.pathFilter(), feedFilter('communities.bin'), feedFilter('cases.bin'), trpc.dispatch.queue.pathFilter(), trpc.dispatch.myTasks.pathFilter()];
         await Promise.all(stale.map((f) => queryClient.invalidateQueries(f)));
       }
       return;

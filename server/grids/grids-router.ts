@@ -26,7 +26,12 @@ const attributes = z
     responsibilityGridId: int32Id('responsibilityGridId').optional(),
   })
   .strict();
-const changeKey = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'key: 1–40 letters, digits, _ or -');
+const changeKey = z.string().check((ctx) => {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(ctx.value)) issue(ctx, 'input.changeKey');
+});
+const gridCode = z.string().check((ctx) => {
+  if (!/^\d{15}$/.test(ctx.value)) issue(ctx, 'input.gridCode');
+});
 const change = z.discriminatedUnion('op', [
   z.object({ op: z.literal('update'), id: int32Id('id'), version: int32Id('version'), geometry: cellGeometry.optional(), attributes: attributes.optional() }).strict(),
   z.object({ op: z.literal('add'), key: changeKey, villageCode: placeCode(12), geometry: cellGeometry, attributes: attributes.optional() }).strict(),
@@ -36,7 +41,9 @@ const draft = z
   .object({
     districtCode: placeCode(6),
     /** Community code → the grid revision the draft was built on (grids.editArea's `revisions`). */
-    base: z.record(z.string().regex(/^\d{12}$/), z.int().min(0).max(2_147_483_647)).refine((b) => Object.keys(b).length <= 2000, 'base: at most 2000 communities'),
+    base: z.record(placeCode(12), z.int().min(0).max(2_147_483_647)).check((ctx) => {
+      if (Object.keys(ctx.value).length > 2000) issue(ctx, 'input.tooMany', { field: 'base', max: 2000 });
+    }),
     changes: z.array(change).max(DRAFT_LIMITS.changes),
   })
   .check((ctx) => {
@@ -133,7 +140,7 @@ export const gridsRouter = router({
     .input(z.object({ ids: z.array(int32Id('id')).min(2).max(20) }))
     .query(({ ctx, input }) => mergePreview(ctx.engine.db, ctx.actor.scope, { ids: [...new Set(input.ids)] })),
   /** Every version of a unit grid's code, oldest first. */
-  history: signedIn.input(z.object({ code: z.string().regex(/^\d{15}$/, 'code: 15 digits') })).query(({ ctx, input }) => cellHistory(ctx.engine.db, input.code)),
+  history: signedIn.input(z.object({ code: gridCode })).query(({ ctx, input }) => cellHistory(ctx.engine.db, input.code)),
   /** A district's current cells as GeoJSON (codes and attributes). */
   exportDistrict: allowed('grid.edit')
     .input(districtInput)
@@ -148,7 +155,7 @@ export const gridsRouter = router({
         districtCode: placeCode(6),
         toleranceM: z.number().min(0).max(5),
         features: z
-          .array(z.object({ code: z.string().regex(/^\d{15}$/).nullable().optional(), geometry: cellGeometry, attributes: attributes.optional() }))
+          .array(z.object({ code: gridCode.nullable().optional(), geometry: cellGeometry, attributes: attributes.optional() }))
           .min(1)
           .max(DRAFT_LIMITS.importFeatures)
           .check((ctx) => {

@@ -38,6 +38,8 @@ function seeded(): [QueryClient, Record<string, QueryKey>] {
     casesFeed: feedKey('cases.bin', '/api/layers/cases.bin?from=2022-01-01T00%3A00%3A00%2B08%3A00&to=2022-09-01T00%3A00%3A00%2B08%3A00'),
     communitiesFeed: feedKey('communities.bin', '/api/layers/communities.bin'),
     gridsFeed: feedKey('grids.bin', '/api/layers/grids.bin'),
+    rgridsFeed: feedKey('responsibility-grids.bin', '/api/layers/responsibility-grids.bin'),
+    patrol2: trpc.grids.patrolCandidates.queryKey({ id: 2 }),
     // the work screens' lists
     queue: trpc.dispatch.queue.queryKey({ limit: 200 }),
     tasks: trpc.dispatch.myTasks.queryKey({ limit: 100 }),
@@ -76,7 +78,11 @@ describe('live events invalidate the queries that show what changed', () => {
     expect(invalidated(qc, keys)).toEqual([]);
     await applyLiveMessage(qc, { kind: 'ready', resumed: true }, noPatch);
     // the cases that left the viewer's scope while the stream was down: the case layer and the work lists
-    expect(invalidated(qc, keys)).toEqual(['caseSummary', 'casesFeed', 'communitiesFeed', 'community1', 'community2', 'communitySummary', 'grid7', 'gridSummary', 'indicators', 'queue', 'rgrid1', 'rgrid2', 'tasks']);
+    // (and the grid layers: a publish missed meanwhile is not replayed either)
+    expect(invalidated(qc, keys)).toEqual(['caseSummary', 'casesFeed', 'communitiesFeed', 'community1', 'community2', 'communitySummary', 'grid7', 'gridSummary', 'gridsFeed', 'indicators', 'patrol2', 'queue', 'rgrid1', 'rgrid2', 'rgridsFeed', 'tasks']);
+    [qc, keys] = seeded();
+    await applyLiveMessage(qc, { kind: 'gridCells', districtCode: '350602', villageCodes: ['350602001001'], at: '2026-12-07T00:00:00Z' }, noPatch);
+    expect(invalidated(qc, keys)).toEqual(['grid7', 'gridSummary', 'gridsFeed', 'patrol2', 'rgrid1', 'rgrid2', 'rgridsFeed']);
     [qc, keys] = seeded();
     await applyLiveMessage(qc, { kind: 'resync', reason: 'live.scopeChanged' }, noPatch);
     expect(invalidated(qc, keys)).toEqual(Object.keys(keys).sort());
@@ -136,6 +142,9 @@ describe('the invalidation table: a mutation invalidates exactly what it changed
     [trpc.admin.revokeToken.mutationKey(), { id: 1 }, ['tokens']],
     [trpc.communities.update.mutationKey(), { id: 1 }, ['community1', 'communitiesFeed', 'communitySummary', 'search']],
     [trpc.grids.assignResponsibility.mutationKey(), { id: 2 }, ['grid7', 'rgrid2']],
+    [trpc.grids.setPatrolStaff.mutationKey(), { id: 2 }, ['grid7', 'patrol2', 'rgrid2']],
+    // a published draft: every grid read and both grid layers
+    [trpc.grids.publish.mutationKey(), { districtCode: '350602' }, ['grid7', 'gridSummary', 'gridsFeed', 'patrol2', 'rgrid1', 'rgrid2', 'rgridsFeed']],
     [trpc.cases.revealReporter.mutationKey(), { id: 1 }, []],
     // every move of the workflow: its case and the work lists (the map's layer follows by the live event)
     ...ACTIONS.map((a): [QueryKey, unknown, string[]] => [[['dispatch', a]], { id: 1 }, ['case1', 'queue', 'tasks']]),
