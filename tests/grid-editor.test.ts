@@ -19,6 +19,8 @@ import { hashPassword } from '../server/auth/password.ts';
 import { actOnCase, registerCase } from '../server/dispatch/case-engine.ts';
 import { fixtureActor } from './support/workflow-fixtures.ts';
 import { checkCell } from '../client/features/grids/editor/check.ts';
+import { districtReport } from '../server/grids/grid-check-queries.ts';
+import { gridRules } from '../server/settings/settings.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -109,6 +111,13 @@ function bulgeEast(metres: number): Position[] {
 const bulgeM2 = (metres: number) => 0.5 * metres * 2 * D * M;
 
 const reasons = (ps: { reason: string }[]) => ps.map((p) => p.reason).sort();
+
+describe('the demo city', () => {
+  it("passes the product's own validator: grids.report finds no problem in either district of the core", async () => {
+    const rules = await gridRules(engine.db);
+    for (const d of ['350602', '350603']) expect(await districtReport(engine.db, rules, d)).toEqual([]);
+  });
+});
 
 describe('validation known answers (PostGIS, this engine)', () => {
   it('the placed community is clean: an attribute-only change has no problems', () =>
