@@ -100,6 +100,10 @@ export class EditorMap {
       map.on(type, f);
       this.off.push(() => map.off(type, f));
     };
+    // Shift-click adds a cell to the selection: MapLibre's shift-drag box zoom would swallow it
+    const boxZoom = map.boxZoom.isEnabled();
+    map.boxZoom.disable();
+    this.off.push(() => boxZoom && map.boxZoom.enable());
     on('mousedown', (e) => this.down(e));
     on('mousemove', (e) => this.moveTo(e));
     on('mouseup', (e) => this.up(e));
@@ -192,6 +196,11 @@ export class EditorMap {
     this.draw = null;
     this.drawKind = null;
     if (d) d.stop();
+  }
+
+  /** Brings a box (lng/lat) into view, leaving room for the panel. */
+  fit(bbox: [number, number, number, number]): void {
+    this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 80, maxZoom: 18, duration: 0 });
   }
 
   get zoom(): number {
