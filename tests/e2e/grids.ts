@@ -64,6 +64,7 @@ export async function gridsChecks(k: PageKit): Promise<void> {
   await ctx.addInitScript('globalThis.__name = (f) => f');
   const p = await ctx.newPage();
   k.watch(p);
+  p.on('pageerror', (e) => console.log(`    [page error] ${e.stack ?? e.message}`));
   const shot = (name: string) => p.screenshot({ path: resolve(shots, `grids-${name}.png`) });
   /** The reasons listed in the panel (instant or the server's). */
   const reasons = () => p.locator('.grid-problems li').evaluateAll((li) => li.map((x) => x.getAttribute('data-reason')));
@@ -384,6 +385,32 @@ export async function gridsChecks(k: PageKit): Promise<void> {
       await p.getByTestId('grid-valid').waitFor({ timeout: 60_000 });
       await mapIdle(p);
       await shot('merge');
+    });
+
+    await check('grids: a rectangle drawn over published cells is added to the draft with its overlaps listed; undo takes it out', async () => {
+      await freshEditor(p, base);
+      const spot = await p.evaluate(() => {
+        const m = window.__citygridGridEditor!.model;
+        const c = m.cells.find((x) => x.editable && x.state === 'published' && m.topo.freedom(m.topo.geometry(x.ref).coordinates[0][0].join(',')) === 'free')!;
+        return m.topo.bbox(c.ref);
+      });
+      await fit(p, spot, 250);
+      await p.getByTestId('grid-mode-rectangle').click();
+      const a = await pixel(p, [spot[0] + (spot[2] - spot[0]) * 0.3, spot[1] + (spot[3] - spot[1]) * 0.3]);
+      const b = await pixel(p, [spot[2] + (spot[2] - spot[0]) * 0.2, spot[3] + (spot[3] - spot[1]) * 0.2]);
+      await p.mouse.move(a.x, a.y, { steps: 2 });
+      await p.mouse.click(a.x, a.y);
+      await p.mouse.move(b.x, b.y, { steps: 6 });
+      await p.mouse.click(b.x, b.y);
+      await p.locator('[data-testid="grid-editor"][data-mode="select"]').waitFor({ timeout: 30_000 });
+      await p.getByTestId('grid-instant-problems').waitFor({ timeout: 30_000 });
+      const found = await reasons();
+      assert(found.filter((r) => r === 'grid.overlap').length >= 2, `a rectangle over several cells lists ${found.join(', ')}`);
+      assert(/新增 1/.test(await p.getByTestId('grid-draft-counts').innerText()), 'the rectangle is not in the draft');
+      await mapIdle(p);
+      await shot('rectangle');
+      await p.getByTestId('grid-undo').click();
+      await p.waitForFunction(() => document.querySelector('[data-testid="grid-editor"]')?.getAttribute('data-changes') === '0', undefined, { timeout: 30_000 });
     });
 
     await check('grids: a GeoJSON file imported is snapped on the server, shows what was snapped, and goes into the draft', async () => {

@@ -42,7 +42,10 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
 
   const store = useMemo(() => new DraftStore(window.localStorage, district), [district]);
   const importBox = useRef<HTMLDivElement>(null);
-  useEffect(() => importBox.current?.scrollIntoView({ block: 'nearest' }), [imported]);
+  // (in braces: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup)
+  useEffect(() => {
+    void importBox.current?.scrollIntoView({ block: 'nearest' });
+  }, [imported]);
   const model = useRef<EditorModel | null>(null);
   const mapPart = useRef<EditorMap | null>(null);
   const editable = !!area && area.communities.some((c) => c.editable);

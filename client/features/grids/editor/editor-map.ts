@@ -59,7 +59,7 @@ export const metresPerPixel = (lat: number, zoom: number) => (40_075_016.686 * M
 export class EditorMap {
   private selected: string[] = [];
   private vertex: string | null = null;
-  private drag: { d: VertexDrag; moved: boolean; times: number[] } | null = null;
+  private drag: { d: VertexDrag; moved: boolean; times: number[]; freedom: Map<string, string> } | null = null;
   private draw: TerraDraw | null = null;
   private drawKind: DrawKind | null = null;
   private problems: GridProblem[] = [];
@@ -272,7 +272,10 @@ export class EditorMap {
     }
     e.preventDefault();
     this.map.dragPan.disable();
-    this.drag = { d, moved: false, times: [] };
+    // how the other vertices of the selection may move does not change during a drag: asked once
+    const freedom = new Map<string, string>();
+    for (const ref of this.selected) if (this.model.topo.has(ref)) for (const ring of ringsOf(this.model.topo.geometry(ref))) for (const q of ring) freedom.set(keyOf(q), this.model.topo.freedom(keyOf(q)));
+    this.drag = { d, moved: false, times: [], freedom };
     this.vertex = key;
     // the cells that move leave the static layer for the live one
     this.renderCells(d.cells);
@@ -384,7 +387,8 @@ export class EditorMap {
           const k = keyOf(p);
           if (seen.has(k)) continue;
           seen.add(k);
-          features.push(feature({ type: 'Point', coordinates: p }, { key: k, freedom: this.drag?.d.key === k ? this.drag.d.freedom : this.model.topo.freedom(k), sel: k === this.vertex }));
+          const freedom = this.drag ? (this.drag.freedom.get(k) ?? this.drag.d.freedom) : this.model.topo.freedom(k);
+          features.push(feature({ type: 'Point', coordinates: p }, { key: k, freedom, sel: k === this.vertex }));
         }
     }
     this.src('gedit-vertices').setData({ type: 'FeatureCollection', features });
