@@ -606,7 +606,7 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
               <ul className="small">
                 {imported.snapped.slice(0, 20).map((s) => (
                   <li key={s.ref}>
-                    {s.ref}: {formatNumber(lang, s.vertices)}
+                    {m?.label(s.ref) ?? s.ref}: {formatNumber(lang, s.vertices)}
                   </li>
                 ))}
               </ul>
