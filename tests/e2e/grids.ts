@@ -64,6 +64,7 @@ export async function gridsChecks(k: PageKit): Promise<void> {
   await ctx.addInitScript('globalThis.__name = (f) => f');
   const p = await ctx.newPage();
   k.watch(p);
+  p.on('pageerror', (e) => console.log(`    [page error] ${e.stack ?? e.message}`));
   const shot = (name: string) => p.screenshot({ path: resolve(shots, `grids-${name}.png`) });
   /** The reasons listed in the panel (instant or the server's). */
   const reasons = () => p.locator('.grid-problems li').evaluateAll((li) => li.map((x) => x.getAttribute('data-reason')));
@@ -163,8 +164,10 @@ export async function gridsChecks(k: PageKit): Promise<void> {
       const listed = await p.getByTestId('grid-instant-problems').innerText();
       assert(/重叠 [\d.]+ 平方米/.test(listed), `the overlap is not worded in Chinese: ${listed}`);
       // red on the map where it overlaps
-      const red = await p.evaluate(() => window.__citygridMap!.map.querySourceFeatures('gedit-problems').length);
-      assert(red > 0, 'the overlap is not drawn on the map');
+      // (a GeoJSON source takes its data in its worker: wait for the map to have it)
+      await p.waitForFunction(() => window.__citygridMap!.map.querySourceFeatures('gedit-problems').length > 0, undefined, { timeout: 30_000 }).catch(() => {
+        throw new Error('the overlap is not drawn on the map');
+      });
       await mapIdle(p);
       await shot('overlap');
       // the server agrees
@@ -340,6 +343,139 @@ export async function gridsChecks(k: PageKit): Promise<void> {
       const h = (await (await fetch(`${base}/trpc/grids.history?input=${encodeURIComponent(JSON.stringify({ code }))}`, { headers: { cookie } })).json()) as { result: { data: { versions: { status: string; validTo: string | null }[] } } };
       const vs = h.result.data.versions;
       assert(vs.length >= 1 && vs.every((v) => v.validTo !== null), `the retired code's history: ${JSON.stringify(vs)}`);
+    });
+
+    await check('grids: two adjacent cells shift-selected merge into one (both retired, one added) that validates', async () => {
+      await freshEditor(p, base);
+      const pair = await p.evaluate(() => {
+        const m = window.__citygridGridEditor!.model;
+        const mid = (ref: string) => {
+          const ring = (m.topo.geometry(ref).coordinates as number[][][])[0].slice(0, -1);
+          return [ring.reduce((a, q) => a + q[0], 0) / ring.length, ring.reduce((a, q) => a + q[1], 0) / ring.length] as Position;
+        };
+        for (const c of m.cells) {
+          if (!c.editable || c.state !== 'published') continue;
+          const keys = (m.topo.geometry(c.ref).coordinates as number[][][])[0].map((q) => `${q[0]},${q[1]}`);
+          for (const n of m.topo.neighbours(c.ref)) {
+            const o = m.byRef.get(n)!;
+            if (!o.editable || o.state !== 'published' || o.villageCode !== c.villageCode) continue;
+            const shared = new Set(keys.filter((k) => m.topo.cellsAt(k).includes(n)));
+            if (shared.size < 2) continue;
+            const [w1, s1, e1, n1] = m.topo.bbox(c.ref), [w2, s2, e2, n2] = m.topo.bbox(n);
+            if (m.cellAt(mid(c.ref))?.ref !== c.ref || m.cellAt(mid(n))?.ref !== n) continue;
+            return { a: c.ref, b: n, ma: mid(c.ref), mb: mid(n), bbox: [Math.min(w1, w2), Math.min(s1, s2), Math.max(e1, e2), Math.max(n1, n2)] as [number, number, number, number] };
+          }
+        }
+        return null;
+      });
+      assert(pair, 'no two adjacent published cells of one community');
+      await fit(p, pair.bbox, 250);
+      const a = await pixel(p, pair.ma), b = await pixel(p, pair.mb);
+      await p.mouse.click(a.x, a.y);
+      await p.locator(`[data-testid="grid-selected"][data-ref="${pair.a}"]`).waitFor({ timeout: 30_000 });
+      await p.keyboard.down('Shift');
+      await p.mouse.click(b.x, b.y);
+      await p.keyboard.up('Shift');
+      await p.getByTestId('grid-selection').waitFor({ timeout: 30_000 });
+      await p.getByTestId('grid-merge').click();
+      await p.waitForFunction(() => /新增 1/.test(document.querySelector('[data-testid="grid-draft-counts"]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+      const counts = await p.getByTestId('grid-draft-counts').innerText();
+      assert(counts.includes('注销 2') && counts.includes('新增 1'), `the merge reads ${counts}`);
+      await p.getByTestId('grid-validate').click();
+      await p.getByTestId('grid-valid').waitFor({ timeout: 60_000 });
+      await mapIdle(p);
+      await shot('merge');
+    });
+
+    await check('grids: a rectangle drawn over published cells is added to the draft with its overlaps listed; undo takes it out', async () => {
+      await freshEditor(p, base);
+      const spot = await p.evaluate(() => {
+        const m = window.__citygridGridEditor!.model;
+        const c = m.cells.find((x) => x.editable && x.state === 'published' && m.topo.freedom(m.topo.geometry(x.ref).coordinates[0][0].join(',')) === 'free')!;
+        return m.topo.bbox(c.ref);
+      });
+      await fit(p, spot, 250);
+      await p.getByTestId('grid-mode-rectangle').click();
+      const a = await pixel(p, [spot[0] + (spot[2] - spot[0]) * 0.3, spot[1] + (spot[3] - spot[1]) * 0.3]);
+      const b = await pixel(p, [spot[2] + (spot[2] - spot[0]) * 0.2, spot[3] + (spot[3] - spot[1]) * 0.2]);
+      await p.mouse.move(a.x, a.y, { steps: 2 });
+      await p.mouse.click(a.x, a.y);
+      await p.mouse.move(b.x, b.y, { steps: 6 });
+      await p.mouse.click(b.x, b.y);
+      await p.locator('[data-testid="grid-editor"][data-mode="select"]').waitFor({ timeout: 30_000 });
+      await p.getByTestId('grid-instant-problems').waitFor({ timeout: 30_000 });
+      const found = await reasons();
+      assert(found.filter((r) => r === 'grid.overlap').length >= 2, `a rectangle over several cells lists ${found.join(', ')}`);
+      assert(/新增 1/.test(await p.getByTestId('grid-draft-counts').innerText()), 'the rectangle is not in the draft');
+      await mapIdle(p);
+      await shot('rectangle');
+      await p.getByTestId('grid-undo').click();
+      await p.waitForFunction(() => document.querySelector('[data-testid="grid-editor"]')?.getAttribute('data-changes') === '0', undefined, { timeout: 30_000 });
+    });
+
+    await check('grids: a GeoJSON file imported is snapped on the server, shows what was snapped, and goes into the draft', async () => {
+      await freshEditor(p, base);
+      // one cell of the district, with a vertex on its community's boundary pushed 0.3 m off it (as a desktop GIS leaves it)
+      const file = await p.evaluate(() => {
+        const m = window.__citygridGridEditor!.model;
+        for (const c of m.cells) {
+          if (!c.editable || c.state !== 'published' || !c.code) continue;
+          const ring = (m.topo.geometry(c.ref).coordinates as number[][][])[0];
+          const i = ring.slice(0, -1).findIndex((q) => m.topo.freedom(`${q[0]},${q[1]}`) === 'boundary');
+          if (i < 0) continue;
+          const moved = ring.map((q) => [q[0], q[1]]);
+          moved[i] = [moved[i][0] + 0.3 / 101_000, moved[i][1] + 0.3 / 111_000];
+          if (i === 0) moved[moved.length - 1] = moved[0];
+          return { code: c.code, fc: { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: c.code, landUse: 'residential' }, geometry: { type: 'Polygon', coordinates: [moved] } }] } };
+        }
+        return null;
+      });
+      assert(file, 'no cell with a vertex on a community boundary');
+      await p.getByTestId('grid-import').setInputFiles({ name: 'grids.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(file.fc)) });
+      const preview = p.getByTestId('grid-import-preview');
+      await preview.waitFor({ timeout: 60_000 });
+      const text = await preview.innerText();
+      assert(/1 个要素的顶点被吸附/.test(text), `the preview reads: ${text}`);
+      await mapIdle(p);
+      await shot('import');
+      await preview.getByRole('button').click();
+      await p.waitForFunction(() => document.querySelector('[data-testid="grid-editor"]')?.getAttribute('data-changes') === '1', undefined, { timeout: 30_000 });
+      const change = await p.evaluate(() => window.__citygridGridEditor!.model.draft.changes[0]);
+      assert(change.op === 'update' && change.attributes?.landUse === 'residential', `the imported change: ${JSON.stringify(change).slice(0, 200)}`);
+    });
+
+    await check('grids: a publish over a community someone changed meanwhile shows the conflict, what changed, and keeps the draft', async () => {
+      await freshEditor(p, base);
+      // a draft: the attributes of one cell
+      const mine = await p.evaluate(() => {
+        const m = window.__citygridGridEditor!.model;
+        const c = m.cells.find((x) => x.editable && x.state === 'published' && m.cells.filter((y) => y.villageCode === x.villageCode && y.editable).length > 3)!;
+        const other = m.cells.find((y) => y.villageCode === c.villageCode && y.ref !== c.ref && y.editable && y.state === 'published')!;
+        window.__citygridGridEditor!.map.select([c.ref]);
+        return { ref: c.ref, village: c.villageCode, other: { id: other.id!, version: other.version! }, base: m.area.revisions };
+      });
+      await p.getByTestId('grid-landuse').selectOption('commercial');
+      await p.getByTestId('grid-attributes').getByRole('button').click();
+      await p.waitForFunction(() => document.querySelector('[data-testid="grid-editor"]')?.getAttribute('data-changes') === '1', undefined, { timeout: 30_000 });
+      // meanwhile, another session publishes a change to another cell of the same community
+      const { cookie, csrf } = await k.apiLogin(base, 'demo-coordinator');
+      const res = await fetch(`${base}/trpc/grids.publish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+        body: JSON.stringify({ districtCode: OWN, base: mine.base, changes: [{ op: 'update', id: mine.other.id, version: mine.other.version, attributes: { landUse: 'green' } }], note: 'e2e: meanwhile' }),
+      });
+      assert(res.ok, `the other session's publish: ${res.status} ${(await res.text()).slice(0, 200)}`);
+      await p.getByTestId('grid-publish').click();
+      const box = p.getByTestId('grid-conflict');
+      await box.waitFor({ timeout: 60_000 });
+      const text = await box.innerText();
+      assert(text.includes('发布冲突') && text.includes(mine.village), `the conflict screen reads: ${text}`);
+      assert((await p.getByTestId('grid-conflict-changes').locator('li').count()) >= 1, 'the conflict does not list what changed');
+      assert((await changes()) === 1, 'the draft was lost in the conflict');
+      await shot('conflict');
+      await box.getByRole('button').last().click();
+      await editorReady(p);
+      assert((await changes()) === 0, 'discarding after the conflict left a draft');
     });
 
     await check('grids: a coordinator cannot edit or publish another district: the editor says so, and the server refuses a publish', async () => {

@@ -18,7 +18,7 @@ import { sayEditor, type EditorWord } from './editor-strings.ts';
 import type { EditorApi, HistoryVersion, ImportAnswer } from './editor-api.ts';
 
 type Mode = 'select' | DrawKind;
-type Conflict = { message: string; villages: string; stale: string[] };
+type Conflict = { villages: string[]; changes: string[]; stale: string[] };
 
 /** "{n} cells" with the numbers put in. */
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
@@ -41,6 +41,11 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
   const [toleranceM, setToleranceM] = useState(0.5);
 
   const store = useMemo(() => new DraftStore(window.localStorage, district), [district]);
+  const importBox = useRef<HTMLDivElement>(null);
+  // (in braces: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup)
+  useEffect(() => {
+    void importBox.current?.scrollIntoView({ block: 'nearest' });
+  }, [imported]);
   const model = useRef<EditorModel | null>(null);
   const mapPart = useRef<EditorMap | null>(null);
   const editable = !!area && area.communities.some((c) => c.editable);
@@ -265,7 +270,13 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
     } catch (err) {
       const data = (err as { data?: { reason?: string; params?: Record<string, string | number> } }).data;
       if (data?.reason === 'grid.stale') {
-        setConflict({ message: errorText(err, lang), villages: String(data.params?.villages ?? ''), stale: staleRefs(m, String(data.params?.villages ?? '')) });
+        const villages = String(data.params?.villages ?? '').split(/,\s*/).filter(Boolean);
+        const names = new Map(m.area.communities.map((c) => [c.code, c.name]));
+        setConflict({
+          villages: villages.map((v) => (names.has(v) ? `${names.get(v)}（${v}）` : v)),
+          changes: String(data.params?.changes ?? '').split('; ').filter((x) => x && x !== '—'),
+          stale: staleRefs(m, villages),
+        });
       } else if (data?.reason === 'grid.draftInvalid') {
         setNotice({ kind: 'error', text: errorText(err, lang) });
         void validate();
@@ -319,6 +330,9 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
       const answer = await api.importPreview({ districtCode: district, features, toleranceM });
       setImported(answer);
       mapPart.current?.setProblems(answer.problems);
+      // show where the file's cells are
+      const box = bboxOf(answer.changes.flatMap((c) => (c.op === 'retire' || !c.geometry ? [] : [c.geometry])));
+      if (box) mapPart.current?.fit(box);
     } catch (err) {
       setNotice({ kind: 'error', text: err instanceof SyntaxError ? sayEditor(lang, 'importBadFile') : errorText(err, lang) });
     } finally {
@@ -402,7 +416,19 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
             <div className="grid-conflict" role="alert" data-testid="grid-conflict">
               <h4>{say('conflictTitle')}</h4>
               <p>{say('conflictText')}</p>
-              <p className="small">{conflict.message}</p>
+              <p className="small">
+                {say('conflictVillages')}: {conflict.villages.join('、')}
+              </p>
+              {conflict.changes.length > 0 && (
+                <>
+                  <p className="small">{say('conflictChanges')}</p>
+                  <ul className="small" data-testid="grid-conflict-changes">
+                    {conflict.changes.map((c, i) => (
+                      <li key={i}>{c}</li>
+                    ))}
+                  </ul>
+                </>
+              )}
               {conflict.stale.length > 0 && (
                 <p className="small">
                   {say('conflictStale')}: {conflict.stale.join(', ')}
@@ -561,13 +587,13 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
             </>
           )}
           {imported && (
-            <div className="grid-import" data-testid="grid-import-preview">
+            <div className="grid-import" data-testid="grid-import-preview" ref={importBox}>
               <h4>{say('importPreview')}</h4>
               <p className="small">{fill(say('importSnapped'), { n: imported.snapped.length, v: imported.snapped.reduce((a, s) => a + s.vertices, 0) })}</p>
               <ul className="small">
                 {imported.snapped.slice(0, 20).map((s) => (
                   <li key={s.ref}>
-                    {s.ref}: {formatNumber(lang, s.vertices)}
+                    {m?.label(s.ref) ?? s.ref}: {formatNumber(lang, s.vertices)}
                   </li>
                 ))}
               </ul>
@@ -638,8 +664,8 @@ function pickAttributes(p: Record<string, unknown>): CellAttributes {
 }
 
 /** The draft's cells in the communities a conflict names (their codes, or keys for added ones). */
-function staleRefs(m: EditorModel, villages: string): string[] {
-  const named = new Set(villages.split(/[,，、\s]+/).filter(Boolean));
+function staleRefs(m: EditorModel, villages: readonly string[]): string[] {
+  const named = new Set(villages);
   return m.cells.filter((c) => c.state !== 'published' && named.has(c.villageCode)).map((c) => c.code ?? c.ref);
 }
 

@@ -59,7 +59,7 @@ export const metresPerPixel = (lat: number, zoom: number) => (40_075_016.686 * M
 export class EditorMap {
   private selected: string[] = [];
   private vertex: string | null = null;
-  private drag: { d: VertexDrag; moved: boolean; times: number[] } | null = null;
+  private drag: { d: VertexDrag; moved: boolean; times: number[]; freedom: Map<string, string> } | null = null;
   private draw: TerraDraw | null = null;
   private drawKind: DrawKind | null = null;
   private problems: GridProblem[] = [];
@@ -100,6 +100,10 @@ export class EditorMap {
       map.on(type, f);
       this.off.push(() => map.off(type, f));
     };
+    // Shift-click adds a cell to the selection: MapLibre's shift-drag box zoom would swallow it
+    const boxZoom = map.boxZoom.isEnabled();
+    map.boxZoom.disable();
+    this.off.push(() => boxZoom && map.boxZoom.enable());
     on('mousedown', (e) => this.down(e));
     on('mousemove', (e) => this.moveTo(e));
     on('mouseup', (e) => this.up(e));
@@ -194,6 +198,11 @@ export class EditorMap {
     if (d) d.stop();
   }
 
+  /** Brings a box (lng/lat) into view, leaving room for the panel. */
+  fit(bbox: [number, number, number, number]): void {
+    this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 80, maxZoom: 18, duration: 0 });
+  }
+
   get zoom(): number {
     return this.map.getZoom();
   }
@@ -263,7 +272,10 @@ export class EditorMap {
     }
     e.preventDefault();
     this.map.dragPan.disable();
-    this.drag = { d, moved: false, times: [] };
+    // how the other vertices of the selection may move does not change during a drag: asked once
+    const freedom = new Map<string, string>();
+    for (const ref of this.selected) if (this.model.topo.has(ref)) for (const ring of ringsOf(this.model.topo.geometry(ref))) for (const q of ring) freedom.set(keyOf(q), this.model.topo.freedom(keyOf(q)));
+    this.drag = { d, moved: false, times: [], freedom };
     this.vertex = key;
     // the cells that move leave the static layer for the live one
     this.renderCells(d.cells);
@@ -375,7 +387,8 @@ export class EditorMap {
           const k = keyOf(p);
           if (seen.has(k)) continue;
           seen.add(k);
-          features.push(feature({ type: 'Point', coordinates: p }, { key: k, freedom: this.drag?.d.key === k ? this.drag.d.freedom : this.model.topo.freedom(k), sel: k === this.vertex }));
+          const freedom = this.drag ? (this.drag.freedom.get(k) ?? this.drag.d.freedom) : this.model.topo.freedom(k);
+          features.push(feature({ type: 'Point', coordinates: p }, { key: k, freedom, sel: k === this.vertex }));
         }
     }
     this.src('gedit-vertices').setData({ type: 'FeatureCollection', features });

@@ -65,6 +65,8 @@ const WORDS = {
   published: { zh: '已发布（{codes} 个编码写入新版本）：修改 {update} · 新增 {add} · 注销 {retire}。', en: 'Published ({codes} codes got a new version): {update} changed · {add} added · {retire} retired.' },
   conflictTitle: { zh: '发布冲突', en: 'Publish conflict' },
   conflictText: { zh: '您编辑期间，以下社区（村）的网格已被他人发布了新版本。您的草稿未发布，仍保存在本浏览器中。', en: 'While you edited, someone published new versions of the grids of these communities. Your draft was not published; it is still kept in this browser.' },
+  conflictVillages: { zh: '涉及社区（村）', en: 'Communities' },
+  conflictChanges: { zh: '此后他人发布的修改（时间 发布人：+写入编码 −注销版本）：', en: 'Published since by others (when who: +codes written −versions retired):' },
   conflictReload: { zh: '载入最新网格（保留草稿，修改过的网格需重做）', en: 'Load the latest cells (keeping the draft; redo the cells that changed)' },
   conflictDiscard: { zh: '放弃草稿并载入最新网格', en: 'Discard the draft and load the latest cells' },
   conflictStale: { zh: '草稿中已过期的网格', en: 'Cells of the draft that changed meanwhile' },
