@@ -84,8 +84,8 @@ export type GridChange =
 /** How a change is named in problems and answers. */
 export const changeRef = (c: GridChange): string => (c.op === 'add' ? c.key : `id:${c.id}`);
 
-/** Bounds on one request (what one draft may cost). */
-export const DRAFT_LIMITS = { changes: 400, verticesPerCell: 4000, vertices: 200_000, importFeatures: 3000 } as const;
+/** Bounds on one request (what one draft may cost; 100,000 positions at full precision fit BODY_LIMITS.gridDraft). */
+export const DRAFT_LIMITS = { changes: 400, verticesPerCell: 4000, vertices: 100_000, importFeatures: 3000 } as const;
 
 /** Metres per degree (spherical, good to 0.5 % over a city: enough for angles and snapping distances). */
 const M_PER_DEG = 111_320;

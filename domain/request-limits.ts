@@ -7,8 +7,15 @@ export const MAX_BATCH = 10;
 /** Procedures that are always sent alone: each costs a password hash. */
 export const UNBATCHED = ['auth.login', 'auth.changePassword'] as const;
 
-/** Body limits before parsing, bytes: sign-in and password changes are tiny; other procedures take small JSON. */
-export const BODY_LIMITS = { auth: 8 * 1024, trpc: 64 * 1024 } as const;
+/** Body limits before parsing, bytes: sign-in and password changes are tiny; other procedures take small JSON; a grid draft or import carries full-precision geometry. */
+export const BODY_LIMITS = { auth: 8 * 1024, trpc: 64 * 1024, gridDraft: 4 * 1024 * 1024 } as const;
+
+/**
+ * The grid editor's calls that carry a draft or a file (geometry at full precision: a district's
+ * import is a few MB): sent alone, by POST (queries too: the server allows the method override),
+ * under BODY_LIMITS.gridDraft.
+ */
+export const GRID_DRAFT_PROCEDURES = ['grids.validate', 'grids.publish', 'grids.importPreview'] as const;
 
 /** The hard cap on a photo upload's body, bytes (10 MB), counted while it streams; app_meta 'photos.max_upload_bytes' may lower it. */
 export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;

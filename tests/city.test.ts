@@ -145,7 +145,8 @@ describe('cases', () => {
     const r = await one<{ open: number; old_open: number }>(sql`
       select count(*) filter (where status not in ('closed', 'voided') and reported_at >= '2026-01-01')::int open,
              count(*) filter (where status not in ('closed', 'voided') and reported_at < '2026-01-01')::int old_open from cases`);
-    expect(r.open).toBeGreaterThan(200);
+    // the seed reports CASE_TARGETS.openNow cases in the last days; a good share of them is still open (how many is the seed's draw)
+    expect(r.open).toBeGreaterThan(CASE_TARGETS.openNow / 4);
     expect(r.old_open).toBe(0);
   });
   it('lies inside the city and in the grid, village and district recorded on it', async () => {

@@ -60,7 +60,11 @@ beforeAll(() => suite.setup(async (tx, engine) => {
     tx,
     sql`select ST_X(p) as lng, ST_Y(p) as lat, code::text as "gridCode"
         from (select ST_PointOnSurface(geom) as p, code from unit_grids where district_code = '350602' and valid_to is null
-              and not exists (select 1 from property_communities pc where ST_Intersects(pc.geom, unit_grids.geom)) order by code limit 1) g`,
+              and not exists (select 1 from property_communities pc where ST_Intersects(pc.geom, unit_grids.geom)) order by code) g
+        -- the checks look 50 m and 300 m north of it: both still in 芗城区's cells
+        where (select count(*) from unit_grids h, unnest(array[50, 290, 300]) as m(metres)
+               where h.district_code = '350602' and h.valid_to is null and ST_Intersects(h.geom, ST_Translate(g.p, 0, m.metres / 111320.0))) = 3
+        order by g.code limit 1`,
   );
   [sanitation] = await rows<{ id: number; name: string }>(tx, sql`select id, name from departments where code = 'sanitation'`);
   const token = await createToken(tx, actors.get('demo-admin')!, { name: 'screens-wall', districtCodes: ['350602'] });

@@ -32,6 +32,27 @@ const post = (path: string, body: BodyInit, headers: Record<string, string> = {}
   app.request(`/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: viewer.cookie, 'x-csrf-token': viewer.csrf, ...headers }, body });
 
 describe('body limits before parsing', () => {
+  it(`a grid draft comes alone by POST, up to ${BODY_LIMITS.gridDraft / 1024 / 1024} MB (a query too); any other query by POST, or a larger draft, is refused`, () =>
+    suite.run(async () => {
+      const coordinator = await login(app, 'demo-coordinator');
+      const [cell] = await rows<{ id: number; version: number; geojson: string }>(engine.db, sql`select id, version, ST_AsGeoJSON(geom, 15) as geojson from unit_grids where district_code = '350602' and valid_to is null order by id limit 1`);
+      const g = JSON.parse(cell.geojson) as { coordinates: [number, number][][][] };
+      // the cell's outline with 3,000 extra points along its first edge (a ~150 KB body: no URL holds it)
+      const [a, b] = g.coordinates[0][0];
+      const ring = [a, ...Array.from({ length: 3000 }, (_, i): [number, number] => [a[0] + ((b[0] - a[0]) * (i + 1)) / 3001, a[1] + ((b[1] - a[1]) * (i + 1)) / 3001]), ...g.coordinates[0][0].slice(1)];
+      const draft = JSON.stringify({ districtCode: '350602', base: {}, changes: [{ op: 'update', id: cell.id, version: cell.version, geometry: { type: 'Polygon', coordinates: [ring] } }] });
+      expect(draft.length).toBeGreaterThan(BODY_LIMITS.trpc);
+      const headers = { 'content-type': 'application/json', cookie: coordinator.cookie, 'x-csrf-token': coordinator.csrf };
+      const ok = await app.request('/trpc/grids.validate', { method: 'POST', headers, body: draft });
+      expect([ok.status, ok.status === 200 ? '' : await ok.clone().text()]).toEqual([200, '']); // (a shared edge densified with 3,000 points: the overlays snap-round)
+      expect(((await ok.json()) as { result: { data: { problems: unknown[] } } }).result.data.problems).toBeInstanceOf(Array);
+      const other = await app.request('/trpc/grids.history', { method: 'POST', headers, body: JSON.stringify({ code: '350602001001001' }) });
+      expect(other.status).toBe(405);
+      const over = await app.request('/trpc/grids.validate', { method: 'POST', headers, body: 'x'.repeat(BODY_LIMITS.gridDraft + 1) });
+      expect(over.status).toBe(413);
+      const batched = await app.request('/trpc/grids.validate,grids.validate?batch=1', { method: 'POST', headers, body: JSON.stringify({ 0: JSON.parse(draft), 1: JSON.parse(draft) }) });
+      expect(batched.status).toBe(413);
+    }));
   it('a 3.2 MB change is refused with 413 request.tooLarge, and nothing of it reaches the audit log', () =>
     suite.run(async () => {
       const big = JSON.stringify({ id: 1, version: 1, ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, 'xxxxxxxxxxxxxxxxxxxxx'])) });

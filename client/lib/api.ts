@@ -2,7 +2,7 @@
 // the session's CSRF token (changes are refused without it) and, on a wall screen, its display
 // token; the session cookie itself is HttpOnly and travels on its own.
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type HTTPHeaders } from '@trpc/client';
-import { MAX_BATCH, UNBATCHED } from '../../domain/request-limits.ts';
+import { GRID_DRAFT_PROCEDURES, MAX_BATCH, UNBATCHED } from '../../domain/request-limits.ts';
 import type { inferRouterOutputs } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { QueryClient } from '@tanstack/react-query';
@@ -32,6 +32,7 @@ const fetchNoticingSignOut = async (url: URL | RequestInfo, init?: RequestInit) 
 export const authHeaders = (): Record<string, string> => ({ ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}), ...(auth.display ? { 'x-display-token': auth.display } : {}) });
 const headers = (): HTTPHeaders => ({ ...(auth.csrf ? { 'x-csrf-token': auth.csrf } : {}), ...(auth.display ? { 'x-display-token': auth.display } : {}) });
 const alone = new Set<string>(UNBATCHED);
+const gridDrafts = new Set<string>(GRID_DRAFT_PROCEDURES);
 
 /**
  * The live stream (SSE). EventSource sends no custom headers: a wall screen's display token rides
@@ -56,7 +57,12 @@ export const api = createTRPCClient<AppRouter>({
       false: splitLink({
         condition: (op) => alone.has(op.path),
         true: httpLink({ url: '/trpc', fetch: fetchNoticingSignOut, headers }),
-        false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH, fetch: fetchNoticingSignOut, headers }),
+        false: splitLink({
+          // a grid draft or import: alone and by POST, queries too (a URL holds ~16 KB; the body up to BODY_LIMITS.gridDraft)
+          condition: (op) => gridDrafts.has(op.path),
+          true: httpLink({ url: '/trpc', fetch: fetchNoticingSignOut, headers, methodOverride: 'POST' }),
+          false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH, fetch: fetchNoticingSignOut, headers }),
+        }),
       }),
     }),
   ],

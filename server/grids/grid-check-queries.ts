@@ -28,6 +28,13 @@ export const cellFromGeoJson = (geojson: SQL) =>
 export { sphereArea };
 
 const GEOJSON_DIGITS = 9;
+/**
+ * The overlays of a draft's cells run snap-rounded to 1e-10° (about 0.01 mm): GEOS's floating
+ * overlay can throw on a shared edge densified with nearly collinear points (a TopologyException
+ * on the server engine, no rows on the embedded one); snap-rounding never does, and moves an area
+ * by far less than the tolerance.
+ */
+const SNAP = sql.raw('1e-10');
 
 /** A geometry statement failed: on the server engine an error, on the embedded one missing rows. */
 function geometryFailed(what: string, err?: unknown) {
@@ -106,12 +113,12 @@ export async function checkCells(db: Db, rules: GridRules, subjects: Subject[], 
             select s.ref, o.g, ${sphereArea(sql`o.g`)} as m2
             from s left join villages v on v.code = s.village
             cross join lateral (select case when v.area is null then s.g when ST_CoveredBy(s.g, v.area) then null
-                                            else ST_CollectionExtract(ST_Difference(s.g, v.area), 3) end as g) o)
+                                            else ST_CollectionExtract(ST_Difference(s.g, v.area, ${SNAP}), 3) end as g) o)
           select s.ref, coalesce(o.m2, 0)::float8 as outside_m2,
                  case when o.m2 > ${tol} then ST_AsGeoJSON(o.g, ${GEOJSON_DIGITS}) end as outside_at,
                  coalesce((select json_agg(json_build_object('code', i.ref, 'm2', i.m2, 'at', ST_AsGeoJSON(i.g, ${GEOJSON_DIGITS})::json) order by i.ref)
                            from (select n.ref, x.g, ${sphereArea(sql`x.g`)} as m2
-                                 from near n cross join lateral (select ST_CollectionExtract(ST_Intersection(s.g, n.g), 3) as g) x
+                                 from near n cross join lateral (select ST_CollectionExtract(ST_Intersection(s.g, n.g, ${SNAP}), 3) as g) x
                                  where n.ref <> s.ref and n.g && s.g and ST_Relate(s.g, n.g, '2********')) i
                            where i.m2 > ${tol}), '[]'::json) as overlaps
           from s join outside o on o.ref = s.ref`,
@@ -150,7 +157,7 @@ async function gapsOf(db: Db, rules: GridRules, villages: string[], extra: SQL, 
                (select json_agg(json_build_object('m2', p.m2, 'at', ST_AsGeoJSON(p.g, ${GEOJSON_DIGITS})::json) order by p.m2 desc)
                 from (select d.geom as g, ${sphereArea(sql`d.geom`)} as m2
                       from ST_Dump(ST_CollectionExtract(ST_Difference(v.area,
-                             coalesce((select ST_Union(c.g) from cells c where c.village = v.code), ST_SetSRID('POLYGON EMPTY'::geometry, 4326))), 3)) d) p
+                             coalesce((select ST_Union(c.g, ${SNAP}) from cells c where c.village = v.code), ST_SetSRID('POLYGON EMPTY'::geometry, 4326)), ${SNAP}), 3)) d) p
                 where p.m2 > ${rules.minGapM2}) as gaps
         from villages v where v.code = any(${sql.param(villages)}::text[]) and v.area is not null order by v.code`,
   );
