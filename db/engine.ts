@@ -358,7 +358,7 @@ async function openServer(databaseUrl: string): Promise<Engine> {
   // statement_timeout: a runaway query fails as a timeout (reported as such) instead of hanging.
   // jit=off: PostgreSQL's JIT compiles any plan its cost model calls expensive, and the spatial
   // checks (grids.report: ~10,000 cells) are costed high but run in about a second; compiling
-  // added 1–1.5 s to each (measured: bench grids, 2,723 → 1,184 ms; the bare queries 1,860 → 739 ms).
+  // added 1–2.5 s to each (measured: bench grids on 10,000 cells, 2,723 → 267 ms; the bare queries 1,860 → 623 ms).
   const pool = new pg.Pool({ connectionString: databaseUrl, max: SERVER_POOL_SIZE, connectionTimeoutMillis: 5000, options: '-c statement_timeout=120000 -c jit=off' });
   pool.on('error', () => {
     /* idle client errors are reported on the next query */

@@ -9,7 +9,7 @@ const O: Position = [117.6, 24.5];
 const at = (x: number, y: number): Position => [O[0] + x, O[1] + y];
 const square = (x0: number, y0: number, x1: number, y1: number): CellGeometry => ({ type: 'Polygon', coordinates: [[at(x0, y0), at(x1, y0), at(x1, y1), at(x0, y1), at(x0, y0)]] });
 const V = '350602001001';
-const cell = (id: number, g: CellGeometry, editable = true) => ({ id, code: `${V}${String(id).padStart(3, '0')}`, version: 1, villageCode: V, districtCode: '350602', editable, landUse: null, managementLevel: null, responsibleParty: null, responsibilityGridId: null, geometry: g });
+const cell = (id: number, g: CellGeometry, editable = true) => ({ id, code: `${V}${String(id).padStart(3, '0')}`, version: 1, villageCode: V, districtCode: '350602', editable, landUse: null, managementLevel: null, responsibleParty: null, responsibilityGridId: null, areaM2: 0, geometry: g });
 
 // three cells in a row (A B C) tiling a community of 0.003° × 0.001°
 const area: EditArea = {

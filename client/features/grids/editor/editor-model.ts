@@ -6,30 +6,10 @@ import { applyDraft, addCells, edit, idOfRef, replaceCells, type Draft, type Dra
 import { Topology, keyOf, type TopoEdit } from './topology.ts';
 import { checkCell } from './check.ts';
 import type { CellAttributes, CellGeometry, GridProblem, GridRules, LandUse, ManagementLevel, Position } from '../../../../domain/grid-rules.ts';
+import type { RouterOutputs } from '../../../lib/api.ts';
 
-/** grids.editArea's answer, as the editor reads it (docs/decisions/0027-grid-editor.md). */
-export interface EditArea {
-  districtCode: string;
-  cells: {
-    id: number;
-    code: string;
-    version: number;
-    villageCode: string;
-    districtCode: string;
-    editable: boolean;
-    landUse: string | null;
-    managementLevel: string | null;
-    responsibleParty: string | null;
-    responsibilityGridId: number | null;
-    geometry: CellGeometry;
-  }[];
-  /** The district's responsibility grids. */
-  responsibilityGrids: { id: number; code: string; name: string }[];
-  communities: { code: string; name: string; districtCode: string; editable: boolean; revision: number; geometry: CellGeometry }[];
-  revisions: Record<string, number>;
-  /** The thresholds in force (settings grid.*). */
-  rules: GridRules;
-}
+/** grids.editArea's answer (docs/decisions/0027-grid-editor.md): the cells at full precision, the communities and their revisions, the rules in force, the district's responsibility grids. */
+export type EditArea = RouterOutputs['grids']['editArea'];
 
 export class EditorModel {
   readonly published: Map<number, PublishedCell>;
