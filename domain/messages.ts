@@ -291,6 +291,10 @@ export const MESSAGES = {
   },
   'grid.changedMeanwhile': { zh: (p) => `网格 ${s(p.code)} 已被修改或注销（当前版本 ${s(p.current)}）：请重新载入。`, en: (p) => `Grid ${s(p.code)} was changed or retired meanwhile (now version ${s(p.current)}): reload.` },
   'grid.otherDistrict': { zh: (p) => `网格或社区 ${s(p.code)} 不属于 ${s(p.district)}：只能编辑本区县的网格。`, en: (p) => `Grid or community ${s(p.code)} is not in district ${s(p.district)}: only that district's grids can be edited here.` },
+  'grid.notYourDistrict': {
+    zh: (p) => `您只能编辑所负责区县（${s(p.yours)}）的网格；区县 ${s(p.district)} 不在其中。`,
+    en: (p) => `You edit the grids of your own districts (${s(p.yours)}); district ${s(p.district)} is not one of them.`,
+  },
   'grid.changeTwice': { zh: (p) => `网格 ${s(p.id)} 在草稿中出现多次：每个网格只能有一项修改。`, en: (p) => `Grid ${s(p.id)} appears in more than one change of the draft: one change per grid.` },
   'grid.nothingToPublish': { zh: () => '草稿为空：没有可发布的修改。', en: () => 'The draft is empty: there is nothing to publish.' },
   'grid.serialsExhausted': { zh: (p) => `社区（村）${s(p.village)} 的网格顺序码已用尽（最大 999）：无法新建网格。`, en: (p) => `Community ${s(p.village)} has used every grid serial (up to 999): no new grid can be made there.` },

@@ -11,7 +11,8 @@ import { lineSchema, polygonSchema, vertexCount } from '../geo/geometry-input.ts
 import { issue } from '../inputs.ts';
 import { DRAFT_LIMITS, LAND_USES, MANAGEMENT_LEVELS, type CellGeometry, type LandUse, type ManagementLevel } from '../../domain/grid-rules.ts';
 import { gridRules } from '../settings/settings.ts';
-import { districtInScope, outOfScope } from '../auth/scope-check.ts';
+import { districtInScope } from '../auth/scope-check.ts';
+import { refuse } from '../query-error.ts';
 import { cellHistory, editArea, exportDistrict, importPreview, mergePreview, publishDraft, splitPreview, validateDraft } from './grid-edit-queries.ts';
 import { districtReport } from './grid-check-queries.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -56,7 +57,7 @@ const districtInput = z.object({ districtCode: placeCode(6) });
 
 /** A coordinator works in their own districts: refused (FORBIDDEN) elsewhere. */
 function ownDistrict(actor: Actor, districtCode: string) {
-  if (!districtInScope(actor.scope, districtCode)) throw outOfScope({ what: 'district', id: districtCode }, actor.scope, districtCode);
+  if (!districtInScope(actor.scope, districtCode)) throw refuse('FORBIDDEN', 'grid.notYourDistrict', { district: districtCode, yours: actor.scope.districts?.join(', ') || '—' });
 }
 
 export const gridsRouter = router({
