@@ -64,8 +64,10 @@ export async function editArea(db: Db, scope: Scope, input: { districtCode: stri
     communities = await rows<{ code: string; name: string; district_code: string; revision: number; geojson: string }>(
       db,
       sql`select v.code::text as code, v.name, v.district_code::text as district_code, v.grid_revision as revision, ST_AsGeoJSON(v.area, 15) as geojson
-          from villages v where v.area is not null and v.code in (select distinct village_code from unit_grids u where ${currentGrid('u')} and u.district_code = ${input.districtCode})
-             or v.code in (${sql.join([sql`null`, ...cells.map((c) => sql`${c.village_code}`)], sql`, `)})
+          from villages v
+          where v.area is not null
+            and (v.code in (select distinct village_code from unit_grids u where ${currentGrid('u')} and u.district_code = ${input.districtCode})
+                 or v.code = any(${sql.param([...new Set(cells.map((c) => c.village_code))])}::text[]))
           order by v.code`,
     );
     responsibilityGrids = await rows<{ id: number; code: string; name: string }>(
@@ -215,10 +217,14 @@ export async function publishDraft(db: Db, actor: Actor, rules: GridRules, input
   }
   const stale = locked.filter((l) => (input.base[l.code] ?? -1) !== l.revision);
   if (stale.length) throw await staleRefusal(db, stale.map((l) => ({ code: l.code, base: input.base[l.code] ?? -1 })));
-  // the cells themselves (a base can be right while a row moved: checked anyway)
-  for (const c of input.changes) {
-    if (c.op === 'add') continue;
-    const [t] = await rows<{ version: number; current: boolean; code: string }>(db, sql`select version, (valid_to is null) as current, code::text as code from unit_grids where id = ${c.id} for update`);
+  // the cells themselves (a base can be right while a row moved: checked anyway), in one statement
+  const asRead = input.changes.flatMap((c) => (c.op === 'add' ? [] : [c]));
+  const current = await rows<{ id: number; version: number; current: boolean; code: string }>(
+    db,
+    sql`select id, version, (valid_to is null) as current, code::text as code from unit_grids where id = any(${sql.param(asRead.map((c) => c.id))}::int[]) for update`,
+  );
+  for (const c of asRead) {
+    const t = current.find((x) => x.id === c.id);
     if (!t?.current || t.version !== c.version) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: t?.code ?? String(c.id), current: t?.current ? t.version : '—' });
   }
   const problems = await checkCells(db, rules, r.subjects, r.gone, r.checked);
