@@ -299,6 +299,7 @@ export const MESSAGES = {
   'grid.nothingToPublish': { zh: () => '草稿为空：没有可发布的修改。', en: () => 'The draft is empty: there is nothing to publish.' },
   'grid.serialsExhausted': { zh: (p) => `社区（村）${s(p.village)} 的网格顺序码已用尽（最大 999）：无法新建网格。`, en: (p) => `Community ${s(p.village)} has used every grid serial (up to 999): no new grid can be made there.` },
   'grid.splitMiss': { zh: () => '分割线须完整穿过网格，把它分成两块或更多。', en: () => 'The cut line must cross the grid completely, cutting it into two or more parts.' },
+  'grid.mergeCount': { zh: (p) => `合并需要选择 ${s(p.min)}–${s(p.max)} 个网格。`, en: (p) => `A merge takes ${s(p.min)} to ${s(p.max)} grids.` },
   'grid.mergeApart': { zh: () => '只能合并同一社区（村）内相邻（共享边）的网格。', en: () => 'Only grids of one community that share an edge can be merged.' },
   'grid.importOutside': { zh: (p) => `导入文件第 ${s(p.n)} 个要素不在任何社区（村）内。`, en: (p) => `Feature ${s(p.n)} of the file lies in no community.` },
   'grid.areaTooLarge': { zh: (p) => `该范围内有 ${s(p.count)} 个网格，超过一次编辑的上限 ${s(p.max)}：请放大地图。`, en: (p) => `This area holds ${s(p.count)} grids, more than one edit may load (${s(p.max)}): zoom in.` },

@@ -4,6 +4,7 @@
 // uses it: validate, publish (versions, codes, revisions, CONFLICT, scope), split, merge, history,
 // export and import, routing at an instant before and after a split, a forced GEOS failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import turfArea from '@turf/area';
 import { sql } from 'drizzle-orm';
 import { ZodError } from 'zod';
 import { rows, type Db, type Engine } from '../db/engine.ts';
@@ -19,7 +20,7 @@ import { hashPassword } from '../server/auth/password.ts';
 import { actOnCase, registerCase } from '../server/dispatch/case-engine.ts';
 import { fixtureActor } from './support/workflow-fixtures.ts';
 import { checkCell } from '../client/features/grids/editor/check.ts';
-import { districtReport } from '../server/grids/grid-check-queries.ts';
+import { checkCells, districtReport } from '../server/grids/grid-check-queries.ts';
 import { gridRules } from '../server/settings/settings.ts';
 
 let engine: Engine;
@@ -208,6 +209,25 @@ describe('validation known answers (PostGIS, this engine)', () => {
       expect(problems.map((p) => p.reason)).toContain('grid.tooSmall');
     }));
 
+  it("a draft's check outside a publish (floating overlay first) answers as the publish's check (snap-rounded) does", () =>
+    asCoordinator(async (_api, f, tx) => {
+      const rules = await gridRules(tx);
+      const [x0, y0, x1, y1] = [X0, Y0 + 2 * D, X0 + 2 * D, Y0 + 4 * D];
+      const drafts: Position[][] = [
+        bulgeEast(2 / (2 * D * M)), // an overlap of 1 m²
+        [[x0, y0], [x1, y0], [x1 - 5 / (D * M) / K, (y0 + y1) / 2], [x1, y1], [x0, y1], [x0, y0]], // a gap
+        sq(X0 - 20 / K, y0, x1, y1), // outside the community
+        QUADS.nw, // clean
+      ];
+      for (const ring of drafts) {
+        const subject = [{ ref: 'draft', villageCode: f.village, geometry: poly(ring) }];
+        const [fast, safe] = [await checkCells(tx, rules, subject, [f.ids.nw], [f.village], 'fast'), await checkCells(tx, rules, subject, [f.ids.nw], [f.village], 'safe')];
+        const shape = (ps: typeof fast) => ps.map((p) => ({ reason: p.reason, ref: p.ref, m2: Math.round(Number(p.params.m2 ?? 0) * 10) / 10 }));
+        expect(shape(fast)).toEqual(shape(safe));
+      }
+      expect((await checkCells(tx, rules, [{ ref: 'draft', villageCode: f.village, geometry: poly(drafts[0]) }], [f.ids.nw], [f.village], 'fast')).map((p) => p.reason)).toEqual(['grid.overlap']);
+    }));
+
   it('a forced GEOS failure (an invalid stored neighbour) is a refusal naming the check, never a pass', () =>
     asCoordinator(async (api, f, tx) => {
       // a broken cell written past the editor (a bow-tie over the NE quadrant): overlaying it throws in GEOS
@@ -311,6 +331,47 @@ describe('publishing: versions, codes, history, routing', () => {
       // retired cells are no longer merged; cells meeting at a corner only, or of two communities, never
       expect(await refusal(api.grids.merge({ ids: [f.ids.sw, f.ids.nw] }))).toMatchObject({ code: 'CONFLICT', reason: 'grid.changedMeanwhile' });
       expect(await refusal(api.grids.merge({ ids: [f.ids.nw, out.written[0].id] }))).toMatchObject({ code: 'OK' });
+    }));
+
+  it('a cell of the draft, not yet published, is split and merged by its shape: the pieces and the union come back, nothing is written', () =>
+    asCoordinator(async (api, f, tx) => {
+      const count = async () => (await rows<{ n: number }>(tx, sql`select count(*)::int as n from unit_grids where village_code = ${f.village}`))[0].n;
+      const n = await count();
+      // the NW cell as the draft holds it (reshaped: its east edge bent 5 m), cut along its middle latitude
+      const drafted = poly(bulgeEast(5));
+      const { pieces } = await api.grids.split({ geometry: drafted, line: [[X0 - D, Y0 + 3 * D], [X0 + 3 * D, Y0 + 3 * D]] });
+      expect(pieces).toHaveLength(2);
+      const m2 = (g: CellGeometry) => turfArea(g);
+      expect(m2(pieces[0]) + m2(pieces[1])).toBeCloseTo(m2(drafted), 0);
+      expect(await refusal(api.grids.split({ geometry: drafted, line: [[X0 - 2 * D, Y0], [X0 - D, Y0]] }))).toMatchObject({ reason: 'grid.splitMiss' });
+      // merged back: the two pieces by their shapes; a published cell and a drafted one together
+      const back = await api.grids.merge({ geometries: pieces });
+      expect(m2(back.geometry)).toBeCloseTo(m2(drafted), 0);
+      const mixed = await api.grids.merge({ ids: [f.ids.sw], geometries: [poly(QUADS.nw)] });
+      expect(m2(mixed.geometry)).toBeCloseTo(m2(poly(QUADS.nw)) + m2(poly(QUADS.sw)), 0);
+      expect(await refusal(api.grids.merge({ geometries: [poly(QUADS.nw)] }))).toMatchObject({ code: 'BAD_REQUEST', reason: 'grid.mergeCount' });
+      expect(await refusal(api.grids.merge({ ids: [f.ids.se], geometries: [poly(QUADS.nw)] }))).toMatchObject({ reason: 'grid.mergeApart' });
+      expect(await count()).toBe(n);
+    }));
+
+  it("a community without cells is offered to its district's coordinator, who draws and publishes its first cell (serial 001)", () =>
+    asCoordinator(async (api, f, tx) => {
+      // a second community east of the placed one, with no cell yet
+      const [x0, y0, x1, y1] = [X0 + 6 * D, Y0, X0 + 8 * D, Y0 + 2 * D];
+      const empty = `${f.village.slice(0, 9)}902`;
+      const area = JSON.stringify({ type: 'MultiPolygon', coordinates: [[sq(x0, y0, x1, y1)]] });
+      await tx.execute(sql`
+        insert into villages (code, township_code, district_code, name, kind, population, in_core, geom, area, lng, lat)
+        values (${empty}, ${f.village.slice(0, 9)}, '350602', '空社区', 'other', 10, true, ST_SetSRID(ST_MakePoint(${x0 + D}, ${y0 + D}), 4326),
+                ST_SetSRID(ST_GeomFromGeoJSON(${area}), 4326), ${x0 + D}, ${y0 + D})`);
+      const area0 = await api.grids.editArea({ districtCode: f.district, bbox: [X0 - D, Y0 - D, X0 + 9 * D, Y0 + 5 * D] });
+      expect(area0.communities.find((c) => c.code === empty)).toMatchObject({ editable: true, revision: 0 });
+      expect(area0.revisions[empty]).toBe(0);
+      // a cell covering only half of it leaves a gap; the whole community in one cell lands
+      const half = await api.grids.validate({ districtCode: f.district, base: area0.revisions, changes: [{ op: 'add', key: 'a', villageCode: empty, geometry: poly(sq(x0, y0, x0 + D, y1)) }] });
+      expect(half.problems.map((p) => p.reason)).toEqual(['grid.gap']);
+      const out = await api.grids.publish({ districtCode: f.district, base: area0.revisions, note: '首个网格', changes: [{ op: 'add', key: 'a', villageCode: empty, geometry: poly(sq(x0, y0, x1, y1)) }] });
+      expect(out.written.map((w) => w.code)).toEqual([`${empty}001`]);
     }));
 
   it('an open site visit of a retired cell goes to the patrol of the cell that now holds the case, as an assign event', () =>

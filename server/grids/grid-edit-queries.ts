@@ -12,7 +12,7 @@ import { queryFailed, refuse } from '../query-error.ts';
 import { gridCode, gridNumbering, MAX_GRID_SERIAL } from '../../domain/codes.ts';
 import { changeRef, type CellAttributes, type CellGeometry, type GridChange, type GridProblem, type GridRules } from '../../domain/grid-rules.ts';
 import { messageOf } from '../../domain/messages.ts';
-import { cellFromGeoJson, checkCells, sphereArea, type Subject } from './grid-check-queries.ts';
+import { cellFromGeoJson, checkCells, geometryError, sphereArea, type Subject } from './grid-check-queries.ts';
 import { currentGrid } from './grid-validity.ts';
 import { appendEvent, type Notify } from '../dispatch/case-engine.ts';
 import { taskAssignee, taskPermission } from '../dispatch/patrol-staff.ts';
@@ -38,7 +38,8 @@ export interface EditCell {
 
 /**
  * The current cells of a district (and the cells of other districts within `bbox` or touching the
- * district's, not editable), at full precision, with the communities they lie in and their grid
+ * district's, not editable), at full precision, with the district's communities (those without a
+ * cell too: a coordinator draws their first) and those of the neighbours shown, and their grid
  * revisions (a draft's base).
  */
 export async function editArea(db: Db, scope: Scope, input: { districtCode: string; bbox?: [number, number, number, number] }) {
@@ -66,8 +67,8 @@ export async function editArea(db: Db, scope: Scope, input: { districtCode: stri
       sql`select v.code::text as code, v.name, v.district_code::text as district_code, v.grid_revision as revision, ST_AsGeoJSON(v.area, 15) as geojson
           from villages v
           where v.area is not null
-            and (v.code in (select distinct village_code from unit_grids u where ${currentGrid('u')} and u.district_code = ${input.districtCode})
-                 or v.code = any(${sql.param([...new Set(cells.map((c) => c.village_code))])}::text[]))
+            and ((v.district_code = ${input.districtCode} ${box ? sql`and v.area && ${box}` : sql``})
+                 or v.code = any(${sql.param([...new Set(cells.map((c) => c.village_code))])}::bpchar[]))
           order by v.code`,
     );
     responsibilityGrids = await rows<{ id: number; code: string; name: string }>(
@@ -143,7 +144,7 @@ async function resolveDraft(db: Db, scope: Scope, input: DraftInput, lock: boole
     );
     villages = await rows<{ code: string; district_code: string }>(
       db,
-      sql`select v.code::text as code, v.district_code::text as district_code from villages v where v.code = any(${sql.param(addVillages)}::text[]) and v.area is not null`,
+      sql`select v.code::text as code, v.district_code::text as district_code from villages v where v.code = any(${sql.param(addVillages)}::bpchar[]) and v.area is not null`,
     );
   } catch (err) {
     throw queryFailed('the cells of the draft', err);
@@ -184,7 +185,7 @@ async function resolveDraft(db: Db, scope: Scope, input: DraftInput, lock: boole
 /** The problems of a draft (nothing written). */
 export async function validateDraft(db: Db, scope: Scope, rules: GridRules, input: DraftInput): Promise<{ problems: GridProblem[] }> {
   const r = await resolveDraft(db, scope, input, false);
-  return { problems: await checkCells(db, rules, r.subjects, r.gone, r.checked) };
+  return { problems: await checkCells(db, rules, r.subjects, r.gone, r.checked, 'fast') };
 }
 
 export interface PublishInput extends DraftInput {
@@ -205,7 +206,7 @@ export async function publishDraft(db: Db, actor: Actor, rules: GridRules, input
     locked = await rows(
       db,
       sql`select v.code::text as code, v.district_code::text as district_code, v.grid_revision as revision, ST_YMax(v.area)::float8 as top
-          from villages v where v.code = any(${sql.param(r.villages)}::text[]) and ${districtScopeSql(actor.scope, sql`v.district_code`)}
+          from villages v where v.code = any(${sql.param(r.villages)}::bpchar[]) and ${districtScopeSql(actor.scope, sql`v.district_code`)}
           order by v.code for update`,
     );
   } catch (err) {
@@ -311,7 +312,7 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
       db,
       sql`select v.code::text as village, coalesce(max(substr(u.code, 13, 3)::int), 0) as top
           from villages v left join unit_grids u on u.village_code = v.code
-          where v.code = any(${sql.param([...new Set(adds.map((a) => a.villageCode))])}::text[]) group by v.code`,
+          where v.code = any(${sql.param([...new Set(adds.map((a) => a.villageCode))])}::bpchar[]) group by v.code`,
     );
     const codes = new Map<string, string>();
     for (const s of serials) {
@@ -357,7 +358,7 @@ async function writeDraft(db: Db, actor: Actor, input: PublishInput, r: Resolved
     const t = r.targets.get(id)!;
     if (!updates.some((u) => u.id === id)) byVillage.get(t.village_code)?.retired.push(t.code);
   }
-  await db.execute(sql`update villages set grid_revision = grid_revision + 1 where code = any(${sql.param(r.villages)}::text[])`);
+  await db.execute(sql`update villages set grid_revision = grid_revision + 1 where code = any(${sql.param(r.villages)}::bpchar[])`);
   await db.execute(
     sql`insert into grid_changes (village_code, revision, at, user_id, note, written, retired)
         select v.code, v.grid_revision, ${at}::timestamptz, ${userId}, ${input.note}, string_to_array(x.w, ','), string_to_array(x.r, ',')
@@ -414,49 +415,74 @@ async function moveSiteVisits(db: Db, actor: Actor, gone: number[], now: Date, n
 
 // ---- previews and reads
 
-/** The pieces of a current cell cut by a line (PostGIS ST_Split), not written. */
-export async function splitPreview(db: Db, scope: Scope, input: { id: number; version: number; line: [number, number][] }) {
+/** A cell a split or a merge works on: a published one (id and version) or one of the draft (its geometry). */
+export type CellOperand = { id: number; version: number } | { geometry: CellGeometry };
+
+const operandSql = (c: CellOperand) =>
+  'geometry' in c ? sql`(select ${cellFromGeoJson(sql`${JSON.stringify(c.geometry)}::text`)} as geom, null::int as id)` : sql`(select u.geom, u.id from unit_grids u where u.id = ${c.id})`;
+
+/**
+ * The pieces of a cell cut by a line, north to south, west to east (not written: the draft retires
+ * the cell and adds them). The cell is a published one (id and version: CONFLICT when it changed
+ * meanwhile) or one of the draft, not yet published (its geometry).
+ */
+export async function splitPreview(db: Db, scope: Scope, input: CellOperand & { line: [number, number][] }) {
   const line = JSON.stringify({ type: 'LineString', coordinates: input.line });
+  const published = 'id' in input ? input : null;
   let out: { current: boolean | null; version: number | null; district: string | null; pieces: string[] | null }[];
   try {
     out = await rows(
       db,
-      sql`select (u.valid_to is null) as current, u.version, u.district_code::text as district,
+      sql`select ${published ? sql`(u.valid_to is null)` : sql`true`} as current, ${published ? sql`u.version` : sql`null::int`} as version,
+                 ${published ? sql`u.district_code::text` : sql`null::text`} as district,
                  (select array_agg(ST_AsGeoJSON(d.geom, 15) order by ST_Y(ST_PointOnSurface(d.geom)) desc, ST_X(ST_PointOnSurface(d.geom)))
-                  from ST_Dump(ST_CollectionExtract(ST_Split(ST_GeometryN(u.geom, 1), ST_SetSRID(ST_GeomFromGeoJSON(${line}), 4326)), 3)) d) as pieces
-          from unit_grids u where u.id = ${input.id}
+                  from ST_Dump(ST_CollectionExtract(ST_Split(ST_GeometryN(c.geom, 1), ST_SetSRID(ST_GeomFromGeoJSON(${line}), 4326)), 3)) d) as pieces
+          from ${operandSql(input)} c ${published ? sql`join unit_grids u on u.id = c.id` : sql``}
           union all select null, null, null, null`,
     );
   } catch (err) {
-    throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the split' }, err);
+    throw geometryError('the split', err);
   }
-  if (out.length !== 2) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the split' });
+  if (!out.length || out[out.length - 1].current !== null) throw geometryError('the split');
+  if (out.length !== 2) {
+    if (published && out.length === 1) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id: published.id });
+    throw geometryError('the split');
+  }
   const c = out[0];
-  if (c.current === null) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id: input.id });
-  if (!districtInScope(scope, c.district!)) throw outOfScope({ what: 'unit grid', id: input.id }, scope, c.district);
-  if (!c.current || c.version !== input.version) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: String(input.id), current: c.current ? c.version! : '—' });
+  if (published) {
+    if (!districtInScope(scope, c.district!)) throw outOfScope({ what: 'unit grid', id: published.id }, scope, c.district);
+    if (!c.current || c.version !== published.version) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: String(published.id), current: c.current ? c.version! : '—' });
+  }
   if (!c.pieces || c.pieces.length < 2) throw refuse('BAD_REQUEST', 'grid.splitMiss');
   return { pieces: c.pieces.map((p) => JSON.parse(p) as CellGeometry) };
 }
 
-/** The union of adjacent current cells of one community (sharing an edge, not a corner), not written. */
-export async function mergePreview(db: Db, scope: Scope, input: { ids: number[] }) {
+/**
+ * The union of adjacent cells of one community (sharing an edge, not a corner), not written. Each
+ * is a published cell (its id: all current, one community, in scope) or one of the draft (its
+ * geometry: the draft's publish checks where it lies).
+ */
+export async function mergePreview(db: Db, scope: Scope, input: { ids: number[]; geometries?: CellGeometry[] }) {
+  const geometries = input.geometries ?? [];
+  const shapes = sql`(select u.geom, u.village_code, u.district_code, (u.valid_to is null) as current from unit_grids u where u.id = any(${sql.param(input.ids)}::int[])
+                      union all select ${cellFromGeoJson(sql`x.gj`)}, null, null, true from unnest(${sql.param(geometries.map((g) => JSON.stringify(g)))}::text[]) as x(gj))`;
   let out: { n: number; villages: number; current: number; district: string | null; parts: number | null; geojson: string | null }[];
   try {
     out = await rows(
       db,
-      sql`select count(*)::int as n, count(distinct village_code)::int as villages, count(*) filter (where valid_to is null)::int as current,
+      sql`select count(*)::int as n, count(distinct village_code)::int as villages, count(*) filter (where current)::int as current,
                  min(district_code)::text as district, ST_NumGeometries(ST_Union(geom)) as parts, ST_AsGeoJSON(ST_Union(geom), 15) as geojson
-          from unit_grids where id = any(${sql.param(input.ids)}::int[])`,
+          from ${shapes} s`,
     );
   } catch (err) {
-    throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the merge' }, err);
+    throw geometryError('the merge', err);
   }
   const m = out[0];
-  if (!m || m.n !== input.ids.length) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id: input.ids.join(', ') });
-  if (!districtInScope(scope, m.district!)) throw outOfScope({ what: 'unit grid', id: input.ids.join(', ') }, scope, m.district);
+  if (!m) throw geometryError('the merge');
+  if (m.n !== input.ids.length + geometries.length) throw refuse('NOT_FOUND', 'notFound', { what: 'unit grid', id: input.ids.join(', ') });
+  if (input.ids.length && !districtInScope(scope, m.district!)) throw outOfScope({ what: 'unit grid', id: input.ids.join(', ') }, scope, m.district);
   if (m.current !== m.n) throw refuse('CONFLICT', 'grid.changedMeanwhile', { code: input.ids.join(', '), current: '—' });
-  if (m.villages !== 1 || m.parts !== 1 || !m.geojson) throw refuse('BAD_REQUEST', 'grid.mergeApart');
+  if (m.villages > 1 || m.parts !== 1 || !m.geojson) throw refuse('BAD_REQUEST', 'grid.mergeApart');
   const g = JSON.parse(m.geojson) as CellGeometry;
   return { geometry: g.type === 'MultiPolygon' ? ({ type: 'Polygon', coordinates: g.coordinates[0] } as CellGeometry) : g };
 }
@@ -562,7 +588,7 @@ export async function importPreview(db: Db, scope: Scope, rules: GridRules, inpu
           order by s.n`,
     );
   } catch (err) {
-    throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the import' }, err);
+    throw geometryError('the import', err);
   }
   if (out.length !== input.features.length) throw refuse('BAD_REQUEST', 'grid.geometryFailed', { what: 'the import' });
   const changes: GridChange[] = [];

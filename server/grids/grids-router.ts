@@ -134,12 +134,24 @@ export const gridsRouter = router({
     }),
   /** The pieces of a cell cut by a line (preview; the draft retires it and adds them). */
   split: allowed('grid.edit')
-    .input(z.object({ id: int32Id('id'), version: int32Id('version'), line: lineSchema(500) }))
-    .query(({ ctx, input }) => splitPreview(ctx.engine.db, ctx.actor.scope, input)),
+    .input(
+      z.union([
+        z.object({ id: int32Id('id'), version: int32Id('version'), line: lineSchema(500) }),
+        z.object({ geometry: cellGeometry, line: lineSchema(500) }),
+      ]),
+    )
+    .query(({ ctx, input }) => splitPreview(ctx.engine.db, ctx.actor.scope, input as Parameters<typeof splitPreview>[2])),
   /** The union of adjacent cells of one community (preview). */
   merge: allowed('grid.edit')
-    .input(z.object({ ids: z.array(int32Id('id')).min(2).max(20) }))
-    .query(({ ctx, input }) => mergePreview(ctx.engine.db, ctx.actor.scope, { ids: [...new Set(input.ids)] })),
+    .input(
+      z
+        .object({ ids: z.array(int32Id('id')).max(20).default([]), geometries: z.array(cellGeometry).max(20).optional() })
+        .check((ctx) => {
+          const n = new Set(ctx.value.ids).size + (ctx.value.geometries?.length ?? 0);
+          if (n < 2 || n > 20) issue(ctx, 'grid.mergeCount', { min: 2, max: 20 });
+        }),
+    )
+    .query(({ ctx, input }) => mergePreview(ctx.engine.db, ctx.actor.scope, { ids: [...new Set(input.ids)], geometries: input.geometries as CellGeometry[] | undefined })),
   /** Every version of a unit grid's code, oldest first. */
   history: signedIn.input(z.object({ code: gridCode })).query(({ ctx, input }) => cellHistory(ctx.engine.db, input.code)),
   /** A district's current cells as GeoJSON (codes and attributes). */

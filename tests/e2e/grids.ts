@@ -85,6 +85,9 @@ export async function gridsChecks(k: PageKit): Promise<void> {
       const text = await p.getByTestId('grid-editor').innerText();
       assert(text.includes('单元网格编辑') && text.includes('发布'), `the panel is not in Chinese: ${text.slice(0, 80)}`);
       await mapIdle(p);
+      // the map moved to the district: the console rewrote the address and kept the editor's keys (a reload reopens it)
+      const q = new URLSearchParams(await p.evaluate(() => window.location.search));
+      assert(q.get('edit') === '1' && q.get('district') === OWN && q.has('view'), `the address lost the editor: ${q}`);
       await shot('district');
     });
 
@@ -345,7 +348,7 @@ export async function gridsChecks(k: PageKit): Promise<void> {
       assert(vs.length >= 1 && vs.every((v) => v.validTo !== null), `the retired code's history: ${JSON.stringify(vs)}`);
     });
 
-    await check('grids: two adjacent cells shift-selected merge into one (both retired, one added) that validates', async () => {
+    await check('grids: two adjacent cells shift-selected merge into one (both retired, one added) that validates; the merged cell, not yet published, splits again', async () => {
       await freshEditor(p, base);
       const pair = await p.evaluate(() => {
         const m = window.__citygridGridEditor!.model;
@@ -385,6 +388,21 @@ export async function gridsChecks(k: PageKit): Promise<void> {
       await p.getByTestId('grid-valid').waitFor({ timeout: 60_000 });
       await mapIdle(p);
       await shot('merge');
+      // the merged cell is the draft's, not published: it is cut by its shape, through both old middles
+      await p.getByTestId('grid-mode-split').click();
+      const along = (t: number) => [pair.ma[0] + t * (pair.mb[0] - pair.ma[0]), pair.ma[1] + t * (pair.mb[1] - pair.ma[1])] as Position;
+      const c0 = await pixel(p, along(-1.2)), c1 = await pixel(p, along(2.2));
+      await p.mouse.move(c0.x, c0.y, { steps: 2 });
+      await p.mouse.click(c0.x, c0.y);
+      await p.mouse.move(c1.x, c1.y, { steps: 4 });
+      await p.mouse.click(c1.x, c1.y);
+      await p.mouse.click(c1.x, c1.y);
+      await p.waitForFunction(() => /新增 2/.test(document.querySelector('[data-testid="grid-draft-counts"]')?.textContent ?? ''), undefined, { timeout: 60_000 }).catch(async (err) => {
+        await shot('split-draft-failed');
+        throw new Error(`the drafted cell was not split (${(await p.getByTestId('grid-editor-notice').allInnerTexts()).join(' ')}): ${(err as Error).message}`);
+      });
+      const after = await p.getByTestId('grid-draft-counts').innerText();
+      assert(after.includes('注销 2') && after.includes('新增 2'), `the split of the merged cell reads ${after}`);
     });
 
     await check('grids: a rectangle drawn over published cells is added to the draft with its overlaps listed; undo takes it out', async () => {

@@ -193,10 +193,11 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
     const m = model.current;
     const ref = selection.cells[0];
     if (!m || selection.cells.length !== 1 || !m.byRef.get(ref)?.editable) return setNotice({ kind: 'error', text: sayEditor(lang, 'selectFirst') });
-    if (!m.isPublishedUnchanged(ref)) return setNotice({ kind: 'error', text: sayEditor(lang, 'splitPublishedOnly') });
     const c = m.byRef.get(ref)!;
     await busyWith('split', async () => {
-      const { pieces } = await api.split({ id: c.id!, version: c.version!, line: line.coordinates as [number, number][] });
+      // a published cell by id and version (the server cuts what it holds); a cell of the draft by its shape
+      const cell = m.isPublishedUnchanged(ref) ? { id: c.id!, version: c.version! } : { geometry: c.geometry };
+      const { pieces } = await api.split({ ...cell, line: line.coordinates as [number, number][] });
       const r = m.replace('split', [ref], pieces, c.villageCode, c.attributes);
       afterModelChange(r.draft, m.check(r.keys));
       mapPart.current?.select(r.keys);
@@ -206,10 +207,15 @@ export function GridEditor({ lang, api, districtCode, districts, onClose }: { la
   async function merge() {
     const m = model.current;
     if (!m || selection.cells.length < 2) return setNotice({ kind: 'error', text: sayEditor(lang, 'mergeTwo') });
-    if (!selection.cells.every((r) => m.isPublishedUnchanged(r) && m.byRef.get(r)!.editable)) return setNotice({ kind: 'error', text: sayEditor(lang, 'mergePublishedOnly') });
+    const cells = selection.cells.map((r) => m.byRef.get(r)!);
+    if (!cells.every((c) => c.editable)) return setNotice({ kind: 'error', text: sayEditor(lang, 'selectFirst') });
+    if (new Set(cells.map((c) => c.villageCode)).size > 1) return setNotice({ kind: 'error', text: sayEditor(lang, 'mergeOneCommunity') });
     await busyWith('merge', async () => {
-      const { geometry } = await api.merge({ ids: selection.cells.map((r) => idOfRef(r)!) });
-      const first = m.byRef.get(selection.cells[0])!;
+      // published cells by id (the server checks they are current), the draft's by their shapes
+      const ids = selection.cells.filter((r) => m.isPublishedUnchanged(r)).map((r) => idOfRef(r)!);
+      const geometries = selection.cells.filter((r) => !m.isPublishedUnchanged(r)).map((r) => m.byRef.get(r)!.geometry);
+      const { geometry } = await api.merge({ ids, ...(geometries.length && { geometries }) });
+      const first = cells[0];
       const r = m.replace('merge', selection.cells, [geometry], first.villageCode, first.attributes);
       afterModelChange(r.draft, m.check(r.keys));
       mapPart.current?.select(r.keys);
