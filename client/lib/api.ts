@@ -3,7 +3,7 @@
 // token; the session cookie itself is HttpOnly and travels on its own.
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type HTTPHeaders } from '@trpc/client';
 import { GRID_DRAFT_PROCEDURES, MAX_BATCH, UNBATCHED } from '../../domain/request-limits.ts';
-import type { inferRouterOutputs } from '@trpc/server';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { QueryClient } from '@tanstack/react-query';
 import { makeQueryClient } from './query-client.ts';
@@ -68,6 +68,7 @@ export const api = createTRPCClient<AppRouter>({
   ],
 });
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
 
 /** A QueryClient with the app's policy whose mutations invalidate what they change (client/lib/invalidations.ts). */
 export const newQueryClient = (): QueryClient => makeQueryClient((qc, key, input) => invalidateAfter(qc, trpc, key, input));

@@ -98,6 +98,20 @@ export function serializeUrlState(s: UrlState, d: UrlDefaults): string {
   return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
 }
 
+/** The address keys the console's state owns (what serializeUrlState writes). */
+const consoleKeys = (d: UrlDefaults) => new Set(['lang', 'theme', 'view', 'layers', 'period', 'colour', 'sel', 'display', ...d.filterKeys]);
+
+/**
+ * The console's state written over the current address: the keys it owns come from `s`, any other
+ * key of `current` (a screen's own, such as the grid editor's edit and district) is kept.
+ */
+export function serializeOver(current: string, s: UrlState, d: UrlDefaults): string {
+  const q = new URLSearchParams(serializeUrlState(s, d));
+  const owned = consoleKeys(d);
+  for (const [k, v] of new URLSearchParams(current)) if (!owned.has(k) && !q.has(k)) q.append(k, v);
+  return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
+}
+
 /** The period as the API's half-open instant range, in China Standard Time (UTC+8, no DST). */
 export function periodInstants(p: { from: string; to: string }): { from: string; to: string } {
   const next = new Date(`${p.to}T00:00:00Z`);

@@ -1,8 +1,9 @@
 // The URL is the store for screen state: every reader parses the address, every writer
 // replaces it (a view change is not a history entry) and announces the change, so the
-// header and the console stay in step, and back/forward or a pasted link restore a screen.
+// header and the console stay in step, and back/forward or a pasted link restore a screen. A
+// screen's own keys (the grid editor's edit and district) survive the console's writes.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { parseUrlState, serializeUrlState, type UrlDefaults, type UrlState } from './url-state.ts';
+import { parseUrlState, serializeOver, type UrlDefaults, type UrlState } from './url-state.ts';
 
 export const URL_EVENT = 'citygrid:url';
 
@@ -34,7 +35,7 @@ export function useUrlState(defaults: UrlDefaults): [UrlState, (patch: Partial<U
     (patch: Partial<UrlState> | ((s: UrlState) => Partial<UrlState>)) => {
       const s = current.current;
       const next = { ...s, ...(typeof patch === 'function' ? patch(s) : patch) };
-      writeUrl(window.location.pathname, serializeUrlState(next, defaults));
+      writeUrl(window.location.pathname, serializeOver(window.location.search, next, defaults));
     },
     [defaults],
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUrlState, periodInstants, serializeUrlState, type UrlDefaults, type UrlState } from '../../client/lib/url-state.ts';
+import { parseUrlState, periodInstants, serializeOver, serializeUrlState, type UrlDefaults, type UrlState } from '../../client/lib/url-state.ts';
 
 const d: UrlDefaults = {
   view: { lng: 117.55, lat: 24.38, zoom: 7.9, bearing: 0, pitch: 0 },
@@ -36,6 +36,16 @@ describe('URL state', () => {
     ['?display=Ab_-0123456789abcdef', 'Ab_-0123456789abcdef'],
   ])('keeps a display token %s only when well-formed', (search, want) => {
     expect(parseUrlState(search, d).display).toBe(want);
+  });
+
+  it("a write keeps a screen's own keys (the grid editor's edit and district) and replaces the console's", () => {
+    const out = new URLSearchParams(serializeOver('?view=117.1,24.1,9&edit=1&district=350602&sel=case:1', full, d));
+    expect(out.get('edit')).toBe('1');
+    expect(out.get('district')).toBe('350602');
+    expect(out.get('sel')).toBe(full.sel);
+    expect(parseUrlState(`?${out}`, d)).toEqual(full);
+    // a console key the new state drops is dropped, not kept from the old address
+    expect(new URLSearchParams(serializeOver('?sel=case:1&colour=light', { ...full, sel: null, colour: 'state' }, d)).has('sel')).toBe(false);
   });
 
   it('round-trips a state with no layers at all', () => {
