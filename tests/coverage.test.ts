@@ -14,6 +14,8 @@ import { WhatIf } from '../client/features/coverage/what-if.ts';
 import { seedDemand } from '../data/generators/demand.ts';
 import { testCaller, testEngine } from './support/test-db.ts';
 import { inRolledBackTransaction } from './support/rolled-back.ts';
+import { suggestSites } from '../server/coverage/coverage-suggest.ts';
+import { WorkQueue } from '../server/http/work-queue.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -235,6 +237,34 @@ describe('suggestions', () => {
     const before = await caller.coverage.summary({});
     const after = await caller.coverage.summary({ proposed: r.greedy.picks.map((p) => ({ lng: p.lng, lat: p.lat })) });
     expect(after.population.covered - before.population.covered).toBeCloseTo(r.greedy.covered, 3);
+  });
+});
+
+describe('the exact solve waits its turn', () => {
+  it("parallel exact suggestions of one planner share the expensive-work queue: one waits, beyond the planner's share they are refused, another planner is not held behind", async () => {
+    const queue = new WorkQueue({ slots: 2, perActor: 1, perActorWaiting: 1, maxWaiting: 8 });
+    const started: string[] = [];
+    queue.onStart = (a) => started.push(a);
+    const p = { mode: 'walking' as const, thresholdMinutes: 15, scope: CITY, scenario: { closed: [], proposed: [] } };
+    const ask = (actor: string) => suggestSites(engine.db, p, 2, true, { actor, queue });
+    // planner 1 already has a solve running (held until we let it go)
+    let release!: () => void;
+    const held = queue.run('user:1', () => new Promise<void>((r) => (release = r)));
+    const mine = [ask('user:1'), ask('user:1')].map((x) => x.then(() => 'ok', (e: { code: string; reason: string }) => `${e.code} ${e.reason}`));
+    // planner 2 takes the free slot and finishes while planner 1's wait
+    expect((await ask('user:2')).exact).not.toBeNull();
+    // of planner 1's two, one waits for its turn and the other is beyond its share
+    const first = await Promise.race(mine);
+    expect(first).toBe('TOO_MANY_REQUESTS work.actorShare');
+    expect(queue.state()).toMatchObject({ running: 1, waiting: 1 });
+    release();
+    await held;
+    expect((await Promise.all(mine)).sort()).toEqual(['TOO_MANY_REQUESTS work.actorShare', 'ok']);
+    expect(started).toEqual(['user:1', 'user:2', 'user:1']);
+    expect(queue.state()).toMatchObject({ running: 0, waiting: 0 });
+    // greedy alone does not queue
+    queue.onStart = () => expect.unreachable('a greedy suggestion queued');
+    await suggestSites(engine.db, p, 2, false, { actor: 'user:1', queue });
   });
 });
 

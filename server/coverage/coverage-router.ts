@@ -5,6 +5,7 @@ import { coordsCheck } from '../../domain/coords.ts';
 import { DEFAULT_THRESHOLD_MINUTES, THRESHOLD_MINUTES, TRAVEL_MODES } from '../../domain/coverage.ts';
 import { coverageCells, coverageSummary } from './coverage-queries.ts';
 import { suggestSites, MAX_EXACT_K, MAX_K } from './coverage-suggest.ts';
+import { actorKey } from '../http/work-queue.ts';
 
 /** What-if bounds: the cost of a scenario stays one index probe per cell whatever is sent. */
 export const MAX_PROPOSED = 50;
@@ -47,6 +48,6 @@ export const coverageRouter = router({
   suggest: allowed('coverage.plan')
     .input(suggestInput)
     .query(({ ctx, input }) =>
-      suggestSites(ctx.engine.db, { mode: input.mode, thresholdMinutes: input.thresholdMinutes, scope: ctx.actor.scope, scenario: { closed: input.closed, proposed: input.proposed } }, input.k, input.exact),
+      suggestSites(ctx.engine.db, { mode: input.mode, thresholdMinutes: input.thresholdMinutes, scope: ctx.actor.scope, scenario: { closed: input.closed, proposed: input.proposed } }, input.k, input.exact, { actor: actorKey(ctx.actor) }),
     ),
 });

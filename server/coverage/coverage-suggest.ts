@@ -2,11 +2,15 @@
 // districts, for the residents a scenario leaves uncovered. Greedy over every candidate; the
 // exact optimum (yalps in a worker thread, EXACT_BUDGET_MS) over a pool of the EXACT_POOL
 // candidates that cover most on their own plus the greedy picks, so the exact answer is never
-// below greedy and the gap is measured on the same instance (said in the answer: `pool`).
+// below greedy and the gap is measured on the same instance (said in the answer: `pool`). The
+// exact solve (a thread and a core for up to EXACT_BUDGET_MS) waits its turn in the process's
+// expensive-work queue, with a share per actor: parallel requests from one planner do not start
+// as many threads, and a flood is refused (work.actorShare, work.queueFull) before any work.
 import type { Db } from '../../db/engine.ts';
 import { refuse } from '../query-error.ts';
 import { checkScenario, sitingData, type CoverageParams } from './coverage-queries.ts';
 import { coverOf, exactCover, gapPercent, greedyCover, reduceInstance } from './siting.ts';
+import { expensiveWork, type WorkQueue } from '../http/work-queue.ts';
 
 export const MAX_K = 20;
 export const MAX_EXACT_K = 8;
@@ -22,7 +26,12 @@ export interface Pick {
   added: number;
 }
 
-export async function suggestSites(db: Db, p: CoverageParams, k: number, exact: boolean) {
+export async function suggestSites(db: Db, p: CoverageParams, k: number, exact: boolean, work: { actor: string; queue?: WorkQueue }) {
+  const queue = work.queue ?? expensiveWork;
+  if (exact) {
+    const full = queue.wouldRefuse(work.actor);
+    if (full) throw full;
+  }
   if (p.scenario.closed.length || p.scenario.proposed.length) await checkScenario(db, p.scenario);
   const data = await sitingData(db, p);
   const useful = data.covers.filter((c) => c.length > 0).length;
@@ -38,7 +47,7 @@ export async function suggestSites(db: Db, p: CoverageParams, k: number, exact: 
   alone.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const pool = [...new Set([...g.sites, ...alone.slice(0, EXACT_POOL).map(([j]) => j)])].sort((a, b) => a - b);
   const reduced = reduceInstance(inst, pool);
-  const x = await exactCover(reduced.inst, Math.min(k, reduced.candidates.length), EXACT_BUDGET_MS);
+  const x = await queue.run(work.actor, () => exactCover(reduced.inst, Math.min(k, reduced.candidates.length), EXACT_BUDGET_MS));
   const sites = x.sites?.map((jj) => reduced.candidates[jj]) ?? null;
   const best = sites ? coverOf(inst, sites) : null;
   // yalps stopped by its budget may hold an answer below greedy's: the better of the two is reported

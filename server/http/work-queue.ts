@@ -1,4 +1,4 @@
-// Expensive work (decoding an image now, parsing an imported file next) runs through one bounded
+// Expensive work (decoding an image, the coverage planner's exact solve) runs through one bounded
 // queue per process with a share per actor (docs/decisions/0020-one-write-pipeline.md). The work
 // itself leaves the main thread where it can (sharp decodes on libuv's threads); what the queue
 // guarantees is who goes next: a slot that frees goes to the longest-waiting job of an actor
@@ -7,6 +7,10 @@
 // Beyond `perActorWaiting` jobs waiting, that actor is refused (429 work.actorShare); beyond
 // `maxWaiting` waiting in all, everyone is (503 work.queueFull); both with a Retry-After.
 import { refuse, type PublicError } from '../query-error.ts';
+import type { Actor } from '../auth/actor.ts';
+
+/** The queue's and the limiter's name for an actor. */
+export const actorKey = (a: Pick<Actor, 'kind' | 'id'>) => `${a.kind}:${a.id}`;
 
 export interface WorkQueueOptions {
   /** Jobs running at once (decoding the largest image takes a core and ~200 MB). */
@@ -137,5 +141,5 @@ export class WorkQueue {
   }
 }
 
-/** The process's queue for expensive work (every write route's `expensive` step). */
+/** The process's queue for expensive work (every write route's `expensive` step; the coverage planner's exact solve). */
 export const expensiveWork = new WorkQueue();

@@ -33,7 +33,7 @@ import { displayTokenInvalid, lacksPermission, signInFirst } from '../trpc.ts';
 import { afterCommitHooks, type AfterCommit } from '../after-commit.ts';
 import { API_KEY_HEADER, authenticate, clientAddress, type AuthOptions, type RequestAuth } from './request-auth.ts';
 import { httpError } from './http-error.ts';
-import { expensiveWork, type WorkQueue } from './work-queue.ts';
+import { actorKey, expensiveWork, type WorkQueue } from './work-queue.ts';
 import { apiKeyLimiter, type RateLimiter } from './rate-limit.ts';
 
 /** How a transport answers a refusal or failure (`where` names the route in the server log). */
@@ -126,8 +126,7 @@ export interface WriteRouteOptions {
   limiter?: RateLimiter;
 }
 
-/** The queue's and the limiter's name for an actor. */
-export const actorKey = (a: Actor) => `${a.kind}:${a.id}`;
+export { actorKey };
 
 interface Admitted<A> extends Caller {
   admitted: A;
