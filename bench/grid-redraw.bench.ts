@@ -238,13 +238,17 @@ export async function gridRedrawBench(): Promise<BenchEntry[]> {
     await app.evaluate(installProbe, '__citygridMap' as const);
     const appTimes: number[] = [];
     const js: { moves: number; meanMs: number; worstMs: number }[] = [];
-    for (let i = 0; i < DRAGS; i++) {
+    let cold: { moves: number; meanMs: number; worstMs: number } | null = null;
+    // one drag first on each page, not counted: the page's first drag compiles its code (JIT) and warms the map's worker
+    for (let i = -1; i < DRAGS; i++) {
       const from = await pixel(app, '__citygridMap', target.at);
       await onCanvas(app, from);
-      appTimes.push(...(await dragMeasured(app, from)));
+      const times = await dragMeasured(app, from);
+      if (i >= 0) appTimes.push(...times);
       const d = await app.evaluate(() => window.__citygridGridEditor!.hooks.lastDrag);
       if (!d || d.moves < MOVES) throw new Error(`the editor took ${d?.moves ?? 0} of ${MOVES + 1} moves as a drag`);
-      js.push(d);
+      if (i >= 0) js.push(d);
+      else cold = d;
       // back to the published cells for the next drag
       await app.getByTestId('grid-undo').click();
       await app.waitForFunction(() => document.querySelector('[data-testid="grid-editor"]')?.getAttribute('data-changes') === '0', undefined, { timeout: 30_000 });
@@ -282,10 +286,11 @@ export async function gridRedrawBench(): Promise<BenchEntry[]> {
     await settled(bare, '__bareDraw');
     await bare.evaluate(installProbe, '__bareDraw' as const);
     const bareTimes: number[] = [];
-    for (let i = 0; i < DRAGS; i++) {
+    for (let i = -1; i < DRAGS; i++) {
       const from = await pixel(bare, '__bareDraw', target.at);
       await onCanvas(bare, from);
-      bareTimes.push(...(await dragMeasured(bare, from)));
+      const times = await dragMeasured(bare, from);
+      if (i >= 0) bareTimes.push(...times);
       await settled(bare, '__bareDraw');
     }
     const repaintBare: number[] = [];
@@ -306,7 +311,7 @@ export async function gridRedrawBench(): Promise<BenchEntry[]> {
         baseline: round1(b),
         target: 'ratio ≤ 1.5',
         met: a / b <= 1.5,
-        note: `median of ${appTimes.length} moves each (${DRAGS} drags by the mouse, ${RADIUS_PX}-px circle, zoom ${target.view.zoom.toFixed(1)}); mean ${round1(mean(appTimes))} vs ${round1(mean(bareTimes))} ms, slowest ${round1(Math.max(...appTimes))} vs ${round1(Math.max(...bareTimes))} ms; ${what}; a repaint with nothing changed ${round1(median(repaintApp))} vs ${round1(median(repaintBare))} ms; map ${size.width}×${size.height} px on both; SwiftShader`,
+        note: `median of ${appTimes.length} moves each (${DRAGS} drags by the mouse after one not counted, ${RADIUS_PX}-px circle, zoom ${target.view.zoom.toFixed(1)}); mean ${round1(mean(appTimes))} vs ${round1(mean(bareTimes))} ms, slowest ${round1(Math.max(...appTimes))} vs ${round1(Math.max(...bareTimes))} ms; ${what}; a repaint with nothing changed ${round1(median(repaintApp))} vs ${round1(median(repaintBare))} ms; map ${size.width}×${size.height} px on both; SwiftShader`,
       }),
       entry({
         name: 'grid editor: JS per drag move in Chromium (topology + instant check + source data), mean',
@@ -315,7 +320,7 @@ export async function gridRedrawBench(): Promise<BenchEntry[]> {
         baseline: 16,
         target: '≤ 16 ms (one frame)',
         met: jsMean <= 16,
-        note: `editor-map.ts's lastDrag over ${js.reduce((s, d) => s + d.moves, 0)} moves; worst ${round1(jsWorst)} ms (per drag: ${js.map((d) => `${round1(d.meanMs)}/${round1(d.worstMs)}`).join(', ')} mean/worst ms); baseline = the one-frame budget`,
+        note: `editor-map.ts's lastDrag over ${js.reduce((s, d) => s + d.moves, 0)} moves; worst ${round1(jsWorst)} ms (per drag: ${js.map((d) => `${round1(d.meanMs)}/${round1(d.worstMs)}`).join(', ')} mean/worst ms; the page's first drag, not counted: ${round1(cold!.meanMs)}/${round1(cold!.worstMs)}); baseline = the one-frame budget`,
       }),
     ];
   } finally {
