@@ -25,6 +25,7 @@ const all: [string, () => Promise<BenchEntry[]>][] = [
   ['coverage', async () => (await import('./coverage.bench.ts')).coverageBench()],
   ['grids', async () => (await import('./grids.bench.ts')).gridsBench()],
   ['grideditor', async () => (await import('./grid-editor.bench.ts')).gridEditorBench()],
+  ['gridredraw', async () => (await import('./grid-redraw.bench.ts')).gridRedrawBench()],
 ];
 // `npm run bench -- render` runs the named suites only
 const wanted = process.argv.slice(2);

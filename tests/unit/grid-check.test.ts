@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCell, mayOverlap } from '../../client/features/grids/editor/check.ts';
+import { checkCell, mayLeave, mayOverlap } from '../../client/features/grids/editor/check.ts';
 import type { CellGeometry, GridRules, Position } from '../../domain/grid-rules.ts';
 
 // The defaults of settings grid.* (docs/decisions/0027-grid-editor.md).
@@ -73,6 +73,18 @@ describe('the instant check', () => {
     ['a cell inside it', square(0.0004, 0.0004, 0.0006, 0.0006), true],
   ])('the overlap pretest: %s → %s', (_, other, expected) => {
     expect(mayOverlap(A, other)).toBe(expected);
+  });
+
+  it.each<[string, CellGeometry, CellGeometry, boolean]>([
+    ['a cell well inside', square(0.001, 0.0005, 0.002, 0.0015), community, false],
+    ["a cell in the community's corner (two edges on its outline)", A, community, false],
+    ['a cell with half an edge on the outline (a vertex slid along it)', square(0.0005, 0, 0.0015, 0.001), community, false],
+    ['a tab across the western edge', poly(at(-0.0001, 0), at(0.001, 0), at(0.001, 0.001), at(-0.0001, 0.001)), community, true],
+    ['a cell on the outline, outside (in a hole of the same shape)', square(0.001, 0.0005, 0.002, 0.0015), { type: 'Polygon', coordinates: [community.coordinates[0] as Position[], [...(square(0.001, 0.0005, 0.002, 0.0015).coordinates[0] as Position[])].reverse()] }, true],
+    ['a community that is half the cell (a corner strictly outside)', A, poly(at(0, 0), at(0.001, 0), at(0.001, 0.001)), true],
+    ["the outline dipping into the cell between two of its corners", A, poly(at(0, 0), at(0.0005, 0.0005), at(0.001, 0), at(0.003, 0), at(0.003, 0.002), at(0, 0.002)), true],
+  ])('the outside pretest: %s → %s', (_, cell, c, expected) => {
+    expect(mayLeave(cell, c)).toBe(expected);
   });
 
   it('a cross-shaped overlap (no vertex inside the other) is measured and reported', () => {

@@ -77,7 +77,7 @@ export function checkCell(input: CheckInput, rules: GridRules): GridProblem[] {
     const a = turfArea(shared);
     if (a > rules.overlapToleranceM2) out.push({ reason: 'grid.overlap', params: { m2: m2(a), other: nb.ref }, ref, where: shared.geometry });
   }
-  if (input.community) {
+  if (input.community && mayLeave(geometry, input.community)) {
     const outside = safe(() => turfDifference(pair(geometry, input.community!)));
     const a = outside ? turfArea(outside) : 0;
     if (outside && a > rules.overlapToleranceM2) out.push({ reason: 'grid.outsideCommunity', params: { m2: m2(a) }, ref, where: outside.geometry });
@@ -103,9 +103,50 @@ export function mayOverlap(a: CellGeometry, b: CellGeometry): boolean {
   return probesInside(rb, ra) || probesInside(ra, rb) || sameSideEdge(a, b);
 }
 
-/** The directed edges of a cell with its interior on their left (whatever the rings' winding; holes the other way), as exact-coordinate keys. */
-function leftEdges(g: CellGeometry): Set<string> {
-  const out = new Set<string>();
+/**
+ * Whether part of a cell may lie outside its community, without clipping: turf's difference
+ * (polyclip-ts, on bignumber.js arithmetic) took ~4 ms a cell against a community outline of ~35
+ * vertices, three quarters of a drag move's check in Chromium (bench/grid-redraw.bench.ts, ADR 0027),
+ * while a dragged cell nearly always lies inside its community. False only when no edges cross
+ * properly, no vertex or edge midpoint of the cell lies strictly outside the community, none of the
+ * community's lies strictly inside the cell, and no edge they share has the cell on the community's
+ * outer side. Conservative as mayOverlap: in doubt the clipping decides.
+ */
+export function mayLeave(cell: CellGeometry, community: CellGeometry): boolean {
+  const rc = ringsOf(cell), rk = ringsOf(community);
+  const [w, s, e, n] = boxOf(cell);
+  const k = boxOf(community);
+  if (w < k[0] || e > k[2] || s < k[1] || n > k[3]) return true;
+  for (const r of rc) for (let i = 0; i + 1 < r.length; i++) for (const q of rk) for (let j = 0; j + 1 < q.length; j++) if (properCross(r[i], r[i + 1], q[j], q[j + 1])) return true;
+  for (const r of rc)
+    for (let i = 0; i + 1 < r.length; i++) {
+      if (locate(r[i], rk) < 0 || locate([(r[i][0] + r[i + 1][0]) / 2, (r[i][1] + r[i + 1][1]) / 2], rk) < 0) return true;
+    }
+  // the community's vertices and midpoints within the cell's box only: the rest cannot be inside it
+  const near = (p: Position) => p[0] >= w && p[0] <= e && p[1] >= s && p[1] <= n;
+  for (const q of rk)
+    for (let j = 0; j + 1 < q.length; j++) {
+      const m: Position = [(q[j][0] + q[j + 1][0]) / 2, (q[j][1] + q[j + 1][1]) / 2];
+      if ((near(q[j]) && locate(q[j], rc) > 0) || (near(m) && locate(m, rc) > 0)) return true;
+    }
+  return oppositeEdge(cell, community);
+}
+
+/** A cell's edge that is also the community's, run the other way round: their interiors lie on either side of it, the cell outside. */
+function oppositeEdge(cell: CellGeometry, community: CellGeometry): boolean {
+  const edges: [Position, Position][] = [];
+  forEachLeftEdge(cell, (p, q) => edges.push([p, q]));
+  let found = false;
+  forEachLeftEdge(community, (p, q) => {
+    if (!found) found = edges.some(([a, b]) => same(a, q) && same(b, p));
+  });
+  return found;
+}
+
+const same = (a: Position, b: Position) => a[0] === b[0] && a[1] === b[1];
+
+/** Calls `f` with each directed edge of a polygon with its interior on the left (whatever the rings' winding; holes the other way). */
+function forEachLeftEdge(g: CellGeometry, f: (p: Position, q: Position) => void): void {
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
   for (const rings of polys)
     rings.forEach((r, hole) => {
@@ -113,10 +154,16 @@ function leftEdges(g: CellGeometry): Set<string> {
       for (let i = 0; i + 1 < r.length; i++) twice += r[i][0] * r[i + 1][1] - r[i + 1][0] * r[i][1];
       const forward = twice > 0 === (hole === 0);
       for (let i = 0; i + 1 < r.length; i++) {
-        const [p, q] = forward ? [r[i], r[i + 1]] : [r[i + 1], r[i]];
-        out.add(`${p[0]},${p[1]};${q[0]},${q[1]}`);
+        if (forward) f(r[i], r[i + 1]);
+        else f(r[i + 1], r[i]);
       }
     });
+}
+
+/** The directed edges of a cell with its interior on their left (whatever the rings' winding; holes the other way), as exact-coordinate keys. */
+function leftEdges(g: CellGeometry): Set<string> {
+  const out = new Set<string>();
+  forEachLeftEdge(g, (p, q) => out.add(`${p[0]},${p[1]};${q[0]},${q[1]}`));
   return out;
 }
 
@@ -139,15 +186,19 @@ function probesInside(probe: Position[][], rings: Position[][]): boolean {
   return false;
 }
 
-function strictlyInside(p: Position, rings: Position[][]): boolean {
+const strictlyInside = (p: Position, rings: Position[][]) => locate(p, rings) > 0;
+
+/** 1 strictly inside `rings` (even–odd over every ring, holes included), 0 on an outline (within ON_LINE_DEG), -1 strictly outside. */
+function locate(p: Position, rings: Position[][]): -1 | 0 | 1 {
   let inside = false;
   for (const r of rings)
     for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
       const a = r[j], b = r[i];
-      if (onSegment(p, a, b)) return false;
+      // (the box test first: most edges are far from the point, and onSegment takes a root)
+      if (p[0] >= Math.min(a[0], b[0]) - ON_LINE_DEG && p[0] <= Math.max(a[0], b[0]) + ON_LINE_DEG && p[1] >= Math.min(a[1], b[1]) - ON_LINE_DEG && p[1] <= Math.max(a[1], b[1]) + ON_LINE_DEG && onSegment(p, a, b)) return 0;
       if (a[1] > p[1] !== b[1] > p[1] && p[0] < ((b[0] - a[0]) * (p[1] - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
     }
-  return inside;
+  return inside ? 1 : -1;
 }
 
 function onSegment(p: Position, a: Position, b: Position): boolean {
