@@ -206,3 +206,48 @@ describe('snapping', () => {
     expect(s.at[0]).toBeCloseTo(O[0] + 0.001, 12);
   });
 });
+
+describe('the cell search (buckets of BUCKET_DEG)', () => {
+  // 30 × 30 cells of 0.0007° (buckets of 0.002° hold about 3 × 3), so most searches read a few buckets
+  const lattice = () => {
+    const cells: TopoCellInput[] = [];
+    for (let i = 0; i < 30; i++) for (let j = 0; j < 30; j++) cells.push(cell(`c${i}-${j}`, square(i * 0.0007, j * 0.0007, (i + 1) * 0.0007, (j + 1) * 0.0007)));
+    return new Topology(cells, [{ code: '350602001001', geometry: square(0, 0, 0.021, 0.021) }]);
+  };
+  /** Every cell whose box meets the cell's box grown by 1 m: what neighbours() must answer, read the slow way. */
+  const brute = (t: Topology, id: string) => {
+    const [w, s, e, n] = t.bbox(id);
+    const dx = 1 / (111_194.9 * Math.cos((24.5 * Math.PI) / 180)), dy = 1 / 111_194.9;
+    return t.ids().filter((o) => {
+      const b = t.bbox(o);
+      return o !== id && b[0] <= e + dx && b[2] >= w - dx && b[1] <= n + dy && b[3] >= s - dy;
+    }).sort();
+  };
+
+  it('finds the same neighbours as reading every cell, after a drag, a removal and an added cell', () => {
+    const t = lattice();
+    for (const id of ['c0-0', 'c2-2', 'c14-15', 'c29-29', 'c8-20']) expect(t.neighbours(id).sort()).toEqual(brute(t, id));
+    // a drag pulls the corner shared by four cells at 0.0084° across bucket lines (every 0.002°), to 0.005°
+    const d = t.beginDrag(keyOf(at(12 * 0.0007, 12 * 0.0007))) as VertexDrag;
+    d.move(at(0.005, 0.005), 0);
+    // c11-11 reaches down into c7-7's bucket now: found there only if the drag refiled it
+    expect(brute(t, 'c7-7')).toContain('c11-11');
+    for (const id of ['c11-11', 'c12-12', 'c8-8', 'c7-7', 'c9-9']) expect(t.neighbours(id).sort()).toEqual(brute(t, id));
+    d.drop(at(0.0063, 0.0063), 0);
+    expect(t.neighbours('c11-11').sort()).toEqual(brute(t, 'c11-11'));
+    t.removeCell('c5-5');
+    expect(t.neighbours('c5-6')).not.toContain('c5-5');
+    t.addCell({ id: 'new', geometry: square(0.0035, 0.0035, 0.0042, 0.0042), editable: true });
+    expect(t.neighbours('c5-6').sort()).toEqual(brute(t, 'c5-6'));
+    expect(t.neighbours('c5-6')).toContain('new');
+  });
+
+  it('snaps to a vertex found through the buckets, across a bucket line', () => {
+    const t = lattice();
+    // the vertex at x = y = 0.0056 lies 0.0004° below the bucket line at 0.006 (in absolute degrees too); the pointer is 0.5 m off it
+    const target = at(8 * 0.0007, 8 * 0.0007);
+    const s = t.snap([target[0] + 0.5 / 101_000, target[1]], 2);
+    expect(s.kind).toBe('vertex');
+    expect(s.at).toEqual(target);
+  });
+});

@@ -96,11 +96,21 @@ function partsOf(g: CellGeometry): Position[][][] {
   );
 }
 
+/** The side of the cell-search grid's buckets, degrees (about 220 m: a unit grid's size). */
+const BUCKET_DEG = 0.002;
+
 export class Topology {
   private readonly cellsById = new Map<string, Cell>();
   /** Vertex key → where it occurs (in every cell, ring and index). */
   private readonly index = new Map<string, VertexRef[]>();
   private readonly communities: { code: string; rings: Position[][]; bbox: [number, number, number, number] }[];
+  /**
+   * Cells by the buckets of a coarse lng/lat grid (BUCKET_DEG) their boxes meet, so a search near
+   * a point or a cell reads the few cells there, not the district's thousands.
+   */
+  private readonly buckets = new Map<string, Set<string>>();
+  /** The bucket span each cell was filed under: [ix0, iy0, ix1, iy1]. */
+  private readonly filed = new Map<string, [number, number, number, number]>();
   /** Metres per degree of longitude and latitude in the local plane. */
   private readonly kx: number;
   private readonly ky = M_PER_DEG;
@@ -157,7 +167,7 @@ export class Topology {
   neighbours(id: string, marginM = 1): string[] {
     const [w, s, e, n] = this.grow(this.bbox(id), marginM);
     const out: string[] = [];
-    for (const c of this.cellsById.values()) if (c.id !== id && c.bbox[0] <= e && c.bbox[2] >= w && c.bbox[1] <= n && c.bbox[3] >= s) out.push(c.id);
+    for (const c of this.cellsIn([w, s, e, n])) if (c.id !== id && c.bbox[0] <= e && c.bbox[2] >= w && c.bbox[1] <= n && c.bbox[3] >= s) out.push(c.id);
     return out;
   }
 
@@ -183,7 +193,7 @@ export class Topology {
     let bestD = toleranceM;
     // vertices first: any vertex within the tolerance beats any edge
     const near = (b: [number, number, number, number]) => b[0] <= box[2] && b[2] >= box[0] && b[1] <= box[3] && b[3] >= box[1];
-    for (const c of this.cellsById.values()) {
+    for (const c of this.cellsIn(box)) {
       if (exclude.has(c.id) || !near(c.bbox)) continue;
       for (const part of c.parts) for (const ring of part) for (const p of ring) {
         const d = this.metres(pointer, p);
@@ -204,7 +214,7 @@ export class Topology {
       }
     }
     if (best.kind === 'vertex') return best;
-    for (const c of this.cellsById.values()) {
+    for (const c of this.cellsIn(box)) {
       if (exclude.has(c.id) || !near(c.bbox)) continue;
       c.parts.forEach((part, pi) =>
         part.forEach((ring, ri) => {
@@ -357,6 +367,7 @@ export class Topology {
     for (const id of new Set(refs.map((r) => r.cell))) {
       const c = this.cellsById.get(id)!;
       c.bbox = bboxOf(c.parts);
+      this.file(c);
     }
   }
 
@@ -491,6 +502,7 @@ export class Topology {
   }
 
   private index1(c: Cell): void {
+    this.file(c);
     c.parts.forEach((part, pi) =>
       part.forEach((ring, ri) =>
         ring.forEach((p, i) => {
@@ -505,6 +517,7 @@ export class Topology {
   }
 
   private unindex(c: Cell): void {
+    this.unfile(c.id);
     for (const part of c.parts) for (const ring of part) for (const p of ring) {
       const k = keyOf(p);
       const list = this.index.get(k);
@@ -513,6 +526,46 @@ export class Topology {
       if (kept.length) this.index.set(k, kept);
       else this.index.delete(k);
     }
+  }
+
+  private span(b: readonly number[]): [number, number, number, number] {
+    return [Math.floor(b[0] / BUCKET_DEG), Math.floor(b[1] / BUCKET_DEG), Math.floor(b[2] / BUCKET_DEG), Math.floor(b[3] / BUCKET_DEG)];
+  }
+
+  /** Files a cell under the buckets its box meets (again when its box moved to other buckets). */
+  private file(c: Cell): void {
+    const [x0, y0, x1, y1] = this.span(c.bbox);
+    const was = this.filed.get(c.id);
+    if (was && was[0] === x0 && was[1] === y0 && was[2] === x1 && was[3] === y1) return;
+    this.unfile(c.id);
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) {
+      const k = `${x}:${y}`;
+      const set = this.buckets.get(k);
+      if (set) set.add(c.id);
+      else this.buckets.set(k, new Set([c.id]));
+    }
+    this.filed.set(c.id, [x0, y0, x1, y1]);
+  }
+
+  private unfile(id: string): void {
+    const was = this.filed.get(id);
+    if (!was) return;
+    for (let x = was[0]; x <= was[2]; x++) for (let y = was[1]; y <= was[3]; y++) {
+      const set = this.buckets.get(`${x}:${y}`);
+      set?.delete(id);
+      if (set && !set.size) this.buckets.delete(`${x}:${y}`);
+    }
+    this.filed.delete(id);
+  }
+
+  /** The cells whose boxes may meet `box` (those filed under a bucket it meets), each once. */
+  private cellsIn(box: readonly number[]): Cell[] {
+    const [x0, y0, x1, y1] = this.span(box);
+    // a box over more buckets than there are cells: reading every cell is cheaper
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > this.cellsById.size) return [...this.cellsById.values()];
+    const ids = new Set<string>();
+    for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) for (const id of this.buckets.get(`${x}:${y}`) ?? []) ids.add(id);
+    return [...ids].map((id) => this.cellsById.get(id)!);
   }
 
   private grow(b: [number, number, number, number], m: number): [number, number, number, number] {
