@@ -8,6 +8,12 @@
 // - a catch-up storm: one viewer opens 40 resuming streams in a loop (each from far back, a
 //   500-event replay) while another person reads the work queue; the queue's p99 against the same
 //   reads with no storm, same run. Target: within idle p99 + 500 ms.
+// - commit → the wall's figures (issue [11]): a marker move on a case of the demo period, then
+//   the hub's 'indicators' message, then the wall's four grouped questions (district, channel,
+//   day, category over Jan–Aug 2022) answered by a count started after the commit; p95 after a
+//   quiet spell (the window closed: said at once) and in a steady stream (a move every 300 ms:
+//   said at the window's end). Baseline: the bare NOTIFY round trip (a commit that notifies →
+//   this process's listener), same run. Target ≤ 2 s, the issue's goal.
 // The server engine runs when DATABASE_URL is set (seeded first if empty). What this writes
 // (cases, events) stays in the benchmark's database: never point it at data you keep.
 import { createServer } from 'node:net';
@@ -23,6 +29,11 @@ import { DEMO_PASSWORD } from '../server/auth/demo-accounts.ts';
 import { entry, type BenchEntry } from './harness.ts';
 import { markerEvent } from './marker-event.ts';
 import { liveLimits } from '../server/live/live-router.ts';
+import { hubOf, INDICATORS_EVERY_MS } from '../server/live/live-hub.ts';
+import { groupedIndicators } from '../server/indicators/indicators-queries.ts';
+import { CITY } from '../server/auth/actor.ts';
+import { CASE_TARGETS } from '../data/generators/cases.ts';
+import type { Db } from '../db/engine.ts';
 import { openSeeded } from './seeded-engine.ts';
 import { sized } from './smoke.ts';
 
@@ -72,6 +83,82 @@ async function listeners(base: string, cookie: string, n: number) {
   };
 }
 
+/** Commit → the wall's figures, after a quiet spell and in a steady stream; the bare NOTIFY round trip as the baseline. */
+async function wallFigures(engine: Engine, label: string): Promise<BenchEntry[]> {
+  const N = sized(12, 2);
+  const [target] = await rows<{ id: number }>(engine.db, sql`select case_id::int as id from case_facts where reported_at >= ${CASE_TARGETS.periodStart}::timestamptz and reported_at < ${CASE_TARGETS.periodEnd}::timestamptz order by case_id desc limit 1`);
+  // the bare round trip: a transaction that notifies, to this process's listener
+  const bare: number[] = [];
+  let heard: (() => void) | null = null;
+  const off = await engine.listen('bench_round_trip', () => heard?.());
+  for (let i = 0; i < N; i++) {
+    const got = new Promise<void>((r) => (heard = r));
+    const t0 = performance.now();
+    await engine.db.transaction((tx) => engine.notify(tx as unknown as Db, 'bench_round_trip', String(i)));
+    await got;
+    bare.push(performance.now() - t0);
+  }
+  await off();
+  // the wall: its figures message, then its four questions
+  const hub = hubOf(engine);
+  await hub.ready();
+  let figures: (() => void) | null = null;
+  const unsubscribe = hub.subscribe({ scope: CITY, actions: new Set(['case.read', 'indicators.read']), deliver: (m) => m.kind === 'indicators' && figures?.() });
+  const wall = () => Promise.all((['district', 'channel', 'day', 'category'] as const).map((by) => groupedIndicators(engine.db, { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd, scope: CITY, by })));
+  const once = async () => {
+    const message = new Promise<void>((r) => (figures = r));
+    const t0 = performance.now();
+    const committedAt = Date.now();
+    await markerEvent(engine, target.id);
+    await message;
+    const toMessage = performance.now() - t0;
+    const answers = await wall();
+    return { toMessage, toFigures: performance.now() - t0, fresh: answers.every((a) => Date.parse(a.computedAt) >= committedAt - 1) };
+  };
+  const quiet: Awaited<ReturnType<typeof once>>[] = [];
+  const steady: number[] = [];
+  try {
+    await wall(); // counted once before (the wall was showing them)
+    for (let i = 0; i < N; i++) {
+      await sleep(INDICATORS_EVERY_MS + 300); // the window closed
+      quiet.push(await once());
+    }
+    // a steady stream: a move every 300 ms; each timed to the first figures message after its commit
+    await sleep(INDICATORS_EVERY_MS + 300);
+    const pending: number[] = [];
+    figures = () => {
+      const at = performance.now();
+      for (const t of pending.splice(0)) steady.push(at - t);
+    };
+    for (let i = 0; i < N * 2; i++) {
+      const t0 = performance.now();
+      await markerEvent(engine, target.id);
+      pending.push(t0);
+      await sleep(300);
+    }
+    const end = Date.now() + 3 * INDICATORS_EVERY_MS;
+    while (pending.length && Date.now() < end) await sleep(20);
+  } finally {
+    unsubscribe();
+  }
+  const base = pct(bare, 95);
+  const figs = quiet.map((q) => q.toFigures);
+  return [
+    entry({
+      name: `live: commit → wall figures (message + 4 grouped counts, Jan–Aug 2022) after a quiet spell, ${label}, p95`,
+      value: ms(pct(figs, 95)), unit: 'ms', baseline: ms(base),
+      target: '≤ 2000 ms', met: pct(figs, 95) <= 2000 && quiet.every((q) => q.fresh),
+      note: `baseline: bare NOTIFY round trip p95; ${N} moves; message alone p95 ${ms(pct(quiet.map((q) => q.toMessage), 95))} ms; every answer counted after its commit: ${quiet.every((q) => q.fresh)}`,
+    }),
+    entry({
+      name: `live: commit → wall figures message in a steady stream (a move every 300 ms), ${label}, p95`,
+      value: ms(pct(steady, 95)), unit: 'ms', baseline: ms(base),
+      target: `≤ 2000 ms (one message per ${INDICATORS_EVERY_MS} ms window)`, met: pct(steady, 95) <= 2000 && steady.length === N * 2,
+      note: `baseline: bare NOTIFY round trip p95; ${steady.length} of ${N * 2} moves followed by a message; max ${ms(Math.max(...steady))} ms`,
+    }),
+  ];
+}
+
 async function suite(engine: Engine, label: string, rate: number): Promise<BenchEntry[]> {
   const db = engine.db;
   await ensureDemoAccounts(db);
@@ -102,6 +189,7 @@ async function suite(engine: Engine, label: string, rate: number): Promise<Bench
       const delays = (await subs.report()).flatMap(([id, at]) => (committedAt.has(id) ? [at - committedAt.get(id)!] : []));
       return delays;
     };
+    const figuresRows = await wallFigures(engine, label);
     const idle = await markers(null);
     // the writes: enough calls to outlast the markers
     const n = Math.ceil(rate * (MARKERS / 5 + 4));
@@ -159,6 +247,7 @@ async function suite(engine: Engine, label: string, rate: number): Promise<Bench
     storming = false;
     await Promise.race([Promise.all(storm), sleep(5000)]);
     return [
+      ...figuresRows,
       entry({
         name: `live: commit → subscriber on the process taking ${rate} writes/s, ${label}, p95`,
         value: ms(pct(busy, 95)), unit: 'ms', baseline: ms(pct(idle, 95)),

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/engine.ts';
-import { groupedIndicators, periodIndicators } from '../server/indicators/indicators-queries.ts';
+import { groupedIndicators, keptAnswers, periodIndicators } from '../server/indicators/indicators-queries.ts';
 import { periodEnd, reportCommand, indicatorsReport, type ReportJson } from '../server/indicators/report-cli.ts';
 import { CITY, type Scope } from '../server/auth/actor.ts';
 import { COUNT_KEYS, GROUPINGS, RATES, compositeScore, gradeOf, percent, zeroCounts, type IndicatorCounts } from '../domain/indicators.ts';
@@ -195,6 +195,46 @@ describe('indicators on hand-built histories (known answers)', () => {
         const after = await groupedIndicators(tx, q);
         expect(after.counts.handled).toBe(first.counts.handled + 1);
         expect(after.counts.overdue).toBe(first.counts.overdue - 1);
+    }));
+
+  it('a period that has ended is not counted again for moves of a case reported after it; a move of one of its own cases is', () =>
+    inTx(async (tx) => {
+        const { ids } = await insertFixtures(tx);
+        const q = { ...P, scope: CITY, by: 'district' as const };
+        const first = await groupedIndicators(tx, q);
+        // a case reported now (after March 2019), filed and dispatched with dues: none of it can be in the period
+        const [c] = await rows<{ id: number }>(tx, sql`insert into cases (code, source, channel, category_code, geom, orig_lng, orig_lat, orig_crs, status, district_code, reported_at)
+          select 'IND-LATER', 'inspector', 'patrol', code, ST_SetSRID(ST_MakePoint(117.65, 24.51), 4326), 117.65, 24.51, 'WGS84', 'filed', '350602', now() from case_categories order by code limit 1 returning id::int as id`);
+        await tx.execute(sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role, payload)
+          values (${c.id}, 1, now(), 'report', null, 'reported', 'test', 'inspector', null), (${c.id}, 2, now(), 'file', 'reported', 'filed', 'test', 'intake', null),
+                 (${c.id}, 3, now(), 'dispatch', 'filed', 'dispatched', 'test', 'dispatcher', jsonb_build_object('handleDueAt', now() + interval '1 day', 'closeDueAt', now() + interval '2 days'))`);
+        const kept = keptAnswers(tx);
+        expect(await groupedIndicators(tx, q)).toBe(first); // the same answer object: not counted again
+        expect(keptAnswers(tx)).toBe(kept + 1);
+        // a running period (to in the future) is counted again for the same kind of move
+        const running = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString(), scope: CITY, by: 'district' as const };
+        const before = await groupedIndicators(tx, running);
+        await tx.execute(sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role) values (${c.id}, 4, now(), 'reclassify', 'dispatched', 'dispatched', 'test', 'dispatcher')`);
+        expect(await groupedIndicators(tx, running)).not.toBe(before);
+        // a move of a case of the period (D handled, on 21 March): counted again, and it shows
+        await tx.execute(sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role) values (${ids.D}, 9, ${t('03-21T09:00')}::timestamptz, 'handle', null, 'handled', 'test', 'department_handler')`);
+        const after = await groupedIndicators(tx, q);
+        expect(after.counts.handled).toBe(first.counts.handled + 1);
+        expect(keptAnswers(tx)).toBe(kept + 1);
+    }));
+
+  it('an event committed after a higher id (out of id order) is counted, though the newest id is the same', () =>
+    inTx(async (tx) => {
+        const { ids } = await insertFixtures(tx);
+        // an id taken before the fixtures' events, used after them: the newest id does not move when it is inserted
+        const [{ lower }] = await rows<{ lower: number }>(tx, sql`select nextval('case_events_id_seq')::int as lower`);
+        await tx.execute(sql`insert into case_events (case_id, seq, at, type, from_status, to_status, actor, actor_role) values (${ids.A}, 20, ${t('03-30T09:00')}::timestamptz, 'reclassify', null, 'filed', 'test', 'dispatcher')`);
+        const q = { ...P, scope: CITY };
+        const first = await periodIndicators(tx, q);
+        await tx.execute(sql`insert into case_events (id, case_id, seq, at, type, from_status, to_status, actor, actor_role)
+          values (${lower}, ${ids.D}, 9, ${t('03-21T09:00')}::timestamptz, 'handle', null, 'handled', 'test', 'department_handler')`);
+        const after = await periodIndicators(tx, q);
+        expect(after.counts.handled).toBe(first.counts.handled + 1);
     }));
 });
 

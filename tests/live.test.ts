@@ -22,7 +22,7 @@ import { hashSecret } from '../server/auth/secrets.ts';
 import { randomBytes } from 'node:crypto';
 import { CASE_EVENTS_CHANNEL, announceCommunity, announceGrid } from '../server/live/live-channels.ts';
 import { CATCH_UP_SPAN, LIVE_RECHECK_MS, liveLimits } from '../server/live/live-router.ts';
-import { hubOf, INDICATORS_EVERY_MS } from '../server/live/live-hub.ts';
+import { hubOf, INDICATORS_EVERY_MS, LiveHub, type HubTimers } from '../server/live/live-hub.ts';
 import { CatchUpGate } from '../server/live/live-guard.ts';
 import { decodeCursor, encodeCursor, markSeen, wasSeen, type LiveCaseEvent, type LiveMessage } from '../server/live/live-events.ts';
 import { createApp } from '../server/app.ts';
@@ -192,17 +192,19 @@ describe('each domain reaches only who may read it', () => {
     const x = await commitEvent(engine, ids.caseX);
     const y = await commitEvent(engine, ids.caseY);
     await until('the viewer to hear both', () => subs.viewer.cases().length >= 2);
-    // the figures come after both (one debounced message): by then every delivery of x and y has been made
-    await until('the figures', () => subs.viewer.of('indicators').length >= 1 && subs.coordinator.of('indicators').length >= 1, INDICATORS_EVERY_MS * 5);
+    // the figures of both districts (x's at once, y's at once or at the window's end): by then every delivery of x and y has been made
+    const figures = (s: Stream) => [...new Set(s.of('indicators').flatMap((m) => m.districtCodes))].sort();
+    await until('the figures', () => figures(subs.viewer).length === 2 && figures(subs.coordinator).length === 2 && figures(subs.display).length === 1, INDICATORS_EVERY_MS * 5);
     const seen = Object.fromEntries(Object.entries(subs).map(([k, s]) => [k, s.caseIds()]));
     expect(seen).toEqual({ viewer: [x, y], inspector: [x], handler: [x], display: [y], coordinator: [x, y] });
     const e: LiveCaseEvent = subs.viewer.cases()[0];
     expect(Object.keys(e).sort()).toEqual(LIVE_KEYS);
     expect(JSON.stringify(subs.viewer.got)).not.toContain('someone-with-a-name');
     expect(e).toMatchObject({ caseId: ids.caseX, code: 'LIVE-X', districtCode: '350602', departmentId: ids.deptA, type: 'file', actorRole: 'shift_lead' });
-    expect(subs.viewer.of('indicators')[0].districtCodes).toEqual(['350602', '350603']);
-    expect(subs.coordinator.of('indicators')[0].districtCodes).toEqual(['350602', '350603']);
+    expect(figures(subs.viewer)).toEqual(['350602', '350603']);
+    expect(figures(subs.coordinator)).toEqual(['350602', '350603']);
     // an inspector and a handling unit do not read indicators; the wall reads its own district's
+    expect(figures(subs.display)).toEqual(['350603']);
     expect(subs.inspector.of('indicators')).toEqual([]);
     expect(subs.handler.of('indicators')).toEqual([]);
     await stopAll(subs);
@@ -333,6 +335,62 @@ describe('each domain reaches only who may read it', () => {
     expect(hub.heard - before.heard).toBe(5);
     expect(hub.reads - before.reads).toBe(1);
     await viewer.stop();
+  });
+});
+
+describe('figures follow a commit at once, then at most once per window (INDICATORS_EVERY_MS)', () => {
+  // a hub of its own whose window is ended by hand: nothing here depends on how long anything takes
+  it('the first burst of a quiet spell is said at once; moves within the window once at its end; an empty window closes', async () => {
+    const windows: (() => void)[] = [];
+    const timers: HubTimers = {
+      set: (fn) => (windows.push(fn), fn),
+      clear: (h) => {
+        const i = windows.indexOf(h as () => void);
+        if (i >= 0) windows.splice(i, 1);
+      },
+    };
+    const endWindow = () => {
+      expect(windows).toHaveLength(1);
+      windows.shift()!();
+    };
+    const hub = new LiveHub(engine, timers);
+    await hub.ready();
+    const got: LiveMessage[] = [];
+    hub.subscribe({ scope: actors.viewer.scope, actions: new Set(['case.read', 'indicators.read']), deliver: (m) => got.push(m) });
+    const figures = () => got.flatMap((m) => (m.kind === 'indicators' ? [m.districtCodes] : []));
+    const heard = (id: number) => got.some((m) => m.kind === 'case' && m.event.id === id);
+    try {
+      const x = await commitEvent(engine, ids.caseX);
+      // at once: no window has to end first (a trailing-only debounce never sends this here)
+      await until('the first figures', () => figures().length === 1);
+      expect(figures()).toEqual([['350602']]);
+      expect(got.findIndex((m) => m.kind === 'case' && m.event.id === x)).toBeLessThan(got.findIndex((m) => m.kind === 'indicators')); // after its case: a reload sees it
+      expect(windows).toHaveLength(1); // the window it opened
+      // a burst within the window: its case messages come, its figures wait for the window's end
+      const y = await commitEvent(engine, ids.caseY);
+      const z = await commitEvent(engine, ids.caseX);
+      await until('the burst', () => heard(y) && heard(z));
+      expect(figures()).toHaveLength(1); // (the hub says figures in the same turn as a burst's last case message)
+      endWindow();
+      expect(figures()).toEqual([['350602'], ['350602', '350603']]); // one message for the burst, nothing lost
+      // the window's end opened the next: a steady stream is said once per window
+      const w = await commitEvent(engine, ids.caseY);
+      await until('the next move', () => heard(w));
+      expect(figures()).toHaveLength(2);
+      endWindow();
+      expect(figures()).toEqual([['350602'], ['350602', '350603'], ['350603']]);
+      // a window with nothing in it closes without a message…
+      endWindow();
+      expect(figures()).toHaveLength(3);
+      expect(windows).toEqual([]);
+      // …and the next move is said at once again
+      await commitEvent(engine, ids.caseX);
+      await until('figures at once after a quiet window', () => figures().length === 4);
+      expect(figures()[3]).toEqual(['350602']);
+    } finally {
+      await hub.close();
+    }
+    expect(windows).toEqual([]); // close ends an open window
   });
 });
 

@@ -65,6 +65,9 @@ export async function applyLiveMessage(
       await Promise.all([feedFilter('grids.bin'), feedFilter('responsibility-grids.bin'), trpc.grids.pathFilter()].map((f) => queryClient.invalidateQueries(f)));
       return;
     case 'indicators':
+      // the hub's own word that figures moved (at once after a quiet spell): what a case event
+      // left for later is done now, so no second reload follows it
+      figuresDone();
       await Promise.all(figures().map((f) => queryClient.invalidateQueries(f)));
       return;
     case 'resync':
@@ -84,7 +87,12 @@ export async function applyLiveMessage(
   }
 }
 
-/** Figures (the period's summary, indicators) follow live events at most this often (ms): a busy city would otherwise reload them with every move. */
+/**
+ * Figures (the period's summary, indicators) follow live case events at most this often (ms): a
+ * busy city would otherwise reload them with every move. For who reads indicators the hub's
+ * 'indicators' message comes sooner (at once, then at most once per 2 s: server/live/live-hub.ts)
+ * and cancels this; it is what a page without that right (or a case with no district) relies on.
+ */
 export const FIGURES_EVERY_MS = 5000;
 let figuresTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -102,6 +110,11 @@ export async function applyCaseEvent(queryClient: QueryClient, e: LiveCaseRow, p
   figuresSoon(queryClient);
   listsSoon(queryClient);
   await queryClient.invalidateQueries(trpc.cases.byId.queryFilter({ id: e.caseId }));
+}
+
+function figuresDone(): void {
+  if (figuresTimer) clearTimeout(figuresTimer);
+  figuresTimer = null;
 }
 
 function figuresSoon(queryClient: QueryClient): void {

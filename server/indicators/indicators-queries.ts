@@ -4,7 +4,8 @@
 // come from one table, domain/indicators.ts (docs/indicators.md). Counted in slices of case ids
 // (each statement stays short on the one embedded connection) and cached per question, scope
 // and event stamp; a question whose stamp moved is counted again at most once a second, and
-// every asker of it shares that one count (a wall of screens, a burst of commits).
+// every asker of it shares that one count (a wall of screens, a burst of commits). A period that
+// has ended is not counted again for events of cases that cannot be in it (docs/decisions/0025).
 import { sql, type SQL } from 'drizzle-orm';
 import { caseScopeSql, scopeKey, type Scope } from '../auth/actor.ts';
 import { idSlices, rows, withStatementTag, type Db } from '../../db/engine.ts';
@@ -54,6 +55,16 @@ const CACHE_ENTRIES = 64;
 const CACHE_TTL_MS = 5 * 60_000;
 /** A question is counted again at most this often (ms), however many commits move its stamp. */
 export const RECOUNT_EVERY_MS = 1000;
+/**
+ * The stamp's window (event ids below the newest): the stamp counts the events in it too, so a
+ * commit of a lower id after a higher one (two transactions committing out of id order) moves
+ * the stamp although the newest id stays. A commit further behind than this waits for CACHE_TTL_MS.
+ */
+export const STAMP_WINDOW = 1000;
+
+/** What the stamp says: the newest event id and how many events the window below it holds. */
+type Stamp = { events: number; recent: number };
+const stampKey = (s: Stamp) => `${s.events}:${s.recent}`;
 
 /** The case column each grouping splits by (the place and unit a case was filed with). */
 const GROUP_COLUMN: Record<Grouping, SQL> = {
@@ -70,20 +81,35 @@ const GROUP_COLUMN: Record<Grouping, SQL> = {
 /**
  * Answers by question, kept fresh by the event stamp: a question asked again with the stamp it
  * was counted at is answered at once; with a newer stamp it is counted again, no sooner than
- * RECOUNT_EVERY_MS after the last count started, and those who ask meanwhile share that count.
+ * RECOUNT_EVERY_MS after the last count started, and those who ask meanwhile share that count —
+ * unless `unchangedSince(stamp counted at)` proves that nothing since can change the answer.
  */
 class FreshCache<T> {
-  private readonly map = new Map<string, { stamp: string; startsAt: number; value: Promise<T> }>();
+  private readonly map = new Map<string, { stamp: Stamp; startsAt: number; value: Promise<T> }>();
+  /** Questions answered again without a count because nothing since could change them (tests, bench). */
+  kept = 0;
 
-  get(key: string, stamp: string, make: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const hit = this.map.get(key);
+  async get(key: string, stamp: Stamp, make: () => Promise<T>, unchangedSince?: (counted: Stamp) => Promise<boolean>): Promise<T> {
+    let now = Date.now();
+    let hit = this.map.get(key);
     if (hit) {
       this.map.delete(key);
       this.map.set(key, hit); // most recently used last
-      if (hit.stamp === stamp && now - hit.startsAt < CACHE_TTL_MS) return hit.value;
+      const fresh = now - hit.startsAt < CACHE_TTL_MS;
+      if (stampKey(hit.stamp) === stampKey(stamp) && fresh) return hit.value;
       // a count not started yet will see this stamp's data too
       if (hit.startsAt > now) return (hit.stamp = stamp), hit.value;
+      if (fresh && unchangedSince) {
+        const counted = hit;
+        if (await unchangedSince(counted.stamp)) {
+          // the next check starts from here (unless another asker moved the entry on meanwhile)
+          if (this.map.get(key) === counted && stamp.events >= counted.stamp.events) counted.stamp = stamp;
+          this.kept++;
+          return counted.value;
+        }
+        now = Date.now();
+        hit = this.map.get(key);
+      }
     }
     const startsAt = hit ? Math.max(now, hit.startsAt + RECOUNT_EVERY_MS) : now;
     const wait = startsAt - now;
@@ -114,19 +140,58 @@ export async function groupedIndicators(db: Db, p: PeriodQuestion & { by: Groupi
 
 async function cached<T extends Indicators>(db: Db, p: PeriodQuestion, by: Grouping | null, make: () => Promise<T>): Promise<T> {
   return withStatementTag({ priority: 'heavy', who: 'indicators.period' }, async () => {
-    let stamp;
+    let stamp: Stamp;
     try {
-      // every change to the facts appends an event: max(id) is one index lookup
-      [stamp] = await rows<{ events: string | number | null }>(db, sql`select (select max(id) from case_events) as events`);
+      // every change to the facts appends an event: max(id) is one index lookup, the window's count ≤ STAMP_WINDOW index entries
+      const [r] = await rows<{ events: string | number | null; recent: string | number }>(
+        db,
+        sql`select m.id as events, (select count(*) from case_events e where e.id > m.id - ${STAMP_WINDOW} and e.id <= m.id) as recent
+            from (select max(id) as id from case_events) m`,
+      );
+      stamp = { events: Number(r.events ?? 0), recent: Number(r.recent) };
     } catch (err) {
       throw queryFailed('period indicators', err);
     }
     const key = JSON.stringify([p.from, p.to, p.asOf ?? null, scopeKey(p.scope), by]);
     let cache = caches.get(db);
     if (!cache) caches.set(db, (cache = new FreshCache()));
-    return cache.get(key, String(stamp.events), make) as Promise<T>;
+    return cache.get(key, stamp, make, ended(p) ? (counted) => onlyLaterCases(db, p.to, counted, stamp) : undefined) as Promise<T>;
   });
 }
+
+/** A period over, asked as of a time already past: its figures move only with its cases' facts, not with the clock (w.n = asOf). */
+const ended = (p: PeriodQuestion) => Math.max(Date.parse(p.to), Date.parse(p.asOf ?? p.to)) <= Date.now();
+
+/**
+ * Whether every event committed since `counted` is of a case that cannot be in a period ending
+ * at `to`. Every count needs the case's report, filing or a due instant in the period
+ * (sliceCounts: `relevant`); a case's report comes first, its filing and dues after it (dues run
+ * forward from a dispatch), and reported_at / filed_at are the earliest such events, so they
+ * never move later. So a case whose earliest instant is at or after `to` now was never in the
+ * period and is not now: its moves cannot change the period's answer, in any grouping or scope.
+ * A case reported in the period, or before it with a due in it, can, even though handling and
+ * closing are read as of asOf: returns, reworks and extensions count as they stand now, an
+ * extension or a new dispatch moves a due instant, a move changes the district, unit or category
+ * it is grouped and scoped by. Since `counted`: the ids above it, and none committed late below
+ * it (the stamp's window holds as many events as then; case_events is append-only) — else no.
+ */
+async function onlyLaterCases(db: Db, to: string, counted: Stamp, now: Stamp): Promise<boolean> {
+  try {
+    const [r] = await rows<{ late: boolean; moved: boolean }>(
+      db,
+      sql`select (select count(*) from case_events where id > ${counted.events - STAMP_WINDOW} and id <= ${counted.events}) <> ${counted.recent} as late,
+                 exists (select 1 from case_events e left join case_facts f on f.case_id = e.case_id
+                         where e.id > ${counted.events} and e.id <= ${now.events}
+                           and (f.reported_at is null or least(f.reported_at, f.filed_at, f.handle_due_at, f.close_due_at) < ${to}::timestamptz)) as moved`,
+    );
+    return !r.late && !r.moved;
+  } catch (err) {
+    throw queryFailed('period indicators', err);
+  }
+}
+
+/** Questions answered again without a count since the process started (per database handle; tests, bench). */
+export const keptAnswers = (db: Db) => caches.get(db)?.kept ?? 0;
 
 type GroupRow = IndicatorCounts & { g: string | null };
 

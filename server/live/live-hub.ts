@@ -5,7 +5,9 @@
 // queued behind the writes' statements made a writing process deliver 12–17 s late), and
 // delivered in the order they were heard (the commit order). Grid and compound notifications
 // carry all a subscriber is told (what changed, where), so they cost no read. Figures
-// ('indicators') follow case events, at most once per INDICATORS_EVERY_MS per process.
+// ('indicators') follow case events on a leading and trailing edge: the first burst of a quiet
+// spell is announced at once, what moves within the next INDICATORS_EVERY_MS is said once at the
+// window's end (docs/decisions/0019, 0025).
 // Several processes on one PostgreSQL each LISTEN, so all of them show the same live picture.
 import { withStatementTag, type Engine } from '../../db/engine.ts';
 import type { Scope } from '../auth/actor.ts';
@@ -20,8 +22,23 @@ export interface Listener {
   deliver: (m: LiveMessage) => void;
 }
 
-/** Figures follow case events at most this often (ms): one 'indicators' message per burst of moves. */
+/**
+ * The figures' window (ms). The first case burst after a quiet window is announced at once (a
+ * wall shows a commit within a count of it); moves within the window that follows are said once,
+ * at its end, which opens the next window. So a burst costs at most two 'indicators' messages, a
+ * steady stream one per window, and the last move is always followed by a message.
+ */
 export const INDICATORS_EVERY_MS = 2000;
+
+/** The timers the figures' window runs on (a test drives them by hand). */
+export interface HubTimers {
+  set: (fn: () => void, ms: number) => unknown;
+  clear: (handle: unknown) => void;
+}
+const realTimers: HubTimers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 type Place = { districtCode: string | null; departmentId: number | null };
 
@@ -39,12 +56,16 @@ export class LiveHub {
   private pending: { eventId: number; was: Place | null }[] = [];
   private draining: Promise<void> | null = null;
   private touched = new Map<string, Place>();
-  private figuresTimer: NodeJS.Timeout | null = null;
+  /** The figures' window: open (a handle) from a message until INDICATORS_EVERY_MS after it. */
+  private figuresWindow: unknown = null;
   /** Case notifications heard, and the reads they cost (one per burst) (tests, bench). */
   heard = 0;
   reads = 0;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly timers: HubTimers = realTimers,
+  ) {}
 
   /** Starts listening (once); resolves when every LISTEN is in place, so no commit after it is missed. */
   ready(): Promise<void> {
@@ -123,6 +144,9 @@ export class LiveHub {
         this.touch(event);
         if (was) this.touch(was);
       }
+      // the burst's figures: at once if the window is closed (after the burst's case messages, so
+      // a screen that reloads on it sees them), else at the window's end
+      if (!this.figuresWindow) this.figures();
     }
   }
 
@@ -152,16 +176,22 @@ export class LiveHub {
     for (const s of this.subs) if (inDistricts(s.scope, m.districtCode)) s.deliver(m);
   }
 
-  /** A case event moves its district's (and unit's) figures: said once per INDICATORS_EVERY_MS to who may read them. */
+  /** A case event moves its district's (and unit's) figures: noted for the next 'indicators' message. */
   private touch(p: Place): void {
     if (!p.districtCode && p.departmentId === null) return;
     this.touched.set(`${p.districtCode}:${p.departmentId}`, p);
-    this.figuresTimer ??= setTimeout(() => this.figures(), INDICATORS_EVERY_MS);
-    this.figuresTimer.unref?.();
   }
 
+  /** The window's end: what moved within it is said now, and a new window opens; nothing moved → the window closes (the next burst is said at once). */
+  private windowEnds(): void {
+    this.figuresWindow = null;
+    if (this.touched.size) this.figures();
+  }
+
+  /** Says what moved to who may read it, and opens a window of INDICATORS_EVERY_MS. */
   private figures(): void {
-    this.figuresTimer = null;
+    if (!this.touched.size) return;
+    this.figuresWindow = this.timers.set(() => this.windowEnds(), INDICATORS_EVERY_MS);
     const places = [...this.touched.values()];
     this.touched.clear();
     for (const s of this.subs) {
@@ -175,8 +205,9 @@ export class LiveHub {
     const l = this.listening;
     this.listening = null;
     this.subs.clear();
-    if (this.figuresTimer) clearTimeout(this.figuresTimer);
-    this.figuresTimer = null;
+    if (this.figuresWindow) this.timers.clear(this.figuresWindow);
+    this.figuresWindow = null;
+    this.touched.clear();
     if (l) await Promise.all((await l).map((off) => off()));
     await this.draining;
   }

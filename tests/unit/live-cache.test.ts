@@ -108,6 +108,24 @@ describe('live events invalidate the queries that show what changed', () => {
       vi.useRealTimers();
     }
   });
+  it('the hub\'s figures message reloads the figures at once and cancels the later reload a case event left (no second count for the same commit)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const [qc, keys] = seeded();
+      await applyLiveMessage(qc, { kind: 'case', event: { id: 78, caseId: 2 } as never }, () => null);
+      expect(invalidated(qc, keys)).not.toContain('indicators'); // the case event leaves the figures for later
+      await applyLiveMessage(qc, { kind: 'indicators', districtCodes: ['350602'] }, () => null);
+      expect(invalidated(qc, keys)).toEqual(expect.arrayContaining(['caseSummary', 'indicators']));
+      // the figures loaded again (fresh data clears the mark); the case event's timer must not mark them again
+      qc.setQueryData(keys.indicators, { reloaded: true });
+      qc.setQueryData(keys.caseSummary, { reloaded: true });
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(invalidated(qc, keys)).not.toContain('indicators');
+      expect(invalidated(qc, keys)).not.toContain('caseSummary');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
   it('a community or responsibility-grid event: that record and what lists it', async () => {
     let [qc, keys] = seeded();
     await applyServerEvent(qc, { kind: 'community', id: 2 });
