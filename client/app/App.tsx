@@ -8,6 +8,7 @@ import { ChangePasswordScreen, LoginScreen, UserMenu } from '../features/auth/Lo
 import { dismiss, useNotices } from '../lib/notices.ts';
 import { URL_EVENT, writeUrl } from '../lib/use-url-state.ts';
 import { ROUTES } from './routes/route-list.ts';
+import { readableQuery } from '../lib/url-state.ts';
 
 function useLocation(): [string, string] {
   const [loc, setLoc] = useState(() => [window.location.pathname, window.location.search] as [string, string]);
@@ -27,7 +28,7 @@ function setParam(key: string, value: string | null) {
   const q = new URLSearchParams(window.location.search);
   if (value === null) q.delete(key);
   else q.set(key, value);
-  writeUrl(window.location.pathname, q.toString().replaceAll('%2C', ','));
+  writeUrl(window.location.pathname, readableQuery(q));
 }
 
 /** Who is asking decides what shows: sign-in, the one-time password change, or the console. */

@@ -95,8 +95,11 @@ export function serializeUrlState(s: UrlState, d: UrlDefaults): string {
   if (s.colour !== 'state') q.set('colour', s.colour);
   if (s.sel) q.set('sel', s.sel);
   if (s.display) q.set('display', s.display);
-  return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
+  return readableQuery(q);
 }
+
+/** A query string as people read it: commas and colons unescaped (both are legal in a query). */
+export const readableQuery = (q: URLSearchParams): string => q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
 
 /** The address keys the console's state owns (what serializeUrlState writes). */
 const consoleKeys = (d: UrlDefaults) => new Set(['lang', 'theme', 'view', 'layers', 'period', 'colour', 'sel', 'display', ...d.filterKeys]);
@@ -109,7 +112,7 @@ export function serializeOver(current: string, s: UrlState, d: UrlDefaults): str
   const q = new URLSearchParams(serializeUrlState(s, d));
   const owned = consoleKeys(d);
   for (const [k, v] of new URLSearchParams(current)) if (!owned.has(k) && !q.has(k)) q.append(k, v);
-  return q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
+  return readableQuery(q);
 }
 
 /** The period as the API's half-open instant range, in China Standard Time (UTC+8, no DST). */

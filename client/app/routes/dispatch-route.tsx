@@ -9,6 +9,7 @@ import { WorkQueue } from '../../features/dispatch/WorkQueue.tsx';
 import { IntakeForm } from '../../features/dispatch/IntakeForm.tsx';
 import { sayDispatch } from '../../features/dispatch/dispatch-strings.ts';
 import type { RouteDef, RouteProps } from './route.ts';
+import { readableQuery } from '../../lib/url-state.ts';
 
 /** Opens a case in the details panel and brings the map to it (through the address, like every screen state). */
 export function openCase(c: { id: number; lng: number; lat: number }): void {
@@ -17,7 +18,7 @@ export function openCase(c: { id: number; lng: number; lat: number }): void {
   if (Number.isFinite(c.lng) && Number.isFinite(c.lat)) q.set('view', `${c.lng.toFixed(5)},${c.lat.toFixed(5)},16`);
   const layers = (q.get('layers') ?? '').split(',').filter(Boolean);
   if (q.has('layers') && !layers.includes('cases')) q.set('layers', [...layers, 'cases'].join(','));
-  writeUrl(window.location.pathname, q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':'));
+  writeUrl(window.location.pathname, readableQuery(q));
 }
 
 function DispatchPanel({ lang }: RouteProps) {
@@ -29,7 +30,7 @@ function DispatchPanel({ lang }: RouteProps) {
     const q = new URLSearchParams(window.location.search);
     if (next === 'intake') q.set('tab', 'intake');
     else q.delete('tab');
-    writeUrl(window.location.pathname, q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':'));
+    writeUrl(window.location.pathname, readableQuery(q));
   };
   return (
     <div className="dispatch-panel" data-testid="dispatch-panel">

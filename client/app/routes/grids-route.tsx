@@ -13,6 +13,7 @@ import { GridEditor } from '../../features/grids/editor/GridEditor.tsx';
 import { createEditorApi } from '../../features/grids/editor/editor-api.ts';
 import { sayEditor } from '../../features/grids/editor/editor-strings.ts';
 import type { RouteDef } from './route.ts';
+import { readableQuery } from '../../lib/url-state.ts';
 
 function saveUrl(edit: boolean, district: string | null) {
   const q = new URLSearchParams(window.location.search);
@@ -20,7 +21,7 @@ function saveUrl(edit: boolean, district: string | null) {
   else q.delete('edit');
   if (edit && district) q.set('district', district);
   else q.delete('district');
-  writeUrl(window.location.pathname, q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':'));
+  writeUrl(window.location.pathname, readableQuery(q));
 }
 
 function GridsPanel({ lang }: { lang: Lang }) {

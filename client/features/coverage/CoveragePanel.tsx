@@ -18,6 +18,7 @@ import type { MapInteraction } from '../../map/MapView.tsx';
 import { DEFAULT_THRESHOLD_MINUTES, MODE_WORDS, THRESHOLD_MINUTES, TRAVEL_MODES, destination, reachMetres, type TravelMode } from '../../../domain/coverage.ts';
 import { WhatIf, type Site } from './what-if.ts';
 import { sayCoverage } from './coverage-strings.ts';
+import { readableQuery } from '../../lib/url-state.ts';
 
 type Summary = RouterOutputs['coverage']['summary'];
 type Cells = RouterOutputs['coverage']['cells'];
@@ -42,7 +43,7 @@ function saveUrl(mode: TravelMode, minutes: number) {
   const q = new URLSearchParams(window.location.search);
   q.set('mode', mode);
   q.set('minutes', String(minutes));
-  writeUrl(window.location.pathname, q.toString().replaceAll('%2C', ',').replaceAll('%3A', ':'));
+  writeUrl(window.location.pathname, readableQuery(q));
 }
 
 /** A reach circle (GeoJSON ring, 48 points) on the R1 sphere. */
