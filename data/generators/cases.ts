@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/engine.ts';
 import { addWorkingTime, createCalendar, isWorkingDay, type LimitUnit, type WorkingCalendar } from '../../domain/working-clock.ts';
 import { apportion, createRandom, hashSeed, type Random } from './random.ts';
-import { bulkInsert, insertChecked, withBulkLoad } from './insert-checked.ts';
+import { bulkInsert, insertChecked, reserveIds, withBulkLoad } from './insert-checked.ts';
 import { personName } from './names.ts';
 import { routeCase, rulesValidAt, sortRules, type DispatchRule } from '../../domain/routing.ts';
 import { CLOSED_STATUS, FIRST_STATUS, type Status } from '../../domain/workflow.ts';
@@ -125,9 +125,9 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
 
   // ---- where: points per core grid (hotspots raise density) and per county-seat village
   trace('setup');
-  const grids = await rows<{ id: number; x: number; y: number; area: number; compound: boolean }>(
+  const grids = await rows<{ id: number; code: string; x: number; y: number; area: number; compound: boolean }>(
     db,
-    sql`select g.id, ST_X(ST_Centroid(g.geom)) as x, ST_Y(ST_Centroid(g.geom)) as y, g.area_m2 as area,
+    sql`select g.id, g.code, ST_X(ST_Centroid(g.geom)) as x, ST_Y(ST_Centroid(g.geom)) as y, g.area_m2 as area,
                exists (select 1 from property_communities p where ST_Intersects(p.geom, g.geom) and p.village_code = g.village_code) as compound
         from unit_grids g where g.status = 'active' order by g.code`,
   );
@@ -147,12 +147,12 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
   const gridCounts = apportion(nCore, gridWeights);
   const seatCounts = apportion(totalAll - nCore, seats.map((s) => s.population));
   await db.execute(sql`drop table if exists case_points`);
-  await db.execute(sql`create temp table case_points (n int primary key, geom geometry(Point, 4326) not null, grid_id int, village_code text not null)`);
+  await db.execute(sql`create temp table case_points (n int primary key, geom geometry(Point, 4326) not null, grid_id int, village_code text not null, compound boolean not null)`);
   const pointSeed = hashSeed(opts.seed, 'case-points');
   await insertChecked(db, nCore, sql`
-    insert into case_points (n, geom, grid_id, village_code)
-    select row_number() over (order by x.ord, p.k), p.geom, g.id, g.village_code
-    from unnest(${sql.param(grids.map((g) => g.id))}::int[], ${sql.param(gridCounts)}::int[]) with ordinality as x(id, cnt, ord)
+    insert into case_points (n, geom, grid_id, village_code, compound)
+    select row_number() over (order by x.ord, p.k), p.geom, g.id, g.village_code, x.compound
+    from unnest(${sql.param(grids.map((g) => g.id))}::int[], ${sql.param(gridCounts)}::int[], ${sql.param(grids.map((g) => g.compound))}::boolean[]) with ordinality as x(id, cnt, compound, ord)
     join unit_grids g on g.id = x.id
     cross join lateral (
       select d.geom, row_number() over (order by d.path) as k
@@ -160,8 +160,8 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
     ) p
     where x.cnt > 0 and p.k <= x.cnt`, 'core case points');
   await insertChecked(db, totalAll - nCore, sql`
-    insert into case_points (n, geom, grid_id, village_code)
-    select ${nCore} + row_number() over (order by x.ord, p.k), p.geom, null, v.code
+    insert into case_points (n, geom, grid_id, village_code, compound)
+    select ${nCore} + row_number() over (order by x.ord, p.k), p.geom, null, v.code, false
     from unnest(${sql.param(seats.map((s) => s.code))}::text[], ${sql.param(seatCounts)}::int[]) with ordinality as x(code, cnt, ord)
     join villages v on v.code = x.code
     cross join lateral (
@@ -297,8 +297,7 @@ export async function seedCases(db: Db, opts: CaseSeedOptions): Promise<{ cases:
     c.code = `${day}${String(n).padStart(5, '0')}`;
   }
   trace('open cases and codes');
-  // only points in grids that hold a compound can lie in one
-  return insertCases(db, drafts, rnd, grids.filter((g) => g.compound).map((g) => g.id));
+  return insertCases(db, drafts, rnd, new Map(grids.map((g) => [g.id, g.code])));
 }
 
 /** Open cases made to be in given states: how long ago reported, the step to stop after, the steps that follow it. */
@@ -531,25 +530,37 @@ function truncateAt(c: CaseDraft, now: number): void {
   if (!c.events.some((e) => e.type === 'handle')) c.handledAt = undefined;
 }
 
-async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGrids: number[]): Promise<{ cases: number; events: number }> {
+async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, gridCodes: Map<number, string>): Promise<{ cases: number; events: number }> {
   const iso = (t?: number) => (t === undefined ? null : new Date(t).toISOString());
-  // where each point lies: its village (and so township and district) and managed compound
-  const facts = await rows<{ n: number; x: number; y: number; grid_id: number | null; grid_code: string | null; village_code: string; township_code: string; district_code: string; address: string; compound_id: number | null; property_department_id: number | null; territorial_department_id: number | null }>(
+  // where each point lies: PostGIS answers only the managed compound (a point in a grid that
+  // holds one: case_points.compound); the village's township and district, the address, the
+  // grid's code and the departments come from small lookups here, not from a join per point
+  const points = await rows<{ n: number; x: number; y: number; grid_id: number | null; village_code: string; compound_id: number | null; company_id: number | null }>(
     db,
-    sql`select pt.n, ST_X(pt.geom) as x, ST_Y(pt.geom) as y, pt.grid_id, (select g.code from unit_grids g where g.id = pt.grid_id) as grid_code,
-               v.code as village_code, v.township_code, v.district_code, d.name || t.name || v.name as address,
-               pc.id as compound_id, co.department_id as property_department_id, tg.id as territorial_department_id
+    sql`select pt.n, ST_X(pt.geom) as x, ST_Y(pt.geom) as y, pt.grid_id, pt.village_code, pc.id as compound_id, pc.company_id
         from case_points pt
-        join villages v on v.code = pt.village_code
-        join townships t on t.code = v.township_code
-        join districts d on d.code = v.district_code
         left join lateral (select p.id, p.company_id from property_communities p
-                           where pt.grid_id = any(${sql.param(compoundGrids)}::int[])
-                             and p.village_code = pt.village_code and ST_Intersects(p.geom, pt.geom) order by p.id limit 1) pc on true
-        left join property_companies co on co.id = pc.company_id
-        left join departments tg on tg.kind = 'township_gov' and tg.township_code = v.township_code
+                           where pt.compound and p.village_code = pt.village_code and ST_Intersects(p.geom, pt.geom) order by p.id limit 1) pc on true
         order by pt.n`,
   );
+  const villages = new Map((await rows<{ code: string; township_code: string; district_code: string; name: string }>(db, sql`select code, township_code, district_code, name from villages`)).map((v) => [v.code, v]));
+  const townshipNames = new Map((await rows<{ code: string; name: string }>(db, sql`select code, name from townships`)).map((t) => [t.code, t.name]));
+  const districtNames = new Map((await rows<{ code: string; name: string }>(db, sql`select code, name from districts`)).map((d) => [d.code, d.name]));
+  const companyDepartments = new Map((await rows<{ id: number; department_id: number | null }>(db, sql`select id, department_id from property_companies`)).map((c) => [c.id, c.department_id]));
+  // a township's government (the first by id, as a join would have met it: one per township)
+  const townshipGovs = new Map<string, number>();
+  for (const d of await rows<{ id: number; township_code: string }>(db, sql`select id, township_code from departments where kind = 'township_gov' order by id`)) if (!townshipGovs.has(d.township_code)) townshipGovs.set(d.township_code, d.id);
+  const facts = points.map((pt) => {
+    const v = villages.get(pt.village_code)!;
+    return {
+      x: pt.x, y: pt.y, grid_id: pt.grid_id, grid_code: pt.grid_id == null ? null : gridCodes.get(pt.grid_id) ?? null,
+      village_code: v.code, township_code: v.township_code, district_code: v.district_code,
+      address: `${districtNames.get(v.district_code)}${townshipNames.get(v.township_code)}${v.name}`,
+      compound_id: pt.compound_id, property_department_id: pt.company_id == null ? null : companyDepartments.get(pt.company_id) ?? null,
+      territorial_department_id: townshipGovs.get(v.township_code) ?? null,
+    };
+  });
+  trace('points placed');
   const categories = new Map((await rows<{ code: string; kind: string; major_code: string }>(db, sql`select code, kind, major_code from case_categories`)).map((c) => [c.code, c]));
   const allRules = await rows<DispatchRule>(
     db,
@@ -606,7 +617,11 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
   // Straight into cases with one COPY (ids in the drafts' order, reported_at order, on both
   // engines): every column is known here, the point included — written as EWKT from the
   // coordinates read back from case_points (float8 text is exact both ways, so the same point).
+  // ids taken from the sequence at once, in the drafts' order (as one nextval a row would
+  // have given them): the events below know their case's id without reading the cases back
+  const firstCaseId = await reserveIds(db, 'cases', 'id', drafts.length);
   const caseColumns = [
+    col('id', 'bigint', (_, i) => firstCaseId + i),
     col('code', 'text', (c) => c.code), col('source', 'text', (c) => c.source), col('channel', 'text', (c) => c.channel),
     col('external_id', 'text', (c) => (c.source === 'public' ? `${c.channel}-${c.code}` : null)),
     col('category_code', 'text', (c) => c.category), col('urgency', 'text', (c) => c.urgency), col('area_class', 'text', (c) => c.areaClass),
@@ -634,15 +649,14 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
   if (landedCases.n !== drafts.length) throw new Error(`Seeding cases: ${landedCases.n} of ${drafts.length} rows were inserted`);
   trace('cases inserted');
 
-  const ids = await rows<{ id: number; code: string; department_id: number }>(db, sql`select id, code, department_id from cases`);
   const municipal = (await rows<{ id: number }>(db, sql`select id from departments where kind = 'municipal' order by id`)).map((d) => d.id);
   // a wrongly dispatched case first went to another municipal department
-  trace('ids fetched');
-  const byCode = new Map(ids.map((r) => [r.code, { ...r, wrong_id: municipal.find((m) => m !== r.department_id)! }]));
-  const cols = { case: [] as number[], seq: [] as number[], at: [] as string[], type: [] as string[], from: [] as (string | null)[], to: [] as string[], actor: [] as string[], role: [] as string[], reason: [] as (string | null)[], payload: [] as (string | null)[] };
-  for (const c of drafts) {
-    const r = byCode.get(c.code)!;
+  const firstEventId = await reserveIds(db, 'case_events', 'id', drafts.reduce((n, c) => n + c.events.length, 0));
+  const cols = { id: [] as number[], case: [] as number[], seq: [] as number[], at: [] as string[], type: [] as string[], from: [] as (string | null)[], to: [] as string[], actor: [] as string[], role: [] as string[], reason: [] as (string | null)[], payload: [] as (string | null)[] };
+  drafts.forEach((c, k) => {
+    const r = { id: firstCaseId + k, department_id: departments[k], wrong_id: municipal.find((m) => m !== departments[k])! };
     c.events.forEach((e, i) => {
+      cols.id.push(firstEventId + cols.id.length);
       cols.case.push(r.id);
       cols.seq.push(i + 1);
       cols.at.push(new Date(e.at).toISOString());
@@ -661,7 +675,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
       };
       cols.payload.push(Object.keys(payload).length ? JSON.stringify(payload) : null);
     });
-  }
+  });
   trace('events built');
   const count = cols.case.length;
   await withBulkLoad(db, 'case_events', async () => {
@@ -670,6 +684,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, compoundGri
     for (let from = 0; from < count; from += CHUNK) {
       const part = <T>(a: T[]) => a.slice(from, from + CHUNK);
       await bulkInsert(db, 'case_events', [
+        { name: 'id', type: 'bigint', values: part(cols.id) },
         { name: 'case_id', type: 'bigint', values: part(cols.case) },
         { name: 'seq', type: 'int', values: part(cols.seq) },
         { name: 'at', type: 'timestamptz', values: part(cols.at) },

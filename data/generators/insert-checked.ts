@@ -68,6 +68,19 @@ export async function bulkInsert(db: Db, table: string, columns: BulkColumn[]): 
     select * from unnest(${sql.join(columns.map((c) => sql`${sql.param(c.values)}::${sql.raw(c.type)}[]`), sql`, `)})`);
 }
 
+/**
+ * Takes `count` consecutive values of a serial column's sequence at once and answers the first:
+ * rows loaded with these ids explicitly skip a nextval() per row, and the loader knows every
+ * row's id without reading them back. Only for the seed, which holds its advisory lock on an
+ * empty database inside its transaction: nothing else draws from the sequence meanwhile.
+ */
+export async function reserveIds(db: Db, table: string, column: string, count: number): Promise<number> {
+  const [r] = await rows<{ first: string }>(db, sql`select nextval(pg_get_serial_sequence(${table}, ${column}))::text as first`);
+  const first = Number(r.first);
+  if (count > 1) await db.execute(sql`select setval(pg_get_serial_sequence(${table}, ${column}), ${first + count - 1})`);
+  return first;
+}
+
 function csvField(v: string | number | boolean | null): string {
   if (v === null || v === undefined) return '';
   if (typeof v !== 'string') return String(v);
