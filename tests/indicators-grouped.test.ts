@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/engine.ts';
-import { groupedIndicators, keptAnswers, periodIndicators } from '../server/indicators/indicators-queries.ts';
+import { groupedIndicators, groupedSet, keptAnswers, periodIndicators } from '../server/indicators/indicators-queries.ts';
 import { periodEnd, reportCommand, indicatorsReport, type ReportJson } from '../server/indicators/report-cli.ts';
 import { CITY, type Scope } from '../server/auth/actor.ts';
 import { COUNT_KEYS, GROUPINGS, RATES, compositeScore, gradeOf, percent, zeroCounts, type IndicatorCounts } from '../domain/indicators.ts';
@@ -172,6 +172,26 @@ describe('indicators on hand-built histories (known answers)', () => {
         else for (const g of r.groups) expect(g.name).not.toBe('—');
     }));
 
+  it('counts several groupings in one pass (GROUPING SETS) with the answers of each alone: every grouping, a district scope, repeats and any order', () =>
+    inTx(async (tx) => {
+        await insertFixtures(tx);
+        for (const scope of [CITY, { kind: 'district', districts: ['350603'], departmentId: null } satisfies Scope]) {
+          const set = await groupedSet(tx, { ...P, scope, by: [...GROUPINGS].reverse().concat('district') });
+          expect(Object.keys(set.groupings)).toEqual([...GROUPINGS]);
+          for (const by of GROUPINGS) {
+            const alone = await groupedIndicators(tx, { ...P, scope, by });
+            expect(set.counts, `${by} whole`).toEqual(alone.counts);
+            expect(set.groupings[by], by).toEqual(alone.groups);
+          }
+          // the department grouping keeps E's case with no unit as its own '' group, as alone
+          if (scope === CITY) expect(set.groupings.department!.find((g) => g.key === '')).toMatchObject({ counts: { accepted: 1 } });
+        }
+        const wall = await groupedSet(tx, { ...P, scope: CITY, by: ['district', 'channel', 'day', 'category'] });
+        expect(wall.counts).toEqual(WHOLE);
+        expect(Object.fromEntries(wall.groupings.district!.map((g) => [g.key, g.counts]))).toEqual(BY_DISTRICT);
+        expect(Object.fromEntries(wall.groupings.channel!.map((g) => [g.key, g.counts]))).toEqual(BY_CHANNEL);
+    }));
+
   it('keeps to the asker’s scope: a district scope sees only its cases, whole and grouped', () =>
     inTx(async (tx) => {
         await insertFixtures(tx);
@@ -255,6 +275,19 @@ describe('the demo city (Jan–Aug 2022)', () => {
     expect(r.counts.accepted).toBeGreaterThan(0);
     expect(r.counts.accepted).toBeLessThan(whole.counts.accepted); // one district of eleven
     await expect(viewer.indicators.grouped({ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd, by: 'planet' as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+  it('answers indicators.groupedSet (the wall’s four groupings) with the figures of indicators.grouped; refuses none, an unknown one, or too many', async () => {
+    const viewer = await testCaller('demo-coordinator');
+    const period = { from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd };
+    const set = await viewer.indicators.groupedSet({ ...period, by: ['district', 'channel', 'day', 'category'] });
+    const channel = await viewer.indicators.grouped({ ...period, by: 'channel' });
+    expect(set.counts).toEqual(channel.counts);
+    expect(set.groupings.channel).toEqual(channel.groups);
+    expect(set.groupings.district!.map((g) => g.key)).toEqual(['350602']); // the coordinator's district only
+    expect(sum(set.groupings.day!)).toEqual(set.counts);
+    for (const by of [[], ['planet'], Array(GROUPINGS.length + 1).fill('day')]) {
+      await expect(viewer.indicators.groupedSet({ ...period, by: by as never })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { caseScopeSql, scopeKey, type Scope } from '../auth/actor.ts';
 import { idSlices, rows, withStatementTag, type Db } from '../../db/engine.ts';
 import { queryFailed } from '../query-error.ts';
-import { COUNT_KEYS, NO_GROUP, ratesOf, zeroCounts, type Grouping, type IndicatorCounts, type Rates } from '../../domain/indicators.ts';
+import { COUNT_KEYS, GROUPINGS, NO_GROUP, ratesOf, zeroCounts, type Grouping, type IndicatorCounts, type Rates } from '../../domain/indicators.ts';
 import { CHANNEL_WORDS, type Channel } from '../../domain/vocabulary.ts';
 
 export type { IndicatorCounts };
@@ -39,6 +39,12 @@ export interface GroupedIndicators extends Indicators {
   by: Grouping;
   /** One row per value met in the scope's cases of the period, by key. */
   groups: IndicatorGroup[];
+}
+
+/** Several groupings of one question, counted in one pass: the whole and each grouping's rows. */
+export interface GroupedSet extends Indicators {
+  /** One entry per grouping asked (each as GroupedIndicators.groups). */
+  groupings: Partial<Record<Grouping, IndicatorGroup[]>>;
 }
 
 export interface PeriodQuestion {
@@ -126,19 +132,39 @@ class FreshCache<T> {
 }
 
 /** Answers per database handle (a test's fresh engine or transaction never sees another's). */
-const caches = new WeakMap<Db, FreshCache<GroupedIndicators | Indicators>>();
+const caches = new WeakMap<Db, FreshCache<GroupedSet>>();
+
+/** The answer's shape for one grouping (or none), made once per counted answer: askers sharing a count share one object. */
+const shapes = new WeakMap<GroupedSet, Indicators | GroupedIndicators>();
+function shaped(set: GroupedSet, by: Grouping | null): Indicators | GroupedIndicators {
+  let out = shapes.get(set);
+  if (!out) {
+    const { groupings, ...whole } = set;
+    shapes.set(set, (out = by ? { ...whole, by, groups: groupings[by] ?? [] } : whole));
+  }
+  return out;
+}
 
 /** The whole scope's figures for a period. */
 export async function periodIndicators(db: Db, p: PeriodQuestion): Promise<Indicators> {
-  return cached(db, p, null, () => compute(db, p, null));
+  return shaped(await cached(db, p, []), null);
 }
 
 /** The scope's figures for a period, whole and split by `by`. */
 export async function groupedIndicators(db: Db, p: PeriodQuestion & { by: Grouping }): Promise<GroupedIndicators> {
-  return cached(db, p, p.by, () => compute(db, p, p.by)) as Promise<GroupedIndicators>;
+  return shaped(await cached(db, p, [p.by]), p.by) as GroupedIndicators;
 }
 
-async function cached<T extends Indicators>(db: Db, p: PeriodQuestion, by: Grouping | null, make: () => Promise<T>): Promise<T> {
+/**
+ * The scope's figures for a period, whole and split by each of `by`, counted in one pass over
+ * the cases (GROUPING SETS): what a wall screen shows (district, channel, day, category) costs
+ * one scan after a commit, not one per grouping. Asked in any order or with repeats, the same question.
+ */
+export async function groupedSet(db: Db, p: PeriodQuestion & { by: readonly Grouping[] }): Promise<GroupedSet> {
+  return cached(db, p, GROUPINGS.filter((g) => p.by.includes(g)));
+}
+
+async function cached(db: Db, p: PeriodQuestion, by: Grouping[]): Promise<GroupedSet> {
   return withStatementTag({ priority: 'heavy', who: 'indicators.period' }, async () => {
     let stamp: Stamp;
     try {
@@ -155,7 +181,7 @@ async function cached<T extends Indicators>(db: Db, p: PeriodQuestion, by: Group
     const key = JSON.stringify([p.from, p.to, p.asOf ?? null, scopeKey(p.scope), by]);
     let cache = caches.get(db);
     if (!cache) caches.set(db, (cache = new FreshCache()));
-    return cache.get(key, stamp, make, ended(p) ? (counted) => onlyLaterCases(db, p.to, counted, stamp) : undefined) as Promise<T>;
+    return cache.get(key, stamp, () => compute(db, p, by), ended(p) ? (counted) => onlyLaterCases(db, p.to, counted, stamp) : undefined);
   });
 }
 
@@ -193,25 +219,31 @@ async function onlyLaterCases(db: Db, to: string, counted: Stamp, now: Stamp): P
 /** Questions answered again without a count since the process started (per database handle; tests, bench). */
 export const keptAnswers = (db: Db) => caches.get(db)?.kept ?? 0;
 
-type GroupRow = IndicatorCounts & { g: string | null };
+/** A row of a slice's counts: its group's key under each grouping asked (g0 …), and which grouping it is of (`s`, an index into `by`). */
+type GroupRow = IndicatorCounts & { s: number } & Record<`g${number}`, string | null>;
 
-async function compute(db: Db, p: PeriodQuestion, by: Grouping | null): Promise<GroupedIndicators | Indicators> {
+async function compute(db: Db, p: PeriodQuestion, by: Grouping[]): Promise<GroupedSet> {
   const asOf = p.asOf ?? p.to;
   const computedAt = new Date().toISOString();
   const total = zeroCounts();
-  const groups = new Map<string, IndicatorCounts>();
+  const groups = by.map(() => new Map<string, IndicatorCounts>());
   try {
     // the id range is read when the count starts (a delayed recount sees the cases added meanwhile)
     const [range] = await rows<{ lo: string | number | null; hi: string | number | null }>(db, sql`select min(case_id) as lo, max(case_id) as hi from case_facts`);
     const slices = range.lo === null ? [] : idSlices(Number(range.lo), Number(range.hi), INDICATOR_SLICE);
     for (const [lo, hi] of slices) {
       for (const part of await rows<GroupRow>(db, sliceCounts(p, asOf, lo, hi, by))) {
-        const key = part.g ?? NO_GROUP;
-        let g = groups.get(key);
-        if (by && !g) groups.set(key, (g = zeroCounts()));
+        const s = Number(part.s);
+        let g: IndicatorCounts | undefined;
+        if (by.length) {
+          const key = part[`g${s}`] ?? NO_GROUP;
+          g = groups[s].get(key);
+          if (!g) groups[s].set(key, (g = zeroCounts()));
+        }
         for (const k of COUNT_KEYS) {
           const n = Number(part[k]);
-          total[k] += n;
+          // every case is in one group of each grouping: the whole from the first grouping's rows
+          if (s === 0) total[k] += n;
           if (g) g[k] += n;
         }
       }
@@ -219,14 +251,15 @@ async function compute(db: Db, p: PeriodQuestion, by: Grouping | null): Promise<
   } catch (err) {
     throw queryFailed('period indicators', err);
   }
-  const whole: Indicators = { from: p.from, to: p.to, asOf, computedAt, counts: total, rates: ratesOf(total) };
-  if (!by) return whole;
-  const names = await groupNames(db, by, [...groups.keys()]);
-  const out = [...groups.entries()]
-    .filter(([, c]) => COUNT_KEYS.some((k) => c[k] > 0))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, counts]) => ({ key, ...(names.get(key) ?? { name: key || '—', nameEn: key || '—' }), counts, rates: ratesOf(counts) }));
-  return { ...whole, by, groups: out };
+  const groupings: GroupedSet['groupings'] = {};
+  for (const [i, grouping] of by.entries()) {
+    const names = await groupNames(db, grouping, [...groups[i].keys()]);
+    groupings[grouping] = [...groups[i].entries()]
+      .filter(([, c]) => COUNT_KEYS.some((k) => c[k] > 0))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, counts]) => ({ key, ...(names.get(key) ?? { name: key || '—', nameEn: key || '—' }), counts, rates: ratesOf(counts) }));
+  }
+  return { from: p.from, to: p.to, asOf, computedAt, counts: total, rates: ratesOf(total), groupings };
 }
 
 /** The names of the groups met (their own tables; channels from the vocabulary; a unit grid or a day is its key). */
@@ -259,23 +292,34 @@ async function groupNames(db: Db, by: Grouping, keys: string[]): Promise<Map<str
 /** Reported, and neither closed nor voided, at w.n. */
 const OPEN_AT_N = sql.raw('f.reported_at < w.n and (f.closed_at is null or f.closed_at >= w.n) and (f.voided_at is null or f.voided_at >= w.n)');
 
-/** The counts of the cases with ids in [lo, hi] in the scope, one row per group (one row in all without `by`). */
-function sliceCounts(p: PeriodQuestion, asOf: string, lo: number, hi: number, by: Grouping | null) {
-  const needCase = by !== null || p.scope.kind !== 'city';
+/**
+ * The counts of the cases with ids in [lo, hi] in the scope: one row in all without `by`; with
+ * one grouping, one row per group; with several, GROUPING SETS, one row per group of each
+ * (`s`: which grouping, from grouping()'s bits: the one column grouped by has its bit clear).
+ */
+function sliceCounts(p: PeriodQuestion, asOf: string, lo: number, hi: number, by: Grouping[]) {
+  const needCase = by.length > 0 || p.scope.kind !== 'city';
   const from = needCase
     ? // both sides bounded to the slice: the planner joins two range scans rather than probing cases once per fact
       sql`case_facts f join cases c on c.id = f.case_id where f.case_id between ${lo} and ${hi} and c.id between ${lo} and ${hi} and ${caseScopeSql(p.scope)}`
     : sql`case_facts f where f.case_id between ${lo} and ${hi}`;
-  const g = by ? GROUP_COLUMN[by] : sql`null::text`;
+  const cols = by.map((b) => GROUP_COLUMN[b]);
+  const keys = by.length ? sql.join(cols.map((c, i) => sql`${c} as ${sql.raw(`g${i}`)}`), sql`, `) : sql`null::text as g0`;
+  // grouping() and the sets name the expressions themselves (an output column's alias is not seen in the select list)
+  const all = sql.join(cols, sql`, `);
+  const which =
+    by.length > 1
+      ? sql.join([sql`case`, ...by.map((_, i) => sql`when grouping(${all}) = ${sql.raw(String(((1 << by.length) - 1) ^ (1 << (by.length - 1 - i))))} then ${sql.raw(String(i))}`), sql`end`], sql` `)
+      : sql`0`;
   // every count needs one of these instants in the period: a case with none is dropped before the
   // join and the aggregate (a short period, a wall's 30 days, then touches a few rows per slice)
   const relevant = sql.raw(
     ['reported_at', 'filed_at', 'handle_due_at', 'close_due_at'].map((c) => `(f.${c} >= w.s and f.${c} < w.e)`).join(' or '),
   );
-  // w.n: "now" for the open and overdue counts — asOf, or the present for a period still running
+  const groupBy = by.length > 1 ? sql`group by grouping sets (${sql.join(cols.map((c) => sql`(${c})`), sql`, `)})` : by.length ? sql`group by 1` : sql``;
   return sql`with w as (select ${p.from}::timestamptz as s, ${p.to}::timestamptz as e, ${asOf}::timestamptz as a,
                                least(${asOf}::timestamptz, now()) as n)
-      select ${g} as g,
+      select ${keys}, ${which} as s,
         count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e)::int as accepted,
         count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e and f.filed_at < w.a)::int as filed,
         count(*) filter (where f.filed_at >= w.s and f.filed_at < w.e and f.dispatched_at < w.a)::int as dispatched,
@@ -292,5 +336,5 @@ function sliceCounts(p: PeriodQuestion, asOf: string, lo: number, hi: number, by
         count(*) filter (where f.reported_at >= w.s and f.reported_at < w.e and ${OPEN_AT_N}
                            and f.handle_due_at < w.n and (f.handled_at is null or f.handled_at >= w.n))::int as overdue
       from w, ${from} and (${relevant})
-      ${by ? sql`group by 1` : sql``}`;
+      ${groupBy}`;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { router, allowed } from '../trpc.ts';
-import { groupedIndicators, periodIndicators } from './indicators-queries.ts';
+import { groupedIndicators, groupedSet, periodIndicators } from './indicators-queries.ts';
 import { instant, issue } from '../inputs.ts';
 import { checkPeriodOrder } from '../geo/period.ts';
 import { GROUPINGS } from '../../domain/indicators.ts';
@@ -24,8 +24,12 @@ function checkPeriod(ctx: Parameters<typeof issue>[0] & { value: { from: string;
 }
 
 const input = z.object(period).check(checkPeriod);
+const grouping = z.enum(GROUPINGS, { message: `by is one of ${GROUPINGS.join(', ')}` });
 const groupedInput = z
-  .object({ ...period, by: z.enum(GROUPINGS, { message: `by is one of ${GROUPINGS.join(', ')}` }) })
+  .object({ ...period, by: grouping })
+  .check(checkPeriod);
+const groupedSetInput = z
+  .object({ ...period, by: z.array(grouping).min(1).max(GROUPINGS.length) })
   .check(checkPeriod);
 
 export const indicatorsRouter = router({
@@ -33,4 +37,6 @@ export const indicatorsRouter = router({
   period: allowed('indicators.read').input(input).query(({ ctx, input }) => periodIndicators(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
   /** The same, whole and one row per district, township, unit grid, department, channel or category (domain/indicators.ts). */
   grouped: allowed('indicators.read').input(groupedInput).query(({ ctx, input }) => groupedIndicators(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
+  /** The same for several groupings at once, counted in one pass (a wall screen's four). */
+  groupedSet: allowed('indicators.read').input(groupedSetInput).query(({ ctx, input }) => groupedSet(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
 });
