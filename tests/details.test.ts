@@ -25,6 +25,27 @@ const codeOf = async (p: Promise<unknown>) => {
   throw new Error('expected the call to fail');
 };
 
+describe('cases.latest (a wall\'s ticker)', () => {
+  it('lists the newest cases the asker may see, newest first, with no personal data; a district and a department see only theirs', async () => {
+    const want = await rows<{ code: string }>(db, sql`select code from cases order by reported_at desc, id desc limit 8`);
+    const city = await api.cases.latest({});
+    expect(city.map((c) => c.code)).toEqual(want.map((w) => w.code));
+    expect(Object.keys(city[0]).sort()).toEqual(['at', 'categoryCode', 'code', 'districtCode', 'id']);
+    expect(Date.parse(city[0].at)).toBeGreaterThanOrEqual(Date.parse(city[7].at));
+    const coordinator = await (await testCaller('demo-coordinator')).cases.latest({ limit: 20 });
+    const inDistrict = await rows<{ code: string }>(db, sql`select code from cases where district_code = '350602' order by reported_at desc, id desc limit 20`);
+    expect(coordinator.map((c) => c.code)).toEqual(inDistrict.map((w) => w.code));
+    const handler = await testCaller('demo-handler');
+    const mine = await handler.cases.latest({ limit: 5 });
+    const dept = await one<{ id: number }>(sql`select department_id as id from users where username = 'demo-handler'`);
+    const ofDept = await rows<{ code: string }>(db, sql`select code from cases where department_id = ${dept.id} order by reported_at desc, id desc limit 5`);
+    expect(mine.map((c) => c.code)).toEqual(ofDept.map((w) => w.code));
+  });
+  it('refuses a limit outside 1 … 50', async () => {
+    for (const limit of [0, 51, 1.5]) expect((await codeOf(api.cases.latest({ limit }))).code).toBe('BAD_REQUEST');
+  });
+});
+
 describe('cases.byId', () => {
   it('returns a public report in full: category, department, dates, location and its event history', async () => {
     const want = await one<{ id: number; code: string; events: number; district_code: string; grid_code: string | null; phone: string | null }>(

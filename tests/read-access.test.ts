@@ -58,8 +58,10 @@ const SAMPLES: Record<string, () => unknown[]> = {
   'clinics.byId': () => [{ id: ids.clinic }],
   'cases.summary': () => [{ from: CASE_TARGETS.periodStart, to: CASE_TARGETS.periodEnd }],
   'cases.byId': () => reporters.map((r) => ({ id: r.id })),
+  'cases.latest': () => [{ limit: 8 }],
   'indicators.period': () => [{ from: '2022-03-01T00:00:00+08:00', to: '2022-04-01T00:00:00+08:00' }],
   'indicators.grouped': () => [{ from: '2022-03-01T00:00:00+08:00', to: '2022-04-01T00:00:00+08:00', by: 'district' }],
+  'indicators.groupedSet': () => [{ from: '2022-03-01T00:00:00+08:00', to: '2022-04-01T00:00:00+08:00', by: ['district', 'channel'] }],
   // the planner's measures, cells and suggestions (numbers of residents and places: no person in them)
   'coverage.summary': () => [{}],
   'coverage.cells': () => [undefined],

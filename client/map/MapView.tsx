@@ -26,6 +26,11 @@ export interface MapController {
   project(lng: number, lat: number): [number, number];
   /** Calls `cb` after every move and resize; returns how to stop. */
   onMoved(cb: () => void): () => void;
+  /**
+   * Draws the map at `ratio` device pixels per CSS pixel times the screen's own (a wall screen
+   * that shows the map scaled up by CSS keeps it sharp); 1 is the default.
+   */
+  setResolution(ratio: number): void;
 }
 
 /** What an interaction mode is handed when it starts: the map, and our own picking at a pixel. */
@@ -219,6 +224,12 @@ export function MapView(props: MapViewProps) {
           map.off('moveend', cb);
           map.off('resize', cb);
         };
+      },
+      setResolution: (ratio) => {
+        const r = (window.devicePixelRatio || 1) * ratio;
+        if (map.getPixelRatio() === r) return;
+        map.setPixelRatio(r);
+        overlay.setProps({ useDevicePixels: r });
       },
     });
     return () => {

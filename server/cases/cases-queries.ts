@@ -334,6 +334,27 @@ export async function caseFeedDictionaries(db: Db): Promise<FeedDictionaries> {
 const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const msOf = (col: SQL) => sql`(extract(epoch from ${col}) * 1000)::float8`;
 
+/** The most a wall's ticker (or any list of the newest cases) asks for at once. */
+export const LATEST_MAX = 50;
+
+/**
+ * The newest cases the asker may see, newest first (by report time, then id): what a wall's
+ * ticker shows before the next report arrives. Code, time, district and category only: no
+ * personal data, nothing a display token may not see. One backward walk of cases_reported_idx.
+ */
+export async function latestCases(db: Db, p: { scope: Scope; limit: number }): Promise<{ id: number; code: string; at: string; districtCode: string | null; categoryCode: string }[]> {
+  try {
+    const found = await rows<{ id: number; code: string; at_ms: number; district_code: string | null; category_code: string }>(
+      db,
+      sql`select c.id::int as id, c.code, ${msOf(sql`c.reported_at`)} as at_ms, c.district_code::text as district_code, c.category_code
+          from cases c where ${caseScopeSql(p.scope)} order by c.reported_at desc, c.id desc limit ${Math.min(p.limit, LATEST_MAX)}`,
+    );
+    return found.map((c) => ({ id: c.id, code: c.code, at: isoOf(Number(c.at_ms))!, districtCode: c.district_code, categoryCode: c.category_code }));
+  } catch (err) {
+    throw queryFailed('latest cases', err);
+  }
+}
+
 export async function caseById(db: Db, id: number, now: Date, scope: Scope) {
   await caseInScope(db, id, scope);
   let c, events;

@@ -1,5 +1,7 @@
 import { router, allowed, mutation, nowOf } from '../trpc.ts';
-import { caseById, caseReporter, casesSummary } from './cases-queries.ts';
+import { z } from 'zod';
+import { caseById, caseReporter, casesSummary, latestCases, LATEST_MAX } from './cases-queries.ts';
+import { boundedInt } from '../inputs.ts';
 import { idInput } from '../geo/bbox.ts';
 import { periodSchema } from '../geo/period.ts';
 
@@ -9,6 +11,10 @@ const period = periodSchema;
 export const casesRouter = router({
   /** Cases reported in the period (all when open-ended) that the asker may see: count, extent, by source, by status. */
   summary: allowed('case.read').input(period.optional()).query(({ ctx, input }) => casesSummary(ctx.engine.db, { ...input, scope: ctx.actor.scope })),
+  /** The newest cases the asker may see (code, time, district, category; no personal data): a wall's ticker. */
+  latest: allowed('case.read')
+    .input(z.object({ limit: boundedInt(1, LATEST_MAX).default(8) }))
+    .query(({ ctx, input }) => latestCases(ctx.engine.db, { scope: ctx.actor.scope, limit: input.limit })),
   /** One case in full: category, department, due dates, light as of now, location, event history; the reporter masked. */
   byId: allowed('case.read')
     .input(idInput)

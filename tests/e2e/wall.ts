@@ -2,7 +2,8 @@
 // `npm run test:e2e -- wall`): opened with a display token at 1920×1080 and 3840×2160 it shows the
 // seed's Jan–Aug 2022 figures (the same as indicators.grouped answers), its text is as large as
 // the panel and distance ask (computed styles), the district names never overlap (bounding
-// boxes), and a case registered through the API changes the open wall without a reload.
+// boxes), the ticker opens on the newest cases, and a case registered through the API changes
+// the open wall without a reload (figures, and the ticker's first line).
 // Screenshots: test-results/screenshots/wall-1080p.png, wall-4k.png, wall-after-commit.png.
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -37,9 +38,9 @@ export async function wallChecks(k: WorkflowKit): Promise<void> {
   const post = (path: string, input: unknown, who = admin) =>
     fetch(`${base}/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: who.cookie, 'x-csrf-token': who.csrf }, body: JSON.stringify(input) });
   const { token } = ((await (await post('admin.createToken', { name: 'e2e wall screen' })).json()) as { result: { data: { token: string } } }).result.data;
-  const whole = await trpcGet<{ counts: Counts; groups: { key: string }[] }>(base, { 'x-display-token': token }, 'indicators.grouped', { ...PERIOD, by: 'district' });
+  const whole = await trpcGet<{ counts: Counts; groups: { key: string }[] }>(base, { 'x-display-token': token }, 'indicators.grouped', { ...PERIOD, by: 'district' }); // the wall asks groupedSet: the same figures either way
 
-  /** Opens the wall at a size and waits for its figures and its map. */
+  /** Opens the wall at a size and waits for its figures, its map and the cases on it. */
   const open = async (width: number, height: number, query = Y2022) => {
     const ctx = await browser.newContext({ viewport: { width, height } });
     const p = await ctx.newPage();
@@ -47,6 +48,8 @@ export async function wallChecks(k: WorkflowKit): Promise<void> {
     await p.goto(`${base}/command?${query}&display=${token}`);
     await p.waitForFunction(() => document.body.dataset.wall === 'ready' && document.body.dataset.live === 'on', undefined, { timeout: 180_000 });
     await p.getByTestId('wall-label-350602').waitFor({ timeout: 120_000 });
+    // the map's case layer drawn by the GPU (client/features/cases/cases.tsx), so the screenshot shows the cases
+    await p.waitForFunction(() => Number(document.body.dataset.casesDrawn) > 0, undefined, { timeout: 120_000 });
     // the charts have drawn (SVG paths) and the city is fitted
     await p.waitForFunction(() => document.querySelectorAll('[data-testid="wall-chart-days"] svg path').length > 0, undefined, { timeout: 60_000 });
     await p.waitForTimeout(1500);
@@ -85,6 +88,14 @@ export async function wallChecks(k: WorkflowKit): Promise<void> {
     const map = (await p.getByTestId('wall-map').boundingBox())!;
     const ys = boxes.map((b) => b.top + b.height / 2);
     assert(Math.max(...ys) - Math.min(...ys) > map.height * 0.5, `${name}: the names span ${Math.round(Math.max(...ys) - Math.min(...ys))} of ${map.height} px: the city does not fill the map`);
+    // the map reads the same too: laid out at 1/scale, scaled up by CSS, drawn at scale× the pixels (sharp, not stretched)
+    const drawn = await p.$eval('[data-testid="wall-map"] .maplibregl-canvas', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const wrap = canvas.closest('.wall-map-scaled')!;
+      return { ratio: canvas.width / canvas.clientWidth, transform: getComputedStyle(wrap).transform, shown: canvas.getBoundingClientRect().width, laidOut: canvas.clientWidth };
+    });
+    assert(Math.abs(drawn.ratio - scale) < 0.02, `${name}: the map is drawn at ${drawn.ratio.toFixed(2)} device px per CSS px (want ${scale})`);
+    assert(Math.abs(drawn.shown / drawn.laidOut - scale) < 0.02, `${name}: the map is shown ${(drawn.shown / drawn.laidOut).toFixed(2)}× its layout (want ${scale}; ${drawn.transform})`);
     // a full screen: no header, note or side panel
     assert((await p.getByTestId('side').count()) === 0 && (await p.locator('header:not(.wall-head)').count()) === 0, `${name}: the console's header or side panel is shown`);
   };
@@ -115,6 +126,11 @@ export async function wallChecks(k: WorkflowKit): Promise<void> {
     try {
       const before = Number((await kpi(p, 'accepted')).replace(/,/g, ''));
       const loaded = await p.evaluate(() => performance.timeOrigin);
+      // the ticker opens on the newest cases already reported (cases.latest), newest first
+      const latest = await trpcGet<{ code: string }[]>(base, { 'x-display-token': token }, 'cases.latest', { limit: 8 });
+      await p.locator('[data-testid="wall-ticker-item"]').first().waitFor({ timeout: 30_000 });
+      const shown = await p.$$eval('[data-testid="wall-ticker-item"]', (els) => els.map((e) => e.getAttribute('data-code')));
+      assert(latest.length === 8 && JSON.stringify(shown) === JSON.stringify(latest.map((c) => c.code)), `the ticker shows ${shown.join(' ')}, the newest are ${latest.map((c) => c.code).join(' ')}`);
       const inspector = await k.apiLogin(base, 'demo-inspector');
       const cats = await trpcGet<{ code: string }[]>(base, { cookie: inspector.cookie }, 'dispatch.categories', undefined);
       const t0 = Date.now();
@@ -125,6 +141,7 @@ export async function wallChecks(k: WorkflowKit): Promise<void> {
       await p.waitForFunction((n) => Number(document.querySelector('[data-testid="wall-kpi-accepted"] .value')?.textContent?.replace(/,/g, '')) === n, before + 1, { timeout: 30_000 });
       console.log(`    the wall's figures followed the commit ${Date.now() - t0} ms after it was sent`);
       await p.locator(`[data-testid="wall-ticker-item"][data-code="${code}"]`).waitFor({ timeout: 30_000 });
+      assert((await p.locator('[data-testid="wall-ticker-item"]').first().getAttribute('data-code')) === code, 'the new case is not first in the ticker');
       assert((await p.evaluate(() => performance.timeOrigin)) === loaded, 'the page was reloaded');
       await p.screenshot({ path: resolve(shots, 'wall-after-commit.png') });
     } finally {

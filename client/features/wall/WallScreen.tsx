@@ -3,8 +3,8 @@
 // (`period=2022-01-01..2022-08-31`, default the recent 30 days), the language, the layers, the
 // panel's width in mm and the viewing distance (`panel`, `distance`: text is sized physically,
 // wall-size.ts), a display token (`display=`) that opens it with no sign-in. The figures are the
-// indicators engine's, grouped (indicators.grouped: by district for the tiles and the ranking,
-// by channel, day and category for the charts); the page's one live stream invalidates them on
+// indicators engine's, four groupings in one question (indicators.groupedSet: by district for the
+// tiles and the ranking, by channel, day and category for the charts; one pass on the server); the page's one live stream invalidates them on
 // every burst of commits (client/lib/live-cache.ts) and the server counts each question at most
 // once a second for every screen watching it. The map is the console's, bare, fitted to the
 // city; district names are page elements above every layer, placed so that none overlaps.
@@ -21,7 +21,7 @@ import type { Feed } from '../../map/binary-feed.ts';
 import type { FeedMeta } from '../../map/polygon-feed.ts';
 import { LABEL_FONT } from '../../map/fonts.ts';
 import { ErrorBoundary } from '../../lib/ErrorBoundary.tsx';
-import { compositeScore, gradeOf, percent, rateByKey, type IndicatorCounts, type RateKey } from '../../../domain/indicators.ts';
+import { compositeScore, gradeOf, percent, rateByKey, type Grouping, type IndicatorCounts, type RateKey } from '../../../domain/indicators.ts';
 import { wallPhysical, wallSizes } from './wall-size.ts';
 import { placeLabels, type LabelBox } from './wall-labels.ts';
 import { EChart, type ChartOption } from './EChart.tsx';
@@ -53,11 +53,20 @@ const sayWall = defineStrings({
 /** The KPI tiles' rates, in order. */
 const KPI_RATES: RateKey[] = ['handlingRate', 'closureRate', 'handlingOnTimeRate', 'closureOnTimeRate'];
 const TICKER_MAX = 8;
+/** The body text (CSS px) the console's map marks and lines are drawn for: a wall with larger text scales its map by as much. */
+const MAP_DESIGN_BODY_PX = 20;
+/** What the wall counts: by district (tiles, ranking), channel, day and category (the charts). */
+const WALL_GROUPINGS = ['district', 'channel', 'day', 'category'] as const satisfies readonly Grouping[];
 /** The grade colours (domain/indicators.ts GRADES) on a dark screen. */
 const GRADE_CLASS: Record<string, string> = { A: 'g-a', B: 'g-b', C: 'g-c', D: 'g-d', E: 'g-e' };
 
 const chinaDate = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 const chinaTime = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 19);
+/** A ticker line's time: hh:mm today (China time), MM-DD hh:mm before. */
+const whenShort = (iso: string) => {
+  const day = chinaDate(Date.parse(iso));
+  return `${day === chinaDate(Date.now()) ? '' : `${day.slice(5)} `}${chinaTime(iso).slice(0, 5)}`;
+};
 
 function pctText(lang: Lang, num: number, den: number, digits = 2): string {
   const p = percent(num, den, digits);
@@ -83,6 +92,8 @@ interface TickerItem {
   district: string;
   category: string;
 }
+/** A case as the ticker gets it (cases.latest, or a live report): `id` is the case's. */
+type TickerCase = { id: number; at: string; code: string; districtCode: string | null; categoryCode: string };
 
 /** What the composition (client/app/routes/command-route.tsx) hands the wall. */
 export interface WallProps {
@@ -103,11 +114,10 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
   const instants = periodInstants(period);
   const me = useSession();
   const opts = { placeholderData: keepPreviousData };
-  const byDistrict = useQuery(trpc.indicators.grouped.queryOptions({ ...instants, by: 'district' }, opts));
-  const byChannel = useQuery(trpc.indicators.grouped.queryOptions({ ...instants, by: 'channel' }, opts));
-  const byDay = useQuery(trpc.indicators.grouped.queryOptions({ ...instants, by: 'day' }, opts));
-  const byCategory = useQuery(trpc.indicators.grouped.queryOptions({ ...instants, by: 'category' }, opts));
-  const whole = byDistrict.data;
+  // the four groupings in one question, counted by the server in one pass over the cases
+  const figures = useQuery(trpc.indicators.groupedSet.queryOptions({ ...instants, by: [...WALL_GROUPINGS] }, opts));
+  const whole = figures.data ? { ...figures.data, groups: figures.data.groupings.district ?? [] } : undefined;
+  const groupsBy = (g: (typeof WALL_GROUPINGS)[number]) => figures.data?.groupings[g] ?? [];
 
   useEffect(() => {
     document.body.dataset.wall = whole ? 'ready' : 'loading';
@@ -115,7 +125,7 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
 
   const style = { '--u': `${sizes.body}px`, '--h': `${sizes.heading}px`, '--kpi': `${sizes.kpi}px` } as React.CSSProperties;
   const today = chinaDate(Date.now());
-  const todayTaken = period.from <= today && today <= period.to ? (byDay.data?.groups.find((g) => g.key === today)?.counts.accepted ?? 0) : null;
+  const todayTaken = period.from <= today && today <= period.to ? (groupsBy('day').find((g) => g.key === today)?.counts.accepted ?? 0) : null;
 
   return (
     <div className="wall" style={style} data-testid="wall">
@@ -147,7 +157,7 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
         </div>
         <h2>{sayWall(lang, 'byChannel')}</h2>
         <ul className="wall-channels" data-testid="wall-channels">
-          {(byChannel.data?.groups ?? [])
+          {groupsBy('channel')
             .filter((g) => g.counts.accepted > 0)
             .sort((a, b) => b.counts.accepted - a.counts.accepted)
             .map((g) => (
@@ -169,10 +179,10 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
       </section>
       <section className="wall-ticker" data-testid="wall-ticker">
         <h2>{sayWall(lang, 'ticker')}</h2>
-        <Ticker lang={lang} categories={byCategory.data?.groups ?? []} districts={whole?.groups ?? []} />
+        <Ticker lang={lang} categories={groupsBy('category')} districts={whole?.groups ?? []} />
       </section>
       <section className="wall-charts">
-        <Charts lang={lang} fontPx={sizes.body} period={period} days={byDay.data?.groups ?? []} channels={byChannel.data?.groups ?? []} categories={byCategory.data?.groups ?? []} />
+        <Charts lang={lang} fontPx={sizes.body} period={period} days={groupsBy('day')} channels={groupsBy('channel')} categories={groupsBy('category')} />
       </section>
       <footer className="wall-foot">{sayWall(lang, 'illustrative')}</footer>
     </div>
@@ -231,39 +241,42 @@ function Ranking({ lang, groups }: { lang: Lang; groups: Group[] }) {
   );
 }
 
-/** The newest cases as they are reported (the live stream's 'report' events in scope). */
+/**
+ * The newest cases: the scope's latest when the screen opens (cases.latest, once), then each as
+ * it is reported (the live stream's 'report' events in scope) on top. Names of district and
+ * category from the figures' groups, when they are in; the code otherwise.
+ */
 function Ticker({ lang, categories, districts }: { lang: Lang; categories: Group[]; districts: Group[] }) {
-  const [items, setItems] = useState<TickerItem[]>([]);
-  const names = useRef({ categories, districts });
-  names.current = { categories, districts };
+  const [live, setLive] = useState<TickerCase[]>([]);
+  const latest = useQuery(trpc.cases.latest.queryOptions({ limit: TICKER_MAX }, { staleTime: Infinity, refetchOnWindowFocus: false }));
   useEffect(() => {
     const on = (e: Event) => {
       const m = (e as CustomEvent<LiveMessage>).detail;
       if (m.kind !== 'case' || m.event.type !== 'report') return;
-      const ev = m.event;
-      const find = (list: Group[], key: string | null) => list.find((g) => g.key === key);
-      setItems((old) =>
-        [
-          {
-            id: ev.id,
-            at: ev.at,
-            code: ev.code,
-            district: find(names.current.districts, ev.districtCode)?.[lang === 'en' ? 'nameEn' : 'name'] ?? ev.districtCode ?? '—',
-            category: find(names.current.categories, ev.categoryCode)?.[lang === 'en' ? 'nameEn' : 'name'] ?? ev.categoryCode,
-          },
-          ...old.filter((o) => o.id !== ev.id),
-        ].slice(0, TICKER_MAX),
-      );
+      // by the case (the event's own id is not the case's)
+      const { caseId: id, at, code, districtCode, categoryCode } = m.event;
+      setLive((old) => [{ id, at, code, districtCode, categoryCode }, ...old.filter((o) => o.id !== id)].slice(0, TICKER_MAX));
     };
     window.addEventListener(LIVE_MESSAGE_EVENT, on);
     return () => window.removeEventListener(LIVE_MESSAGE_EVENT, on);
-  }, [lang]);
-  if (!items.length) return <p className="wall-muted">{sayWall(lang, 'tickerEmpty')}</p>;
+  }, []);
+  const items = useMemo<TickerItem[]>(() => {
+    const seen = new Set<number>();
+    const nameOf = (list: Group[], key: string | null) => {
+      const g = list.find((x) => x.key === key);
+      return g ? nameIn(lang, g) : null;
+    };
+    return [...live, ...(latest.data ?? [])]
+      .filter((c) => !seen.has(c.id) && seen.add(c.id))
+      .slice(0, TICKER_MAX)
+      .map((c) => ({ id: c.id, at: c.at, code: c.code, district: nameOf(districts, c.districtCode) ?? c.districtCode ?? '—', category: nameOf(categories, c.categoryCode) ?? c.categoryCode }));
+  }, [live, latest.data, lang, districts, categories]);
+  if (!items.length) return <p className="wall-muted">{sayWall(lang, latest.isPending ? 'loading' : 'tickerEmpty')}</p>;
   return (
     <ul className="wall-ticker-list">
       {items.map((t) => (
         <li key={t.id} data-testid="wall-ticker-item" data-code={t.code}>
-          <span className="wall-muted">{chinaTime(t.at).slice(0, 5)}</span> {t.district} · {t.category} <span className="wall-muted">{t.code}</span>
+          <span className="wall-muted">{whenShort(t.at)}</span> {t.district} · {t.category} <span className="wall-muted">{t.code}</span>
         </li>
       ))}
     </ul>
@@ -352,6 +365,11 @@ function Charts({ lang, fontPx, period, days, channels, categories }: { lang: La
  */
 function WallMap({ lang, Map, districtsFeed, fontPx, districts }: { lang: Lang; Map: WallProps['Map']; districtsFeed: FeedRequest; fontPx: number; districts: string[] | null }) {
   const [map, setMap] = useState<MapController | null>(null);
+  // the map's marks and lines are drawn for the console's body text (MAP_DESIGN_BODY_PX): on a
+  // wall whose body text is larger (4K: twice), the map is laid out at that fraction and scaled up
+  // by CSS, drawn at as many more device pixels, so 1080p and 4K show the same map, as sharp
+  const scale = fontPx / MAP_DESIGN_BODY_PX < 1.05 ? 1 : Math.round((fontPx / MAP_DESIGN_BODY_PX) * 100) / 100;
+  useEffect(() => map?.setResolution(scale), [map, scale]);
   const [moved, setMoved] = useState(0);
   const [feedState] = useFeeds([districtsFeed]).states;
   const feed = feedState?.status === 'ready' ? (feedState.feed as Feed<FeedMeta>) : null;
@@ -365,12 +383,12 @@ function WallMap({ lang, Map, districtsFeed, fontPx, districts }: { lang: Lang; 
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!map || !bbox || !box.current) return;
-    const fit = () => map.fit(bbox, Math.round(fontPx));
+    const fit = () => map.fit(bbox, Math.round(fontPx / scale));
     fit();
     const ro = new ResizeObserver(fit);
     ro.observe(box.current);
     return () => ro.disconnect();
-  }, [map, bbox, fontPx]);
+  }, [map, bbox, fontPx, scale]);
 
   const labels = useMemo(() => {
     if (!map || !feed) return [];
@@ -380,18 +398,21 @@ function WallMap({ lang, Map, districtsFeed, fontPx, districts }: { lang: Lang; 
     const boxes: (LabelBox & { name: string })[] = [];
     for (let i = 0; i < feed.length; i++) {
       const name = (lang === 'en' && namesEn?.[i]) || names[i];
-      const [px, py] = map.project(origin[0] + x[i], origin[1] + y[i]);
+      const [mx, my] = map.project(origin[0] + x[i], origin[1] + y[i]);
+      const [px, py] = [mx * scale, my * scale]; // the map's pixels are scaled up by CSS
       // a CJK glyph is 1 em wide, a Latin one about 0.6 em; plus the padding
       const em = [...name].reduce((s, ch) => s + (ch.charCodeAt(0) > 0x2e80 ? 1 : 0.6), 0);
       boxes.push({ key: codes[i], name, x: px, y: py, width: (em + 0.8) * fontPx, height: fontPx * 1.5 });
     }
     return placeLabels(boxes, Math.max(2, fontPx / 8)) as (LabelBox & { name: string })[];
     // `moved`: the map moved or was resized
-  }, [map, feed, lang, fontPx, moved]);
+  }, [map, feed, lang, fontPx, moved, scale]);
 
   return (
     <div className="wall-map-box" ref={box}>
-      <Map onMapReady={setMap} />
+      <div className="wall-map-scaled" style={{ width: `${100 / scale}%`, height: `${100 / scale}%`, transform: `scale(${scale})` }}>
+        <Map onMapReady={setMap} />
+      </div>
       <div className="wall-labels" aria-hidden="true">
         {labels.map((l) => (
           <span key={l.key} className="wall-label" data-testid={`wall-label-${l.key}`} style={{ left: l.x - l.width / 2, top: l.y - l.height / 2, width: l.width, height: l.height }}>
