@@ -9,7 +9,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { withStatementTag, type Engine } from '../db/engine.ts';
 import { appRouter } from './router.ts';
-import { health } from './http/health.ts';
+import { clientEntry, health } from './http/health.ts';
 import { layersHandler } from './http/layers.ts';
 import { mountPhotos } from './http/photos.ts';
 import type { WorkQueue } from './http/work-queue.ts';
@@ -104,7 +104,10 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
   app.onError((err, c) => httpError(c, err, 'http'));
   // anything else: a 404 with a reason (a POST to /healthz, a path outside the client)
   app.notFound((c) => notFound(c));
-  app.get('/healthz', (c) => health(c, engine));
+  // the client build served (read once: a new build is served by the next start, as index.html below)
+  const built = existsSync(resolve(clientDir, 'index.html')) ? readFileSync(resolve(clientDir, 'index.html'), 'utf8') : null;
+  const client = clientEntry(built);
+  app.get('/healthz', (c) => health(c, engine, client));
   // binary map layers (before the SPA fallback, which would answer any path with index.html)
   const production = !!opts.production;
   const auth = { production, trustProxy: !!opts.trustProxy };
@@ -168,8 +171,8 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     return res;
   });
   // the built client, when there is one (a build in progress has emptied the folder: no page yet)
-  if (existsSync(resolve(clientDir, 'index.html'))) {
-    const index = readFileSync(resolve(clientDir, 'index.html'), 'utf8');
+  if (built !== null) {
+    const index = built;
     // hashed build assets never change under their name
     app.use('/assets/*', async (c, next) => {
       await next();

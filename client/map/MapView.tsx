@@ -308,6 +308,8 @@ const sourceData = new WeakMap<object, GeoJSON.FeatureCollection>();
  */
 function syncLines(map: MlMap, specs: LineSpec[], deckLayers: Layer[]) {
   const style = map.getStyle();
+  // no style to change (its WebGL context was lost: a wall screen then starts again; or not loaded yet)
+  if (!style) return;
   const wanted = new Set(specs.map((s) => PREFIX + s.id));
   for (const layer of style.layers) if (layer.id.startsWith(PREFIX) && !wanted.has(layer.id)) map.removeLayer(layer.id);
   for (const id of Object.keys(style.sources)) if (id.startsWith(PREFIX) && !wanted.has(id)) map.removeSource(id);

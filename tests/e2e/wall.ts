@@ -148,4 +148,35 @@ export async function wallChecks(k: WorkflowKit): Promise<void> {
       await ctx.close();
     }
   });
+
+  await check('wall: left open, it starts again by itself for a new release (after the server comes back) and after a lost WebGL context, each time with its token and figures', async () => {
+    const { ctx, p } = await open(1920, 1080);
+    try {
+      const reloaded = async (from: number, what: string) => {
+        await p.waitForFunction((t) => performance.timeOrigin !== t, from, { timeout: 60_000 }).catch(() => {
+          throw new Error(`${what}: the page was not reloaded`);
+        });
+        await p.waitForFunction(() => document.body.dataset.wall === 'ready' && document.body.dataset.live === 'on', undefined, { timeout: 120_000 });
+        return p.evaluate(() => performance.timeOrigin);
+      };
+      // the same build when the server comes back: no reload (the stream resumes)
+      let origin = await p.evaluate(() => performance.timeOrigin);
+      await k.restartServer();
+      await p.waitForFunction(() => document.body.dataset.wallBuild === 'same', undefined, { timeout: 60_000 });
+      assert((await p.evaluate(() => performance.timeOrigin)) === origin, 'the page reloaded although the build is the same');
+      // a page of another build (its entry script renamed here): the server's comes back different
+      await p.evaluate(() => document.querySelector('script[type="module"][src]')!.setAttribute('src', '/assets/an-older-build.js'));
+      await k.restartServer();
+      origin = await reloaded(origin, 'a new release');
+      // the GPU context goes: the page starts again
+      await p.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="wall-map"] canvas.maplibregl-canvas')!;
+        (canvas.getContext('webgl2') ?? canvas.getContext('webgl'))!.getExtension('WEBGL_lose_context')!.loseContext();
+      });
+      await reloaded(origin, 'a lost WebGL context');
+      assert((await kpi(p, 'handlingRate')) === '98.82%', 'after the reloads the figures are gone');
+    } finally {
+      await ctx.close();
+    }
+  });
 }

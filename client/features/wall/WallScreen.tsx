@@ -7,7 +7,9 @@
 // tiles and the ranking, by channel, day and category for the charts; one pass on the server); the page's one live stream invalidates them on
 // every burst of commits (client/lib/live-cache.ts) and the server counts each question at most
 // once a second for every screen watching it. The map is the console's, bare, fitted to the
-// city; district names are page elements above every layer, placed so that none overlaps.
+// city; district names are page elements above every layer, placed so that none overlaps. Left
+// open for days, it reloads itself at China midnight, for a new release and after a lost WebGL
+// context, each once the server answers (wall-keeper.ts).
 import { useEffect, useMemo, useRef, useState, type ComponentType } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { trpc } from '../../lib/api.ts';
@@ -25,6 +27,7 @@ import { compositeScore, gradeOf, percent, rateByKey, type Grouping, type Indica
 import { wallPhysical, wallSizes } from './wall-size.ts';
 import { placeLabels, type LabelBox } from './wall-labels.ts';
 import { EChart, type ChartOption } from './EChart.tsx';
+import { keepWall } from './wall-keeper.ts';
 import './wall.css';
 
 const sayWall = defineStrings({
@@ -122,6 +125,8 @@ export function WallScreen({ lang, search, period, Map, districtsFeed }: WallPro
   useEffect(() => {
     document.body.dataset.wall = whole ? 'ready' : 'loading';
   }, [whole]);
+  // unattended for days: a reload at China midnight, for a new release, after a lost WebGL context (wall-keeper.ts)
+  useEffect(() => keepWall(() => document.querySelector<HTMLCanvasElement>('[data-testid="wall-map"] canvas.maplibregl-canvas')), []);
 
   const style = { '--u': `${sizes.body}px`, '--h': `${sizes.heading}px`, '--kpi': `${sizes.kpi}px` } as React.CSSProperties;
   const today = chinaDate(Date.now());
