@@ -86,10 +86,10 @@ export function App() {
       ))}
     </div>
   );
-  // a wall screen: the route's own screen, full screen (no header, note or side panel)
-  if (route.layout === 'wall' && route.Screen && !denied) {
+  // a wall screen or a page (the report): the route's own screen, full screen (no header, note or side panel)
+  if ((route.layout === 'wall' || route.layout === 'page') && route.Screen && !denied) {
     return (
-      <div className="app app-wall">
+      <div className={`app app-${route.layout}`}>
         <Gate lang={lang}>
           <route.Screen lang={lang} search={search} />
         </Gate>
@@ -102,7 +102,7 @@ export function App() {
       <header>
         <h1>{say(lang, 'title')}</h1>
         <nav>
-          {routes.map((r) => (
+          {routes.filter((r) => !r.hidden).map((r) => (
             <a
               key={r.path}
               href={`${r.path}${search}`}

@@ -34,6 +34,8 @@ const strings = {
   overviewTitle: { zh: '城市概况', en: 'City at a glance' },
   routeMap: { zh: '城市总览', en: 'City map' },
   routeCommand: { zh: '指挥中心', en: 'Command centre' },
+  routeReport: { zh: '指标报表', en: 'Indicators report' },
+  reportLink: { zh: '指标报表（打印 / CSV）', en: 'Indicators report (print / CSV)' },
   routeDispatch: { zh: '受理派遣', en: 'Intake & dispatch' },
   routeField: { zh: '巡查', en: 'Patrol' },
   periodToday: { zh: '今天', en: 'Today' },

@@ -16,7 +16,10 @@ import { CITY } from '../auth/actor.ts';
 import { checkPeriodOrder } from '../geo/period.ts';
 import { instant } from '../inputs.ts';
 import { groupedIndicators, periodIndicators, type Indicators } from './indicators-queries.ts';
-import { COUNT_KEYS, COUNT_WORDS, GROUPINGS, RATES, percent, percentsOf, type Grouping, type IndicatorCounts } from '../../domain/indicators.ts';
+import { COUNT_KEYS, COUNT_WORDS, GROUPINGS, RATES, percent, type Grouping, type IndicatorCounts } from '../../domain/indicators.ts';
+import { reportCsv, reportJson } from '../../domain/indicators-report.ts';
+
+export type { ReportJson } from '../../domain/indicators-report.ts';
 
 /** The seeded period (the city's published figures, Jan–Aug 2022). */
 export const REPORT_DEFAULT = { from: '2022-01-01T00:00:00+08:00', to: '2022-09-01T00:00:00+08:00' } as const;
@@ -48,46 +51,6 @@ export function periodEnd(value: string, end: 'from' | 'to'): string {
   if (day.toISOString().slice(0, 10) !== value) throw new ConfigError(`--${end} ${value} is not a calendar date (YYYY-MM-DD).`);
   if (end === 'to') day.setUTCDate(day.getUTCDate() + 1);
   return `${day.toISOString().slice(0, 10)}T00:00:00+08:00`;
-}
-
-/** The report's figures as one flat object: counts, then each rate once as a rounded percentage (`handlingRatePct`). */
-function flat(c: IndicatorCounts): Record<string, number | null> {
-  return { ...Object.fromEntries(COUNT_KEYS.map((k) => [k, c[k]])), ...percentsOf(c) };
-}
-
-export interface ReportJson {
-  from: string;
-  to: string;
-  asOf: string;
-  scope: 'city';
-  by: Grouping | null;
-  groups?: ({ key: string; name: string; nameEn: string } & Record<string, number | null | string>)[];
-  [figure: string]: unknown;
-}
-
-export function reportJson(r: Indicators, by: Grouping | null, groups: { key: string; name: string; nameEn: string; counts: IndicatorCounts }[] = []): ReportJson {
-  return {
-    from: r.from,
-    to: r.to,
-    asOf: r.asOf,
-    scope: 'city',
-    by,
-    ...flat(r.counts),
-    ...(by ? { groups: groups.map((g) => ({ key: g.key, name: g.name, nameEn: g.nameEn, ...flat(g.counts) })) } : {}),
-  };
-}
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-/** One header line, the whole city (group `*`), then one line per group. */
-export function reportCsv(j: ReportJson): string[] {
-  const figures = [...COUNT_KEYS, ...RATES.map((r) => `${r.key}Pct`)];
-  const head = ['group', 'key', 'name', 'nameEn', ...figures];
-  const line = (group: string, key: string, name: string, nameEn: string, o: Record<string, unknown>) => [group, key, name, nameEn, ...figures.map((f) => o[f])].map(csvCell).join(',');
-  return [head.join(','), line('city', '*', '全市', 'City', j), ...(j.groups ?? []).map((g) => line(j.by!, g.key, g.name, g.nameEn, g))];
 }
 
 /** The report as plain text (fixed columns; a rate over nothing due is '—'). */
@@ -123,9 +86,9 @@ export async function indicatorsReport(db: Db, q: ReportInput, ctx: { via: strin
   await writeAudit(db, { actor: { name: 'system' }, action: 'system.report', ip: ctx.ip, note: { detail: { via: ctx.via, report: 'indicators', from: q.from, to: q.to, by, format: q.format ?? 'text' } }, now: ctx.now });
   switch (q.format ?? 'text') {
     case 'json':
-      return [JSON.stringify(reportJson(r, by, r.groups), null, 2)];
+      return [JSON.stringify(reportJson(r, by, r.groups, 'city'), null, 2)];
     case 'csv':
-      return reportCsv(reportJson(r, by, r.groups));
+      return reportCsv(reportJson(r, by, r.groups, 'city'));
     default:
       return reportLines(r, by, r.groups);
   }

@@ -27,6 +27,7 @@ import { liveChecks } from './live.ts';
 import { wallChecks } from './wall.ts';
 import { coverageChecks } from './coverage.ts';
 import { gridsChecks } from './grids.ts';
+import { reportChecks } from './report.ts';
 
 /** Every screen's checks, in the order a full run takes them. */
 const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
@@ -38,6 +39,7 @@ const SCREENS: Record<string, (k: PageKit) => Promise<void>> = {
   live: liveChecks,
   wall: wallChecks,
   coverage: coverageChecks,
+  report: reportChecks,
   // last: it publishes grid changes into the shared data folder (the console's checks count the seeded cells)
   grids: gridsChecks,
 };

@@ -8,8 +8,9 @@ import { dispatchRoute } from './dispatch-route.tsx';
 import { fieldRoute } from './field-route.tsx';
 import { gridsRoute } from './grids-route.tsx';
 import { adminRoute } from './admin-route.tsx';
+import { reportRoute } from './report-route.tsx';
 
-export const ROUTES: readonly RouteDef[] = [mapRoute, commandRoute, dispatchRoute, fieldRoute, gridsRoute, coverageRoute, adminRoute];
+export const ROUTES: readonly RouteDef[] = [mapRoute, commandRoute, dispatchRoute, fieldRoute, gridsRoute, coverageRoute, adminRoute, reportRoute];
 
 /** Whether a path opens a panel over the map (the page does not prefetch the map's feeds for it). */
 export const isOverlayPath = (path: string): boolean => !!ROUTES.find((r) => r.path === path)?.Overlay;

@@ -23,6 +23,9 @@ export interface RouteDef {
    * 'wall': the route is its `Screen`, full screen, with no header, note or side panel (a wall
    * screen read from across the room, client/features/wall/); otherwise the map console.
    */
-  layout?: 'console' | 'wall';
+  layout?: 'console' | 'wall' | 'page';
+  /** 'page' too: the route's `Screen` alone, light (a page to read and print, client/features/report/). */
   Screen?: ComponentType<RouteProps>;
+  /** Not in the header (opened from another screen). */
+  hidden?: boolean;
 }

@@ -4,6 +4,7 @@
 // server is asked again on release. The map part (uncovered cells, newly covered ones, reach
 // circles, draggable proposed sites, closing a clinic by a click) goes through the map's
 // interaction seam (client/lib/map-interaction.ts), so the console itself knows nothing of it.
+import { downloadCsv } from '../../lib/download.ts';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { Marker, type GeoJSONSource, type Map as MlMap, type MapMouseEvent } from 'maplibre-gl';
@@ -365,11 +366,7 @@ function GroupTable({ lang, summary }: { lang: Lang; summary: Summary }) {
     const cell = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
     const lines = [['code', 'name', 'district_code', 'residents', 'residents_within', 'villages', 'villages_with_clinic', 'villages_within'].join(',')];
     for (const g of sorted) lines.push([g.code, g.name, g.districtCode, g.population.toFixed(1), g.covered.toFixed(1), g.villages, g.villagesWithClinic, g.villagesWithin].map(cell).join(','));
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([`\uFEFF${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' }));
-    a.download = `coverage-${level}-${summary.mode}-${summary.thresholdMinutes}min.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadCsv(lines, `coverage-${level}-${summary.mode}-${summary.thresholdMinutes}min.csv`);
   };
   return (
     <div className="coverage-table">

@@ -95,6 +95,12 @@ export function OverviewPanel({ lang, period }: { lang: Lang; period: { from: st
             {scope} · {say(lang, 'overviewCases')} · {period.from} {say(lang, 'periodTo')} {period.to}
           </h4>
           {shown ? <Tiles tiles={label(caseTiles)} /> : <div className="note">{say(lang, 'loading')}</div>}
+          {indicatorsRead && (
+            // the period's report, as a page to print and a CSV to download (client/features/report/), in a tab of its own
+            <a className="overview-report" data-testid="overview-report" href={`/report?period=${key}&by=district${lang === 'en' ? '&lang=en' : ''}`} target="_blank" rel="noopener">
+              {say(lang, 'reportLink')}
+            </a>
+          )}
         </>
       )}
       <h4 className="overview-group" data-testid="overview-city">{say(lang, 'overviewCityWide')}</h4>
