@@ -53,6 +53,18 @@ export function ReportPage({ lang, period, by, scope, onBy }: ReportPageProps) {
   const n = (v: number) => formatNumber(lang, v);
   const name = (g: { key: string; name: string; nameEn: string }) => (lang === 'en' ? g.nameEn : g.name) || g.key || '—';
   const rates = RATES.filter((d) => GROUP_RATES.includes(d.key));
+  /** A line of the groups' table: a group, or the total. */
+  const line = (key: string, label: string, c: IndicatorCounts, className?: string) => (
+    <tr key={key} data-key={key} className={className}>
+      <th>{label}</th>
+      {(['accepted', 'open', 'overdue'] as const).map((k) => (
+        <td key={k} className="num">{n(c[k])}</td>
+      ))}
+      {rates.map((d) => (
+        <td key={d.key} className="num">{pct(lang, c, d)}</td>
+      ))}
+    </tr>
+  );
   const download = () => {
     if (!r) return;
     downloadCsv(reportCsv(reportJson(r, by, r.groups, scope)), `citygrid-indicators-${period.from}-${period.to}-${by}.csv`);
@@ -126,26 +138,8 @@ export function ReportPage({ lang, period, by, scope, onBy }: ReportPageProps) {
               </tr>
             </thead>
             <tbody>
-              {r.groups.map((g) => (
-                <tr key={g.key} data-key={g.key}>
-                  <th>{name(g)}</th>
-                  <td className="num">{n(g.counts.accepted)}</td>
-                  <td className="num">{n(g.counts.open)}</td>
-                  <td className="num">{n(g.counts.overdue)}</td>
-                  {rates.map((d) => (
-                    <td key={d.key} className="num">{pct(lang, g.counts, d)}</td>
-                  ))}
-                </tr>
-              ))}
-              <tr className="report-total" data-key="*">
-                <th>{sayReport(lang, 'total')}</th>
-                <td className="num">{n(r.counts.accepted)}</td>
-                <td className="num">{n(r.counts.open)}</td>
-                <td className="num">{n(r.counts.overdue)}</td>
-                {rates.map((d) => (
-                  <td key={d.key} className="num">{pct(lang, r.counts, d)}</td>
-                ))}
-              </tr>
+              {r.groups.map((g) => line(g.key, name(g), g.counts))}
+              {line('*', sayReport(lang, 'total'), r.counts, 'report-total')}
             </tbody>
           </table>
         </>
