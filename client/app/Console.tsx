@@ -3,6 +3,7 @@
 // (client/lib/map-feature.ts) listed in client/app/layer-list.ts. Screen state lives in the
 // URL (client/lib/use-url-state.ts).
 import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import type { Deck, Layer, PickingInfo } from '@deck.gl/core';
 import { MapView, type MapController, type MapInteraction } from '../map/MapView.tsx';
 import { cssColour, mergeMapLayers, type MapLayers } from '../map/map-layers.ts';
@@ -253,14 +254,18 @@ export function Console({ title, children, overlay, bare = false, onMapReady }: 
           {messageOf('live.reconnecting', {}, lang)}
         </div>
       )}
-      {live.phase === 'ended' && (
-        <div className="live-ended" role="alertdialog" data-testid="live-ended" data-reason={live.reason ?? ''}>
-          <p>{messageOf(live.reason ?? 'live.sessionEnded', {}, lang) ?? live.reason}</p>
-          <button type="button" onClick={() => window.location.reload()}>
-            {lang === 'zh' ? '重新加载' : 'Reload'}
-          </button>
-        </div>
-      )}
+      {live.phase === 'ended' &&
+        // on the page itself, not in the map's box: it covers the whole screen even where the map
+        // is scaled by CSS (a wall screen at 4K), which would make the box its frame
+        createPortal(
+          <div className="live-ended" role="alertdialog" data-testid="live-ended" data-reason={live.reason ?? ''}>
+            <p>{messageOf(live.reason ?? 'live.sessionEnded', {}, lang) ?? live.reason}</p>
+            <button type="button" onClick={() => window.location.reload()}>
+              {lang === 'zh' ? '重新加载' : 'Reload'}
+            </button>
+          </div>,
+          document.body,
+        )}
       {!bare && (
       <aside className="side" data-testid="side">
         <div className="route-title">{title}</div>

@@ -415,7 +415,7 @@ function WallMap({ lang, Map, districtsFeed, fontPx, districts }: { lang: Lang; 
 
   return (
     <div className="wall-map-box" ref={box}>
-      <div className="wall-map-scaled" style={{ width: `${100 / scale}%`, height: `${100 / scale}%`, transform: `scale(${scale})` }}>
+      <div className="wall-map-scaled" style={{ width: `${100 / scale}%`, height: `${100 / scale}%`, transform: scale === 1 ? 'none' : `scale(${scale})` }}>
         <Map onMapReady={setMap} />
       </div>
       <div className="wall-labels" aria-hidden="true">
