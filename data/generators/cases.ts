@@ -544,8 +544,9 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, gridCodes: 
         order by pt.n`,
   );
   const villages = new Map((await rows<{ code: string; township_code: string; district_code: string; name: string }>(db, sql`select code, township_code, district_code, name from villages`)).map((v) => [v.code, v]));
-  const townshipNames = new Map((await rows<{ code: string; name: string }>(db, sql`select code, name from townships`)).map((t) => [t.code, t.name]));
-  const districtNames = new Map((await rows<{ code: string; name: string }>(db, sql`select code, name from districts`)).map((d) => [d.code, d.name]));
+  // the names of every place by code (the address here, the routing reasons below)
+  const names = async (q: ReturnType<typeof sql>) => new Map((await rows<{ code: string; name: string; name_en: string }>(db, q)).map((r) => [String(r.code), r]));
+  const placeNames = await names(sql`select code::text as code, name, name as name_en from districts union all select code::text, name, name from townships union all select code::text, name, name from villages`);
   const companyDepartments = new Map((await rows<{ id: number; department_id: number | null }>(db, sql`select id, department_id from property_companies`)).map((c) => [c.id, c.department_id]));
   // a township's government (the first by id, as a join would have met it: one per township)
   const townshipGovs = new Map<string, number>();
@@ -555,7 +556,7 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, gridCodes: 
     return {
       x: pt.x, y: pt.y, grid_id: pt.grid_id, grid_code: pt.grid_id == null ? null : gridCodes.get(pt.grid_id) ?? null,
       village_code: v.code, township_code: v.township_code, district_code: v.district_code,
-      address: `${districtNames.get(v.district_code)}${townshipNames.get(v.township_code)}${v.name}`,
+      address: `${placeNames.get(v.district_code)?.name}${placeNames.get(v.township_code)?.name}${v.name}`,
       compound_id: pt.compound_id, property_department_id: pt.company_id == null ? null : companyDepartments.get(pt.company_id) ?? null,
       territorial_department_id: townshipGovs.get(v.township_code) ?? null,
     };
@@ -582,8 +583,6 @@ async function insertCases(db: Db, drafts: CaseDraft[], rnd: Random, gridCodes: 
     if (!ruleSetsByCategory.has(key)) ruleSetsByCategory.set(key, ruleSets.get(k)!.filter((r) => r.categoryCode == null || r.categoryCode === category));
     return ruleSetsByCategory.get(key)!;
   };
-  const names = async (q: ReturnType<typeof sql>) => new Map((await rows<{ code: string; name: string; name_en: string }>(db, q)).map((r) => [String(r.code), r]));
-  const placeNames = await names(sql`select code::text as code, name, name as name_en from districts union all select code::text, name, name from townships union all select code::text, name, name from villages`);
   const deptNames = await names(sql`select id::text as code, name, name_en from departments`);
   const catNames = await names(sql`select code, name, name_en from case_categories`);
   const at = (c: CaseDraft) => facts[c.point - 1];
